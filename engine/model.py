@@ -1,0 +1,373 @@
+"""The scenario model: one B2B deal, as a designer writes it in YAML.
+
+Every class is a frozen pydantic model so a loaded scenario cannot change under
+a running game. Field descriptions double as the JSON Schema and the designer's
+guide (docs/scenario-format.md is generated from them).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,47}$"),
+    Field(description="A short lower-case identifier: letters, digits, '-' or '_'."),
+]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
+Seniority = Annotated[int, Field(ge=1, le=5)]
+
+
+class Frozen(BaseModel):
+    """Base for every scenario part: immutable, and unknown keys are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Difficulty(StrEnum):
+    easy = "easy"
+    medium = "medium"
+    hard = "hard"
+
+
+class BuyingRole(StrEnum):
+    economic = "economic"
+    user = "user"
+    technical = "technical"
+    coach = "coach"
+
+
+class Dimension(Frozen):
+    id: Id
+    name: str = Field(description="What the customer calls this priority, e.g. 'Total cost'.")
+    description: str = Field("", description="One line on what caring about it means.")
+
+
+class Skill(Frozen):
+    id: Id
+    name: str = Field(description="Display name of the skill.")
+    description: str = Field("", description="One line on what the skill covers.")
+
+
+class Role(Frozen):
+    id: Id
+    name: str = Field(description="Display name of the role, e.g. 'Solution consultant'.")
+    description: str = Field("", description="What this role brings to the team and customer.")
+    quarterback: bool = Field(
+        False, description="True for the one role that owns the strategy and calls the plays."
+    )
+    needs: dict[str, Unit] = Field(
+        default_factory=dict,
+        description="Skill id -> weight (0..1): the skills this role needs, used for role fit.",
+    )
+    min: int = Field(0, ge=0, le=10, description="Fewest members who must hold this role.")
+    max: int = Field(1, ge=1, le=10, description="Most members who may hold this role.")
+
+
+class Customer(Frozen):
+    name: str = Field(description="The customer company's name.")
+    industry: str = Field("", description="The customer's industry.")
+    description: str = Field("", description="A paragraph on the customer, shown in the briefing.")
+
+
+class Stakeholder(Frozen):
+    id: Id
+    name: str = Field(description="The stakeholder's name.")
+    title: str = Field(description="Job title, shown to the player.")
+    buying_role: BuyingRole = Field(
+        description="Buying influence: economic, user, technical or coach (Miller Heiman)."
+    )
+    influence: Unit = Field(
+        description="Share of the decision (0..1). Influences of stakeholders present at the "
+        "start must sum to 1 (within 0.01)."
+    )
+    stance: Signed = Field(0.0, description="Starting stance: -1 blocker .. +1 champion.")
+    seniority: Seniority = Field(3, description="1 junior .. 5 executive.")
+    priorities: dict[str, Annotated[float, Field(ge=0.0)]] = Field(
+        description="Dimension id -> weight: what this person truly cares about (hidden from "
+        "the player; normalised to sum 1)."
+    )
+    visibility: Unit = Field(
+        0.3,
+        description="How much of their priorities the team knows at the start (0 nothing, "
+        "1 everything).",
+    )
+    joins_week: int | None = Field(
+        None,
+        ge=1,
+        description="Week this stakeholder joins the buying team; empty means present from the "
+        "start. Joining stakeholders take influence from the others.",
+    )
+    notes: str = Field("", description="What the team knows about this person at the start.")
+
+
+class Member(Frozen):
+    id: Id
+    name: str = Field(description="The person's name.")
+    title: str = Field(description="Their job title in your company.")
+    skills: dict[str, Unit] = Field(description="Skill id -> level (0..1).")
+    seniority: Seniority = Field(3, description="1 junior .. 5 executive.")
+    weekly_cost: int = Field(ge=0, description="Cost per week on the team, in deal currency.")
+    capacity: int = Field(ge=1, le=60, description="Hours a week this person can give the deal.")
+    available_from: int = Field(1, ge=1, description="First week this person can be staffed.")
+    available_until: int | None = Field(
+        None, ge=1, description="Last week this person can be staffed; empty means to the end."
+    )
+    internal_resource: bool = Field(
+        False,
+        description="True for a specialist borrowed from elsewhere: enrolling them needs the "
+        "follow-through checklist or they may under-deliver.",
+    )
+    traits: list[str] = Field(
+        default_factory=list, description="Free-text traits shown as hints, e.g. 'detail-driven'."
+    )
+    bio: str = Field("", description="One or two lines shown on the roster.")
+
+
+class Chemistry(Frozen):
+    members: tuple[str, str] = Field(description="The two roster ids this pairing concerns.")
+    value: Signed = Field(description="-1 they clash .. +1 they work brilliantly together.")
+    note: str = Field("", description="The hint the player sees when both are staffed.")
+
+
+class Limits(Frozen):
+    headcount: int = Field(ge=1, le=20, description="Most people on the team at once.")
+    weekly_budget: int = Field(ge=0, description="Most the team may cost per week.")
+
+
+class Milestone(Frozen):
+    id: Id
+    name: str = Field(description="Display name, e.g. 'Business case agreed'.")
+    description: str = Field("", description="What reaching it means for the customer.")
+    effort: float = Field(
+        gt=0, le=100, description="Progress points needed; actions add points when run."
+    )
+    target_week: int = Field(ge=1, description="Week by which a good team reaches it.")
+    close: bool = Field(
+        False, description="True for the milestone at which the customer decides (at most one)."
+    )
+
+
+class ActionEffects(Frozen):
+    discovery: Unit = Field(
+        0.0, description="How much of the target's true priorities this action reveals (0..1)."
+    )
+    stance: float = Field(
+        0.0, ge=-0.5, le=0.5, description="Stance change on the target at a perfect fit."
+    )
+    progress: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(
+        default_factory=dict, description="Milestone id -> progress points added when run."
+    )
+    competition: float = Field(
+        0.0, ge=-0.5, le=0.5, description="Change in competitor pressure (negative pushes back)."
+    )
+    share_knowledge: bool = Field(
+        False, description="Internal review: what any member knows is shared with the team."
+    )
+    coaching: float = Field(
+        0.0, ge=0, le=0.3, description="Skill lift for the coached member (coaching actions)."
+    )
+    morale: float = Field(0.0, ge=-0.5, le=0.5, description="Change in the team's morale.")
+
+
+class Action(Frozen):
+    id: Id
+    name: str = Field(description="Display name, e.g. 'Discovery meeting'.")
+    description: str = Field("", description="What the team does, shown in the catalogue.")
+    hours: int = Field(ge=1, le=40, description="Hours it takes the member who runs it.")
+    roles: list[str] = Field(
+        default_factory=list,
+        description="Role ids allowed to run it; empty means any staffed member.",
+    )
+    targets: list[BuyingRole] = Field(
+        default_factory=list,
+        description="Buying roles it may target; empty means an internal action with no target.",
+    )
+    skills: dict[str, Unit] = Field(
+        default_factory=dict,
+        description="Skill id -> weight: the skills that make it land well.",
+    )
+    effects: ActionEffects = Field(default_factory=ActionEffects, description="What it does.")
+
+
+class EventWhen(Frozen):
+    week: int | None = Field(None, ge=1, description="Fires at the start of this week.")
+    probability: Unit | None = Field(
+        None, description="Or: chance per week (seeded) that it fires inside the window."
+    )
+    window: tuple[int, int] | None = Field(
+        None, description="[first, last] week the random event may fire in."
+    )
+    if_stance_below: dict[str, Signed] = Field(
+        default_factory=dict,
+        description="Condition: fire only while these stakeholders' stance is below the value.",
+    )
+    if_unconnected: list[str] = Field(
+        default_factory=list,
+        description="Condition: fire only while no member is connected to these stakeholders.",
+    )
+
+
+class ExpertRequest(Frozen):
+    skill: str = Field(description="Skill id the customer wants to see on the team.")
+    level: Unit = Field(0.7, description="Minimum level of that skill.")
+    within: int = Field(2, ge=1, le=10, description="Weeks the team has to respond.")
+    stakeholder: str = Field(description="Stakeholder id who asked and must be connected to.")
+    penalty: float = Field(0.2, ge=0, le=1, description="Stance lost if the request is missed.")
+
+
+class EventEffects(Frozen):
+    priorities: dict[str, dict[str, Annotated[float, Field(ge=0)]]] = Field(
+        default_factory=dict,
+        description="Stakeholder id -> new priority weights (dimension id -> weight).",
+    )
+    stance: dict[str, float] = Field(
+        default_factory=dict, description="Stakeholder id -> stance change."
+    )
+    influence: dict[str, Unit] = Field(
+        default_factory=dict,
+        description="Stakeholder id -> new influence; the others are rescaled to keep sum 1.",
+    )
+    competition: float = Field(0.0, ge=-1, le=1, description="Change in competitor pressure.")
+    budget: int = Field(0, description="Change in the weekly budget (negative for a freeze).")
+    unavailable: dict[str, int] = Field(
+        default_factory=dict,
+        description="Roster id -> weeks that person is pulled away to other work.",
+    )
+    request: ExpertRequest | None = Field(
+        None, description="The customer asks for a specific kind of expert."
+    )
+    deal_value: float = Field(
+        0.0, ge=-0.9, le=2.0, description="Relative change in deal value (0.1 = +10%)."
+    )
+
+
+class Event(Frozen):
+    id: Id
+    name: str = Field(description="Headline shown when the event arrives.")
+    signal: str = Field(
+        description="What the team sees, in their words (never the hidden numbers)."
+    )
+    when: EventWhen = Field(
+        default_factory=EventWhen,
+        description="When it fires; leave empty for a curveball the facilitator injects.",
+    )
+    curveball: bool = Field(
+        False, description="True: only fires when a facilitator injects it in a workshop."
+    )
+    effects: EventEffects = Field(description="What changes at the customer or on the team.")
+
+
+class Competitor(Frozen):
+    name: str = Field(description="The main competitor's name.")
+    description: str = Field("", description="What the team knows about them.")
+    strength: Unit = Field(0.4, description="Starting competitor pressure (0..1).")
+    momentum: float = Field(
+        0.02, ge=-0.2, le=0.2, description="Pressure added each week the team does not push back."
+    )
+
+
+class Deal(Frozen):
+    value: int = Field(gt=0, description="Deal value if won at full scope.")
+    currency: str = Field("USD", description="Currency code for display.")
+    weeks: int = Field(ge=2, le=52, description="Length of the deal in weeks (one turn each).")
+
+
+class InternalWeights(Frozen):
+    coverage: Unit = Field(0.2, description="Every required role is held.")
+    fit: Unit = Field(0.2, description="Role-skill fit of the people in each role.")
+    quarterback: Unit = Field(0.15, description="Exactly one quarterback.")
+    chemistry: Unit = Field(0.1, description="Pair chemistry of the staffed team.")
+    workload: Unit = Field(0.1, description="Balanced load, nobody over capacity.")
+    accountability: Unit = Field(0.15, description="Milestones owned, each with an action.")
+    stability: Unit = Field(0.1, description="Few audibles: strategy changes not forced by events.")
+
+
+class ExternalWeights(Frozen):
+    coverage: Unit = Field(0.35, description="Influence-weighted stakeholder coverage.")
+    connection_fit: Unit = Field(0.25, description="Seniority and skill fit of connections.")
+    focus: Unit = Field(0.4, description="Strategy focus vs the customer's real priorities.")
+
+
+class ScoringWeights(Frozen):
+    internal: Unit = Field(0.25, description="Weight of internal alignment in the total score.")
+    external: Unit = Field(0.35, description="Weight of external alignment in the total score.")
+    outcome: Unit = Field(0.4, description="Weight of the outcome in the total score.")
+    internal_parts: InternalWeights = Field(default_factory=InternalWeights)
+    external_parts: ExternalWeights = Field(default_factory=ExternalWeights)
+    no_decision_below: Unit = Field(
+        0.3, description="Win probability under which the customer makes no decision."
+    )
+
+
+class Facilitator(Frozen):
+    debrief_guide: str = Field("", description="Notes for the facilitator's debrief talk.")
+    discussion_questions: list[str] = Field(
+        default_factory=list, description="Questions to put to the room."
+    )
+    hidden_truth: str = Field(
+        "", description="What was really going on at the customer; never shown to trainees."
+    )
+
+
+class Scenario(Frozen):
+    """One deal: everything the game needs, and nothing scenario-specific lives in code."""
+
+    id: Id
+    title: str = Field(description="Title shown in the scenario picker.")
+    summary: str = Field(description="One or two lines for the picker.")
+    briefing: str = Field(description="The briefing the trainee reads before staffing.")
+    difficulty: Difficulty = Field(Difficulty.medium, description="easy, medium or hard.")
+    estimated_minutes: int = Field(20, ge=1, le=600, description="Typical play time.")
+    learning_objectives: list[str] = Field(
+        default_factory=list, description="What a trainee should take away."
+    )
+    deal: Deal
+    customer: Customer
+    competitor: Competitor
+    dimensions: list[Dimension] = Field(
+        min_length=2, max_length=8, description="The customer's priority dimensions."
+    )
+    skills: list[Skill] = Field(min_length=1, max_length=12, description="The skill set.")
+    roles: list[Role] = Field(min_length=1, max_length=12, description="Team roles.")
+    stakeholders: list[Stakeholder] = Field(
+        min_length=1, max_length=16, description="The buying team."
+    )
+    roster: list[Member] = Field(
+        min_length=1, max_length=30, description="People the player may staff."
+    )
+    chemistry: list[Chemistry] = Field(default_factory=list, description="Pair chemistry.")
+    limits: Limits
+    milestones: list[Milestone] = Field(min_length=1, max_length=12)
+    actions: list[Action] = Field(min_length=1, max_length=24)
+    events: list[Event] = Field(default_factory=list, max_length=40)
+    scoring: ScoringWeights = Field(default_factory=ScoringWeights)
+    facilitator: Facilitator = Field(default_factory=Facilitator)
+
+    _content_hash: str = PrivateAttr("")
+    _source: str = PrivateAttr("")
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of the content; a save made for another version is refused."""
+        return self._content_hash
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    def index(self, kind: str) -> dict[str, int]:
+        """Map ids to positions for one of the id lists (e.g. 'stakeholders')."""
+        return {item.id: i for i, item in enumerate(getattr(self, kind))}
+
+    @property
+    def quarterback_role(self) -> Role:
+        return next(r for r in self.roles if r.quarterback)
+
+    @property
+    def close_milestone(self) -> Milestone | None:
+        return next((m for m in self.milestones if m.close), None)

@@ -1,0 +1,91 @@
+"""The `dealcraft` command: one sub-command per user task (see docs/cli.md).
+
+Exit codes: 0 ok, 1 invalid input (a message, never a traceback), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from engine.problems import InputError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check scenario files and folders; print every problem, one line each."""
+    from engine.loader import scenario_files, validate_file
+
+    files = scenario_files(args.paths)
+    if not files:
+        print(f"dealcraft validate: no scenario files in {' '.join(args.paths)}", file=sys.stderr)
+        return 1
+    errors = warnings = 0
+    for f in files:
+        for p in validate_file(f):
+            print(p)
+            errors += p.severity == "error"
+            warnings += p.severity == "warning"
+    status = "ok" if not errors else "failed"
+    print(
+        f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s) — {status}",
+        file=sys.stderr,
+    )
+    return 1 if errors else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the scenario JSON Schema for editor completion."""
+    from engine.schema import scenario_schema
+
+    print(json.dumps(scenario_schema(), indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dealcraft",
+        description="Dealcraft: lead a sales team through a B2B deal, week by week.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check scenario files (path:line:col: error: ...)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("schema", help="print the scenario JSON Schema")
+    p.set_defaults(handler=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        args = parser.parse_args(["play", *(argv or [])]) if "play" in _commands(parser) else args
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help()
+            return 0
+    try:
+        return handler(args)
+    except InputError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _commands(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._subparsers._group_actions:  # noqa: SLF001
+        return set(action.choices)
+    return set()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
