@@ -45,6 +45,17 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lazy(module: str, name: str) -> Handler:
+    """A handler imported on first use, so `dealcraft --help` stays fast."""
+
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(args)
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dealcraft",
@@ -58,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the scenario JSON Schema")
     p.set_defaults(handler=cmd_schema)
+
+    p = sub.add_parser("new", help="write a commented scenario scaffold that validates")
+    p.add_argument("name", metavar="NAME", help="scenario id or file name (NAME.yaml)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(handler=_lazy("simulator.scaffold", "cmd_new"))
     return parser
 
 
