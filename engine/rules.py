@@ -1,0 +1,530 @@
+"""The game's rules over a batch of games: every state change happens here.
+
+A `Batch` holds B games' state as arrays with a leading batch axis; a single
+game is a batch of one going through the very same functions, which is what
+makes a game score identically alone, headless, in the TUI or in a balance run.
+Functions copy-on-write: they take a Batch and return a new one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from engine import rng
+from engine.compiled import Compiled
+
+UNDERDELIVER_BASE = 0.04
+UNDERDELIVER_PER_SKIP = 0.14
+SLIP = 0.6  # progress kept on milestones with no owner or no short-term action
+
+
+@dataclass(frozen=True, eq=False)
+class Batch:
+    """State of B games at the same point of the same scenario."""
+
+    week: int  # 0 during setup, then 1..W
+    resolved: int  # weeks resolved so far
+    seeds: np.ndarray  # (B,) uint64
+    # the team and the plan
+    staffed: np.ndarray  # (B, M) bool
+    role: np.ndarray  # (B, M) int, -1 for none
+    conn: np.ndarray  # (B, M, S) bool
+    focus: np.ndarray  # (B, K) unit-sum
+    missing: np.ndarray  # (B, M) follow-through items skipped when enrolled
+    ms_owner: np.ndarray  # (B, L) member index or -1
+    ms_action: np.ndarray  # (B, L) short-term action index or -1
+    ms_due: np.ndarray  # (B, L) due week of that action, 0 for none
+    ms_done_on_time: np.ndarray  # (B, L) bool: the short-term action ran by its due week
+    # the customer and the world
+    prio: np.ndarray  # (B, S, K) true priorities
+    influence: np.ndarray  # (B, S)
+    present: np.ndarray  # (B, S) bool
+    stance: np.ndarray  # (B, S)
+    know: np.ndarray  # (B, M, S) how well each member knows each stakeholder's priorities
+    progress: np.ndarray  # (B, L) points
+    competition: np.ndarray  # (B,)
+    skill: np.ndarray  # (B, M, Q)
+    morale: np.ndarray  # (B,)
+    budget: np.ndarray  # (B,)
+    value_mult: np.ndarray  # (B,)
+    away_until: np.ndarray  # (B, M) last week pulled away, 0 for none
+    fired: np.ndarray  # (B, E) bool
+    fired_week: np.ndarray  # (B, E) week it fired, 0 for not
+    request_due: np.ndarray  # (B, E) last week to answer a request, 0 none, -1 answered/closed
+    hours: np.ndarray  # (B, M) used this week
+    weak: np.ndarray  # (B, M) bool: under-delivering this week
+    ended: np.ndarray  # (B,) week the deal closed, 0 while open
+    # the per-week record scoring reads (index w - 1 for week w)
+    t_staffed: np.ndarray  # (B, W, M)
+    t_role: np.ndarray  # (B, W, M)
+    t_conn: np.ndarray  # (B, W, M, S)
+    t_focus: np.ndarray  # (B, W, K)
+    t_prio: np.ndarray  # (B, W, S, K)
+    t_influence: np.ndarray  # (B, W, S)
+    t_stance: np.ndarray  # (B, W, S)
+    t_know: np.ndarray  # (B, W, S)
+    t_hours: np.ndarray  # (B, W, M)
+    t_capacity: np.ndarray  # (B, W, M)
+    t_progress: np.ndarray  # (B, W, L)
+    t_competition: np.ndarray  # (B, W)
+    t_over_budget: np.ndarray  # (B, W)
+    t_shift: np.ndarray  # (B, W) bool: a priority shift arrived this week
+    t_audible: np.ndarray  # (B, W) bool: the strategy focus changed this week
+    t_morale: np.ndarray  # (B, W)
+
+    @property
+    def size(self) -> int:
+        return len(self.seeds)
+
+    def take(self, index) -> Batch:
+        """The sub-batch of the games at `index` (a slice or index array)."""
+        out = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            out[f.name] = v[index] if isinstance(v, np.ndarray) else v
+        return Batch(**out)
+
+
+def _copy(b: Batch, **changes) -> Batch:
+    return replace(b, **changes)
+
+
+def _keep_ended(b: Batch, **changes) -> Batch:
+    """Apply changes, except to games already decided: their state stays as it closed."""
+    done = b.ended > 0
+    if done.any():
+        for k, v in changes.items():
+            if isinstance(v, np.ndarray) and not k.startswith("t_") and v.shape[:1] == done.shape:
+                old = getattr(b, k)
+                changes[k] = np.where(done.reshape((-1,) + (1,) * (v.ndim - 1)), old, v)
+    return replace(b, **changes)
+
+
+def unit(x: np.ndarray) -> np.ndarray:
+    total = x.sum(axis=-1, keepdims=True)
+    return np.divide(x, total, out=np.full_like(x, 1.0 / x.shape[-1]), where=total > 0)
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine similarity over the last axis, 0 where either side is all zero."""
+    num = (a * b).sum(-1)
+    den = np.sqrt((a * a).sum(-1) * (b * b).sum(-1))
+    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+
+
+def new_batch(c: Compiled, seeds) -> Batch:
+    """B fresh games in the setup phase."""
+    seeds = np.asarray(seeds, dtype=np.uint64).reshape(-1)
+    B = len(seeds)
+    sh = c.shape
+    K, S, M, L, E, W = sh["K"], sh["S"], sh["M"], sh["L"], sh["E"], sh["W"]
+    Q = len(c.skills)
+
+    def z(*shape, dtype=float):
+        return np.zeros((B, *shape), dtype=dtype)
+
+    present = np.broadcast_to(c.st_joins <= 1, (B, S)).copy()
+    influence = np.where(present, c.st_influence, 0.0)
+    influence = influence / influence.sum(-1, keepdims=True)
+    return Batch(
+        week=0,
+        resolved=0,
+        seeds=seeds,
+        staffed=z(M, dtype=bool),
+        role=np.full((B, M), -1),
+        conn=z(M, S, dtype=bool),
+        focus=np.full((B, K), 1.0 / K),
+        missing=z(M, dtype=int),
+        ms_owner=np.full((B, L), -1),
+        ms_action=np.full((B, L), -1),
+        ms_due=z(L, dtype=int),
+        ms_done_on_time=z(L, dtype=bool),
+        prio=np.broadcast_to(c.st_prio, (B, S, K)).copy(),
+        influence=influence,
+        present=present,
+        stance=np.broadcast_to(c.st_stance, (B, S)).copy(),
+        know=np.broadcast_to(c.st_visibility, (B, M, S)).copy(),
+        progress=z(L),
+        competition=np.full(B, c.comp_strength),
+        skill=np.broadcast_to(c.m_skill, (B, M, Q)).copy(),
+        morale=np.full(B, 0.6),
+        budget=np.full(B, float(c.budget)),
+        value_mult=np.ones(B),
+        away_until=z(M, dtype=int),
+        fired=z(E, dtype=bool),
+        fired_week=z(E, dtype=int),
+        request_due=z(E, dtype=int),
+        hours=z(M),
+        weak=z(M, dtype=bool),
+        ended=z(dtype=int),
+        t_staffed=z(W, M, dtype=bool),
+        t_role=np.full((B, W, M), -1),
+        t_conn=z(W, M, S, dtype=bool),
+        t_focus=z(W, K),
+        t_prio=z(W, S, K),
+        t_influence=z(W, S),
+        t_stance=z(W, S),
+        t_know=z(W, S),
+        t_hours=z(W, M),
+        t_capacity=z(W, M),
+        t_progress=z(W, L),
+        t_competition=z(W),
+        t_over_budget=z(W, dtype=bool),
+        t_shift=z(W, dtype=bool),
+        t_audible=z(W, dtype=bool),
+        t_morale=z(W),
+    )
+
+
+# ---- the team and the plan ---------------------------------------------------------------
+
+
+def set_team(
+    b: Batch,
+    staffed=None,
+    role=None,
+    conn=None,
+    focus=None,
+    missing=None,
+) -> Batch:
+    """Replace parts of the team; a focus change after setup is recorded as an audible."""
+    changes = {}
+    if staffed is not None:
+        changes["staffed"] = np.asarray(staffed, bool)
+        changes["role"] = np.where(changes["staffed"], b.role if role is None else role, -1)
+        gone = b.staffed & ~changes["staffed"]
+        changes["conn"] = (b.conn if conn is None else conn) & ~gone[..., None]
+    if role is not None and "role" not in changes:
+        changes["role"] = np.asarray(role)
+    if conn is not None and "conn" not in changes:
+        changes["conn"] = np.asarray(conn, bool)
+    if missing is not None:
+        changes["missing"] = np.asarray(missing)
+    if focus is not None:
+        focus = unit(np.asarray(focus, float))
+        changes["focus"] = focus
+        if 1 <= b.week <= b.t_audible.shape[1]:
+            moved = np.abs(focus - b.focus).sum(-1) > 1e-9
+            t_audible = b.t_audible.copy()
+            t_audible[:, b.week - 1] |= moved
+            changes["t_audible"] = t_audible
+    return _copy(b, **changes)
+
+
+def set_plan(b: Batch, owner, action, due) -> Batch:
+    """Replace the milestone plan (owner, short-term action, due week per milestone)."""
+    return _copy(
+        b, ms_owner=np.asarray(owner), ms_action=np.asarray(action), ms_due=np.asarray(due)
+    )
+
+
+# ---- the week --------------------------------------------------------------------------
+
+
+def start_week(c: Compiled, b: Batch, injected: np.ndarray | None = None) -> Batch:
+    """Advance to the next week: stakeholders join, events fire, hours reset.
+
+    `injected` (B, E) bool marks curveballs a facilitator injected for this week.
+    """
+    w = b.week + 1
+    B = b.size
+    S, M, E = len(c.stakeholders), len(c.members), len(c.events)
+    prio, influence, present = b.prio.copy(), b.influence.copy(), b.present.copy()
+    stance, competition = b.stance.copy(), b.competition.copy()
+    budget, value_mult, away = b.budget.copy(), b.value_mult.copy(), b.away_until.copy()
+    fired, fired_week, request_due = b.fired.copy(), b.fired_week.copy(), b.request_due.copy()
+
+    joining = c.st_joins == w
+    if joining.any():
+        share = np.where(joining, c.st_influence, 0.0).sum()
+        influence = np.where(joining, c.st_influence, influence * (1.0 - share))
+        present |= joining
+
+    if E:
+        connected = b.conn.any(axis=1)  # (B, S)
+        u = rng.uniform(b.seeds, rng.EVENTS, w * E + np.arange(E))
+        scheduled = (c.e_week == w) & ~c.e_curveball
+        windowed = (c.e_prob > 0) & (c.e_first <= w) & (w <= c.e_last) & ~c.e_curveball
+        chance = windowed & (u < c.e_prob)
+        cond = (stance[:, None, :] < c.e_stance_below[None]).all(-1)  # (B, E)
+        cond &= ~(connected[:, None, :] & c.e_unconnected[None]).any(-1)
+        fire = (scheduled | chance) & cond & ~fired
+        if injected is not None:
+            fire |= np.asarray(injected, bool) & ~fired
+        fired |= fire
+        fired_week = np.where(fire, w, fired_week)
+        f = fire.astype(float)
+        set_p = fire[:, :, None] & c.e_prio_set[None]  # (B, E, S)
+        any_p = set_p.any(1)
+        if any_p.any():
+            last = np.where(set_p, np.arange(E)[None, :, None], -1).max(1)  # (B, S)
+            new_p = c.e_prio[np.clip(last, 0, None), np.arange(S)[None, :]]
+            prio = np.where(any_p[..., None], new_p, prio)
+        stance = np.clip(stance + f @ c.e_stance, -1, 1)
+        set_i = fire[:, :, None] & c.e_influence_set[None]
+        any_i = set_i.any(1)
+        if any_i.any():
+            target = (set_i * c.e_influence[None]).max(1)
+            rest = np.where(any_i, 0.0, influence)
+            rest_sum = rest.sum(-1, keepdims=True)
+            room = 1.0 - np.where(any_i, target, 0.0).sum(-1, keepdims=True)
+            scaled = np.divide(rest * room, rest_sum, out=rest.copy(), where=rest_sum > 0)
+            influence = np.where(any_i, target, scaled)
+        competition = np.clip(competition + f @ c.e_competition, 0, 1)
+        budget = budget + f @ c.e_budget
+        value_mult = value_mult * (1.0 + f @ c.e_value)
+        gone = (fire[:, :, None] * c.e_unavailable[None]).max(1)  # (B, M) weeks
+        away = np.where(gone > 0, np.maximum(away, w + gone.astype(int) - 1), away)
+        opened = fire & c.e_req_on
+        request_due = np.where(opened, w + c.e_req_within - 1, request_due)
+        shift = (fire[:, :, None] & c.e_prio_set[None]).any((1, 2))
+    else:
+        shift = np.zeros(B, bool)
+
+    p_weak = UNDERDELIVER_BASE + UNDERDELIVER_PER_SKIP * b.missing
+    u_del = rng.uniform(b.seeds, rng.DELIVERY, w * M + np.arange(M))
+    weak = b.staffed & c.m_internal & (u_del < p_weak)
+
+    t_shift = b.t_shift.copy()
+    t_shift[:, w - 1] = shift
+    return _keep_ended(
+        b,
+        week=w,
+        prio=prio,
+        influence=influence,
+        present=present,
+        stance=stance,
+        competition=competition,
+        budget=budget,
+        value_mult=value_mult,
+        away_until=away,
+        fired=fired,
+        fired_week=fired_week,
+        request_due=request_due,
+        hours=np.zeros((B, M)),
+        weak=weak,
+        t_shift=t_shift,
+    )
+
+
+def capacity(c: Compiled, b: Batch) -> np.ndarray:
+    """(B, M) hours each member can give this week (0 when not staffed or away)."""
+    here = b.staffed & (b.away_until < b.week) & (c.m_from <= b.week) & (b.week <= c.m_until)
+    return np.where(here, c.m_capacity, 0.0)
+
+
+def member_fit(c: Compiled, skill: np.ndarray, role: np.ndarray) -> np.ndarray:
+    """(B, M) role-skill fit in 0..1 for each member in their role (0 without a role)."""
+    needs = c.r_needs[np.clip(role, 0, None)]  # (B, M, Q)
+    fit = (skill * needs).sum(-1)
+    return np.where(role >= 0, fit, 0.0)
+
+
+def resolve_week(
+    c: Compiled, b: Batch, g: np.ndarray, a: np.ndarray, m: np.ndarray, s: np.ndarray
+) -> Batch:
+    """Run the week's actions and close the week.
+
+    The runs are parallel arrays: game index g, action a, member m and target
+    stakeholder s (-1 for an internal action), in the order they were taken.
+    """
+    w = b.week
+    B = b.size
+    S, L = len(c.stakeholders), len(c.milestones)
+    g, a, m, s = (np.asarray(x, int) for x in (g, a, m, s))
+    stance, know = b.stance.copy(), b.know.copy()
+    progress, competition = b.progress.copy(), b.competition.copy()
+    skill, morale = b.skill.copy(), b.morale.copy()
+    hours = b.hours.copy()
+    np.add.at(hours, (g, m), c.a_hours[a])
+
+    quality = (skill[g, m] * c.a_skill[a]).sum(-1)
+    quality = np.where(c.a_skill[a].sum(-1) > 0, quality, 0.6)
+    quality = quality * np.where(b.weak[g, m], 0.4, 1.0) * (0.85 + 0.3 * morale[g])
+
+    targeted = s >= 0
+    st = np.where(targeted, s, 0)
+    linked = b.conn[g, m, st]
+    reach = np.where(linked, 1.3, 0.8)
+    reach = reach * (1.0 - 0.12 * np.maximum(0.0, c.st_seniority[st] - c.m_seniority[m]))
+    align = cosine(b.focus[g], b.prio[g, st])
+    pitch = 0.35 + 0.65 * align * (0.5 + 0.5 * know[g, m, st])
+    gain = np.where(targeted, c.a_stance[a] * quality * reach * (2.0 * pitch - 0.6), 0.0)
+    d_stance = np.zeros((B, S))
+    np.add.at(d_stance, (g[targeted], st[targeted]), gain[targeted])
+
+    learn = np.clip(c.a_discovery[a] * quality * reach, 0, 0.95)
+    log_left = np.zeros_like(know)
+    np.add.at(log_left, (g[targeted], m[targeted], st[targeted]), np.log1p(-learn[targeted]))
+
+    owned = (b.ms_owner >= 0) & (b.ms_action >= 0)
+    owner_here = np.take_along_axis(b.staffed, np.clip(b.ms_owner, 0, None), 1) & owned
+    plan_mult = np.where(owner_here, 1.0, SLIP)  # (B, L)
+    d_prog = np.zeros((B, L))
+    np.add.at(d_prog, g, c.a_progress[a] * quality[:, None] * plan_mult[g])
+    if c.close >= 0:
+        frac = np.clip(progress / c.l_effort, 0, 1)
+        others = np.delete(frac, c.close, axis=1).mean(1) if L > 1 else np.ones(B)
+        d_prog[:, c.close] *= others
+    on_time = b.ms_done_on_time.copy()
+    ran = np.zeros((B, len(c.actions)), bool)
+    ran[g, a] = True
+    due_ok = (b.ms_action >= 0) & (w <= np.maximum(b.ms_due, 1))
+    hit = np.take_along_axis(ran, np.clip(b.ms_action, 0, None), 1) & due_ok
+    on_time |= hit
+
+    d_comp = np.zeros(B)
+    np.add.at(d_comp, g, c.a_competition[a] * quality)
+    d_morale = np.zeros(B)
+    np.add.at(d_morale, g, c.a_morale[a] * quality)
+    coach = np.zeros(B)
+    np.add.at(coach, g, c.a_coaching[a] * quality)
+
+    # passive effects of standing connections and of neglect
+    conn = b.conn & b.staffed[..., None]
+    log_left += np.where(conn, np.log1p(-0.08), 0.0)
+    know = 1.0 - (1.0 - know) * np.exp(log_left)
+    share = np.zeros(B, bool)
+    share[g[c.a_share[a]]] = True
+    if share.any():
+        pooled = np.where(b.staffed[..., None], know, 0.0).max(1, keepdims=True)
+        know = np.where(share[:, None, None] & b.staffed[..., None], pooled, know)
+    covered = conn.any(1)
+    drift = np.where(covered, 0.01, -0.04 * competition[:, None])
+    stance = np.clip(stance + d_stance * (1.05 - np.abs(stance) * 0.5) + drift * b.present, -1, 1)
+    progress = progress + d_prog
+    competition = np.clip(competition + d_comp + c.comp_momentum, 0, 1)
+
+    if coach.any():
+        fit = member_fit(c, skill, b.role)
+        fit = np.where(b.staffed & (b.role != c.qb_role), fit, np.inf)
+        who = fit.argmin(1)
+        lift = coach[:, None] * c.r_needs[np.clip(b.role[np.arange(B), who], 0, None)]
+        has = np.isfinite(fit.min(1)) & (coach > 0)
+        skill[has, who[has]] = np.clip(skill[has, who[has]] + lift[has], 0, 1)
+
+    cap = np.where(b.staffed, c.m_capacity, 0.0)
+    load = np.divide(hours, cap, out=np.zeros_like(hours), where=cap > 0)
+    n = np.maximum(b.staffed.sum(1), 1)
+    pairs = (b.staffed[:, :, None] & b.staffed[:, None, :]) * c.chem[None]
+    chem_mean = pairs.sum((1, 2)) / np.maximum(n * (n - 1), 1)
+    overload = (load > 0.95).sum(1) / n
+    morale = np.clip(morale + d_morale + 0.04 * chem_mean - 0.08 * overload, 0, 1)
+
+    request_due = b.request_due.copy()
+    if c.e_req_on.any():
+        open_ = request_due >= w
+        sk = skill[:, :, c.e_req_skill]  # (B, M, E)
+        qualified = sk >= c.e_req_level[None, None, :]
+        reached = conn[:, :, c.e_req_stakeholder]  # (B, M, E)
+        answered = open_ & (qualified & reached).any(1)
+        missed = open_ & ~answered & (request_due == w)
+        pen = missed * c.e_req_penalty
+        hurt = np.zeros((B, S))
+        np.add.at(hurt, (slice(None), c.e_req_stakeholder), -pen)
+        stance = np.clip(stance + hurt, -1, 1)
+        request_due = np.where(answered | missed, -1, request_due)
+
+    i = w - 1
+    rec = {}
+    for name, value in (
+        ("t_staffed", b.staffed),
+        ("t_role", b.role),
+        ("t_conn", conn),
+        ("t_focus", b.focus),
+        ("t_prio", b.prio),
+        ("t_influence", np.where(b.present, b.influence, 0.0)),
+        ("t_stance", stance),
+        ("t_know", np.where(b.staffed[..., None], know, 0.0).max(1)),
+        ("t_hours", hours),
+        ("t_capacity", capacity(c, b)),
+        ("t_progress", np.clip(progress / c.l_effort, 0, 1)),
+        ("t_competition", competition),
+        ("t_over_budget", (b.staffed * c.m_cost).sum(1) > b.budget + 1e-9),
+        ("t_morale", morale),
+    ):
+        arr = getattr(b, name).copy()
+        arr[:, i] = value
+        rec[name] = arr
+
+    ended = b.ended.copy()
+    if c.close >= 0:
+        closed = (progress[:, c.close] >= c.l_effort[c.close]) & (ended == 0)
+        ended[closed] = w
+    if w >= c.weeks:
+        ended[ended == 0] = w
+
+    return _keep_ended(
+        b,
+        resolved=w,
+        stance=stance,
+        know=know,
+        progress=progress,
+        competition=competition,
+        skill=skill,
+        morale=morale,
+        hours=hours,
+        ms_done_on_time=on_time,
+        request_due=request_due,
+        ended=ended,
+        **rec,
+    )
+
+
+def trace(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
+    """The arrays scoring reads: the per-week record plus the plan and the draws.
+
+    Weeks after a game ended (or not yet played) are masked by `played`.
+    """
+    weeks = np.arange(1, c.weeks + 1)[None, :]
+    played = (weeks <= b.resolved) & ((b.ended[:, None] == 0) | (weeks <= b.ended[:, None]))
+    out = {k: getattr(b, k) for k in b.__dataclass_fields__ if k.startswith("t_")}
+    out.update(
+        played=played,
+        ended=b.ended,
+        skill=b.skill,
+        ms_owner=b.ms_owner,
+        ms_action=b.ms_action,
+        ms_done_on_time=b.ms_done_on_time,
+        owner_staffed=np.take_along_axis(b.staffed, np.clip(b.ms_owner, 0, None), 1)
+        & (b.ms_owner >= 0),
+        value_mult=b.value_mult,
+        fired_week=b.fired_week,
+        luck=rng.uniform(b.seeds, rng.OUTCOME, np.zeros(1, np.uint64))[:, 0],
+    )
+    out.update(params(c))
+    return out
+
+
+def params(c: Compiled) -> dict:
+    """The scenario's static arrays and names scoring needs (keys start with 'p_')."""
+    s = c.scenario
+    return {
+        "p_r_needs": c.r_needs,
+        "p_r_min": c.r_min,
+        "p_r_max": c.r_max,
+        "p_qb_role": c.qb_role,
+        "p_chem": c.chem,
+        "p_m_seniority": c.m_seniority,
+        "p_m_cost": c.m_cost,
+        "p_st_seniority": c.st_seniority,
+        "p_st_role": c.st_role,
+        "p_close": c.close,
+        "p_value": c.value,
+        "p_w_top": c.w_top,
+        "p_w_internal": c.w_internal,
+        "p_w_external": c.w_external,
+        "p_no_decision_below": c.no_decision_below,
+        "p_l_target": c.l_target,
+        "p_names": {
+            "members": [m.name for m in s.roster],
+            "stakeholders": [f"{x.name}, {x.title}" for x in s.stakeholders],
+            "dims": [d.name for d in s.dimensions],
+            "roles": [r.name for r in s.roles],
+            "milestones": [m.name for m in s.milestones],
+            "events": [e.name for e in s.events],
+            "currency": s.deal.currency,
+        },
+    }

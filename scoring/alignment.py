@@ -1,0 +1,200 @@
+"""Internal and external alignment: pure numpy functions over a batch of game traces.
+
+Each function takes the trace dict (arrays with a leading batch axis B and a
+week axis W, plus scenario params under 'p_' keys) and returns per-week series
+(B, W) in 0..1; `components` averages them over the weeks played into named
+0..100 scores. No Python loop runs over games or weeks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+INTERNAL = (
+    "coverage",
+    "fit",
+    "quarterback",
+    "chemistry",
+    "workload",
+    "accountability",
+    "stability",
+)
+EXTERNAL = ("coverage", "connection_fit", "focus")
+AUDIBLE_DECAY = 0.35  # each unforced audible keeps exp(-0.35) of stability
+RESPONSE_WEEKS = 2  # a focus change within this many weeks of a shift is a response, not an audible
+FOCUS_FLOOR = 0.5  # cosine at or below this scores 0 on focus
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    num = (a * b).sum(-1)
+    den = np.sqrt((a * a).sum(-1) * (b * b).sum(-1))
+    return np.divide(num, den, out=np.zeros_like(num, dtype=float), where=den > 0)
+
+
+def weekly_mean(series: np.ndarray, played: np.ndarray) -> np.ndarray:
+    """Mean over played weeks (B,), 0 for a game with no week played yet."""
+    n = played.sum(-1)
+    return np.divide((series * played).sum(-1), n, out=np.zeros(series.shape[0]), where=n > 0)
+
+
+def role_counts(t: dict) -> np.ndarray:
+    """(B, W, R) how many staffed members hold each role each week."""
+    R = len(t["p_r_min"])
+    onehot = (t["t_role"][..., None] == np.arange(R)) & t["t_staffed"][..., None]
+    return onehot.sum(-2)
+
+
+def role_coverage(t: dict) -> np.ndarray:
+    counts = role_counts(t)
+    rmin, rmax = t["p_r_min"], t["p_r_max"]
+    required = rmin > 0
+    ok = (counts >= rmin) & (counts <= rmax)
+    filled = (ok & required).sum(-1) / max(required.sum(), 1)
+    over = (counts > rmax).any(-1)
+    return np.where(over, filled * 0.5, filled)
+
+
+def member_fit(t: dict) -> np.ndarray:
+    """(B, W, M) role-skill fit of each member in their role that week (0 without a role)."""
+    needs = t["p_r_needs"][np.clip(t["t_role"], 0, None)]  # (B, W, M, Q)
+    fit = (t["skill"][:, None] * needs).sum(-1)
+    return np.where(t["t_role"] >= 0, fit, 0.0)
+
+
+def role_fit(t: dict) -> np.ndarray:
+    staffed = t["t_staffed"]
+    n = staffed.sum(-1)
+    return np.divide((member_fit(t) * staffed).sum(-1), n, out=np.zeros(n.shape), where=n > 0)
+
+
+def quarterbacks(t: dict) -> np.ndarray:
+    """(B, W) number of quarterbacks each week."""
+    return ((t["t_role"] == t["p_qb_role"]) & t["t_staffed"]).sum(-1)
+
+
+def quarterback(t: dict) -> np.ndarray:
+    return (quarterbacks(t) == 1).astype(float)
+
+
+def chemistry(t: dict) -> np.ndarray:
+    s = t["t_staffed"].astype(float)
+    pair_sum = np.einsum("bwm,mn,bwn->bw", s, t["p_chem"], s)
+    n = s.sum(-1)
+    mean = np.divide(pair_sum, n * (n - 1), out=np.zeros(n.shape), where=n > 1)
+    return np.clip(0.5 + mean, 0, 1)
+
+
+def loads(t: dict) -> np.ndarray:
+    """(B, W, M) share of each member's available hours used."""
+    cap = t["t_capacity"]
+    return np.divide(t["t_hours"], cap, out=np.zeros(cap.shape), where=cap > 0)
+
+
+def workload(t: dict) -> np.ndarray:
+    here = t["t_capacity"] > 0
+    n = here.sum(-1)
+    ld = loads(t)
+    mean = np.divide((ld * here).sum(-1), n, out=np.zeros(n.shape), where=n > 0)
+    spread = np.divide(
+        (np.abs(ld - mean[..., None]) * here).sum(-1), n, out=np.zeros(n.shape), where=n > 0
+    )
+    balance = np.clip(1.0 - 2.0 * spread, 0, 1) * np.clip(mean / 0.5, 0, 1)
+    return np.where(t["t_over_budget"], 0.0, balance)
+
+
+def accountability(t: dict) -> np.ndarray:
+    """(B,) share of milestones with a staffed owner and an action, half credit more on time."""
+    owned = t["owner_staffed"] & (t["ms_action"] >= 0)
+    score = 0.6 * owned + 0.4 * (owned & t["ms_done_on_time"])
+    return score.mean(-1)
+
+
+def unforced_audibles(t: dict) -> np.ndarray:
+    """(B, W) audibles not answering a priority shift in the previous RESPONSE_WEEKS weeks."""
+    shift = t["t_shift"]
+    recent = np.zeros_like(shift)
+    for k in range(RESPONSE_WEEKS):  # loop over a constant, not over games or weeks
+        recent[:, k:] |= shift[:, : shift.shape[1] - k]
+    return t["t_audible"] & ~recent & t["played"]
+
+
+def stability(t: dict) -> np.ndarray:
+    return np.exp(-AUDIBLE_DECAY * unforced_audibles(t).sum(-1))
+
+
+def stakeholder_covered(t: dict) -> np.ndarray:
+    """(B, W, S) a staffed member is connected to the stakeholder that week."""
+    return t["t_conn"].any(-2)
+
+
+def influence_coverage(t: dict) -> np.ndarray:
+    inf = t["t_influence"]
+    total = inf.sum(-1)
+    covered = (inf * stakeholder_covered(t)).sum(-1)
+    return np.divide(covered, total, out=np.zeros(total.shape), where=total > 0)
+
+
+def connection_quality(t: dict) -> np.ndarray:
+    """(B, W, S) fit of the best connection to each stakeholder (seniority match), 0 if none."""
+    gap = np.maximum(0.0, t["p_st_seniority"][None, :] - t["p_m_seniority"][:, None])  # (M, S)
+    fit = np.clip(1.0 - 0.2 * gap, 0, 1)
+    return np.where(t["t_conn"], fit[None, None], 0.0).max(-2)
+
+
+def connection_fit(t: dict) -> np.ndarray:
+    inf = t["t_influence"] * stakeholder_covered(t)
+    total = inf.sum(-1)
+    return np.divide(
+        (inf * connection_quality(t)).sum(-1), total, out=np.zeros(total.shape), where=total > 0
+    )
+
+
+def customer_priorities(t: dict) -> np.ndarray:
+    """(B, W, K) influence-weighted true priorities of the buying team."""
+    return np.einsum("bws,bwsk->bwk", t["t_influence"], t["t_prio"])
+
+
+def focus_cosine(t: dict) -> np.ndarray:
+    return cosine(t["t_focus"], customer_priorities(t))
+
+
+def focus(t: dict) -> np.ndarray:
+    return np.clip((focus_cosine(t) - FOCUS_FLOOR) / (1 - FOCUS_FLOOR), 0, 1)
+
+
+INTERNAL_SERIES = {
+    "coverage": role_coverage,
+    "fit": role_fit,
+    "quarterback": quarterback,
+    "chemistry": chemistry,
+    "workload": workload,
+}
+EXTERNAL_SERIES = {
+    "coverage": influence_coverage,
+    "connection_fit": connection_fit,
+    "focus": focus,
+}
+
+
+def components(t: dict) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Internal and external components, each (B,) in 0..100."""
+    played = t["played"]
+    internal = {k: 100 * weekly_mean(f(t), played) for k, f in INTERNAL_SERIES.items()}
+    internal["accountability"] = 100 * accountability(t)
+    internal["stability"] = 100 * stability(t)
+    external = {k: 100 * weekly_mean(f(t), played) for k, f in EXTERNAL_SERIES.items()}
+    return {k: internal[k] for k in INTERNAL}, external
+
+
+def weighted(parts: dict[str, np.ndarray], weights: np.ndarray) -> np.ndarray:
+    stacked = np.stack(list(parts.values()), -1)
+    return stacked @ (weights / weights.sum())
+
+
+def weekly_alignment(t: dict) -> np.ndarray:
+    """(B, W) one alignment figure per week (internal and external by their weights)."""
+    wi, we = t["p_w_internal"], t["p_w_external"]
+    inner = np.stack([f(t) for f in INTERNAL_SERIES.values()], -1) @ (wi[:5] / wi[:5].sum())
+    outer = np.stack([f(t) for f in EXTERNAL_SERIES.values()], -1) @ (we / we.sum())
+    top = t["p_w_top"][:2] / t["p_w_top"][:2].sum()
+    return 100 * (top[0] * inner + top[1] * outer)

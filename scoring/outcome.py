@@ -1,0 +1,101 @@
+"""Outcome: a logistic win model over alignment, stance, progress and competition.
+
+The coefficients are the model; tests pin its direction (more alignment, more
+support and more progress raise the win probability; competitor pressure
+lowers it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scoring import alignment as al
+
+INTERCEPT = -6.0
+COEF = {
+    "stance": 3.0,  # influence-weighted stance, -1..1
+    "external": 3.0,  # external alignment, 0..1
+    "internal": 2.0,  # internal alignment, 0..1
+    "progress": 3.0,  # mean milestone completion, 0..1
+    "competition": -2.5,  # competitor pressure, 0..1
+}
+SCOPE_FLOOR = 0.75  # share of the deal value won even with a focus that misses
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def weighted_stance(t: dict) -> np.ndarray:
+    """(B, W) influence-weighted stance of the buying team."""
+    inf = t["t_influence"]
+    return np.divide(
+        (inf * t["t_stance"]).sum(-1),
+        inf.sum(-1),
+        out=np.zeros(inf.shape[:2]),
+        where=inf.sum(-1) > 0,
+    )
+
+
+def features(t: dict, internal: np.ndarray, external: np.ndarray) -> dict[str, np.ndarray]:
+    """(B, W) inputs of the win model each week; internal/external are (B, W) in 0..100."""
+    return {
+        "stance": weighted_stance(t),
+        "external": external / 100,
+        "internal": internal / 100,
+        "progress": t["t_progress"].mean(-1),
+        "competition": t["t_competition"],
+    }
+
+
+def win_probability(feats: dict[str, np.ndarray]) -> np.ndarray:
+    z = INTERCEPT + sum(COEF[k] * feats[k] for k in COEF)
+    return sigmoid(z)
+
+
+def last_played(series: np.ndarray, played: np.ndarray) -> np.ndarray:
+    """Value of a (B, W, ...) series at each game's last played week (week 1 if none)."""
+    idx = np.maximum(played.sum(-1) - 1, 0)
+    return np.take_along_axis(series, idx.reshape((-1, 1) + (1,) * (series.ndim - 2)), 1)[:, 0]
+
+
+def outcome(t: dict, internal: np.ndarray, external: np.ndarray) -> dict[str, np.ndarray]:
+    """Final outcome per game from whole-game internal/external scores (B,) in 0..100."""
+    played = t["played"]
+    final_stance = last_played(weighted_stance(t), played)
+    feats = {
+        "stance": final_stance,
+        "external": external / 100,
+        "internal": internal / 100,
+        "progress": last_played(t["t_progress"], played).mean(-1),
+        "competition": last_played(t["t_competition"], played),
+    }
+    p = win_probability(feats)
+    decides = p >= t["p_no_decision_below"]
+    fc = last_played(al.focus_cosine(t), played)
+    scope = SCOPE_FLOOR + (1 - SCOPE_FLOOR) * fc
+    value = t["p_value"] * t["value_mult"] * scope
+    won = decides & (t["luck"] < p)
+    load = al.weekly_mean(
+        np.divide(
+            t["t_hours"].sum(-1),
+            t["t_capacity"].sum(-1),
+            out=np.zeros(played.shape),
+            where=t["t_capacity"].sum(-1) > 0,
+        ),
+        played,
+    )
+    return {
+        "win_probability": p,
+        "decides": decides,
+        "won": won,
+        "result": np.where(won, 1, np.where(decides, 0, -1)),
+        "expected_value": np.where(decides, p * value, 0.0),
+        "realised_value": np.where(won, value, 0.0),
+        "satisfaction": 100 * np.clip(0.5 + 0.5 * final_stance, 0, 1) * (0.6 + 0.4 * fc),
+        "team_load": 100 * load,
+        "scope": scope,
+        "expected_outcome": 100 * np.where(decides, p, 0.0) * scope,
+        "realised_outcome": 100 * won * scope,
+        **{f"feature_{k}": v for k, v in feats.items()},
+    }

@@ -1,0 +1,112 @@
+"""The scorecard: every component, the totals (expected and realised) and weekly series.
+
+`score(trace)` works on any batch size; `Scorecard.game(i)` gives one game's
+figures as plain Python values, the stable JSON shape of `dealcraft run --json`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from scoring import alignment as al
+from scoring import outcome as oc
+
+RESULTS = {1: "win", 0: "loss", -1: "no decision"}
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    internal_parts: dict[str, np.ndarray]  # name -> (B,) 0..100
+    external_parts: dict[str, np.ndarray]
+    internal: np.ndarray  # (B,)
+    external: np.ndarray
+    alignment: np.ndarray
+    outcome: dict[str, np.ndarray]
+    expected_score: np.ndarray
+    score: np.ndarray
+    weekly: dict[str, np.ndarray]  # name -> (B, W) or (B, W, S)
+    played: np.ndarray  # (B, W)
+
+    def game(self, i: int = 0) -> dict:
+        """One game's scorecard as plain values (the `--json` shape)."""
+        weeks = int(self.played[i].sum())
+
+        def r(x):
+            return round(float(x), 4)
+
+        o = self.outcome
+        return {
+            "score": r(self.score[i]),
+            "expected_score": r(self.expected_score[i]),
+            "result": RESULTS[int(o["result"][i])],
+            "alignment": {
+                "total": r(self.alignment[i]),
+                "internal": r(self.internal[i]),
+                "external": r(self.external[i]),
+            },
+            "outcome": {
+                "win_probability": r(o["win_probability"][i]),
+                "expected_value": round(float(o["expected_value"][i]), 2),
+                "realised_value": round(float(o["realised_value"][i]), 2),
+                "satisfaction": r(o["satisfaction"][i]),
+                "team_load": r(o["team_load"][i]),
+                "expected": r(o["expected_outcome"][i]),
+                "realised": r(o["realised_outcome"][i]),
+            },
+            "components": {
+                "internal": {k: r(v[i]) for k, v in self.internal_parts.items()},
+                "external": {k: r(v[i]) for k, v in self.external_parts.items()},
+            },
+            "weeks_played": weeks,
+            "weekly": {k: np.round(v[i, :weeks], 4).tolist() for k, v in self.weekly.items()},
+        }
+
+
+def score(t: dict) -> Scorecard:
+    """Score a batch of game traces (see engine.rules.trace for the keys)."""
+    internal_parts, external_parts = al.components(t)
+    internal = al.weighted(internal_parts, t["p_w_internal"])
+    external = al.weighted(external_parts, t["p_w_external"])
+    w = t["p_w_top"] / t["p_w_top"].sum()
+    alignment = (w[0] * internal + w[1] * external) / (w[0] + w[1])
+    out = oc.outcome(t, internal, external)
+    expected = w[0] * internal + w[1] * external + w[2] * out["expected_outcome"]
+    realised = w[0] * internal + w[1] * external + w[2] * out["realised_outcome"]
+
+    wi, we = t["p_w_internal"], t["p_w_external"]
+    inner_w = np.stack([f(t) for f in al.INTERNAL_SERIES.values()], -1)
+    extra = np.stack(
+        [
+            np.broadcast_to(al.accountability(t)[:, None], inner_w.shape[:2]),
+            np.broadcast_to(al.stability(t)[:, None], inner_w.shape[:2]),
+        ],
+        -1,
+    )
+    inner_week = 100 * np.concatenate([inner_w, extra], -1) @ (wi / wi.sum())
+    outer_week = 100 * np.stack([f(t) for f in al.EXTERNAL_SERIES.values()], -1) @ (we / we.sum())
+    win_week = oc.win_probability(oc.features(t, inner_week, outer_week))
+    played = t["played"]
+    weekly = {
+        "alignment": (w[0] * inner_week + w[1] * outer_week) / (w[0] + w[1]),
+        "internal": inner_week,
+        "external": outer_week,
+        "focus_cosine": al.focus_cosine(t),
+        "coverage": al.influence_coverage(t),
+        "win_probability": win_week,
+        "stance": oc.weighted_stance(t),
+    }
+    weekly = {k: np.where(played, v, np.nan) for k, v in weekly.items()}
+    return Scorecard(
+        internal_parts=internal_parts,
+        external_parts=external_parts,
+        internal=internal,
+        external=external,
+        alignment=alignment,
+        outcome=out,
+        expected_score=expected,
+        score=realised,
+        weekly=weekly,
+        played=played,
+    )
