@@ -70,6 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the scenario JSON Schema")
     p.set_defaults(handler=cmd_schema)
 
+    p = sub.add_parser("play", help="play a scenario in the terminal (the default command)")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario id or file")
+    p.add_argument("--seed", type=int, default=None, help="seed for the game's randomness")
+    p.add_argument("--resume", metavar="SAVE", help="resume a saved game")
+    p.add_argument(
+        "--scenarios",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="another folder of scenarios for the picker (repeatable)",
+    )
+    p.set_defaults(handler=_lazy("simulator.app", "cmd_play"))
+
     p = sub.add_parser("new", help="write a commented scenario scaffold that validates")
     p.add_argument("name", metavar="NAME", help="scenario id or file name (NAME.yaml)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
