@@ -1,0 +1,126 @@
+"""What the team would know: the player's view of a game, never the hidden truth.
+
+Priorities are seen through the team's knowledge of each stakeholder: a blend
+of the truth and a fixed per-game noise, so discovery and connection points
+sharpen the picture. Stance is read as a signal word, sharper when someone on
+the team is connected.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine import rng
+from engine.state import GameState
+
+STANCE_WORDS = ((-0.5, "blocker"), (-0.15, "sceptic"), (0.15, "neutral"), (0.5, "supporter"))
+
+
+def stance_word(value: float) -> str:
+    for limit, word in STANCE_WORDS:
+        if value < limit:
+            return word
+    return "champion"
+
+
+def estimated_priorities(state: GameState) -> tuple[np.ndarray, np.ndarray]:
+    """(S, K) the team's estimate of each stakeholder's priorities and (S,) its uncertainty."""
+    c, b = state.compiled, state.batch
+    S, K = len(c.stakeholders), len(c.dims)
+    here = b.staffed[0][:, None]
+    know = np.where(here, b.know[0], 0.0).max(0) if b.staffed[0].any() else c.st_visibility.copy()
+    noise = rng.uniform(b.seeds, rng.NOISE, np.arange(S * K))[0].reshape(S, K)
+    guess = noise / noise.sum(-1, keepdims=True)
+    est = know[:, None] * b.prio[0] + (1 - know[:, None]) * guess
+    return est / est.sum(-1, keepdims=True), 1.0 - know
+
+
+def observe(state: GameState) -> dict:
+    """The player's picture of the deal this week, as plain values."""
+    c, b, s = state.compiled, state.batch, state.scenario
+    est, unc = estimated_priorities(state)
+    connected = b.conn[0].any(0)
+    noise = rng.uniform(
+        b.seeds, rng.NOISE, 10_000 + state.week * 64 + np.arange(len(c.stakeholders))
+    )
+    blur = np.where(connected, 0.05, 0.25) * (noise[0] - 0.5) * 2
+    seen_stance = np.clip(b.stance[0] + blur, -1, 1)
+    stakeholders = []
+    for i, st in enumerate(s.stakeholders):
+        if not b.present[0, i]:
+            continue
+        stakeholders.append(
+            {
+                "id": st.id,
+                "name": st.name,
+                "title": st.title,
+                "buying_role": st.buying_role.value,
+                "influence": float(b.influence[0, i]),
+                "seniority": st.seniority,
+                "stance": stance_word(float(seen_stance[i])),
+                "stance_estimate": float(seen_stance[i]),
+                "priorities": {d: float(v) for d, v in zip(c.dims, est[i], strict=True)},
+                "uncertainty": float(unc[i]),
+                "connected": [c.members[m] for m in np.flatnonzero(b.conn[0, :, i])],
+                "notes": st.notes,
+            }
+        )
+    events = [
+        {"week": w, "id": e, "name": ev.name, "signal": ev.signal}
+        for w, e in state.fired_events()
+        for ev in s.events
+        if ev.id == e
+    ]
+    joined = [
+        {
+            "week": int(st.joins_week),
+            "id": f"joins:{st.id}",
+            "name": f"{st.name} joins the buying team",
+            "signal": st.notes,
+        }
+        for st in s.stakeholders
+        if st.joins_week and st.joins_week <= state.week
+    ]
+    team = [
+        {
+            "id": m,
+            "name": s.roster[c.members.index(m)].name,
+            "role": state.role_of(m),
+            "hours_left": state.hours_left(m)
+            if state.week
+            else float(c.m_capacity[c.members.index(m)]),
+            "capacity": float(c.m_capacity[c.members.index(m)]),
+            "away": bool(b.away_until[0, c.members.index(m)] >= state.week > 0),
+        }
+        for m in state.staffed()
+    ]
+    comp = float(b.competition[0])
+    return {
+        "week": state.week,
+        "weeks": c.weeks,
+        "phase": state.phase,
+        "team": team,
+        "stakeholders": stakeholders,
+        "events": sorted(events + joined, key=lambda e: e["week"]),
+        "focus": state.focus(),
+        "milestones": [
+            {
+                "id": m.id,
+                "name": m.name,
+                "progress": float(min(b.progress[0, i] / c.l_effort[i], 1.0)),
+                "target_week": m.target_week,
+                "owner": c.members[b.ms_owner[0, i]] if b.ms_owner[0, i] >= 0 else None,
+                "action": c.actions[b.ms_action[0, i]] if b.ms_action[0, i] >= 0 else None,
+                "due": int(b.ms_due[0, i]) or None,
+            }
+            for i, m in enumerate(s.milestones)
+        ],
+        "competition": "strong" if comp > 0.6 else "steady" if comp > 0.3 else "weak",
+        "budget": state.budget(),
+        "team_cost": state.team_cost(),
+        "morale": float(b.morale[0]),
+        "open_requests": [
+            s.events[e].effects.request.model_dump()
+            for e in np.flatnonzero(b.request_due[0] >= max(state.week, 1))
+        ],
+    }
