@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_lazy("simulator.app", "cmd_play"))
 
+    p = sub.add_parser("run", help="play a plan headless and print the scorecard")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
+    p.add_argument("--plan", required=True, metavar="PLAN", help="plan file or saved game log")
+    p.add_argument("--seed", type=int, default=None, help="override the plan's seed")
+    p.add_argument("--json", action="store_true", help="print a stable JSON object")
+    p.set_defaults(handler=_lazy("simulator.headless", "cmd_run"))
+
     p = sub.add_parser("new", help="write a commented scenario scaffold that validates")
     p.add_argument("name", metavar="NAME", help="scenario id or file name (NAME.yaml)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")

@@ -1,0 +1,164 @@
+"""Headless plans: a setup plus per-week actions, or a saved decision log, played to the end.
+
+See docs/plan-format.md. Every problem points at the plan's line and column.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.decisions import (
+    Assign,
+    Connect,
+    Decision,
+    EndWeek,
+    Focus,
+    IllegalDecision,
+    Plan,
+    Run,
+    Staff,
+    Start,
+    from_dict,
+)
+from engine.log import FORMAT, GameLog
+from engine.model import Scenario
+from engine.problems import InputError
+from engine.state import GameState, new_game
+from engine.yamlsource import Source, read_yaml
+
+Located = tuple[Decision, tuple]
+
+
+@dataclass(frozen=True)
+class HeadlessPlan:
+    seed: int | None
+    steps: tuple[Located, ...]
+    source: Source
+    log_hash: str | None = None  # set when the plan is a saved log
+
+
+def _decision(src: Source, loc: tuple, item) -> Decision:
+    try:
+        if isinstance(item, dict) and "do" not in item and "action" in item:
+            return Run(str(item["action"]), str(item.get("member")), item.get("target"))
+        return from_dict(item)
+    except (ValueError, KeyError) as exc:
+        raise InputError([src.problem(loc, str(exc))]) from None
+
+
+def _setup(src: Source, setup: dict) -> list[Located]:
+    steps: list[Located] = []
+    if not isinstance(setup, dict):
+        raise InputError([src.problem(("setup",), "'setup' must be a mapping")])
+    known = {"team", "connections", "focus", "milestones"}
+    for key in setup:
+        if key not in known:
+            raise InputError(
+                [src.problem(("setup", key), f"unknown setup field '{key}'", key=True)]
+            )
+    for i, m in enumerate(setup.get("team") or []):
+        loc = ("setup", "team", i)
+        if not isinstance(m, dict) or "member" not in m:
+            raise InputError([src.problem(loc, "a team entry needs 'member' (and 'role')")])
+        steps.append((Staff(str(m["member"]), tuple(m.get("checklist") or ())), loc))
+        if m.get("role"):
+            steps.append((Assign(str(m["member"]), str(m["role"])), loc + ("role",)))
+    conns = setup.get("connections") or {}
+    if not isinstance(conns, dict):
+        raise InputError([src.problem(("setup", "connections"), "must map member -> [ids]")])
+    for member, targets in conns.items():
+        for j, s in enumerate(targets or []):
+            steps.append((Connect(str(member), str(s)), ("setup", "connections", member, j)))
+    if setup.get("focus"):
+        steps.append(
+            (
+                _decision(src, ("setup", "focus"), {"do": "focus", "weights": setup["focus"]}),
+                ("setup", "focus"),
+            )
+        )
+    for i, m in enumerate(setup.get("milestones") or []):
+        loc = ("setup", "milestones", i)
+        if not isinstance(m, dict):
+            raise InputError([src.problem(loc, "a milestone entry is a mapping")])
+        try:
+            steps.append(
+                (Plan(str(m["milestone"]), str(m["owner"]), str(m["action"]), int(m["due"])), loc)
+            )
+        except (KeyError, TypeError, ValueError):
+            raise InputError(
+                [src.problem(loc, "a milestone entry needs milestone, owner, action and due")]
+            ) from None
+    return steps
+
+
+def parse_plan(path: str | Path) -> HeadlessPlan:
+    """Read a plan file (YAML) or a saved game log (JSON) into located decisions."""
+    src = read_yaml(path)
+    data = src.data
+    if isinstance(data, dict) and data.get("format") == FORMAT:
+        log = GameLog.from_dict(data, src.path)
+        steps = tuple((d, ("decisions", i)) for i, d in enumerate(log.decisions))
+        return HeadlessPlan(log.seed, steps, src, log.content_hash)
+    if not isinstance(data, dict):
+        raise InputError([src.problem((), "a plan is a mapping with 'setup' and 'weeks'")])
+    for key in data:
+        if key not in {"scenario", "seed", "setup", "weeks", "decisions"}:
+            raise InputError([src.problem((key,), f"unknown plan field '{key}'", key=True)])
+    steps: list[Located] = []
+    if "decisions" in data:
+        for i, item in enumerate(data["decisions"] or []):
+            steps.append((_decision(src, ("decisions", i), item), ("decisions", i)))
+        return HeadlessPlan(data.get("seed"), tuple(steps), src)
+    steps += _setup(src, data.get("setup") or {})
+    steps.append((Start(), ("setup",)))
+    weeks = data.get("weeks") or {}
+    if not isinstance(weeks, dict):
+        raise InputError([src.problem(("weeks",), "'weeks' maps a week number to its actions")])
+    bad = [k for k in weeks if not isinstance(k, int)]
+    if bad:
+        raise InputError([src.problem(("weeks", bad[0]), "week keys must be numbers", key=True)])
+    last = max([*weeks, 0])
+    for w in range(1, last + 1):
+        for i, item in enumerate(weeks.get(w) or []):
+            steps.append((_decision(src, ("weeks", str(w), i), item), ("weeks", str(w), i)))
+        steps.append((EndWeek(), ("weeks", str(w)) if w in weeks else ("weeks",)))
+    seed = data.get("seed")
+    if seed is not None and not isinstance(seed, int):
+        raise InputError([src.problem(("seed",), "seed must be a whole number")])
+    return HeadlessPlan(seed, tuple(steps), src)
+
+
+def play_plan(scenario: Scenario, plan: HeadlessPlan, seed: int | None = None) -> GameState:
+    """Play the plan; after its last week, end the remaining weeks with no actions."""
+    if plan.log_hash is not None and plan.log_hash != scenario.content_hash:
+        raise InputError(
+            [
+                plan.source.problem(
+                    ("content_hash",),
+                    f"this log was saved for another version of '{scenario.id}' "
+                    f"(hash {plan.log_hash}, now {scenario.content_hash})",
+                )
+            ]
+        )
+    chosen = seed if seed is not None else plan.seed if plan.seed is not None else 0
+    state = new_game(scenario, int(chosen))
+    for decision, loc in plan.steps:
+        if state.is_over():
+            break
+        try:
+            state = state.apply(decision)
+        except IllegalDecision as exc:
+            week = f"week {state.week}" if state.week else "setup"
+            raise InputError([plan.source.problem(loc, f"illegal in {week}: {exc}")]) from None
+    while not state.is_over():
+        if state.phase == "setup":
+            raise InputError([plan.source.problem((), "the plan never starts the deal")])
+        state = state.apply(EndWeek())
+    return state
+
+
+def to_json_plan(state: GameState) -> str:
+    """A played game as a decision log, the simplest plan of all."""
+    return json.dumps(GameLog.of(state).to_dict(), indent=1)

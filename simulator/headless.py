@@ -1,0 +1,79 @@
+"""`dealcraft run`: play a plan without the TUI and print the scorecard."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from engine.loader import find_scenario
+from engine.plan import parse_plan, play_plan
+from scoring.debrief import debrief
+from scoring.scorecard import score
+
+
+def bar(value: float, width: int = 20) -> str:
+    filled = int(round(max(0.0, min(100.0, value)) / 100 * width))
+    return "█" * filled + "·" * (width - filled)
+
+
+def spark(values: list[float]) -> str:
+    ticks = "▁▂▃▄▅▆▇█"
+    return "".join(ticks[min(7, max(0, int(v * 7.999)))] for v in values)
+
+
+def render(card: dict, brief: dict, title: str, currency: str) -> str:
+    """A readable scorecard for the terminal."""
+    o = card["outcome"]
+    lines = [
+        f"{title}",
+        f"Result: {card['result'].upper()}   score {card['score']:.1f}   "
+        f"expected (luck-free) {card['expected_score']:.1f}",
+        f"Win probability {o['win_probability']:.0%}   expected value "
+        f"{o['expected_value']:,.0f} {currency}   realised {o['realised_value']:,.0f} {currency}",
+        f"Customer satisfaction {o['satisfaction']:.0f}   team load {o['team_load']:.0f}%",
+        "",
+        f"Alignment {card['alignment']['total']:.1f}  (internal {card['alignment']['internal']:.1f}"
+        f", external {card['alignment']['external']:.1f})",
+    ]
+    for group in ("internal", "external"):
+        for k, v in card["components"][group].items():
+            lines.append(f"  {group:8} {k:15} {bar(v)} {v:5.1f}")
+    wk = card["weekly"]
+    lines += [
+        "",
+        f"Weekly alignment     {spark([v / 100 for v in wk['alignment']])}",
+        f"Weekly win chance    {spark(wk['win_probability'])}",
+        f"Focus vs customer    {spark(wk['focus_cosine'])}",
+        "",
+        "Biggest gains:",
+        *[
+            f"  +{g['points']:.1f}  {g['group']}.{g['component']}: {g['reason']}"
+            for g in brief["gains"]
+        ],
+        "Biggest losses:",
+        *[
+            f"  {g['points']:.1f}  {g['group']}.{g['component']}: {g['reason']}"
+            for g in brief["losses"]
+        ],
+    ]
+    if brief["advice"]:
+        lines += ["Advice:", *[f"  - {a}" for a in brief["advice"]]]
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    scenario = find_scenario(args.scenario)
+    plan = parse_plan(args.plan)
+    state = play_plan(scenario, plan, args.seed)
+    trace = state.trace()
+    card = score(trace).game(0)
+    brief = debrief(trace, 0)
+    card["scenario"] = scenario.id
+    card["seed"] = state.seed
+    card["content_hash"] = scenario.content_hash
+    card["debrief"] = {k: brief[k] for k in ("gains", "losses", "advice")}
+    if args.json:
+        print(json.dumps(card, indent=2))
+    else:
+        print(render(card, brief, scenario.title, scenario.deal.currency))
+    return 0
