@@ -14,7 +14,6 @@ from engine.decisions import (
     Connect,
     Decision,
     EndWeek,
-    Focus,
     IllegalDecision,
     Plan,
     Run,

@@ -207,7 +207,8 @@ def _reasons(t: dict, i: int, parts: dict) -> dict:
     if (weak < 1).any():
         s = int(weak.min(0).argmin())
         out[("external", "connection_fit")] = (
-            f"{names['stakeholders'][s]} was met by someone junior to them (fit {weak[:, s].min():.1f})"
+            f"{names['stakeholders'][s]} was met by someone junior to them "
+            f"(fit {weak[:, s].min():.1f})"
         )
     else:
         out[("external", "connection_fit")] = "every connection was a seniority match"
