@@ -107,6 +107,11 @@ def unit(x: np.ndarray) -> np.ndarray:
     return np.divide(x, total, out=np.full_like(x, 1.0 / x.shape[-1]), where=total > 0)
 
 
+def matvec(x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """x (..., E) times m (E, S) without BLAS, so results do not depend on the batch size."""
+    return (x[..., :, None] * m).sum(-2)
+
+
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Cosine similarity over the last axis, 0 where either side is all zero."""
     num = (a * b).sum(-1)
@@ -189,7 +194,10 @@ def set_team(
     focus=None,
     missing=None,
 ) -> Batch:
-    """Replace parts of the team; a focus change after setup is recorded as an audible."""
+    """Replace parts of the team; a focus change after setup is recorded as an audible.
+
+    `focus` must already be normalised (rules.unit), so both paths round identically.
+    """
     changes = {}
     if staffed is not None:
         changes["staffed"] = np.asarray(staffed, bool)
@@ -203,7 +211,7 @@ def set_team(
     if missing is not None:
         changes["missing"] = np.asarray(missing)
     if focus is not None:
-        focus = unit(np.asarray(focus, float))
+        focus = np.asarray(focus, float)
         changes["focus"] = focus
         if 1 <= b.week <= b.t_audible.shape[1]:
             moved = np.abs(focus - b.focus).sum(-1) > 1e-9
@@ -262,7 +270,7 @@ def start_week(c: Compiled, b: Batch, injected: np.ndarray | None = None) -> Bat
             last = np.where(set_p, np.arange(E)[None, :, None], -1).max(1)  # (B, S)
             new_p = c.e_prio[np.clip(last, 0, None), np.arange(S)[None, :]]
             prio = np.where(any_p[..., None], new_p, prio)
-        stance = np.clip(stance + f @ c.e_stance, -1, 1)
+        stance = np.clip(stance + matvec(f, c.e_stance), -1, 1)
         set_i = fire[:, :, None] & c.e_influence_set[None]
         any_i = set_i.any(1)
         if any_i.any():
@@ -272,9 +280,9 @@ def start_week(c: Compiled, b: Batch, injected: np.ndarray | None = None) -> Bat
             room = 1.0 - np.where(any_i, target, 0.0).sum(-1, keepdims=True)
             scaled = np.divide(rest * room, rest_sum, out=rest.copy(), where=rest_sum > 0)
             influence = np.where(any_i, target, scaled)
-        competition = np.clip(competition + f @ c.e_competition, 0, 1)
-        budget = budget + f @ c.e_budget
-        value_mult = value_mult * (1.0 + f @ c.e_value)
+        competition = np.clip(competition + (f * c.e_competition).sum(-1), 0, 1)
+        budget = budget + (f * c.e_budget).sum(-1)
+        value_mult = value_mult * (1.0 + (f * c.e_value).sum(-1))
         gone = (fire[:, :, None] * c.e_unavailable[None]).max(1)  # (B, M) weeks
         away = np.where(gone > 0, np.maximum(away, w + gone.astype(int) - 1), away)
         opened = fire & c.e_req_on

@@ -302,7 +302,7 @@ class GameState:
             )
             return replace(nxt, batch=rules.set_team(b, conn=conn))
         if isinstance(d, Focus):
-            focus = np.array([[d.weights.get(k, 0.0) for k in c.dims]], float)
+            focus = rules.unit(np.array([[d.weights.get(k, 0.0) for k in c.dims]], float))
             return replace(nxt, batch=rules.set_team(b, focus=focus))
         if isinstance(d, Plan):
             ms = c.milestones.index(d.milestone)

@@ -78,7 +78,7 @@ def quarterback(t: dict) -> np.ndarray:
 
 def chemistry(t: dict) -> np.ndarray:
     s = t["t_staffed"].astype(float)
-    pair_sum = np.einsum("bwm,mn,bwn->bw", s, t["p_chem"], s)
+    pair_sum = ((s[..., :, None] * t["p_chem"]).sum(-2) * s).sum(-1)
     n = s.sum(-1)
     mean = np.divide(pair_sum, n * (n - 1), out=np.zeros(n.shape), where=n > 1)
     return np.clip(0.5 + mean, 0, 1)
@@ -151,7 +151,7 @@ def connection_fit(t: dict) -> np.ndarray:
 
 def customer_priorities(t: dict) -> np.ndarray:
     """(B, W, K) influence-weighted true priorities of the buying team."""
-    return np.einsum("bws,bwsk->bwk", t["t_influence"], t["t_prio"])
+    return (t["t_influence"][..., None] * t["t_prio"]).sum(-2)
 
 
 def focus_cosine(t: dict) -> np.ndarray:
@@ -188,13 +188,15 @@ def components(t: dict) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
 
 def weighted(parts: dict[str, np.ndarray], weights: np.ndarray) -> np.ndarray:
     stacked = np.stack(list(parts.values()), -1)
-    return stacked @ (weights / weights.sum())
+    return (stacked * (weights / weights.sum())).sum(-1)
 
 
 def weekly_alignment(t: dict) -> np.ndarray:
     """(B, W) one alignment figure per week (internal and external by their weights)."""
     wi, we = t["p_w_internal"], t["p_w_external"]
-    inner = np.stack([f(t) for f in INTERNAL_SERIES.values()], -1) @ (wi[:5] / wi[:5].sum())
-    outer = np.stack([f(t) for f in EXTERNAL_SERIES.values()], -1) @ (we / we.sum())
+    inner = (np.stack([f(t) for f in INTERNAL_SERIES.values()], -1) * (wi[:5] / wi[:5].sum())).sum(
+        -1
+    )
+    outer = (np.stack([f(t) for f in EXTERNAL_SERIES.values()], -1) * (we / we.sum())).sum(-1)
     top = t["p_w_top"][:2] / t["p_w_top"][:2].sum()
     return 100 * (top[0] * inner + top[1] * outer)

@@ -84,8 +84,9 @@ def score(t: dict) -> Scorecard:
         ],
         -1,
     )
-    inner_week = 100 * np.concatenate([inner_w, extra], -1) @ (wi / wi.sum())
-    outer_week = 100 * np.stack([f(t) for f in al.EXTERNAL_SERIES.values()], -1) @ (we / we.sum())
+    inner_week = 100 * (np.concatenate([inner_w, extra], -1) * (wi / wi.sum())).sum(-1)
+    outer_parts = np.stack([f(t) for f in al.EXTERNAL_SERIES.values()], -1)
+    outer_week = 100 * (outer_parts * (we / we.sum())).sum(-1)
     win_week = oc.win_probability(oc.features(t, inner_week, outer_week))
     played = t["played"]
     weekly = {

@@ -1,0 +1,96 @@
+"""Play N games of one scenario at once with arrays; one game is a batch of one.
+
+`simulate` runs a policy over a batch and keeps what each game decided, so any
+game can be exported as a decision log and replayed through the single-game
+State with the same result, bit for bit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine import rules
+from engine.bots import Policy, Setup, Week, _apply_setup, _apply_week_focus
+from engine.compiled import CHECKLIST, Compiled, compile_scenario
+from engine.decisions import Assign, Connect, Decision, EndWeek, Focus, Plan, Run, Staff, Start
+from engine.model import Scenario
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    compiled: Compiled
+    batch: rules.Batch
+    setup: Setup
+    weeks: list[Week]
+
+    def trace(self) -> dict:
+        return rules.trace(self.compiled, self.batch)
+
+    def decisions(self, i: int) -> list[Decision]:
+        """Game i's decisions in the order the single-game State would take them."""
+        c, st = self.compiled, self.setup
+        out: list[Decision] = []
+        members = np.flatnonzero(st.staffed[i])
+        for m in members:
+            keep = len(CHECKLIST) - int(st.missing[i, m])
+            out.append(Staff(c.members[m], CHECKLIST[:keep] if c.m_internal[m] else ()))
+        for m in members:
+            if st.role[i, m] >= 0:
+                out.append(Assign(c.members[m], c.roles[st.role[i, m]]))
+        for m, s in zip(*np.nonzero(st.conn[i]), strict=True):
+            out.append(Connect(c.members[m], c.stakeholders[s]))
+        out.append(Focus({d: float(v) for d, v in zip(c.dims, st.focus[i], strict=True)}))
+        for ms in np.flatnonzero(st.owner[i] >= 0):
+            out.append(
+                Plan(
+                    c.milestones[ms],
+                    c.members[st.owner[i, ms]],
+                    c.actions[st.action[i, ms]],
+                    int(st.due[i, ms]),
+                )
+            )
+        out.append(Start())
+        ended = int(self.batch.ended[i]) or c.weeks
+        for w, wk in enumerate(self.weeks[:ended], start=1):
+            if wk.refocus is not None and wk.refocus[i]:
+                out.append(Focus({d: float(v) for d, v in zip(c.dims, wk.focus[i], strict=True)}))
+            for k in np.flatnonzero(wk.g == i):
+                s = int(wk.s[k])
+                out.append(
+                    Run(
+                        c.actions[wk.a[k]],
+                        c.members[wk.m[k]],
+                        c.stakeholders[s] if s >= 0 else None,
+                    )
+                )
+            out.append(EndWeek())
+        return out
+
+
+def simulate(scenario: Scenario | Compiled, seeds, policy: Policy) -> BatchResult:
+    """Play one game per seed with `policy`, all at once."""
+    c = scenario if isinstance(scenario, Compiled) else compile_scenario(scenario)
+    b = rules.new_batch(c, seeds)
+    st = policy.setup(c, b)
+    b = _apply_setup(c, b, st)
+    b = rules.start_week(c, b)
+    weeks: list[Week] = []
+    for w in range(1, c.weeks + 1):
+        wk = policy.week(c, b)
+        b = _apply_week_focus(c, b, wk)
+        b = rules.resolve_week(c, b, wk.g, wk.a, wk.m, wk.s)
+        weeks.append(wk)
+        if w < c.weeks and (b.ended == 0).any():
+            b = rules.start_week(c, b)
+        elif w < c.weeks:
+            break
+    return BatchResult(c, b, st, weeks)
+
+
+def simulate_chunked(scenario, seeds, policy: Policy, chunk: int = 25_000):
+    """simulate() in chunks to bound memory; yields BatchResults."""
+    seeds = np.asarray(seeds)
+    for i in range(0, len(seeds), chunk):
+        yield simulate(scenario, seeds[i : i + chunk], policy)

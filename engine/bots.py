@@ -1,0 +1,391 @@
+"""Bot policies that play a whole batch of games at once.
+
+A policy decides for every game in a batch with array operations: `setup`
+returns the team and plan, `week` returns the week's runs (and any audible).
+Loops run over roster members or attempts (small constants), never over games.
+Policies: random (uniform over legal choices), expert (the seed articles'
+practices), greedy (one-step lookahead on expected score, given an evaluator),
+and the degenerate exploit probes used by the balance analyser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine import rng, rules
+from engine.compiled import CHECKLIST, Compiled
+
+
+@dataclass
+class Setup:
+    staffed: np.ndarray  # (B, M) bool
+    role: np.ndarray  # (B, M)
+    conn: np.ndarray  # (B, M, S)
+    focus: np.ndarray  # (B, K)
+    missing: np.ndarray  # (B, M)
+    owner: np.ndarray  # (B, L)
+    action: np.ndarray  # (B, L)
+    due: np.ndarray  # (B, L)
+
+
+@dataclass
+class Week:
+    g: np.ndarray
+    a: np.ndarray
+    m: np.ndarray
+    s: np.ndarray
+    focus: np.ndarray | None = None  # (B, K) new focus, or None
+    refocus: np.ndarray | None = None  # (B,) bool: which games change focus
+
+
+def estimate(c: Compiled, b: rules.Batch) -> np.ndarray:
+    """(B, S, K) the team's estimate of priorities (same formula the player sees)."""
+    S, K = len(c.stakeholders), len(c.dims)
+    know = np.where(b.staffed[..., None], b.know, 0.0).max(1)  # (B, S)
+    noise = rng.uniform(b.seeds, rng.NOISE, np.arange(S * K)).reshape(-1, S, K)
+    guess = noise / noise.sum(-1, keepdims=True)
+    est = know[..., None] * b.prio + (1 - know[..., None]) * guess
+    return est / est.sum(-1, keepdims=True)
+
+
+def believed_focus(c: Compiled, b: rules.Batch) -> np.ndarray:
+    """(B, K) influence-weighted estimate of what the buying team wants."""
+    return np.einsum("bs,bsk->bk", b.influence * b.present, estimate(c, b))
+
+
+def _valid_runs(c: Compiled, b: rules.Batch, hours_left: np.ndarray):
+    """(B, M, A) which actions each member may run now, by role, hours and presence."""
+    r = np.clip(b.role, 0, None)
+    can_role = c.a_roles[:, r].transpose(1, 2, 0) & (b.role >= 0)[..., None]  # (B, M, A)
+    enough = hours_left[..., None] >= c.a_hours[None, None, :]
+    targets_ok = c.a_internal[None, :] | (
+        (c.a_targets[:, c.st_role][None] & b.present[:, None, :]).any(-1)
+    )  # (B, A)
+    return can_role & enough & targets_ok[:, None, :]
+
+
+class Policy:
+    name = "policy"
+
+    def __init__(self, seed: int = 0):
+        self.gen = rng.generator(seed)
+
+    def setup(self, c: Compiled, b: rules.Batch) -> Setup:
+        raise NotImplementedError
+
+    def week(self, c: Compiled, b: rules.Batch) -> Week:
+        raise NotImplementedError
+
+
+def _fill_roles(c: Compiled, staffed: np.ndarray, pref: np.ndarray) -> np.ndarray:
+    """Assign roles member by member in preference order (B, M, R scores), within max counts."""
+    B, M = staffed.shape
+    role = np.full((B, M), -1)
+    count = np.zeros((B, len(c.roles)), int)
+    order = np.argsort(-pref.max(-1), axis=1)
+    for k in range(M):
+        m = order[:, k]
+        on = staffed[np.arange(B), m]
+        p = pref[np.arange(B), m].copy()
+        p[count >= c.r_max] = -np.inf
+        best = p.argmax(-1)
+        ok = on & np.isfinite(p.max(-1))
+        role[np.arange(B)[ok], m[ok]] = best[ok]
+        count[np.arange(B)[ok], best[ok]] += 1
+    return role
+
+
+def _affordable(c: Compiled, order: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """Staff members in `order` (B, M) while headcount, budget and `limit` (B,) allow."""
+    B, M = order.shape
+    staffed = np.zeros((B, M), bool)
+    cost = np.zeros(B)
+    n = np.zeros(B, int)
+    avail = c.m_from <= 1
+    for k in range(M):
+        m = order[:, k]
+        ok = avail[m] & (n < np.minimum(limit, c.headcount)) & (cost + c.m_cost[m] <= c.budget)
+        staffed[np.arange(B)[ok], m[ok]] = True
+        cost += np.where(ok, c.m_cost[m], 0)
+        n += ok
+    return staffed
+
+
+def _plan_for(c: Compiled, staffed, role, gen=None):
+    """Own each milestone with a staffed member whose role runs an action that moves it."""
+    B = staffed.shape[0]
+    L = len(c.milestones)
+    owner = np.full((B, L), -1)
+    action = np.full((B, L), -1)
+    due = np.zeros((B, L), int)
+    r = np.clip(role, 0, None)
+    for ms in range(L):
+        acts = np.flatnonzero(c.a_progress[:, ms] > 0)
+        acts = acts[np.argsort(-c.a_progress[acts, ms])]
+        for a in acts:
+            can = staffed & (role >= 0) & c.a_roles[a][r]  # (B, M)
+            has = can.any(1) & (owner[:, ms] < 0)
+            owner[has, ms] = can[has].argmax(1)
+            action[has, ms] = a
+            due[has, ms] = c.l_target[ms]
+    return owner, action, due
+
+
+class RandomPolicy(Policy):
+    """Uniform choices among legal ones: a team of random size, random roles and links."""
+
+    name = "random"
+
+    def setup(self, c, b):
+        B, M, S, K = b.size, len(c.members), len(c.stakeholders), len(c.dims)
+        order = np.argsort(self.gen.random((B, M)), axis=1)
+        size = self.gen.integers(1, c.headcount + 1, B)
+        staffed = _affordable(c, order, size)
+        role = _fill_roles(c, staffed, self.gen.random((B, M, len(c.roles))))
+        conn = (self.gen.random((B, M, S)) < 0.3) & staffed[..., None] & b.present[:, None, :]
+        focus = self.gen.dirichlet(np.ones(K), B)
+        missing = np.where(c.m_internal, self.gen.integers(0, len(CHECKLIST) + 1, (B, M)), 0)
+        owner, action, due = _plan_for(c, staffed, role)
+        drop = self.gen.random(owner.shape) < 0.5
+        owner[drop], action[drop], due[drop] = -1, -1, 0
+        return Setup(staffed, role, conn, focus, missing * staffed, owner, action, due)
+
+    def week(self, c, b):
+        return _random_week(self.gen, c, b, audible_p=0.2)
+
+
+def _random_week(gen, c, b, audible_p=0.0, attempts=3) -> Week:
+    B, M, A = b.size, len(c.members), len(c.actions)
+    left = rules.capacity(c, b) - b.hours
+    gs, as_, ms, ss = [], [], [], []
+    live = b.ended == 0
+    for _ in range(attempts):
+        valid = _valid_runs(c, b, left) & live[:, None, None]
+        for m in range(M):
+            v = valid[:, m]  # (B, A)
+            pick = np.where(v, gen.random((B, A)), -1).argmax(1)
+            ok = v.any(1) & (gen.random(B) < 0.8)
+            g = np.flatnonzero(ok)
+            a = pick[g]
+            tgt_ok = c.a_targets[a][:, c.st_role] & b.present[g]  # (n, S)
+            s = np.where(tgt_ok, gen.random(tgt_ok.shape), -1).argmax(1)
+            s = np.where(c.a_internal[a], -1, s)
+            left[g, m] -= c.a_hours[a]
+            valid[g, m] &= left[g, m][:, None] >= c.a_hours[None, :]
+            gs.append(g), as_.append(a), ms.append(np.full(len(g), m)), ss.append(s)
+    refocus = live & (gen.random(B) < audible_p)
+    focus = gen.dirichlet(np.ones(len(c.dims)), B)
+    return _week(gs, as_, ms, ss, focus, refocus)
+
+
+def _week(gs, as_, ms, ss, focus=None, refocus=None) -> Week:
+    cat = [np.concatenate(x) if x else np.zeros(0, int) for x in (gs, as_, ms, ss)]
+    order = np.argsort(cat[0], kind="stable")
+    return Week(*(x[order].astype(int) for x in cat), focus=focus, refocus=refocus)
+
+
+@dataclass
+class ExpertPolicy(Policy):
+    """Follows the seed practices: fit-first staffing, one quarterback, every influencer
+    connected (economic buyer first), discovery first, re-align after shifts, owned plan."""
+
+    seed: int = 0
+    name = "expert"
+    variant: str = ""  # degenerate probes reuse the expert with one bad habit
+    _tried: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        Policy.__init__(self, self.seed)
+        if self.variant:
+            self.name = self.variant
+
+    def _team_order(self, c: Compiled) -> np.ndarray:
+        fit = c.m_skill @ c.r_needs.T  # (M, R)
+        if self.variant == "cheapest_staff":
+            return np.argsort(c.m_cost, kind="stable")
+        chosen: list[int] = []
+        for r in [c.qb_role, *[r for r in np.argsort(-c.r_min) if r != c.qb_role]]:
+            for m in np.argsort(
+                -(fit[:, r] + 0.1 * c.chem[chosen].sum(0) if chosen else fit[:, r])
+            ):
+                if m not in chosen and c.m_from[m] <= 1:
+                    chosen.append(int(m))
+                    break
+        rest = [m for m in np.argsort(-fit.max(1)) if m not in chosen]
+        return np.array(chosen + rest)
+
+    def setup(self, c, b):
+        B, M = b.size, len(c.members)
+        order = np.broadcast_to(self._team_order(c), (B, M))
+        staffed = _affordable(c, order, np.full(B, c.headcount))
+        fit = c.m_skill @ c.r_needs.T
+        pref = np.broadcast_to(fit.copy(), (B, M, len(c.roles))).copy()
+        pref[..., c.qb_role] += 0.3
+        role = _fill_roles(c, staffed, pref)
+        sen_gap = np.maximum(0, c.st_seniority[None, :] - c.m_seniority[:, None])
+        best = np.where(
+            staffed[..., None], -sen_gap[None] + 0.01 * c.m_seniority[None, :, None], -99
+        )
+        conn = np.zeros_like(b.conn)
+        if self.variant != "one_stakeholder":
+            who = best.argmax(1)  # (B, S)
+            conn[np.arange(B)[:, None], who, np.arange(len(c.stakeholders))[None]] = True
+            conn &= b.present[:, None, :]
+        focus = believed_focus(c, b)
+        owner, action, due = _plan_for(c, staffed, role)
+        return Setup(staffed, role, conn, focus, np.zeros((B, M), int), owner, action, due)
+
+    def week(self, c, b):
+        B, M, S = b.size, len(c.members), len(c.stakeholders)
+        w = b.week
+        live = b.ended == 0
+        if self.variant == "last_week_pile" and w < c.weeks:
+            return _week([], [], [], [])
+        left = rules.capacity(c, b) - b.hours
+        know = np.where(b.staffed[..., None], b.know, 0).max(1)  # (B, S)
+        frac = np.clip(b.progress / c.l_effort, 0, 1)
+        open_ms = frac < 1
+        if c.close >= 0:
+            others = np.delete(open_ms, c.close, axis=1).any(1) if len(c.milestones) > 1 else 0
+            open_ms[:, c.close] &= ~others
+        need = b.influence * b.present * (1.2 - b.stance)  # who to work on
+        if self.variant == "one_stakeholder":
+            top = int(np.argmax(c.st_influence))
+            need = np.zeros_like(need)
+            need[:, top] = 1
+        gs, as_, ms, ss = [], [], [], []
+        for _ in range(3):
+            valid = _valid_runs(c, b, left) & live[:, None, None]
+            for m in range(M):
+                v = valid[:, m]  # (B, A)
+                disc = c.a_discovery[None, :] * (1 - know).max(1, keepdims=True) * (w <= 2) * 3
+                if self.variant == "skip_discovery":
+                    disc = disc * 0
+                prog = (c.a_progress[None] * open_ms[:, None, :]).sum(-1) / c.l_effort.mean()
+                tgt_val = (c.a_targets[:, c.st_role][None] * need[:, None, :]).max(-1)  # (B, A)
+                linked = b.conn[:, m, :]  # (B, S)
+                value = disc + prog + 2 * c.a_stance[None] * tgt_val - c.a_competition[None]
+                value = value + 0.3 * c.a_share * (w % 3 == 2) + 0.2 * (c.a_coaching > 0) * (w == 3)
+                value = value / c.a_hours[None] ** 0.3
+                score = np.where(v, value, -np.inf)
+                a = score.argmax(1)
+                ok = np.isfinite(score.max(1)) & (score.max(1) > 0.02)
+                g = np.flatnonzero(ok)
+                a = a[g]
+                pref = (
+                    need[g] * (1 + 0.5 * linked[g]) * (1 + (1 - know[g]) * c.a_discovery[a, None])
+                )
+                tgt_ok = c.a_targets[a][:, c.st_role] & b.present[g]
+                s = np.where(tgt_ok, pref + 1e-6, -1).argmax(1)
+                s = np.where(c.a_internal[a], -1, s)
+                left[g, m] -= c.a_hours[a]
+                gs.append(g), as_.append(a), ms.append(np.full(len(g), m)), ss.append(s)
+        shift = b.t_shift[:, w - 1] if w >= 1 else np.zeros(B, bool)
+        if self.variant == "audible_every_week":
+            refocus = live.copy()
+            focus = np.roll(believed_focus(c, b), w, axis=1)
+        else:
+            refocus = live & (shift | (w == 3))
+            focus = believed_focus(c, b)
+        return _week(gs, as_, ms, ss, focus, refocus)
+
+
+class GreedyPolicy(Policy):
+    """One-step lookahead: try a few candidate weeks, keep the one with the best expected score.
+
+    `evaluate(trace) -> (B,) expected score` is injected (the engine does not import scoring).
+    """
+
+    name = "greedy"
+
+    def __init__(self, evaluate, seed: int = 0, candidates: int = 4):
+        super().__init__(seed)
+        self.evaluate = evaluate
+        self.candidates = candidates
+        self.base = RandomPolicy(seed + 1)
+        self.expert = ExpertPolicy(seed + 2)
+
+    def setup(self, c, b):
+        opts = [self.base.setup(c, b) for _ in range(self.candidates)]
+        best = None
+        best_val = np.full(b.size, -np.inf)
+        for st in opts:
+            t = _apply_setup(c, b, st)
+            t = rules.start_week(c, t)
+            val = self.evaluate(rules.trace(c, rules.resolve_week(c, t, *[np.zeros(0, int)] * 4)))
+            take = val > best_val
+            best_val = np.where(take, val, best_val)
+            best = st if best is None else _merge_setup(best, st, take)
+        return best
+
+    def week(self, c, b):
+        best, best_val = None, np.full(b.size, -np.inf)
+        for k in range(self.candidates):
+            wk = _random_week(self.base.gen, c, b, audible_p=0.0) if k else self.expert.week(c, b)
+            nb = _apply_week_focus(c, b, wk)
+            val = self.evaluate(rules.trace(c, rules.resolve_week(c, nb, wk.g, wk.a, wk.m, wk.s)))
+            take = val > best_val
+            best_val = np.where(take, val, best_val)
+            best = wk if best is None else _merge_week(best, wk, take)
+        return best
+
+
+def _merge_setup(a: Setup, b: Setup, take: np.ndarray) -> Setup:
+    out = {}
+    for k in a.__dataclass_fields__:
+        x, y = getattr(a, k), getattr(b, k)
+        out[k] = np.where(take.reshape((-1,) + (1,) * (x.ndim - 1)), y, x)
+    return Setup(**out)
+
+
+def _merge_week(a: Week, b: Week, take: np.ndarray) -> Week:
+    keep_a = ~take[a.g]
+    keep_b = take[b.g]
+    parts = [np.concatenate([getattr(a, k)[keep_a], getattr(b, k)[keep_b]]) for k in "gams"]
+    order = np.argsort(parts[0], kind="stable")
+    fa = a.refocus if a.refocus is not None else np.zeros(len(take), bool)
+    fb = b.refocus if b.refocus is not None else np.zeros(len(take), bool)
+    focus_a = a.focus if a.focus is not None else np.zeros(1)
+    focus_b = b.focus if b.focus is not None else focus_a
+    refocus = np.where(take, fb, fa)
+    focus = np.where(take[:, None], focus_b, focus_a) if refocus.any() else None
+    return Week(*(p[order] for p in parts), focus=focus, refocus=refocus)
+
+
+def _apply_setup(c: Compiled, b: rules.Batch, st: Setup) -> rules.Batch:
+    b = rules.set_team(b, staffed=st.staffed, role=st.role, conn=st.conn, missing=st.missing)
+    b = rules.set_team(b, role=st.role, conn=st.conn, focus=rules.unit(st.focus))
+    return rules.set_plan(b, st.owner, st.action, st.due)
+
+
+def _apply_week_focus(c: Compiled, b: rules.Batch, wk: Week) -> rules.Batch:
+    if wk.refocus is None or not wk.refocus.any():
+        return b
+    focus = np.where(wk.refocus[:, None], rules.unit(wk.focus), b.focus)
+    return rules.set_team(b, focus=focus)
+
+
+DEGENERATE = (
+    "one_stakeholder",
+    "cheapest_staff",
+    "audible_every_week",
+    "skip_discovery",
+    "last_week_pile",
+)
+
+
+def make_policy(name: str, seed: int = 0, evaluate=None) -> Policy:
+    """A policy by name: random, expert, greedy, or one of DEGENERATE."""
+    if name == "random":
+        return RandomPolicy(seed)
+    if name == "expert":
+        return ExpertPolicy(seed)
+    if name == "greedy":
+        if evaluate is None:
+            raise ValueError("the greedy policy needs an evaluator")
+        return GreedyPolicy(evaluate, seed)
+    if name in DEGENERATE:
+        return ExpertPolicy(seed, variant=name)
+    raise ValueError(f"unknown policy '{name}'")
