@@ -53,7 +53,7 @@ class BatchResult:
             )
         out.append(Start())
         ended = int(self.batch.ended[i]) or c.weeks
-        for w, wk in enumerate(self.weeks[:ended], start=1):
+        for wk in self.weeks[:ended]:
             if wk.refocus is not None and wk.refocus[i]:
                 out.append(Focus({d: float(v) for d, v in zip(c.dims, wk.focus[i], strict=True)}))
             for k in np.flatnonzero(wk.g == i):

@@ -238,7 +238,7 @@ class ExpertPolicy(Policy):
         return Setup(staffed, role, conn, focus, np.zeros((B, M), int), owner, action, due)
 
     def week(self, c, b):
-        B, M, S = b.size, len(c.members), len(c.stakeholders)
+        B, M = b.size, len(c.members)
         w = b.week
         live = b.ended == 0
         if self.variant == "last_week_pile" and w < c.weeks:

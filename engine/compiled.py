@@ -75,6 +75,7 @@ class Compiled:
     # milestones
     l_effort: np.ndarray  # (L,)
     l_target: np.ndarray  # (L,)
+    l_pace: np.ndarray  # (L,) progress points per week the customer's calendar allows
     # events
     e_week: np.ndarray  # (E,) scheduled week or 0
     e_prob: np.ndarray  # (E,) per-week probability or 0
@@ -121,6 +122,15 @@ class Compiled:
             "E": len(self.events),
             "W": self.weeks,
         }
+
+
+EARLY = 0.75  # the best team reaches a milestone at 75% of its target week, no sooner
+
+
+def _pace(s: Scenario) -> np.ndarray:
+    """Progress points per week the customer's own process allows on each milestone:
+    customers do not decide faster than their calendar, however good the team."""
+    return np.array([m.effort / (EARLY * m.target_week) for m in s.milestones], float)
 
 
 def _vec(mapping: dict[str, float], ids: list[str]) -> np.ndarray:
@@ -239,6 +249,7 @@ def _build(s: Scenario) -> Compiled:
         a_morale=np.array([a.effects.morale for a in s.actions]),
         l_effort=np.array([m.effort for m in s.milestones], float),
         l_target=np.array([m.target_week for m in s.milestones]),
+        l_pace=_pace(s),
         e_week=np.array([e.when.week or 0 for e in ev], int),
         e_prob=np.array([e.when.probability or 0.0 for e in ev]),
         e_first=np.array([(e.when.window or (1, W))[0] for e in ev], int),

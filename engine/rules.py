@@ -18,6 +18,8 @@ from engine.compiled import Compiled
 UNDERDELIVER_BASE = 0.04
 UNDERDELIVER_PER_SKIP = 0.14
 SLIP = 0.6  # progress kept on milestones with no owner or no short-term action
+PASSIVE_LEARNING = 0.05  # weekly knowledge a standing connection picks up without meetings
+AUDIBLE_MORALE = 0.1  # morale lost to a strategy change the customer did not prompt
 
 
 @dataclass(frozen=True, eq=False)
@@ -357,8 +359,8 @@ def resolve_week(
     linked = b.conn[g, m, st]
     reach = np.where(linked, 1.3, 0.8)
     reach = reach * (1.0 - 0.12 * np.maximum(0.0, c.st_seniority[st] - c.m_seniority[m]))
-    align = cosine(b.focus[g], b.prio[g, st])
-    pitch = 0.35 + 0.65 * align * (0.5 + 0.5 * know[g, m, st])
+    align = np.clip((cosine(b.focus[g], b.prio[g, st]) - 0.5) / 0.5, 0, 1)
+    pitch = 0.3 + 0.7 * align * (0.3 + 0.7 * know[g, m, st])
     gain = np.where(targeted, c.a_stance[a] * quality * reach * (2.0 * pitch - 0.6), 0.0)
     d_stance = np.zeros((B, S))
     np.add.at(d_stance, (g[targeted], st[targeted]), gain[targeted])
@@ -392,7 +394,7 @@ def resolve_week(
 
     # passive effects of standing connections and of neglect
     conn = b.conn & b.staffed[..., None]
-    log_left += np.where(conn, np.log1p(-0.08), 0.0)
+    log_left += np.where(conn, np.log1p(-PASSIVE_LEARNING), 0.0)
     know = 1.0 - (1.0 - know) * np.exp(log_left)
     share = np.zeros(B, bool)
     share[g[c.a_share[a]]] = True
@@ -402,7 +404,7 @@ def resolve_week(
     covered = conn.any(1)
     drift = np.where(covered, 0.01, -0.04 * competition[:, None])
     stance = np.clip(stance + d_stance * (1.05 - np.abs(stance) * 0.5) + drift * b.present, -1, 1)
-    progress = progress + d_prog
+    progress = np.minimum(progress + d_prog, np.maximum(progress, c.l_pace * w))
     competition = np.clip(competition + d_comp + c.comp_momentum, 0, 1)
 
     if coach.any():
@@ -419,7 +421,11 @@ def resolve_week(
     pairs = (b.staffed[:, :, None] & b.staffed[:, None, :]) * c.chem[None]
     chem_mean = pairs.sum((1, 2)) / np.maximum(n * (n - 1), 1)
     overload = (load > 0.95).sum(1) / n
-    morale = np.clip(morale + d_morale + 0.04 * chem_mean - 0.08 * overload, 0, 1)
+    recent_shift = b.t_shift[:, max(w - 2, 0) : w].any(1)
+    whim = b.t_audible[:, w - 1] & ~recent_shift
+    morale = np.clip(
+        morale + d_morale + 0.04 * chem_mean - 0.08 * overload - AUDIBLE_MORALE * whim, 0, 1
+    )
 
     request_due = b.request_due.copy()
     if c.e_req_on.any():

@@ -12,6 +12,13 @@ from collections.abc import Callable
 
 from engine.problems import InputError
 
+DEGENERATE_NAMES = (
+    "one_stakeholder",
+    "cheapest_staff",
+    "audible_every_week",
+    "skip_discovery",
+    "last_week_pile",
+)
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -89,6 +96,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="override the plan's seed")
     p.add_argument("--json", action="store_true", help="print a stable JSON object")
     p.set_defaults(handler=_lazy("simulator.headless", "cmd_run"))
+
+    p = sub.add_parser("balance", help="Monte Carlo balance report for a scenario")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
+    p.add_argument("--games", type=int, default=2000, help="games per policy (default 2000)")
+    p.add_argument(
+        "--policy",
+        action="append",
+        choices=["random", "greedy", "expert", *DEGENERATE_NAMES],
+        help="policy to run (repeatable; default: random, expert and the exploit probes)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="first seed")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_lazy("simulator.balance", "cmd_balance"))
 
     p = sub.add_parser("new", help="write a commented scenario scaffold that validates")
     p.add_argument("name", metavar="NAME", help="scenario id or file name (NAME.yaml)")

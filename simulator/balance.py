@@ -1,0 +1,145 @@
+"""`dealcraft balance`: a Monte Carlo balance report for scenario designers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+
+from engine.batch import simulate
+from engine.bots import DEGENERATE, make_policy
+from engine.loader import find_scenario
+from scoring.scorecard import score
+
+EXPLOIT_MARGIN = 1.0  # a probe within this many points of the expert counts as matching it
+
+
+def _expected(trace: dict) -> np.ndarray:
+    return score(trace).expected_score
+
+
+def run_policy(scenario, name: str, games: int, seed: int) -> dict:
+    """Play `games` games with one policy; summarise win rate, scores and components."""
+    policy = make_policy(name, seed, evaluate=_expected)
+    seeds = np.arange(seed, seed + games, dtype=np.uint64)
+    result = simulate(scenario, seeds, policy)
+    sc = score(result.trace())
+    parts = {f"internal.{k}": v for k, v in sc.internal_parts.items()}
+    parts |= {f"external.{k}": v for k, v in sc.external_parts.items()}
+    q = np.quantile(sc.expected_score, [0.05, 0.25, 0.5, 0.75, 0.95])
+    hist, edges = np.histogram(sc.expected_score, bins=10, range=(0, 100))
+    team = result.setup.staffed
+    combos, counts = np.unique(team, axis=0, return_counts=True)
+    return {
+        "policy": name,
+        "games": games,
+        "win_rate": float(sc.outcome["won"].mean()),
+        "no_decision_rate": float((sc.outcome["result"] == -1).mean()),
+        "mean_score": float(sc.score.mean()),
+        "mean_expected_score": float(sc.expected_score.mean()),
+        "quantiles": dict(zip(["p5", "p25", "p50", "p75", "p95"], map(float, q), strict=True)),
+        "histogram": hist.tolist(),
+        "components": {k: float(v.mean()) for k, v in parts.items()},
+        "_parts": parts,
+        "_expected": sc.expected_score,
+        "top_team_share": float(counts.max() / games),
+        "_team_id": combos[counts.argmax()],
+    }
+
+
+def decisive(rows: list[dict]) -> list[tuple[str, float]]:
+    """Components ranked by correlation with the expected score across all games played."""
+    names = list(rows[0]["_parts"])
+    y = np.concatenate([r["_expected"] for r in rows])
+    out = []
+    for n in names:
+        x = np.concatenate([r["_parts"][n] for r in rows])
+        c = float(np.corrcoef(x, y)[0, 1]) if x.std() > 0 and y.std() > 0 else 0.0
+        out.append((n, round(c, 3)))
+    return sorted(out, key=lambda t: -abs(t[1]))
+
+
+def report(scenario, games: int, policies: list[str], seed: int) -> dict:
+    rows = [run_policy(scenario, p, games, seed) for p in policies]
+    by = {r["policy"]: r for r in rows}
+    warnings, exploits = [], []
+    expert, rand = by.get("expert"), by.get("random")
+    if expert and expert["win_rate"] < 0.10:
+        warnings.append(f"unwinnable: the expert wins only {expert['win_rate']:.0%}")
+    if rand and rand["win_rate"] > 0.60:
+        warnings.append(f"trivial: random play wins {rand['win_rate']:.0%}")
+    if rand and rand["top_team_share"] > 0.5:
+        warnings.append("one dominant staffing choice: random play lands on one team in most games")
+    for r in rows:
+        if r["policy"] in DEGENERATE and expert:
+            if r["mean_expected_score"] >= expert["mean_expected_score"] - EXPLOIT_MARGIN or (
+                r["win_rate"] >= expert["win_rate"]
+            ):
+                exploits.append(
+                    {
+                        "policy": r["policy"],
+                        "win_rate": r["win_rate"],
+                        "expected_score": r["mean_expected_score"],
+                        "expert_win_rate": expert["win_rate"],
+                        "expert_expected_score": expert["mean_expected_score"],
+                    }
+                )
+    ranked = decisive(rows)
+    return {
+        "scenario": scenario.id,
+        "games": games,
+        "seed": seed,
+        "policies": [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
+        "skill_gap": (expert["win_rate"] - rand["win_rate"]) if expert and rand else None,
+        "most_decisive": ranked[:3],
+        "least_decisive": ranked[-3:],
+        "warnings": warnings,
+        "exploits": exploits,
+    }
+
+
+def render(rep: dict) -> str:
+    lines = [
+        f"Balance report: {rep['scenario']} ({rep['games']} games per policy, seed {rep['seed']})"
+    ]
+    for r in rep["policies"]:
+        q = r["quantiles"]
+        lines += [
+            "",
+            f"{r['policy']:>20}: win {r['win_rate']:.0%}  no decision {r['no_decision_rate']:.0%}"
+            f"  expected score {r['mean_expected_score']:.1f}",
+            f"{'':>20}  p5 {q['p5']:.0f}  p25 {q['p25']:.0f}  median {q['p50']:.0f}"
+            f"  p75 {q['p75']:.0f}  p95 {q['p95']:.0f}",
+        ]
+        top = max(r["histogram"]) or 1
+        for k, n in enumerate(r["histogram"]):
+            lines.append(f"{'':>22}{k * 10:3d}-{k * 10 + 10:<3d} {'#' * int(30 * n / top)} {n}")
+    if rep["skill_gap"] is not None:
+        lines += ["", f"Skill gap (expert - random win rate): {rep['skill_gap']:+.0%}"]
+    lines.append("Most decisive: " + ", ".join(f"{n} ({c:+.2f})" for n, c in rep["most_decisive"]))
+    lines.append(
+        "Least decisive: " + ", ".join(f"{n} ({c:+.2f})" for n, c in rep["least_decisive"])
+    )
+    for w in rep["warnings"]:
+        lines.append(f"warning: {w}")
+    for e in rep["exploits"]:
+        lines.append(
+            f"exploit: '{e['policy']}' wins {e['win_rate']:.0%} (expected score "
+            f"{e['expected_score']:.1f}) against the expert's {e['expert_win_rate']:.0%} "
+            f"({e['expert_expected_score']:.1f})"
+        )
+    if not rep["exploits"]:
+        lines.append("No exploit: every degenerate probe scores below the expert.")
+    return "\n".join(lines)
+
+
+def cmd_balance(args: argparse.Namespace) -> int:
+    scenario = find_scenario(args.scenario)
+    if args.games < 1 or args.games > 1_000_000:
+        print("dealcraft balance: --games must be between 1 and 1,000,000")
+        return 2
+    policies = args.policy or ["random", "expert", *DEGENERATE]
+    rep = report(scenario, args.games, policies, args.seed)
+    print(json.dumps(rep, indent=2) if args.json else render(rep))
+    return 0
