@@ -135,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
 
 
 def _commands(parser: argparse.ArgumentParser) -> set[str]:

@@ -1,0 +1,70 @@
+"""`dealcraft run` and `dealcraft balance` as a user runs them."""
+
+import json
+from pathlib import Path
+
+from simulator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = sorted((ROOT / "plans").glob("*.plan.yaml"))
+
+
+def test_every_shipped_scenario_has_a_plan():
+    stems = {p.stem for p in (ROOT / "scenarios").glob("*.yaml")}
+    assert stems <= {p.name.removesuffix(".plan.yaml") for p in PLANS}
+
+
+def test_example_plans_play_to_the_end(capsys):
+    for plan in PLANS:
+        scenario = plan.name.removesuffix(".plan.yaml")
+        assert (
+            main(
+                ["run", str(ROOT / "scenarios" / f"{scenario}.yaml"), "--plan", str(plan), "--json"]
+            )
+            == 0
+        )
+        card = json.loads(capsys.readouterr().out)
+        assert card["result"] in {"win", "loss", "no decision"}
+        assert set(card) >= {
+            "alignment",
+            "outcome",
+            "score",
+            "expected_score",
+            "components",
+            "weekly",
+        }
+
+
+def test_run_is_deterministic(capsys):
+    args = ["run", "northwind-new-logo", "--plan", str(PLANS[0]), "--json"]
+    main(args)
+    first = capsys.readouterr().out
+    main(args)
+    assert capsys.readouterr().out == first
+
+
+def test_illegal_plan_points_at_line_and_column(tmp_path, capsys):
+    plan = tmp_path / "bad.yaml"
+    plan.write_text(
+        "setup:\n  team:\n    - {member: maya, role: quarterback}\nweeks:\n  1:\n"
+        "    - {action: demo, member: maya, target: coo}\n"
+    )
+    assert main(["run", "northwind-new-logo", "--plan", str(plan)]) == 1
+    err = capsys.readouterr().err
+    assert f"{plan}:6:7: error: illegal in week 1" in err
+
+
+def test_malformed_plan(tmp_path, capsys):
+    plan = tmp_path / "bad.yaml"
+    plan.write_text("setup:\n  tema: []\n")
+    assert main(["run", "northwind-new-logo", "--plan", str(plan)]) == 1
+    assert f"{plan}:2:3: error: unknown setup field 'tema'" in capsys.readouterr().err
+
+
+def test_balance_json(capsys):
+    assert main(["balance", "northwind-new-logo", "--games", "300", "--json"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    by = {p["policy"]: p for p in rep["policies"]}
+    assert by["expert"]["win_rate"] >= 0.7
+    assert by["random"]["win_rate"] <= 0.3
+    assert rep["skill_gap"] > 0.4
