@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="another folder of scenarios for the picker (repeatable)",
     )
+    p.add_argument("--join", metavar="CODE", help="join a workshop session with its code")
+    p.add_argument("--team", metavar="NAME", help="your team's name in the workshop")
+    p.add_argument("--db", metavar="URL", help="workshop store URL (default: local SQLite)")
     p.set_defaults(handler=_lazy("simulator.app", "cmd_play"))
 
     p = sub.add_parser("run", help="play a plan headless and print the scorecard")
@@ -95,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plan", required=True, metavar="PLAN", help="plan file or saved game log")
     p.add_argument("--seed", type=int, default=None, help="override the plan's seed")
     p.add_argument("--json", action="store_true", help="print a stable JSON object")
+    p.add_argument("--join", metavar="CODE", help="submit the game to a workshop session")
+    p.add_argument("--team", metavar="NAME", help="team name in the workshop")
+    p.add_argument("--db", metavar="URL", help="workshop store URL (default: local SQLite)")
     p.set_defaults(handler=_lazy("simulator.headless", "cmd_run"))
 
     p = sub.add_parser("balance", help="Monte Carlo balance report for a scenario")
@@ -114,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", metavar="NAME", help="scenario id or file name (NAME.yaml)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(handler=_lazy("simulator.scaffold", "cmd_new"))
+    from simulator.workshop.cli import add_parser as add_workshop
+
+    add_workshop(sub, _lazy)
+
+    p = sub.add_parser("serve", help="serve the game in a browser tab (textual-serve)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.set_defaults(handler=_lazy("simulator.serve", "cmd_serve"))
     return parser
 
 
