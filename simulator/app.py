@@ -1,0 +1,230 @@
+"""The Dealcraft terminal app: a Textual view over the engine's game state.
+
+`dealcraft` and `dealcraft play ...` land in `cmd_play`. The app holds one
+`Session` (engine state + its save file); screens render the state and send
+decisions through the session, which writes the save after every one.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+
+if TYPE_CHECKING:
+    from engine.model import Scenario
+    from simulator.saves import Session
+
+STYLES = Path(__file__).parent / "styles"
+
+THEMES = [
+    Theme(
+        name="dealcraft",
+        primary="#4FA3D9",
+        secondary="#7A8FA6",
+        accent="#F2A541",
+        warning="#F2A541",
+        error="#E0605E",
+        success="#5FB878",
+        background="#14181F",
+        surface="#1C222B",
+        panel="#26303B",
+        foreground="#E4E8EE",
+        dark=True,
+    ),
+    Theme(
+        name="dealcraft-light",
+        primary="#1F6FA8",
+        secondary="#53657A",
+        accent="#B36B00",
+        warning="#B36B00",
+        error="#B3261E",
+        success="#2E7D32",
+        background="#F6F7F9",
+        surface="#FFFFFF",
+        panel="#E3E7ED",
+        foreground="#1B1F24",
+        dark=False,
+    ),
+]
+THEME_CYCLE = ["dealcraft", "dealcraft-light", "textual-dark", "nord", "gruvbox"]
+
+
+class DealcraftApp(App):
+    """The game. Pass `session` to open a game at once, `scenario` to start a new one."""
+
+    TITLE = "Dealcraft"
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "screens.tcss"]
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+s", "save", "Save", show=False),
+        Binding("ctrl+t", "next_theme", "Theme", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        session: Session | None = None,
+        scenario: Scenario | None = None,
+        seed: int | None = None,
+        scenario_dirs: Iterable[Path] = (),
+        saves_folder: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.session: Session | None = session
+        self.start_scenario = scenario
+        self.seed = seed
+        self.scenario_dirs = [Path(d) for d in scenario_dirs]
+        self.saves_folder = saves_folder
+        self.compare_with: Session | None = None  # the run a replay branched from
+
+    # ---- start-up and navigation ------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = "dealcraft"
+        from simulator.screens.picker import PickerScreen
+
+        self.push_screen(PickerScreen())
+        if self.session is not None:
+            self.open_game(self.session)
+        elif self.start_scenario is not None:
+            self.new_game(self.start_scenario)
+
+    def new_game(self, scenario: Scenario, seed: int | None = None) -> None:
+        from simulator.saves import Session
+
+        seed = self.seed if seed is None else seed
+        self.open_game(Session.new(scenario, seed, self.saves_folder))
+
+    def open_game(self, session: Session, compare_with: Session | None = None) -> None:
+        """Show `session` on the screen its phase calls for (above the picker)."""
+        self.session = session
+        self.compare_with = compare_with
+        self.to_picker(refresh=False)
+        self.push_screen(self.screen_for_phase())
+
+    def screen_for_phase(self) -> Screen:
+        from simulator.screens.briefing import BriefingScreen
+        from simulator.screens.debrief import DebriefScreen
+        from simulator.screens.staffing import StaffingScreen
+        from simulator.screens.week import WeekScreen
+
+        assert self.session is not None
+        state = self.session.state
+        if state.phase == "ended":
+            return DebriefScreen()
+        if state.phase == "week":
+            return WeekScreen()
+        return StaffingScreen() if state.history else BriefingScreen()
+
+    def to_picker(self, refresh: bool = True) -> None:
+        from simulator.screens.picker import PickerScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, PickerScreen):
+            self.pop_screen()
+        if refresh and isinstance(self.screen, PickerScreen):
+            self.screen.load_saves()
+
+    # ---- app-wide actions -------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from simulator.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_save(self) -> None:
+        if self.session is None or self.session.path is None:
+            self.notify("No game in progress to save.", severity="warning")
+            return
+        path = self.session.save()
+        self.notify(f"Saved to {path}", title="Game saved", markup=False)
+
+    def action_next_theme(self) -> None:
+        names = [n for n in THEME_CYCLE if n in self.available_themes]
+        i = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(i + 1) % len(names)]
+        self.notify(f"Theme: {self.theme}", timeout=2, markup=False)
+
+    def action_end_week(self) -> None:
+        from simulator.screens.week import WeekScreen
+
+        if isinstance(self.screen, WeekScreen):
+            self.screen.action_end_week()
+        else:
+            self.notify("End the week from the week view.", severity="warning")
+
+    def action_debrief(self) -> None:
+        from simulator.screens.debrief import DebriefScreen
+
+        if self.session is None:
+            return
+        if not self.session.state.is_over():
+            self.notify(
+                "The debrief opens when the deal closes; this is the score so far.",
+                timeout=4,
+            )
+        if not isinstance(self.screen, DebriefScreen):
+            self.push_screen(DebriefScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Explain the current screen and its keys", self.action_help)
+        yield SystemCommand(
+            "Switch theme", "Cycle through the colour themes", self.action_next_theme
+        )
+        yield SystemCommand("Scenario picker", "Back to the list of deals", self.to_picker)
+        if self.session is not None:
+            yield SystemCommand("Save game", "Write the save file now", self.action_save)
+            if self.session.state.phase == "week":
+                yield SystemCommand(
+                    "End week", "Resolve this week and start the next", self.action_end_week
+                )
+            yield SystemCommand(
+                "Open debrief", "The scorecard and what drove it", self.action_debrief
+            )
+
+
+def _usage_error(message: str):
+    from engine.problems import InputError, Problem
+
+    return InputError([Problem("dealcraft play", 1, 1, "error", message)])
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    """`dealcraft play [SCENARIO] [--seed N] [--resume SAVE] [--scenarios DIR]`."""
+    from simulator.saves import Session, saves_dir
+
+    extra = [Path(d) for d in (getattr(args, "scenarios", None) or [])]
+    for d in extra:
+        if not d.is_dir():
+            raise _usage_error(f"--scenarios {d}: not a folder")
+    session = scenario = None
+    resume = getattr(args, "resume", None)
+    if resume:
+        path = Path(resume)
+        if not path.exists() and (saves_dir() / path.name).exists():
+            path = saves_dir() / path.name
+        if not path.exists():
+            raise _usage_error(f"--resume {resume}: no such save file")
+        session = Session.resume(path, extra)
+    elif getattr(args, "scenario", None):
+        from engine.loader import find_scenario
+
+        scenario = find_scenario(args.scenario, extra)
+    app = DealcraftApp(
+        session=session, scenario=scenario, seed=getattr(args, "seed", None), scenario_dirs=extra
+    )
+    app.run()
+    return 0

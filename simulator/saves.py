@@ -1,0 +1,259 @@
+"""Saved games: one GameLog JSON file per game, rewritten atomically after every decision.
+
+A save is the game's log (scenario id + content hash + seed + decisions) plus a
+little metadata for the picker. Every decision is written at once: the new file
+is written to a temporary name, flushed and fsync'ed, then moved over the old
+one with os.replace, so a killed process leaves either the old or the new save,
+never a torn one. Saves live in the platform's user data folder, or in
+$DEALCRAFT_HOME/saves when that variable is set (tests use it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the engine is imported lazily so the picker paints fast
+    from engine.decisions import Decision
+    from engine.model import Scenario
+    from engine.state import GameState
+
+ENV_HOME = "DEALCRAFT_HOME"
+
+
+def home_dir() -> Path:
+    """Dealcraft's data folder: $DEALCRAFT_HOME, else the platform's user data folder."""
+    env = os.environ.get(ENV_HOME)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("dealcraft", appauthor=False))
+
+
+def saves_dir() -> Path:
+    return home_dir() / "saves"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` so that a crash leaves the old or the new file, whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+def new_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+def _stamp(t: float | None = None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
+
+
+@dataclass
+class SaveInfo:
+    """What the picker shows about a save, read without replaying it."""
+
+    path: Path
+    scenario_id: str
+    title: str
+    seed: int
+    week: int
+    weeks: int
+    phase: str
+    updated: str
+    decisions: int
+    parent: str = ""
+
+    @property
+    def label(self) -> str:
+        where = {"setup": "setup", "ended": "finished"}.get(self.phase, f"week {self.week}")
+        return f"{self.title} — {where} (seed {self.seed})"
+
+
+def list_saves(folder: Path | None = None) -> list[SaveInfo]:
+    """Every readable save, most recently played first; damaged files are skipped."""
+    folder = folder or saves_dir()
+    found = []
+    if not folder.is_dir():
+        return found
+    for f in folder.glob("*.json"):
+        try:
+            data = json.loads(f.read_text(encoding="utf-8"))
+            meta = data.get("meta") or {}
+            found.append(
+                SaveInfo(
+                    path=f,
+                    scenario_id=str(data["scenario"]),
+                    title=str(meta.get("title", data["scenario"])),
+                    seed=int(data["seed"]),
+                    week=int(meta.get("week", 0)),
+                    weeks=int(meta.get("weeks", 0)),
+                    phase=str(meta.get("phase", "setup")),
+                    updated=str(meta.get("updated", "")),
+                    decisions=len(data.get("decisions", [])),
+                    parent=str(meta.get("parent", "")),
+                )
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+    found.sort(key=lambda s: (s.updated, s.path.stat().st_mtime), reverse=True)
+    return found
+
+
+@dataclass
+class Session:
+    """One game being played: the engine state plus the save it is written to.
+
+    The engine owns the rules; the session only applies decisions and writes the
+    log after each one. Screens read `state` and call `apply`.
+    """
+
+    state: GameState
+    path: Path | None
+    meta: dict = field(default_factory=dict)
+
+    @classmethod
+    def new(
+        cls,
+        scenario: Scenario,
+        seed: int | None = None,
+        folder: Path | None = None,
+        save: bool = True,
+        **meta,
+    ) -> Session:
+        from engine.state import new_game
+
+        seed = new_seed() if seed is None else int(seed)
+        state = new_game(scenario, seed)
+        path = None
+        if save:
+            folder = folder or saves_dir()
+            stem = f"{scenario.id}-{time.strftime('%Y%m%d-%H%M%S')}-s{seed}"
+            path = folder / f"{stem}.json"
+            n = 1
+            while path.exists():
+                n += 1
+                path = folder / f"{stem}-{n}.json"
+        meta = {"title": scenario.title, "started": _stamp(), **meta}
+        if scenario.source:
+            meta.setdefault("scenario_path", str(Path(scenario.source).resolve()))
+        session = cls(state, path, meta)
+        session.save()
+        return session
+
+    @classmethod
+    def resume(cls, path: str | Path, extra_dirs: list[Path] | None = None) -> Session:
+        """Load a save and replay it; raise InputError with a one-line reason when it is bad."""
+        from engine.log import GameLog
+        from engine.problems import InputError, Problem
+
+        path = Path(path)
+        log = GameLog.load(path)
+        scenario = find_for_log(log.scenario_id, log.meta.get("scenario_path"), extra_dirs)
+        try:
+            state = log.replay(scenario)
+        except InputError as exc:
+            raise InputError(
+                [Problem(str(path), 1, 1, "error", p.message) for p in exc.problems]
+            ) from None
+        return cls(state, path, dict(log.meta))
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.state.scenario
+
+    def why_illegal(self, decision: Decision) -> str | None:
+        return self.state.why_illegal(decision)
+
+    def apply(self, decision: Decision) -> str | None:
+        """Apply one decision and save at once; return the engine's reason if it is illegal
+        (then nothing changes)."""
+        from engine.decisions import IllegalDecision
+
+        try:
+            self.state = self.state.apply(decision)
+        except IllegalDecision as exc:
+            return str(exc)
+        self.save()
+        return None
+
+    def log(self):
+        from engine.log import GameLog
+
+        s = self.state
+        meta = {
+            **self.meta,
+            "updated": _stamp(),
+            "week": s.week,
+            "weeks": s.scenario.deal.weeks,
+            "phase": s.phase,
+        }
+        return GameLog.of(s, **meta)
+
+    def save(self) -> Path | None:
+        if self.path is None:
+            return None
+        write_atomic(self.path, self.log().to_json())
+        return self.path
+
+    def branch(self, upto: int, folder: Path | None = None) -> Session:
+        """A new game replaying this one's first `upto` decisions, saved to its own file."""
+        from engine.log import GameLog
+
+        log = GameLog.of(self.state)
+        state = GameLog(log.scenario_id, log.content_hash, log.seed, log.decisions[:upto]).replay(
+            self.scenario
+        )
+        parent = str(self.path) if self.path else ""
+        session = Session.new(
+            self.scenario,
+            self.state.seed,
+            folder or (self.path.parent if self.path else None),
+            save=self.path is not None,
+            parent=parent,
+            branched_at=upto,
+        )
+        session.state = state
+        session.save()
+        return session
+
+
+def find_for_log(
+    scenario_id: str, scenario_path: str | None, extra_dirs: list[Path] | None = None
+) -> Scenario:
+    """The scenario a save was made for: by id among the shipped and extra scenarios,
+    else at the path recorded in the save."""
+    from engine.loader import find_scenario
+    from engine.problems import InputError
+
+    try:
+        return find_scenario(scenario_id, extra_dirs)
+    except InputError:
+        if scenario_path and Path(scenario_path).exists():
+            from engine.loader import load_scenario
+
+            return load_scenario(scenario_path)
+        raise

@@ -1,0 +1,109 @@
+"""What every game screen shares: the session, applying decisions safely, help text."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.screen import Screen
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from engine.decisions import Decision
+    from engine.state import GameState
+    from simulator.app import DealcraftApp
+    from simulator.saves import Session
+
+
+def plain(value: object, style: str = "") -> Text:
+    """User or scenario text as a renderable that can never be read as markup."""
+    return Text(str(value), style=style)
+
+
+def money(value: float, currency: str = "") -> str:
+    text = f"{value:,.0f}"
+    return f"{text} {currency}".strip()
+
+
+def first_name(name: str) -> str:
+    return name.split()[0] if name.split() else name
+
+
+def short(name: str, ident: str = "", width: int = 8) -> str:
+    """A short label for a column: the name if it fits, else its id, else cut."""
+    for cand in (name, ident.replace("_", " ").capitalize()):
+        if cand and len(cand) <= width:
+            return cand
+    text = ident or name
+    return text[: width - 1].capitalize() + "…"
+
+
+def bar(fraction: float, width: int = 10) -> str:
+    """A text bar for 0..1 (eighth blocks)."""
+    fraction = min(max(float(fraction), 0.0), 1.0)
+    eighths = round(fraction * width * 8)
+    full, part = divmod(eighths, 8)
+    text = "█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")
+    return text.ljust(width, "·")
+
+
+class TitleBar(Static):
+    """One line at the top of a screen: where you are and the headline numbers."""
+
+
+class GameScreen(Screen):
+    """A screen over the current game: render state, send decisions, never crash on a
+    rule: an illegal move shows the engine's reason and changes nothing."""
+
+    HELP: ClassVar[str] = ""
+    TITLE: ClassVar[str] = ""
+
+    @property
+    def dapp(self) -> DealcraftApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def session(self) -> Session:
+        assert self.dapp.session is not None
+        return self.dapp.session
+
+    @property
+    def state(self) -> GameState:
+        return self.session.state
+
+    @property
+    def in_setup(self) -> bool:
+        return self.state.phase == "setup"
+
+    def apply(self, decision: Decision, quiet: bool = False) -> bool:
+        reason = self.session.apply(decision)
+        if reason is not None:
+            self.notify(reason, title="Not allowed", severity="warning", markup=False)
+            return False
+        self.refresh_view()
+        return True
+
+    def refresh_view(self) -> None:
+        """Re-render from the engine state (override)."""
+
+    def title_text(self) -> Text:
+        s = self.state
+        sc = s.scenario
+        t = Text()
+        t.append(" Dealcraft ", style="bold reverse")
+        t.append(f" {self.TITLE} ", style="bold")
+        t.append("· ")
+        t.append(sc.title)
+        if s.phase == "week":
+            t.append(f" · week {s.week} of {sc.deal.weeks}", style="bold")
+        elif s.phase == "ended":
+            t.append(" · deal closed", style="bold")
+        return t
+
+    def update_title(self) -> None:
+        for bar_ in self.query(TitleBar):
+            bar_.update(self.title_text())
+
+    def on_screen_resume(self) -> None:
+        if self.dapp.session is not None:
+            self.refresh_view()

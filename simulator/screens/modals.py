@@ -1,0 +1,404 @@
+"""Small dialogs: pick one, confirm, the follow-through checklist, and the planners
+(milestone plan, schedule an action, re-focus). Each returns its answer with
+`dismiss`; a dialog never applies a decision itself."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from simulator.widgets.focus import FocusEditor
+
+if TYPE_CHECKING:
+    from engine.state import GameState
+
+CHECKLIST_TEXT = {
+    "priorities": "Tell them the deal's priorities and what you need from them",
+    "commitment": "Confirm their commitment, with dates",
+    "followup": "Schedule a follow-up to check in",
+    "contingency": "Plan a contingency in case they are pulled away",
+}
+
+
+class ChoiceModal(ModalScreen[str | None]):
+    """Pick one option; returns its id, or None on escape."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, options: list[tuple[str, Text, bool]], note: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text, style="bold"))
+            yield OptionList(
+                *[Option(t, id=i, disabled=d) for i, t, d in self.options], id="choice"
+            )
+            if self.note:
+                yield Static(Text(self.note, style="dim"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        ol = self.query_one(OptionList)
+        first = next((n for n, (_, _, d) in enumerate(self.options) if not d), None)
+        if first is not None:
+            ol.highlighted = first
+        ol.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmModal(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y,enter", "yes", "Yes"),
+        Binding("n,escape", "no", "No"),
+    ]
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.question, style="bold"))
+            if self.detail:
+                yield Static(Text(self.detail))
+            with Horizontal(classes="buttons"):
+                yield Button("Yes (y)", id="yes", variant="primary")
+                yield Button("No (n)", id="no")
+        yield Footer()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class ChecklistModal(ModalScreen[tuple[str, ...] | None]):
+    """The follow-through checklist for borrowing an internal resource."""
+
+    BINDINGS = [
+        Binding("ctrl+enter,ctrl+j", "ok", "Enrol"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, name: str, checklist: tuple[str, ...]) -> None:
+        super().__init__()
+        self.member_name = name
+        self.items = checklist
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(f"Enrol {self.member_name}: follow-through", style="bold"))
+            yield Static(
+                Text(
+                    "They are borrowed from elsewhere in the company. Skip these steps and "
+                    "they may under-deliver.",
+                    style="dim",
+                )
+            )
+            for item in self.items:
+                yield Checkbox(CHECKLIST_TEXT.get(item, item), True, id=f"chk-{item}")
+            with Horizontal(classes="buttons"):
+                yield Button("Enrol", id="ok", variant="primary")
+                yield Button("Cancel", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query(Checkbox).first().focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.action_ok()
+        else:
+            self.action_cancel()
+
+    def action_ok(self) -> None:
+        self.dismiss(tuple(i for i in self.items if self.query_one(f"#chk-{i}", Checkbox).value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ListsModal(ModalScreen[tuple | None]):
+    """Several option lists side by side; Enter moves on, Enter on the last one answers."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("left", "move(-1)", "Previous list", show=False),
+        Binding("right", "move(1)", "Next list", show=False),
+    ]
+    HEADINGS: tuple[str, ...] = ()
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(Text(self.title_text, style="bold"))
+            with Horizontal(classes="lists"):
+                for n, heading in enumerate(self.HEADINGS):
+                    ol = OptionList(id=f"list{n}")
+                    ol.border_title = heading
+                    yield ol
+            yield Static(id="hint")
+        yield Footer()
+
+    def lists(self) -> list[OptionList]:
+        return list(self.query(OptionList))
+
+    def on_mount(self) -> None:
+        self.fill(0)
+        self.lists()[0].focus()
+
+    def fill(self, start: int) -> None:
+        """Refill lists from `start` onwards (override)."""
+
+    def set_options(self, n: int, options: list[tuple[str, Text, bool]], keep: str | None) -> None:
+        ol = self.lists()[n]
+        ol.clear_options()
+        ol.add_options([Option(t, id=i, disabled=d) for i, t, d in options])
+        ids = [i for i, _, d in options if not d]
+        if keep in ids:
+            ol.highlighted = [i for i, _, _ in options].index(keep)
+        elif ids:
+            ol.highlighted = [i for i, _, _ in options].index(ids[0])
+
+    def value(self, n: int) -> str | None:
+        ol = self.lists()[n]
+        if ol.highlighted is None or ol.option_count == 0:
+            return None
+        opt = ol.get_option_at_index(ol.highlighted)
+        return None if opt.disabled else opt.id
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        n = self.lists().index(event.option_list)
+        if n + 1 < len(self.lists()):
+            self.fill(n + 1)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        n = self.lists().index(event.option_list)
+        if n + 1 < len(self.lists()):
+            self.lists()[n + 1].focus()
+        else:
+            self.answer()
+
+    def action_move(self, step: int) -> None:
+        ls = self.lists()
+        if self.focused in ls:
+            ls[(ls.index(self.focused) + step) % len(ls)].focus()
+
+    def answer(self) -> None:
+        values = tuple(self.value(n) for n in range(len(self.lists())))
+        if any(v is None for v in values):
+            self.notify("Choose an option in every list.", severity="warning")
+            return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PlanModal(ListsModal):
+    """Owner, short-term action and due week for one milestone."""
+
+    HEADINGS = ("Owner", "Short-term action", "Due week")
+
+    def __init__(self, state: GameState, milestone: str) -> None:
+        self.state = state
+        c = state.compiled
+        self.ms = c.milestones.index(milestone)
+        m = state.scenario.milestones[self.ms]
+        super().__init__(f"Plan: {m.name} (target week {m.target_week})")
+        obs_owner = int(state.batch.ms_owner[0, self.ms])
+        obs_action = int(state.batch.ms_action[0, self.ms])
+        self.keep = [
+            c.members[obs_owner] if obs_owner >= 0 else None,
+            c.actions[obs_action] if obs_action >= 0 else None,
+            str(int(state.batch.ms_due[0, self.ms]) or m.target_week),
+        ]
+
+    def fill(self, start: int) -> None:
+        s, c = self.state, self.state.compiled
+        sc = s.scenario
+        if start <= 0:
+            opts = []
+            for m in s.staffed():
+                member = sc.roster[c.members.index(m)]
+                role = s.role_of(m)
+                rname = sc.roles[c.roles.index(role)].name if role else "no role"
+                opts.append((m, Text.assemble((member.name, "bold"), f"\n  {rname}"), False))
+            self.set_options(0, opts, self.keep[0])
+        if start <= 1:
+            opts = []
+            for a, act in enumerate(sc.actions):
+                pts = float(c.a_progress[a, self.ms])
+                if pts <= 0:
+                    continue
+                opts.append(
+                    (
+                        act.id,
+                        Text.assemble((act.name, "bold"), f"\n  +{pts:g} pts, {act.hours}h"),
+                        False,
+                    )
+                )
+            self.set_options(1, opts, self.keep[1])
+        if start <= 2:
+            first = max(s.week, 1)
+            opts = [(str(w), Text(f"Week {w}"), False) for w in range(first, c.weeks + 1)]
+            self.set_options(2, opts, self.keep[2])
+
+
+class ScheduleModal(ListsModal):
+    """Action, member and target for one run this week; options that cannot work are
+    shown dimmed so the player sees why."""
+
+    HEADINGS = ("Action", "Who runs it", "Aimed at")
+
+    def __init__(self, state: GameState, member: str | None = None, target: str | None = None):
+        super().__init__(f"Schedule an action — week {state.week}")
+        self.state = state
+        self.keep = [None, member, target]
+
+    def fill(self, start: int) -> None:
+        from engine.compiled import BUYING_ROLES
+
+        s, c = self.state, self.state.compiled
+        sc = s.scenario
+        if start <= 0:
+            opts = []
+            for a, act in enumerate(sc.actions):
+                who = (
+                    ", ".join(
+                        sc.roles[r].name.split(" (")[0]
+                        for r in range(len(c.roles))
+                        if c.a_roles[a, r]
+                    )
+                    if act.roles
+                    else "anyone"
+                )
+                t = Text.assemble((act.name, "bold"), (f"  {act.hours}h", "dim"), f"\n  {who}")
+                opts.append((act.id, t, False))
+            self.set_options(0, opts, self.keep[0])
+        action = self.value(0)
+        if action is None:
+            return
+        a = c.actions.index(action)
+        if start <= 1:
+            opts = []
+            for m in s.staffed():
+                reason = s.why_illegal(_run(action, m, None if c.a_internal[a] else "?"))
+                ok = reason is None or "stakeholder" in reason
+                member = sc.roster[c.members.index(m)]
+                left = s.hours_left(m)
+                t = Text.assemble((member.name, "bold"), f"  {left:.0f}h left")
+                if not ok:
+                    t.append(f"\n  {reason}", style="dim")
+                opts.append((m, t, not ok))
+            self.set_options(1, opts, self.keep[1])
+        member = self.value(1)
+        if start <= 2:
+            if c.a_internal[a]:
+                opts = [("-", Text("No target: an internal action"), False)]
+            else:
+                opts = []
+                obs = {x["id"]: x for x in self.observed()}
+                for j, st in enumerate(sc.stakeholders):
+                    if st.id not in obs:
+                        continue
+                    ok = bool(c.a_targets[a, c.st_role[j]])
+                    t = Text.assemble(
+                        (st.name, "bold"),
+                        f"  {BUYING_ROLES[c.st_role[j]]}, {obs[st.id]['influence']:.0%}",
+                    )
+                    if not ok:
+                        t.append(f"\n  {act_name(sc, a)} cannot target them", style="dim")
+                    opts.append((st.id, t, not ok))
+            self.set_options(2, opts, self.keep[2])
+        if member is None:
+            self.query_one("#hint", Static).update(
+                Text("Nobody free can run this action now.", style="dim")
+            )
+        else:
+            act = sc.actions[a]
+            self.query_one("#hint", Static).update(Text(act.description, style="dim"))
+
+    def observed(self) -> list[dict]:
+        from engine.observe import observe
+
+        return observe(self.state)["stakeholders"]
+
+
+def act_name(sc, a: int) -> str:
+    return sc.actions[a].name
+
+
+def _run(action: str, member: str, target: str | None):
+    from engine.decisions import Run
+
+    return Run(action, member, target)
+
+
+class FocusModal(ModalScreen[dict | None]):
+    """Re-focus the strategy (an audible once the weeks have started)."""
+
+    BINDINGS = [
+        Binding("enter,f", "ok", "Apply focus"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, state: GameState, audible: bool) -> None:
+        super().__init__()
+        self.state = state
+        self.audible = audible
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(
+                Text(
+                    "Call an audible: re-focus the strategy" if self.audible else "Strategy focus",
+                    style="bold",
+                )
+            )
+            yield FocusEditor(self.state, id="focus-editor")
+            yield Static(
+                Text(
+                    "Up/down pick a priority, left/right move weight. Audibles not forced by a "
+                    "customer shift cost strategy stability."
+                    if self.audible
+                    else "Up/down pick a priority, left/right move weight.",
+                    style="dim",
+                )
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(FocusEditor).focus()
+
+    def action_ok(self) -> None:
+        self.dismiss(self.query_one(FocusEditor).weights())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

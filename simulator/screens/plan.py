@@ -1,0 +1,168 @@
+"""5. The plan: a strategy focus over the customer's priority dimensions, and milestones,
+each with an owner and a short-term action due in a given week."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Static
+
+from simulator.screens.base import GameScreen, TitleBar, bar
+from simulator.widgets.focus import FocusEditor
+
+
+class PlanScreen(GameScreen):
+    TITLE = "Plan"
+    HELP = """\
+## The plan
+
+**Strategy focus** (top): how your team will position the deal across what the
+customer cares about. Up/down picks a priority, left/right moves weight; press
+**f** to set it. Beside each is your team's current estimate of what the buying
+team as a whole cares about, weighted by influence (rough until discovery).
+Once the weeks start, changing focus is an *audible*: respond fast to real shifts
+at the customer, but audibles without a reason cost strategy stability.
+
+**Milestones** (bottom): press **Enter** on a milestone to give it an owner and one
+short-term action with a due week. Every milestone owned, with an action, is
+*accountability*.
+
+Press **g** to start week 1 when you are ready.
+"""
+    BINDINGS = [
+        Binding("f", "set_focus", "Set focus"),
+        Binding("enter", "edit", "Plan milestone", show=False),
+        Binding("g", "go", "Start the deal"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(self.title_text())
+        with Vertical(id="plan-body"):
+            with Vertical(id="focus-panel", classes="panel"):
+                yield FocusEditor(self.state, id="focus-editor")
+                yield Static(id="focus-status")
+            yield DataTable(id="milestones", cursor_type="row", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#focus-panel").border_title = "Strategy focus"
+        self.query_one("#milestones").border_title = "Milestones (Enter to plan)"
+        t = self.query_one("#milestones", DataTable)
+        widths = (24, 6, 6, 6, 14, 22, 5)
+        labels = ("Milestone", "Target", "Effort", "Done", "Owner", "Short-term action", "Due")
+        for label, width in zip(labels, widths, strict=True):
+            t.add_column(label, width=width)
+        self.refresh_view()
+        self.query_one(FocusEditor).focus()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "go":
+            return self.dapp.session is not None and self.in_setup
+        return True
+
+    def refresh_view(self) -> None:
+        self.update_title()
+        s, c, b = self.state, self.state.compiled, self.state.batch
+        sc = s.scenario
+        ed = self.query_one(FocusEditor)
+        ed.reset(s)
+        self.show_focus_status()
+        t = self.query_one("#milestones", DataTable)
+        row = t.cursor_row
+        t.clear()
+        for i, m in enumerate(sc.milestones):
+            owner = int(b.ms_owner[0, i])
+            action = int(b.ms_action[0, i])
+            done = min(float(b.progress[0, i] / c.l_effort[i]), 1.0)
+            name = Text(m.name, style="bold" if m.close else "")
+            if m.close:
+                name.append(" (close)", style="dim")
+            t.add_row(
+                name,
+                Text(f"wk {m.target_week}"),
+                Text(f"{m.effort:g}", justify="right"),
+                Text(bar(done, 6)),
+                Text(
+                    sc.roster[owner].name if owner >= 0 else "—",
+                    style="" if owner >= 0 else "yellow",
+                ),
+                Text(sc.actions[action].name if action >= 0 else "—"),
+                Text(f"wk {int(b.ms_due[0, i])}" if action >= 0 else ""),
+                key=m.id,
+            )
+        if row is not None and t.row_count:
+            t.move_cursor(row=min(row, t.row_count - 1))
+
+    def show_focus_status(self) -> None:
+        ed = self.query_one(FocusEditor)
+        current = self.state.focus()
+        draft = ed.weights()
+        tot_c = sum(current.values()) or 1
+        tot_d = sum(draft.values()) or 1
+        same = all(abs(current[d] / tot_c - draft[d] / tot_d) < 1e-6 for d in current)
+        t = Text()
+        if same:
+            t.append("Focus set.", style="green")
+        else:
+            t.append("Draft changed: press f to set this focus", style="yellow")
+            if not self.in_setup:
+                t.append(" (an audible)", style="yellow")
+        self.query_one("#focus-status", Static).update(t)
+
+    def on_focus_editor_changed(self, event: FocusEditor.Changed) -> None:
+        self.show_focus_status()
+
+    def action_set_focus(self) -> None:
+        from engine.decisions import Focus
+
+        weights = self.query_one(FocusEditor).weights()
+        if self.apply(Focus(weights)) and not self.in_setup:
+            self.notify("Audible called: the team has a new focus.", timeout=3)
+
+    def action_edit(self) -> None:
+        from engine.decisions import Plan
+        from simulator.screens.modals import PlanModal
+
+        t = self.query_one("#milestones", DataTable)
+        if not t.row_count:
+            return
+        ms = t.coordinate_to_cell_key((t.cursor_row, 0)).row_key.value
+        if not self.state.staffed():
+            self.notify("Staff your team before planning milestones.", severity="warning")
+            return
+
+        def done(answer: tuple | None) -> None:
+            if answer:
+                owner, action, due = answer
+                self.apply(Plan(ms, owner, action, int(due)))
+
+        self.app.push_screen(PlanModal(self.state, ms), done)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit()
+
+    def action_go(self) -> None:
+        from engine.decisions import Focus, Start
+        from simulator.screens.week import WeekScreen
+
+        if not self.in_setup:
+            return
+        ed = self.query_one(FocusEditor)
+        draft, current = ed.weights(), self.state.focus()
+        tot_d, tot_c = sum(draft.values()) or 1, sum(current.values()) or 1
+        if any(abs(current[d] / tot_c - draft[d] / tot_d) > 1e-6 for d in current):
+            if not self.apply(Focus(draft)):
+                return
+        if self.apply(Start()):
+            self.app.switch_screen(WeekScreen())
+
+    def action_back(self) -> None:
+        from simulator.screens.connections import ConnectionsScreen
+
+        if self.in_setup:
+            self.app.switch_screen(ConnectionsScreen())
+        else:
+            self.app.pop_screen()

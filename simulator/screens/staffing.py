@@ -1,0 +1,346 @@
+"""3. Staffing and roles: the roster as a sortable table, add and release people within
+the limits, give each a role, name the quarterback; live feedback on budget, role
+coverage, skill fit and chemistry."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Static
+
+from simulator.screens.base import GameScreen, TitleBar, bar, first_name, money
+
+
+class StaffingScreen(GameScreen):
+    TITLE = "Team"
+    HELP = """\
+## Staffing and roles
+
+Build the team that will sell this deal.
+
+- **Space** adds the highlighted person to the team, or releases them.
+  People borrowed from elsewhere (*internal resources*) come with a
+  follow-through checklist: tell them the priorities, confirm their commitment
+  with dates, plan a contingency and schedule a follow-up.
+- **r** gives the highlighted team member a role; **q** makes them the
+  quarterback: the one person who owns the strategy and calls the plays.
+- **s** sorts by the next column (or click a column header).
+- The panels below show, live: the budget and headcount used, which roles are
+  covered, how well each person fits their role, and chemistry between people.
+
+Clear roles and one quarterback score well; "fit" often beats star players.
+"""
+    BINDINGS = [
+        Binding("space", "toggle", "Add/release"),
+        Binding("r", "role", "Role"),
+        Binding("q", "quarterback", "Quarterback"),
+        Binding("s", "sort", "Sort"),
+        Binding("n", "next", "Next"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_by = 0
+        self.reverse = False
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(self.title_text())
+        with Vertical(id="staffing-body"):
+            yield DataTable(id="roster", cursor_type="row", zebra_stripes=True, classes="panel")
+            yield Static(id="member-detail")
+            with Horizontal(id="feedback"):
+                yield Static(id="fb-team", classes="panel")
+                yield Static(id="fb-roles", classes="panel")
+                yield Static(id="fb-fit", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#roster").border_title = "Roster"
+        self.query_one("#fb-team").border_title = "Budget"
+        self.query_one("#fb-roles").border_title = "Roles"
+        self.query_one("#fb-fit").border_title = "Fit and chemistry"
+        t = self.query_one("#roster", DataTable)
+        self.columns = ["", "Name", "Role", "Sen", "Cost", "Hrs", "Weeks"]
+        self.columns += [k.name[:6] for k in self.state.scenario.skills] + ["Traits"]
+        for n, label in enumerate(self.columns):
+            t.add_column(label, key=str(n))
+        self.refresh_view()
+        t.focus()
+        if not self.in_setup:
+            self.query_one(Footer).refresh_bindings()
+
+    # ---- rendering --------------------------------------------------------------------------
+
+    def sort_key(self, i: int):
+        s = self.state
+        m = s.scenario.roster[i]
+        c = s.compiled
+        keys = [
+            not bool(s.batch.staffed[0, i]),
+            m.name,
+            s.role_of(m.id) or "~",
+            -m.seniority,
+            m.weekly_cost,
+            -m.capacity,
+            (m.available_from, m.available_until or c.weeks),
+        ]
+        keys += [-float(s.batch.skill[0, i, q]) for q in range(len(c.skills))]
+        keys.append(", ".join(m.traits))
+        return keys[self.sort_by]
+
+    def refresh_view(self) -> None:
+        self.update_title()
+        s, c = self.state, self.state.compiled
+        sc = s.scenario
+        t = self.query_one("#roster", DataTable)
+        current = None
+        if t.row_count and t.cursor_row is not None:
+            current = t.coordinate_to_cell_key((t.cursor_row, 0)).row_key.value
+        t.clear()
+        order = sorted(range(len(sc.roster)), key=self.sort_key, reverse=self.reverse)
+        for i in order:
+            m = sc.roster[i]
+            on = bool(s.batch.staffed[0, i])
+            role = s.role_of(m.id) if on else None
+            rname = sc.roles[c.roles.index(role)].name.split(" (")[0] if role else ""
+            if role and c.roles.index(role) == c.qb_role:
+                rname = "★ " + rname
+            until = m.available_until or c.weeks
+            style = "bold" if on else ""
+            row = [
+                Text("✓" if on else "", style="green bold"),
+                Text(m.name, style=style),
+                Text(rname),
+                Text(str(m.seniority), justify="right"),
+                Text(f"{m.weekly_cost:,}", justify="right"),
+                Text(str(m.capacity), justify="right"),
+                Text(f"{m.available_from}-{until}"),
+            ]
+            for q in range(len(c.skills)):
+                v = float(s.batch.skill[0, i, q])
+                row.append(
+                    Text(
+                        f"{v * 100:.0f}",
+                        justify="right",
+                        style="bold" if v >= 0.7 else "dim" if v < 0.3 else "",
+                    )
+                )
+            traits = ", ".join(m.traits)
+            if m.internal_resource:
+                traits = "internal; " + traits if traits else "internal"
+            row.append(Text(traits))
+            t.add_row(*row, key=m.id)
+        if current is not None:
+            t.move_cursor(row=t.get_row_index(current))
+        self.show_detail()
+        self.show_feedback()
+
+    def current_member(self) -> str | None:
+        t = self.query_one("#roster", DataTable)
+        if not t.row_count:
+            return None
+        return t.coordinate_to_cell_key((t.cursor_row, 0)).row_key.value
+
+    def show_detail(self) -> None:
+        mid = self.current_member()
+        if mid is None:
+            return
+        s = self.state
+        sc = s.scenario
+        m = sc.roster[s.compiled.members.index(mid)]
+        t = Text()
+        t.append(m.name, style="bold")
+        t.append(f", {m.title}. ")
+        t.append(m.bio)
+        self.query_one("#member-detail", Static).update(t)
+
+    def show_feedback(self) -> None:
+        from engine.rules import member_fit
+
+        s, c, b = self.state, self.state.compiled, self.state.batch
+        sc = s.scenario
+        cur = sc.deal.currency
+        staffed = s.staffed()
+        cost, budget = s.team_cost(), s.budget()
+        t = Text()
+        t.append(f"Headcount {len(staffed)} of {c.headcount}\n")
+        t.append(f"{bar(len(staffed) / max(c.headcount, 1), 14)}\n")
+        t.append(f"Weekly cost {money(cost)} of {money(budget, cur)}\n")
+        over = cost > budget
+        t.append(bar(cost / budget if budget else 1.0, 14), style="red" if over else "green")
+        hours = sum(sc.roster[c.members.index(m)].capacity for m in staffed)
+        t.append(f"\n{hours} team hours a week")
+        self.query_one("#fb-team", Static).update(t)
+
+        t = Text()
+        counts = {r: 0 for r in c.roles}
+        holders: dict[str, list[str]] = {r: [] for r in c.roles}
+        for m in staffed:
+            r = s.role_of(m)
+            if r:
+                counts[r] += 1
+                holders[r].append(first_name(sc.roster[c.members.index(m)].name))
+        for r, role in enumerate(sc.roles):
+            n = counts[role.id]
+            ok = c.r_min[r] <= n <= c.r_max[r]
+            need = f"{c.r_min[r]}-{c.r_max[r]}" if c.r_min[r] != c.r_max[r] else f"{c.r_min[r]}"
+            mark, style = ("✓", "green") if ok and n else ("·", "dim") if ok else ("✗", "red")
+            t.append(f"{mark} ", style=style)
+            t.append(role.name.split(" (")[0][:22])
+            t.append(f" {n}/{need}", style="dim")
+            if holders[role.id]:
+                t.append(": " + ", ".join(holders[role.id]))
+            t.append("\n")
+        qbs = counts[c.roles[c.qb_role]]
+        if qbs == 0:
+            t.append("No quarterback yet: press q", style="yellow")
+        unroled = [
+            first_name(sc.roster[c.members.index(m)].name) for m in staffed if not s.role_of(m)
+        ]
+        if unroled:
+            t.append(f"\nNo role: {', '.join(unroled)}", style="yellow")
+        self.query_one("#fb-roles", Static).update(t)
+
+        t = Text()
+        fit = member_fit(c, b.skill, b.role)[0]
+        for m in staffed:
+            i = c.members.index(m)
+            name = first_name(sc.roster[i].name)
+            if b.role[0, i] < 0:
+                continue
+            f = float(fit[i])
+            t.append(
+                f"{name[:10]:<10} {bar(f, 8)} {f:.0%}\n",
+                style="red" if f < 0.4 else "" if f < 0.65 else "green",
+            )
+        idx = [c.members.index(m) for m in staffed]
+        for a_, i in enumerate(idx):
+            for j in idx[a_ + 1 :]:
+                v = float(c.chem[i, j])
+                if v == 0:
+                    continue
+                note = next(
+                    (
+                        ch.note
+                        for ch in sc.chemistry
+                        if set(ch.members) == {c.members[i], c.members[j]}
+                    ),
+                    "",
+                )
+                t.append("⚠ " if v < 0 else "♥ ", style="red" if v < 0 else "green")
+                t.append(
+                    (note or f"{sc.roster[i].name} / {sc.roster[j].name}") + "\n",
+                    style="red" if v < 0 else "",
+                )
+        if not t:
+            t.append("Staff people and give them roles to see fit.", style="dim")
+        self.query_one("#fb-fit", Static).update(t)
+
+    # ---- events and actions -----------------------------------------------------------------
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        n = int(event.column_key.value or 0)
+        self.reverse = not self.reverse if n == self.sort_by else False
+        self.sort_by = n
+        self.refresh_view()
+
+    def action_sort(self) -> None:
+        self.sort_by = (self.sort_by + 1) % len(self.columns)
+        self.reverse = False
+        self.refresh_view()
+        self.notify(
+            f"Sorted by {self.columns[self.sort_by] or 'on the team'}", timeout=1.5, markup=False
+        )
+
+    def action_toggle(self) -> None:
+        from engine.compiled import CHECKLIST
+        from engine.decisions import Release, Staff
+
+        mid = self.current_member()
+        if mid is None:
+            return
+        s = self.state
+        i = s.compiled.members.index(mid)
+        if s.batch.staffed[0, i]:
+            self.apply(Release(mid))
+            return
+        member = s.scenario.roster[i]
+        if not member.internal_resource:
+            self.apply(Staff(mid))
+            return
+        reason = s.why_illegal(Staff(mid, CHECKLIST))
+        if reason:
+            self.notify(reason, title="Not allowed", severity="warning", markup=False)
+            return
+        from simulator.screens.modals import ChecklistModal
+
+        def done(items: tuple[str, ...] | None) -> None:
+            if items is not None:
+                self.apply(Staff(mid, items))
+
+        self.app.push_screen(ChecklistModal(member.name, CHECKLIST), done)
+
+    def action_role(self) -> None:
+        from engine.decisions import Assign
+        from engine.rules import member_fit
+        from simulator.screens.modals import ChoiceModal
+
+        mid = self.current_member()
+        if mid is None:
+            return
+        s, c = self.state, self.state.compiled
+        sc = s.scenario
+        i = c.members.index(mid)
+        if not s.batch.staffed[0, i]:
+            self.notify(
+                f"{sc.roster[i].name} is not on the team; press space to add them.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        opts = []
+        for r, role in enumerate(sc.roles):
+            fit = float(member_fit(c, s.batch.skill[:, i : i + 1], np.array([[r]]))[0, 0])
+            reason = s.why_illegal(Assign(mid, role.id))
+            t = Text.assemble((role.name, "bold"), f"  fit {fit:.0%}")
+            if role.description:
+                t.append(f"\n  {role.description}", style="dim")
+            if reason:
+                t.append(f"\n  {reason}", style="dim")
+            opts.append((role.id, t, reason is not None))
+
+        def done(role: str | None) -> None:
+            if role:
+                self.apply(Assign(mid, role))
+
+        self.app.push_screen(ChoiceModal(f"Role for {sc.roster[i].name}", opts), done)
+
+    def action_quarterback(self) -> None:
+        from engine.decisions import Assign
+
+        mid = self.current_member()
+        if mid is not None:
+            self.apply(Assign(mid, self.state.compiled.roles[self.state.compiled.qb_role]))
+
+    def action_next(self) -> None:
+        from simulator.screens.connections import ConnectionsScreen
+
+        if self.in_setup:
+            self.app.switch_screen(ConnectionsScreen())
+        else:
+            self.app.pop_screen()
+
+    def action_back(self) -> None:
+        from simulator.screens.briefing import BriefingScreen
+
+        if self.in_setup:
+            self.app.switch_screen(BriefingScreen())
+        else:
+            self.app.pop_screen()

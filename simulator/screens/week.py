@@ -1,0 +1,325 @@
+"""6. The week view (the main screen): this week's events, the team's picture of the
+buying team, hours left, the action catalogue, audibles, re-staffing and re-connecting,
+and the pipeline dashboard."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, RichLog, Static
+
+from simulator.screens.base import GameScreen, TitleBar, bar, first_name, money, short
+from simulator.widgets.dashboard import Dashboard
+
+ROLE_SHORT = {"economic": "econ", "user": "user", "technical": "tech", "coach": "coach"}
+STANCE_STYLE = {
+    "blocker": "red bold",
+    "sceptic": "red",
+    "neutral": "",
+    "supporter": "green",
+    "champion": "green bold",
+}
+
+
+class WeekScreen(GameScreen):
+    TITLE = "Week"
+    HELP = """\
+## The week
+
+Each week: read the signals, spend your team's hours, adjust, then end the week.
+
+- **Buying team** (top left): what your team believes each person cares about,
+  their stance as your team reads it, and how sure you are (*Known*: low means
+  the numbers are mostly guesswork). Discovery and connection points sharpen it.
+- **Team** (bottom left): hours left this week; **This week** lists the actions
+  booked so far. Booked actions cannot be undone.
+- **Pipeline dashboard** (right): alignment and win chance week by week, focus,
+  milestone progress, competition; the **event log** collects everything that
+  happened at the customer and on your team.
+
+Keys: **a** schedule an action (action, who, aimed at whom), **f** call an
+audible (re-focus), **t** re-staff the team, **c** re-connect, **p** the plan and
+milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
+"""
+    BINDINGS = [
+        Binding("a", "schedule", "Action"),
+        Binding("f", "audible", "Audible"),
+        Binding("t", "team", "Team"),
+        Binding("c", "connections", "Connect"),
+        Binding("p", "plan", "Plan"),
+        Binding("b", "briefing", "Briefing", show=False),
+        Binding("e", "end_week", "End week"),
+        Binding("d", "app.debrief", "Scorecard", show=False),
+        Binding("escape", "app.quit", "Quit", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+        self.placeholder = False
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(self.title_text())
+        yield Static(id="week-status")
+        yield DataTable(id="buyers", cursor_type="row", classes="panel")
+        with Horizontal(id="week-body"):
+            with Vertical(id="week-left"):
+                yield DataTable(id="team", cursor_type="row", classes="panel")
+                yield Static(id="booked", classes="panel")
+            yield Dashboard(id="dashboard", classes="panel")
+            yield RichLog(id="events", wrap=True, markup=False, min_width=20, classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#buyers").border_title = "Buying team (our picture)"
+        self.query_one("#team").border_title = "Team"
+        self.query_one("#booked").border_title = "This week"
+        self.query_one("#dashboard").border_title = "Pipeline dashboard"
+        self.query_one("#events").border_title = "Event log"
+        buyers = self.query_one("#buyers", DataTable)
+        buyers.add_column("Name", key="name")
+        buyers.add_column("Role", key="role")
+        buyers.add_column("Share", key="share")
+        buyers.add_column("Stance", key="stance")
+        for d in self.state.scenario.dimensions:
+            buyers.add_column(short(d.name, d.id), key=d.id)
+        buyers.add_column("Known", key="known")
+        buyers.add_column("Contact", key="contact")
+        team = self.query_one("#team", DataTable)
+        team.add_column("Member", key="member", width=10)
+        team.add_column("Role", key="role", width=11)
+        team.add_column("Hours", key="hours", width=5)
+        from engine.observe import observe
+
+        log = self.query_one("#events", RichLog)
+        for e in observe(self.state)["events"]:
+            self.seen.add(e["id"])
+            log.write(self.event_text(e))
+        if not self.seen:
+            log.write(
+                Text(
+                    "No news yet. Events at the customer and on your team appear here.", style="dim"
+                )
+            )
+            self.placeholder = True
+        self.refresh_view()
+        buyers.focus()
+
+    # ---- rendering --------------------------------------------------------------------------
+
+    @staticmethod
+    def event_text(e: dict) -> Text:
+        t = Text()
+        t.append(f"Wk {e['week']} ", style="bold")
+        t.append(e["name"], style="bold")
+        if e.get("signal"):
+            t.append("\n" + e["signal"])
+        t.append("\n")
+        return t
+
+    def refresh_view(self) -> None:
+        from engine.observe import observe
+
+        if self.state.is_over():
+            return
+        self.update_title()
+        obs = observe(self.state)
+        self.obs = obs
+        s = self.state
+        sc = s.scenario
+        cur = sc.deal.currency
+        left = sum(m["hours_left"] for m in obs["team"] if not m["away"])
+        cap = sum(m["capacity"] for m in obs["team"] if not m["away"])
+        st = Text()
+        st.append(f" Week {s.week} of {sc.deal.weeks}", style="bold")
+        st.append(f" · team hours left {left:.0f}/{cap:.0f}")
+        st.append(f" · cost {money(obs['team_cost'])}/{money(obs['budget'], cur)} a week")
+        if obs["team_cost"] > obs["budget"]:
+            st.append(" OVER BUDGET", style="red bold")
+        st.append(f" · morale {obs['morale']:.0%}")
+        for req in obs["open_requests"]:
+            who = next(
+                (x["name"] for x in obs["stakeholders"] if x["id"] == req["stakeholder"]),
+                req["stakeholder"],
+            )
+            skill = next((k.name for k in sc.skills if k.id == req["skill"]), req["skill"])
+            st.append(
+                f"\n Request: {first_name(who)} wants someone strong in {skill} "
+                f"(≥{req['level']:.0%}) connected to them",
+                style="yellow",
+            )
+        self.query_one("#week-status", Static).update(st)
+        self.render_buyers(obs)
+        self.render_team(obs)
+        self.query_one(Dashboard).update_from(s, obs)
+
+    def render_buyers(self, obs: dict) -> None:
+        sc = self.state.scenario
+        members = {m.id: m.name for m in sc.roster}
+        t = self.query_one("#buyers", DataTable)
+        row = t.cursor_row
+        t.clear()
+        for x in obs["stakeholders"]:
+            prio = x["priorities"]
+            top = max(prio, key=prio.get)
+            cells = [
+                Text(x["name"], style="bold"),
+                Text(ROLE_SHORT.get(x["buying_role"], x["buying_role"])),
+                Text(f"{x['influence']:.0%}", justify="right"),
+                Text(x["stance"], style=STANCE_STYLE.get(x["stance"], "")),
+            ]
+            for d in prio:
+                cells.append(
+                    Text(f"{prio[d]:.0%}", justify="right", style="bold" if d == top else "dim")
+                )
+            known = 1.0 - x["uncertainty"]
+            cells.append(
+                Text(
+                    f"{bar(known, 4)}{known:4.0%}",
+                    style="green" if known >= 0.7 else "yellow" if known >= 0.4 else "red",
+                )
+            )
+            contacts = ", ".join(first_name(members[m]) for m in x["connected"])
+            cells.append(Text(contacts or "nobody", style="" if contacts else "red"))
+            t.add_row(*cells, key=x["id"])
+        if row is not None and t.row_count:
+            t.move_cursor(row=min(row, t.row_count - 1))
+
+    def render_team(self, obs: dict) -> None:
+        s = self.state
+        sc = s.scenario
+        c = s.compiled
+        t = self.query_one("#team", DataTable)
+        row = t.cursor_row
+        t.clear()
+        for m in obs["team"]:
+            rname = sc.roles[c.roles.index(m["role"])].name.split(" (")[0] if m["role"] else "—"
+            if m["away"]:
+                hours = Text("away", style="red")
+            else:
+                hours = Text(
+                    f"{m['hours_left']:.0f}/{m['capacity']:.0f}",
+                    style="dim" if m["hours_left"] < 2 else "",
+                )
+            t.add_row(Text(m["name"]), Text(rname), hours, key=m["id"])
+        if row is not None and t.row_count:
+            t.move_cursor(row=min(row, t.row_count - 1))
+        booked = Text()
+        names = {m.id: m.name for m in sc.roster}
+        for a, i, j in s.runs:
+            act = sc.actions[a]
+            booked.append(f"{act.name}", style="bold")
+            booked.append(f"  {first_name(names[c.members[i]])}")
+            if j >= 0:
+                booked.append(f" → {first_name(sc.stakeholders[j].name)}")
+            booked.append(f" ({act.hours}h)\n", style="dim")
+        if not s.runs:
+            booked.append("Nothing booked yet: press a to schedule an action.", style="dim")
+        self.query_one("#booked", Static).update(booked)
+
+    # ---- actions ----------------------------------------------------------------------------
+
+    def highlighted(self, table: str) -> str | None:
+        t = self.query_one(f"#{table}", DataTable)
+        if not t.row_count or t.cursor_row is None:
+            return None
+        return t.coordinate_to_cell_key((t.cursor_row, 0)).row_key.value
+
+    def action_schedule(self) -> None:
+        from engine.decisions import Run
+        from simulator.screens.modals import ScheduleModal
+
+        if not self.state.staffed():
+            self.notify("Your team is empty: press t to staff it.", severity="warning")
+            return
+
+        def done(answer: tuple | None) -> None:
+            if answer:
+                action, member, target = answer
+                self.apply(Run(action, member, None if target == "-" else target))
+
+        self.app.push_screen(
+            ScheduleModal(self.state, self.highlighted("team"), self.highlighted("buyers")), done
+        )
+
+    def action_audible(self) -> None:
+        from engine.decisions import Focus
+        from simulator.screens.modals import FocusModal
+
+        def done(weights: dict | None) -> None:
+            if weights is None:
+                return
+            cur = self.state.focus()
+            tc, tw = sum(cur.values()) or 1, sum(weights.values()) or 1
+            if all(abs(cur[d] / tc - weights[d] / tw) < 1e-6 for d in cur):
+                self.notify("Focus unchanged.", timeout=2)
+                return
+            if self.apply(Focus(weights)):
+                self.notify("Audible called: the team has a new focus.", timeout=3)
+
+        self.app.push_screen(FocusModal(self.state, audible=True), done)
+
+    def action_team(self) -> None:
+        from simulator.screens.staffing import StaffingScreen
+
+        self.app.push_screen(StaffingScreen())
+
+    def action_connections(self) -> None:
+        from simulator.screens.connections import ConnectionsScreen
+
+        self.app.push_screen(ConnectionsScreen())
+
+    def action_plan(self) -> None:
+        from simulator.screens.plan import PlanScreen
+
+        self.app.push_screen(PlanScreen())
+
+    def action_briefing(self) -> None:
+        from simulator.screens.briefing import BriefingScreen
+
+        self.app.push_screen(BriefingScreen())
+
+    def action_end_week(self) -> None:
+        from simulator.screens.modals import ConfirmModal
+
+        s = self.state
+        left = sum(s.hours_left(m) for m in s.staffed())
+        detail = f"{len(s.runs)} action(s) booked; {left:.0f} team hours unused."
+        if s.week == s.scenario.deal.weeks:
+            detail += " This is the last week: the customer decides."
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.end_week()
+
+        self.app.push_screen(ConfirmModal(f"End week {s.week}?", detail), done)
+
+    def end_week(self) -> None:
+        from engine.decisions import EndWeek
+        from engine.observe import observe
+
+        if not self.apply(EndWeek()):
+            return
+        if self.state.is_over():
+            from simulator.screens.debrief import DebriefScreen
+
+            self.app.switch_screen(DebriefScreen())
+            return
+        log = self.query_one("#events", RichLog)
+        for e in observe(self.state)["events"]:
+            if e["id"] in self.seen:
+                continue
+            self.seen.add(e["id"])
+            if self.placeholder:
+                log.clear()
+                self.placeholder = False
+            log.write(self.event_text(e))
+            self.notify(
+                e.get("signal") or e["name"],
+                title=f"Week {e['week']}: {e['name']}",
+                markup=False,
+                timeout=6,
+            )
+        self.notify(f"Week {self.state.week} begins.", timeout=2)
