@@ -247,7 +247,8 @@ class _Checker:
         for i, m in enumerate(self.s.roster):
             if not any(m.skills.get(k, 0) > 0 for k in needed):
                 self.warn(
-                    ("roster", i, "id"), f"roster member '{m.id}' has none of the skills any role needs"
+                    ("roster", i, "id"),
+                    f"roster member '{m.id}' has none of the skills any role needs",
                 )
         used_skills = needed | {k for a in self.s.actions for k in a.skills}
         used_skills |= {ev.effects.request.skill for ev in self.s.events if ev.effects.request}

@@ -1,18 +1,40 @@
 """Safe YAML reading that remembers where every value came from.
 
-Scenario files and plans are both read here: the safe loader only (the C one
-when present), with guards against hostile input (size, alias bombs, depth,
-binary junk, duplicate keys), and a map from each value's path to its
-line and column so validation errors can point at the exact node.
+Scenario files and plans are both read here, with the safe parser only (libyaml's
+C parser when present) and guards against hostile input: a size limit, wrong
+encodings and binary junk, alias bombs, deep nesting, duplicate keys and
+non-data tags such as ``!!python/object``.
+
+The document is built in one pass over the parser's *events* rather than with
+``yaml.load``: nothing recursive ever runs on the input (libyaml's own composer
+recurses in C and crashes on 100,000 nested ``[``), every guard fires as soon as
+its limit is crossed, and the same pass records the line and column of every
+value and key so validation errors can point at the exact node.
+
+Data model: mappings, lists, text, integers, floats, true/false and null, as
+the YAML 1.1 safe loader resolves them, with two deliberate differences: mapping
+keys are always text (``1:`` or ``yes:`` is the key ``'1'`` or ``'yes'``), and
+an unquoted date stays text. Merge keys (``<<: *defaults``) are supported.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
 
 from engine.problems import InputError, Problem
 
@@ -22,29 +44,63 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     SafeLoader = yaml.SafeLoader
 
 MAX_BYTES = 2_000_000
-MAX_NODES = 400_000
+MAX_NODES = 200_000
 MAX_DEPTH = 40
 
 PathKey = tuple[str | int, ...]
 
+_YAML = "tag:yaml.org,2002:"
+_STR = _YAML + "str"
+_MERGE = _YAML + "merge"
+_SCALAR_TAGS = {_YAML + t for t in ("int", "float", "bool", "null")}
+_KIND = {
+    _YAML + "int": "whole number",
+    _YAML + "float": "number",
+    _YAML + "bool": "true/false value",
+    _YAML + "null": "null",
+}
+_SEQ_TAGS = {None, "!", _YAML + "seq"}
+_MAP_TAGS = {None, "!", _YAML + "map"}
+_NO_KEY = object()
+
 
 @dataclass(frozen=True)
 class Source:
-    """A parsed document: its data and the (line, col) of every path in it."""
+    """A parsed document: its data and the (line, col) of every path in it.
+
+    ``aliases`` maps the path where an alias (or merged key) was used to the
+    path of the anchored original, so a problem inside shared content points at
+    the text that has to change.
+    """
 
     path: str
     data: Any
     positions: dict[PathKey, tuple[int, int]]
     key_positions: dict[PathKey, tuple[int, int]]
     raw: bytes
+    aliases: dict[PathKey, PathKey] = field(default_factory=dict)
+
+    def _resolve(self, loc: PathKey) -> PathKey:
+        for _ in range(MAX_DEPTH):
+            for k in range(len(loc), 0, -1):
+                target = self.aliases.get(loc[:k])
+                if target is not None:
+                    loc = target + loc[k:]
+                    break
+            else:
+                return loc
+        return loc
 
     def where(self, loc: PathKey, key: bool = False) -> tuple[int, int]:
-        """Best (line, col) for a path: the node itself, else its nearest parent."""
-        table = self.key_positions if key else self.positions
+        """Best (line, col) for a path: the node (or its key), else its nearest parent."""
         loc = tuple(loc)
+        if self.aliases:
+            exact = self._resolve(loc)
+            if exact != loc and (exact in self.positions or exact in self.key_positions):
+                loc = exact
+        if key and loc in self.key_positions:
+            return self.key_positions[loc]
         while loc:
-            if loc in table:
-                return table[loc]
             if loc in self.positions:
                 return self.positions[loc]
             loc = loc[:-1]
@@ -55,76 +111,236 @@ class Source:
         return Problem(self.path, line, col, severity, message)
 
 
+class _Stop(Exception):
+    """Internal: the first fatal problem in the YAML layer."""
+
+    def __init__(self, message: str, mark=None):
+        super().__init__(message)
+        self.message = message
+        self.line = mark.line + 1 if mark is not None else 1
+        self.col = mark.column + 1 if mark is not None else 1
+
+
 def _fail(path: str, message: str, line: int = 1, col: int = 1) -> InputError:
     return InputError([Problem(path, line, col, "error", message)])
 
 
-def _decode(path: str, raw: bytes) -> str:
-    if len(raw) > MAX_BYTES:
-        raise _fail(path, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")
+def _decode(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> str:
+    """UTF-8 text from raw bytes, or one clear error for anything else."""
+    if len(raw) > max_bytes:
+        raise _fail(path, f"file is {len(raw):,} bytes; the limit is {max_bytes:,}")
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise _fail(path, "file is UTF-32 text; save it as UTF-8")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _fail(path, "file is UTF-16; save it as UTF-8")
-    if b"\x00" in raw:
-        raise _fail(path, "file contains NUL bytes: it is binary, not YAML text")
+        raise _fail(path, "file is UTF-16 text; save it as UTF-8")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        head = raw[:4096]
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        half = max(len(head) // 2, 1)
+        if max(even, odd) >= 0.4 * half and min(even, odd) <= 0.05 * half:
+            raise _fail(path, "file looks like UTF-16 text; save it as UTF-8")
+        line = raw[:nul].count(b"\n") + 1
+        col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
+        raise _fail(path, "file contains NUL bytes: it is binary, not YAML text", line, col)
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise _fail(path, "file is not valid UTF-8; save it as UTF-8", line, col) from None
-    return text
+        start = exc.start
+        line = raw[:start].count(b"\n") + 1
+        line_start = raw.rfind(b"\n", 0, start) + 1
+        col = len(raw[line_start:start].decode("utf-8", "replace")) + 1
+        byte = raw[start]
+        hint = " (Latin-1 or Windows-1252?)" if 0x80 <= byte <= 0xFF else ""
+        raise _fail(
+            path,
+            f"file is not valid UTF-8: byte 0x{byte:02x}{hint}; save it as UTF-8",
+            line,
+            col,
+        ) from None
 
 
-def _walk(path: str, root: yaml.Node):
-    """Index node positions, refusing duplicate keys, alias bombs and deep nesting."""
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
+
+
+def _bad_tag(tag: str, mark) -> _Stop:
+    return _Stop(
+        f"YAML tag '{_tag_name(tag)}' is not allowed: scenario files hold plain data only "
+        "(text, numbers, true/false, lists and mappings)",
+        mark,
+    )
+
+
+def _scalar(loader, ev) -> Any:
+    """The value of a scalar event: text, or an int, float, bool or None when YAML says so."""
+    tag = ev.tag
+    text = ev.value
+    if tag is None or tag == "!":
+        if not ev.implicit[0]:
+            return text
+        tag = loader.resolve(ScalarNode, text, (True, False))
+        if tag not in _SCALAR_TAGS:
+            return text  # plain text, and dates stay text
+    if tag == _STR:
+        return text
+    if tag not in _SCALAR_TAGS:
+        raise _bad_tag(tag, ev.start_mark)
+    try:
+        return loader.yaml_constructors[tag](loader, ScalarNode(tag, text, ev.start_mark, None))
+    except (ValueError, OverflowError, yaml.YAMLError):
+        short = text if len(text) <= 40 else text[:37] + "..."
+        raise _Stop(f"'{short}' is not a valid {_KIND[tag]}", ev.start_mark) from None
+
+
+class _Frame:
+    __slots__ = ("value", "loc", "is_map", "key", "key_text", "count", "anchor", "merges", "mark")
+
+    def __init__(self, value, loc, is_map, anchor, mark):
+        self.value = value
+        self.loc = loc
+        self.is_map = is_map
+        self.key: Any = _NO_KEY
+        self.key_text = ""
+        self.count = 1
+        self.anchor = anchor
+        self.merges: list | None = None
+        self.mark = mark
+
+
+def _build(loader) -> tuple[Any, dict, dict, dict]:
+    """Build the document from parser events: data, value and key positions, aliases."""
     positions: dict[PathKey, tuple[int, int]] = {}
     key_positions: dict[PathKey, tuple[int, int]] = {}
-    count = 0
-    stack: list[tuple[yaml.Node, PathKey]] = [(root, ())]
-    while stack:
-        node, loc = stack.pop()
-        count += 1
-        if count > MAX_NODES:
-            raise _fail(
-                path,
-                f"document expands to more than {MAX_NODES:,} values (alias bomb?)",
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
+    aliases: dict[PathKey, PathKey] = {}
+    anchors: dict[str, tuple[Any, int, PathKey]] = {}
+    open_anchors: set[str] = set()
+    get_event = loader.get_event
+    stack: list[_Frame] = []
+    root: Any = _NO_KEY
+
+    get_event()  # StreamStartEvent
+    ev = get_event()
+    if type(ev) is StreamEndEvent:
+        raise _Stop("file is empty: a scenario is a mapping of fields")
+
+    while True:
+        ev = get_event()
+        cls = type(ev)
+        if cls is MappingEndEvent or cls is SequenceEndEvent:
+            frame = stack.pop()
+            value = frame.value
+            if frame.merges:
+                value = _merge(frame, aliases)
+            size = frame.count
+            if frame.anchor is not None:
+                anchors[frame.anchor] = (value, size, frame.loc)
+                open_anchors.discard(frame.anchor)
+        elif cls is DocumentEndEvent:
+            ev = get_event()
+            if type(ev) is DocumentStartEvent:
+                raise _Stop(
+                    "the file holds more than one YAML document ('---'); keep one", ev.start_mark
+                )
+            return root, positions, key_positions, aliases
+        else:
+            top = stack[-1] if stack else None
+            mark = ev.start_mark
+            if top is not None and top.is_map and top.key is _NO_KEY:
+                # A mapping key: plain text only.
+                if cls is not ScalarEvent:
+                    if cls is AliasEvent:
+                        raise _Stop("an alias cannot be used as a mapping key", mark)
+                    raise _Stop("mapping keys must be plain text, not a list or mapping", mark)
+                text = ev.value
+                if text == "<<" and ev.tag is None and ev.implicit[0]:
+                    top.key = _MERGE
+                    continue
+                key = _scalar(loader, ev)
+                kloc = top.loc + (text,)
+                if key in top.value:
+                    first = key_positions[kloc][0]
+                    raise _Stop(f"duplicate key '{text}' (first defined on line {first})", mark)
+                key_positions[kloc] = (mark.line + 1, mark.column + 1)
+                if key is not text:
+                    aliases[top.loc + (key,)] = kloc
+                if ev.anchor is not None:
+                    anchors[ev.anchor] = (key, 1, kloc)
+                top.key = key
+                top.key_text = text
+                continue
+
+            if top is None:
+                loc: PathKey = ()
+            elif top.is_map:
+                loc = top.loc + ("<<" if top.key is _MERGE else top.key_text,)
+            else:
+                loc = top.loc + (len(top.value),)
+            positions[loc] = (mark.line + 1, mark.column + 1)
+
+            if cls is ScalarEvent:
+                value = _scalar(loader, ev)
+                size = 1
+                if ev.anchor is not None:
+                    anchors[ev.anchor] = (value, 1, loc)
+            elif cls is AliasEvent:
+                name = ev.anchor
+                if name in open_anchors:
+                    raise _Stop(f"alias '*{name}' refers to a value that contains it", mark)
+                if name not in anchors:
+                    raise _Stop(f"alias '*{name}' is used before any '&{name}' anchor", mark)
+                value, size, aloc = anchors[name]
+                aliases[loc] = aloc
+            else:
+                if len(stack) >= MAX_DEPTH:
+                    raise _Stop(f"nesting deeper than {MAX_DEPTH} levels", mark)
+                is_map = cls is MappingStartEvent
+                if ev.tag not in (_MAP_TAGS if is_map else _SEQ_TAGS):
+                    raise _bad_tag(ev.tag, mark)
+                frame = _Frame({} if is_map else [], loc, is_map, ev.anchor, mark)
+                if ev.anchor is not None:
+                    open_anchors.add(ev.anchor)
+                stack.append(frame)
+                continue
+
+        # Place the finished value into its parent.
+        if not stack:
+            root = value
+            continue
+        top = stack[-1]
+        top.count += size
+        if top.count > MAX_NODES:
+            raise _Stop(
+                f"document expands to more than {MAX_NODES:,} values (alias bomb?)", ev.start_mark
             )
-        if len(loc) > MAX_DEPTH:
-            raise _fail(
-                path,
-                f"nesting deeper than {MAX_DEPTH} levels",
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
-            )
-        positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise _fail(
-                        path,
-                        "mapping keys must be plain text",
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                    )
-                key = key_node.value
-                kline = key_node.start_mark.line + 1
-                if key in seen:
-                    raise _fail(
-                        path,
-                        f"duplicate key '{key}' (first defined on line {seen[key]})",
-                        kline,
-                        key_node.start_mark.column + 1,
-                    )
-                seen[key] = kline
-                key_positions[loc + (key,)] = (kline, key_node.start_mark.column + 1)
-                stack.append((value_node, loc + (key,)))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                stack.append((item, loc + (i,)))
-    return positions, key_positions
+        if not top.is_map:
+            top.value.append(value)
+        elif top.key is _MERGE:
+            if top.merges is None:
+                top.merges = []
+            top.merges.append((value, top.loc + ("<<",)))
+            top.key = _NO_KEY
+        else:
+            top.value[top.key] = value
+            top.key = _NO_KEY
+
+
+def _merge(frame: _Frame, aliases: dict[PathKey, PathKey]) -> dict:
+    """Apply `<<` merge keys: explicit keys win, then earlier merged mappings."""
+    merged: dict = {}
+    for value, loc in frame.merges or ():
+        sources = [(value, loc)] if isinstance(value, dict) else None
+        if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            sources = [(v, loc + (i,)) for i, v in enumerate(value)]
+        if sources is None:
+            raise _Stop("a merge key '<<' needs a mapping or a list of mappings", frame.mark)
+        for src, src_loc in sources:
+            for k, v in src.items():
+                if k not in frame.value and k not in merged:
+                    merged[k] = v
+                    aliases[frame.loc + (k,)] = src_loc + (k,)
+    merged.update(frame.value)
+    return merged
 
 
 def read_yaml(file: str | Path, raw: bytes | None = None, display: str | None = None) -> Source:
@@ -138,22 +354,34 @@ def read_yaml(file: str | Path, raw: bytes | None = None, display: str | None = 
     text = _decode(name, raw)
     loader = SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise _fail(name, "file is empty")
-        positions, key_positions = _walk(name, node)
-        data = loader.construct_document(node)
+        data, positions, key_positions, aliases = _build(loader)
+    except _Stop as stop:
+        raise _fail(name, stop.message, stop.line, stop.col) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{exc.context}: {what}"
-        raise _fail(name, f"YAML syntax: {what}", line, col) from None
+        if "tab" in what:
+            what += " (indent with spaces, not tabs)"
+        raise _fail(name, f"YAML syntax: {' '.join(what.split())}", line, col) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _offset_position(text, exc.position)
+        char = exc.character
+        shown = f"#x{char:04x}" if isinstance(char, int) else repr(char)
+        raise _fail(
+            name, f"YAML syntax: character {shown} is not allowed ({exc.reason})", line, col
+        ) from None
     except yaml.YAMLError as exc:
-        raise _fail(name, f"YAML syntax: {exc}") from None
-    except RecursionError:
-        raise _fail(name, f"nesting deeper than {MAX_DEPTH} levels") from None
+        raise _fail(name, f"YAML syntax: {' '.join(str(exc).split())}") from None
     finally:
         loader.dispose()
-    return Source(name, data, positions, key_positions, raw)
+    return Source(name, data, positions, key_positions, raw, aliases)
+
+
+def _offset_position(text: str, offset: int) -> tuple[int, int]:
+    """(line, col) of a UTF-8 byte offset into text, as libyaml reports reader errors."""
+    head = text.encode("utf-8")[:offset].decode("utf-8", "replace")
+    line = head.count("\n") + 1
+    return line, len(head) - (head.rfind("\n") + 1) + 1
