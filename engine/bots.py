@@ -161,16 +161,16 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3) -> Week:
     left = rules.capacity(c, b) - b.hours
     gs, as_, ms, ss = [], [], [], []
     live = b.ended == 0
+    valid = _valid_runs(c, b, left) & live[:, None, None]
     for _ in range(attempts):
-        valid = _valid_runs(c, b, left) & live[:, None, None]
         for m in range(M):
             v = valid[:, m]  # (B, A)
-            pick = np.where(v, gen.random((B, A)), -1).argmax(1)
-            ok = v.any(1) & (gen.random(B) < 0.8)
+            pick = np.where(v, gen.random((B, A), dtype=np.float32), -1).argmax(1)
+            ok = v.any(1) & (gen.random(B, dtype=np.float32) < 0.8)
             g = np.flatnonzero(ok)
             a = pick[g]
             tgt_ok = c.a_targets[a][:, c.st_role] & b.present[g]  # (n, S)
-            s = np.where(tgt_ok, gen.random(tgt_ok.shape), -1).argmax(1)
+            s = np.where(tgt_ok, gen.random(tgt_ok.shape, dtype=np.float32), -1).argmax(1)
             s = np.where(c.a_internal[a], -1, s)
             left[g, m] -= c.a_hours[a]
             valid[g, m] &= left[g, m][:, None] >= c.a_hours[None, :]
@@ -258,9 +258,12 @@ class ExpertPolicy(Policy):
         gs, as_, ms, ss = [], [], [], []
         for _ in range(3):
             valid = _valid_runs(c, b, left) & live[:, None, None]
+            if self.variant == "skip_discovery":
+                valid &= c.a_discovery < 0.8 * c.a_discovery.max()
             for m in range(M):
                 v = valid[:, m]  # (B, A)
-                disc = c.a_discovery[None, :] * (1 - know).max(1, keepdims=True) * (w <= 2) * 3
+                gap = (b.influence * b.present * (1 - know)).max(1, keepdims=True)
+                disc = c.a_discovery[None, :] * gap * (8 if w <= 2 else 4)
                 if self.variant == "skip_discovery":
                     disc = disc * 0
                 prog = (c.a_progress[None] * open_ms[:, None, :]).sum(-1) / c.l_effort.mean()

@@ -18,8 +18,9 @@ from engine.compiled import Compiled
 UNDERDELIVER_BASE = 0.04
 UNDERDELIVER_PER_SKIP = 0.14
 SLIP = 0.6  # progress kept on milestones with no owner or no short-term action
-PASSIVE_LEARNING = 0.05  # weekly knowledge a standing connection picks up without meetings
-AUDIBLE_MORALE = 0.1  # morale lost to a strategy change the customer did not prompt
+PASSIVE_LEARNING = 0.04  # weekly knowledge a standing connection picks up without meetings
+AUDIBLE_CONFUSION = 0.15  # action quality lost in a week the plan changed on a whim
+AUDIBLE_MORALE = 0.15  # morale lost to a strategy change the customer did not prompt
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,22 +60,9 @@ class Batch:
     weak: np.ndarray  # (B, M) bool: under-delivering this week
     ended: np.ndarray  # (B,) week the deal closed, 0 while open
     # the per-week record scoring reads (index w - 1 for week w)
-    t_staffed: np.ndarray  # (B, W, M)
-    t_role: np.ndarray  # (B, W, M)
-    t_conn: np.ndarray  # (B, W, M, S)
-    t_focus: np.ndarray  # (B, W, K)
-    t_prio: np.ndarray  # (B, W, S, K)
-    t_influence: np.ndarray  # (B, W, S)
-    t_stance: np.ndarray  # (B, W, S)
-    t_know: np.ndarray  # (B, W, S)
-    t_hours: np.ndarray  # (B, W, M)
-    t_capacity: np.ndarray  # (B, W, M)
-    t_progress: np.ndarray  # (B, W, L)
-    t_competition: np.ndarray  # (B, W)
-    t_over_budget: np.ndarray  # (B, W)
+    record: tuple  # one dict per resolved week: the arrays scoring reads (see RECORDED)
     t_shift: np.ndarray  # (B, W) bool: a priority shift arrived this week
     t_audible: np.ndarray  # (B, W) bool: the strategy focus changed this week
-    t_morale: np.ndarray  # (B, W)
 
     @property
     def size(self) -> int:
@@ -85,8 +73,47 @@ class Batch:
         out = {}
         for f in fields(self):
             v = getattr(self, f.name)
+            if f.name == "record":
+                v = tuple({k: x[index] for k, x in week.items()} for week in v)
             out[f.name] = v[index] if isinstance(v, np.ndarray) else v
         return Batch(**out)
+
+
+def stack_record(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
+    """The per-week records as (B, W, ...) arrays; weeks not yet played are zeros."""
+    if not b.record:
+        rec = _template(c, b)
+    else:
+        rec = b.record[0]
+    out = {}
+    for k, v in rec.items():
+        arr = np.zeros((b.size, c.weeks) + v.shape[1:], dtype=v.dtype)
+        if k == "t_role":
+            arr[:] = -1
+        for i, week in enumerate(b.record):
+            arr[:, i] = week[k]
+        out[k] = arr
+    return out
+
+
+def _template(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
+    B, M, S, K, L = b.size, len(c.members), len(c.stakeholders), len(c.dims), len(c.milestones)
+    return {
+        "t_staffed": np.zeros((B, M), bool),
+        "t_role": np.zeros((B, M), int),
+        "t_conn": np.zeros((B, M, S), bool),
+        "t_focus": np.zeros((B, K)),
+        "t_prio": np.zeros((B, S, K)),
+        "t_influence": np.zeros((B, S)),
+        "t_stance": np.zeros((B, S)),
+        "t_know": np.zeros((B, S)),
+        "t_hours": np.zeros((B, M)),
+        "t_capacity": np.zeros((B, M)),
+        "t_progress": np.zeros((B, L)),
+        "t_competition": np.zeros(B),
+        "t_over_budget": np.zeros(B, bool),
+        "t_morale": np.zeros(B),
+    }
 
 
 def _copy(b: Batch, **changes) -> Batch:
@@ -107,6 +134,13 @@ def _keep_ended(b: Batch, **changes) -> Batch:
 def unit(x: np.ndarray) -> np.ndarray:
     total = x.sum(axis=-1, keepdims=True)
     return np.divide(x, total, out=np.full_like(x, 1.0 / x.shape[-1]), where=total > 0)
+
+
+def scatter(shape: tuple, index: tuple, values: np.ndarray) -> np.ndarray:
+    """Sum `values` into a zero array at `index` (like np.add.at, in input order, faster)."""
+    flat = np.ravel_multi_index(index, shape) if len(index) else np.zeros(0, int)
+    out = np.bincount(flat, values, minlength=int(np.prod(shape)))
+    return out.astype(float, copy=False).reshape(shape)
 
 
 def matvec(x: np.ndarray, m: np.ndarray) -> np.ndarray:
@@ -166,22 +200,9 @@ def new_batch(c: Compiled, seeds) -> Batch:
         hours=z(M),
         weak=z(M, dtype=bool),
         ended=z(dtype=int),
-        t_staffed=z(W, M, dtype=bool),
-        t_role=np.full((B, W, M), -1),
-        t_conn=z(W, M, S, dtype=bool),
-        t_focus=z(W, K),
-        t_prio=z(W, S, K),
-        t_influence=z(W, S),
-        t_stance=z(W, S),
-        t_know=z(W, S),
-        t_hours=z(W, M),
-        t_capacity=z(W, M),
-        t_progress=z(W, L),
-        t_competition=z(W),
-        t_over_budget=z(W, dtype=bool),
+        record=(),
         t_shift=z(W, dtype=bool),
         t_audible=z(W, dtype=bool),
-        t_morale=z(W),
     )
 
 
@@ -348,11 +369,13 @@ def resolve_week(
     progress, competition = b.progress.copy(), b.competition.copy()
     skill, morale = b.skill.copy(), b.morale.copy()
     hours = b.hours.copy()
-    np.add.at(hours, (g, m), c.a_hours[a])
+    hours += scatter(hours.shape, (g, m), c.a_hours[a])
 
     quality = (skill[g, m] * c.a_skill[a]).sum(-1)
     quality = np.where(c.a_skill[a].sum(-1) > 0, quality, 0.6)
-    quality = quality * np.where(b.weak[g, m], 0.4, 1.0) * (0.85 + 0.3 * morale[g])
+    recent = b.t_shift[:, max(w - 2, 0) : w].any(1)
+    confused = np.where(b.t_audible[:, w - 1] & ~recent, 1.0 - AUDIBLE_CONFUSION, 1.0)
+    quality = quality * np.where(b.weak[g, m], 0.4, 1.0) * (0.85 + 0.3 * morale[g]) * confused[g]
 
     targeted = s >= 0
     st = np.where(targeted, s, 0)
@@ -360,20 +383,20 @@ def resolve_week(
     reach = np.where(linked, 1.3, 0.8)
     reach = reach * (1.0 - 0.12 * np.maximum(0.0, c.st_seniority[st] - c.m_seniority[m]))
     align = np.clip((cosine(b.focus[g], b.prio[g, st]) - 0.5) / 0.5, 0, 1)
-    pitch = 0.3 + 0.7 * align * (0.3 + 0.7 * know[g, m, st])
+    pitch = 0.25 + 0.75 * align * know[g, m, st]
     gain = np.where(targeted, c.a_stance[a] * quality * reach * (2.0 * pitch - 0.6), 0.0)
-    d_stance = np.zeros((B, S))
-    np.add.at(d_stance, (g[targeted], st[targeted]), gain[targeted])
+    d_stance = scatter((B, S), (g[targeted], st[targeted]), gain[targeted])
 
     learn = np.clip(c.a_discovery[a] * quality * reach, 0, 0.95)
-    log_left = np.zeros_like(know)
-    np.add.at(log_left, (g[targeted], m[targeted], st[targeted]), np.log1p(-learn[targeted]))
+    log_left = scatter(
+        know.shape, (g[targeted], m[targeted], st[targeted]), np.log1p(-learn[targeted])
+    )
 
     owned = (b.ms_owner >= 0) & (b.ms_action >= 0)
     owner_here = np.take_along_axis(b.staffed, np.clip(b.ms_owner, 0, None), 1) & owned
     plan_mult = np.where(owner_here, 1.0, SLIP)  # (B, L)
-    d_prog = np.zeros((B, L))
-    np.add.at(d_prog, g, c.a_progress[a] * quality[:, None] * plan_mult[g])
+    gain_l = c.a_progress[a] * quality[:, None] * plan_mult[g]
+    d_prog = np.stack([scatter((B,), (g,), gain_l[:, j]) for j in range(L)], -1)
     if c.close >= 0:
         frac = np.clip(progress / c.l_effort, 0, 1)
         others = np.delete(frac, c.close, axis=1).mean(1) if L > 1 else np.ones(B)
@@ -385,12 +408,9 @@ def resolve_week(
     hit = np.take_along_axis(ran, np.clip(b.ms_action, 0, None), 1) & due_ok
     on_time |= hit
 
-    d_comp = np.zeros(B)
-    np.add.at(d_comp, g, c.a_competition[a] * quality)
-    d_morale = np.zeros(B)
-    np.add.at(d_morale, g, c.a_morale[a] * quality)
-    coach = np.zeros(B)
-    np.add.at(coach, g, c.a_coaching[a] * quality)
+    d_comp = scatter((B,), (g,), c.a_competition[a] * quality)
+    d_morale = scatter((B,), (g,), c.a_morale[a] * quality)
+    coach = scatter((B,), (g,), c.a_coaching[a] * quality)
 
     # passive effects of standing connections and of neglect
     conn = b.conn & b.staffed[..., None]
@@ -428,41 +448,38 @@ def resolve_week(
     )
 
     request_due = b.request_due.copy()
-    if c.e_req_on.any():
-        open_ = request_due >= w
-        sk = skill[:, :, c.e_req_skill]  # (B, M, E)
-        qualified = sk >= c.e_req_level[None, None, :]
-        reached = conn[:, :, c.e_req_stakeholder]  # (B, M, E)
+    req = np.flatnonzero(c.e_req_on)
+    if len(req):
+        due = request_due[:, req]
+        open_ = due >= w
+        qualified = skill[:, :, c.e_req_skill[req]] >= c.e_req_level[req]  # (B, M, n)
+        reached = conn[:, :, c.e_req_stakeholder[req]]
         answered = open_ & (qualified & reached).any(1)
-        missed = open_ & ~answered & (request_due == w)
-        pen = missed * c.e_req_penalty
+        missed = open_ & ~answered & (due == w)
         hurt = np.zeros((B, S))
-        np.add.at(hurt, (slice(None), c.e_req_stakeholder), -pen)
+        for k, e in enumerate(req):  # loop over the scenario's few request events
+            hurt[:, c.e_req_stakeholder[e]] -= missed[:, k] * c.e_req_penalty[e]
         stance = np.clip(stance + hurt, -1, 1)
-        request_due = np.where(answered | missed, -1, request_due)
+        request_due[:, req] = np.where(answered | missed, -1, due)
 
-    i = w - 1
-    rec = {}
-    for name, value in (
-        ("t_staffed", b.staffed),
-        ("t_role", b.role),
-        ("t_conn", conn),
-        ("t_focus", b.focus),
-        ("t_prio", b.prio),
-        ("t_influence", np.where(b.present, b.influence, 0.0)),
-        ("t_stance", stance),
-        ("t_know", np.where(b.staffed[..., None], know, 0.0).max(1)),
-        ("t_hours", hours),
-        ("t_capacity", capacity(c, b)),
-        ("t_progress", np.clip(progress / c.l_effort, 0, 1)),
-        ("t_competition", competition),
-        ("t_over_budget", (b.staffed * c.m_cost).sum(1) > b.budget + 1e-9),
-        ("t_morale", morale),
-    ):
-        arr = getattr(b, name).copy()
-        arr[:, i] = value
-        rec[name] = arr
-
+    rec = dict(
+        (
+            ("t_staffed", b.staffed),
+            ("t_role", b.role),
+            ("t_conn", conn),
+            ("t_focus", b.focus),
+            ("t_prio", b.prio),
+            ("t_influence", np.where(b.present, b.influence, 0.0)),
+            ("t_stance", stance),
+            ("t_know", np.where(b.staffed[..., None], know, 0.0).max(1)),
+            ("t_hours", hours),
+            ("t_capacity", capacity(c, b)),
+            ("t_progress", np.clip(progress / c.l_effort, 0, 1)),
+            ("t_competition", competition),
+            ("t_over_budget", (b.staffed * c.m_cost).sum(1) > b.budget + 1e-9),
+            ("t_morale", morale),
+        )
+    )
     ended = b.ended.copy()
     if c.close >= 0:
         closed = (progress[:, c.close] >= c.l_effort[c.close]) & (ended == 0)
@@ -483,7 +500,7 @@ def resolve_week(
         ms_done_on_time=on_time,
         request_due=request_due,
         ended=ended,
-        **rec,
+        record=b.record + (rec,),
     )
 
 
@@ -495,6 +512,7 @@ def trace(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
     weeks = np.arange(1, c.weeks + 1)[None, :]
     played = (weeks <= b.resolved) & ((b.ended[:, None] == 0) | (weeks <= b.ended[:, None]))
     out = {k: getattr(b, k) for k in b.__dataclass_fields__ if k.startswith("t_")}
+    out.update(stack_record(c, b))
     out.update(
         played=played,
         ended=b.ended,

@@ -39,9 +39,8 @@ def weekly_mean(series: np.ndarray, played: np.ndarray) -> np.ndarray:
 
 def role_counts(t: dict) -> np.ndarray:
     """(B, W, R) how many staffed members hold each role each week."""
-    R = len(t["p_r_min"])
-    onehot = (t["t_role"][..., None] == np.arange(R)) & t["t_staffed"][..., None]
-    return onehot.sum(-2)
+    role = np.where(t["t_staffed"], t["t_role"], -1)
+    return np.stack([(role == r).sum(-1) for r in range(len(t["p_r_min"]))], -1)
 
 
 def role_coverage(t: dict) -> np.ndarray:
@@ -56,8 +55,9 @@ def role_coverage(t: dict) -> np.ndarray:
 
 def member_fit(t: dict) -> np.ndarray:
     """(B, W, M) role-skill fit of each member in their role that week (0 without a role)."""
-    needs = t["p_r_needs"][np.clip(t["t_role"], 0, None)]  # (B, W, M, Q)
-    fit = (t["skill"][:, None] * needs).sum(-1)
+    table = (t["skill"][:, :, None, :] * t["p_r_needs"][None, None]).sum(-1)  # (B, M, R)
+    role = np.clip(t["t_role"], 0, None)  # (B, W, M)
+    fit = np.take_along_axis(table[:, None], role[..., None], -1)[..., 0]
     return np.where(t["t_role"] >= 0, fit, 0.0)
 
 
@@ -176,13 +176,22 @@ EXTERNAL_SERIES = {
 }
 
 
-def components(t: dict) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def series(t: dict) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The per-week (B, W) series behind the internal and external components."""
+    return (
+        {k: f(t) for k, f in INTERNAL_SERIES.items()},
+        {k: f(t) for k, f in EXTERNAL_SERIES.items()},
+    )
+
+
+def components(t: dict, weekly: tuple | None = None) -> tuple[dict, dict]:
     """Internal and external components, each (B,) in 0..100."""
     played = t["played"]
-    internal = {k: 100 * weekly_mean(f(t), played) for k, f in INTERNAL_SERIES.items()}
+    inner, outer = weekly if weekly is not None else series(t)
+    internal = {k: 100 * weekly_mean(v, played) for k, v in inner.items()}
     internal["accountability"] = 100 * accountability(t)
     internal["stability"] = 100 * stability(t)
-    external = {k: 100 * weekly_mean(f(t), played) for k, f in EXTERNAL_SERIES.items()}
+    external = {k: 100 * weekly_mean(v, played) for k, v in outer.items()}
     return {k: internal[k] for k in INTERNAL}, external
 
 

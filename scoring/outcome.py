@@ -11,13 +11,13 @@ import numpy as np
 
 from scoring import alignment as al
 
-INTERCEPT = -6.0
+INTERCEPT = -5.1
 COEF = {
-    "stance": 3.0,  # influence-weighted stance, -1..1
-    "external": 3.0,  # external alignment, 0..1
-    "internal": 2.0,  # internal alignment, 0..1
-    "progress": 3.0,  # mean milestone completion, 0..1
-    "competition": -2.5,  # competitor pressure, 0..1
+    "stance": 5.0,  # influence-weighted stance, -1..1: the buying team's support decides
+    "external": 2.0,  # external alignment, 0..1
+    "internal": 1.5,  # internal alignment, 0..1
+    "progress": 2.0,  # mean milestone completion, 0..1
+    "competition": -3.0,  # competitor pressure, 0..1
 }
 SCOPE_FLOOR = 0.75  # share of the deal value won even with a focus that misses
 

@@ -66,7 +66,8 @@ class Scorecard:
 
 def score(t: dict) -> Scorecard:
     """Score a batch of game traces (see engine.rules.trace for the keys)."""
-    internal_parts, external_parts = al.components(t)
+    inner_s, outer_s = al.series(t)
+    internal_parts, external_parts = al.components(t, (inner_s, outer_s))
     internal = al.weighted(internal_parts, t["p_w_internal"])
     external = al.weighted(external_parts, t["p_w_external"])
     w = t["p_w_top"] / t["p_w_top"].sum()
@@ -76,7 +77,7 @@ def score(t: dict) -> Scorecard:
     realised = w[0] * internal + w[1] * external + w[2] * out["realised_outcome"]
 
     wi, we = t["p_w_internal"], t["p_w_external"]
-    inner_w = np.stack([f(t) for f in al.INTERNAL_SERIES.values()], -1)
+    inner_w = np.stack(list(inner_s.values()), -1)
     extra = np.stack(
         [
             np.broadcast_to(al.accountability(t)[:, None], inner_w.shape[:2]),
@@ -85,7 +86,7 @@ def score(t: dict) -> Scorecard:
         -1,
     )
     inner_week = 100 * (np.concatenate([inner_w, extra], -1) * (wi / wi.sum())).sum(-1)
-    outer_parts = np.stack([f(t) for f in al.EXTERNAL_SERIES.values()], -1)
+    outer_parts = np.stack(list(outer_s.values()), -1)
     outer_week = 100 * (outer_parts * (we / we.sum())).sum(-1)
     win_week = oc.win_probability(oc.features(t, inner_week, outer_week))
     played = t["played"]
@@ -94,7 +95,7 @@ def score(t: dict) -> Scorecard:
         "internal": inner_week,
         "external": outer_week,
         "focus_cosine": al.focus_cosine(t),
-        "coverage": al.influence_coverage(t),
+        "coverage": outer_s["coverage"],
         "win_probability": win_week,
         "stance": oc.weighted_stance(t),
     }

@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from simulator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,10 +63,15 @@ def test_malformed_plan(tmp_path, capsys):
     assert f"{plan}:2:3: error: unknown setup field 'tema'" in capsys.readouterr().err
 
 
-def test_balance_json(capsys):
-    assert main(["balance", "northwind-new-logo", "--games", "300", "--json"]) == 0
+@pytest.mark.parametrize(
+    "scenario", ["northwind-new-logo", "meridian-renewal", "harbor-cross-sell"]
+)
+def test_shipped_scenarios_are_balanced(scenario, capsys):
+    """The done-when bar: expert wins >= 70%, random <= 25%, and no exploit probe matches it."""
+    assert main(["balance", scenario, "--games", "2000", "--json"]) == 0
     rep = json.loads(capsys.readouterr().out)
     by = {p["policy"]: p for p in rep["policies"]}
     assert by["expert"]["win_rate"] >= 0.7
-    assert by["random"]["win_rate"] <= 0.3
-    assert rep["skill_gap"] > 0.4
+    assert by["random"]["win_rate"] <= 0.25
+    assert rep["exploits"] == []
+    assert not rep["warnings"]
