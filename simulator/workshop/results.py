@@ -1,0 +1,404 @@
+"""The live leaderboard and the class-level analysis, computed from the stored decision logs.
+
+`Leaderboard.refresh()` reads only what changed: one query for every team's log
+length, then the new decisions of the teams that moved, applied to the team's
+cached game. A team whose log did not grow keeps its cached row, so a refresh
+of 200 idle teams costs two small queries.
+
+Everything a facilitator sees is here: the row per team (week, alignment, win
+probability, expected score, weekly series), the response lag after each
+curveball (weeks from its arrival to focus cosine >= 0.9), the practices each
+team showed, the class findings (which practices went with winning) and the
+recap headlines between weeks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.compiled import BUYING_ROLES
+from engine.decisions import EndWeek, IllegalDecision, Run, Start
+from engine.model import Scenario
+from engine.state import GameState, new_game
+from scoring import alignment as al
+from scoring.scorecard import score
+
+REALIGNED = 0.9  # focus cosine at which a team counts as re-aligned after a curveball
+
+
+@dataclass
+class TeamResult:
+    team_id: int
+    name: str
+    kind: str
+    n_decisions: int
+    week: int = 0
+    over: bool = False
+    result: str | None = None
+    score: float = 0.0
+    expected_score: float = 0.0
+    alignment: float = 0.0
+    internal: float = 0.0
+    external: float = 0.0
+    win_probability: float = 0.0
+    weeks_played: int = 0
+    components: dict = field(default_factory=dict)
+    weekly: dict = field(default_factory=dict)
+    events: list = field(default_factory=list)  # (week, event id) that arrived
+    arrived: dict = field(default_factory=dict)  # curveball id -> week it arrived
+    lags: dict = field(default_factory=dict)  # curveball id -> weeks to re-align, None: not yet
+    practices: dict = field(default_factory=dict)
+    key_decisions: list = field(default_factory=list)
+    audible_weeks: list = field(default_factory=list)
+    error: str | None = None
+    rank: int = 0
+
+    @property
+    def started(self) -> bool:
+        return self.week >= 1
+
+    def lag_text(self, event: str) -> str:
+        """How fast the team re-aligned after curveball `event`, for a table cell."""
+        if event not in self.arrived:
+            return "—" if self.over else "pending"
+        lag = self.lags.get(event)
+        if lag is not None:
+            return f"{lag} wk"
+        return "never" if self.over else "not yet"
+
+    def trend(self, key: str = "win_probability") -> list[float]:
+        return [v for v in self.weekly.get(key, []) if v == v]  # drop NaN
+
+
+def _weeks_of(history) -> list[int]:
+    """The week each decision was made in (0 for setup)."""
+    week, out = 0, []
+    for d in history:
+        out.append(week)
+        if isinstance(d, Start):
+            week = 1
+        elif isinstance(d, EndWeek):
+            week += 1
+    return out
+
+
+def practices(state: GameState, trace: dict) -> dict:
+    """What the team did, in the terms of the seed practices (plain values)."""
+    played = trace["played"][0]
+    n = int(played.sum())
+    econ = trace["p_st_role"] == BUYING_ROLES.index("economic")
+    present = trace["t_influence"][0] > 0  # (W, S)
+    covered = al.stakeholder_covered(trace)[0]
+    need = present & econ
+    ok = np.where(need.any(-1), (covered | ~need).all(-1), True)
+    eb = float(ok[played].mean()) if n else 0.0
+    eb_first = next((w + 1 for w in range(len(ok)) if played[w] and need[w].any() and ok[w]), None)
+    qb = al.quarterbacks(trace)[0]
+    one_qb = float((qb[played] == 1).mean()) if n else 0.0
+    audibles = trace["t_audible"][0] & played
+    unforced = int(al.unforced_audibles(trace)[0].sum())
+    c = state.compiled
+    discovery = {a for a, v in zip(c.actions, c.a_discovery, strict=True) if v > 0}
+    first = None
+    for d, w in zip(state.history, _weeks_of(state.history), strict=True):
+        if isinstance(d, Run) and d.action in discovery and d.target is not None:
+            first = w
+            break
+    return {
+        "eb_coverage": round(eb, 4),
+        "eb_first_week": eb_first,
+        "first_discovery": first,
+        "one_qb": round(one_qb, 4),
+        "audibles": int(audibles.sum()),
+        "unforced_audibles": unforced,
+    }
+
+
+def key_decisions(state: GameState, p: dict) -> list[str]:
+    """A few lines a facilitator can read out at the reveal."""
+    s = state.scenario
+    names = {m.id: m.name for m in s.roster}
+    roles = {r.id: r.name for r in s.roles}
+    team = [
+        f"{names[m]} ({roles[state.role_of(m)]})" if state.role_of(m) else f"{names[m]}"
+        for m in state.staffed()
+    ]
+    qbs = [names[m] for m in state.staffed() if state.role_of(m) == s.quarterback_role.id]
+    out = [
+        "Team: " + (", ".join(team) if team else "nobody staffed"),
+        "Quarterback: "
+        + (qbs[0] if len(qbs) == 1 else ("none" if not qbs else f"{len(qbs)} at once")),
+    ]
+    if p["eb_first_week"]:
+        out.append(
+            f"Economic buyer connected from week {p['eb_first_week']} "
+            f"({p['eb_coverage']:.0%} of weeks)"
+        )
+    else:
+        out.append("Economic buyer never connected")
+    fd = p["first_discovery"]
+    out.append(
+        "No discovery with the customer"
+        if fd is None
+        else ("Discovery during setup" if fd == 0 else f"First discovery in week {fd}")
+    )
+    out.append(f"Audibles: {p['audibles']} ({p['unforced_audibles']} not answering a shift)")
+    weeks = _weeks_of(state.history)
+    changes = sum(
+        1
+        for d, w in zip(state.history, weeks, strict=True)
+        if w >= 1 and d.kind in ("staff", "release")
+    )
+    if changes:
+        out.append(f"Staffing changes after the start: {changes}")
+    return out
+
+
+def evaluate(state: GameState, curveball_ids: list[str], base: TeamResult) -> TeamResult:
+    """Fill `base` with the team's figures from its current game."""
+    trace = state.trace()
+    card = score(trace).game(0)
+    r = base
+    r.week = state.week
+    r.over = state.is_over()
+    r.result = card["result"] if r.over else None
+    r.score = card["score"]
+    r.expected_score = card["expected_score"]
+    r.alignment = card["alignment"]["total"]
+    r.internal = card["alignment"]["internal"]
+    r.external = card["alignment"]["external"]
+    r.win_probability = card["outcome"]["win_probability"]
+    r.weeks_played = card["weeks_played"]
+    r.components = card["components"]
+    r.weekly = {k: card["weekly"][k] for k in ("alignment", "win_probability", "focus_cosine")}
+    r.events = state.fired_events()
+    fired = {e: w for w, e in r.events}
+    fc = card["weekly"]["focus_cosine"]
+    r.arrived, r.lags = {}, {}
+    for e in curveball_ids:
+        if e in fired:
+            fw = fired[e]
+            r.arrived[e] = fw
+            r.lags[e] = next(
+                (w - fw for w in range(fw, len(fc) + 1) if fc[w - 1] >= REALIGNED), None
+            )
+    r.practices = practices(state, trace)
+    r.key_decisions = key_decisions(state, r.practices)
+    aud = trace["t_audible"][0] & trace["played"][0]
+    r.audible_weeks = [int(w) + 1 for w in np.flatnonzero(aud)]
+    return r
+
+
+@dataclass
+class _Entry:
+    n: int
+    state: GameState | None
+    key: tuple
+    row: TeamResult
+
+
+class Leaderboard:
+    """Team results for one session, cached per team by log length."""
+
+    def __init__(self, store, row: dict, scenario: Scenario):
+        self.store = store
+        self.row = row
+        self.scenario = scenario
+        self._cache: dict[int, _Entry] = {}
+
+    def refresh(self) -> list[TeamResult]:
+        """Every team's current result, ranked by expected (luck-free) score."""
+        from simulator.workshop.session import decode
+
+        sid = self.row["id"]
+        counts = self.store.team_counts(sid)
+        cb_ids = [c["event"] for c in self.store.curveballs(sid)]
+        stale = {}
+        for t in counts:
+            e = self._cache.get(t.id)
+            if e is None or e.n != t.n_decisions:
+                stale[t.id] = e.n if e is not None and e.state is not None else 0
+        if len(stale) <= 16:
+            logs = {tid: self.store.log(tid, start) for tid, start in stale.items()}
+        else:
+            logs = self.store.logs(stale)
+        rows = []
+        for t in counts:
+            e = self._cache.get(t.id)
+            if t.id in stale:
+                start = stale[t.id]
+                state = (
+                    e.state
+                    if (e is not None and start)
+                    else new_game(self.scenario, int(self.row["seed"]))
+                )
+                error = None
+                n = start
+                for body in logs[t.id]:
+                    try:
+                        state = state.apply(decode(body))
+                    except (IllegalDecision, ValueError) as exc:
+                        error = f"decision {n + 1} cannot be replayed: {exc}"
+                        break
+                    n += 1
+                e = _Entry(n, None if error else state, (), TeamResult(t.id, t.name, t.kind, n))
+                e.row.error = error
+                self._cache[t.id] = e
+            key = (e.n, tuple(cb_ids))
+            if e.key != key and e.state is not None:
+                e.row = evaluate(e.state, cb_ids, TeamResult(t.id, t.name, t.kind, e.n))
+                e.key = key
+            rows.append(e.row)
+        rank(rows)
+        return rows
+
+
+def rank(rows: list[TeamResult]) -> None:
+    """Sort by expected score (then realised score, then name) and number the ranks."""
+    rows.sort(key=lambda r: (r.error is not None, -r.expected_score, -r.score, r.name.casefold()))
+    for i, r in enumerate(rows, 1):
+        r.rank = i
+
+
+# ---- class-level analysis -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Practice:
+    key: str
+    label: str
+    rule: str
+
+    def shown(self, p: dict) -> bool:
+        if self.key == "eb_coverage":
+            return p["eb_coverage"] >= 0.75
+        if self.key == "early_discovery":
+            return p["first_discovery"] is not None and p["first_discovery"] <= 2
+        if self.key == "one_quarterback":
+            return p["one_qb"] >= 0.999
+        if self.key == "few_audibles":
+            return p["unforced_audibles"] <= 1
+        raise KeyError(self.key)  # pragma: no cover
+
+
+PRACTICES = (
+    Practice(
+        "eb_coverage",
+        "Economic-buyer coverage",
+        "the economic buyer had a connection point in at least 3 of every 4 weeks",
+    ),
+    Practice(
+        "early_discovery", "Early discovery", "a discovery action with the customer by week 2"
+    ),
+    Practice("one_quarterback", "One clear quarterback", "exactly one quarterback every week"),
+    Practice(
+        "few_audibles", "Few audibles", "at most one strategy change that did not answer a shift"
+    ),
+)
+
+
+@dataclass
+class Finding:
+    practice: Practice
+    with_: list[str]
+    without: list[str]
+    expected_with: float | None
+    expected_without: float | None
+    win_with: float | None
+    win_without: float | None
+    text: str
+
+
+def _mean(xs: list[float]) -> float | None:
+    return float(np.mean(xs)) if xs else None
+
+
+def findings(rows: list[TeamResult]) -> list[Finding]:
+    """Which practices went with winning, across the class (bots excluded)."""
+    teams = [r for r in rows if r.kind != "bot" and r.started and not r.error]
+    out = []
+    for p in PRACTICES:
+        yes = [r for r in teams if p.shown(r.practices)]
+        no = [r for r in teams if not p.shown(r.practices)]
+        ew, en = _mean([r.expected_score for r in yes]), _mean([r.expected_score for r in no])
+        ww, wn = _mean([r.win_probability for r in yes]), _mean([r.win_probability for r in no])
+        if not teams:
+            text = "No team has played a week yet."
+        elif not yes or not no:
+            who = "Every team" if yes else "No team"
+            text = f"{who} showed this ({p.rule}), so it does not separate the class."
+        else:
+            gap = ew - en
+            verdict = (
+                "went with winning"
+                if gap >= 2 and ww >= wn
+                else ("went with losing this time" if gap <= -2 else "made little difference")
+            )
+            text = (
+                f"{len(yes)} team(s) with {p.rule} averaged an expected score of {ew:.1f} "
+                f"and a {ww:.0%} win chance; the other {len(no)} averaged {en:.1f} and "
+                f"{wn:.0%}: it {verdict}."
+            )
+        out.append(Finding(p, [r.name for r in yes], [r.name for r in no], ew, en, ww, wn, text))
+    return out
+
+
+def recap_week(rows: list[TeamResult]) -> int:
+    """The last week every live team has finished (the week to recap between weeks)."""
+    live = [r for r in rows if not r.error and not r.over and r.kind != "bot"]
+    if live:
+        return min(r.week for r in live) - 1
+    return max([r.weeks_played for r in rows if not r.error] or [0])
+
+
+def recap(rows: list[TeamResult], scenario: Scenario, week: int | None = None) -> list[str]:
+    """Headlines for the recap strip: what happened in `week` across the class."""
+    rows = [r for r in rows if not r.error]
+    if not rows:
+        return ["No team has joined yet. Share the join code."]
+    w = recap_week(rows) if week is None else week
+    if w < 1:
+        started = sum(r.started for r in rows)
+        return [f"Setup: {started} of {len(rows)} team(s) have started week 1."]
+    names = {e.id: e.name for e in scenario.events}
+    lines = []
+    hits: dict[str, int] = {}
+    for r in rows:
+        for fw, e in r.events:
+            if fw == w:
+                hits[e] = hits.get(e, 0) + 1
+    for e, k in sorted(hits.items(), key=lambda x: -x[1]):
+        lines.append(f"Week {w}: “{names.get(e, e)}” reached {k} team(s)")
+    moved = sum(w in r.audible_weeks for r in rows)
+    if moved:
+        lines.append(f"{moved} team(s) changed strategy in week {w}")
+    deltas = []
+    for r in rows:
+        wp = r.weekly.get("win_probability", [])
+        if len(wp) >= w >= 2 and wp[w - 1] == wp[w - 1] and wp[w - 2] == wp[w - 2]:
+            deltas.append((wp[w - 1] - wp[w - 2], r, wp[w - 2], wp[w - 1]))
+    if deltas:
+        up = max(deltas, key=lambda x: x[0])
+        down = min(deltas, key=lambda x: x[0])
+        if up[0] > 0.005:
+            lines.append(f"Biggest gain: {up[1].name}, win chance {up[2]:.0%} → {up[3]:.0%}")
+        if down[0] < -0.005:
+            lines.append(f"Biggest drop: {down[1].name}, win chance {down[2]:.0%} → {down[3]:.0%}")
+    players = [r for r in rows if r.kind != "bot"]
+    for e in {e for r in rows for e in r.arrived}:
+        hit = [r for r in players if e in r.arrived and r.arrived[e] <= w]
+        if hit:
+            back = sum(
+                1 for r in hit if r.lags.get(e) is not None and r.arrived[e] + r.lags[e] <= w
+            )
+            lines.append(f"{back} of {len(hit)} team(s) re-aligned after “{names.get(e, e)}”")
+    done = [r for r in players if r.over]
+    if done:
+        wins = sum(r.result == "win" for r in done)
+        lines.append(f"{len(done)} team(s) have closed: {wins} win(s)")
+    lead = next((r for r in rows if r.kind != "bot"), None)
+    if lead:
+        lines.append(f"Leader: {lead.name} (expected score {lead.expected_score:.1f})")
+    return lines
