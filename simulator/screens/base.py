@@ -104,6 +104,9 @@ class GameScreen(Screen):
         for bar_ in self.query(TitleBar):
             bar_.update(self.title_text())
 
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < 100, "-narrow")
+
     def on_screen_resume(self) -> None:
         if self.dapp.session is not None:
             self.refresh_view()
