@@ -10,10 +10,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from engine.decisions import Decision, IllegalDecision, from_dict
 from engine.model import Scenario
 from engine.problems import InputError, Problem
 from engine.state import GameState, new_game
+from engine.yamlsource import read_yaml
 
 FORMAT = "dealcraft-log/1"
 
@@ -44,6 +47,9 @@ class GameLog:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=1)
 
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, default_flow_style=None)
+
     @classmethod
     def from_dict(cls, data: dict, where: str = "log") -> GameLog:
         def bad(msg: str) -> InputError:
@@ -65,6 +71,9 @@ class GameLog:
 
     @classmethod
     def load(cls, path: str | Path) -> GameLog:
+        """Read a log saved as JSON, or as YAML (by the .yaml/.yml suffix)."""
+        if Path(path).suffix in (".yaml", ".yml"):
+            return cls.from_dict(read_yaml(path).data, str(path))
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except OSError as exc:

@@ -100,6 +100,12 @@ class GameState:
     def trace(self) -> dict[str, np.ndarray]:
         return rules.trace(self.compiled, self.batch)
 
+    def observation(self) -> dict:
+        """What the team would know now (never the hidden truth); see engine.observe."""
+        from engine.observe import observe
+
+        return observe(self)
+
     # ---- the rules ------------------------------------------------------------------------
 
     def legal_decisions(self) -> list[Decision]:

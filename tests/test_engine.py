@@ -108,3 +108,41 @@ def test_internal_resource_checklist_matters(northwind):
             n += int(g.batch.weak[0].any())
         weak[len(items)] = n
     assert weak[0] > weak[4]
+
+
+def test_log_round_trips_through_yaml_and_json(northwind, tmp_path):
+    g = setup_game(northwind).apply(EndWeek())
+    log = GameLog.of(g)
+    (tmp_path / "g.yaml").write_text(log.to_yaml())
+    (tmp_path / "g.json").write_text(log.to_json())
+    for name in ("g.yaml", "g.json"):
+        again = GameLog.load(tmp_path / name).replay(northwind)
+        assert again.history == g.history
+        assert score(again.trace()).score[0] == score(g.trace()).score[0]
+
+
+def test_observation_hides_the_truth(northwind):
+    g = setup_game(northwind)
+    obs = g.observation()
+    coo = next(s for s in obs["stakeholders"] if s["id"] == "coo")
+    truth = dict(zip(g.compiled.dims, g.batch.prio[0, 0], strict=True))
+    assert coo["uncertainty"] > 0.5
+    assert coo["priorities"] != truth
+    assert "cfo" not in {s["id"] for s in obs["stakeholders"]}  # joins in week 6
+
+
+def test_discovery_sharpens_the_picture(northwind):
+    g = setup_game(northwind)
+    before = g.observation()["stakeholders"][0]["uncertainty"]
+    g = g.apply(Run("discovery_meeting", "maya", "coo")).apply(EndWeek())
+    assert g.observation()["stakeholders"][0]["uncertainty"] < before
+
+
+def test_greedy_policy_plays_legal_games(northwind):
+    pol = make_policy("greedy", 1, evaluate=lambda t: score(t).expected_score)
+    res = simulate(northwind, np.arange(6), pol)
+    for i in range(6):
+        g = new_game(northwind, i)
+        for d in res.decisions(i):
+            g = g.apply(d)
+        assert g.is_over()
