@@ -157,24 +157,24 @@ class RandomPolicy(Policy):
 
 
 def _random_week(gen, c, b, audible_p=0.0, attempts=3) -> Week:
+    """Each member, in each of a few rounds, picks a random action they can still afford."""
     B, M, A = b.size, len(c.members), len(c.actions)
     left = rules.capacity(c, b) - b.hours
-    gs, as_, ms, ss = [], [], [], []
     live = b.ended == 0
     valid = _valid_runs(c, b, left) & live[:, None, None]
+    targetable = c.a_targets[:, c.st_role]  # (A, S)
+    gs, as_, ms, ss = [], [], [], []
     for _ in range(attempts):
-        for m in range(M):
-            v = valid[:, m]  # (B, A)
-            pick = np.where(v, gen.random((B, A), dtype=np.float32), -1).argmax(1)
-            ok = v.any(1) & (gen.random(B, dtype=np.float32) < 0.8)
-            g = np.flatnonzero(ok)
-            a = pick[g]
-            tgt_ok = c.a_targets[a][:, c.st_role] & b.present[g]  # (n, S)
-            s = np.where(tgt_ok, gen.random(tgt_ok.shape, dtype=np.float32), -1).argmax(1)
-            s = np.where(c.a_internal[a], -1, s)
-            left[g, m] -= c.a_hours[a]
-            valid[g, m] &= left[g, m][:, None] >= c.a_hours[None, :]
-            gs.append(g), as_.append(a), ms.append(np.full(len(g), m)), ss.append(s)
+        pick = np.where(valid, gen.random((B, M, A), dtype=np.float32), -1).argmax(-1)
+        ok = valid.any(-1) & (gen.random((B, M), dtype=np.float32) < 0.8)
+        g, m = np.nonzero(ok)
+        a = pick[g, m]
+        tgt_ok = targetable[a] & b.present[g]  # (n, S)
+        s = np.where(tgt_ok, gen.random(tgt_ok.shape, dtype=np.float32), -1).argmax(1)
+        s = np.where(c.a_internal[a], -1, s)
+        left[g, m] -= c.a_hours[a]
+        valid[g, m] &= left[g, m][:, None] >= c.a_hours[None, :]
+        gs.append(g), as_.append(a), ms.append(m), ss.append(s)
     refocus = live & (gen.random(B) < audible_p)
     focus = gen.dirichlet(np.ones(len(c.dims)), B)
     return _week(gs, as_, ms, ss, focus, refocus)
