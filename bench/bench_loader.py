@@ -138,9 +138,7 @@ def generate_scenario(target_lines: int = 5000) -> str:
         ]
     out.append("chemistry:")
     for i in range(40):
-        a, b = roster[i % 30], roster[(i * 7 + 1) % 30]
-        if a == b:
-            b = roster[(i + 1) % 30]
+        a, b = roster[i % 30], roster[(i % 30 + 1 + i // 30) % 30]
         out += [
             "  - members:",
             f"      - {a}",

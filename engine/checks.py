@@ -3,6 +3,13 @@
 Pydantic checks each field alone; this module checks that the parts fit
 together (every id referenced exists, the team can be staffed, every
 milestone can be reached) and warns about content that can never matter.
+
+Errors make a scenario unplayable and stop it loading. Warnings (lint) run only
+when there are no errors; they flag content the game will never use: a
+stakeholder no action can reach, an event that can never fire, a roster member
+who fits no role or can never be staffed, a skill or priority dimension nothing
+uses. Every problem points at the YAML node to change: a bad reference at the
+key or list item, a list-wide problem at the list's key.
 """
 
 from __future__ import annotations
@@ -13,25 +20,72 @@ from engine.model import Scenario
 from engine.problems import Problem, suggest
 from engine.yamlsource import Source
 
+ID_KINDS = (
+    "dimensions",
+    "skills",
+    "roles",
+    "stakeholders",
+    "roster",
+    "milestones",
+    "actions",
+    "events",
+)
+NOUNS = {
+    "dimensions": "priority dimension",
+    "skills": "skill",
+    "roles": "role",
+    "stakeholders": "stakeholder",
+    "roster": "roster member",
+    "milestones": "milestone",
+    "actions": "action",
+    "events": "event",
+}
+
+# The rules below, in the words the designer's guide uses (docs/scenario-format.md).
+RULES = (
+    "Ids are unique within their list (two roster members cannot both be `maya`).",
+    "Every id a field refers to exists: skills in `needs`, `skills` and requests; dimensions "
+    "in `priorities`; roles in an action's `roles`; milestones in `progress`; stakeholders and "
+    "roster members in chemistry and event conditions and effects. A misspelt id gets a "
+    "'did you mean' hint.",
+    "Exactly one role has `quarterback: true`, and a role's `min` is not above its `max`.",
+    "The influences of the stakeholders present at the start (no `joins_week`, or week 1) sum "
+    "to 1 (within 0.01); every stakeholder has at least one non-zero priority.",
+    "Weeks fit the deal: `joins_week`, `available_from`, `target_week`, an event's `week` and "
+    "`window` all lie within `deal.weeks`.",
+    "At most one milestone is the close, and every milestone can be reached: some action adds "
+    "progress to it.",
+    "The team can be staffed in week 1: the roles' minimum counts (at least one quarterback) "
+    "fit in `limits.headcount`, enough roster members are available, and the cheapest such "
+    "team fits in `limits.weekly_budget`.",
+    "Each event fires somehow: a `week`, a `probability` (not both), or `curveball: true`.",
+    "Chemistry pairs two different roster members, and each pair only once.",
+)
+LINTS = (
+    "A stakeholder no action can reach: no action targets their buying role.",
+    "An action that can never be used: it targets only buying roles nobody on the buying team has.",
+    "An event that can never fire (probability 0, or a stance condition at or below -1), whose "
+    "`window` is ignored (it has a fixed week), whose `when` is ignored (a curveball), that "
+    "changes nothing, or that changes a stakeholder before they join.",
+    "A roster member who fits no role (none of the skills any role needs), who costs more than "
+    "the whole weekly budget, or who has fewer hours than the shortest action.",
+    "A skill no role needs, no action uses and no event requests.",
+    "A priority dimension that matters to nobody: no stakeholder (or event) gives it a weight.",
+    "No stakeholder is the economic buyer.",
+)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
 
 class _Checker:
     def __init__(self, scenario: Scenario, source: Source):
         self.s = scenario
         self.src = source
         self.problems: list[Problem] = []
-        self.ids = {
-            kind: [x.id for x in getattr(scenario, kind)]
-            for kind in (
-                "dimensions",
-                "skills",
-                "roles",
-                "stakeholders",
-                "roster",
-                "milestones",
-                "actions",
-                "events",
-            )
-        }
+        self.ids = {kind: [x.id for x in getattr(scenario, kind)] for kind in ID_KINDS}
+        self.id_sets = {kind: set(ids) for kind, ids in self.ids.items()}
 
     def error(self, loc, message, key=False):
         self.problems.append(self.src.problem(loc, message, "error", key=key))
@@ -39,18 +93,20 @@ class _Checker:
     def warn(self, loc, message, key=False):
         self.problems.append(self.src.problem(loc, message, "warning", key=key))
 
-    def ref(self, loc, value: str, kind: str, what: str, key=False):
-        """Report `value` at `loc` if it is not an id of `kind`."""
-        if value not in self.ids[kind]:
-            noun = kind.rstrip("s") if kind != "roster" else "roster member"
-            self.error(
-                loc,
-                f"{noun} '{value}' is referenced by {what} but not defined"
-                + suggest(value, self.ids[kind]),
-                key=key,
-            )
+    def ref(self, loc, value: str, kind: str, what: str, key=False) -> bool:
+        """Report `value` at `loc` if it is not an id of `kind`; True when it is."""
+        if value in self.id_sets[kind]:
+            return True
+        self.error(
+            loc,
+            f"{NOUNS[kind]} '{value}' is referenced by {what} but not defined"
+            + suggest(value, self.ids[kind]),
+            key=key,
+        )
+        return False
 
     def refs(self, loc, values: Iterable[str], kind: str, what: str):
+        """Check the keys of a mapping; each problem points at its key."""
         for v in values:
             self.ref(loc + (v,), v, kind, what, key=True)
 
@@ -67,19 +123,36 @@ class _Checker:
             self.lint()
         return self.problems
 
+    # -- errors -------------------------------------------------------------------------
+
     def unique_ids(self):
         for kind, ids in self.ids.items():
-            seen: set[str] = set()
+            first: dict[str, int] = {}
             for i, x in enumerate(ids):
-                if x in seen:
-                    self.error((kind, i, "id"), f"duplicate id '{x}' in {kind}")
-                seen.add(x)
+                if x in first:
+                    line = self.src.where((kind, first[x], "id"))[0]
+                    self.error(
+                        (kind, i, "id"),
+                        f"duplicate id '{x}' in {kind} (first defined on line {line})",
+                    )
+                else:
+                    first[x] = i
 
     def roles(self):
         qbs = [i for i, r in enumerate(self.s.roles) if r.quarterback]
-        if len(qbs) != 1:
-            loc = ("roles", qbs[1], "quarterback") if len(qbs) > 1 else ("roles",)
-            self.error(loc, f"exactly one role must be the quarterback; found {len(qbs)}")
+        if not qbs:
+            self.error(
+                ("roles",),
+                "no role is the quarterback: mark exactly one role with 'quarterback: true'",
+                key=True,
+            )
+        for i in qbs[1:]:
+            self.error(
+                ("roles", i, "quarterback"),
+                f"role '{self.s.roles[i].id}' is a second quarterback "
+                f"('{self.s.roles[qbs[0]].id}' already is): exactly one role may be",
+                key=True,
+            )
         for i, r in enumerate(self.s.roles):
             self.refs(("roles", i, "needs"), r.needs, "skills", f"role '{r.id}'")
             if r.min > r.max:
@@ -97,18 +170,22 @@ class _Checker:
                     ("stakeholders", i, "joins_week"),
                     f"{what} joins in week {st.joins_week}, after the deal's {weeks} weeks",
                 )
-        present = [st for st in self.s.stakeholders if st.joins_week is None]
+        present = [st for st in self.s.stakeholders if (st.joins_week or 1) <= 1]
         if not present:
-            self.error(("stakeholders",), "at least one stakeholder must be present at the start")
+            self.error(
+                ("stakeholders",),
+                "at least one stakeholder must be present at the start (no joins_week)",
+                key=True,
+            )
+            return
         total = sum(st.influence for st in present)
         if abs(total - 1.0) > 0.01:
             self.error(
                 ("stakeholders",),
                 f"influence of the stakeholders present at the start sums to {total:.2f}; "
                 "it must sum to 1",
+                key=True,
             )
-        if not any(st.buying_role == "economic" for st in self.s.stakeholders):
-            self.warn(("stakeholders",), "no stakeholder is the economic buyer")
 
     def roster(self):
         weeks = self.s.deal.weeks
@@ -118,7 +195,8 @@ class _Checker:
             if m.available_from > weeks:
                 self.error(
                     ("roster", i, "available_from"),
-                    f"{what} is available from week {m.available_from}, after the last week",
+                    f"{what} is available from week {m.available_from}, after the deal's "
+                    f"{weeks} weeks",
                 )
             if m.available_until is not None and m.available_until < m.available_from:
                 self.error(
@@ -126,22 +204,44 @@ class _Checker:
                     f"{what} is available until week {m.available_until}, "
                     f"before week {m.available_from}",
                 )
+        pairs: dict[frozenset[str], int] = {}
         for i, c in enumerate(self.s.chemistry):
+            ok = True
             for j, mid in enumerate(c.members):
-                self.ref(("chemistry", i, "members", j), mid, "roster", "chemistry")
+                ok &= self.ref(("chemistry", i, "members", j), mid, "roster", "chemistry")
             if c.members[0] == c.members[1]:
-                self.error(("chemistry", i, "members"), "chemistry needs two different members")
+                self.error(
+                    ("chemistry", i, "members"),
+                    f"chemistry pairs '{c.members[0]}' with themselves; it needs two different "
+                    "members",
+                )
+            elif ok:
+                pair = frozenset(c.members)
+                if pair in pairs:
+                    line = self.src.where(("chemistry", pairs[pair], "members"))[0]
+                    self.error(
+                        ("chemistry", i, "members"),
+                        f"chemistry for '{c.members[0]}' and '{c.members[1]}' is already given "
+                        f"on line {line}",
+                    )
+                else:
+                    pairs[pair] = i
 
     def milestones_and_actions(self):
         weeks = self.s.deal.weeks
         closes = [i for i, m in enumerate(self.s.milestones) if m.close]
-        if len(closes) > 1:
-            self.error(("milestones", closes[1], "close"), "at most one milestone may be the close")
+        for i in closes[1:]:
+            self.error(
+                ("milestones", i, "close"),
+                f"milestone '{self.s.milestones[i].id}' is a second close "
+                f"('{self.s.milestones[closes[0]].id}' already is): at most one may be",
+                key=True,
+            )
         for i, m in enumerate(self.s.milestones):
             if m.target_week > weeks:
                 self.error(
                     ("milestones", i, "target_week"),
-                    f"milestone '{m.id}' targets week {m.target_week}; the deal has {weeks}",
+                    f"milestone '{m.id}' targets week {m.target_week}; the deal has {weeks} weeks",
                 )
         for i, a in enumerate(self.s.actions):
             what = f"action '{a.id}'"
@@ -165,20 +265,26 @@ class _Checker:
             w = ev.when
             if w.week is not None and w.week > weeks:
                 self.error(
-                    loc + ("when", "week"), f"{what} fires in week {w.week}; the deal has {weeks}"
+                    loc + ("when", "week"),
+                    f"{what} fires in week {w.week}; the deal has {weeks} weeks",
                 )
             if w.week is not None and w.probability is not None:
-                self.error(loc + ("when",), f"{what} has both a week and a probability; pick one")
+                self.error(
+                    loc + ("when", "probability"),
+                    f"{what} has both a week and a probability; pick one",
+                    key=True,
+                )
             if w.window is not None:
                 a, b = w.window
                 if not 1 <= a <= b <= weeks:
                     self.error(
                         loc + ("when", "window"),
-                        f"{what} window [{a}, {b}] must lie within weeks 1..{weeks}",
+                        f"{what} window [{a}, {b}] must lie within weeks 1..{weeks}, first "
+                        "week first",
                     )
             if not ev.curveball and w.week is None and w.probability is None:
                 self.error(
-                    loc + ("when",),
+                    loc + ("when",) if "when" in self._keys(loc) else loc,
                     f"{what} never fires: give it a week or a probability, or mark it a curveball",
                 )
             self.refs(loc + ("when", "if_stance_below"), w.if_stance_below, "stakeholders", what)
@@ -186,9 +292,14 @@ class _Checker:
                 self.ref(loc + ("when", "if_unconnected", j), sid, "stakeholders", what)
             fx = ev.effects
             floc = loc + ("effects",)
-            self.refs(floc + ("priorities",), fx.priorities, "stakeholders", what)
             for sid, prio in fx.priorities.items():
-                self.refs(floc + ("priorities", sid), prio, "dimensions", what)
+                if self.ref(floc + ("priorities", sid), sid, "stakeholders", what, key=True):
+                    self.refs(floc + ("priorities", sid), prio, "dimensions", what)
+                    if sum(prio.values()) <= 0:
+                        self.error(
+                            floc + ("priorities", sid),
+                            f"{what} gives stakeholder '{sid}' no non-zero priority",
+                        )
             self.refs(floc + ("stance",), fx.stance, "stakeholders", what)
             self.refs(floc + ("influence",), fx.influence, "stakeholders", what)
             self.refs(floc + ("unavailable",), fx.unavailable, "roster", what)
@@ -198,30 +309,42 @@ class _Checker:
                     floc + ("request", "stakeholder"), fx.request.stakeholder, "stakeholders", what
                 )
 
+    def _keys(self, loc) -> set:
+        node = self.src.data
+        try:
+            for part in loc:
+                node = node[part]
+            return set(node)
+        except (KeyError, IndexError, TypeError):
+            return set()
+
     def staffable(self):
         """A legal week-one team exists: required roles filled within headcount and budget."""
-        need = sum(r.min for r in self.s.roles)
+        need = sum(max(r.min, 1 if r.quarterback else 0) for r in self.s.roles)
         need = max(need, 1)
         limits = self.s.limits
         if need > limits.headcount:
             self.error(
                 ("limits", "headcount"),
-                f"roles need at least {need} people but the headcount limit is {limits.headcount}",
+                f"the roles need at least {need} people but the headcount limit is "
+                f"{limits.headcount}",
             )
             return
         ready = sorted(m.weekly_cost for m in self.s.roster if m.available_from == 1)
         if len(ready) < need:
             self.error(
                 ("roster",),
-                f"roles need {need} people in week 1 but only {len(ready)} are available",
+                f"the roles need {need} people in week 1 but only {len(ready)} roster "
+                "member(s) are available then",
+                key=True,
             )
             return
         cheapest = sum(ready[:need])
         if cheapest > limits.weekly_budget:
             self.error(
                 ("limits", "weekly_budget"),
-                f"the cheapest team that fills the required roles costs {cheapest:,} a week; "
-                f"the budget is {limits.weekly_budget:,}",
+                f"the cheapest team that fills the required roles ({need} people) costs "
+                f"{cheapest:,} a week; the budget is {limits.weekly_budget:,}",
             )
 
     def weights(self):
@@ -232,36 +355,131 @@ class _Checker:
             if sum(getattr(sc, part).model_dump().values()) <= 0:
                 self.error(("scoring", part), f"scoring.{part} weights are all 0")
 
+    # -- warnings -----------------------------------------------------------------------
+
     def lint(self):
-        reachable_roles = {t for a in self.s.actions for t in a.targets}
+        self.lint_stakeholders_and_actions()
+        self.lint_events()
+        self.lint_roster()
+        self.lint_unused()
+
+    def lint_stakeholders_and_actions(self):
+        targeted = {t for a in self.s.actions for t in a.targets}
         for i, st in enumerate(self.s.stakeholders):
-            if st.buying_role not in reachable_roles:
+            if st.buying_role not in targeted:
                 self.warn(
                     ("stakeholders", i, "buying_role"),
-                    f"no action can target stakeholder '{st.id}' ({st.buying_role} buyer)",
+                    f"no action can reach stakeholder '{st.id}': no action targets "
+                    f"{st.buying_role} buyers",
                 )
+        roles_present = {st.buying_role for st in self.s.stakeholders}
+        for i, a in enumerate(self.s.actions):
+            if a.targets and not roles_present.intersection(a.targets):
+                wanted = ", ".join(a.targets)
+                self.warn(
+                    ("actions", i, "targets"),
+                    f"action '{a.id}' can never be used: it targets {wanted} buyers and the "
+                    "buying team has none",
+                )
+        if "economic" not in roles_present:
+            self.warn(("stakeholders",), "no stakeholder is the economic buyer", key=True)
+
+    def lint_events(self):
+        joins = {st.id: st.joins_week or 1 for st in self.s.stakeholders}
         for i, ev in enumerate(self.s.events):
-            if ev.when.probability == 0 and not ev.curveball:
-                self.warn(("events", i, "when", "probability"), f"event '{ev.id}' can never fire")
+            loc = ("events", i)
+            w = ev.when
+            what = f"event '{ev.id}'"
+            if ev.curveball:
+                if w.week is not None or w.probability is not None:
+                    self.warn(
+                        loc + ("when",),
+                        f"{what} is a curveball, so its 'when' is ignored: only a facilitator "
+                        "can fire it",
+                    )
+                    continue
+            elif w.probability == 0 and w.week is None:
+                self.warn(
+                    loc + ("when", "probability"), f"{what} can never fire: its probability is 0"
+                )
+            if w.week is not None and w.window is not None:
+                self.warn(
+                    loc + ("when", "window"),
+                    f"{what} fires in week {w.week}; its window only applies to a probability",
+                    key=True,
+                )
+            for sid, v in w.if_stance_below.items():
+                if v <= -1:
+                    self.warn(
+                        loc + ("when", "if_stance_below", sid),
+                        f"{what} can never fire: stance never goes below -1",
+                    )
+            fx = ev.effects
+            if fx == type(fx)():
+                self.warn(loc + ("effects",), f"{what} changes nothing: its effects are empty")
+            if w.week is not None and not ev.curveball:
+                changed = [*fx.priorities, *fx.stance, *fx.influence]
+                if fx.request is not None:
+                    changed.append(fx.request.stakeholder)
+                for sid in dict.fromkeys(changed):
+                    if joins.get(sid, 1) > w.week:
+                        self.warn(
+                            loc + ("when", "week"),
+                            f"{what} in week {w.week} changes stakeholder '{sid}', who only "
+                            f"joins in week {joins[sid]}",
+                        )
+
+    def lint_roster(self):
         needed = {k for r in self.s.roles for k, v in r.needs.items() if v > 0}
+        budget = self.s.limits.weekly_budget
+        budget += sum(max(ev.effects.budget, 0) for ev in self.s.events)
+        shortest = min(a.hours for a in self.s.actions)
         for i, m in enumerate(self.s.roster):
+            what = f"roster member '{m.id}'"
             if not any(m.skills.get(k, 0) > 0 for k in needed):
                 self.warn(
                     ("roster", i, "id"),
-                    f"roster member '{m.id}' has none of the skills any role needs",
+                    f"{what} fits no role: they have none of the skills any role needs",
                 )
-        used_skills = needed | {k for a in self.s.actions for k in a.skills}
+            if m.weekly_cost > budget:
+                self.warn(
+                    ("roster", i, "weekly_cost"),
+                    f"{what} can never be staffed: they cost {m.weekly_cost:,} a week and the "
+                    f"budget is {budget:,}",
+                )
+            if m.capacity < shortest:
+                self.warn(
+                    ("roster", i, "capacity"),
+                    f"{what} can run no action: {m.capacity} hours a week, and the shortest "
+                    f"action takes {shortest}",
+                )
+
+    def lint_unused(self):
+        used_skills = {k for r in self.s.roles for k, v in r.needs.items() if v > 0}
+        used_skills |= {k for a in self.s.actions for k, v in a.skills.items() if v > 0}
         used_skills |= {ev.effects.request.skill for ev in self.s.events if ev.effects.request}
         for i, sk in enumerate(self.s.skills):
             if sk.id not in used_skills:
-                self.warn(("skills", i, "id"), f"skill '{sk.id}' is used by no role or action")
+                self.warn(
+                    ("skills", i, "id"),
+                    f"skill '{sk.id}' is never used: no role needs it, no action uses it and "
+                    "no event requests it",
+                )
         used_dims = {d for st in self.s.stakeholders for d, v in st.priorities.items() if v > 0}
         used_dims |= {
-            d for ev in self.s.events for p in ev.effects.priorities.values() for d, v in p.items()
+            d
+            for ev in self.s.events
+            for p in ev.effects.priorities.values()
+            for d, v in p.items()
+            if v > 0
         }
         for i, d in enumerate(self.s.dimensions):
             if d.id not in used_dims:
-                self.warn(("dimensions", i, "id"), f"priority dimension '{d.id}' matters to nobody")
+                self.warn(
+                    ("dimensions", i, "id"),
+                    f"priority dimension '{d.id}' matters to nobody: no stakeholder gives it a "
+                    "weight",
+                )
 
 
 def check_scenario(scenario: Scenario, source: Source) -> list[Problem]:

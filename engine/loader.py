@@ -11,12 +11,14 @@ import hashlib
 import json
 from importlib import resources
 from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from engine.checks import check_scenario
 from engine.model import Scenario
-from engine.problems import InputError, Problem
+from engine.problems import InputError, Problem, suggest
 from engine.yamlsource import Source, read_yaml
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -28,25 +30,161 @@ def content_hash(scenario: Scenario) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
+def _dotted(loc: tuple) -> str:
+    """('roster', 2, 'skills') -> 'roster[2].skills'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+        elif origin in (Union, UnionType):
+            args = [a for a in get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp
+
+
+def model_type_at(loc: tuple) -> Any:
+    """The declared type at a path in the scenario model (a model class, enum, ...), or None."""
+    tp: Any = Scenario
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(part) if isinstance(part, str) else None
+            if field is None:
+                return None
+            tp = field.annotation
+            continue
+        origin, args = get_origin(tp), get_args(tp)
+        if origin is list or (origin is tuple and args):
+            tp = args[0]
+        elif origin is dict:
+            tp = args[1]
+        else:
+            return None
+    return _unwrap(tp)
+
+
+def _show(value: Any) -> str:
+    """A short rendering of a YAML value for a message."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    return str(value)
+
+
+_BOOL_HINT = "; YAML reads unquoted yes/no/on/off/true/false as true/false, so put text in quotes"
+_KINDS = {
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+}
+_BOUNDS = {
+    "greater_than_equal": ("ge", "at least"),
+    "greater_than": ("gt", "more than"),
+    "less_than_equal": ("le", "at most"),
+    "less_than": ("lt", "less than"),
+}
+
+
 def _message(err: dict) -> str:
+    """A designer-friendly message for one pydantic error."""
     kind = err["type"]
-    field = ".".join(str(p) for p in err["loc"])
+    loc = tuple(err["loc"])
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    if loc and loc[-1] == "[key]":
+        loc = loc[:-1]
+        where = _dotted(loc[:-1])
+        hint = _BOOL_HINT if isinstance(value, bool) else ""
+        return f"{where}: key {_show(value)} must be text{hint}"
+    field = _dotted(loc)
+    prefix = f"{field}: " if field else ""
     if kind == "missing":
-        return f"missing required field '{err['loc'][-1]}'"
+        if isinstance(loc[-1], int):
+            return f"{_dotted(loc[:-1])}: needs {loc[-1] + 1} values, e.g. [first, last]"
+        parent = _dotted(loc[:-1])
+        return f"missing required field '{loc[-1]}'" + (f" in {parent}" if parent else "")
     if kind == "extra_forbidden":
-        return f"unknown field '{err['loc'][-1]}'"
-    msg = err["msg"]
+        parent_type = model_type_at(loc[:-1])
+        fields = list(parent_type.model_fields) if _is_model(parent_type) else []
+        where = f" in {_dotted(loc[:-1])}" if len(loc) > 1 else ""
+        return f"unknown field '{loc[-1]}'{where}" + suggest(str(loc[-1]), fields)
+    if kind == "enum":
+        enum = model_type_at(loc)
+        choices = [e.value for e in enum] if isinstance(enum, type) else []
+        hint = suggest(str(value), choices) if isinstance(value, str) else ""
+        return f"{prefix}{_show(value)} is not one of: {', '.join(choices)}{hint}"
     if kind == "string_pattern_mismatch":
-        msg = "ids must be lower-case letters, digits, '-' or '_', starting with a letter"
-    return f"{field}: {msg}" if field else msg
+        return (
+            f"{prefix}{_show(value)} is not a valid id: use lower-case letters, digits, '-' or "
+            "'_', starting with a letter (at most 48 characters)"
+        )
+    if kind == "string_type":
+        if value is None:
+            return f"{prefix}is empty; it needs text"
+        hint = _BOOL_HINT if isinstance(value, bool) else ""
+        return f"{prefix}must be text, not {_show(value)}{hint}"
+    if kind == "string_too_short":
+        return f"{prefix}must not be empty"
+    if kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        return f"{prefix}must be {words} {ctx.get(key)} (got {_show(value)})"
+    if kind == "finite_number":
+        return f"{prefix}must be a finite number (got {_show(value)})"
+    if kind in ("too_short", "too_long"):
+        n = ctx.get("min_length" if kind == "too_short" else "max_length")
+        got = ctx.get("actual_length")
+        if ctx.get("field_type") == "Tuple":
+            return f"{prefix}needs exactly {n} values (got {got})"
+        words = "at least" if kind == "too_short" else "at most"
+        return f"{prefix}needs {words} {n} item{'s' if n != 1 else ''} (got {got})"
+    if kind in _KINDS:
+        hint = _BOOL_HINT if kind in ("int_type", "float_type") and value is True else ""
+        return f"{prefix}must be {_KINDS[kind]}, not {_show(value)}{hint}"
+    return prefix + err["msg"]
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
 def pydantic_problems(source: Source, exc: ValidationError) -> list[Problem]:
-    """Turn pydantic's errors into problems at the exact YAML node."""
+    """Turn pydantic's errors into problems at the exact YAML node.
+
+    Missing fields point at the mapping that lacks them, unknown fields and bad
+    keys at the key, everything else at the offending value.
+    """
     problems = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         key = err["type"] == "extra_forbidden"
+        if loc and loc[-1] == "[key]":
+            loc, key = loc[:-1], True
         problems.append(source.problem(loc, _message(err), key=key))
     return problems
 

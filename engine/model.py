@@ -25,16 +25,22 @@ Seniority = Annotated[int, Field(ge=1, le=5)]
 class Frozen(BaseModel):
     """Base for every scenario part: immutable, and unknown keys are errors."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 class Difficulty(StrEnum):
+    """How hard the scenario is, shown in the picker: easy, medium or hard."""
+
     easy = "easy"
     medium = "medium"
     hard = "hard"
 
 
 class BuyingRole(StrEnum):
+    """A stakeholder's buying influence (Miller Heiman): economic, user, technical or coach."""
+
     economic = "economic"
     user = "user"
     technical = "technical"
@@ -42,20 +48,30 @@ class BuyingRole(StrEnum):
 
 
 class Dimension(Frozen):
+    """A priority the customer weighs the deal on, e.g. cost, risk or speed."""
+
     id: Id
-    name: str = Field(description="What the customer calls this priority, e.g. 'Total cost'.")
+    name: str = Field(
+        min_length=1, description="What the customer calls this priority, e.g. 'Total cost'."
+    )
     description: str = Field("", description="One line on what caring about it means.")
 
 
 class Skill(Frozen):
+    """A skill that roster members have, roles need and actions use."""
+
     id: Id
-    name: str = Field(description="Display name of the skill.")
+    name: str = Field(min_length=1, description="Display name of the skill.")
     description: str = Field("", description="One line on what the skill covers.")
 
 
 class Role(Frozen):
+    """A role on the selling team; exactly one role is the quarterback."""
+
     id: Id
-    name: str = Field(description="Display name of the role, e.g. 'Solution consultant'.")
+    name: str = Field(
+        min_length=1, description="Display name of the role, e.g. 'Solution consultant'."
+    )
     description: str = Field("", description="What this role brings to the team and customer.")
     quarterback: bool = Field(
         False, description="True for the one role that owns the strategy and calls the plays."
@@ -69,15 +85,19 @@ class Role(Frozen):
 
 
 class Customer(Frozen):
-    name: str = Field(description="The customer company's name.")
+    """The customer company, as described in the briefing."""
+
+    name: str = Field(min_length=1, description="The customer company's name.")
     industry: str = Field("", description="The customer's industry.")
     description: str = Field("", description="A paragraph on the customer, shown in the briefing.")
 
 
 class Stakeholder(Frozen):
+    """One person on the customer's buying team."""
+
     id: Id
-    name: str = Field(description="The stakeholder's name.")
-    title: str = Field(description="Job title, shown to the player.")
+    name: str = Field(min_length=1, description="The stakeholder's name.")
+    title: str = Field(min_length=1, description="Job title, shown to the player.")
     buying_role: BuyingRole = Field(
         description="Buying influence: economic, user, technical or coach (Miller Heiman)."
     )
@@ -106,9 +126,11 @@ class Stakeholder(Frozen):
 
 
 class Member(Frozen):
+    """A person the player may staff on the selling team."""
+
     id: Id
-    name: str = Field(description="The person's name.")
-    title: str = Field(description="Their job title in your company.")
+    name: str = Field(min_length=1, description="The person's name.")
+    title: str = Field(min_length=1, description="Their job title in your company.")
     skills: dict[str, Unit] = Field(description="Skill id -> level (0..1).")
     seniority: Seniority = Field(3, description="1 junior .. 5 executive.")
     weekly_cost: int = Field(ge=0, description="Cost per week on the team, in deal currency.")
@@ -129,19 +151,25 @@ class Member(Frozen):
 
 
 class Chemistry(Frozen):
+    """How well two roster members work together when both are staffed."""
+
     members: tuple[str, str] = Field(description="The two roster ids this pairing concerns.")
     value: Signed = Field(description="-1 they clash .. +1 they work brilliantly together.")
     note: str = Field("", description="The hint the player sees when both are staffed.")
 
 
 class Limits(Frozen):
+    """What the team may be: headcount and weekly budget."""
+
     headcount: int = Field(ge=1, le=20, description="Most people on the team at once.")
     weekly_budget: int = Field(ge=0, description="Most the team may cost per week.")
 
 
 class Milestone(Frozen):
+    """A step in the deal plan; actions add progress to it."""
+
     id: Id
-    name: str = Field(description="Display name, e.g. 'Business case agreed'.")
+    name: str = Field(min_length=1, description="Display name, e.g. 'Business case agreed'.")
     description: str = Field("", description="What reaching it means for the customer.")
     effort: float = Field(
         gt=0, le=100, description="Progress points needed; actions add points when run."
@@ -153,6 +181,8 @@ class Milestone(Frozen):
 
 
 class ActionEffects(Frozen):
+    """What an action does when run, scaled by how well it fits."""
+
     discovery: Unit = Field(
         0.0, description="How much of the target's true priorities this action reveals (0..1)."
     )
@@ -175,8 +205,10 @@ class ActionEffects(Frozen):
 
 
 class Action(Frozen):
+    """Something a team member can spend hours on in a week."""
+
     id: Id
-    name: str = Field(description="Display name, e.g. 'Discovery meeting'.")
+    name: str = Field(min_length=1, description="Display name, e.g. 'Discovery meeting'.")
     description: str = Field("", description="What the team does, shown in the catalogue.")
     hours: int = Field(ge=1, le=40, description="Hours it takes the member who runs it.")
     roles: list[str] = Field(
@@ -195,6 +227,8 @@ class Action(Frozen):
 
 
 class EventWhen(Frozen):
+    """When an event fires: a fixed week, or a seeded chance per week in a window."""
+
     week: int | None = Field(None, ge=1, description="Fires at the start of this week.")
     probability: Unit | None = Field(
         None, description="Or: chance per week (seeded) that it fires inside the window."
@@ -213,6 +247,8 @@ class EventWhen(Frozen):
 
 
 class ExpertRequest(Frozen):
+    """A customer request for a specific kind of expert on the team."""
+
     skill: str = Field(description="Skill id the customer wants to see on the team.")
     level: Unit = Field(0.7, description="Minimum level of that skill.")
     within: int = Field(2, ge=1, le=10, description="Weeks the team has to respond.")
@@ -221,12 +257,14 @@ class ExpertRequest(Frozen):
 
 
 class EventEffects(Frozen):
+    """What an event changes at the customer or on the team."""
+
     priorities: dict[str, dict[str, Annotated[float, Field(ge=0)]]] = Field(
         default_factory=dict,
         description="Stakeholder id -> new priority weights (dimension id -> weight).",
     )
-    stance: dict[str, float] = Field(
-        default_factory=dict, description="Stakeholder id -> stance change."
+    stance: dict[str, Signed] = Field(
+        default_factory=dict, description="Stakeholder id -> stance change (-1..1)."
     )
     influence: dict[str, Unit] = Field(
         default_factory=dict,
@@ -234,7 +272,7 @@ class EventEffects(Frozen):
     )
     competition: float = Field(0.0, ge=-1, le=1, description="Change in competitor pressure.")
     budget: int = Field(0, description="Change in the weekly budget (negative for a freeze).")
-    unavailable: dict[str, int] = Field(
+    unavailable: dict[str, Annotated[int, Field(ge=1, le=52)]] = Field(
         default_factory=dict,
         description="Roster id -> weeks that person is pulled away to other work.",
     )
@@ -247,10 +285,12 @@ class EventEffects(Frozen):
 
 
 class Event(Frozen):
+    """Something that happens during the deal: a priority shift, a competitor move, ..."""
+
     id: Id
-    name: str = Field(description="Headline shown when the event arrives.")
+    name: str = Field(min_length=1, description="Headline shown when the event arrives.")
     signal: str = Field(
-        description="What the team sees, in their words (never the hidden numbers)."
+        min_length=1, description="What the team sees, in their words (never the hidden numbers)."
     )
     when: EventWhen = Field(
         default_factory=EventWhen,
@@ -263,7 +303,9 @@ class Event(Frozen):
 
 
 class Competitor(Frozen):
-    name: str = Field(description="The main competitor's name.")
+    """The main competitor and how hard they push."""
+
+    name: str = Field(min_length=1, description="The main competitor's name.")
     description: str = Field("", description="What the team knows about them.")
     strength: Unit = Field(0.4, description="Starting competitor pressure (0..1).")
     momentum: float = Field(
@@ -272,12 +314,16 @@ class Competitor(Frozen):
 
 
 class Deal(Frozen):
+    """The deal itself: its value, currency and length in weeks."""
+
     value: int = Field(gt=0, description="Deal value if won at full scope.")
     currency: str = Field("USD", description="Currency code for display.")
     weeks: int = Field(ge=2, le=52, description="Length of the deal in weeks (one turn each).")
 
 
 class InternalWeights(Frozen):
+    """Weights of the parts of internal alignment (normalised to sum 1)."""
+
     coverage: Unit = Field(0.2, description="Every required role is held.")
     fit: Unit = Field(0.2, description="Role-skill fit of the people in each role.")
     quarterback: Unit = Field(0.15, description="Exactly one quarterback.")
@@ -288,23 +334,33 @@ class InternalWeights(Frozen):
 
 
 class ExternalWeights(Frozen):
+    """Weights of the parts of external alignment (normalised to sum 1)."""
+
     coverage: Unit = Field(0.35, description="Influence-weighted stakeholder coverage.")
     connection_fit: Unit = Field(0.25, description="Seniority and skill fit of connections.")
     focus: Unit = Field(0.4, description="Strategy focus vs the customer's real priorities.")
 
 
 class ScoringWeights(Frozen):
+    """How the score is weighted for this scenario."""
+
     internal: Unit = Field(0.25, description="Weight of internal alignment in the total score.")
     external: Unit = Field(0.35, description="Weight of external alignment in the total score.")
     outcome: Unit = Field(0.4, description="Weight of the outcome in the total score.")
-    internal_parts: InternalWeights = Field(default_factory=InternalWeights)
-    external_parts: ExternalWeights = Field(default_factory=ExternalWeights)
+    internal_parts: InternalWeights = Field(
+        default_factory=InternalWeights, description="Weights inside internal alignment."
+    )
+    external_parts: ExternalWeights = Field(
+        default_factory=ExternalWeights, description="Weights inside external alignment."
+    )
     no_decision_below: Unit = Field(
         0.3, description="Win probability under which the customer makes no decision."
     )
 
 
 class Facilitator(Frozen):
+    """Material for the workshop facilitator; never shown to trainees."""
+
     debrief_guide: str = Field("", description="Notes for the facilitator's debrief talk.")
     discussion_questions: list[str] = Field(
         default_factory=list, description="Questions to put to the room."
@@ -318,17 +374,19 @@ class Scenario(Frozen):
     """One deal: everything the game needs, and nothing scenario-specific lives in code."""
 
     id: Id
-    title: str = Field(description="Title shown in the scenario picker.")
-    summary: str = Field(description="One or two lines for the picker.")
-    briefing: str = Field(description="The briefing the trainee reads before staffing.")
+    title: str = Field(min_length=1, description="Title shown in the scenario picker.")
+    summary: str = Field(min_length=1, description="One or two lines for the picker.")
+    briefing: str = Field(
+        min_length=1, description="The briefing the trainee reads before staffing."
+    )
     difficulty: Difficulty = Field(Difficulty.medium, description="easy, medium or hard.")
     estimated_minutes: int = Field(20, ge=1, le=600, description="Typical play time.")
     learning_objectives: list[str] = Field(
         default_factory=list, description="What a trainee should take away."
     )
-    deal: Deal
-    customer: Customer
-    competitor: Competitor
+    deal: Deal = Field(description="The deal: value, currency and length in weeks.")
+    customer: Customer = Field(description="The customer company.")
+    competitor: Competitor = Field(description="The main competitor.")
     dimensions: list[Dimension] = Field(
         min_length=2, max_length=8, description="The customer's priority dimensions."
     )
@@ -341,12 +399,24 @@ class Scenario(Frozen):
         min_length=1, max_length=30, description="People the player may staff."
     )
     chemistry: list[Chemistry] = Field(default_factory=list, description="Pair chemistry.")
-    limits: Limits
-    milestones: list[Milestone] = Field(min_length=1, max_length=12)
-    actions: list[Action] = Field(min_length=1, max_length=24)
-    events: list[Event] = Field(default_factory=list, max_length=40)
-    scoring: ScoringWeights = Field(default_factory=ScoringWeights)
-    facilitator: Facilitator = Field(default_factory=Facilitator)
+    limits: Limits = Field(description="Headcount and weekly budget limits for the team.")
+    milestones: list[Milestone] = Field(
+        min_length=1, max_length=12, description="The deal plan's milestones, in order."
+    )
+    actions: list[Action] = Field(
+        min_length=1, max_length=24, description="The catalogue of actions the team can run."
+    )
+    events: list[Event] = Field(
+        default_factory=list,
+        max_length=40,
+        description="Scheduled, random and facilitator-injected events.",
+    )
+    scoring: ScoringWeights = Field(
+        default_factory=ScoringWeights, description="Score weights; the defaults suit most deals."
+    )
+    facilitator: Facilitator = Field(
+        default_factory=Facilitator, description="Workshop notes for the facilitator."
+    )
 
     _content_hash: str = PrivateAttr("")
     _source: str = PrivateAttr("")
