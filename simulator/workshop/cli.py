@@ -1,9 +1,117 @@
-"""`dealcraft workshop ...` sub-commands (placeholder until the workshop lands)."""
+"""`dealcraft workshop ...`: the facilitator's sub-commands (handlers in commands.py).
+
+This module only builds the parser, so `dealcraft --help` stays fast; the
+handlers import the store, the engine and Textual on first use.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
+
+KEY_ENV = "DEALCRAFT_KEY"
+
 
 def add_parser(sub, lazy) -> None:
-    """Register the workshop sub-commands on the main parser."""
-    p = sub.add_parser("workshop", help="facilitator: sessions, live board, curveballs, report")
-    p.set_defaults(handler=lambda args: (print("workshop mode is not built yet"), 1)[1])
+    """Register `workshop` and its actions on the main parser."""
+    p = sub.add_parser(
+        "workshop",
+        help="facilitator: sessions, live board, curveballs, report",
+        description="Run a workshop: one scenario, one seed, many teams. See docs/workshop.md.",
+    )
+    actions = p.add_subparsers(dest="workshop_action", metavar="ACTION")
+
+    def usage(args: argparse.Namespace) -> int:
+        p.print_help()
+        return 2
+
+    p.set_defaults(handler=usage)
+
+    def db(q: argparse.ArgumentParser) -> None:
+        q.add_argument("--db", metavar="URL", help="results store URL (default: local SQLite)")
+
+    def key(q: argparse.ArgumentParser, required: bool = True) -> None:
+        q.add_argument(
+            "--key",
+            default=os.environ.get(KEY_ENV),
+            metavar="KEY",
+            help=f"the facilitator key printed by 'create' (or ${KEY_ENV})"
+            + ("" if required else "; without it, the public leaderboard only"),
+        )
+
+    def code(q: argparse.ArgumentParser) -> None:
+        q.add_argument("code", metavar="CODE", help="the session's join code")
+
+    def handler(name: str):
+        return lazy("simulator.workshop.commands", name)
+
+    q = actions.add_parser("create", help="create a session; print the join code and the key")
+    q.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
+    q.add_argument("--name", help="session name shown on the board (default: scenario title)")
+    q.add_argument("--seed", type=int, help="the seed every team plays (default: random)")
+    db(q)
+    q.set_defaults(handler=handler("cmd_create"))
+
+    q = actions.add_parser("board", help="the live facilitator board (Textual)")
+    code(q)
+    key(q)
+    db(q)
+    q.add_argument(
+        "--interval", type=float, default=2.0, help="seconds between refreshes (default 2)"
+    )
+    q.set_defaults(handler=handler("cmd_board"))
+
+    q = actions.add_parser("status", help="the board as plain text")
+    code(q)
+    key(q, required=False)
+    db(q)
+    q.add_argument("--json", action="store_true", help="print JSON")
+    q.set_defaults(handler=handler("cmd_status"))
+
+    q = actions.add_parser("inject", help="inject a scenario curveball into every team's game")
+    code(q)
+    key(q)
+    db(q)
+    q.add_argument("event", metavar="EVENT", nargs="?", help="curveball event id (omit to list)")
+    q.add_argument(
+        "--week",
+        type=int,
+        help="for bots and headless teams: arrives after this week (default: the hold week, "
+        "else the furthest week a team has reached)",
+    )
+    q.set_defaults(handler=handler("cmd_inject"))
+
+    q = actions.add_parser("hold", help="hold every team at a week until released")
+    code(q)
+    key(q)
+    db(q)
+    q.add_argument("--week", type=int, required=True, help="teams may not end this week")
+    q.set_defaults(handler=handler("cmd_hold"))
+
+    for name, text in (
+        ("release", "release the hold"),
+        ("pause", "pause every team"),
+        ("resume", "resume after a pause"),
+        ("reveal", "reveal the results: teams may now see each other's games"),
+    ):
+        q = actions.add_parser(name, help=text)
+        code(q)
+        key(q)
+        db(q)
+        q.set_defaults(handler=handler(f"cmd_{name}"))
+
+    q = actions.add_parser("add-bot", help="add a bot team as the benchmark")
+    code(q)
+    key(q)
+    db(q)
+    q.add_argument("--policy", default="expert", choices=["expert", "random"])
+    q.add_argument("--name", help="the bot team's name (default 'Bot (POLICY)')")
+    q.set_defaults(handler=handler("cmd_add_bot"))
+
+    q = actions.add_parser("report", help="write the self-contained HTML report (and CSV)")
+    code(q)
+    key(q)
+    db(q)
+    q.add_argument("--out", required=True, metavar="FILE", help="HTML file to write")
+    q.add_argument("--csv", metavar="FILE", help="also write one CSV row per team")
+    q.set_defaults(handler=handler("cmd_report"))

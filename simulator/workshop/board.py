@@ -1,0 +1,555 @@
+"""The facilitator's board: a Textual app over the workshop store.
+
+A live leaderboard (team, week, alignment, win probability, expected score,
+trend, curveball response lag), the selected team's weekly Sparklines, the
+recap strip between weeks, the scenario's facilitator notes (hidden until
+you press n: the board is often projected), pacing (hold, release, pause),
+curveballs, bots and the side-by-side reveal.
+
+The store is read in a thread worker on a timer (set_interval), so the UI
+never waits for the database; facilitator actions run in workers too. Team
+names are shown as plain text (rich Text, never markup).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    OptionList,
+    Sparkline,
+    Static,
+)
+from textual.widgets.option_list import Option
+
+from engine.problems import InputError
+from simulator.workshop.results import TeamResult, findings, recap, recap_week
+from simulator.workshop.session import Facilitator, SessionInfo
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def spark_text(values: list[float], lo: float = 0.0, hi: float = 1.0) -> str:
+    span = (hi - lo) or 1.0
+    return "".join(SPARK[min(7, max(0, int((v - lo) / span * 7.999)))] for v in values)
+
+
+@dataclass
+class Snapshot:
+    info: SessionInfo
+    rows: list[TeamResult]
+    curveballs: list[dict]
+    recap_week: int
+    recap: list[str]
+    activity: list[dict] = field(default_factory=list)
+    error: str | None = None
+
+
+def _short(text: str, n: int = 14) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class InjectModal(ModalScreen[str | None]):
+    """Pick a scenario curveball to inject; returns its id."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, events, injected: set[str]) -> None:
+        super().__init__()
+        self.events = events
+        self.injected = injected
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text("Inject a curveball into every team's game", style="bold"))
+            options = []
+            for e in self.events:
+                t = Text(e.name, style="bold")
+                t.append("\n" + e.signal, style="")
+                if e.id in self.injected:
+                    t.append("  (already injected)", style="dim")
+                options.append(Option(t, id=e.id, disabled=e.id in self.injected))
+            if not options:
+                options.append(Option(Text("This scenario has no curveballs"), disabled=True))
+            yield OptionList(*options, id="inject-list")
+            yield Static(
+                Text(
+                    "It arrives at the start of each team's next week and goes into their log.",
+                    style="dim",
+                )
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class WeekModal(ModalScreen[int | None]):
+    """Ask for a week number."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, default: int, weeks: int) -> None:
+        super().__init__()
+        self.title_text = title
+        self.default = default
+        self.weeks = weeks
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text, style="bold"))
+            yield Input(str(self.default), type="integer", id="week-input")
+            yield Static(Text(f"0 = hold at setup, 1-{self.weeks} = a week.", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            week = int(event.value)
+        except ValueError:
+            self.notify("type a week number", severity="warning")
+            return
+        if not 0 <= week <= self.weeks:
+            self.notify(f"weeks run 0-{self.weeks}", severity="warning")
+            return
+        self.dismiss(week)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmModal(ModalScreen[bool]):
+    BINDINGS = [Binding("y", "yes", "Yes"), Binding("n,escape", "no", "No")]
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        super().__init__()
+        self.question, self.detail = question, detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.question, style="bold"))
+            yield Static(Text(self.detail + "\n\n[y] yes   [n] no", style="dim"))
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class RevealScreen(Screen):
+    """The end of the workshop: every team side by side."""
+
+    BINDINGS = [Binding("escape,v", "app.pop_screen", "Back to the board")]
+
+    def __init__(self, snap: Snapshot, scenario) -> None:
+        super().__init__()
+        self.snap = snap
+        self.scenario = scenario
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="reveal-table", zebra_stripes=True, cursor_type="row")
+        with VerticalScroll(id="reveal-cards"):
+            yield Static(id="reveal-findings")
+            yield Static(id="reveal-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        rows = [r for r in self.snap.rows if not r.error]
+        names = {e.id: e.name for e in self.scenario.events}
+        table = self.query_one("#reveal-table", DataTable)
+        table.add_column(Text("", style="bold"), key="metric")
+        for r in rows:
+            table.add_column(Text(f"#{r.rank} {_short(r.name, 18)}"), key=str(r.team_id))
+
+        def line(label: str, values: list) -> None:
+            table.add_row(Text(label, style="bold"), *[Text(str(v)) for v in values])
+
+        line("Result", [r.result or f"week {r.week}" for r in rows])
+        line("Expected score", [f"{r.expected_score:.1f}" for r in rows])
+        line("Score", [f"{r.score:.1f}" for r in rows])
+        line("Win probability", [f"{r.win_probability:.0%}" for r in rows])
+        line("Alignment", [f"{r.alignment:.1f}" for r in rows])
+        comps = []
+        for r in rows:
+            for g in ("internal", "external"):
+                for k in r.components.get(g, {}):
+                    if (g, k) not in comps:
+                        comps.append((g, k))
+        for g, k in comps:
+            line(
+                f"  {g} {k.replace('_', ' ')}",
+                [f"{r.components.get(g, {}).get(k, 0):.0f}" for r in rows],
+            )
+        line("Audibles (unforced)", [f"{r.practices.get('unforced_audibles', 0)}" for r in rows])
+        line(
+            "First discovery",
+            [
+                "—"
+                if r.practices.get("first_discovery") is None
+                else r.practices["first_discovery"]
+                for r in rows
+            ],
+        )
+        line("Econ. buyer coverage", [f"{r.practices.get('eb_coverage', 0):.0%}" for r in rows])
+        line("One quarterback", [f"{r.practices.get('one_qb', 0):.0%}" for r in rows])
+        for cb in self.snap.curveballs:
+            e = cb["event"]
+            line(f"Lag: {_short(names.get(e, e), 22)}", [r.lag_text(e) for r in rows])
+        t = Text()
+        t.append("What went with winning\n", style="bold")
+        for f in findings(rows):
+            t.append(f"• {f.practice.label}: ", style="bold")
+            t.append(f.text + "\n")
+        self.query_one("#reveal-findings", Static).update(t)
+        k = Text()
+        for r in rows:
+            k.append(f"\n#{r.rank} ", style="bold")
+            k.append(r.name, style="bold")
+            k.append("\n")
+            for item in r.key_decisions:
+                k.append(f"  {item}\n")
+        self.query_one("#reveal-keys", Static).update(k)
+
+
+class BoardApp(App):
+    """`dealcraft workshop board CODE --key KEY`."""
+
+    CSS_PATH = Path(__file__).with_name("board.tcss")
+    TITLE = "Dealcraft workshop"
+    BINDINGS = [
+        Binding("i", "inject", "Curveball"),
+        Binding("h", "hold", "Hold"),
+        Binding("r", "release", "Release"),
+        Binding("p", "pause", "Pause/resume"),
+        Binding("b", "add_bot", "Add bot"),
+        Binding("v", "reveal", "Reveal"),
+        Binding("n", "toggle_notes", "Notes"),
+        Binding("f5,ctrl+r", "refresh_now", "Refresh", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, fac: Facilitator, interval: float = 2.0) -> None:
+        super().__init__()
+        self.fac = fac
+        self.scenario = fac.scenario
+        self.interval = interval
+        self.snap: Snapshot | None = None
+        self._lock = threading.Lock()
+        self._columns: tuple = ()
+        self.refreshes = 0
+
+    # ---- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="session-bar")
+        with Horizontal(id="main"):
+            yield DataTable(id="leaderboard", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="side"):
+                yield Static(id="team-title")
+                yield Label("Alignment", classes="spark-label")
+                yield Sparkline([], id="spark-align")
+                yield Label("Win probability", classes="spark-label")
+                yield Sparkline([], id="spark-win")
+                yield Label("Focus vs customer", classes="spark-label")
+                yield Sparkline([], id="spark-focus")
+                yield Static(id="team-detail")
+        yield Static(id="notes")
+        yield Static(id="recap")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        info = self.fac.info
+        self.title = "Dealcraft workshop"
+        self.sub_title = f"{info.name} · code {info.code}"
+        self.query_one("#notes", Static).display = False
+        self.query_one("#notes", Static).update(self._notes_text())
+        self.query_one("#leaderboard", DataTable).border_title = "Leaderboard"
+        self.query_one("#recap", Static).border_title = "Recap"
+        self.set_interval(self.interval, self.refresh_board)
+        self.refresh_board()
+
+    def _notes_text(self) -> Text:
+        f = self.scenario.facilitator
+        t = Text()
+        t.append("Facilitator notes: for your eyes only\n", style="bold red")
+        if f.hidden_truth:
+            t.append("What was really going on: ", style="bold")
+            t.append(f.hidden_truth.strip() + "\n\n")
+        if f.debrief_guide:
+            t.append("Debrief guide: ", style="bold")
+            t.append(f.debrief_guide.strip() + "\n\n")
+        if f.discussion_questions:
+            t.append("Questions for the room:\n", style="bold")
+            for q in f.discussion_questions:
+                t.append(f"  • {q}\n")
+        if not (f.hidden_truth or f.debrief_guide or f.discussion_questions):
+            t.append("This scenario has no facilitator notes.", style="dim")
+        return t
+
+    # ---- refresh: read the store off the UI thread ----------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """Read the store and compute the board (runs in a worker thread)."""
+        with self._lock:
+            info = self.fac.reload()
+            board = self.fac.leaderboard()
+            rows = board.refresh()
+            if self.fac.advance_bots(rows):
+                rows = board.refresh()
+            cbs = self.fac.injected()
+            return Snapshot(
+                info=info,
+                rows=rows,
+                curveballs=cbs,
+                recap_week=recap_week(rows),
+                recap=recap(rows, self.scenario),
+                activity=self.fac.store.activity(self.fac.id, 5),
+            )
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def refresh_board(self) -> None:
+        try:
+            snap = self.snapshot()
+        except InputError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.call_from_thread(self.show, snap)
+
+    def action_refresh_now(self) -> None:
+        self.refresh_board()
+
+    # ---- drawing --------------------------------------------------------------------------
+
+    def show(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self.refreshes += 1
+        info = snap.info
+        bar = Text()
+        bar.append(f" {self.scenario.title}", style="bold")
+        bar.append(f" · join code {info.code} · seed {info.seed} · {len(snap.rows)} team(s)")
+        if info.paused:
+            bar.append("  PAUSED ", style="bold reverse red")
+        if info.hold_week is not None:
+            where = "setup" if info.hold_week == 0 else f"week {info.hold_week}"
+            bar.append(f"  HOLD at {where} ", style="bold reverse yellow")
+        if info.revealed:
+            bar.append("  revealed ", style="bold reverse green")
+        self.query_one("#session-bar", Static).update(bar)
+        self._fill_table(snap)
+        self._show_selected()
+        names = {e.id: e.name for e in self.scenario.events}
+        t = Text()
+        if snap.recap_week >= 1:
+            t.append(f"Week {snap.recap_week} recap  ", style="bold")
+        t.append("  ·  ".join(snap.recap))
+        if snap.curveballs:
+            t.append("\nCurveballs: ", style="bold")
+            t.append(
+                ", ".join(
+                    f"{names.get(c['event'], c['event'])} (after week {c['after_week']})"
+                    for c in snap.curveballs
+                )
+            )
+        self.query_one("#recap", Static).update(t)
+
+    def _fill_table(self, snap: Snapshot) -> None:
+        table = self.query_one("#leaderboard", DataTable)
+        names = {e.id: e.name for e in self.scenario.events}
+        columns = ("#", "Team", "Week", "Align", "Win", "Expected", "Trend") + tuple(
+            "↺ " + _short(names.get(c["event"], c["event"]), 12) for c in snap.curveballs
+        )
+        selected = None
+        if table.row_count and table.cursor_row is not None:
+            try:
+                selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            except Exception:  # noqa: BLE001 - an empty or shrinking table
+                selected = None
+        if columns != self._columns:
+            table.clear(columns=True)
+            for c in columns:
+                table.add_column(c, key=c)
+            self._columns = columns
+        else:
+            table.clear()
+        for r in snap.rows:
+            name = Text(r.name)
+            if r.kind == "bot" and "bot" not in r.name.casefold():
+                name.append(" (bot)", style="dim italic")
+            if r.error:
+                table.add_row(
+                    Text(str(r.rank)),
+                    name,
+                    Text("error", style="red"),
+                    *[Text("")] * (len(columns) - 3),
+                    key=str(r.team_id),
+                )
+                continue
+            week = Text(str(r.week) if r.started else "setup")
+            if r.over:
+                week = Text(f"{r.week} {r.result}", style="green" if r.result == "win" else "")
+            table.add_row(
+                Text(str(r.rank)),
+                name,
+                week,
+                Text(f"{r.alignment:.1f}" if r.started else "—"),
+                Text(f"{r.win_probability:.0%}" if r.started else "—"),
+                Text(f"{r.expected_score:.1f}" if r.started else "—"),
+                Text(spark_text(r.trend()), style="cyan"),
+                *[Text(r.lag_text(c["event"])) for c in snap.curveballs],
+                key=str(r.team_id),
+            )
+        if selected is not None:
+            try:
+                table.move_cursor(row=table.get_row_index(selected), scroll=False)
+            except Exception:  # noqa: BLE001 - the team is gone
+                pass
+
+    def _selected(self) -> TeamResult | None:
+        if self.snap is None or not self.snap.rows:
+            return None
+        table = self.query_one("#leaderboard", DataTable)
+        try:
+            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        except Exception:  # noqa: BLE001
+            return None
+        return next((r for r in self.snap.rows if str(r.team_id) == key), None)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "leaderboard":
+            self._show_selected()
+
+    def _show_selected(self) -> None:
+        r = self._selected()
+        title = self.query_one("#team-title", Static)
+        detail = self.query_one("#team-detail", Static)
+        sparks = {
+            "#spark-align": "alignment",
+            "#spark-win": "win_probability",
+            "#spark-focus": "focus_cosine",
+        }
+        if r is None:
+            title.update(Text("No team selected", style="dim"))
+            detail.update("")
+            for sel in sparks:
+                self.query_one(sel, Sparkline).data = []
+            return
+        t = Text(r.name, style="bold")
+        t.append(f"\n{r.kind} · week {r.week}" + (f" · {r.result}" if r.over else ""))
+        title.update(t)
+        for sel, key in sparks.items():
+            spark = self.query_one(sel, Sparkline)
+            spark.data = r.trend(key)
+            spark.display = len(spark.data) > 1
+        d = Text()
+        if r.error:
+            d.append(r.error, style="red")
+        for g in ("internal", "external"):
+            for k, v in r.components.get(g, {}).items():
+                d.append(f"{g[:3]} {k.replace('_', ' '):15} {v:5.1f}\n")
+        names = {e.id: e.name for e in self.scenario.events}
+        for e, w in r.arrived.items():
+            d.append(f"\n{_short(names.get(e, e), 24)}: week {w}, re-aligned {r.lag_text(e)}")
+        detail.update(d)
+
+    # ---- facilitator actions ---------------------------------------------------------------
+
+    @work(thread=True, group="action", exit_on_error=False)
+    def perform(self, label: str, fn, *args) -> None:
+        try:
+            with self._lock:
+                fn(*args)
+        except InputError as exc:
+            self.call_from_thread(self.notify, str(exc.problems[0].message), severity="error")
+            return
+        self.call_from_thread(self.notify, label)
+        self.call_from_thread(self.refresh_board)
+
+    def action_inject(self) -> None:
+        done = {c["event"] for c in (self.snap.curveballs if self.snap else [])}
+
+        def chosen(event_id: str | None) -> None:
+            if event_id:
+                name = next(e.name for e in self.fac.curveball_events() if e.id == event_id)
+                self.perform(f"Curveball injected: {name}", self.fac.inject, event_id)
+
+        self.push_screen(InjectModal(self.fac.curveball_events(), done), chosen)
+
+    def action_hold(self) -> None:
+        rows = self.snap.rows if self.snap else []
+        lead = max([r.week for r in rows if r.kind == "player" and not r.over] or [1])
+
+        def chosen(week: int | None) -> None:
+            if week is not None:
+                self.perform(f"Teams held at week {week}", self.fac.hold, week)
+
+        self.push_screen(
+            WeekModal("Hold every team at week:", lead, self.scenario.deal.weeks), chosen
+        )
+
+    def action_release(self) -> None:
+        self.perform("Hold released", self.fac.release)
+
+    def action_pause(self) -> None:
+        if self.snap and self.snap.info.paused:
+            self.perform("Workshop resumed", self.fac.resume)
+        else:
+            self.perform("Workshop paused", self.fac.pause)
+
+    def action_add_bot(self) -> None:
+        names = {r.name.casefold() for r in (self.snap.rows if self.snap else [])}
+        name = "Bot (expert)"
+        k = 2
+        while name.casefold() in names:
+            name = f"Bot (expert) {k}"
+            k += 1
+        self.perform(f"Added {name}", self.fac.add_bot, "expert", name)
+
+    def action_toggle_notes(self) -> None:
+        notes = self.query_one("#notes", Static)
+        notes.display = not notes.display
+
+    def action_reveal(self) -> None:
+        if self.snap is None:
+            return
+        if self.snap.info.revealed:
+            self.push_screen(RevealScreen(self.snap, self.scenario))
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.fac.reveal()
+                self.refresh_board()
+                self.push_screen(RevealScreen(self.snap, self.scenario))
+
+        self.push_screen(
+            ConfirmModal(
+                "Reveal the results?",
+                "The board shows every team side by side, and teams may see each other's "
+                "games from now on.",
+            ),
+            confirmed,
+        )
