@@ -38,6 +38,17 @@ def short(name: str, ident: str = "", width: int = 8) -> str:
     return text[: width - 1].capitalize() + "…"
 
 
+def role_label(name: str, width: int = 16) -> str:
+    """A role's display name without its parenthesis, cut to `width`."""
+    text = name.split(" (")[0]
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def initials(name: str) -> str:
+    words = [w for w in name.split(" (")[0].replace("-", " ").split() if w[:1].isalpha()]
+    return "".join(w[0].upper() for w in words[:3]) or name[:2]
+
+
 def bar(fraction: float, width: int = 10) -> str:
     """A text bar for 0..1 (eighth blocks)."""
     fraction = min(max(float(fraction), 0.0), 1.0)

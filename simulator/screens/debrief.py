@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
@@ -81,10 +81,11 @@ decisions are kept). **c** compares this run with the one it branched from.
         with VerticalScroll(id="debrief-body"):
             yield Static(id="debrief-summary", classes="panel")
             with Horizontal(id="debrief-mid"):
-                yield DataTable(id="components", cursor_type="row", classes="panel")
+                with Vertical(id="debrief-left"):
+                    yield DataTable(id="components", cursor_type="row", classes="panel")
+                    yield Static(id="debrief-advice", classes="panel")
                 yield Static(id="debrief-gains", classes="panel")
             yield Static(id="debrief-chart", classes="panel")
-            yield Static(id="debrief-advice", classes="panel")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 DIFFICULTY_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
 
 
+class PickList(OptionList):
+    """An option list whose Enter shows in the footer."""
+
+    BINDINGS = [Binding("enter", "select", "Play / resume")]
+
+
 class PickerScreen(Screen):
     TITLE = "Choose a deal"
     HELP = """\
@@ -36,7 +42,7 @@ Pick a deal to play, or resume a saved game.
   is saved at once, so you can quit at any time and pick up where you left off.
 """
     BINDINGS = [
-        Binding("enter", "choose", "Play / resume", show=True),
+        Binding("enter", "choose", "Play / resume", show=False),
         Binding("tab", "app.focus_next", "Switch list", show=True),
         Binding("escape", "app.quit", "Quit", show=False),
     ]
@@ -55,8 +61,8 @@ Pick a deal to play, or resume a saved game.
         yield TitleBar(Text.assemble((" Dealcraft ", "bold reverse"), "  choose a deal to play"))
         with Horizontal(id="picker-body"):
             with Vertical(id="picker-lists"):
-                yield OptionList(id="scenario-list", classes="panel")
-                yield OptionList(id="save-list", classes="panel")
+                yield PickList(id="scenario-list", classes="panel")
+                yield PickList(id="save-list", classes="panel")
             with VerticalScroll(id="scenario-detail", classes="panel"):
                 yield Static(id="detail")
         yield Footer()
@@ -118,6 +124,8 @@ Pick a deal to play, or resume a saved game.
             t = Text(info.label)
             t.append(f"\n  {info.updated}", style="dim")
             ol.add_option(Option(t, id=f"g{i}"))
+        if self.saves:
+            ol.highlighted = 0
 
     # ---- events -----------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Static
 
-from simulator.screens.base import GameScreen, TitleBar, bar, first_name, money
+from simulator.screens.base import GameScreen, TitleBar, bar, first_name, money, role_label, short
 
 
 class StaffingScreen(GameScreen):
@@ -65,7 +65,7 @@ Clear roles and one quarterback score well; "fit" often beats star players.
         self.query_one("#fb-fit").border_title = "Fit and chemistry"
         t = self.query_one("#roster", DataTable)
         self.columns = ["", "Name", "Role", "Sen", "Cost", "Hrs", "Weeks"]
-        self.columns += [k.name[:6] for k in self.state.scenario.skills] + ["Traits"]
+        self.columns += [short(k.name, k.id, 7) for k in self.state.scenario.skills] + ["Traits"]
         for n, label in enumerate(self.columns):
             t.add_column(label, key=str(n))
         self.refresh_view()
@@ -106,7 +106,7 @@ Clear roles and one quarterback score well; "fit" often beats star players.
             m = sc.roster[i]
             on = bool(s.batch.staffed[0, i])
             role = s.role_of(m.id) if on else None
-            rname = sc.roles[c.roles.index(role)].name.split(" (")[0] if role else ""
+            rname = role_label(sc.roles[c.roles.index(role)].name, 14) if role else ""
             if role and c.roles.index(role) == c.qb_role:
                 rname = "★ " + rname
             until = m.available_until or c.weeks

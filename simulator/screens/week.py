@@ -10,7 +10,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, RichLog, Static
 
-from simulator.screens.base import GameScreen, TitleBar, bar, first_name, money, short
+from simulator.screens.base import (
+    GameScreen,
+    TitleBar,
+    first_name,
+    initials,
+    money,
+    short,
+)
 from simulator.widgets.dashboard import Dashboard
 
 ROLE_SHORT = {"economic": "econ", "user": "user", "technical": "tech", "coach": "coach"}
@@ -81,15 +88,14 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
         buyers = self.query_one("#buyers", DataTable)
         buyers.add_column("Name", key="name")
         buyers.add_column("Role", key="role")
-        buyers.add_column("Share", key="share")
         buyers.add_column("Stance", key="stance")
         for d in self.state.scenario.dimensions:
-            buyers.add_column(short(d.name, d.id), key=d.id)
+            buyers.add_column(short(d.name, d.id, 7), key=d.id)
         buyers.add_column("Known", key="known")
         buyers.add_column("Contact", key="contact")
         team = self.query_one("#team", DataTable)
-        team.add_column("Member", key="member", width=10)
-        team.add_column("Role", key="role", width=11)
+        team.add_column("Member", key="member", width=9)
+        team.add_column("Role", key="role", width=4)
         team.add_column("Hours", key="hours", width=5)
         from engine.observe import observe
 
@@ -133,8 +139,7 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
         left = sum(m["hours_left"] for m in obs["team"] if not m["away"])
         cap = sum(m["capacity"] for m in obs["team"] if not m["away"])
         st = Text()
-        st.append(f" Week {s.week} of {sc.deal.weeks}", style="bold")
-        st.append(f" · team hours left {left:.0f}/{cap:.0f}")
+        st.append(f" Hours left {left:.0f}/{cap:.0f}")
         st.append(f" · cost {money(obs['team_cost'])}/{money(obs['budget'], cur)} a week")
         if obs["team_cost"] > obs["budget"]:
             st.append(" OVER BUDGET", style="red bold")
@@ -166,8 +171,9 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
             top = max(prio, key=prio.get)
             cells = [
                 Text(x["name"], style="bold"),
-                Text(ROLE_SHORT.get(x["buying_role"], x["buying_role"])),
-                Text(f"{x['influence']:.0%}", justify="right"),
+                Text(
+                    f"{ROLE_SHORT.get(x['buying_role'], x['buying_role']):<5}{x['influence']:>4.0%}"
+                ),
                 Text(x["stance"], style=STANCE_STYLE.get(x["stance"], "")),
             ]
             for d in prio:
@@ -177,7 +183,8 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
             known = 1.0 - x["uncertainty"]
             cells.append(
                 Text(
-                    f"{bar(known, 4)}{known:4.0%}",
+                    f"{known:.0%}",
+                    justify="right",
                     style="green" if known >= 0.7 else "yellow" if known >= 0.4 else "red",
                 )
             )
@@ -195,7 +202,10 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
         row = t.cursor_row
         t.clear()
         for m in obs["team"]:
-            rname = sc.roles[c.roles.index(m["role"])].name.split(" (")[0] if m["role"] else "—"
+            r = c.roles.index(m["role"]) if m["role"] else -1
+            rname = initials(sc.roles[r].name) if r >= 0 else "—"
+            if r == c.qb_role:
+                rname = "★" + rname
             if m["away"]:
                 hours = Text("away", style="red")
             else:
@@ -203,7 +213,7 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
                     f"{m['hours_left']:.0f}/{m['capacity']:.0f}",
                     style="dim" if m["hours_left"] < 2 else "",
                 )
-            t.add_row(Text(m["name"]), Text(rname), hours, key=m["id"])
+            t.add_row(Text(first_name(m["name"])), Text(rname), hours, key=m["id"])
         if row is not None and t.row_count:
             t.move_cursor(row=min(row, t.row_count - 1))
         booked = Text()

@@ -1,0 +1,152 @@
+"""End to end: the real `dealcraft` command in a tmux terminal, driven with send-keys.
+
+Start a game, play into week 2, kill the process (SIGKILL, no chance to clean up),
+resume with `dealcraft play --resume`, play on, kill it again, resume from the
+picker's saved games, and finish the deal. The save must hold every decision made
+before each kill.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+DEALCRAFT = Path(sys.executable).parent / "dealcraft"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("tmux") is None or not DEALCRAFT.exists(), reason="needs tmux and dealcraft"
+)
+
+
+class Term:
+    def __init__(self, home: Path, width: int = 100, height: int = 32):
+        self.home = home
+        self.size = (width, height)
+        self.name = f"dealcraft-e2e-{uuid.uuid4().hex[:8]}"
+        # a private tmux server without user config: never touches the user's sessions
+        self.socket = ["-L", self.name, "-f", os.devnull]
+
+    def tmux(self, *args: str, check: bool = True) -> str:
+        out = subprocess.run(
+            ["tmux", *self.socket, *args], capture_output=True, text=True, check=check
+        )
+        return out.stdout
+
+    def start(self, *argv: str) -> None:
+        env = f"DEALCRAFT_HOME={self.home} TERM=xterm-256color"
+        cmd = f"env {env} {DEALCRAFT} {' '.join(argv)}"
+        w, h = self.size
+        self.tmux("new-session", "-d", "-s", self.name, "-x", str(w), "-y", str(h), cmd)
+        self.tmux("resize-window", "-t", self.name, "-x", str(w), "-y", str(h), check=False)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.name, check=False)
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; screen was:\n{self.screen()}")
+
+    def keys(self, *keys: str, settle: float = 0.15) -> None:
+        for k in keys:
+            self.tmux("send-keys", "-t", self.name, k)
+            time.sleep(settle)
+
+    def pid(self) -> int:
+        return int(self.tmux("list-panes", "-t", self.name, "-F", "#{pane_pid}").split()[0])
+
+    def kill_app(self) -> None:
+        os.kill(self.pid(), signal.SIGKILL)
+        end = time.monotonic() + 5
+        while time.monotonic() < end and self.alive():
+            time.sleep(0.05)
+
+    def alive(self) -> bool:
+        probe = ["tmux", *self.socket, "has-session", "-t", self.name]
+        return subprocess.run(probe, capture_output=True).returncode == 0
+
+    def close(self) -> None:
+        subprocess.run(["tmux", *self.socket, "kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def term(tmp_path):
+    t = Term(tmp_path)
+    yield t
+    t.close()
+
+
+def save_file(home: Path) -> Path:
+    files = sorted((home / "saves").glob("*.json"))
+    assert len(files) == 1, files
+    return files[0]
+
+
+def decisions(home: Path) -> list[dict]:
+    return json.loads(save_file(home).read_text())["decisions"]
+
+
+def end_week(term: Term, week: int, weeks: int = 10) -> None:
+    term.wait_for(f"week {week} of {weeks}")
+    term.keys("e")
+    term.wait_for(f"End week {week}?")
+    term.keys("y")
+
+
+def test_kill_and_resume_in_a_real_terminal(term):
+    term.start("play", "northwind_new_logo", "--seed", "5")
+    term.wait_for("Your briefing")
+    term.keys("Enter")
+    term.wait_for("Roster")
+    term.keys("Space", "q")  # Maya joins as quarterback
+    term.wait_for("★ Account")
+    term.keys("n")
+    term.wait_for("Who on our team reaches whom")
+    term.keys("Space")  # Maya connects to Helen Marsh
+    term.wait_for("● connected")
+    term.keys("n")
+    term.wait_for("Strategy focus")
+    term.keys("g")
+    term.wait_for("Buying team (our picture)")
+    end_week(term, 1)
+    term.wait_for("week 2 of 10")
+
+    # killed mid-game: every decision so far is in the save
+    term.kill_app()
+    kinds = [d["do"] for d in decisions(term.home)]
+    assert kinds == ["staff", "assign", "connect", "start", "end_week"]
+
+    term.start("play", "--resume", str(save_file(term.home)))
+    term.wait_for("week 2 of 10")
+    end_week(term, 2)
+    end_week(term, 3)
+    term.wait_for("week 4 of 10")
+    term.kill_app()
+    assert [d["do"] for d in decisions(term.home)].count("end_week") == 3
+
+    # resume from the picker's saved games
+    term.start("play")
+    screen = term.wait_for("Saved games")
+    assert len(screen.splitlines()[0]) <= 100
+    term.wait_for("week 4 (seed 5)")
+    term.keys("Tab", "Enter")
+    for week in range(4, 11):
+        end_week(term, week)
+    screen = term.wait_for("Debrief")
+    assert "Score" in screen and "expected (luck-free)" in screen
+    assert any(r in screen for r in ("WIN", "LOSS", "NO DECISION"))
+    assert [d["do"] for d in decisions(term.home)].count("end_week") == 10
+    term.keys("C-q")
