@@ -1,0 +1,158 @@
+"""Saves: atomic writes, one decision at a time, resume, branches, and clean errors."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from engine.decisions import Assign, Connect, EndWeek, Staff, Start
+from engine.loader import find_scenario
+from engine.log import GameLog
+from engine.problems import InputError
+from scoring.scorecard import score
+from simulator import saves
+from simulator.cli import main
+from simulator.saves import Session, list_saves, write_atomic
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def northwind():
+    return find_scenario("northwind_new_logo")
+
+
+def test_home_follows_the_environment(home):
+    assert saves.home_dir() == home
+    assert saves.saves_dir() == home / "saves"
+
+
+def test_write_atomic_replaces_whole_files_and_leaves_no_temp(tmp_path):
+    f = tmp_path / "a" / "save.json"
+    write_atomic(f, "one")
+    write_atomic(f, "two")
+    assert f.read_text() == "two"
+    assert [p.name for p in f.parent.iterdir()] == ["save.json"]
+
+
+def test_write_atomic_keeps_the_old_file_when_the_write_fails(tmp_path, monkeypatch):
+    f = tmp_path / "save.json"
+    write_atomic(f, "old")
+
+    def boom(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(saves.os, "replace", boom)
+    with pytest.raises(OSError):
+        write_atomic(f, "new")
+    assert f.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["save.json"]
+
+
+def test_every_decision_is_saved_at_once(home, northwind):
+    s = Session.new(northwind, seed=4)
+    assert s.path.parent == home / "saves"
+    assert json.loads(s.path.read_text())["decisions"] == []
+    for n, d in enumerate([Staff("maya"), Assign("maya", "quarterback")], 1):
+        assert s.apply(d) is None
+        on_disk = GameLog.load(s.path)
+        assert len(on_disk.decisions) == n
+        assert on_disk.decisions[-1] == d
+
+
+def test_illegal_decision_changes_nothing(home, northwind):
+    s = Session.new(northwind, seed=4)
+    before = s.path.read_text()
+    reason = s.apply(Assign("maya", "quarterback"))
+    assert reason and "not on the team" in reason
+    assert s.state.history == ()
+    assert json.loads(s.path.read_text())["decisions"] == json.loads(before)["decisions"]
+
+
+def play_a_little(s: Session) -> None:
+    for d in [Staff("maya"), Assign("maya", "quarterback"), Connect("maya", "coo"), Start()]:
+        assert s.apply(d) is None
+    assert s.apply(EndWeek()) is None
+
+
+def test_resume_rebuilds_the_same_game(home, northwind):
+    s = Session.new(northwind, seed=9)
+    play_a_little(s)
+    r = Session.resume(s.path)
+    assert r.state.history == s.state.history
+    assert r.state.week == s.state.week == 2
+    assert score(r.state.trace()).game(0) == score(s.state.trace()).game(0)
+    info = list_saves()
+    assert len(info) == 1
+    assert (info[0].week, info[0].phase, info[0].seed) == (2, "week", 9)
+    assert info[0].decisions == 5
+
+
+def test_list_saves_skips_damaged_files(home, northwind):
+    Session.new(northwind, seed=1)
+    (home / "saves" / "broken.json").write_text("{not json")
+    (home / "saves" / "other.json").write_text('{"format": "x"}')
+    assert len(list_saves()) == 1
+
+
+def test_branch_replays_a_prefix_into_a_new_save(home, northwind):
+    s = Session.new(northwind, seed=2)
+    play_a_little(s)
+    b = s.branch(3)
+    assert b.path != s.path and b.path.exists()
+    assert b.state.history == s.state.history[:3]
+    assert b.meta["parent"] == str(s.path)
+    assert GameLog.load(b.path).decisions == s.state.history[:3]
+    assert len(list_saves()) == 2
+
+
+def test_resume_refuses_a_changed_scenario(home, northwind):
+    s = Session.new(northwind, seed=2)
+    data = json.loads(s.path.read_text())
+    data["content_hash"] = "0" * 16
+    s.path.write_text(json.dumps(data))
+    with pytest.raises(InputError, match="has changed since this game was saved"):
+        Session.resume(s.path)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["play", "no_such_deal"], "no scenario named 'no_such_deal'"),
+        (["play", "--resume", "missing.json"], "no such save file"),
+        (["play", "--scenarios", "not-a-folder"], "not a folder"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_1(home, capsys, argv, message):
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert message in err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_damaged_save_is_one_line_and_exit_1(home, capsys):
+    bad = home / "bad.json"
+    bad.write_text("{oops")
+    assert main(["play", "--resume", str(bad)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "not valid JSON" in err and len(err.splitlines()) == 1
+    bad.write_text(
+        json.dumps(
+            {"format": "dealcraft-log/1", "scenario": "nope", "content_hash": "x", "seed": 1}
+        )
+    )
+    assert main(["play", "--resume", str(bad)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "no scenario named 'nope'" in err
+
+
+def test_no_temp_files_survive_many_saves(home, northwind):
+    s = Session.new(northwind, seed=3)
+    play_a_little(s)
+    assert sorted(os.listdir(home / "saves")) == [s.path.name]
