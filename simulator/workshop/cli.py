@@ -72,7 +72,7 @@ def add_parser(sub, lazy) -> None:
     code(q)
     key(q)
     db(q)
-    q.add_argument("event", metavar="EVENT", nargs="?", help="curveball event id (omit to list)")
+    q.add_argument("event", metavar="EVENT", help="curveball event id ('list' to list them)")
     q.add_argument(
         "--week",
         type=int,

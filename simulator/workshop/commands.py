@@ -95,7 +95,7 @@ def render_status(info: SessionInfo, title: str, rows: list[TeamResult], cbs, na
             lines.append(f"{r.rank:>3} {r.name:32} log error: {r.error}")
             continue
         week = f"{r.week}" + ("✓" if r.over else "")
-        kind = " (bot)" if r.kind == "bot" else ""
+        kind = " (bot)" if r.kind == "bot" and "bot" not in r.name.casefold() else ""
         lines.append(
             f"{r.rank:>3} {(r.name + kind)[:32]:32} {week:>4} {r.alignment:6.1f} "
             f"{r.win_probability:5.0%} {r.expected_score:6.1f}  {spark(r.trend())}"
@@ -153,7 +153,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_inject(args: argparse.Namespace) -> int:
     fac = _fac(args)
-    if not args.event:
+    if args.event == "list":
         done = {c["event"] for c in fac.injected()}
         for e in fac.curveball_events():
             mark = " (injected)" if e.id in done else ""
@@ -226,8 +226,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.csv:
             write_csv(Path(args.csv), rows, fac.injected())
     except OSError as exc:
-        raise InputError(
-            [Problem(str(exc.filename or args.out), 1, 1, "error", str(exc))]
-        ) from None
+        where = str(exc.filename or args.out)
+        msg = f"cannot write: {exc.strerror or exc}"
+        raise InputError([Problem(where, 1, 1, "error", msg)]) from None
     print(f"Report written to {args.out}" + (f" and {args.csv}" if args.csv else ""))
     return 0

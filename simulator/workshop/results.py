@@ -400,5 +400,5 @@ def recap(rows: list[TeamResult], scenario: Scenario, week: int | None = None) -
         lines.append(f"{len(done)} team(s) have closed: {wins} win(s)")
     lead = next((r for r in rows if r.kind != "bot"), None)
     if lead:
-        lines.append(f"Leader: {lead.name} (expected score {lead.expected_score:.1f})")
+        lines.append(f"Class leader: {lead.name} (expected score {lead.expected_score:.1f})")
     return lines

@@ -230,10 +230,10 @@ class Store:
                     if not folder.is_dir():
                         raise _problem(where, f"no folder {folder} for the workshop store")
             self.engine = create_engine(self.url, **kwargs)
-        except ArgumentError as exc:
-            raise _problem(where, f"not a database URL: {exc}") from None
         except NoSuchModuleError as exc:
             raise _problem(where, f"no database driver for this URL: {exc}") from None
+        except ArgumentError as exc:
+            raise _problem(where, f"not a database URL: {exc}") from None
         except ModuleNotFoundError as exc:
             raise _problem(where, f"the database driver is not installed: {exc.name}") from None
         if self.is_sqlite:

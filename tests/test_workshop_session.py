@@ -1,0 +1,284 @@
+"""Workshop sessions: join, play decision by decision, resume, pacing, curveballs, bots."""
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.batch import simulate
+from engine.bots import make_policy
+from engine.decisions import EndWeek, Focus, IllegalDecision, Inject, Run, Start
+from engine.loader import find_scenario
+from engine.plan import parse_plan, play_plan
+from engine.problems import InputError
+from engine.state import new_game
+from scoring.scorecard import score
+from simulator.workshop import session as ws
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
+SEED = 2
+CURVEBALL = "peak_brought_forward"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def session(home):
+    info, key = ws.create_session("northwind-new-logo", name="Test class", seed=SEED)
+    return info, key
+
+
+def steps():
+    return [d for d, _ in parse_plan(PLAN).steps]
+
+
+def play(team: ws.TeamSession, decisions, state=None):
+    state = state or team.resume()
+    for d in decisions:
+        if state.is_over():
+            break
+        state = team.step(state, d)
+    return state
+
+
+def same_game(a, b):
+    ta, tb = a.trace(), b.trace()
+    return a.history == b.history and all(
+        np.array_equal(ta[k], tb[k]) for k in ta if isinstance(ta[k], np.ndarray)
+    )
+
+
+def test_create_prints_code_and_keeps_only_a_hash_of_the_key(session):
+    info, key = session
+    assert len(info.code) == ws.CODE_LENGTH and set(info.code) <= set(ws.CODE_ALPHABET)
+    row = ws.open_store().session(info.code)
+    assert key not in str(row.values())
+    assert info.seed == SEED and info.name == "Test class"
+
+
+def test_every_decision_is_stored_and_replays_exactly(session):
+    info, _ = session
+    team = ws.join(info.code, "Alpha")
+    state = play(team, steps())
+    alone = play_plan(find_scenario("northwind-new-logo"), parse_plan(PLAN), SEED)
+    assert same_game(state, alone)  # the workshop adds nothing of its own
+    again = ws.join(info.code.lower(), "  alpha ")  # a crashed player rejoins
+    assert again.team_id == team.team_id and again.team == "Alpha"
+    assert same_game(again.resume(), state)
+    assert score(again.resume().trace()).game(0) == score(state.trace()).game(0)
+
+
+def test_resume_mid_game_and_continue(session):
+    info, _ = session
+    s = steps()
+    team = ws.join(info.code, "Alpha")
+    play(team, s[:20])
+    resumed = ws.join(info.code, "Alpha")  # new process, same team
+    state = resumed.resume()
+    assert len(state.history) == 20
+    state = play(resumed, s[20:], state)
+    assert state.is_over()
+    assert len(resumed.log()) == len(state.history)
+
+
+def test_illegal_decisions_store_nothing(session):
+    info, _ = session
+    team = ws.join(info.code, "Alpha")
+    state = team.resume()
+    with pytest.raises(IllegalDecision):
+        team.step(state, Run("demo", "maya", "coo"))
+    with pytest.raises(IllegalDecision, match="facilitator"):
+        team.step(state, Inject(CURVEBALL))
+    assert team.log() == []
+
+
+def test_two_windows_on_one_team_cannot_interleave(session):
+    info, _ = session
+    a = ws.join(info.code, "Alpha")
+    b = ws.join(info.code, "Alpha")
+    sa, sb = a.resume(), b.resume()
+    d = steps()[0]
+    a.step(sa, d)
+    with pytest.raises(InputError, match="played somewhere else"):
+        b.step(sb, d)
+
+
+def test_curveball_arrives_next_week_and_is_in_the_log(session):
+    info, key = session
+    team = ws.join(info.code, "Alpha")
+    s = steps()
+    first_week_end = next(i for i, d in enumerate(s) if isinstance(d, EndWeek))
+    state = play(team, s[: first_week_end + 1])  # in week 2 now
+    assert state.week == 2
+    fac = ws.facilitate(info.code, key)
+    assert fac.inject(CURVEBALL) == 2  # the week the furthest team is in
+    assert [d.event for d in team.pending_curveballs(state)] == [CURVEBALL]
+    state = play(team, s[first_week_end + 1 :], state)
+    log = team.log()
+    assert Inject(CURVEBALL) in log
+    assert (3, CURVEBALL) in state.fired_events()
+    assert same_game(ws.join(info.code, "Alpha").resume(), state)
+    row = next(r for r in fac.leaderboard().refresh() if r.name == "Alpha")
+    assert row.arrived[CURVEBALL] == 3 and row.lags[CURVEBALL] is not None
+    with pytest.raises(InputError, match="already injected"):
+        fac.inject(CURVEBALL)
+    with pytest.raises(InputError, match="not a curveball"):
+        fac.inject("no_such_event")
+
+
+def test_hold_pause_and_release(session):
+    info, key = session
+    fac = ws.facilitate(info.code, key)
+    team = ws.join(info.code, "Alpha")
+    s = steps()
+    start = s.index(Start())
+    fac.hold(0)
+    state = play(team, s[:start])  # setup is allowed
+    with pytest.raises(ws.Held, match="holding every team at setup"):
+        team.step(state, Start())
+    fac.hold(1)
+    assert team.may_end_week(0) and not team.may_end_week(1)
+    state = team.step(state, Start())
+    state = team.step(state, s[start + 1])  # actions inside the held week are fine
+    fac.pause()
+    with pytest.raises(ws.Held, match="paused"):
+        team.step(state, s[start + 2])
+    fac.resume()
+    with pytest.raises(ws.Held, match="week 1"):
+        team.step(state, EndWeek())
+    fac.release()
+    state = team.step(state, EndWeek())
+    assert state.week == 2
+    assert len(team.log()) == len(state.history)
+
+
+def test_wrong_code_or_key(session):
+    info, key = session
+    with pytest.raises(InputError, match="no workshop session with code"):
+        ws.join("ZZZZZZ", "Alpha")
+    with pytest.raises(InputError, match="wrong facilitator key"):
+        ws.facilitate(info.code, key + "x")
+    with pytest.raises(InputError, match="needs the facilitator key"):
+        ws.facilitate(info.code, None)
+
+
+@pytest.mark.parametrize(
+    "name, ok",
+    [
+        ("", False),
+        ("   ", False),
+        ("x" * 33, False),
+        ("x" * 32, True),
+        ("bad\x1b[31mred", False),
+        ("tab\tname", False),
+        ("[bold red]Markup[/]", True),
+        ("Équipe Ünïcode", True),
+    ],
+)
+def test_team_names(session, name, ok):
+    info, _ = session
+    if ok:
+        assert ws.join(info.code, name).team == name.strip()
+    else:
+        with pytest.raises(InputError, match="team"):
+            ws.join(info.code, name)
+
+
+def test_players_see_others_only_after_the_reveal(session):
+    info, key = session
+    a = ws.join(info.code, "Alpha")
+    play(a, steps()[:12])
+    b = ws.join(info.code, "Beta")
+    assert b.log() == []  # a team's log is its own
+    with pytest.raises(InputError, match="not revealed"):
+        b.class_results()
+    ws.facilitate(info.code, key).reveal()
+    names = [r.name for r in b.class_results()]
+    assert sorted(names) == ["Alpha", "Beta"]
+    with pytest.raises(InputError, match="revealed"):
+        ws.join(info.code, "Latecomer")
+
+
+def _args(info, team="Scripted", db=None):
+    return argparse.Namespace(join=info.code, team=team, db=db, plan=str(PLAN))
+
+
+def test_headless_submission_respects_hold_and_resumes(session, capsys):
+    info, key = session
+    scenario = find_scenario("northwind-new-logo")
+    full = play_plan(scenario, parse_plan(PLAN), SEED)
+    fac = ws.facilitate(info.code, key)
+    fac.hold(3)
+    part = ws.submit_headless(_args(info), full)
+    assert part.week == 3 and not part.is_over()
+    assert "held at week 3" in capsys.readouterr().err
+    fac.inject(CURVEBALL)  # arrives after week 3 for scripted teams
+    fac.release()
+    done = ws.submit_headless(_args(info), full)
+    assert done.is_over()
+    assert (4, CURVEBALL) in done.fired_events()
+    assert same_game(ws.join(info.code, "Scripted", kind="headless").resume(), done)
+    with pytest.raises(InputError, match="different game"):
+        tweaked = new_game(scenario, SEED).apply(Focus({"cost": 1.0}))
+        ws.submit_headless(_args(info), tweaked)
+
+
+def test_headless_submission_errors(session):
+    info, key = session
+    scenario = find_scenario("northwind-new-logo")
+    full = play_plan(scenario, parse_plan(PLAN), SEED)
+    with pytest.raises(InputError, match="plays 'northwind-new-logo'"):
+        ws.submit_headless(_args(info), new_game(find_scenario("meridian-renewal"), SEED))
+    with pytest.raises(InputError, match="player team"):
+        ws.join(info.code, "Human")
+        ws.submit_headless(_args(info, "Human"), full)
+    ws.facilitate(info.code, key).pause()
+    with pytest.raises(InputError, match="paused"):
+        ws.submit_headless(_args(info), full)
+
+
+def test_headless_plan_illegal_with_the_session_seed(home):
+    info, _ = ws.create_session("northwind-new-logo", seed=7)
+    scenario = find_scenario("northwind-new-logo")
+    full = play_plan(scenario, parse_plan(PLAN), SEED)  # Raj is pulled away with seed 7
+    with pytest.raises(InputError, match="seed 7"):
+        ws.submit_headless(_args(info), full)
+
+
+def test_bot_is_the_batch_expert_and_keeps_pace(session):
+    info, key = session
+    scenario = find_scenario("northwind-new-logo")
+    fac = ws.facilitate(info.code, key)
+    team = ws.join(info.code, "Alpha")
+    s = steps()
+    first = next(i for i, d in enumerate(s) if isinstance(d, EndWeek))
+    state = play(team, s[: first + 1])  # Alpha is in week 2
+    name = fac.add_bot()
+    bot = ws.join(info.code, name, kind="bot").resume()
+    assert bot.week == 2 and not bot.is_over()  # waits in the leader's week
+    expert = simulate(scenario, [SEED], make_policy("expert", SEED)).decisions(0)
+    assert list(bot.history) == expert[: len(bot.history)]
+    fac.inject(CURVEBALL)
+    play(team, s[first + 1 :], state)  # Alpha finishes: no live player, the bot plays on
+    fac.advance_bots()
+    bot = ws.join(info.code, name, kind="bot").resume()
+    assert bot.is_over()
+    assert Inject(CURVEBALL) in bot.history and (3, CURVEBALL) in bot.fired_events()
+    with pytest.raises(InputError, match="unknown bot policy"):
+        fac.add_bot("genius")
+    with pytest.raises(InputError, match="already a team"):
+        fac.add_bot(name=name)
+
+
+def test_stepped_bot_matches_the_batch_bot():
+    scenario = find_scenario("harbor-cross-sell")
+    for policy in ("expert", "random"):
+        batch = ws.play_bot(scenario, 5, policy, {})
+        stepped = ws.play_bot(scenario, 5, policy, {99: ["never"]})  # forces the stepped path
+        assert same_game(batch, stepped), policy

@@ -1,0 +1,123 @@
+"""The workshop results store: URL, schema versioning, SQLite tuning, append-only logs."""
+
+import sqlite3
+
+import pytest
+from sqlalchemy import update
+
+from engine.problems import InputError
+from simulator.workshop import store as st
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
+    return tmp_path
+
+
+def test_default_store_lives_in_dealcraft_home(home):
+    s = st.Store()
+    assert s.url == f"sqlite:///{home / st.DB_FILE}"
+    assert (home / st.DB_FILE).exists()
+    con = sqlite3.connect(home / st.DB_FILE)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert con.execute("SELECT version FROM schema_version").fetchone()[0] == st.SCHEMA_VERSION
+    con.close()
+
+
+def test_db_url_names_another_store(tmp_path, home):
+    url = f"sqlite:///{tmp_path / 'other.db'}"
+    s = st.Store(url)
+    assert s.url == url and (tmp_path / "other.db").exists()
+    assert not (home / st.DB_FILE).exists()
+
+
+def test_newer_schema_is_refused_with_a_clear_message(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    s = st.Store(url)
+    s.write(lambda c: c.execute(update(st.schema_version).values(version=st.SCHEMA_VERSION + 1)))
+    s.close()
+    with pytest.raises(InputError) as exc:
+        st.Store(url)
+    msg = str(exc.value)
+    assert "newer than this Dealcraft understands" in msg and "upgrade" in msg
+
+
+def test_reopening_keeps_data_and_version(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    s = st.Store(url)
+    sid = s.add_session(
+        code="ABC234",
+        name="n",
+        scenario_ref="x",
+        scenario_id="x",
+        content_hash="h",
+        scenario_yaml="",
+        seed=1,
+        key_salt="s",
+        key_hash="k",
+        hold_week=None,
+        paused=False,
+        revealed=False,
+    )
+    s.close()
+    again = st.Store(url)
+    assert again.session("ABC234")["id"] == sid
+
+
+@pytest.mark.parametrize(
+    "url, words",
+    [
+        ("not a url", "not a database URL"),
+        ("nosuchdb://x/y", "no database driver"),
+        ("sqlite:////no/such/folder/w.db", "no folder"),
+    ],
+)
+def test_bad_urls_are_input_errors(url, words):
+    with pytest.raises(InputError) as exc:
+        st.Store(url)
+    assert words in str(exc.value)
+
+
+def test_password_is_hidden_in_messages():
+    assert "secret" not in st.safe_url("postgresql://me:secret@db/x")
+
+
+def _session(s):
+    return s.add_session(
+        code="QWE234",
+        name="n",
+        scenario_ref="x",
+        scenario_id="x",
+        content_hash="h",
+        scenario_yaml="",
+        seed=1,
+        key_salt="s",
+        key_hash="k",
+        hold_week=None,
+        paused=False,
+        revealed=False,
+    )
+
+
+def test_append_is_optimistic_and_ordered(tmp_path):
+    s = st.Store(f"sqlite:///{tmp_path / 'w.db'}")
+    sid = _session(s)
+    team = s.add_team(sid, "Alpha", "alpha", "player")
+    assert s.add_team(sid, "ALPHA", "alpha", "player")["id"] == team["id"]  # same team
+    n = s.append(team["id"], 0, [("end_week", '{"do":"end_week"}')] * 3)
+    assert n == 3
+    with pytest.raises(st.LogConflict):
+        s.append(team["id"], 1, [("end_week", '{"do":"end_week"}')])
+    assert s.append(team["id"], 3, []) == 3
+    assert s.log(team["id"], 1) == ['{"do":"end_week"}'] * 2
+    assert s.check_log(team["id"]) == (3, 3)
+    counts = s.team_counts(sid)
+    assert [(c.name, c.n_decisions) for c in counts] == [("Alpha", 3)]
+    assert s.logs({team["id"]: 2}) == {team["id"]: ['{"do":"end_week"}']}
+
+
+def test_in_memory_store_works_for_scripts():
+    s = st.Store("sqlite://")
+    sid = _session(s)
+    assert s.session("QWE234")["id"] == sid
