@@ -59,6 +59,8 @@ RULES = (
     "fit in `limits.headcount`, enough roster members are available, and the cheapest such "
     "team fits in `limits.weekly_budget`.",
     "Each event fires somehow: a `week`, a `probability` (not both), or `curveball: true`.",
+    "Scoring weights are not all zero: `internal` or `external` is above 0, and so is some "
+    "weight in each of `internal_parts` and `external_parts`.",
     "Chemistry pairs two different roster members, and each pair only once.",
 )
 LINTS = (
@@ -349,8 +351,11 @@ class _Checker:
 
     def weights(self):
         sc = self.s.scoring
-        if sc.internal + sc.external + sc.outcome <= 0:
-            self.error(("scoring",), "scoring weights internal, external and outcome are all 0")
+        if sc.internal + sc.external <= 0:
+            self.error(
+                ("scoring",),
+                "scoring weights internal and external are both 0; alignment needs one of them",
+            )
         for part in ("internal_parts", "external_parts"):
             if sum(getattr(sc, part).model_dump().values()) <= 0:
                 self.error(("scoring", part), f"scoring.{part} weights are all 0")

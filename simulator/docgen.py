@@ -1,0 +1,536 @@
+"""Generate the designer's guide, docs/scenario-format.md, from the scenario model.
+
+    python -m simulator.docgen > docs/scenario-format.md
+
+Every table comes from engine.model (field names, types, limits, defaults and
+descriptions), the rules and warnings from engine.checks, and the worked
+example is cut from the shipped Northwind scenario, so the guide cannot drift
+from the code: tests/test_docs.py fails when the committed file is stale.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+import annotated_types as at
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from engine import yamlsource
+from engine.checks import LINTS, RULES
+from engine.loader import load_scenario
+from engine.model import (
+    Action,
+    ActionEffects,
+    Chemistry,
+    Competitor,
+    Customer,
+    Deal,
+    Dimension,
+    Event,
+    EventEffects,
+    EventWhen,
+    ExpertRequest,
+    ExternalWeights,
+    Facilitator,
+    InternalWeights,
+    Limits,
+    Member,
+    Milestone,
+    Role,
+    Scenario,
+    ScoringWeights,
+    Skill,
+    Stakeholder,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "scenarios" / "northwind_new_logo.yaml"
+EXAMPLE_NAME = "scenarios/northwind_new_logo.yaml"
+
+# (heading, YAML path shown to the designer, model, one paragraph of guidance)
+SECTIONS: list[tuple[str, str, type[BaseModel], str]] = [
+    (
+        "The scenario file",
+        "top level",
+        Scenario,
+        "The top level names the scenario and holds every other part. The picker shows "
+        "`title`, `summary`, `difficulty` and `estimated_minutes`; the trainee reads the "
+        "`briefing` before staffing the team.",
+    ),
+    (
+        "Deal",
+        "deal",
+        Deal,
+        "One turn is one week; the customer decides at the close milestone or in the last week.",
+    ),
+    ("Customer", "customer", Customer, "Shown in the briefing."),
+    (
+        "Competitor",
+        "competitor",
+        Competitor,
+        "Competitor pressure starts at `strength` and grows by `momentum` each week the team "
+        "does nothing to push back; actions and events move it.",
+    ),
+    (
+        "Priority dimensions",
+        "dimensions[]",
+        Dimension,
+        "The 2 to 8 things the customer weighs the deal on. Each stakeholder gives every "
+        "dimension a hidden weight; the team's strategy focus is scored against the "
+        "influence-weighted mix of those weights, week by week.",
+    ),
+    (
+        "Skills",
+        "skills[]",
+        Skill,
+        "The skill set of this scenario (1 to 12). Roster members have a level in each, roles "
+        "need some, actions land better when run by someone who has them.",
+    ),
+    (
+        "Roles",
+        "roles[]",
+        Role,
+        "The roles the player assigns to staffed members. Exactly one role is the "
+        "quarterback, who owns the strategy. `needs` drives role fit: the weighted average "
+        "of the member's skill levels.",
+    ),
+    (
+        "Stakeholders (the buying team)",
+        "stakeholders[]",
+        Stakeholder,
+        "The people at the customer who decide. Priorities are hidden from the player: "
+        "discovery actions and connection points reveal them, noisily. A stakeholder with "
+        "`joins_week` arrives later and takes a share of the influence from the others.",
+    ),
+    (
+        "Roster",
+        "roster[]",
+        Member,
+        "The people the player may staff, within `limits`. Mix strong-but-expensive people "
+        "with cheap ones and with good fits for a role that are not stars: fit should beat "
+        "star power.",
+    ),
+    (
+        "Chemistry",
+        "chemistry[]",
+        Chemistry,
+        "Optional pairings that make a staffed team work better or worse together.",
+    ),
+    ("Limits", "limits", Limits, "The team the player may build."),
+    (
+        "Milestones",
+        "milestones[]",
+        Milestone,
+        "The deal plan. Actions add progress points; a milestone is reached when its "
+        "`effort` is met. At most one milestone is the `close`.",
+    ),
+    (
+        "Actions",
+        "actions[]",
+        Action,
+        "The catalogue a team member spends hours on each week. An action with `targets` "
+        "is run with a stakeholder of one of those buying roles; one without is internal.",
+    ),
+    (
+        "Action effects",
+        "actions[].effects",
+        ActionEffects,
+        "Applied when the action is run, scaled by the quality of the run: the member's "
+        "skills against the action's `skills` and their morale, and for a targeted action "
+        "whether they are connected to the stakeholder and how their seniority compares.",
+    ),
+    (
+        "Events",
+        "events[]",
+        Event,
+        "What happens to the deal: priority shifts, competitor moves, people pulled away, "
+        "budget freezes, requests for an expert. Each event fires at most once.",
+    ),
+    (
+        "Event timing",
+        "events[].when",
+        EventWhen,
+        "Give a `week`, or a `probability` with an optional `window` (seeded, so a "
+        "workshop's players all see the same events). Conditions hold the event back while "
+        "they are false.",
+    ),
+    ("Event effects", "events[].effects", EventEffects, "All optional; combine freely."),
+    (
+        "Expert request",
+        "events[].effects.request",
+        ExpertRequest,
+        "The customer asks for someone with a skill: the team must staff and connect such a "
+        "person to the asking stakeholder in time, or lose stance.",
+    ),
+    (
+        "Scoring weights",
+        "scoring",
+        ScoringWeights,
+        "Optional: the defaults suit most deals. Weights in each group are normalised.",
+    ),
+    ("Internal alignment weights", "scoring.internal_parts", InternalWeights, ""),
+    ("External alignment weights", "scoring.external_parts", ExternalWeights, ""),
+    (
+        "Facilitator notes",
+        "facilitator",
+        Facilitator,
+        "For the workshop facilitator's debrief; trainees never see them.",
+    ),
+]
+
+# Parts of the shipped scenario shown in the worked example: (top-level key, list items).
+EXAMPLE_PARTS: list[tuple[str, int | None]] = [
+    ("deal", None),
+    ("dimensions", 2),
+    ("roles", 2),
+    ("stakeholders", 1),
+    ("roster", 1),
+    ("limits", None),
+    ("milestones", 1),
+    ("actions", 2),
+    ("events", 1),
+]
+
+
+def _anchor(heading: str) -> str:
+    keep = "".join(c for c in heading.lower() if c.isalnum() or c in " -")
+    return keep.replace(" ", "-")
+
+
+ANCHORS = {model: _anchor(heading) for heading, _, model, _ in SECTIONS}
+
+
+def _bounds(metadata: list) -> str:
+    lo = hi = None
+    lo_strict = hi_strict = False
+    for m in metadata:
+        if isinstance(m, FieldInfo):
+            return _bounds(m.metadata)
+        if isinstance(m, at.Ge):
+            lo = m.ge
+        elif isinstance(m, at.Gt):
+            lo, lo_strict = m.gt, True
+        elif isinstance(m, at.Le):
+            hi = m.le
+        elif isinstance(m, at.Lt):
+            hi, hi_strict = m.lt, True
+    if lo is not None and hi is not None and not lo_strict and not hi_strict:
+        return f" {lo:g}..{hi:g}"
+    parts = []
+    if lo is not None:
+        parts.append(f"{'>' if lo_strict else '≥'} {lo:g}")
+    if hi is not None:
+        parts.append(f"{'<' if hi_strict else '≤'} {hi:g}")
+    return (" " + ", ".join(parts)) if parts else ""
+
+
+def _lengths(metadata: list) -> tuple[int | None, int | None]:
+    lo = hi = None
+    for m in metadata:
+        if isinstance(m, at.MinLen):
+            lo = m.min_length
+        elif isinstance(m, at.MaxLen):
+            hi = m.max_length
+    return lo, hi
+
+
+def _is_id(metadata: list) -> bool:
+    return any(getattr(m, "pattern", None) for m in metadata)
+
+
+def type_text(tp: Any, metadata: list | None = None) -> str:
+    """A designer-readable type, e.g. 'number 0..1' or 'map: id → number ≥ 0'."""
+    metadata = list(metadata or [])
+    origin = get_origin(tp)
+    if origin is Annotated:
+        base, *extra = get_args(tp)
+        for e in extra:
+            metadata.extend(e.metadata if isinstance(e, FieldInfo) else [e])
+        return type_text(base, metadata)
+    if origin in (Union, UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        inner = type_text(args[0], metadata) if len(args) == 1 else " or ".join(map(str, args))
+        return f"{inner} or empty"
+    if origin is list:
+        lo, hi = _lengths(metadata)
+        count = f" ({lo}–{hi})" if lo and hi else f" (≤ {hi})" if hi else ""
+        count = f" ({lo}+)" if lo and not hi else count
+        return f"list{count} of {type_text(get_args(tp)[0])}"
+    if origin is dict:
+        return f"map: id → {type_text(get_args(tp)[1])}"
+    if origin is tuple:
+        args = get_args(tp)
+        if args == (int, int):
+            return "[first, last] weeks"
+        return "pair [" + ", ".join(type_text(a) for a in args) + "]"
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return f"mapping ([{tp.__name__}](#{ANCHORS[tp]}))" if tp in ANCHORS else "mapping"
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return "one of " + ", ".join(f"`{e.value}`" for e in tp)
+    if tp is bool:
+        return "true/false"
+    if tp is int:
+        return "whole number" + _bounds(metadata)
+    if tp is float:
+        return "number" + _bounds(metadata)
+    if tp is str:
+        if _is_id(metadata):
+            return "id"
+        return "text" + (" (not empty)" if _lengths(metadata)[0] else "")
+    return str(tp)
+
+
+def default_text(info: FieldInfo) -> str:
+    if info.is_required():
+        return "**required**"
+    if info.default_factory is not None:
+        value = info.default_factory()
+        if isinstance(value, BaseModel):
+            return "defaults"
+        return f"`{'[]' if isinstance(value, list) else '{}'}`"
+    value = info.default
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, Enum):
+        return f"`{value.value}`"
+    if value == "":
+        return '`""`'
+    if isinstance(value, float):
+        return f"`{value:g}`"
+    return f"`{value}`"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def field_table(model: type[BaseModel]) -> list[str]:
+    rows = ["| field | type | required / default | description |", "|---|---|---|---|"]
+    for name, info in model.model_fields.items():
+        desc = info.description or ""
+        if name == "id":
+            desc = (
+                "The scenario's id: `dealcraft play ID` finds it. "
+                if model is Scenario
+                else "Unique within its list; other parts refer to it. "
+            ) + desc
+        rows.append(
+            f"| `{name}` | {_cell(type_text(info.annotation, info.metadata))} "
+            f"| {default_text(info)} | {_cell(desc)} |"
+        )
+    return rows
+
+
+def example_excerpt(path: Path = EXAMPLE) -> list[str]:
+    """Cut the worked example out of a scenario file: chosen parts, first few list items."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    src = yamlsource.read_yaml(path, raw=text.encode("utf-8"))
+    tops = sorted((line, key[0]) for key, (line, _) in src.key_positions.items() if len(key) == 1)
+    out: list[str] = []
+    for key, items in EXAMPLE_PARTS:
+        start = src.key_positions[(key,)][0]
+        later = [line for line, _ in tops if line > start]
+        end = (later[0] if later else len(lines) + 1) - 1
+        if items is not None and (key, items) in src.positions:
+            end = src.positions[(key, items)][0] - 1
+        chunk = lines[start - 1 : end]
+        while chunk and (not chunk[-1].strip() or chunk[-1].lstrip().startswith("#")):
+            chunk.pop()
+        total = len(src.data[key]) if isinstance(src.data.get(key), list) else 0
+        if items is not None and total > items:
+            indent = " " * (src.positions[(key, 0)][1] - 1)
+            chunk.append(f"{indent}# ... {total - items} more")
+        out += chunk
+    return out
+
+
+def _and(ids: list[str]) -> str:
+    shown = [f"`{x}`" for x in ids]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def example_notes(path: Path = EXAMPLE) -> list[str]:
+    """Facts about the worked example, computed from it so they stay true."""
+    s = load_scenario(path)
+    notes = []
+    present = [st for st in s.stakeholders if (st.joins_week or 1) <= 1]
+    total = sum(st.influence for st in present)
+    line = (
+        f"- {len(present)} stakeholders are present at the start; their influences sum to "
+        f"{total:g}."
+    )
+    for st in s.stakeholders:
+        if (st.joins_week or 1) > 1:
+            line += (
+                f" `{st.id}` joins in week {st.joins_week} (`joins_week: {st.joins_week}`) and "
+                f"takes a {st.influence:g} share of the influence from the rest."
+            )
+    notes.append(line)
+    qb = s.quarterback_role
+    total_need = sum(qb.needs.values()) or 1.0
+
+    def fit(m):
+        return sum(m.skills.get(k, 0.0) * v for k, v in qb.needs.items()) / total_need
+
+    best = max(s.roster, key=fit)
+    cheap = min(s.roster, key=lambda m: m.weekly_cost)
+    needs = " and ".join(f"`{k}`" for k in qb.needs)
+    notes.append(
+        f"- The quarterback role `{qb.id}` needs {needs}. `{best.id}` fits it best "
+        f"({fit(best):.2f}) at {best.weekly_cost:,} a week; `{cheap.id}` costs "
+        f"{cheap.weekly_cost:,} and fits {fit(cheap):.2f}. Fit against cost, within a budget of "
+        f"{s.limits.weekly_budget:,} for {s.limits.headcount} people, is the staffing "
+        "trade-off."
+    )
+    first = s.milestones[0]
+    feeders = [a.id for a in s.actions if a.effects.progress.get(first.id, 0) > 0]
+    notes.append(
+        f"- Only {_and(feeders)} add progress to the first milestone, "
+        f"`{first.id}` (effort {first.effort:g}, target week {first.target_week})."
+    )
+    shifts = [e for e in s.events if e.when.week and e.effects.priorities and not e.curveball]
+    if shifts:
+        e = shifts[0]
+        who = _and(list(e.effects.priorities))
+        notes.append(
+            f"- Event `{e.id}` replaces {who}'s hidden priorities in week {e.when.week}: a team "
+            "that keeps its old strategy focus loses focus alignment until it notices and "
+            "re-aligns."
+        )
+    return notes
+
+
+def generate() -> str:
+    out: list[str] = [
+        "# Writing a Dealcraft scenario",
+        "",
+        "<!-- Generated by `python -m simulator.docgen > docs/scenario-format.md` from",
+        "     engine/model.py and engine/checks.py. Do not edit by hand. -->",
+        "",
+        "A scenario is one B2B deal in one YAML file: the customer and its buying team, the",
+        "people the player may staff, the roles they can hold, the plan's milestones, the",
+        "actions a team can take each week and the events that shake the deal. Everything",
+        "scenario-specific lives in the file; no scenario logic lives in code.",
+        "",
+        "## Quick start",
+        "",
+        "```sh",
+        "dealcraft new acme_deal              # writes acme_deal.yaml: a small, playable deal",
+        "dealcraft validate acme_deal.yaml    # every problem at once, as file:line:col",
+        "dealcraft balance acme_deal.yaml     # is it winnable, fair and varied?",
+        "dealcraft play acme_deal.yaml",
+        "```",
+        "",
+        "`dealcraft validate` takes files and folders and prints one line per problem,",
+        "`path:line:col: error: message` or `warning:`, pointing at the exact YAML node:",
+        "",
+        "```text",
+        "acme_deal.yaml:88:7: error: roster member 'mya' is referenced by chemistry but not "
+        "defined (did you mean 'maya'?)",
+        "acme_deal.yaml:12:3: error: deal.weeks: must be at most 52 (got 60)",
+        "acme_deal.yaml:140:5: warning: no action can reach stakeholder 'cfo': no action "
+        "targets economic buyers",
+        "```",
+        "",
+        "It exits 0 when every file is valid (warnings allowed), 1 when any has an error and",
+        "2 on a usage error. A missing field points at the mapping that lacks it, an unknown",
+        "field at its key, a wrong value at the value, and a bad reference at the key or list",
+        "item that holds it.",
+        "",
+        "**Editor completion.** `dealcraft schema` prints the JSON Schema (also committed as",
+        "`docs/scenario.schema.json`). With the YAML language server (VS Code's YAML",
+        "extension, Neovim, ...), start the file with:",
+        "",
+        "```yaml",
+        "# yaml-language-server: $schema=../docs/scenario.schema.json",
+        "```",
+        "",
+        "## Conventions",
+        "",
+        "- **Ids** are short lower-case names: a letter, then letters, digits, `-` or `_`",
+        "  (at most 48). Other parts refer to things by id, so an id is unique in its list.",
+        "- **Maps keyed by id** (`needs`, `skills`, `priorities`, `progress`, ...) are written",
+        "  `{strategy: 0.6, discovery: 0.4}` or one entry per line.",
+        "- **Weights and levels** are numbers from 0 to 1 unless the table says otherwise;",
+        "  priority weights are normalised, so `{cost: 2, speed: 2}` means half each.",
+        "- **Weeks** count from 1 to `deal.weeks`.",
+        "- **Text** may use YAML's block styles: `|` keeps line breaks, `>-` folds lines into",
+        "  one paragraph. Quote text that YAML would read as something else: `yes`, `no`,",
+        "  `on`, `off`, `true`, `false` and `null` unquoted are not text.",
+        "",
+        "## What the loader accepts",
+        "",
+        "Scenario files are read with a safe YAML parser and plain data only: mappings,",
+        "lists, text, numbers, true/false and null. Anchors and aliases (`&std` / `*std`)",
+        "and merge keys (`<<: *std`) work. Refused, each with one clear error line:",
+        "",
+        f"- files over {yamlsource.MAX_BYTES:,} bytes, and text that is not UTF-8 (UTF-16,",
+        "  Latin-1, binary junk);",
+        "- YAML tags such as `!!python/object` or `!!binary`;",
+        f"- nesting deeper than {yamlsource.MAX_DEPTH} levels, and documents that expand to",
+        f'  more than {yamlsource.MAX_NODES:,} values through aliases ("billion laughs");',
+        "- duplicate keys, more than one document (`---`), tabs used for indentation, and",
+        "  a file that is empty or is not a mapping of fields.",
+        "",
+        "## Fields",
+        "",
+        "Each table lists a part's fields: its YAML path, type and limits, whether it is",
+        "required or what it defaults to, and what it means.",
+        "",
+    ]
+    for heading, path, model, guidance in SECTIONS:
+        out += [f"### {heading}", "", f"`{path}`: {model.__doc__.strip().splitlines()[0]}"]
+        if guidance:
+            out += ["", guidance]
+        out += ["", *field_table(model), ""]
+
+    out += [
+        "## Cross-reference rules (errors)",
+        "",
+        "After every field checks out on its own, `dealcraft validate` checks that the",
+        "parts fit together. Breaking any of these rules is an error:",
+        "",
+        *[f"{i}. {rule}" for i, rule in enumerate(RULES, 1)],
+        "",
+        "## Lint warnings",
+        "",
+        "When there are no errors, the validator also warns about content that can never",
+        "matter in play. A warning does not stop the scenario loading, but the shipped",
+        "scenarios and `dealcraft new` have none:",
+        "",
+        *[f"- {lint}" for lint in LINTS],
+        "",
+        "## Worked example",
+        "",
+        f"An excerpt of the shipped `{EXAMPLE_NAME}`: a ten-week new-logo deal with a team",
+        "that has never worked together. Read it with the tables above: every id a part",
+        "refers to (`strategy` in a role's `needs`, `discovery_complete` in an action's",
+        "`progress`, `coo` in an event's `priorities`) is defined in its own list.",
+        "",
+        "```yaml",
+        *example_excerpt(),
+        "```",
+        "",
+        "Things to notice:",
+        "",
+        *example_notes(),
+        "",
+    ]
+    return "\n".join(out)
+
+
+def main() -> int:
+    sys.stdout.write(generate())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
