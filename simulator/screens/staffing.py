@@ -245,6 +245,9 @@ Clear roles and one quarterback score well; "fit" often beats star players.
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_toggle()
+
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         n = int(event.column_key.value or 0)
         self.reverse = not self.reverse if n == self.sort_by else False

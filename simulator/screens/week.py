@@ -59,7 +59,7 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
         Binding("b", "briefing", "Briefing", show=False),
         Binding("e", "end_week", "End week"),
         Binding("d", "app.debrief", "Scorecard", show=False),
-        Binding("escape", "app.quit", "Quit", show=False),
+        Binding("escape", "picker", "Scenarios", show=False),
     ]
 
     def __init__(self) -> None:
@@ -270,6 +270,10 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
                 self.notify("Audible called: the team has a new focus.", timeout=3)
 
         self.app.push_screen(FocusModal(self.state, audible=True), done)
+
+    def action_picker(self) -> None:
+        self.notify("Your game is saved; resume it from Saved games.", timeout=3)
+        self.dapp.to_picker()
 
     def action_team(self) -> None:
         from simulator.screens.staffing import StaffingScreen

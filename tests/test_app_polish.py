@@ -1,0 +1,139 @@
+"""Help on every screen, the command palette's game commands, themes, the mouse, and
+replaying from a week then comparing the two runs."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from test_app_pilot import NORTHWIND_WEEKS, Driver, fast_pilot, play_weeks
+from test_app_snapshots import finished, make_app, northwind
+
+from engine.log import GameLog
+from scoring.scorecard import score
+
+SIZE = (100, 32)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
+    fast_pilot(monkeypatch)
+    return tmp_path
+
+
+def run(coro_fn, app):
+    async def go():
+        async with app.run_test(size=SIZE) as pilot:
+            return await coro_fn(Driver(pilot))
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize(
+    "setup, keys, screen, phrase",
+    [
+        ("team", (), "StaffingScreen", "Staffing and roles"),
+        ("team", ("n",), "ConnectionsScreen", "Connection map"),
+        ("planned", ("n", "n"), "PlanScreen", "The plan"),
+        ("week", (), "WeekScreen", "The week"),
+    ],
+)
+def test_help_explains_the_current_screen(home, setup, keys, screen, phrase):
+    session = northwind(weeks=1) if setup == "week" else northwind(setup)
+
+    async def go(d: Driver):
+        await d.press(*keys)
+        await d.wait_screen(screen)
+        await d.press("f1")
+        await d.wait_screen("HelpScreen")
+        text = d.app.screen.for_screen.HELP
+        assert phrase in text
+        await d.press("escape")
+        await d.wait_screen(screen)
+        await d.press("question_mark")
+        await d.wait_screen("HelpScreen")
+
+    run(go, make_app(session))
+
+
+def test_palette_ends_the_week_and_theme_switches(home):
+    session = northwind(weeks=1)
+
+    async def go(d: Driver):
+        await d.wait_screen("WeekScreen")
+        theme = d.app.theme
+        await d.press("ctrl+t")
+        assert d.app.theme != theme
+        await d.press("ctrl+p")
+        await d.wait_screen("CommandPalette")
+        await d.pilot.press(*"End week")
+        await d.pilot.pause(0.3)
+        await d.press("enter")
+        await d.wait_screen("ConfirmModal")
+        await d.press("y")
+        await d.wait_screen("WeekScreen")
+        assert d.app.session.state.week == 3
+
+    run(go, make_app(session))
+
+
+def test_mouse_toggles_staff_and_sorts(home):
+    session = northwind("team")
+
+    async def go(d: Driver):
+        await d.wait_screen("StaffingScreen")
+        table = d.app.screen.query_one("#roster")
+        staffed = len(d.app.session.state.staffed())
+        # a click on a row highlights it; a second click selects it (adds the person)
+        row = table.get_row_index("ana")
+        await d.pilot.click("#roster", offset=(6, row + 2))
+        await d.pilot.pause()
+        assert table.cursor_row == row
+        await d.pilot.click("#roster", offset=(6, row + 2))
+        await d.pilot.pause()
+        assert "ana" in d.app.session.state.staffed()
+        assert len(d.app.session.state.staffed()) == staffed + 1
+        await d.pilot.click("#roster", offset=(20, 1))  # the Role header sorts
+        await d.pilot.pause()
+        assert d.app.screen.sort_by == 2
+
+    run(go, make_app(session))
+
+
+def test_replay_from_a_week_then_compare(home):
+    original = finished()
+
+    async def go(d: Driver):
+        await d.wait_screen("DebriefScreen")
+        await d.press("r")
+        await d.wait_screen("ChoiceModal")
+        from textual.widgets import OptionList
+
+        ol = d.app.screen.query_one(OptionList)
+        week5 = next(
+            ol.get_option_at_index(n).id
+            for n in range(ol.option_count)
+            if "Week 5" in str(ol.get_option_at_index(n).prompt)
+        )
+        assert await d.pick(ol, week5)
+        await d.wait_screen("WeekScreen")
+        branch = d.app.session
+        assert branch.path != original.path
+        assert branch.state.week == 5
+        assert branch.state.history == original.state.history[: int(week5)]
+        # different decisions this time: nothing but the negotiation in the last weeks
+        later = {w: a for w, a in NORTHWIND_WEEKS.items() if w >= 9}
+        await play_weeks(d, later)
+        await d.wait_screen("DebriefScreen")
+        await d.press("c")
+        await d.wait_screen("CompareScreen")
+        return branch
+
+    app = make_app(original)
+    branch = run(go, app)
+    assert branch.state.is_over()
+    log = GameLog.load(branch.path)
+    assert log.meta["parent"] == str(original.path)
+    replayed = log.replay(original.scenario)
+    assert score(replayed.trace()).game(0) == score(branch.state.trace()).game(0)
