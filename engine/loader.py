@@ -85,6 +85,8 @@ def _show(value: Any) -> str:
         return "a list"
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, float):
+        return f"{value:g}"
     return str(value)
 
 
@@ -153,7 +155,7 @@ def _message(err: dict) -> str:
         return f"{prefix}must not be empty"
     if kind in _BOUNDS:
         key, words = _BOUNDS[kind]
-        return f"{prefix}must be {words} {ctx.get(key)} (got {_show(value)})"
+        return f"{prefix}must be {words} {_show(ctx.get(key))} (got {_show(value)})"
     if kind == "finite_number":
         return f"{prefix}must be a finite number (got {_show(value)})"
     if kind in ("too_short", "too_long"):

@@ -362,7 +362,11 @@ def read_yaml(file: str | Path, raw: bytes | None = None, display: str | None = 
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
         if exc.context:
-            what = f"{exc.context}: {what}"
+            started = exc.context_mark
+            if started is not None and mark is not None and started.line != mark.line:
+                what = f"{exc.context} (started on line {started.line + 1}): {what}"
+            else:
+                what = f"{exc.context}: {what}"
         if "tab" in what:
             what += " (indent with spaces, not tabs)"
         raise _fail(name, f"YAML syntax: {' '.join(what.split())}", line, col) from None

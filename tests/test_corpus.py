@@ -1,0 +1,43 @@
+"""The broken-scenario corpus: each file gives exactly its expected first error line.
+
+Every tests/corpus/*.yaml names its expected first problem, as `line:col: error: message`,
+in a first-line comment `# expect: ...` or, for files that cannot hold a comment (binary,
+UTF-16, empty), in a sibling `NAME.expected`. The test runs the real CLI on the file and
+checks the first line it prints and the exit code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+
+CORPUS = Path(__file__).parent / "corpus"
+FILES = sorted(CORPUS.glob("*.yaml"))
+
+
+def expected(path: Path) -> str:
+    sidecar = path.with_suffix(".expected")
+    if sidecar.exists():
+        return sidecar.read_text(encoding="utf-8").strip()
+    first = path.read_bytes().split(b"\n", 1)[0].decode("utf-8")
+    assert first.startswith("# expect: "), f"{path.name} has no '# expect:' line"
+    return first.removeprefix("# expect: ").strip()
+
+
+def test_corpus_is_big_enough():
+    assert len(FILES) >= 30
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_first_error(path: Path, capsys):
+    code = main(["validate", str(path)])
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert code == 1
+    assert lines, err
+    assert lines[0] == f"{path}:{expected(path)}"
+    assert all(": error: " in line or ": warning: " in line for line in lines)
+    assert "Traceback" not in out + err
