@@ -158,15 +158,17 @@ class RandomPolicy(Policy):
 
 def _random_week(gen, c, b, audible_p=0.0, attempts=3) -> Week:
     """Each member, in each of a few rounds, picks a random action they can still afford."""
-    B, M, A = b.size, len(c.members), len(c.actions)
+    B, M = b.size, len(c.members)
     left = rules.capacity(c, b) - b.hours
     live = b.ended == 0
     valid = _valid_runs(c, b, left) & live[:, None, None]
     targetable = c.a_targets[:, c.st_role]  # (A, S)
     gs, as_, ms, ss = [], [], [], []
     for _ in range(attempts):
-        pick = np.where(valid, gen.random((B, M, A), dtype=np.float32), -1).argmax(-1)
-        ok = valid.any(-1) & (gen.random((B, M), dtype=np.float32) < 0.8)
+        count = valid.sum(-1)  # (B, M): a uniform pick among each member's legal actions
+        r = np.minimum((gen.random((B, M), dtype=np.float32) * count).astype(int), count - 1)
+        pick = (np.cumsum(valid, -1) > r[..., None]).argmax(-1)
+        ok = (count > 0) & (gen.random((B, M), dtype=np.float32) < 0.8)
         g, m = np.nonzero(ok)
         a = pick[g, m]
         tgt_ok = targetable[a] & b.present[g]  # (n, S)

@@ -261,7 +261,7 @@ def start_week(c: Compiled, b: Batch, injected: np.ndarray | None = None) -> Bat
     """
     w = b.week + 1
     B = b.size
-    S, M, E = len(c.stakeholders), len(c.members), len(c.events)
+    M, E = len(c.members), len(c.events)
     prio, influence, present = b.prio.copy(), b.influence.copy(), b.present.copy()
     stance, competition = b.stance.copy(), b.competition.copy()
     budget, value_mult, away = b.budget.copy(), b.value_mult.copy(), b.away_until.copy()
@@ -273,46 +273,50 @@ def start_week(c: Compiled, b: Batch, injected: np.ndarray | None = None) -> Bat
         influence = np.where(joining, c.st_influence, influence * (1.0 - share))
         present |= joining
 
-    if E:
+    scheduled = (c.e_week == w) & ~c.e_curveball
+    windowed = (c.e_prob > 0) & (c.e_first <= w) & (w <= c.e_last) & ~c.e_curveball
+    maybe = scheduled | windowed
+    if injected is not None:
+        maybe = maybe | np.asarray(injected, bool).any(0)
+    cand = np.flatnonzero(maybe)  # the few events that can fire this week, in id order
+    shift = np.zeros(B, bool)
+    if len(cand):
         connected = b.conn.any(axis=1)  # (B, S)
-        u = rng.uniform(b.seeds, rng.EVENTS, w * E + np.arange(E))
-        scheduled = (c.e_week == w) & ~c.e_curveball
-        windowed = (c.e_prob > 0) & (c.e_first <= w) & (w <= c.e_last) & ~c.e_curveball
-        chance = windowed & (u < c.e_prob)
-        cond = (stance[:, None, :] < c.e_stance_below[None]).all(-1)  # (B, E)
-        cond &= ~(connected[:, None, :] & c.e_unconnected[None]).any(-1)
-        fire = (scheduled | chance) & cond & ~fired
+        u = rng.uniform(b.seeds, rng.EVENTS, w * E + cand)
+        chance = windowed[cand] & (u < c.e_prob[cand])
+        cond = (stance[:, None, :] < c.e_stance_below[cand][None]).all(-1)  # (B, n)
+        cond &= ~(connected[:, None, :] & c.e_unconnected[cand][None]).any(-1)
+        fire = (scheduled[cand] | chance) & cond & ~fired[:, cand]
         if injected is not None:
-            fire |= np.asarray(injected, bool) & ~fired
-        fired |= fire
-        fired_week = np.where(fire, w, fired_week)
+            fire |= np.asarray(injected, bool)[:, cand] & ~fired[:, cand]
+        fired[:, cand] |= fire
+        fired_week[:, cand] = np.where(fire, w, fired_week[:, cand])
         f = fire.astype(float)
-        set_p = fire[:, :, None] & c.e_prio_set[None]  # (B, E, S)
-        any_p = set_p.any(1)
-        if any_p.any():
-            last = np.where(set_p, np.arange(E)[None, :, None], -1).max(1)  # (B, S)
-            new_p = c.e_prio[np.clip(last, 0, None), np.arange(S)[None, :]]
-            prio = np.where(any_p[..., None], new_p, prio)
-        stance = np.clip(stance + matvec(f, c.e_stance), -1, 1)
-        set_i = fire[:, :, None] & c.e_influence_set[None]
-        any_i = set_i.any(1)
-        if any_i.any():
-            target = (set_i * c.e_influence[None]).max(1)
-            rest = np.where(any_i, 0.0, influence)
-            rest_sum = rest.sum(-1, keepdims=True)
-            room = 1.0 - np.where(any_i, target, 0.0).sum(-1, keepdims=True)
-            scaled = np.divide(rest * room, rest_sum, out=rest.copy(), where=rest_sum > 0)
-            influence = np.where(any_i, target, scaled)
-        competition = np.clip(competition + (f * c.e_competition).sum(-1), 0, 1)
-        budget = budget + (f * c.e_budget).sum(-1)
-        value_mult = value_mult * (1.0 + (f * c.e_value).sum(-1))
-        gone = (fire[:, :, None] * c.e_unavailable[None]).max(1)  # (B, M) weeks
-        away = np.where(gone > 0, np.maximum(away, w + gone.astype(int) - 1), away)
-        opened = fire & c.e_req_on
-        request_due = np.where(opened, w + c.e_req_within - 1, request_due)
-        shift = (fire[:, :, None] & c.e_prio_set[None]).any((1, 2))
-    else:
-        shift = np.zeros(B, bool)
+        for k, e in enumerate(cand):  # a handful of events: apply each in id order
+            on = fire[:, k]
+            if not on.any():
+                continue
+            if c.e_prio_set[e].any():
+                setp = on[:, None] & c.e_prio_set[e]
+                prio = np.where(setp[..., None], c.e_prio[e], prio)
+                shift |= on
+            if c.e_influence_set[e].any():
+                seti = on[:, None] & c.e_influence_set[e]
+                target = np.where(seti, c.e_influence[e], 0.0)
+                rest = np.where(seti, 0.0, influence)
+                rest_sum = rest.sum(-1, keepdims=True)
+                room = 1.0 - target.sum(-1, keepdims=True)
+                scaled = np.divide(rest * room, rest_sum, out=rest.copy(), where=rest_sum > 0)
+                influence = np.where(on[:, None], np.where(seti, target, scaled), influence)
+            if c.e_unavailable[e].any():
+                gone = on[:, None] * c.e_unavailable[e]
+                away = np.where(gone > 0, np.maximum(away, w + gone.astype(int) - 1), away)
+            if c.e_req_on[e]:
+                request_due[:, e] = np.where(on, w + c.e_req_within[e] - 1, request_due[:, e])
+        stance = np.clip(stance + matvec(f, c.e_stance[cand]), -1, 1)
+        competition = np.clip(competition + (f * c.e_competition[cand]).sum(-1), 0, 1)
+        budget = budget + (f * c.e_budget[cand]).sum(-1)
+        value_mult = value_mult * (1.0 + (f * c.e_value[cand]).sum(-1))
 
     p_weak = UNDERDELIVER_BASE + UNDERDELIVER_PER_SKIP * b.missing
     u_del = rng.uniform(b.seeds, rng.DELIVERY, w * M + np.arange(M))
@@ -382,7 +386,8 @@ def resolve_week(
     linked = b.conn[g, m, st]
     reach = np.where(linked, 1.3, 0.8)
     reach = reach * (1.0 - 0.12 * np.maximum(0.0, c.st_seniority[st] - c.m_seniority[m]))
-    align = np.clip((cosine(b.focus[g], b.prio[g, st]) - 0.5) / 0.5, 0, 1)
+    align_table = np.clip((cosine(b.focus[:, None, :], b.prio) - 0.5) / 0.5, 0, 1)  # (B, S)
+    align = align_table[g, st]
     pitch = 0.25 + 0.75 * align * know[g, m, st]
     gain = np.where(targeted, c.a_stance[a] * quality * reach * (2.0 * pitch - 0.6), 0.0)
     d_stance = scatter((B, S), (g[targeted], st[targeted]), gain[targeted])
