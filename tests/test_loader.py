@@ -1,0 +1,318 @@
+"""The scenario loader: positions of every kind of problem, and hostile files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from engine import yamlsource
+from engine.loader import content_hash, load_scenario, validate_file
+from engine.problems import InputError
+from engine.yamlsource import read_yaml
+from simulator.scaffold import render
+
+ROOT = Path(__file__).resolve().parent.parent
+NORTHWIND = ROOT / "scenarios" / "northwind_new_logo.yaml"
+TEXT = render(Path("acme_deal.yaml"))  # a clean, small scenario that this project owns
+
+
+def edit(*pairs: tuple[str, str]) -> str:
+    text = TEXT
+    for old, new in pairs:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def pos(text: str, needle: str, offset: int = 0) -> tuple[int, int]:
+    """1-based (line, col) of `needle` (plus offset characters) in text."""
+    i = text.index(needle) + offset
+    return text.count("\n", 0, i) + 1, i - (text.rfind("\n", 0, i) + 1) + 1
+
+
+def check(tmp_path: Path, text: str | bytes, name: str = "s.yaml"):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path, validate_file(path)
+
+
+def errors(problems):
+    return [p for p in problems if p.severity == "error"]
+
+
+# -- the happy path -------------------------------------------------------------------
+
+
+def test_shipped_scenarios_are_clean():
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        assert validate_file(path) == [], path
+
+
+def test_load_northwind():
+    s = load_scenario(NORTHWIND)
+    assert s.id == "northwind-new-logo"
+    assert s.quarterback_role.id == "quarterback"
+    assert s.content_hash == content_hash(s) and len(s.content_hash) == 16
+    assert s.source == str(NORTHWIND)
+
+
+def test_content_hash_ignores_comments_and_formatting(tmp_path):
+    path, problems = check(tmp_path, TEXT)
+    assert problems == []
+    again, problems = check(
+        tmp_path, "# new\n" + TEXT.replace("weeks: 8 ", "weeks:   8 "), "b.yaml"
+    )
+    assert problems == []
+    assert load_scenario(path).content_hash == load_scenario(again).content_hash
+
+
+def test_uses_the_c_safe_loader():
+    assert yaml.__with_libyaml__
+    assert yamlsource.SafeLoader is yaml.CSafeLoader
+
+
+def test_same_data_as_yaml_safe_load():
+    text = NORTHWIND.read_text(encoding="utf-8")
+    assert read_yaml(NORTHWIND).data == yaml.load(text, Loader=yaml.CSafeLoader)
+
+
+# -- positions ------------------------------------------------------------------------
+
+
+def test_missing_field_points_at_the_parent_mapping(tmp_path):
+    text = edit(("    weekly_cost: 2500\n", ""))
+    _, problems = check(tmp_path, text)
+    [p] = problems
+    assert (p.line, p.col) == pos(text, "id: kim")
+    assert p.message == "missing required field 'weekly_cost' in roster[1]"
+
+
+def test_missing_top_level_field_points_at_the_document(tmp_path):
+    text = edit(("limits:\n  headcount: 3\n  weekly_budget: 10000\n", ""))
+    _, problems = check(tmp_path, text)
+    [p] = problems
+    assert (p.line, p.col) == pos(text, "id: acme")
+    assert p.message == "missing required field 'limits'"
+
+
+def test_unknown_field_points_at_the_key_with_a_hint(tmp_path):
+    text = edit(("    bio: Builds demos", "    boi: Builds demos"))
+    _, problems = check(tmp_path, text)
+    [p] = problems
+    assert (p.line, p.col) == pos(text, "boi:")
+    assert p.message == "unknown field 'boi' in roster[1] (did you mean 'bio'?)"
+
+
+def test_wrong_type_points_at_the_value(tmp_path):
+    text = edit(("    capacity: 6\n", "    capacity: six\n"))
+    _, problems = check(tmp_path, text)
+    [p] = problems
+    assert (p.line, p.col) == pos(text, "six")
+    assert p.message == "roster[3].capacity: must be a whole number, not 'six'"
+
+
+def test_out_of_range_points_at_the_value(tmp_path):
+    text = edit(("  strength: 0.35", "  strength: 1.35"))
+    _, problems = check(tmp_path, text)
+    [p] = problems
+    assert (p.line, p.col) == pos(text, "1.35")
+    assert p.message == "competitor.strength: must be at most 1 (got 1.35)"
+
+
+def test_bad_reference_in_a_mapping_points_at_the_key(tmp_path):
+    text = edit(("needs: {technical: 0.8, selling: 0.2}", "needs: {technical: 0.8, seling: 0.2}"))
+    _, problems = check(tmp_path, text)
+    [p] = problems
+    assert (p.line, p.col) == pos(text, "seling")
+    assert p.message == (
+        "skill 'seling' is referenced by role 'solution_consultant' but not defined "
+        "(did you mean 'selling'?)"
+    )
+
+
+def test_bad_reference_in_a_list_points_at_the_item(tmp_path):
+    text = edit(("members: [sam, kim]", "members: [sam, kym]"))
+    _, problems = check(tmp_path, text)
+    [p] = problems
+    assert (p.line, p.col) == pos(text, "kym")
+    assert p.message == (
+        "roster member 'kym' is referenced by chemistry but not defined (did you mean 'kim'?)"
+    )
+
+
+def test_undefined_id_without_a_close_match(tmp_path):
+    text = edit(
+        ("      competition: 0.1\n", "      competition: 0.1\n      unavailable: {zed: 1}\n")
+    )
+    _, problems = check(tmp_path, text)
+    [p] = problems
+    assert p.message == (
+        "roster member 'zed' is referenced by event 'shelfwise_discount' but not defined"
+    )
+    assert (p.line, p.col) == pos(text, "zed: 1")
+
+
+def test_every_pydantic_error_is_reported_at_once(tmp_path):
+    text = edit(
+        ("  weeks: 8 ", "  weeks: 100 "),
+        ("    capacity: 6\n", "    capacity: 0\n"),
+        ("    buying_role: user", "    buying_role: usr"),
+        ("    hours: 6\n", "    hours: six\n"),
+    )
+    _, problems = check(tmp_path, text)
+    assert len(errors(problems)) == 4
+    assert [p.line for p in problems] == sorted(p.line for p in problems)
+    assert "(did you mean 'user'?)" in problems[1].message
+
+
+def test_every_cross_reference_error_is_reported_at_once(tmp_path):
+    text = edit(
+        ("roles: [solution_consultant]", "roles: [solution_consultan]"),
+        ("members: [sam, kim]", "members: [sam, kym]"),
+        ("when: {week: 4}", "when: {week: 14}"),
+    )
+    _, problems = check(tmp_path, text)
+    assert len(errors(problems)) == 3
+
+
+def test_aliased_content_points_at_the_anchor(tmp_path):
+    sam = "{selling: 0.8, technical: 0.3, executive: 0.4}"
+    text = edit(
+        (f"    skills: {sam}", f"    skills: &sk {sam}"),
+        ("    skills: {selling: 0.4, technical: 0.2, executive: 0.1}", "    skills: *sk"),
+    )
+    path, problems = check(tmp_path, text)
+    assert problems == []
+    s = load_scenario(path)
+    assert s.roster[2].skills == s.roster[0].skills
+    bad = text.replace("&sk {selling:", "&sk {seling:")
+    _, problems = check(tmp_path, bad)
+    # both uses are reported, each at the anchored original
+    assert {(p.line, p.col) for p in problems} == {pos(bad, "seling")}
+    assert len(problems) == 2
+
+
+def test_merge_keys(tmp_path):
+    data = read_yaml(tmp_path / "m.yaml", raw=b"base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\n").data
+    assert data == {"base": {"a": 1, "b": 2}, "x": {"a": 1, "b": 3}}
+
+
+def test_keys_keep_their_yaml_types_and_positions(tmp_path):
+    src = read_yaml(tmp_path / "p.yaml", raw=b"weeks:\n  1: [a]\n  2: [b]\n")
+    assert src.data == {"weeks": {1: ["a"], 2: ["b"]}}
+    assert src.where(("weeks", "2", 0)) == (3, 7)
+    assert src.where(("weeks", 2, 0)) == (3, 7)
+    assert src.where(("weeks", 2), key=True) == (3, 3)
+
+
+def test_unquoted_yes_gets_a_hint(tmp_path):
+    text = edit(("  name: ShelfWise\n", "  name: yes\n"))
+    _, problems = check(tmp_path, text)
+    [p] = problems
+    assert "put text in quotes" in p.message
+    assert (p.line, p.col) == pos(text, "yes")
+
+
+def test_dates_stay_text(tmp_path):
+    assert read_yaml(tmp_path / "d.yaml", raw=b"a: 2024-01-01\n").data == {"a": "2024-01-01"}
+
+
+# -- hostile files --------------------------------------------------------------------
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n"
+    for i in range(8)
+)
+MERGE_BOMB = "a0: &a0 {k: 1}\n" + "".join(
+    f"a{i}: &a{i}\n  <<: [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 10)
+)
+HOSTILE = [
+    ("alias_bomb", BOMB, "alias bomb"),
+    ("merge_bomb", MERGE_BOMB, "alias bomb"),
+    ("recursive_alias", "a: &a [1, *a]\n", "refers to a value that contains it"),
+    ("deep_flow", "[" * 10_000, "nesting deeper than 40 levels"),
+    ("deep_balanced", "[" * 10_000 + "]" * 10_000, "nesting deeper than 40 levels"),
+    ("deep_mapping", "{a: " * 5_000 + "}" * 5_000, "nesting deeper than 40 levels"),
+    ("deep_block", "".join(" " * i + "- \n" for i in range(200)), "nesting deeper than 40"),
+    ("binary", bytes(range(256)) * 4, "binary, not YAML"),
+    ("binary_no_nul", bytes(range(128, 256)) * 4, "not valid UTF-8"),
+    ("utf16_bom", "id: x\n".encode("utf-16"), "UTF-16"),
+    ("utf16_no_bom", "id: x\ntitle: y\n".encode("utf-16-le"), "UTF-16"),
+    ("utf32", "id: x\n".encode("utf-32"), "UTF-32"),
+    ("latin1", "id: x\nname: café\n".encode("latin-1"), "not valid UTF-8: byte 0xe9"),
+    ("duplicate_key", "id: a\nid: b\n", "duplicate key 'id' (first defined on line 1)"),
+    ("python_object", "id: !!python/object:os.system {}\n", "'!!python/object:os.system'"),
+    ("python_apply", "id: !!python/object/apply:os.system [ls]\n", "is not allowed"),
+    ("python_name", "id: !!python/name:os.system\n", "is not allowed"),
+    ("binary_tag", "id: !!binary aGVsbG8=\n", "'!!binary' is not allowed"),
+    ("set_tag", "id: !!set {a, b}\n", "'!!set' is not allowed"),
+    ("top_level_list", "- a\n- b\n", "must be a mapping of fields"),
+    ("top_level_scalar", "hello\n", "must be a mapping of fields"),
+    ("top_level_null", "~\n", "must be a mapping of fields"),
+    ("empty", "", "file is empty"),
+    ("only_comments", "# nothing here\n", "file is empty"),
+    ("two_documents", "id: a\n---\nid: b\n", "more than one YAML document"),
+    ("control_char", "id: a\x07b\n", "#x0007 is not allowed"),
+    ("huge_int", "id: " + "9" * 5000 + "\n", "is not a valid whole number"),
+    ("tabs", "id: a\n\ttitle: b\n", "indent with spaces"),
+    ("complex_key", "? [a]\n: 1\n", "mapping keys must be plain text"),
+    ("alias_key", "a: &x k\n*x : 1\n", "alias cannot be used as a mapping key"),
+]
+
+
+@pytest.mark.parametrize("name,content,message", HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_file_gives_one_clear_error(tmp_path, name, content, message):
+    path, problems = check(tmp_path, content)
+    assert len(problems) == 1, problems
+    [p] = problems
+    assert p.severity == "error" and message in p.message
+    assert "\n" not in str(p)
+    with pytest.raises(InputError):
+        load_scenario(path)
+
+
+def test_oversized_file(tmp_path):
+    _, problems = check(tmp_path, "a: " + "x" * yamlsource.MAX_BYTES + "\n")
+    [p] = problems
+    assert "the limit is 2,000,000" in p.message
+
+
+def test_billion_laughs_is_rejected_fast(tmp_path):
+    laughs = "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]\n" for i in range(1, 10)
+    )
+    start = time.perf_counter()
+    _, problems = check(tmp_path, laughs)
+    assert time.perf_counter() - start < 1.0
+    assert "alias bomb" in problems[0].message
+
+
+def test_modest_aliases_are_fine(tmp_path):
+    src = read_yaml(tmp_path / "a.yaml", raw=b"a: &a [1, 2]\nb: [*a, *a, *a]\n")
+    assert src.data == {"a": [1, 2], "b": [[1, 2]] * 3}
+
+
+def test_very_deep_nesting_does_not_crash_the_interpreter(tmp_path):
+    """libyaml's own composer recurses in C and segfaults here; the loader must not."""
+    path = tmp_path / "deep.yaml"
+    path.write_text("[" * 1_000_000 + "]" * 900_000)
+    code = (
+        "import sys; from engine.loader import validate_file; print(validate_file(sys.argv[1])[0])"
+    )
+    start = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert run.returncode == 0, run.stderr
+    assert "nesting deeper than 40 levels" in run.stdout
+    assert time.perf_counter() - start < 10
+
+
+def test_unreadable_path(tmp_path):
+    [p] = validate_file(tmp_path / "missing.yaml")
+    assert "cannot read file" in p.message
