@@ -100,7 +100,10 @@ def practices(state: GameState, trace: dict) -> dict:
     audibles = trace["t_audible"][0] & played
     unforced = int(al.unforced_audibles(trace)[0].sum())
     c = state.compiled
-    discovery = {a for a, v in zip(c.actions, c.a_discovery, strict=True) if v > 0}
+    top = float(c.a_discovery.max()) if len(c.a_discovery) else 0.0
+    discovery = {  # the scenario's discovery actions: those that reveal the most
+        a for a, v in zip(c.actions, c.a_discovery, strict=True) if top > 0 and v >= 0.75 * top
+    }
     first = None
     for d, w in zip(state.history, _weeks_of(state.history), strict=True):
         if isinstance(d, Run) and d.action in discovery and d.target is not None:
@@ -337,9 +340,9 @@ def findings(rows: list[TeamResult]) -> list[Finding]:
                 else ("went with losing this time" if gap <= -2 else "made little difference")
             )
             text = (
-                f"{len(yes)} team(s) with {p.rule} averaged an expected score of {ew:.1f} "
-                f"and a {ww:.0%} win chance; the other {len(no)} averaged {en:.1f} and "
-                f"{wn:.0%}: it {verdict}."
+                f"{len(yes)} team(s) showed it ({p.rule}): mean expected score {ew:.1f}, "
+                f"win chance {ww:.0%}. The other {len(no)}: {en:.1f} and {wn:.0%}. "
+                f"It {verdict}."
             )
         out.append(Finding(p, [r.name for r in yes], [r.name for r in no], ew, en, ww, wn, text))
     return out
@@ -347,7 +350,7 @@ def findings(rows: list[TeamResult]) -> list[Finding]:
 
 def recap_week(rows: list[TeamResult]) -> int:
     """The last week every live team has finished (the week to recap between weeks)."""
-    live = [r for r in rows if not r.error and not r.over and r.kind != "bot"]
+    live = [r for r in rows if not r.error and not r.over and r.kind != "bot" and r.started]
     if live:
         return min(r.week for r in live) - 1
     return max([r.weeks_played for r in rows if not r.error] or [0])
@@ -398,7 +401,10 @@ def recap(rows: list[TeamResult], scenario: Scenario, week: int | None = None) -
     if done:
         wins = sum(r.result == "win" for r in done)
         lines.append(f"{len(done)} team(s) have closed: {wins} win(s)")
-    lead = next((r for r in rows if r.kind != "bot"), None)
+    waiting = sum(1 for r in players if not r.started)
+    if waiting:
+        lines.append(f"{waiting} team(s) still in setup")
+    lead = next((r for r in rows if r.kind != "bot" and r.started), None)
     if lead:
         lines.append(f"Class leader: {lead.name} (expected score {lead.expected_score:.1f})")
     return lines

@@ -1,0 +1,150 @@
+"""The facilitator's board (Textual): live leaderboard, pacing, curveballs, notes, reveal."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.widgets import DataTable, Sparkline, Static
+
+from engine.decisions import EndWeek
+from engine.plan import parse_plan
+from simulator.workshop import session as ws
+from simulator.workshop.board import BoardApp, RevealScreen
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
+MARKUP = "[b red]Evil[/] [@click=quit]x"
+
+
+@pytest.fixture
+def fac(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
+    info, key = ws.create_session("northwind-new-logo", seed=2)
+    steps = [d for d, _ in parse_plan(PLAN).steps]
+    for name, n in (("Alpha", 40), (MARKUP, 25), ("Gamma", 5)):
+        team = ws.join(info.code, name)
+        state = team.resume()
+        for d in steps[:n]:
+            state = team.step(state, d)
+    return ws.facilitate(info.code, key)
+
+
+async def settle(app, pilot, rounds=3):
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def cells(app):
+    table = app.query_one("#leaderboard", DataTable)
+    return [
+        [c.plain if isinstance(c, Text) else str(c) for c in table.get_row_at(i)]
+        for i in range(table.row_count)
+    ]
+
+
+def test_live_leaderboard_and_plain_text_names(fac):
+    async def run():
+        app = BoardApp(fac, interval=60)
+        async with app.run_test(size=(150, 45)) as pilot:
+            await settle(app, pilot)
+            rows = cells(app)
+            assert [r[1] for r in rows].count(MARKUP) == 1  # shown literally, not as markup
+            assert {r[1] for r in rows} == {"Alpha", MARKUP, "Gamma"}
+            alpha = next(r for r in rows if r[1] == "Alpha")
+            assert alpha[2] == "5" and alpha[4].endswith("%") and alpha[6]  # week, win, trend
+            gamma = next(r for r in rows if r[1] == "Gamma")
+            assert gamma[2] == "setup" and gamma[3] == "—"
+            assert app.query_one("#spark-align", Sparkline).data  # the selected team's trend
+            assert "Class leader" in str(app.query_one("#recap", Static).render())
+            # a player moves on: the next refresh shows it without blocking the UI
+            team = ws.join(fac.info.code, "Gamma")
+            state = team.resume()
+            for d in [d for d, _ in parse_plan(PLAN).steps][5:30]:
+                state = team.step(state, d)
+            await pilot.press("f5")
+            await settle(app, pilot)
+            gamma = next(r for r in cells(app) if r[1] == "Gamma")
+            assert gamma[2] != "setup"
+
+    asyncio.run(run())
+
+
+def test_notes_are_hidden_until_asked_for(fac):
+    async def run():
+        app = BoardApp(fac, interval=60)
+        async with app.run_test(size=(150, 45)) as pilot:
+            await settle(app, pilot)
+            notes = app.query_one("#notes", Static)
+            assert not notes.display
+            truth = fac.scenario.facilitator.hidden_truth.strip()[:30]
+            assert truth and truth in str(notes.render())
+            await pilot.press("n")
+            assert notes.display
+
+    asyncio.run(run())
+
+
+def test_inject_hold_pause_and_bot_from_the_board(fac):
+    async def run():
+        app = BoardApp(fac, interval=60)
+        async with app.run_test(size=(150, 45)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("i")
+            await pilot.pause()
+            await pilot.press("enter")  # the first (only) curveball
+            await settle(app, pilot)
+            assert [c["event"] for c in fac.injected()] == ["peak_brought_forward"]
+            assert any(
+                "Peak season" in str(c.label) for c in app.query_one(DataTable).columns.values()
+            )
+            await pilot.press("h")
+            await pilot.pause()
+            await pilot.press("backspace", "backspace", "6", "enter")
+            await settle(app, pilot)
+            assert fac.reload().hold_week == 6
+            assert "HOLD at week 6" in str(app.query_one("#session-bar", Static).render())
+            await pilot.press("p")
+            await settle(app, pilot)
+            assert fac.reload().paused
+            await pilot.press("p")
+            await settle(app, pilot)
+            assert not fac.reload().paused
+            await pilot.press("r")
+            await settle(app, pilot)
+            assert fac.reload().hold_week is None
+            await pilot.press("b")
+            await settle(app, pilot, 5)
+            assert any(r[1].startswith("Bot (expert)") for r in cells(app))
+
+    asyncio.run(run())
+
+
+def test_reveal_compares_teams_side_by_side(fac):
+    team = ws.join(fac.info.code, "Alpha")
+    state = team.resume()
+    while not state.is_over():
+        state = team.step(state, EndWeek())
+
+    async def run():
+        app = BoardApp(fac, interval=60)
+        async with app.run_test(size=(150, 50)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("v")
+            await pilot.pause()
+            await pilot.press("y")
+            await settle(app, pilot)
+            assert isinstance(app.screen, RevealScreen)
+            assert fac.reload().revealed
+            table = app.screen.query_one("#reveal-table", DataTable)
+            labels = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+            assert "Expected score" in labels and "Audibles (unforced)" in labels
+            assert len(table.columns) == 1 + 3
+            findings = str(app.screen.query_one("#reveal-findings", Static).render())
+            assert "Economic-buyer coverage" in findings
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, RevealScreen)
+
+    asyncio.run(run())

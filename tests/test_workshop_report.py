@@ -1,0 +1,199 @@
+"""The workshop report: self-contained HTML checked in headless Chromium, and the CSV."""
+
+import csv
+import os
+import shutil
+import subprocess
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from engine.decisions import EndWeek, Focus, IllegalDecision, Run
+from engine.plan import parse_plan
+from simulator.cli import main
+from simulator.workshop import session as ws
+from simulator.workshop.report import build_report
+from simulator.workshop.results import findings
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
+EVIL = "<script>alert(1)</script>"
+FORMULA = "=HYPERLINK(1)"
+CHROMIUM = next(
+    (
+        p
+        for p in (shutil.which("chromium"), "/usr/bin/chromium", shutil.which("chromium-browser"))
+        if p and os.path.exists(p)
+    ),
+    None,
+)
+
+
+@pytest.fixture(scope="module")
+def workshop(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    old = os.environ.get("DEALCRAFT_HOME")
+    os.environ["DEALCRAFT_HOME"] = str(home)
+    try:
+        info, key = ws.create_session("northwind-new-logo", name="Report & <class>", seed=2)
+        fac = ws.facilitate(info.code, key)
+        steps = [d for d, _ in parse_plan(PLAN).steps]
+        dims = [d.id for d in fac.scenario.dimensions]
+        restless = []  # no connections after the first, and a new strategy every week
+        for s in steps[:6] + [s for s in steps[6:] if s.kind != "connect"]:
+            restless.append(s)
+            if isinstance(s, EndWeek) and len(restless) < 60:
+                restless.append(Focus({dims[len(restless) % len(dims)]: 1.0}))
+        late = [  # no owned milestones, no discovery in the first weeks
+            s
+            for s in steps
+            if s.kind != "plan" and not (isinstance(s, Run) and s.action == "discovery_meeting")
+        ]
+        plans = {"Alpha": steps, EVIL: restless, FORMULA: late}
+        teams = {}
+        for name in plans:
+            team = ws.join(info.code, name)
+            teams[name] = (team, team.resume())
+        for i in range(max(len(d) for d in plans.values())):
+            if i == 30:
+                fac.inject("peak_brought_forward")
+            for name, decisions in plans.items():
+                team, state = teams[name]
+                if i < len(decisions) and not state.is_over():
+                    try:
+                        teams[name] = (team, team.step(state, decisions[i]))
+                    except IllegalDecision:  # a pruned plan may skip a step
+                        pass
+        for team, state in teams.values():
+            while not state.is_over():
+                state = team.step(state, EndWeek())
+        fac.add_bot()
+        yield info, key, fac, home
+    finally:
+        if old is None:
+            os.environ.pop("DEALCRAFT_HOME", None)
+        else:
+            os.environ["DEALCRAFT_HOME"] = old
+
+
+@pytest.fixture(scope="module")
+def report(workshop, tmp_path_factory):
+    info, key, fac, home = workshop
+    out = tmp_path_factory.mktemp("out")
+    html, table = out / "report.html", out / "results.csv"
+    os.environ["DEALCRAFT_HOME"] = str(home)
+    args = ["workshop", "report", info.code, "--key", key, "--out", str(html), "--csv", str(table)]
+    assert main(args) == 0
+    return html, table
+
+
+def test_report_is_self_contained(report):
+    text = report[0].read_text(encoding="utf-8")
+    assert "<script" not in text.replace("&lt;script", "")  # escaped, never live
+    for bad in ("http://", "https://", "src=", "<link", "@import", "url("):
+        assert bad not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "Content-Security-Policy" in text and "default-src 'none'" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "Report &amp; &lt;class&gt;" in text
+
+
+def test_report_leaves_facilitator_notes_out(report, workshop):
+    text = report[0].read_text(encoding="utf-8")
+    truth = workshop[2].scenario.facilitator.hidden_truth.strip()[:40]
+    assert truth and truth not in text
+
+
+def test_csv_has_one_row_per_team_and_no_formulas(report):
+    rows = list(csv.DictReader(report[1].open(encoding="utf-8")))
+    assert len(rows) == 4
+    assert [int(r["rank"]) for r in rows] == [1, 2, 3, 4]
+    assert {r["team"] for r in rows} >= {"Alpha", EVIL, "'" + FORMULA}
+    assert all(r["lag.peak_brought_forward"] != "" for r in rows)
+    assert {"internal.quarterback", "external.focus", "eb_coverage"} <= set(rows[0])
+
+
+def test_findings_compare_practices(workshop):
+    fac = workshop[2]
+    rows = fac.leaderboard().refresh()
+    found = {f.practice.key: f for f in findings(rows)}
+    assert set(found) == {"eb_coverage", "early_discovery", "one_quarterback", "few_audibles"}
+    assert all("Bot" not in n for f in found.values() for n in f.with_ + f.without)
+    assert EVIL in found["eb_coverage"].without and "Alpha" in found["eb_coverage"].with_
+    assert FORMULA in found["early_discovery"].without
+    assert EVIL in found["few_audibles"].without
+    assert "went with winning" in found["eb_coverage"].text
+    html = build_report(fac.reload(), fac.scenario, rows, fac.injected())
+    for key in found:
+        assert f'id="finding-{key}"' in html
+
+
+class DomCounter(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.ids, self.text, self.stack = {}, set(), [], []
+        self.rows_in = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "table":
+            self.stack.append(a.get("id"))
+        if tag == "tr" and self.stack and self.stack[-1]:
+            self.rows_in[self.stack[-1]] = self.rows_in.get(self.stack[-1], 0) + 1
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _chromium(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    profile = tempfile.mkdtemp(prefix="dealcraft-chromium-")
+    try:
+        return subprocess.run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                *args,
+            ],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_report_renders_in_headless_chromium(report, tmp_path):
+    html = report[0]
+    run = _chromium("--dump-dom", html.as_uri())
+    assert run.returncode == 0, run.stderr.decode()[-2000:]
+    dom = DomCounter()
+    dom.feed(run.stdout.decode("utf-8"))
+    assert dom.tags.get("script", 0) == 0  # the evil team name stayed text
+    assert {"ranking", "components", "weekly", "curveballs", "findings", "teams"} <= dom.ids
+    assert {"ranking-table", "components-table", "lag-table", "weekly-table"} <= dom.ids
+    assert dom.rows_in["ranking-table"] == 1 + 4  # header + one row per team
+    assert dom.rows_in["lag-table"] == 1 + 4
+    # sparklines, ranking, weekly charts, lag chart, findings that split the class
+    assert dom.tags.get("svg", 0) >= 4 + 1 + 3 + 1 + 2
+    assert dom.tags.get("polyline", 0) >= 4 * 3
+    text = "".join(dom.text)
+    assert EVIL in text and "Alpha" in text and "What went with winning" in text
+    shot = tmp_path / "report.png"
+    run = _chromium(f"--screenshot={shot}", "--window-size=1200,2400", html.as_uri())
+    assert run.returncode == 0 and shot.stat().st_size > 10_000
