@@ -1,20 +1,28 @@
 """Batch simulator throughput vs the one-by-one single-game path, measured in one run.
 
-Prints games per second for 100,000 random games played as a batch (chunked)
-and for a sample of the same games replayed one by one through GameState, and
-the ratio between them. Usage: python bench/bench_batch.py [GAMES] [SAMPLE]
+Plays 100,000 random games of a shipped scenario (simulate + score) as batches,
+in one process and across both cores, and a sample of the same games replayed
+one by one through GameState; prints games per second and the ratios.
+Usage: python bench/bench_batch.py [GAMES] [SAMPLE]
 """
 
+import os
 import sys
 import time
 
 import numpy as np
 
-from engine.batch import simulate
+from engine.batch import simulate, simulate_parallel
 from engine.bots import make_policy
 from engine.loader import find_scenario
 from engine.state import new_game
 from scoring.scorecard import score
+
+CHUNK = 5_000
+
+
+def expected(result) -> dict:
+    return {"expected": score(result.trace()).expected_score}
 
 
 def main() -> None:
@@ -25,14 +33,16 @@ def main() -> None:
     simulate(scenario, seeds[:100], make_policy("random", 0))  # warm-up
 
     t0 = time.perf_counter()
-    chunk = 5_000
-    results = []
-    for i in range(0, games, chunk):
-        res = simulate(scenario, seeds[i : i + chunk], make_policy("random", i))
-        results.append((res, score(res.trace()).score))
+    one = simulate_parallel(scenario, seeds, "random", 0, expected, workers=1, chunk=CHUNK)
     batch_s = time.perf_counter() - t0
 
-    first = results[0][0]
+    workers = os.cpu_count() or 1
+    t0 = time.perf_counter()
+    par = simulate_parallel(scenario, seeds, "random", 0, expected, workers=workers, chunk=CHUNK)
+    par_s = time.perf_counter() - t0
+    assert np.array_equal(one["expected"], par["expected"])
+
+    first = simulate(scenario, seeds[:CHUNK], make_policy("random", 0))
     t0 = time.perf_counter()
     for i in range(sample):
         g = new_game(scenario, i)
@@ -41,12 +51,16 @@ def main() -> None:
         score(g.trace())
     single_s = (time.perf_counter() - t0) / sample * games
 
-    print(f"batch:      {games:,} games in {batch_s:.2f} s ({games / batch_s:,.0f} games/s)")
+    print(f"batch, 1 process:   {games:,} games in {batch_s:.2f} s ({games / batch_s:,.0f}/s)")
+    print(f"batch, {workers} processes: {games:,} games in {par_s:.2f} s ({games / par_s:,.0f}/s)")
     print(
-        f"one by one: {sample} games timed, {single_s:.1f} s projected for {games:,} "
-        f"({games / single_s:,.0f} games/s)"
+        f"one by one:         {sample} games timed, {single_s:.0f} s projected "
+        f"({games / single_s:,.0f}/s)"
     )
-    print(f"ratio:      batch is {single_s / batch_s:.0f}x the one-by-one path")
+    print(
+        f"ratio: 1-process batch {single_s / batch_s:.0f}x, {workers}-process batch "
+        f"{single_s / par_s:.0f}x the one-by-one path"
+    )
 
 
 if __name__ == "__main__":

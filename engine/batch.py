@@ -94,3 +94,39 @@ def simulate_chunked(scenario, seeds, policy: Policy, chunk: int = 25_000):
     seeds = np.asarray(seeds)
     for i in range(0, len(seeds), chunk):
         yield simulate(scenario, seeds[i : i + chunk], policy)
+
+
+def _run_chunk(args):
+    scenario, seeds, policy_name, seed, reduce, evaluate = args
+    from engine.bots import make_policy
+
+    return reduce(simulate(scenario, seeds, make_policy(policy_name, seed, evaluate=evaluate)))
+
+
+def simulate_parallel(
+    scenario: Scenario,
+    seeds,
+    policy_name: str,
+    seed: int,
+    reduce,
+    evaluate=None,
+    workers: int = 2,
+    chunk: int = 5_000,
+) -> dict[str, np.ndarray]:
+    """Play the games in chunks across processes; `reduce(BatchResult) -> dict of (n,) arrays`
+    keeps what the caller needs. Chunk k uses policy seed `seed + k`, so results depend only
+    on the seeds, the chunk size and the seed, never on the number of workers."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    seeds = np.asarray(seeds, dtype=np.uint64)
+    jobs = [
+        (scenario, seeds[i : i + chunk], policy_name, seed + k, reduce, evaluate)
+        for k, i in enumerate(range(0, len(seeds), chunk))
+    ]
+    if workers <= 1 or len(jobs) == 1:
+        parts = [_run_chunk(j) for j in jobs]
+    else:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            parts = list(pool.map(_run_chunk, jobs))
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}

@@ -7,8 +7,8 @@ import json
 
 import numpy as np
 
-from engine.batch import simulate
-from engine.bots import DEGENERATE, make_policy
+from engine.batch import simulate_parallel
+from engine.bots import DEGENERATE
 from engine.loader import find_scenario
 from scoring.scorecard import score
 
@@ -19,32 +19,49 @@ def _expected(trace: dict) -> np.ndarray:
     return score(trace).expected_score
 
 
-def run_policy(scenario, name: str, games: int, seed: int) -> dict:
-    """Play `games` games with one policy; summarise win rate, scores and components."""
-    policy = make_policy(name, seed, evaluate=_expected)
-    seeds = np.arange(seed, seed + games, dtype=np.uint64)
-    result = simulate(scenario, seeds, policy)
+def _summary(result) -> dict[str, np.ndarray]:
+    """What the report needs from a chunk of games (kept small to cross processes)."""
     sc = score(result.trace())
-    parts = {f"internal.{k}": v for k, v in sc.internal_parts.items()}
-    parts |= {f"external.{k}": v for k, v in sc.external_parts.items()}
-    q = np.quantile(sc.expected_score, [0.05, 0.25, 0.5, 0.75, 0.95])
-    hist, edges = np.histogram(sc.expected_score, bins=10, range=(0, 100))
-    team = result.setup.staffed
-    combos, counts = np.unique(team, axis=0, return_counts=True)
+    out = {
+        "expected": sc.expected_score,
+        "score": sc.score,
+        "won": sc.outcome["won"],
+        "result": sc.outcome["result"],
+        "team": np.packbits(result.setup.staffed, axis=1, bitorder="little").astype(np.uint64)
+        @ (256 ** np.arange(-(-result.setup.staffed.shape[1] // 8), dtype=np.uint64)),
+    }
+    out |= {f"internal.{k}": v for k, v in sc.internal_parts.items()}
+    out |= {f"external.{k}": v for k, v in sc.external_parts.items()}
+    return out
+
+
+def run_policy(scenario, name: str, games: int, seed: int, workers: int = 2) -> dict:
+    """Play `games` games with one policy; summarise win rate, scores and components."""
+    seeds = np.arange(seed, seed + games, dtype=np.uint64)
+    got = simulate_parallel(
+        scenario, seeds, name, seed, _summary, evaluate=_expected, workers=workers
+    )
+    parts = {k: v for k, v in got.items() if k.startswith(("internal.", "external."))}
+    q = np.quantile(got["expected"], [0.05, 0.25, 0.5, 0.75, 0.95])
+    hist, _ = np.histogram(got["expected"], bins=10, range=(0, 100))
+    _, counts = np.unique(got["team"], return_counts=True)
+    wins = got["team"][got["won"]]
+    _, win_counts = np.unique(wins, return_counts=True) if len(wins) else (None, np.array([0]))
     return {
         "policy": name,
         "games": games,
-        "win_rate": float(sc.outcome["won"].mean()),
-        "no_decision_rate": float((sc.outcome["result"] == -1).mean()),
-        "mean_score": float(sc.score.mean()),
-        "mean_expected_score": float(sc.expected_score.mean()),
+        "win_rate": float(got["won"].mean()),
+        "no_decision_rate": float((got["result"] == -1).mean()),
+        "mean_score": float(got["score"].mean()),
+        "mean_expected_score": float(got["expected"].mean()),
         "quantiles": dict(zip(["p5", "p25", "p50", "p75", "p95"], map(float, q), strict=True)),
         "histogram": hist.tolist(),
         "components": {k: float(v.mean()) for k, v in parts.items()},
         "_parts": parts,
-        "_expected": sc.expected_score,
+        "_expected": got["expected"],
         "top_team_share": float(counts.max() / games),
-        "_team_id": combos[counts.argmax()],
+        "wins": int(len(wins)),
+        "top_winning_team_share": float(win_counts.max() / max(len(wins), 1)),
     }
 
 
@@ -69,8 +86,11 @@ def report(scenario, games: int, policies: list[str], seed: int) -> dict:
         warnings.append(f"unwinnable: the expert wins only {expert['win_rate']:.0%}")
     if rand and rand["win_rate"] > 0.60:
         warnings.append(f"trivial: random play wins {rand['win_rate']:.0%}")
-    if rand and rand["top_team_share"] > 0.5:
-        warnings.append("one dominant staffing choice: random play lands on one team in most games")
+    if rand and rand["wins"] >= 20 and rand["top_winning_team_share"] > 0.5:
+        warnings.append(
+            f"one dominant staffing choice: {rand['top_winning_team_share']:.0%} of random "
+            "play's wins come from a single team"
+        )
     for r in rows:
         if r["policy"] in DEGENERATE and expert:
             if r["mean_expected_score"] >= expert["mean_expected_score"] - EXPLOIT_MARGIN or (
