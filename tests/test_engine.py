@@ -146,3 +146,16 @@ def test_greedy_policy_plays_legal_games(northwind):
         for d in res.decisions(i):
             g = g.apply(d)
         assert g.is_over()
+
+
+def _expected(result):
+    return {"expected": score(result.trace()).expected_score}
+
+
+def test_parallel_chunks_do_not_change_results(northwind):
+    from engine.batch import simulate_parallel
+
+    seeds = np.arange(600)
+    one = simulate_parallel(northwind, seeds, "random", 4, _expected, workers=1, chunk=300)
+    two = simulate_parallel(northwind, seeds, "random", 4, _expected, workers=2, chunk=300)
+    assert np.array_equal(one["expected"], two["expected"])
