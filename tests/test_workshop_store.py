@@ -121,3 +121,31 @@ def test_in_memory_store_works_for_scripts():
     s = st.Store("sqlite://")
     sid = _session(s)
     assert s.session("QWE234")["id"] == sid
+
+
+def test_locked_database_is_retried_then_reported(tmp_path, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    s = st.Store(f"sqlite:///{tmp_path / 'w.db'}")
+    calls = []
+
+    def flaky(conn):
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("BEGIN", {}, Exception("database is locked"))
+        return "done"
+
+    assert s.write(flaky) == "done" and len(calls) == 3
+    monkeypatch.setattr(st, "LOCK_WAIT_S", 0.05)
+
+    def locked(conn):
+        raise OperationalError("BEGIN", {}, Exception("database is locked"))
+
+    with pytest.raises(InputError, match="cannot write to the workshop store"):
+        s.write(locked)
+
+    def broken(conn):
+        raise OperationalError("SELECT", {}, Exception("disk I/O error"))
+
+    with pytest.raises(InputError, match="disk I/O error"):
+        s.read(broken)

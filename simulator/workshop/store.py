@@ -55,8 +55,8 @@ from engine.problems import InputError, Problem
 
 SCHEMA_VERSION = 1
 DB_FILE = "workshop.sqlite3"
-BUSY_TIMEOUT_MS = 30_000
-WRITE_RETRIES = 8
+LOCK_WAIT_S = 30.0  # give up on a busy database after this long
+BUSY_TIMEOUT_MS = 30_000  # SQLite's own busy wait (it sleeps, leaving the CPU to the writer)
 
 T = TypeVar("T")
 
@@ -247,29 +247,32 @@ class Store:
 
     def read(self, fn: Callable[[Connection], T]) -> T:
         """Run `fn` in a read transaction (a consistent snapshot)."""
-        try:
-            with self.engine.connect() as conn, conn.begin():
-                return fn(conn)
-        except OperationalError as exc:
-            raise _problem(self.where, f"cannot read the workshop store: {exc.orig}") from None
+        return self._retry(fn, write=False)
 
     def write(self, fn: Callable[[Connection], T]) -> T:
-        """Run `fn` in a write transaction; retry when the database is busy."""
-        delay = 0.01
-        for attempt in range(WRITE_RETRIES):
+        """Run `fn` in a write transaction, taking the write lock first."""
+        return self._retry(fn, write=True)
+
+    def _retry(self, fn: Callable[[Connection], T], write: bool) -> T:
+        """Run `fn` in a transaction. SQLite's busy handler waits for the lock; should it
+        still report "database is locked", retry after a short jittered sleep."""
+        deadline = time.monotonic() + LOCK_WAIT_S
+        delay = 0.005
+        while True:
             try:
                 with self.engine.connect() as conn:
-                    conn = conn.execution_options(dealcraft_write=True)
+                    if write:
+                        conn = conn.execution_options(dealcraft_write=True)
                     with conn.begin():
                         return fn(conn)
             except OperationalError as exc:
-                if not _is_locked(exc) or attempt == WRITE_RETRIES - 1:
+                if not _is_locked(exc) or time.monotonic() > deadline:
+                    what = "write to" if write else "read"
                     raise _problem(
-                        self.where, f"cannot write to the workshop store: {exc.orig}"
+                        self.where, f"cannot {what} the workshop store: {exc.orig}"
                     ) from None
-                time.sleep(delay * (1 + random.random()))
-                delay = min(delay * 2, 1.0)
-        raise AssertionError("unreachable")  # pragma: no cover
+                time.sleep(delay * (0.5 + random.random()))
+                delay = min(delay * 2, 0.5)
 
     def _ensure_schema(self) -> None:
         def version(conn: Connection) -> int | None:
