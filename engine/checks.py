@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from engine.model import Scenario
-from engine.problems import Problem, suggest
+from engine.problems import Problem, shorten, suggest
 from engine.yamlsource import Source
 
 ID_KINDS = (
@@ -101,7 +101,7 @@ class _Checker:
             return True
         self.error(
             loc,
-            f"{NOUNS[kind]} '{value}' is referenced by {what} but not defined"
+            f"{NOUNS[kind]} '{shorten(value)}' is referenced by {what} but not defined"
             + suggest(value, self.ids[kind]),
             key=key,
         )

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from engine.checks import check_scenario
 from engine.model import Scenario
-from engine.problems import InputError, Problem, suggest
+from engine.problems import InputError, Problem, shorten, suggest
 from engine.yamlsource import Source, read_yaml
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -135,7 +135,7 @@ def _message(err: dict) -> str:
         parent_type = model_type_at(loc[:-1])
         fields = list(parent_type.model_fields) if _is_model(parent_type) else []
         where = f" in {_dotted(loc[:-1])}" if len(loc) > 1 else ""
-        return f"unknown field '{loc[-1]}'{where}" + suggest(str(loc[-1]), fields)
+        return f"unknown field '{shorten(str(loc[-1]))}'{where}" + suggest(str(loc[-1]), fields)
     if kind == "enum":
         enum = model_type_at(loc)
         choices = [e.value for e in enum] if isinstance(enum, type) else []

@@ -6,6 +6,16 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+MAX_MESSAGE = 400
+_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(32), 127)} | {
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+    0x85: "\\x85",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -16,6 +26,14 @@ class Problem:
     col: int
     severity: str
     message: str
+
+    def __post_init__(self):
+        # One line each, whatever text the file held: escape control characters and line
+        # separators, and keep a runaway message (a 10,000-character key) readable.
+        message = self.message.translate(_ESCAPES)
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 3] + "..."
+        object.__setattr__(self, "message", message)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
@@ -31,6 +49,11 @@ class InputError(Exception):
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+
+def shorten(text: str, limit: int = 48) -> str:
+    """User text for a message: at most `limit` characters."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:

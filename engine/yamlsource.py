@@ -36,7 +36,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from engine.problems import InputError, Problem
+from engine.problems import InputError, Problem, shorten
 
 try:
     SafeLoader: type = yaml.CSafeLoader
@@ -260,7 +260,9 @@ def _build(loader) -> tuple[Any, dict, dict, dict]:
                 kloc = top.loc + (text,)
                 if key in top.value:
                     first = key_positions[kloc][0]
-                    raise _Stop(f"duplicate key '{text}' (first defined on line {first})", mark)
+                    raise _Stop(
+                        f"duplicate key '{shorten(text)}' (first defined on line {first})", mark
+                    )
                 key_positions[kloc] = (mark.line + 1, mark.column + 1)
                 if key is not text:
                     aliases[top.loc + (key,)] = kloc
