@@ -257,7 +257,7 @@ class BoardApp(App):
         self.scenario = fac.scenario
         self.interval = interval
         self.snap: Snapshot | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._columns: tuple = ()
         self.refreshes = 0
 
@@ -335,7 +335,7 @@ class BoardApp(App):
         try:
             snap = self.snapshot()
         except InputError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error")
+            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
         self.call_from_thread(self.show, snap)
 
@@ -483,9 +483,11 @@ class BoardApp(App):
             with self._lock:
                 fn(*args)
         except InputError as exc:
-            self.call_from_thread(self.notify, str(exc.problems[0].message), severity="error")
+            self.call_from_thread(
+                self.notify, exc.problems[0].message, severity="error", markup=False
+            )
             return
-        self.call_from_thread(self.notify, label)
+        self.call_from_thread(self.notify, label, markup=False)
         self.call_from_thread(self.refresh_board)
 
     def action_inject(self) -> None:
@@ -541,9 +543,7 @@ class BoardApp(App):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.fac.reveal()
-                self.refresh_board()
-                self.push_screen(RevealScreen(self.snap, self.scenario))
+                self.reveal_results()
 
         self.push_screen(
             ConfirmModal(
@@ -553,3 +553,18 @@ class BoardApp(App):
             ),
             confirmed,
         )
+
+    @work(thread=True, group="action", exit_on_error=False)
+    def reveal_results(self) -> None:
+        """Mark the session revealed, refresh, then open the side-by-side screen."""
+        try:
+            with self._lock:
+                self.fac.reveal()
+                snap = self.snapshot()
+        except InputError as exc:
+            self.call_from_thread(
+                self.notify, exc.problems[0].message, severity="error", markup=False
+            )
+            return
+        self.call_from_thread(self.show, snap)
+        self.call_from_thread(self.push_screen, RevealScreen(snap, self.scenario))
