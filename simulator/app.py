@@ -8,7 +8,7 @@ decisions through the session, which writes the save after every one.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +53,7 @@ THEMES = [
         dark=False,
     ),
 ]
+SIDE_SCREENS = ("staffing", "connections", "plan", "briefing")
 THEME_CYCLE = ["dealcraft", "dealcraft-light", "textual-dark", "nord", "gruvbox"]
 
 
@@ -109,10 +110,20 @@ class DealcraftApp(App):
 
     def open_game(self, session: Session, compare_with: Session | None = None) -> None:
         """Show `session` on the screen its phase calls for (above the picker)."""
+        self.to_picker(refresh=False)
+        for name in SIDE_SCREENS:
+            if self.is_screen_installed(name):
+                self.uninstall_screen(name)
         self.session = session
         self.compare_with = compare_with
-        self.to_picker(refresh=False)
         self.push_screen(self.screen_for_phase())
+
+    def show_side(self, name: str, factory: Callable[[], Screen]) -> None:
+        """Push a screen the week view visits often, built once per game and kept mounted
+        so coming back is instant."""
+        if not self.is_screen_installed(name):
+            self.install_screen(factory(), name)
+        self.push_screen(name)
 
     def screen_for_phase(self) -> Screen:
         from simulator.screens.briefing import BriefingScreen

@@ -94,8 +94,15 @@ class GameScreen(Screen):
         self.refresh_view()
         return True
 
+    _shown: object = None
+
     def refresh_view(self) -> None:
-        """Re-render from the engine state (override)."""
+        """Re-render from the engine state."""
+        self._shown = self.dapp.session.state if self.dapp.session else None
+        self.render_state()
+
+    def render_state(self) -> None:
+        """Draw the screen from `self.state` (override)."""
 
     def title_text(self) -> Text:
         s = self.state
@@ -119,5 +126,6 @@ class GameScreen(Screen):
         self.set_class(event.size.width < 100, "-narrow")
 
     def on_screen_resume(self) -> None:
-        if self.dapp.session is not None:
+        # only redraw when a decision was made while another screen was on top
+        if self.dapp.session is not None and self.dapp.session.state is not self._shown:
             self.refresh_view()

@@ -8,9 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from simulator.screens.base import GameScreen, TitleBar, money
+from simulator.widgets.keys import KeyFooter
 
 ROLE_HINT = {
     "economic": "economic buyer — signs off the money",
@@ -50,7 +51,7 @@ Press **Enter** to staff your team.
         yield TitleBar(self.title_text())
         with VerticalScroll(id="briefing", classes="panel"):
             yield Static(self.render_briefing(), id="briefing-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#briefing").border_title = "Your briefing"

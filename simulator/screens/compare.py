@@ -9,11 +9,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from simulator.screens.base import GameScreen, TitleBar
 from simulator.screens.debrief import GROUP_NAMES, analyse, component_name
 from simulator.widgets.charts import weekly_chart
+from simulator.widgets.keys import KeyFooter
 
 if TYPE_CHECKING:
     from simulator.saves import Session
@@ -40,7 +41,7 @@ column shows what the different decisions changed.
         with VerticalScroll(id="compare-body", classes="panel"):
             yield Static(self.render_table(), id="compare-table")
             yield Static(self.render_charts(), id="compare-charts")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#compare-body").border_title = "Original run vs replay"

@@ -8,9 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from simulator.screens.base import GameScreen, TitleBar, first_name
+from simulator.widgets.keys import KeyFooter
+from simulator.widgets.table import GameTable
 
 ROLE_SHORT = {"economic": "econ", "user": "user", "technical": "tech", "coach": "coach"}
 
@@ -39,9 +41,9 @@ connection point for that stakeholder, or to break the connection.
     def compose(self) -> ComposeResult:
         yield TitleBar(self.title_text())
         with Vertical(id="connections-body"):
-            yield DataTable(id="conn-map", cursor_type="cell", header_height=2, classes="panel")
+            yield GameTable(id="conn-map", cursor_type="cell", header_height=2, classes="panel")
             yield Static(id="conn-summary", classes="panel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#conn-map").border_title = "Who on our team reaches whom"
@@ -53,7 +55,7 @@ connection point for that stakeholder, or to break the connection.
         b = self.state.batch
         return [j for j in range(len(self.state.compiled.stakeholders)) if b.present[0, j]]
 
-    def refresh_view(self) -> None:
+    def render_state(self) -> None:
         self.update_title()
         s, c, b = self.state, self.state.compiled, self.state.batch
         sc = s.scenario

@@ -11,10 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from simulator.screens.base import GameScreen, TitleBar, bar, money
 from simulator.widgets.charts import weekly_chart
+from simulator.widgets.keys import KeyFooter
+from simulator.widgets.table import GameTable
 
 RESULT_STYLE = {"win": "bold green", "loss": "bold red", "no decision": "bold yellow"}
 GROUP_NAMES = {"internal": "Internal", "external": "External", "outcome": "Outcome"}
@@ -82,11 +84,11 @@ decisions are kept). **c** compares this run with the one it branched from.
             yield Static(id="debrief-summary", classes="panel")
             with Horizontal(id="debrief-mid"):
                 with Vertical(id="debrief-left"):
-                    yield DataTable(id="components", cursor_type="row", classes="panel")
+                    yield GameTable(id="components", cursor_type="row", classes="panel")
                     yield Static(id="debrief-advice", classes="panel")
                 yield Static(id="debrief-gains", classes="panel")
             yield Static(id="debrief-chart", classes="panel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#debrief-summary").border_title = "Result"
@@ -105,7 +107,7 @@ decisions are kept). **c** compares this run with the one it branched from.
         if self.state.is_over() and self.dapp.compare_with is not None:
             self.notify("Press c to compare this run with the original.", timeout=5)
 
-    def refresh_view(self) -> None:
+    def render_state(self) -> None:
         self.update_title()
         card, deb, trace = analyse(self.state)
         self.card, self.deb = card, deb
@@ -346,7 +348,7 @@ class ExplainModal(ModalScreen[None]):
             t.add_row(Text(f"  {k}", style="dim bold"), Text(format_input(v)))
         with VerticalScroll(classes="dialog wide", id="explain"):
             yield Static(t)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#explain").border_title = "How this was computed"

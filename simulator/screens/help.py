@@ -7,7 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
+
+from simulator.widgets.keys import KeyFooter
 
 GLOBAL_KEYS = [
     ("F1 or ?", "this help"),
@@ -48,7 +50,7 @@ class HelpScreen(ModalScreen[None]):
                 keys.append(f"  {key:<18}", style="bold")
                 keys.append(f"{desc}\n")
             yield Static(keys)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-body").border_title = "Help"

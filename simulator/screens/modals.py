@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Label, OptionList, Static
+from textual.widgets import Button, Checkbox, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from simulator.widgets.focus import FocusEditor
+from simulator.widgets.keys import KeyFooter
 
 if TYPE_CHECKING:
     from engine.state import GameState
@@ -46,7 +47,7 @@ class ChoiceModal(ModalScreen[str | None]):
             )
             if self.note:
                 yield Static(Text(self.note, style="dim"))
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         ol = self.query_one(OptionList)
@@ -82,7 +83,7 @@ class ConfirmModal(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Yes (y)", id="yes", variant="primary")
                 yield Button("No (n)", id="no")
-        yield Footer()
+        yield KeyFooter()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -122,7 +123,7 @@ class ChecklistModal(ModalScreen[tuple[str, ...] | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Enrol", id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query(Checkbox).first().focus()
@@ -163,7 +164,7 @@ class ListsModal(ModalScreen[tuple | None]):
                     ol.border_title = heading
                     yield ol
             yield Static(id="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def lists(self) -> list[OptionList]:
         return list(self.query(OptionList))
@@ -392,7 +393,7 @@ class FocusModal(ModalScreen[dict | None]):
                     style="dim",
                 )
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(FocusEditor).focus()

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from simulator.screens.base import TitleBar
+from simulator.widgets.keys import KeyFooter
 
 if TYPE_CHECKING:
     from engine.model import Scenario
@@ -65,7 +66,7 @@ Pick a deal to play, or resume a saved game.
                 yield PickList(id="save-list", classes="panel")
             with VerticalScroll(id="scenario-detail", classes="panel"):
                 yield Static(id="detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#scenario-list").border_title = "Scenarios"

@@ -7,10 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from simulator.screens.base import GameScreen, TitleBar, bar
 from simulator.widgets.focus import FocusEditor
+from simulator.widgets.keys import KeyFooter
+from simulator.widgets.table import GameTable
 
 
 class PlanScreen(GameScreen):
@@ -44,8 +46,8 @@ Press **g** to start week 1 when you are ready.
             with Vertical(id="focus-panel", classes="panel"):
                 yield FocusEditor(self.state, id="focus-editor")
                 yield Static(id="focus-status")
-            yield DataTable(id="milestones", cursor_type="row", classes="panel")
-        yield Footer()
+            yield GameTable(id="milestones", cursor_type="row", classes="panel")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#focus-panel").border_title = "Strategy focus"
@@ -63,7 +65,7 @@ Press **g** to start week 1 when you are ready.
             return self.dapp.session is not None and self.in_setup
         return True
 
-    def refresh_view(self) -> None:
+    def render_state(self) -> None:
         self.update_title()
         s, c, b = self.state, self.state.compiled, self.state.batch
         sc = s.scenario

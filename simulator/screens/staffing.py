@@ -9,9 +9,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from simulator.screens.base import GameScreen, TitleBar, bar, first_name, money, role_label, short
+from simulator.widgets.keys import KeyFooter
+from simulator.widgets.table import GameTable
 
 
 class StaffingScreen(GameScreen):
@@ -50,13 +52,13 @@ Clear roles and one quarterback score well; "fit" often beats star players.
     def compose(self) -> ComposeResult:
         yield TitleBar(self.title_text())
         with Vertical(id="staffing-body"):
-            yield DataTable(id="roster", cursor_type="row", zebra_stripes=True, classes="panel")
+            yield GameTable(id="roster", cursor_type="row", zebra_stripes=True, classes="panel")
             yield Static(id="member-detail")
             with Horizontal(id="feedback"):
                 yield Static(id="fb-team", classes="panel")
                 yield Static(id="fb-roles", classes="panel")
                 yield Static(id="fb-fit", classes="panel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#roster").border_title = "Roster"
@@ -65,13 +67,11 @@ Clear roles and one quarterback score well; "fit" often beats star players.
         self.query_one("#fb-fit").border_title = "Fit and chemistry"
         t = self.query_one("#roster", DataTable)
         self.columns = ["", "Name", "Role", "Sen", "Cost", "Hrs", "Weeks"]
-        self.columns += [short(k.name, k.id, 7) for k in self.state.scenario.skills] + ["Traits"]
+        self.columns += [short(k.name, k.id, 9) for k in self.state.scenario.skills] + ["Traits"]
         for n, label in enumerate(self.columns):
             t.add_column(label, key=str(n))
         self.refresh_view()
         t.focus()
-        if not self.in_setup:
-            self.query_one(Footer).refresh_bindings()
 
     # ---- rendering --------------------------------------------------------------------------
 
@@ -92,7 +92,7 @@ Clear roles and one quarterback score well; "fit" often beats star players.
         keys.append(", ".join(m.traits))
         return keys[self.sort_by]
 
-    def refresh_view(self) -> None:
+    def render_state(self) -> None:
         self.update_title()
         s, c = self.state, self.state.compiled
         sc = s.scenario

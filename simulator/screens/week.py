@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, RichLog, Static
+from textual.widgets import DataTable, RichLog, Static
 
 from simulator.screens.base import (
     GameScreen,
@@ -19,6 +19,8 @@ from simulator.screens.base import (
     short,
 )
 from simulator.widgets.dashboard import Dashboard
+from simulator.widgets.keys import KeyFooter
+from simulator.widgets.table import GameTable
 
 ROLE_SHORT = {"economic": "econ", "user": "user", "technical": "tech", "coach": "coach"}
 STANCE_STYLE = {
@@ -66,18 +68,21 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
         super().__init__()
         self.seen: set[str] = set()
         self.placeholder = False
+        self.compact = False
+        self.columns_compact: bool | None = None
+        self.obs: dict | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.title_text())
         yield Static(id="week-status")
-        yield DataTable(id="buyers", cursor_type="row", classes="panel")
+        yield GameTable(id="buyers", cursor_type="row", classes="panel")
         with Horizontal(id="week-body"):
             with Vertical(id="week-left"):
-                yield DataTable(id="team", cursor_type="row", classes="panel")
+                yield GameTable(id="team", cursor_type="row", classes="panel")
                 yield Static(id="booked", classes="panel")
             yield Dashboard(id="dashboard", classes="panel")
             yield RichLog(id="events", wrap=True, markup=False, min_width=20, classes="panel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#buyers").border_title = "Buying team (our picture)"
@@ -86,13 +91,6 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
         self.query_one("#dashboard").border_title = "Pipeline dashboard"
         self.query_one("#events").border_title = "Event log"
         buyers = self.query_one("#buyers", DataTable)
-        buyers.add_column("Name", key="name")
-        buyers.add_column("Role", key="role")
-        buyers.add_column("Stance", key="stance")
-        for d in self.state.scenario.dimensions:
-            buyers.add_column(short(d.name, d.id, 7), key=d.id)
-        buyers.add_column("Known", key="known")
-        buyers.add_column("Contact", key="contact")
         team = self.query_one("#team", DataTable)
         team.add_column("Member", key="member", width=9)
         team.add_column("Role", key="role", width=4)
@@ -125,7 +123,7 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
         t.append("\n")
         return t
 
-    def refresh_view(self) -> None:
+    def render_state(self) -> None:
         from engine.observe import observe
 
         if self.state.is_over():
@@ -160,17 +158,37 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
         self.render_team(obs)
         self.query_one(Dashboard).update_from(s, obs)
 
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        compact = event.size.width < 100
+        if compact != self.compact and self.obs is not None:
+            self.compact = compact
+            self.render_buyers(self.obs)
+        self.compact = compact
+
     def render_buyers(self, obs: dict) -> None:
         sc = self.state.scenario
         members = {m.id: m.name for m in sc.roster}
         t = self.query_one("#buyers", DataTable)
         row = t.cursor_row
-        t.clear()
+        t.clear(columns=self.columns_compact != self.compact)
+        if not t.columns:
+            self.columns_compact = self.compact
+            t.add_column("Name", key="name")
+            t.add_column("Role", key="role")
+            t.add_column("Stance", key="stance")
+            for d in sc.dimensions:
+                t.add_column(short(d.name, d.id, 7), key=d.id)
+            t.add_column("Known", key="known")
+            t.add_column("Contact", key="contact")
         for x in obs["stakeholders"]:
             prio = x["priorities"]
             top = max(prio, key=prio.get)
+            name = x["name"]
+            if self.compact and len(name.split()) > 1:
+                name = f"{name.split()[0]} {name.split()[-1][0]}."
             cells = [
-                Text(x["name"], style="bold"),
+                Text(name, style="bold"),
                 Text(
                     f"{ROLE_SHORT.get(x['buying_role'], x['buying_role']):<5}{x['influence']:>4.0%}"
                 ),
@@ -278,22 +296,22 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
     def action_team(self) -> None:
         from simulator.screens.staffing import StaffingScreen
 
-        self.app.push_screen(StaffingScreen())
+        self.dapp.show_side("staffing", StaffingScreen)
 
     def action_connections(self) -> None:
         from simulator.screens.connections import ConnectionsScreen
 
-        self.app.push_screen(ConnectionsScreen())
+        self.dapp.show_side("connections", ConnectionsScreen)
 
     def action_plan(self) -> None:
         from simulator.screens.plan import PlanScreen
 
-        self.app.push_screen(PlanScreen())
+        self.dapp.show_side("plan", PlanScreen)
 
     def action_briefing(self) -> None:
         from simulator.screens.briefing import BriefingScreen
 
-        self.app.push_screen(BriefingScreen())
+        self.dapp.show_side("briefing", BriefingScreen)
 
     def action_end_week(self) -> None:
         from simulator.screens.modals import ConfirmModal
