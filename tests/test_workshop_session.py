@@ -60,6 +60,8 @@ def test_create_prints_code_and_keeps_only_a_hash_of_the_key(session):
     row = ws.open_store().session(info.code)
     assert key not in str(row.values())
     assert info.seed == SEED and info.name == "Test class"
+    keys = [ws.new_key() for _ in range(500)]
+    assert all(k.isalnum() and len(k) == 24 for k in keys) and len(set(keys)) == 500
 
 
 def test_every_decision_is_stored_and_replays_exactly(session):

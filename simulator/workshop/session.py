@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import string
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -42,6 +43,7 @@ from simulator.workshop.store import LogConflict, Store, open_store
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud
 CODE_LENGTH = 6
+KEY_ALPHABET = string.ascii_letters + string.digits
 NAME_MAX = 32
 KINDS = ("player", "headless", "bot")
 BOT_POLICIES = ("expert", "random")
@@ -64,6 +66,11 @@ def normalise_code(code: str) -> str:
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_key() -> str:
+    """24 letters and digits (~143 bits): never starts with '-', so `--key KEY` parses."""
+    return "".join(secrets.choice(KEY_ALPHABET) for _ in range(24))
 
 
 def _key_hash(salt: str, key: str) -> str:
@@ -188,7 +195,7 @@ def create_session(
     if seed is None:
         seed = secrets.randbelow(1_000_000)
     store = open_store(db)
-    key = secrets.token_urlsafe(18)
+    key = new_key()
     salt = secrets.token_hex(16)
     for _ in range(20):
         code = new_code()
