@@ -231,6 +231,13 @@ def test_headless_submission_respects_hold_and_resumes(session, capsys):
         ws.submit_headless(_args(info), tweaked)
 
 
+def test_session_seed_for_headless_runs(session):
+    info, _ = session
+    assert ws.session_seed(_args(info)) == SEED
+    with pytest.raises(InputError, match="no workshop session"):
+        ws.session_seed(argparse.Namespace(join="ZZZZZZ", db=None))
+
+
 def test_headless_submission_errors(session):
     info, key = session
     scenario = find_scenario("northwind-new-logo")

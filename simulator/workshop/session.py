@@ -490,6 +490,12 @@ def _sync(store: Store, team: dict, state: GameState, where: str) -> int:
     return len(rest)
 
 
+def session_seed(args: argparse.Namespace) -> int:
+    """The seed every team of session `args.join` plays (for `dealcraft run --join`, so the
+    plan is played with it before submission); InputError on a wrong code."""
+    return int(_find(open_store(getattr(args, "db", None)), args.join)["seed"])
+
+
 def submit_headless(args: argparse.Namespace, state: GameState) -> GameState:
     """`dealcraft run ... --join CODE --team NAME [--db URL]`: submit a headless game.
 
