@@ -19,6 +19,7 @@ an unquoted date stays text. Merge keys (``<<: *defaults``) are supported.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,7 +139,7 @@ def _decode(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> str:
         head = raw[:4096]
         even, odd = head[0::2].count(0), head[1::2].count(0)
         half = max(len(head) // 2, 1)
-        if max(even, odd) >= 0.4 * half and min(even, odd) <= 0.05 * half:
+        if len(head) >= 16 and max(even, odd) >= 0.4 * half and min(even, odd) <= 0.05 * half:
             raise _fail(path, "file looks like UTF-16 text; save it as UTF-8")
         line = raw[:nul].count(b"\n") + 1
         col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
@@ -345,14 +346,25 @@ def _merge(frame: _Frame, aliases: dict[PathKey, PathKey]) -> dict:
     return merged
 
 
+def _read_bounded(name: str, path: Path) -> bytes:
+    """The file's bytes, never reading more than the size limit (think /dev/zero)."""
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+            if len(raw) > MAX_BYTES:
+                size = os.fstat(f.fileno()).st_size
+                shown = f"{size:,} bytes" if size > MAX_BYTES else f"over {MAX_BYTES:,} bytes"
+                raise _fail(name, f"file is {shown}; the limit is {MAX_BYTES:,}")
+            return raw
+    except OSError as exc:
+        raise _fail(name, f"cannot read file: {exc.strerror or exc}") from None
+
+
 def read_yaml(file: str | Path, raw: bytes | None = None, display: str | None = None) -> Source:
     """Parse one YAML file safely; raise InputError with file:line:col on any problem."""
     name = display or str(file)
     if raw is None:
-        try:
-            raw = Path(file).read_bytes()
-        except OSError as exc:
-            raise _fail(name, f"cannot read file: {exc.strerror or exc}") from None
+        raw = _read_bounded(name, Path(file))
     text = _decode(name, raw)
     loader = SafeLoader(text)
     try:
