@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from engine.loader import find_scenario
 from engine.plan import parse_plan, play_plan
@@ -64,7 +65,15 @@ def render(card: dict, brief: dict, title: str, currency: str) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     scenario = find_scenario(args.scenario)
     plan = parse_plan(args.plan)
-    state = play_plan(scenario, plan, args.seed)
+    if args.join:
+        from simulator.workshop.session import session_seed, submit_headless
+
+        if not args.team:
+            print("dealcraft run: --join needs --team NAME", file=sys.stderr)
+            return 2
+        state = submit_headless(args, play_plan(scenario, plan, session_seed(args)))
+    else:
+        state = play_plan(scenario, plan, args.seed)
     trace = state.trace()
     card = score(trace).game(0)
     brief = debrief(trace, 0)

@@ -9,6 +9,7 @@ from simulator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = sorted((ROOT / "plans").glob("*.plan.yaml"))
+NORTHWIND_PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
 
 
 def test_every_shipped_scenario_has_a_plan():
@@ -38,7 +39,7 @@ def test_example_plans_play_to_the_end(capsys):
 
 
 def test_run_is_deterministic(capsys):
-    args = ["run", "northwind-new-logo", "--plan", str(PLANS[0]), "--json"]
+    args = ["run", "northwind-new-logo", "--plan", str(NORTHWIND_PLAN), "--json"]
     main(args)
     first = capsys.readouterr().out
     main(args)
@@ -75,3 +76,46 @@ def test_shipped_scenarios_are_balanced(scenario, capsys):
     assert by["random"]["win_rate"] <= 0.25
     assert rep["exploits"] == []
     assert not rep["warnings"]
+
+
+def test_run_joins_a_workshop(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
+    assert main(["workshop", "create", "northwind-new-logo", "--name", "t"]) == 0
+    out = capsys.readouterr().out
+    code = next(line.split()[-1] for line in out.splitlines() if "Join code" in line)
+    assert (
+        main(
+            [
+                "run",
+                "northwind-new-logo",
+                "--plan",
+                str(NORTHWIND_PLAN),
+                "--join",
+                code,
+                "--team",
+                "Bots & Co",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    card = json.loads(capsys.readouterr().out)
+    assert main(["workshop", "status", code, "--json"]) == 0
+    board = json.loads(capsys.readouterr().out)
+    assert "Bots & Co" in json.dumps(board)
+    assert card["result"] in {"win", "loss", "no decision"}
+    assert (
+        main(
+            [
+                "run",
+                "northwind-new-logo",
+                "--plan",
+                str(NORTHWIND_PLAN),
+                "--join",
+                "NOPE00",
+                "--team",
+                "x",
+            ]
+        )
+        == 1
+    )
