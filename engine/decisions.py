@@ -120,9 +120,37 @@ class Inject(Decision):
     kind = "inject"
 
 
+@dataclass(frozen=True)
+class Shift(Decision):
+    """A facilitator's custom curveball: a stakeholder's priorities change next week."""
+
+    stakeholder: str
+    weights: dict = field(default_factory=dict)
+    kind = "shift"
+
+    def __hash__(self):
+        return hash((self.stakeholder, tuple(sorted(self.weights.items()))))
+
+    def to_dict(self) -> dict:
+        return {"do": self.kind, "stakeholder": self.stakeholder, "weights": dict(self.weights)}
+
+
 KINDS: dict[str, type[Decision]] = {
     c.kind: c
-    for c in (Staff, Release, Assign, Connect, Disconnect, Focus, Plan, Start, Run, EndWeek, Inject)
+    for c in (
+        Staff,
+        Release,
+        Assign,
+        Connect,
+        Disconnect,
+        Focus,
+        Plan,
+        Start,
+        Run,
+        EndWeek,
+        Inject,
+        Shift,
+    )
 }
 
 
@@ -142,10 +170,10 @@ def from_dict(data: dict) -> Decision:
     try:
         if "checklist" in args:
             args["checklist"] = tuple(args["checklist"] or ())
-        if kind == "focus":
+        if kind in ("focus", "shift"):
             w = args.get("weights")
             if not isinstance(w, dict) or not w:
-                raise ValueError("'focus' needs weights: a mapping of dimension id to weight")
+                raise ValueError(f"'{kind}' needs weights: a mapping of dimension id to weight")
             args["weights"] = {str(k): float(v) for k, v in w.items()}
         if kind == "plan":
             args["due"] = int(args["due"])

@@ -254,10 +254,16 @@ def set_plan(b: Batch, owner, action, due) -> Batch:
 # ---- the week --------------------------------------------------------------------------
 
 
-def start_week(c: Compiled, b: Batch, injected: np.ndarray | None = None) -> Batch:
+def start_week(
+    c: Compiled,
+    b: Batch,
+    injected: np.ndarray | None = None,
+    shifts: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Batch:
     """Advance to the next week: stakeholders join, events fire, hours reset.
 
-    `injected` (B, E) bool marks curveballs a facilitator injected for this week.
+    `injected` (B, E) bool marks curveballs a facilitator injected for this week;
+    `shifts` (mask (B, S), priorities (B, S, K)) are custom priority shifts.
     """
     w = b.week + 1
     B = b.size
@@ -317,6 +323,11 @@ def start_week(c: Compiled, b: Batch, injected: np.ndarray | None = None) -> Bat
         competition = np.clip(competition + (f * c.e_competition[cand]).sum(-1), 0, 1)
         budget = budget + (f * c.e_budget[cand]).sum(-1)
         value_mult = value_mult * (1.0 + (f * c.e_value[cand]).sum(-1))
+
+    if shifts is not None:
+        mask, new = shifts
+        prio = np.where(mask[..., None], unit(np.asarray(new, float)), prio)
+        shift |= mask.any(1)
 
     p_weak = UNDERDELIVER_BASE + UNDERDELIVER_PER_SKIP * b.missing
     u_del = rng.uniform(b.seeds, rng.DELIVERY, w * M + np.arange(M))

@@ -25,6 +25,7 @@ from engine.decisions import (
     Plan,
     Release,
     Run,
+    Shift,
     Staff,
     Start,
 )
@@ -41,6 +42,7 @@ class GameState:
     history: tuple[Decision, ...] = ()
     runs: tuple[tuple[int, int, int], ...] = ()  # this week's (action, member, target)
     injected: frozenset[int] = field(default_factory=frozenset)
+    shifts: tuple[tuple[int, tuple[float, ...]], ...] = ()  # custom shifts due next week
 
     # ---- reading --------------------------------------------------------------------------
 
@@ -274,6 +276,14 @@ class GameState:
         elif isinstance(d, EndWeek):
             if self.phase != WEEK:
                 raise IllegalDecision("the weeks start after setup")
+        elif isinstance(d, Shift):
+            self._idx("stakeholder", d.stakeholder, c.stakeholders)
+            for k, v in d.weights.items():
+                self._idx("priority dimension", k, c.dims)
+                if not 0 <= v <= 100:
+                    raise IllegalDecision(f"priority weight for {k} must be between 0 and 100")
+            if sum(d.weights.values()) <= 0:
+                raise IllegalDecision("the new priorities need at least one positive weight")
         elif isinstance(d, Inject):
             e = self._idx("event", d.event, c.events)
             if self.batch.fired[0, e] or e in self.injected:
@@ -329,6 +339,11 @@ class GameState:
             return nxt._end_week()
         if isinstance(d, Inject):
             return replace(nxt, injected=self.injected | {c.events.index(d.event)})
+        if isinstance(d, Shift):
+            weights = tuple(float(d.weights.get(k, 0.0)) for k in c.dims)
+            return replace(
+                nxt, shifts=self.shifts + ((c.stakeholders.index(d.stakeholder), weights),)
+            )
         raise IllegalDecision(f"unknown decision {d!r}")  # pragma: no cover
 
     def _end_week(self) -> GameState:
@@ -339,8 +354,16 @@ class GameState:
         if b.ended[0] == 0:
             inj = np.zeros((1, len(c.events)), bool)
             inj[0, list(self.injected)] = True
-            b = rules.start_week(c, b, inj if self.injected else None)
-            return replace(self, batch=b, runs=(), injected=frozenset())
+            shifts = None
+            if self.shifts:
+                mask = np.zeros((1, len(c.stakeholders)), bool)
+                new = np.zeros((1, len(c.stakeholders), len(c.dims)))
+                for s, weights in self.shifts:
+                    mask[0, s] = True
+                    new[0, s] = weights
+                shifts = (mask, new)
+            b = rules.start_week(c, b, inj if self.injected else None, shifts)
+            return replace(self, batch=b, runs=(), injected=frozenset(), shifts=())
         return replace(self, batch=b, runs=())
 
 

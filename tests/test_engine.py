@@ -159,3 +159,17 @@ def test_parallel_chunks_do_not_change_results(northwind):
     one = simulate_parallel(northwind, seeds, "random", 4, _expected, workers=1, chunk=300)
     two = simulate_parallel(northwind, seeds, "random", 4, _expected, workers=2, chunk=300)
     assert np.array_equal(one["expected"], two["expected"])
+
+
+def test_custom_shift_arrives_next_week_and_replays(northwind):
+    from engine.decisions import Shift
+
+    g = setup_game(northwind)
+    g = g.apply(Shift("coo", {"cost": 1.0}))
+    assert g.batch.prio[0, 0, 0] < 0.5  # not yet
+    g = g.apply(EndWeek())
+    assert g.batch.prio[0, 0, 0] == 1.0 and g.batch.t_shift[0, 1]
+    again = GameLog.from_dict(GameLog.of(g).to_dict()).replay(northwind)
+    assert np.array_equal(again.batch.prio, g.batch.prio)
+    with pytest.raises(IllegalDecision, match="no priority dimension"):
+        g.apply(Shift("coo", {"price": 1.0}))
