@@ -198,14 +198,3 @@ def components(t: dict, weekly: tuple | None = None) -> tuple[dict, dict]:
 def weighted(parts: dict[str, np.ndarray], weights: np.ndarray) -> np.ndarray:
     stacked = np.stack(list(parts.values()), -1)
     return (stacked * (weights / weights.sum())).sum(-1)
-
-
-def weekly_alignment(t: dict) -> np.ndarray:
-    """(B, W) one alignment figure per week (internal and external by their weights)."""
-    wi, we = t["p_w_internal"], t["p_w_external"]
-    inner = (np.stack([f(t) for f in INTERNAL_SERIES.values()], -1) * (wi[:5] / wi[:5].sum())).sum(
-        -1
-    )
-    outer = (np.stack([f(t) for f in EXTERNAL_SERIES.values()], -1) * (we / we.sum())).sum(-1)
-    top = t["p_w_top"][:2] / t["p_w_top"][:2].sum()
-    return 100 * (top[0] * inner + top[1] * outer)
