@@ -87,16 +87,19 @@ class DealcraftApp(App):
         self.scenario_dirs = [Path(d) for d in scenario_dirs]
         self.saves_folder = saves_folder
         self.compare_with: Session | None = None  # the run a replay branched from
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = "dealcraft"  # before the first style pass: switching later re-styles all
 
     # ---- start-up and navigation ------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        for theme in THEMES:
-            self.register_theme(theme)
-        self.theme = "dealcraft"
+    def get_default_screen(self) -> Screen:
+        """The picker is the bottom of the stack: every game screen sits above it."""
         from simulator.screens.picker import PickerScreen
 
-        self.push_screen(PickerScreen())
+        return PickerScreen()
+
+    def on_mount(self) -> None:
         if self.session is not None:
             self.open_game(self.session)
         elif self.start_scenario is not None:

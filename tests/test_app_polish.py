@@ -9,6 +9,7 @@ import pytest
 from test_app_pilot import NORTHWIND_WEEKS, Driver, fast_pilot, play_weeks
 from test_app_snapshots import finished, make_app, northwind
 
+from engine.loader import find_scenario
 from engine.log import GameLog
 from scoring.scorecard import score
 
@@ -137,3 +138,40 @@ def test_replay_from_a_week_then_compare(home):
     assert log.meta["parent"] == str(original.path)
     replayed = log.replay(original.scenario)
     assert score(replayed.trace()).game(0) == score(branch.state.trace()).game(0)
+
+
+def test_picker_lists_extra_folders_caches_cards_and_reports_bad_files(home, tmp_path):
+    import json
+    import shutil
+
+    from textual.widgets import OptionList
+
+    from simulator.app import DealcraftApp
+
+    extra = tmp_path / "mine"
+    extra.mkdir()
+    src = find_scenario("northwind_new_logo").source
+    text = open(src, encoding="utf-8").read()
+    (extra / "copy.yaml").write_text(
+        text.replace("id: northwind-new-logo", "id: my-copy").replace(
+            'title: "Northwind Logistics: the first deal"', 'title: "My own deal"'
+        ),
+        encoding="utf-8",
+    )
+    (extra / "broken.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    shutil.copy(src, extra / "same-id.yaml")  # a duplicate id is listed once
+
+    async def go(d: Driver):
+        await d.wait_screen("PickerScreen")
+        ol = d.app.screen.query_one("#scenario-list", OptionList)
+        titles = [
+            str(ol.get_option_at_index(n).prompt).split("\n")[0] for n in range(ol.option_count)
+        ]
+        assert "My own deal" in titles
+        assert titles.count("Northwind Logistics: the first deal") == 1
+        assert any("could not be loaded" in (n.title or "") for n in d.app._notifications)
+
+    run(go, DealcraftApp(scenario_dirs=[extra]))
+    cache = json.loads((home / "cache" / "scenario-cards.json").read_text())
+    assert any(k.endswith("copy.yaml") for k in cache["files"])
+    assert not any(k.endswith("broken.yaml") for k in cache["files"])

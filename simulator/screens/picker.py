@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -19,6 +22,112 @@ if TYPE_CHECKING:
     from engine.model import Scenario
     from simulator.app import DealcraftApp
     from simulator.saves import SaveInfo
+
+SUFFIXES = (".yaml", ".yml")
+CACHE_VERSION = 1
+
+
+@dataclass
+class Card:
+    """What the picker shows about a scenario: read once, then cached by file stamp, so
+    the picker paints without loading the engine."""
+
+    path: str
+    id: str
+    title: str
+    summary: str
+    difficulty: str
+    weeks: int
+    minutes: int
+    value: int
+    currency: str
+    customer: str
+    industry: str
+    objectives: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, s: Scenario, path: Path) -> Card:
+        return cls(
+            path=str(path),
+            id=s.id,
+            title=s.title,
+            summary=s.summary,
+            difficulty=s.difficulty.value,
+            weeks=s.deal.weeks,
+            minutes=s.estimated_minutes,
+            value=s.deal.value,
+            currency=s.deal.currency,
+            customer=s.customer.name,
+            industry=s.customer.industry,
+            objectives=list(s.learning_objectives),
+        )
+
+
+def builtin_folder() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("scenarios")))
+
+
+def files_in(folder: Path) -> list[Path]:
+    if folder.is_file():
+        return [folder]
+    return sorted(f for f in folder.rglob("*") if f.suffix in SUFFIXES)
+
+
+def scenario_cards(extra: list[Path]) -> tuple[list[Card], list[str]]:
+    """Cards for the shipped scenarios (by difficulty, then title) and then the extra
+    folders' ones; plus one line per file that does not load."""
+    from simulator.saves import home_dir, write_atomic
+
+    cache_file = home_dir() / "cache" / "scenario-cards.json"
+    try:
+        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+        if cache.get("version") != CACHE_VERSION:
+            cache = {}
+    except (OSError, ValueError):
+        cache = {}
+    entries: dict = cache.get("files", {})
+    fresh: dict = {}
+    groups: list[list[Card]] = []
+    bad: list[str] = []
+    for n, folder in enumerate([builtin_folder(), *extra]):
+        group = []
+        for f in files_in(folder):
+            key = str(f.resolve())
+            st = f.stat()
+            stamp = [st.st_mtime_ns, st.st_size]
+            hit = entries.get(key)
+            if hit and hit.get("stamp") == stamp:
+                card = Card(**hit["card"])
+            else:
+                from engine.loader import load_scenario
+                from engine.problems import InputError
+
+                try:
+                    card = Card.of(load_scenario(f), f)
+                except InputError as exc:
+                    bad.append(str(exc.problems[0]) if exc.problems else str(f))
+                    continue
+            fresh[key] = {"stamp": stamp, "card": asdict(card)}
+            group.append(card)
+        if n == 0:
+            order = {"easy": 0, "medium": 1, "hard": 2}
+            group.sort(key=lambda c: (order.get(c.difficulty, 3), c.title))
+        groups.append(group)
+    if fresh != entries:
+        try:
+            write_atomic(cache_file, json.dumps({"version": CACHE_VERSION, "files": fresh}))
+        except OSError:
+            pass
+    seen: set[str] = set()
+    cards = []
+    for card in (c for g in groups for c in g):
+        if card.id not in seen:
+            seen.add(card.id)
+            cards.append(card)
+    return cards, bad
+
 
 DIFFICULTY_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
 
@@ -50,7 +159,7 @@ Pick a deal to play, or resume a saved game.
 
     def __init__(self) -> None:
         super().__init__()
-        self.scenarios: list[Scenario] = []
+        self.scenarios: list[Card] = []
         self.saves: list[SaveInfo] = []
         self.bad: list[str] = []
 
@@ -79,28 +188,15 @@ Pick a deal to play, or resume a saved game.
     # ---- data -------------------------------------------------------------------------------
 
     def load_scenarios(self) -> None:
-        from engine.loader import builtin_scenarios, load_scenario, scenario_files
-        from engine.problems import InputError
-
-        found = builtin_scenarios()
-        seen = {s.id for s in found}
-        for f in scenario_files(self.dapp.scenario_dirs):
-            try:
-                s = load_scenario(f)
-            except InputError as exc:
-                self.bad.append(str(exc.problems[0]) if exc.problems else str(f))
-                continue
-            if s.id not in seen:
-                found.append(s)
-                seen.add(s.id)
+        found, self.bad = scenario_cards(self.dapp.scenario_dirs)
         self.scenarios = found
         ol = self.query_one("#scenario-list", OptionList)
         ol.clear_options()
         for i, s in enumerate(found):
             t = Text()
             t.append(s.title, style="bold")
-            t.append(f"\n  {s.difficulty.value}", style=DIFFICULTY_STYLE.get(s.difficulty, ""))
-            t.append(f" · {s.deal.weeks} weeks · ~{s.estimated_minutes} min", style="dim")
+            t.append(f"\n  {s.difficulty}", style=DIFFICULTY_STYLE.get(s.difficulty, ""))
+            t.append(f" · {s.weeks} weeks · ~{s.minutes} min", style="dim")
             ol.add_option(Option(t, id=f"s{i}"))
         if found:
             ol.highlighted = 0
@@ -112,6 +208,19 @@ Pick a deal to play, or resume a saved game.
                 severity="warning",
                 markup=False,
             )
+        # the player will pick one: load the engine while they read
+        self.set_timer(0.2, self.preload)
+
+    def preload(self) -> None:
+        def work() -> None:
+            import engine.observe  # noqa: F401
+            import scoring.debrief  # noqa: F401
+            from engine.loader import load_scenario
+
+            for card in self.scenarios[:1]:
+                load_scenario(card.path)
+
+        self.run_worker(work, thread=True, exclusive=True, group="preload")
 
     def load_saves(self) -> None:
         from simulator.saves import list_saves
@@ -130,20 +239,20 @@ Pick a deal to play, or resume a saved game.
 
     # ---- events -----------------------------------------------------------------------------
 
-    def show_scenario(self, s: Scenario) -> None:
+    def show_scenario(self, s: Card) -> None:
         t = Text()
         t.append(s.title + "\n", style="bold")
-        t.append(s.difficulty.value, style=DIFFICULTY_STYLE.get(s.difficulty, ""))
-        t.append(f" · {s.deal.weeks} weeks · about {s.estimated_minutes} minutes")
-        t.append(f" · {s.deal.value:,} {s.deal.currency}\n\n")
+        t.append(s.difficulty, style=DIFFICULTY_STYLE.get(s.difficulty, ""))
+        t.append(f" · {s.weeks} weeks · about {s.minutes} minutes")
+        t.append(f" · {s.value:,} {s.currency}\n\n")
         t.append(s.summary + "\n")
-        if s.learning_objectives:
+        if s.objectives:
             t.append("\nYou will practise\n", style="bold")
-            for obj in s.learning_objectives:
+            for obj in s.objectives:
                 t.append(f" • {obj}\n")
-        t.append(f"\nCustomer: {s.customer.name}", style="dim")
-        if s.customer.industry:
-            t.append(f" ({s.customer.industry})", style="dim")
+        t.append(f"\nCustomer: {s.customer}", style="dim")
+        if s.industry:
+            t.append(f" ({s.industry})", style="dim")
         self.query_one("#detail", Static).update(t)
 
     def show_save(self, info: SaveInfo) -> None:
@@ -171,7 +280,17 @@ Pick a deal to play, or resume a saved game.
 
     def choose(self, oid: str) -> None:
         if oid.startswith("s"):
-            self.dapp.new_game(self.scenarios[int(oid[1:])])
+            from engine.loader import load_scenario
+            from engine.problems import InputError
+
+            card = self.scenarios[int(oid[1:])]
+            try:
+                scenario = load_scenario(card.path)
+            except (InputError, OSError) as exc:
+                msg = str(exc.problems[0]) if isinstance(exc, InputError) else str(exc)
+                self.notify(msg, title="Cannot load", severity="error", markup=False)
+                return
+            self.dapp.new_game(scenario)
         elif oid.startswith("g"):
             self.resume(self.saves[int(oid[1:])])
 
