@@ -159,6 +159,9 @@ class DealcraftApp(App):
             self.push_screen(HelpScreen(self.screen))
 
     def action_save(self) -> None:
+        if self.session is not None and self.session.meta.get("workshop"):
+            self.notify("Workshop games are stored with the session after every decision.")
+            return
         if self.session is None or self.session.path is None:
             self.notify("No game in progress to save.", severity="warning")
             return
@@ -226,7 +229,13 @@ def cmd_play(args: argparse.Namespace) -> int:
             raise _usage_error(f"--scenarios {d}: not a folder")
     session = scenario = None
     resume = getattr(args, "resume", None)
-    if resume:
+    if getattr(args, "join", None):
+        from simulator.saves import WorkshopSession
+
+        if not getattr(args, "team", None):
+            raise _usage_error('--join needs your team\'s name: --team "NAME"')
+        session = WorkshopSession.join(args.join, args.team, getattr(args, "db", None))
+    elif resume:
         path = Path(resume)
         if not path.exists() and (saves_dir() / path.name).exists():
             path = saves_dir() / path.name

@@ -232,13 +232,54 @@ class Session:
             self.scenario,
             self.state.seed,
             folder or (self.path.parent if self.path else None),
-            save=self.path is not None,
             parent=parent,
             branched_at=upto,
         )
         session.state = state
         session.save()
         return session
+
+
+class WorkshopSession(Session):
+    """A seat in a facilitator's workshop (`dealcraft play --join CODE --team NAME`).
+
+    Every decision goes through the workshop's `TeamSession.step`, which honours pause
+    and hold, folds in curveballs and appends to the session's store in one write: the
+    store is the save, so a crashed player joins again and resumes where they were.
+    """
+
+    team: object = None
+
+    @classmethod
+    def join(cls, code: str, team_name: str, db: str | None = None) -> WorkshopSession:
+        from simulator.workshop.session import join
+
+        team = join(code, team_name, db=db)
+        state = team.resume()
+        meta = {"title": team.scenario.title, "workshop": team.code, "team": team.team}
+        session = cls(state, None, meta)
+        session.team = team
+        return session
+
+    def apply(self, decision: Decision) -> str | None:
+        from engine.decisions import IllegalDecision
+        from engine.problems import InputError
+
+        try:
+            self.state = self.team.step(self.state, decision)  # type: ignore[attr-defined]
+        except IllegalDecision as exc:
+            return str(exc)
+        except InputError as exc:
+            return exc.problems[0].message if exc.problems else str(exc)
+        return None
+
+    def save(self) -> Path | None:
+        return None  # stored by step()
+
+    def status_line(self) -> str:
+        """'paused' / 'held at week N' from the facilitator, or '' (reads the store)."""
+        info = self.team.status()  # type: ignore[attr-defined]
+        return info.held_at(self.state.week) or ""
 
 
 def find_for_log(

@@ -175,3 +175,29 @@ def test_picker_lists_extra_folders_caches_cards_and_reports_bad_files(home, tmp
     cache = json.loads((home / "cache" / "scenario-cards.json").read_text())
     assert any(k.endswith("copy.yaml") for k in cache["files"])
     assert not any(k.endswith("broken.yaml") for k in cache["files"])
+
+
+def test_workshop_seat_stores_every_decision_and_shows_holds(home, tmp_path):
+    from simulator.saves import WorkshopSession
+    from simulator.workshop.session import create_session, facilitate, join
+
+    db = f"sqlite:///{tmp_path / 'workshop.db'}"
+    info, key = create_session("northwind_new_logo", seed=21, db=db)
+    seat = WorkshopSession.join(info.code, "Blue <b>team</b>", db=db)
+
+    async def go(d: Driver):
+        await d.wait_screen("BriefingScreen")
+        assert "team Blue <b>team</b>" in str(d.app.screen.title_text())
+        await d.press("enter")
+        await d.wait_screen("StaffingScreen")
+        await d.staff("maya", "quarterback")
+        facilitate(info.code, key, db=db).hold(0)  # may not start week 1
+        await d.press("n", "n", "g")
+        await d.wait_screen("PlanScreen")
+        assert d.app.session.state.phase == "setup"
+        assert any("holding every team" in n.message for n in d.app._notifications)
+
+    run(go, make_app(seat))
+    stored = join(info.code, "Blue <b>team</b>", db=db).log()
+    assert [x.kind for x in stored] == ["staff", "assign"]
+    assert not list((home / "saves").glob("*.json")) if (home / "saves").exists() else True

@@ -112,6 +112,9 @@ class GameScreen(Screen):
         t.append(f" {self.TITLE} ", style="bold")
         t.append("· ")
         t.append(sc.title)
+        meta = self.session.meta
+        if meta.get("workshop"):
+            t.append(f" · workshop {meta['workshop']} · team {meta.get('team', '')}")
         if s.phase == "week":
             t.append(f" · week {s.week} of {sc.deal.weeks}", style="bold")
         elif s.phase == "ended":

@@ -110,6 +110,29 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
             self.placeholder = True
         self.refresh_view()
         buyers.focus()
+        self.pacing = ""
+        if self.session.meta.get("workshop"):
+            self.set_interval(3.0, self.poll_pacing)
+            self.poll_pacing()
+
+    def poll_pacing(self) -> None:
+        """Ask the workshop store (off the UI thread) whether play is paused or held."""
+        session = self.session
+
+        def work() -> None:
+            try:
+                line = session.status_line()  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - a flaky store must not end the game
+                line = ""
+            self.app.call_from_thread(self.show_pacing, line)
+
+        self.run_worker(work, thread=True, exclusive=True, group="pacing")
+
+    def show_pacing(self, line: str) -> None:
+        if line != self.pacing:
+            self.pacing = line
+            if self.obs is not None:
+                self.refresh_view()
 
     # ---- rendering --------------------------------------------------------------------------
 
@@ -142,6 +165,8 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
         if obs["team_cost"] > obs["budget"]:
             st.append(" OVER BUDGET", style="red bold")
         st.append(f" · morale {obs['morale']:.0%}")
+        if getattr(self, "pacing", ""):
+            st.append(f" · facilitator: {self.pacing}", style="yellow bold")
         for req in obs["open_requests"]:
             who = next(
                 (x["name"] for x in obs["stakeholders"] if x["id"] == req["stakeholder"]),
