@@ -79,7 +79,15 @@ async def quiet(pilot) -> None:
     await pilot.pause()
 
 
-def test_picker(home, snap_compare):
+def test_picker(home, snap_compare, monkeypatch, tmp_path):
+    import shutil
+
+    import simulator.screens.picker as picker
+
+    library = tmp_path / "library"
+    library.mkdir()
+    shutil.copy(find_scenario("northwind_new_logo").source, library)
+    monkeypatch.setattr(picker, "builtin_folder", lambda: library)  # new scenarios: no churn
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=quiet)
 
 
