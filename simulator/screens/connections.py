@@ -78,7 +78,7 @@ connection point for that stakeholder, or to break the connection.
             row = [label]
             for j in cols:
                 on = bool(b.conn[0, i, j])
-                row.append(Text("● connected" if on else "·", style="green bold" if on else "dim"))
+                row.append(Text("●" if on else "·", style="green bold" if on else "dim"))
             t.add_row(*row, key=m, height=2)
         if t.row_count:
             t.cursor_coordinate = coord if coord.row < t.row_count else t.cursor_coordinate

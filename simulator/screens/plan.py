@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from simulator.screens.base import GameScreen, TitleBar, bar
+from simulator.screens.base import GameScreen, TitleBar, first_name
 from simulator.widgets.focus import FocusEditor
 from simulator.widgets.keys import KeyFooter
 from simulator.widgets.table import GameTable
@@ -51,10 +51,11 @@ Press **g** to start week 1 when you are ready.
 
     def on_mount(self) -> None:
         self.query_one("#focus-panel").border_title = "Strategy focus"
-        self.query_one("#milestones").border_title = "Milestones (Enter to plan)"
+        self.query_one("#milestones").border_title = "Milestones (Enter to plan; ★ the close)"
         t = self.query_one("#milestones", DataTable)
-        widths = (24, 6, 6, 6, 14, 22, 5)
-        labels = ("Milestone", "Target", "Effort", "Done", "Owner", "Short-term action", "Due")
+        wide = self.app.size.width >= 100
+        widths = (26 if wide else 19, 6, 7, 9, 24 if wide else 18, 5)
+        labels = ("Milestone", "Target", "Points", "Owner", "Short-term action", "Due")
         for label, width in zip(labels, widths, strict=True):
             t.add_column(label, width=width)
         self.refresh_view()
@@ -78,17 +79,19 @@ Press **g** to start week 1 when you are ready.
         for i, m in enumerate(sc.milestones):
             owner = int(b.ms_owner[0, i])
             action = int(b.ms_action[0, i])
-            done = min(float(b.progress[0, i] / c.l_effort[i]), 1.0)
+            done = min(float(b.progress[0, i]), float(c.l_effort[i]))
             name = Text(m.name, style="bold" if m.close else "")
             if m.close:
-                name.append(" (close)", style="dim")
+                name.append(" ★", style="dim")
             t.add_row(
                 name,
                 Text(f"wk {m.target_week}"),
-                Text(f"{m.effort:g}", justify="right"),
-                Text(bar(done, 6)),
                 Text(
-                    sc.roster[owner].name if owner >= 0 else "—",
+                    f"{done:.3g}/{m.effort:g}",
+                    style="green" if done >= c.l_effort[i] else "",
+                ),
+                Text(
+                    first_name(sc.roster[owner].name) if owner >= 0 else "—",
                     style="" if owner >= 0 else "yellow",
                 ),
                 Text(sc.actions[action].name if action >= 0 else "—"),
