@@ -116,7 +116,7 @@ def test_kill_and_resume_in_a_real_terminal(term):
     term.keys("n")
     term.wait_for("Who on our team reaches whom")
     term.keys("Space")  # Maya connects to Helen Marsh
-    term.wait_for("● connected")
+    term.wait_for("Influence reached: 35%")
     term.keys("n")
     term.wait_for("Strategy focus")
     term.keys("g")
