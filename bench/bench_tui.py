@@ -83,23 +83,34 @@ class Pty:
             pass
 
     def key_latency(self, key: bytes, quiet: float = 0.04, gap: float = 0.004):
-        """(first frame, settled) seconds after writing `key`: the end of the first group
-        of output chunks (no gap over 4 ms), and the last byte before 40 ms of quiet
-        (focus highlights and the footer often follow in a second, small frame)."""
+        """(first frame, settled) seconds after writing `key`.
+
+        First frame: the end of the first group of output chunks (no gap over 4 ms) that
+        carries at least 1 KB, i.e. a real repaint, not a cursor or mode sequence.
+        Settled: the last byte before 40 ms of quiet (focus highlights and the key line
+        often follow in later frames)."""
         self.drain()
         t0 = time.perf_counter()
         os.write(self.fd, key)
-        first = last = None
+        first = None
+        last = group_end = None
+        group_bytes = 0
         deadline = t0 + 2.0
         while time.perf_counter() < deadline:
-            wait = 1.0 if last is None else (gap if first is None else quiet)
-            if self.read(wait):
-                last = time.perf_counter()
-            elif last is None:
+            wait = 1.0 if last is None else gap
+            data = self.read(wait)
+            now = time.perf_counter()
+            if data:
+                if group_end is not None and now - group_end > gap:
+                    group_bytes = 0
+                group_bytes += len(data)
+                last = group_end = now
+                continue
+            if last is None:
                 break
-            elif first is None:
-                first = last
-            else:
+            if first is None and group_bytes >= 1024:
+                first = group_end
+            if now - last >= quiet:
                 break
         if last is None:
             raise RuntimeError(f"no repaint after {key!r}")

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -80,13 +81,14 @@ class ConfirmModal(ModalScreen[bool]):
             yield Label(Text(self.question, style="bold"))
             if self.detail:
                 yield Static(Text(self.detail))
-            with Horizontal(classes="buttons"):
-                yield Button("Yes (y)", id="yes", variant="primary")
-                yield Button("No (n)", id="no")
+            yield Static(
+                Content.from_markup(
+                    "\n[@click=screen.yes][b reverse] y [/] Yes[/]    "
+                    "[@click=screen.no][b reverse] n [/] No[/]"
+                ),
+                classes="answers",
+            )
         yield KeyFooter()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
 
     def action_yes(self) -> None:
         self.dismiss(True)
