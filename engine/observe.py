@@ -124,3 +124,23 @@ def observe(state: GameState) -> dict:
             for e in np.flatnonzero(b.request_due[0] >= max(state.week, 1))
         ],
     }
+
+
+def observed_trace(state: GameState) -> dict:
+    """The game's trace as the team sees it, for the in-game dashboard.
+
+    The customer's priorities are replaced by the team's current estimate and
+    stance by the blurred reading the player sees, so the dashboard cannot be
+    used to probe the hidden truth. The debrief scores the real trace.
+    """
+    c, b = state.compiled, state.batch
+    t = dict(state.trace())
+    est, _ = estimated_priorities(state)
+    t["t_prio"] = np.broadcast_to(est, t["t_prio"].shape).copy()
+    S, W = len(c.stakeholders), c.weeks
+    weeks = np.arange(1, W + 1)
+    noise = rng.uniform(b.seeds, rng.NOISE, 10_000 + weeks[:, None] * 64 + np.arange(S))[0]
+    connected = t["t_conn"][0].any(1)  # (W, S)
+    blur = np.where(connected, 0.05, 0.25) * (noise - 0.5) * 2
+    t["t_stance"] = np.clip(t["t_stance"] + blur[None], -1, 1)
+    return t

@@ -133,14 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in _commands(parser) and argv[0] not in ("-h", "--help")):
+        argv = ["play", *argv]  # `dealcraft [--seed N] ...` is `dealcraft play ...`
     args = parser.parse_args(argv)
-    handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        args = parser.parse_args(["play", *(argv or [])]) if "play" in _commands(parser) else args
-        handler = getattr(args, "handler", None)
-        if handler is None:
-            parser.print_help()
-            return 0
+    handler: Handler = args.handler
     try:
         return handler(args)
     except InputError as exc:

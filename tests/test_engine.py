@@ -173,3 +173,14 @@ def test_custom_shift_arrives_next_week_and_replays(northwind):
     assert np.array_equal(again.batch.prio, g.batch.prio)
     with pytest.raises(IllegalDecision, match="no priority dimension"):
         g.apply(Shift("coo", {"price": 1.0}))
+
+
+def test_dashboard_trace_uses_the_teams_estimate(northwind):
+    from engine.observe import estimated_priorities, observed_trace
+
+    g = setup_game(northwind).apply(EndWeek())
+    t = observed_trace(g)
+    est, _ = estimated_priorities(g)
+    assert np.array_equal(t["t_prio"][0, 0], est)
+    assert not np.array_equal(t["t_prio"], g.trace()["t_prio"])
+    assert score(t).game(0)["weeks_played"] == 1

@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 
 
 def scorecard(state: GameState) -> dict:
+    """The scorecard as the team can know it: their estimate of the customer, not the truth."""
+    from engine.observe import observed_trace
     from scoring.scorecard import score
 
-    return score(state.trace()).game(0)
+    return score(observed_trace(state)).game(0)
 
 
 def trend(series: list[float]) -> str:
