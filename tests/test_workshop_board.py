@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.widgets import DataTable, Sparkline, Static
+from textual.widgets import DataTable, OptionList, Sparkline, Static
 
 from engine.decisions import EndWeek
 from engine.plan import parse_plan
 from simulator.workshop import session as ws
-from simulator.workshop.board import BoardApp, RevealScreen
+from simulator.workshop.board import BoardApp, RevealScreen, ShiftModal
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
@@ -146,5 +146,55 @@ def test_reveal_compares_teams_side_by_side(fac):
             await pilot.press("escape")
             await pilot.pause()
             assert not isinstance(app.screen, RevealScreen)
+
+    asyncio.run(run())
+
+
+def test_custom_shift_from_the_board(fac):
+    async def run():
+        app = BoardApp(fac, interval=60)
+        async with app.run_test(size=(150, 50)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("s")
+            await pilot.pause()
+            assert isinstance(app.screen, ShiftModal)
+            shown = " ".join(str(o.prompt) for o in app.screen.query_one(OptionList).options)
+            assert "Helen Marsh" in shown and "0." not in shown  # no hidden priorities
+            await pilot.press("down", "enter")  # Tom Abbott, procurement; focus to the weights
+            await pilot.pause()
+            await pilot.press("enter")  # no weight yet: refused, the modal stays
+            await pilot.pause()
+            assert isinstance(app.screen, ShiftModal) and fac.shifts() == []
+            await pilot.press("7", "0", "tab", "3", "0", "enter")  # cost 70, risk 30
+            await settle(app, pilot)
+            assert not isinstance(app.screen, ShiftModal)
+            [row] = fac.shifts()
+            assert row["stakeholder"] == "procurement"
+            assert row["weights"] == {"cost": 70.0, "risk": 30.0}
+            label = "Shift 1: Tom Abbott → Total cost 70%, Delivery risk 30%"
+            recap_text = str(app.query_one("#recap", Static).render())
+            assert "Custom shifts: " + label in recap_text
+            columns = [
+                str(c.label) for c in app.query_one("#leaderboard", DataTable).columns.values()
+            ]
+            assert "↺ Shift 1: To…" in columns
+            assert next(r for r in cells(app) if r[1] == "Alpha")[-1] == "pending"
+            # Alpha plays on: the shift arrives next week and its response lag is computed
+            team = ws.join(fac.info.code, "Alpha")
+            state = team.resume()
+            for _ in range(3):
+                state = team.step(state, EndWeek())
+            await pilot.press("f5")
+            await settle(app, pilot)
+            alpha = next(r for r in cells(app) if r[1] == "Alpha")
+            assert alpha[-1] not in ("pending", "")
+            row = next(r for r in app.snap.rows if r.name == "Alpha")
+            assert row.arrived == {"shift-1": 6}
+            assert alpha[-1] == row.lag_text("shift-1")
+            await pilot.press("s")
+            await pilot.pause()
+            await pilot.press("escape")  # cancel: nothing stored
+            await settle(app, pilot)
+            assert len(fac.shifts()) == 1
 
     asyncio.run(run())

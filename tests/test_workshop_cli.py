@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.decisions import EndWeek
+from engine.decisions import EndWeek, Shift
 from engine.plan import parse_plan
 from simulator.cli import main
 from simulator.workshop import session as ws
@@ -68,6 +68,7 @@ def test_unknown_scenario_is_exit_1(home, capsys):
     "action",
     [
         ["inject", "peak_brought_forward"],
+        ["shift", "coo", "cost=60"],
         ["hold", "--week", "2"],
         ["release"],
         ["pause"],
@@ -155,3 +156,62 @@ def test_status_of_a_finished_class(created, capsys):
     assert main(["workshop", "status", code, "--key", key]) == 0
     out = capsys.readouterr().out
     assert "Solo" in out and "✓" in out
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["ceo", "cost=1"], "'ceo' is not a stakeholder"),
+        (["coo", "price=1"], "'price' is not a priority dimension"),
+        (["coo"], "give at least one weight"),
+        (["coo", "cost"], "'cost' is not dim=weight"),
+        (["coo", "cost="], "'cost=' is not dim=weight"),
+        (["coo", "cost=many"], "must be a number"),
+        (["coo", "cost=150"], "must lie in 0-100"),
+        (["coo", "cost=0"], "at least one positive weight"),
+        (["coo", "cost=1", "cost=2"], "cost is given twice"),
+        (["coo", "cost=1", "--week", "11"], "--week must lie in 0-10"),
+    ],
+)
+def test_shift_errors_are_one_line_exit_1(created, capsys, args, words):
+    code, key = created
+    assert main(["workshop", "shift", code, "--key", key, *args]) == 1
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err
+    if "stakeholder" in words:
+        assert "coo, procurement, it_architect, ops_manager, analyst, cfo" in err
+    if "dimension" in words or "dim=weight" in words:
+        assert "cost, risk, speed, innovation" in err
+
+
+def test_shift_from_the_command_line(created, capsys):
+    code, key = created
+    k = ["--key", key]
+    assert main(["workshop", "shift", code, *k, "list"]) == 0
+    out = capsys.readouterr().out
+    assert "coo" in out and "Helen Marsh" in out and "innovation" in out
+    team, state = _play(code, "Alpha", 30)
+    assert main(["workshop", "shift", code, *k, "coo", "cost=60", "speed=40", "--week", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "Shift 1: Helen Marsh → Total cost 60%, Time to value 40%" in out
+    assert "after week 2" in out
+    assert team.pending_curveballs(state) == [Shift("coo", {"cost": 60.0, "speed": 40.0})]
+    while not state.is_over():
+        state = team.step(state, EndWeek())
+    assert main(["workshop", "inject", code, *k, "list"]) == 0
+    out = capsys.readouterr().out
+    assert "peak_brought_forward" in out and "Custom priority shifts:" in out
+    assert "shift-1" in out and "(injected, after week 2)" in out
+    assert main(["workshop", "status", code, *k]) == 0
+    out = capsys.readouterr().out
+    assert "Shift 1: Helen Marsh → Total cost 60%, Time to value 40% (after week 2): Alpha: " in out
+    assert re.search(r"Alpha: (\d+ wk|never)", out)
+    assert main(["workshop", "status", code, *k, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    cb = data["curveballs"][0]
+    assert cb["key"] == "shift-1" and cb["kind"] == "shift" and cb["stakeholder"] == "coo"
+    assert cb["weights"] == {"cost": 60.0, "speed": 40.0} and cb["after_week"] == 2
+    assert "shift-1" in data["teams"][0]["response_lag"]
+    assert main(["workshop", "status", code, "--json"]) == 0  # public: no shift detail
+    public = json.loads(capsys.readouterr().out)
+    assert "curveballs" not in public and "Helen" not in json.dumps(public)

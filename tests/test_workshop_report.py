@@ -197,3 +197,49 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
     shot = tmp_path / "report.png"
     run = _chromium(f"--screenshot={shot}", "--window-size=1200,2400", html.as_uri())
     assert run.returncode == 0 and shot.stat().st_size > 10_000
+
+
+def test_custom_shifts_are_listed_with_their_response_lags(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
+    info, key = ws.create_session("northwind-new-logo", name="Shifts", seed=2)
+    fac = ws.facilitate(info.code, key)
+    team = ws.join(info.code, "Alpha")
+    state = team.resume()
+    steps = [d for d, _ in parse_plan(PLAN).steps]
+    fac.inject("peak_brought_forward", week=1)
+    fac.shift("cfo", {"cost": 100}, week=1)
+    for d in steps:
+        if state.is_over():
+            break
+        if isinstance(d, EndWeek) and state.week == 2:
+            fac.shift("coo", {"speed": 3, "risk": 1})
+        state = team.step(state, d)
+    while not state.is_over():
+        state = team.step(state, EndWeek())
+    html, table = tmp_path / "r.html", tmp_path / "r.csv"
+    args = ["workshop", "report", info.code, "--key", key, "--out", str(html), "--csv", str(table)]
+    assert main(args) == 0
+    text = html.read_text(encoding="utf-8")
+    assert "1 curveball(s) · 2 custom shift(s)" in text
+    first, second = (
+        "Shift 1: Marcus Lee → Total cost 100%",
+        "Shift 2: Helen Marsh → Time to value 75%",
+    )
+    dom = DomCounter()
+    dom.feed(text)
+    assert "curveball-list" in dom.ids and dom.rows_in["lag-table"] == 1 + 1
+    lag_table = text[
+        text.index('id="lag-table"') : text.index("</table>", text.index('id="lag-table"'))
+    ]
+    assert lag_table.index("Peak season") < lag_table.index(first) < lag_table.index(second)
+    row = next(r for r in fac.leaderboard().refresh() if r.name == "Alpha")
+    assert set(row.arrived) == {"peak_brought_forward", "shift-1", "shift-2"}
+    assert row.arrived["shift-2"] == 3
+    for k in row.arrived:
+        assert f"<td>{row.lag_text(k)}</td>" in lag_table
+    assert f"After “{second}, Delivery risk 25%”: {row.lag_text('shift-2')}" in text
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert rows[0]["lag.shift-1"] == str(
+        row.lags["shift-1"] if row.lags["shift-1"] is not None else ""
+    )
+    assert "lag.shift-2" in rows[0] and "lag.peak_brought_forward" in rows[0]

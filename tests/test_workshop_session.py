@@ -8,13 +8,14 @@ import pytest
 
 from engine.batch import simulate
 from engine.bots import make_policy
-from engine.decisions import EndWeek, Focus, IllegalDecision, Inject, Run, Start
+from engine.decisions import EndWeek, Focus, IllegalDecision, Inject, Run, Shift, Start
 from engine.loader import find_scenario
 from engine.plan import parse_plan, play_plan
 from engine.problems import InputError
 from engine.state import new_game
 from scoring.scorecard import score
 from simulator.workshop import session as ws
+from simulator.workshop.results import shift_arrivals
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
@@ -97,6 +98,8 @@ def test_illegal_decisions_store_nothing(session):
         team.step(state, Run("demo", "maya", "coo"))
     with pytest.raises(IllegalDecision, match="facilitator"):
         team.step(state, Inject(CURVEBALL))
+    with pytest.raises(IllegalDecision, match="priority shifts come from the facilitator"):
+        team.step(state, Shift("coo", {"cost": 1.0}))
     assert team.log() == []
 
 
@@ -291,3 +294,149 @@ def test_stepped_bot_matches_the_batch_bot():
         batch = ws.play_bot(scenario, 5, policy, {})
         stepped = ws.play_bot(scenario, 5, policy, {99: ["never"]})  # forces the stepped path
         assert same_game(batch, stepped), policy
+
+
+SHIFT = Shift("coo", {"cost": 80.0, "risk": 20.0})
+
+
+def test_custom_shift_reaches_players_next_week_and_replays(session):
+    info, key = session
+    team = ws.join(info.code, "Alpha")
+    s = steps()
+    first_week_end = next(i for i, d in enumerate(s) if isinstance(d, EndWeek))
+    state = play(team, s[: first_week_end + 1])  # in week 2 now
+    fac = ws.facilitate(info.code, key)
+    coo = state.compiled.stakeholders.index("coo")
+    before = state.batch.prio[0, coo].copy()
+    assert fac.shift("coo", {"cost": 80, "risk": 20}) == 2
+    assert team.pending_curveballs(state) == [SHIFT]
+    state = play(team, s[first_week_end + 1 : first_week_end + 2], state)
+    assert SHIFT in team.log() and team.pending_curveballs(state) == []  # delivered once
+    state = play(team, s[first_week_end + 2 :], state)
+    assert state.batch.t_shift[0, 2]  # arrived at the start of week 3
+    assert not np.allclose(state.batch.prio[0, coo], before)
+    assert same_game(ws.join(info.code, "Alpha").resume(), state)
+    row = next(r for r in fac.leaderboard().refresh() if r.name == "Alpha")
+    assert row.arrived == {"shift-1": 3} and row.lags["shift-1"] is not None
+    assert [c["key"] for c in fac.curveballs()] == ["shift-1"]
+    assert "custom shift injected: Shift 1: Helen Marsh" in str(fac.store.activity(fac.id))
+
+
+def test_curveballs_and_shifts_arrive_in_the_order_they_were_made(session):
+    info, key = session
+    fac = ws.facilitate(info.code, key)
+    team = ws.join(info.code, "Alpha")
+    s = steps()
+    state = play(team, s[: s.index(Start()) + 1])
+    fac.shift("coo", {"cost": 80, "risk": 20})
+    fac.inject(CURVEBALL)
+    fac.shift("cfo", {"speed": 1})
+    assert team.pending_curveballs(state) == [
+        SHIFT,
+        Inject(CURVEBALL),
+        Shift("cfo", {"speed": 1.0}),
+    ]
+    state = play(team, [EndWeek()], state)
+    assert list(state.history[-4:]) == [SHIFT, Inject(CURVEBALL), Shift("cfo", {"speed": 1.0})] + [
+        EndWeek()
+    ]
+    fac.shift("coo", {"innovation": 5})  # the same stakeholder again: only the new one is due
+    assert team.pending_curveballs(state) == [Shift("coo", {"innovation": 5.0})]
+    rows = fac.leaderboard().refresh()
+    assert set(rows[0].arrived) == {"shift-1", CURVEBALL, "shift-2"}  # shift-3 is pending
+    assert rows[0].lag_text("shift-3") == "pending"
+
+
+@pytest.mark.parametrize(
+    "stakeholder, weights, words",
+    [
+        ("ceo", {"cost": 1}, "stakeholders: coo, procurement"),
+        ("coo", {"price": 1}, "dimensions: cost, risk, speed, innovation"),
+        ("coo", {}, "at least one weight"),
+        ("coo", {"cost": 101}, "0-100"),
+        ("coo", {"cost": -1}, "0-100"),
+        ("coo", {"cost": float("nan")}, "0-100"),
+        ("coo", {"cost": "lots"}, "must be a number"),
+        ("coo", {"cost": 0, "risk": 0}, "at least one positive weight"),
+    ],
+)
+def test_bad_shifts_are_refused_and_not_stored(session, stakeholder, weights, words):
+    info, key = session
+    fac = ws.facilitate(info.code, key)
+    with pytest.raises(InputError, match=words):
+        fac.shift(stakeholder, weights)
+    assert fac.shifts() == []
+
+
+def test_shift_week_must_lie_in_the_deal(session):
+    info, key = session
+    fac = ws.facilitate(info.code, key)
+    with pytest.raises(InputError, match="--week must lie in 0-10"):
+        fac.shift("coo", {"cost": 1}, week=11)
+    assert fac.shift("coo", {"cost": 1}, week=4) == 4
+
+
+def test_shift_arrivals_follow_the_engine():
+    scenario = find_scenario("northwind-new-logo")
+    s = steps()
+    start = s.index(Start())
+    ends = [i for i, d in enumerate(s) if isinstance(d, EndWeek)]
+    # made during setup: the engine's Start leaves it pending to the end of week 1
+    g = new_game(scenario, SEED)
+    for d in s[:start] + [SHIFT] + s[start : ends[1] + 1]:
+        g = g.apply(d)
+    assert shift_arrivals(g) == [2] and g.batch.t_shift[0, 1]
+    # made in week 2, not yet arrived; then made in the last week: never arrives
+    g = new_game(scenario, SEED)
+    for d in s[: ends[0] + 1] + [SHIFT]:
+        g = g.apply(d)
+    assert shift_arrivals(g) == [None]
+    while True:  # a shift made in the week the game ends with never arrives
+        last = g.apply(Shift("cfo", {"cost": 1.0})).apply(EndWeek())
+        if last.is_over():
+            break
+        g = g.apply(EndWeek())
+    assert shift_arrivals(last) == [3, None] and last.batch.t_shift[0, 2]
+
+
+def test_headless_teams_get_shifts_after_the_week_and_may_not_bring_their_own(session, capsys):
+    info, key = session
+    scenario = find_scenario("northwind-new-logo")
+    full = play_plan(scenario, parse_plan(PLAN), SEED)
+    fac = ws.facilitate(info.code, key)
+    fac.hold(3)
+    ws.submit_headless(_args(info), full)
+    assert fac.shift("coo", {"cost": 80, "risk": 20}) == 3  # the hold week
+    fac.release()
+    done = ws.submit_headless(_args(info), full)
+    assert done.is_over() and SHIFT in done.history
+    assert shift_arrivals(done) == [4] and done.batch.t_shift[0, 3]
+    stored = ws.join(info.code, "Scripted", kind="headless")
+    assert same_game(stored.resume(), done)
+    # replaying the stored log (it holds the session's shift) gives the same game
+    again = ws.submit_headless(_args(info), stored.resume())
+    assert same_game(again, done)
+    own = new_game(scenario, SEED).apply(Shift("cfo", {"speed": 1.0}))
+    with pytest.raises(InputError, match=r"decision 1 \(shift\): curveballs and priority shifts"):
+        ws.submit_headless(_args(info, "Other"), own)
+    own = new_game(scenario, SEED).apply(Inject(CURVEBALL))  # not injected in this session
+    with pytest.raises(InputError, match=r"decision 1 \(inject\)"):
+        ws.submit_headless(_args(info, "Other"), own)
+
+
+def test_bots_get_shifts_and_react(session):
+    info, key = session
+    fac = ws.facilitate(info.code, key)
+    team = ws.join(info.code, "Alpha")
+    s = steps()
+    first = next(i for i, d in enumerate(s) if isinstance(d, EndWeek))
+    state = play(team, s[: first + 1])  # Alpha is in week 2
+    name = fac.add_bot()
+    fac.shift("coo", {"cost": 80, "risk": 20})
+    play(team, s[first + 1 :], state)
+    fac.advance_bots()
+    bot = ws.join(info.code, name, kind="bot").resume()
+    assert bot.is_over() and SHIFT in bot.history
+    assert shift_arrivals(bot) == [3]
+    row = next(r for r in fac.leaderboard().refresh() if r.name == name)
+    assert row.arrived == {"shift-1": 3} and row.lags["shift-1"] is not None

@@ -149,3 +149,69 @@ def test_locked_database_is_retried_then_reported(tmp_path, monkeypatch):
 
     with pytest.raises(InputError, match="disk I/O error"):
         s.read(broken)
+
+
+def test_custom_shifts_are_stored_in_order_with_their_weights(tmp_path):
+    s = st.Store(f"sqlite:///{tmp_path / 'w.db'}")
+    sid = _session(s)
+    first = s.add_shift(sid, "coo", {"cost": 80, "risk": 20}, 2)
+    second = s.add_shift(sid, "coo", {"speed": 1.5}, 4)  # the same stakeholder again is fine
+    assert first < second
+    rows = s.shifts(sid)
+    assert [(r["stakeholder"], r["weights"], r["after_week"]) for r in rows] == [
+        ("coo", {"cost": 80.0, "risk": 20.0}, 2),
+        ("coo", {"speed": 1.5}, 4),
+    ]
+    s.add_curveball(sid, "peak", 3)
+    events, shifts = s.all_curveballs(sid)
+    assert [e["event"] for e in events] == ["peak"] and shifts == rows
+    assert s.shifts(sid + 1) == []
+
+
+def _version_1_store(url: str) -> None:
+    """A store exactly as Dealcraft with schema version 1 wrote it (no `shifts` table)."""
+    from sqlalchemy import create_engine, insert
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        st.metadata.create_all(
+            conn, tables=[t for t in st.metadata.sorted_tables if t.name != "shifts"]
+        )
+        conn.execute(insert(st.schema_version).values(id=1, version=1))
+    engine.dispose()
+
+
+def test_a_version_1_store_is_migrated_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    url = f"sqlite:///{path}"
+    _version_1_store(url)
+    con = sqlite3.connect(path)
+    con.execute(
+        "INSERT INTO sessions (code, name, scenario_ref, scenario_id, content_hash, "
+        "scenario_yaml, seed, key_salt, key_hash, paused, revealed, created_at) "
+        "VALUES ('OLD234', 'old', 'x', 'x', 'h', '', 1, 's', 'k', 0, 0, 0)"
+    )
+    con.execute(
+        "INSERT INTO curveballs (session_id, event, after_week, created_at) "
+        "VALUES (1, 'peak', 2, 0)"
+    )
+    con.commit()
+    assert {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")} >= {
+        "sessions",
+        "curveballs",
+    }
+    con.close()
+
+    s = st.Store(url)  # opening migrates: version 2, the shifts table, the old data kept
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT version FROM schema_version").fetchone()[0] == 2
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "shifts" in tables
+    con.close()
+    sid = s.session("OLD234")["id"]
+    assert [c["event"] for c in s.curveballs(sid)] == ["peak"] and s.shifts(sid) == []
+    s.add_shift(sid, "coo", {"cost": 1}, 2)
+    assert len(s.shifts(sid)) == 1
+    assert s.write(st.migrate) == st.SCHEMA_VERSION  # a second opener finds nothing to do
+    s.close()
+    assert st.Store(url).shifts(sid)[0]["stakeholder"] == "coo"

@@ -4,7 +4,8 @@ A live leaderboard (team, week, alignment, win probability, expected score,
 trend, curveball response lag), the selected team's weekly Sparklines, the
 recap strip between weeks, the scenario's facilitator notes (hidden until
 you press n: the board is often projected), pacing (hold, release, pause),
-curveballs, bots and the side-by-side reveal.
+curveballs (the scenario's, and custom priority shifts), bots and the
+side-by-side reveal.
 
 The store is read in a thread worker on a timer (set_interval), so the UI
 never waits for the database; facilitator actions run in workers too. Team
@@ -37,7 +38,7 @@ from textual.widgets.option_list import Option
 
 from engine.problems import InputError
 from simulator.workshop.results import TeamResult, findings, recap, recap_week
-from simulator.workshop.session import Facilitator, SessionInfo
+from simulator.workshop.session import Facilitator, SessionInfo, check_shift
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -51,7 +52,7 @@ def spark_text(values: list[float], lo: float = 0.0, hi: float = 1.0) -> str:
 class Snapshot:
     info: SessionInfo
     rows: list[TeamResult]
-    curveballs: list[dict]
+    curveballs: list[dict]  # scenario events and custom shifts (session.curveball_list)
     recap_week: int
     recap: list[str]
     activity: list[dict] = field(default_factory=list)
@@ -98,6 +99,80 @@ class InjectModal(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ShiftModal(ModalScreen[tuple[str, dict] | None]):
+    """Pick a stakeholder and type new priority weights; returns (stakeholder, weights).
+
+    The stakeholders' current priorities are not shown: they are the scenario's hidden
+    truth, and the board is often projected."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, scenario) -> None:
+        super().__init__()
+        self.scenario = scenario
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text("Custom priority shift on one stakeholder", style="bold"))
+            yield OptionList(
+                *[
+                    Option(Text(f"{s.name}, {s.title}"), id=s.id)
+                    for s in self.scenario.stakeholders
+                ],
+                id="shift-stakeholders",
+            )
+            with Vertical(id="shift-weights"):
+                for d in self.scenario.dimensions:
+                    with Horizontal(classes="weight-row"):
+                        yield Label(Text(d.name), classes="weight-label")
+                        yield Input(
+                            placeholder="0", type="number", id=f"w-{d.id}", classes="weight"
+                        )
+            yield Static(
+                Text(
+                    "Enter picks the stakeholder, then type weights 0-100 (relative; blank = 0) "
+                    "and press Enter. It arrives at the start of each team's next week.",
+                    style="dim",
+                )
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#shift-weights Input", Input).focus()
+
+    def values(self) -> tuple[str, dict] | None:
+        """The chosen stakeholder and weights, or None after telling what is wrong."""
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            self.notify("pick a stakeholder", severity="warning")
+            return None
+        stakeholder = options.get_option_at_index(options.highlighted).id
+        weights = {}
+        for d in self.scenario.dimensions:
+            text = self.query_one(f"#w-{d.id}", Input).value.strip()
+            if text:
+                weights[d.id] = text
+        try:
+            return stakeholder, check_shift(self.scenario, stakeholder, weights)
+        except InputError as exc:
+            self.notify(exc.problems[0].message, severity="warning", markup=False)
+            return None
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        chosen = self.values()
+        if chosen is not None:
+            self.dismiss(chosen)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -178,7 +253,6 @@ class RevealScreen(Screen):
 
     def on_mount(self) -> None:
         rows = [r for r in self.snap.rows if not r.error]
-        names = {e.id: e.name for e in self.scenario.events}
         table = self.query_one("#reveal-table", DataTable)
         table.add_column(Text("", style="bold"), key="metric")
         for r in rows:
@@ -216,8 +290,7 @@ class RevealScreen(Screen):
         line("Econ. buyer coverage", [f"{r.practices.get('eb_coverage', 0):.0%}" for r in rows])
         line("One quarterback", [f"{r.practices.get('one_qb', 0):.0%}" for r in rows])
         for cb in self.snap.curveballs:
-            e = cb["event"]
-            line(f"Lag: {_short(names.get(e, e), 22)}", [r.lag_text(e) for r in rows])
+            line(f"Lag: {_short(cb['name'], 22)}", [r.lag_text(cb["key"]) for r in rows])
         t = Text()
         t.append("What went with winning\n", style="bold")
         for f in findings(rows):
@@ -241,6 +314,7 @@ class BoardApp(App):
     TITLE = "Dealcraft workshop"
     BINDINGS = [
         Binding("i", "inject", "Curveball"),
+        Binding("s", "shift", "Custom shift"),
         Binding("h", "hold", "Hold"),
         Binding("r", "release", "Release"),
         Binding("p", "pause", "Pause/resume"),
@@ -320,13 +394,13 @@ class BoardApp(App):
             rows = board.refresh()
             if self.fac.advance_bots(rows):
                 rows = board.refresh()
-            cbs = self.fac.injected()
+            cbs = board.curveballs
             return Snapshot(
                 info=info,
                 rows=rows,
                 curveballs=cbs,
                 recap_week=recap_week(rows),
-                recap=recap(rows, self.scenario),
+                recap=recap(rows, self.scenario, labels=board.labels()),
                 activity=self.fac.store.activity(self.fac.id, 5),
             )
 
@@ -361,27 +435,21 @@ class BoardApp(App):
         self.query_one("#session-bar", Static).update(bar)
         self._fill_table(snap)
         self._show_selected()
-        names = {e.id: e.name for e in self.scenario.events}
         t = Text()
         if snap.recap_week >= 1:
             t.append(f"Week {snap.recap_week} recap  ", style="bold")
         t.append("  ·  ".join(snap.recap))
-        if snap.curveballs:
-            t.append("\nCurveballs: ", style="bold")
-            t.append(
-                ", ".join(
-                    f"{names.get(c['event'], c['event'])} (after week {c['after_week']})"
-                    for c in snap.curveballs
-                )
-            )
+        for kind, label in (("event", "Curveballs: "), ("shift", "Custom shifts: ")):
+            cbs = [c for c in snap.curveballs if c["kind"] == kind]
+            if cbs:
+                t.append("\n" + label, style="bold")
+                t.append(", ".join(f"{c['name']} (after week {c['after_week']})" for c in cbs))
         self.query_one("#recap", Static).update(t)
 
     def _fill_table(self, snap: Snapshot) -> None:
         table = self.query_one("#leaderboard", DataTable)
-        names = {e.id: e.name for e in self.scenario.events}
-        columns = ("#", "Team", "Week", "Align", "Win", "Expected", "Trend") + tuple(
-            "↺ " + _short(names.get(c["event"], c["event"]), 12) for c in snap.curveballs
-        )
+        columns = tuple((c, c) for c in ("#", "Team", "Week", "Align", "Win", "Expected", "Trend"))
+        columns += tuple(("↺ " + _short(c["name"], 12), c["key"]) for c in snap.curveballs)
         selected = None
         if table.row_count and table.cursor_row is not None:
             try:
@@ -390,8 +458,8 @@ class BoardApp(App):
                 selected = None
         if columns != self._columns:
             table.clear(columns=True)
-            for c in columns:
-                table.add_column(c, key=c)
+            for label, key in columns:
+                table.add_column(label, key=key)
             self._columns = columns
         else:
             table.clear()
@@ -419,7 +487,7 @@ class BoardApp(App):
                 Text(f"{r.win_probability:.0%}" if r.started else "—"),
                 Text(f"{r.expected_score:.1f}" if r.started else "—"),
                 Text(spark_text(r.trend()), style="cyan"),
-                *[Text(r.lag_text(c["event"])) for c in snap.curveballs],
+                *[Text(r.lag_text(c["key"])) for c in snap.curveballs],
                 key=str(r.team_id),
             )
         if selected is not None:
@@ -471,6 +539,7 @@ class BoardApp(App):
             for k, v in r.components.get(g, {}).items():
                 d.append(f"{g[:3]} {k.replace('_', ' '):15} {v:5.1f}\n")
         names = {e.id: e.name for e in self.scenario.events}
+        names.update({c["key"]: c["name"] for c in (self.snap.curveballs if self.snap else [])})
         for e, w in r.arrived.items():
             d.append(f"\n{_short(names.get(e, e), 24)}: week {w}, re-aligned {r.lag_text(e)}")
         detail.update(d)
@@ -499,6 +568,15 @@ class BoardApp(App):
                 self.perform(f"Curveball injected: {name}", self.fac.inject, event_id)
 
         self.push_screen(InjectModal(self.fac.curveball_events(), done), chosen)
+
+    def action_shift(self) -> None:
+        def chosen(value: tuple[str, dict] | None) -> None:
+            if value:
+                stakeholder, weights = value
+                who = next(s.name for s in self.scenario.stakeholders if s.id == stakeholder)
+                self.perform(f"Custom shift injected: {who}", self.fac.shift, stakeholder, weights)
+
+        self.push_screen(ShiftModal(self.scenario), chosen)
 
     def action_hold(self) -> None:
         rows = self.snap.rows if self.snap else []

@@ -81,6 +81,28 @@ def add_parser(sub, lazy) -> None:
     )
     q.set_defaults(handler=handler("cmd_inject"))
 
+    q = actions.add_parser(
+        "shift",
+        help="inject a custom priority shift on one stakeholder into every team's game",
+        description="From the start of each team's next week, STAKEHOLDER's priorities are "
+        "the given weights (0-100 each, relative; dimensions left out are 0). "
+        "STAKEHOLDER 'list' lists the stakeholder and dimension ids.",
+    )
+    code(q)
+    key(q)
+    db(q)
+    q.add_argument("stakeholder", metavar="STAKEHOLDER", help="stakeholder id ('list' to list)")
+    q.add_argument(
+        "weights", nargs="*", metavar="dim=weight", help="new priority weights, e.g. cost=60"
+    )
+    q.add_argument(
+        "--week",
+        type=int,
+        help="for bots and headless teams: arrives after this week (default: the hold week, "
+        "else the furthest week a team has reached)",
+    )
+    q.set_defaults(handler=handler("cmd_shift"))
+
     q = actions.add_parser("hold", help="hold every team at a week until released")
     code(q)
     key(q)

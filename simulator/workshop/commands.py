@@ -1,7 +1,7 @@
 """Handlers for `dealcraft workshop ...` (parser in cli.py). Each returns an exit code.
 
-Wrong code, wrong key, unknown curveball and the like raise InputError: the
-main CLI prints one line and exits 1.
+Wrong code, wrong key, unknown curveball, unknown stakeholder or dimension, bad
+weights and the like raise InputError: the main CLI prints one line and exits 1.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ def _row_dict(r: TeamResult, curveballs: list[str], public: bool) -> dict:
     return out
 
 
-def render_status(info: SessionInfo, title: str, rows: list[TeamResult], cbs, names, public):
+def render_status(info: SessionInfo, title: str, rows: list[TeamResult], cbs, public):
+    """The board as text; `cbs` are the session's curveballs (session.curveball_list)."""
     lines = [f"{info.name} — {title}", state_line(info), ""]
     head = f"{'#':>3} {'team':32} {'week':>4} {'align':>6} {'win':>5} {'exp':>6}  trend"
     lines.append(head)
@@ -105,9 +106,9 @@ def render_status(info: SessionInfo, title: str, rows: list[TeamResult], cbs, na
     if not public and cbs:
         lines += ["", "Curveballs (weeks to re-align, focus cosine >= 0.9):"]
         for cb in cbs:
-            e = cb["event"]
+            e = cb["key"]
             cells = ", ".join(f"{r.name}: {r.lag_text(e)}" for r in rows if not r.error)
-            lines.append(f"  {names.get(e, e)} (after week {cb['after_week']}): {cells}")
+            lines.append(f"  {cb['name']} (after week {cb['after_week']}): {cells}")
     return "\n".join(lines)
 
 
@@ -123,8 +124,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         fac = _fac(args)
         fac.advance_bots()
         rows = fac.leaderboard().refresh()
-        info, scenario, cbs = fac.reload(), fac.scenario, fac.injected()
-    names = {e.id: e.name for e in scenario.events}
+        info, scenario, cbs = fac.reload(), fac.scenario, fac.curveballs()
+    labels = {c["key"]: c["name"] for c in cbs}
     if args.json:
         data = {
             "session": {
@@ -136,17 +137,20 @@ def cmd_status(args: argparse.Namespace) -> int:
                 "hold_week": info.hold_week,
                 "revealed": info.revealed,
             },
-            "teams": [_row_dict(r, [c["event"] for c in cbs], public) for r in rows],
+            "teams": [_row_dict(r, [c["key"] for c in cbs], public) for r in rows],
         }
         if not public:
             data["curveballs"] = cbs
-            data["recap"] = {"week": recap_week(rows), "headlines": recap(rows, scenario)}
+            data["recap"] = {
+                "week": recap_week(rows),
+                "headlines": recap(rows, scenario, labels=labels),
+            }
         print(json.dumps(data, indent=2))
         return 0
-    print(render_status(info, scenario.title, rows, cbs, names, public))
+    print(render_status(info, scenario.title, rows, cbs, public))
     if not public:
         print("\nRecap:")
-        for line in recap(rows, scenario):
+        for line in recap(rows, scenario, labels=labels):
             print(f"  - {line}")
     return 0
 
@@ -160,11 +164,62 @@ def cmd_inject(args: argparse.Namespace) -> int:
             print(f"{e.id:28} {e.name}{mark}")
         if not fac.curveball_events():
             print("this scenario has no curveballs", file=sys.stderr)
+        shifts = [c for c in fac.curveballs() if c["kind"] == "shift"]
+        if shifts:
+            print("Custom priority shifts:")
+        for c in shifts:
+            print(f"{c['key']:28} {c['name']} (injected, after week {c['after_week']})")
         return 0
     week = fac.inject(args.event, args.week)
     name = next(e.name for e in fac.curveball_events() if e.id == args.event)
     print(
         f"Injected '{name}': players get it at the start of their next week; "
+        f"bots and headless teams after week {week}."
+    )
+    return 0
+
+
+def parse_weights(items: list[str], dims: list[str]) -> dict[str, str]:
+    """`dim=weight` arguments as {dim: text} (the facilitator checks the values)."""
+    out: dict[str, str] = {}
+    for item in items:
+        dim, eq, value = item.partition("=")
+        dim = dim.strip()
+        if not eq or not dim or not value.strip():
+            raise InputError(
+                [
+                    Problem(
+                        "shift",
+                        1,
+                        1,
+                        "error",
+                        f"'{item}' is not dim=weight (dimensions: {', '.join(dims)})",
+                    )
+                ]
+            )
+        if dim in out:
+            raise InputError([Problem("shift", 1, 1, "error", f"{dim} is given twice")])
+        out[dim] = value.strip()
+    return out
+
+
+def cmd_shift(args: argparse.Namespace) -> int:
+    fac = _fac(args)
+    scenario = fac.scenario
+    dims = [d.id for d in scenario.dimensions]
+    if args.stakeholder == "list":
+        print("Stakeholders:")
+        for st in scenario.stakeholders:
+            print(f"  {st.id:24} {st.name}, {st.title}")
+        print("Priority dimensions:")
+        for d in scenario.dimensions:
+            print(f"  {d.id:24} {d.name}")
+        return 0
+    weights = parse_weights(args.weights, dims)
+    week = fac.shift(args.stakeholder, weights, args.week)
+    cb = [c for c in fac.curveballs() if c["kind"] == "shift"][-1]
+    print(
+        f"Injected '{cb['name']}': players get it at the start of their next week; "
         f"bots and headless teams after week {week}."
     )
     return 0
@@ -220,11 +275,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     fac = _fac(args)
     fac.advance_bots()
     rows = fac.leaderboard().refresh()
-    html = build_report(fac.reload(), fac.scenario, rows, fac.injected())
+    cbs = fac.curveballs()
+    html = build_report(fac.reload(), fac.scenario, rows, cbs)
     try:
         Path(args.out).write_text(html, encoding="utf-8")
         if args.csv:
-            write_csv(Path(args.csv), rows, fac.injected())
+            write_csv(Path(args.csv), rows, cbs)
     except OSError as exc:
         where = str(exc.filename or args.out)
         msg = f"cannot write: {exc.strerror or exc}"

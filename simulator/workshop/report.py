@@ -1,11 +1,11 @@
 """The workshop report: one self-contained HTML page (inline SVG, no script, no network).
 
 Sections: the ranking, each team's components and weekly series, the
-curveball response lags, the class findings (which practices went with
-winning) and each team's key decisions. Every piece of text from a team or a
-scenario is HTML-escaped; the page carries a Content-Security-Policy that
-forbids loading anything. The scenario's facilitator notes are not included:
-the report is a hand-out.
+curveball response lags (scenario curveballs and custom priority shifts), the
+class findings (which practices went with winning) and each team's key
+decisions. Every piece of text from a team or a scenario is HTML-escaped; the
+page carries a Content-Security-Policy that forbids loading anything. The
+scenario's facilitator notes are not included: the report is a hand-out.
 """
 
 from __future__ import annotations
@@ -182,6 +182,21 @@ def sparkline(values: list[float], lo: float, hi: float, color: str) -> str:
 # ---- the page -------------------------------------------------------------------------------
 
 
+def _curveballs(curveballs: list[dict], scenario: Scenario) -> list[dict]:
+    """Curveballs as (key, name, after_week, kind) dicts: `session.curveball_list` items, or
+    bare store rows of scenario curveballs (event, after_week)."""
+    names = {e.id: e.name for e in scenario.events}
+    return [
+        {
+            "key": c.get("key") or c["event"],
+            "name": c.get("name") or names.get(c["event"], c["event"]),
+            "after_week": c["after_week"],
+            "kind": c.get("kind", "event"),
+        }
+        for c in curveballs
+    ]
+
+
 def _legend(rows: list[TeamResult], colors: dict[int, str]) -> str:
     return (
         '<p class="legend">'
@@ -197,8 +212,10 @@ def build_report(
 ) -> str:
     ok = [r for r in rows if not r.error]
     colors = {r.team_id: _color(i) for i, r in enumerate(ok)}
-    names = {e.id: e.name for e in scenario.events}
-    cb_ids = [c["event"] for c in curveballs]
+    curveballs = _curveballs(curveballs, scenario)
+    names = {e.id: e.name for e in scenario.events} | {c["key"]: c["name"] for c in curveballs}
+    cb_ids = [c["key"] for c in curveballs]
+    n_shifts = sum(c["kind"] == "shift" for c in curveballs)
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime())
     cur = scenario.deal.currency
     parts = [
@@ -211,7 +228,8 @@ def build_report(
         f"<style>{CSS}</style></head><body>",
         f"<header><h1>{_e(info.name)}</h1>",
         f'<p class="meta">Scenario <b>{_e(scenario.title)}</b> · seed {info.seed} · '
-        f"{len(ok)} team(s) · {len(curveballs)} curveball(s) · generated {when}</p></header>",
+        f"{len(ok)} team(s) · {len(curveballs) - n_shifts} curveball(s) · "
+        f"{n_shifts} custom shift(s) · generated {when}</p></header>",
     ]
 
     # ranking
@@ -325,7 +343,7 @@ def build_report(
     )
     if marks:
         parts.append(
-            '<p class="note">Dashed red lines: the weeks curveballs arrived. '
+            '<p class="note">Dashed red lines: the weeks curveballs and shifts arrived. '
             + "; ".join(f"week {w}: {_e(n)}" for w, n in marks)
             + "</p>"
         )
@@ -351,16 +369,25 @@ def build_report(
     # curveballs
     parts.append('<section id="curveballs"><h2>Curveball response</h2>')
     if not curveballs:
-        parts.append("<p>No curveball was injected in this session.</p>")
+        parts.append("<p>No curveball or custom shift was injected in this session.</p>")
     else:
         parts.append(
             "<p class=\"note\">Weeks from the curveball's arrival until the team's focus was back "
             "in line with the customer's priorities (focus cosine at or above 0.9). "
-            "0 means the team was already aligned that week.</p>"
+            "0 means the team was already aligned that week. Custom shifts are the "
+            "facilitator's own priority changes on one stakeholder.</p>"
         )
+        parts.append('<ul id="curveball-list">')
+        for c in curveballs:
+            kind = "custom shift" if c["kind"] == "shift" else "scenario curveball"
+            parts.append(
+                f'<li class="{_e(c["kind"])}"><b>{_e(c["name"])}</b> ({kind}; bots and '
+                f"scripted teams after week {c['after_week']})</li>"
+            )
+        parts.append("</ul>")
         head = "".join(
-            f"<th>{_e(names.get(e, e))}<br><small>after week {c['after_week']}</small></th>"
-            for c, e in zip(curveballs, cb_ids, strict=True)
+            f"<th>{_e(c['name'])}<br><small>after week {c['after_week']}</small></th>"
+            for c in curveballs
         )
         parts.append(
             f'<table id="lag-table"><thead><tr><th class="team">Team</th>{head}</tr></thead><tbody>'
@@ -440,14 +467,15 @@ def _cell(v) -> str:
 
 
 def write_csv(path: Path, rows: list[TeamResult], curveballs: list[dict]) -> None:
-    """One row per team: rank, figures, components, practices and curveball lags."""
+    """One row per team: rank, figures, components, practices and curveball lags
+    (`lag.EVENT` for scenario curveballs, `lag.shift-N` for custom shifts)."""
     comp = []
     for r in rows:
         for g in ("internal", "external"):
             for k in r.components.get(g, {}):
                 if f"{g}.{k}" not in comp:
                     comp.append(f"{g}.{k}")
-    cb_ids = [c["event"] for c in curveballs]
+    cb_ids = [c.get("key") or c["event"] for c in curveballs]
     head = [
         "rank",
         "team",

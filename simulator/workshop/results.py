@@ -7,9 +7,9 @@ of 200 idle teams costs two small queries.
 
 Everything a facilitator sees is here: the row per team (week, alignment, win
 probability, expected score, weekly series), the response lag after each
-curveball (weeks from its arrival to focus cosine >= 0.9), the practices each
-team showed, the class findings (which practices went with winning) and the
-recap headlines between weeks.
+curveball, scenario event or custom priority shift (weeks from its arrival to
+focus cosine >= 0.9), the practices each team showed, the class findings
+(which practices went with winning) and the recap headlines between weeks.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.compiled import BUYING_ROLES
-from engine.decisions import EndWeek, IllegalDecision, Run, Start
+from engine.decisions import EndWeek, IllegalDecision, Run, Shift, Start
 from engine.model import Scenario
 from engine.state import GameState, new_game
 from scoring import alignment as al
@@ -47,8 +47,8 @@ class TeamResult:
     components: dict = field(default_factory=dict)
     weekly: dict = field(default_factory=dict)
     events: list = field(default_factory=list)  # (week, event id) that arrived
-    arrived: dict = field(default_factory=dict)  # curveball id -> week it arrived
-    lags: dict = field(default_factory=dict)  # curveball id -> weeks to re-align, None: not yet
+    arrived: dict = field(default_factory=dict)  # curveball key -> week it arrived
+    lags: dict = field(default_factory=dict)  # curveball key -> weeks to re-align, None: not yet
     practices: dict = field(default_factory=dict)
     key_decisions: list = field(default_factory=list)
     audible_weeks: list = field(default_factory=list)
@@ -81,6 +81,25 @@ def _weeks_of(history) -> list[int]:
             week = 1
         elif isinstance(d, EndWeek):
             week += 1
+    return out
+
+
+def shift_arrivals(state: GameState) -> list[int | None]:
+    """The week each custom Shift in the game's log arrived (None: not yet, or the game
+    ended first), in log order. A shift takes effect when the week it was made in ends
+    (one made during setup waits for the end of week 1, as the engine's Start does)."""
+    weeks = _weeks_of(state.history)
+    out: list[int | None] = []
+    pending: list[int] = []
+    for d, w in zip(state.history, weeks, strict=True):
+        if isinstance(d, Shift):
+            pending.append(len(out))
+            out.append(None)
+        elif isinstance(d, EndWeek) and pending:
+            if w + 1 <= state.week:  # else the game ended with this week
+                for k in pending:
+                    out[k] = w + 1
+            pending = []
     return out
 
 
@@ -159,8 +178,13 @@ def key_decisions(state: GameState, p: dict) -> list[str]:
     return out
 
 
-def evaluate(state: GameState, curveball_ids: list[str], base: TeamResult) -> TeamResult:
-    """Fill `base` with the team's figures from its current game."""
+def evaluate(
+    state: GameState, curveball_ids: list[str], base: TeamResult, shift_ids: list[str] = ()
+) -> TeamResult:
+    """Fill `base` with the team's figures from its current game.
+
+    `curveball_ids` are the scenario curveballs injected, `shift_ids` the keys of the
+    session's custom shifts in order (the team's N-th Shift is the session's N-th)."""
     trace = state.trace()
     card = score(trace).game(0)
     r = base
@@ -180,13 +204,13 @@ def evaluate(state: GameState, curveball_ids: list[str], base: TeamResult) -> Te
     fired = {e: w for w, e in r.events}
     fc = card["weekly"]["focus_cosine"]
     r.arrived, r.lags = {}, {}
-    for e in curveball_ids:
-        if e in fired:
-            fw = fired[e]
-            r.arrived[e] = fw
-            r.lags[e] = next(
-                (w - fw for w in range(fw, len(fc) + 1) if fc[w - 1] >= REALIGNED), None
-            )
+    arrivals = {e: fired[e] for e in curveball_ids if e in fired}
+    for key, fw in zip(shift_ids, shift_arrivals(state), strict=False):
+        if fw is not None:
+            arrivals[key] = fw
+    for key, fw in arrivals.items():
+        r.arrived[key] = fw
+        r.lags[key] = next((w - fw for w in range(fw, len(fc) + 1) if fc[w - 1] >= REALIGNED), None)
     r.practices = practices(state, trace)
     r.key_decisions = key_decisions(state, r.practices)
     aud = trace["t_audible"][0] & trace["played"][0]
@@ -210,14 +234,23 @@ class Leaderboard:
         self.row = row
         self.scenario = scenario
         self._cache: dict[int, _Entry] = {}
+        self.curveballs: list[dict] = []  # as of the last refresh (session.curveball_list)
+
+    def labels(self) -> dict[str, str]:
+        """Curveball key -> its name, for every scenario event and custom shift."""
+        out = {e.id: e.name for e in self.scenario.events}
+        out.update({c["key"]: c["name"] for c in self.curveballs})
+        return out
 
     def refresh(self) -> list[TeamResult]:
         """Every team's current result, ranked by expected (luck-free) score."""
-        from simulator.workshop.session import decode
+        from simulator.workshop.session import curveball_list, decode
 
         sid = self.row["id"]
         counts = self.store.team_counts(sid)
-        cb_ids = [c["event"] for c in self.store.curveballs(sid)]
+        self.curveballs = curveball_list(self.scenario, *self.store.all_curveballs(sid))
+        cb_ids = [c["event"] for c in self.curveballs if c["kind"] == "event"]
+        shift_ids = [c["key"] for c in self.curveballs if c["kind"] == "shift"]
         stale = {}
         for t in counts:
             e = self._cache.get(t.id)
@@ -249,9 +282,10 @@ class Leaderboard:
                 e = _Entry(n, None if error else state, (), TeamResult(t.id, t.name, t.kind, n))
                 e.row.error = error
                 self._cache[t.id] = e
-            key = (e.n, tuple(cb_ids))
+            key = (e.n, tuple(cb_ids), tuple(shift_ids))
             if e.key != key and e.state is not None:
-                e.row = evaluate(e.state, cb_ids, TeamResult(t.id, t.name, t.kind, e.n))
+                base = TeamResult(t.id, t.name, t.kind, e.n)
+                e.row = evaluate(e.state, cb_ids, base, shift_ids)
                 e.key = key
             rows.append(e.row)
         rank(rows)
@@ -356,8 +390,15 @@ def recap_week(rows: list[TeamResult]) -> int:
     return max([r.weeks_played for r in rows if not r.error] or [0])
 
 
-def recap(rows: list[TeamResult], scenario: Scenario, week: int | None = None) -> list[str]:
-    """Headlines for the recap strip: what happened in `week` across the class."""
+def recap(
+    rows: list[TeamResult],
+    scenario: Scenario,
+    week: int | None = None,
+    labels: dict[str, str] | None = None,
+) -> list[str]:
+    """Headlines for the recap strip: what happened in `week` across the class.
+
+    `labels` names the custom shifts (curveball key -> name, `Leaderboard.labels()`)."""
     rows = [r for r in rows if not r.error]
     if not rows:
         return ["No team has joined yet. Share the join code."]
@@ -365,11 +406,13 @@ def recap(rows: list[TeamResult], scenario: Scenario, week: int | None = None) -
     if w < 1:
         started = sum(r.started for r in rows)
         return [f"Setup: {started} of {len(rows)} team(s) have started week 1."]
-    names = {e.id: e.name for e in scenario.events}
+    event_ids = {e.id for e in scenario.events}
+    names = {e.id: e.name for e in scenario.events} | (labels or {})
     lines = []
     hits: dict[str, int] = {}
     for r in rows:
-        for fw, e in r.events:
+        shifts = [(fw, k) for k, fw in r.arrived.items() if k not in event_ids]
+        for fw, e in r.events + shifts:
             if fw == w:
                 hits[e] = hits.get(e, 0) + 1
     for e, k in sorted(hits.items(), key=lambda x: -x[1]):
@@ -390,7 +433,11 @@ def recap(rows: list[TeamResult], scenario: Scenario, week: int | None = None) -
         if down[0] < -0.005:
             lines.append(f"Biggest drop: {down[1].name}, win chance {down[2]:.0%} → {down[3]:.0%}")
     players = [r for r in rows if r.kind != "bot"]
-    for e in {e for r in rows for e in r.arrived}:
+    first: dict[str, int] = {}
+    for r in rows:
+        for e, fw in r.arrived.items():
+            first[e] = min(fw, first.get(e, fw))
+    for e in sorted(first, key=lambda k: (first[k], k)):
         hit = [r for r in players if e in r.arrived and r.arrived[e] <= w]
         if hit:
             back = sum(

@@ -14,6 +14,10 @@ Three handles, one per role:
   and appends everything to the log in one write.
 - `facilitate(code, key)` -> Facilitator: pacing, curveballs, bots, reveal.
 
+A curveball is either one of the scenario's `curveball: true` events (an
+`Inject` in each team's log) or a custom priority shift on one stakeholder (a
+`Shift`). Both are stored once per session and delivered the same way.
+
 Headless teams (`dealcraft run --join`) go through `submit_headless`, bots
 through `Facilitator.add_bot`; both are "scripted": their whole log is a
 function of their source and the session's curveballs, and the store holds
@@ -34,7 +38,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.decisions import Decision, EndWeek, IllegalDecision, Inject, Start, from_dict
+from engine.decisions import (
+    Decision,
+    EndWeek,
+    IllegalDecision,
+    Inject,
+    Shift,
+    Start,
+    from_dict,
+)
 from engine.loader import find_scenario, load_scenario
 from engine.model import Event, Scenario
 from engine.problems import InputError, Problem
@@ -47,6 +59,7 @@ KEY_ALPHABET = string.ascii_letters + string.digits
 NAME_MAX = 32
 KINDS = ("player", "headless", "bot")
 BOT_POLICIES = ("expert", "random")
+SHIFT_MAX = 100.0  # the engine's bound on one priority weight
 
 
 class Held(IllegalDecision):
@@ -142,6 +155,99 @@ class SessionInfo:
             where = "setup" if self.hold_week == 0 else f"week {self.hold_week}"
             return f"the facilitator is holding every team at {where}; wait for the release"
         return None
+
+
+# ---- curveballs: scenario events and custom shifts ------------------------------------------
+
+
+def shift_label(scenario: Scenario, stakeholder: str, weights: dict[str, float], n: int) -> str:
+    """'Shift 1: Helen Marsh → Time to value 60%, Total cost 40%' (weights as shares)."""
+    who = next((s.name for s in scenario.stakeholders if s.id == stakeholder), stakeholder)
+    dims = {d.id: d.name for d in scenario.dimensions}
+    total = sum(v for v in weights.values() if v > 0) or 1.0
+    parts = [
+        f"{dims.get(k, k)} {v / total:.0%}"
+        for k, v in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        if v > 0
+    ]
+    return f"Shift {n}: {who} → {', '.join(parts)}"
+
+
+def curveball_list(scenario: Scenario, events: list[dict], shifts: list[dict]) -> list[dict]:
+    """Every curveball of a session, oldest first, as plain dicts (JSON-ready).
+
+    Each has `key` (the event id, or `shift-N` for the N-th custom shift), `kind`
+    ("event" or "shift"), `name`, `after_week` and `created_at`; events add `event`,
+    shifts add `stakeholder` and `weights`.
+    """
+    names = {e.id: e.name for e in scenario.events}
+    out = [
+        {
+            "key": cb["event"],
+            "kind": "event",
+            "name": names.get(cb["event"], cb["event"]),
+            "event": cb["event"],
+            "after_week": int(cb["after_week"]),
+            "created_at": cb["created_at"],
+        }
+        for cb in events
+    ]
+    for n, sh in enumerate(shifts, 1):
+        out.append(
+            {
+                "key": f"shift-{n}",
+                "kind": "shift",
+                "name": shift_label(scenario, sh["stakeholder"], sh["weights"], n),
+                "stakeholder": sh["stakeholder"],
+                "weights": dict(sh["weights"]),
+                "after_week": int(sh["after_week"]),
+                "created_at": sh["created_at"],
+            }
+        )
+    out.sort(key=lambda c: (c["created_at"], c["kind"] == "shift"))
+    return out
+
+
+def curveball_decision(cb: dict) -> Inject | Shift:
+    """The log decision that delivers curveball `cb` (an item of `curveball_list`)."""
+    if cb["kind"] == "shift":
+        return Shift(cb["stakeholder"], dict(cb["weights"]))
+    return Inject(cb["event"])
+
+
+def check_shift(scenario: Scenario, stakeholder: str, weights: dict) -> dict[str, float]:
+    """The weights of a valid custom shift on `stakeholder` (as floats), or InputError
+    naming the valid stakeholder or dimension ids."""
+    ids = [s.id for s in scenario.stakeholders]
+    if stakeholder not in ids:
+        raise _err(
+            "shift",
+            f"'{stakeholder}' is not a stakeholder of scenario '{scenario.id}' "
+            f"(stakeholders: {', '.join(ids)})",
+        )
+    dims = [d.id for d in scenario.dimensions]
+    if not weights:
+        raise _err(
+            "shift", f"give at least one weight as dim=weight (dimensions: {', '.join(dims)})"
+        )
+    out: dict[str, float] = {}
+    for k, v in weights.items():
+        if k not in dims:
+            raise _err(
+                "shift",
+                f"'{k}' is not a priority dimension of scenario '{scenario.id}' "
+                f"(dimensions: {', '.join(dims)})",
+            )
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            raise _err("shift", f"the weight for {k} must be a number, not {v!r}") from None
+        if not 0 <= f <= SHIFT_MAX:  # also refuses NaN
+            raise _err("shift", f"the weight for {k} must lie in 0-{SHIFT_MAX:g} ({v} given)")
+        out[k] = f
+    if sum(out.values()) <= 0:
+        raise _err("shift", "the new priorities need at least one positive weight")
+    return out
 
 
 _SCENARIOS: dict[str, Scenario] = {}
@@ -286,14 +392,17 @@ class TeamSession:
                 "join again to continue from where it is",
             ) from None
 
-    def pending_curveballs(self, state: GameState) -> list[Inject]:
-        """Curveballs the facilitator has injected that this game has not received yet."""
+    def pending_curveballs(self, state: GameState) -> list[Inject | Shift]:
+        """Curveballs the facilitator has injected (scenario events and custom shifts) that
+        this game has not received yet, oldest first."""
         if state.is_over():
             return []
+        events, shifts = self.store.all_curveballs(self._row["id"])
+        got = sum(isinstance(d, Shift) for d in state.history)  # shifts arrive in order
         out = []
-        for cb in self.store.curveballs(self._row["id"]):
-            d = Inject(cb["event"])
-            if state.why_illegal(d) is None:
+        for cb in curveball_list(self.scenario, events, shifts[got:]):
+            d = curveball_decision(cb)
+            if isinstance(d, Shift) or state.why_illegal(d) is None:
                 out.append(d)
         return out
 
@@ -318,8 +427,10 @@ class TeamSession:
         first (they arrive at the start of the team's next week) and everything is
         appended to the log in one write, so the stored log replays to the returned state.
         """
-        if isinstance(decision, Inject):
-            raise IllegalDecision("curveballs come from the facilitator")
+        if isinstance(decision, Inject | Shift):
+            raise IllegalDecision(
+                "curveballs and priority shifts come from the facilitator, not from a team"
+            )
         if len(state.history) != self._n:
             raise _err(
                 "workshop",
@@ -369,19 +480,33 @@ def join(code: str, team: str, db: str | None = None, kind: str = "player") -> T
 # ---- scripted teams: headless plans and bots ------------------------------------------------
 
 
-def _injects_by_week(curveballs: list[dict]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
+Due = dict[int, list]  # week -> the curveballs (Inject/Shift, or event ids) due after it
+
+
+def _injects_by_week(curveballs: list[dict]) -> Due:
+    """Scripted teams' curveballs by the week they arrive after, oldest first
+    (`curveballs` as from `curveball_list`)."""
+    out: Due = {}
     for cb in curveballs:
-        out.setdefault(int(cb["after_week"]), []).append(cb["event"])
+        out.setdefault(int(cb["after_week"]), []).append(curveball_decision(cb))
     return out
+
+
+def _session_due(store: Store, scenario: Scenario, session_id: int) -> tuple[list[dict], Due]:
+    cbs = curveball_list(scenario, *store.all_curveballs(session_id))
+    return cbs, _injects_by_week(cbs)
 
 
 class _Scripted:
     """Plays a scripted game: inserts the session's curveballs and stops where pacing says."""
 
-    def __init__(self, scenario: Scenario, seed: int, injects: dict[int, list[str]], may_end):
+    def __init__(self, scenario: Scenario, seed: int, injects: Due, may_end):
         self.state = new_game(scenario, seed)
-        self.injects = injects
+        self.injects = {
+            w: [Inject(d) if isinstance(d, str) else d for d in ds] for w, ds in injects.items()
+        }
+        self.session_curveballs = {d for ds in self.injects.values() for d in ds}
+        self.delivered: set[int] = set()
         self.may_end = may_end
         self.stopped = False
 
@@ -390,10 +515,11 @@ class _Scripted:
         if not isinstance(d, Start | EndWeek):
             return True
         week = self.state.week
-        for e in self.injects.get(week, []):
-            inj = Inject(e)
-            if self.state.why_illegal(inj) is None:
-                self.state = self.state.apply(inj)
+        if week not in self.delivered:
+            self.delivered.add(week)
+            for cb in self.injects.get(week, []):
+                if isinstance(cb, Shift) or self.state.why_illegal(cb) is None:
+                    self.state = self.state.apply(cb)
         if not self.may_end(week):
             self.stopped = True
             return False
@@ -404,20 +530,31 @@ def play_script(
     scenario: Scenario,
     seed: int,
     decisions: Iterable[Decision],
-    injects: dict[int, list[str]],
+    injects: Due,
     may_end: Callable[[int], bool] = lambda w: True,
     where: str = "plan",
 ) -> GameState:
-    """Replay a list of decisions with the session's curveballs, as far as pacing allows."""
+    """Replay a list of decisions with the session's curveballs, as far as pacing allows.
+
+    Curveballs in `decisions` are the facilitator's: one the session has (a stored
+    workshop log replayed) is skipped, since the session delivers it at its own week;
+    any other is refused.
+    """
     run = _Scripted(scenario, seed, injects, may_end)
     for n, d in enumerate(decisions):
+        if isinstance(d, Inject | Shift):
+            if d in run.session_curveballs:
+                continue
+            raise _err(
+                where,
+                f"decision {n + 1} ({d.kind}): curveballs and priority shifts come from the "
+                "facilitator; remove it to submit this game to a workshop",
+            )
         if not run.boundary(d):
             break
         try:
             run.state = run.state.apply(d)
         except IllegalDecision as exc:
-            if isinstance(d, Inject) and run.state.why_illegal(d):
-                continue  # the session already delivered this curveball
             raise _err(
                 where,
                 f"decision {n + 1} ({d.kind}) is illegal in this session's game "
@@ -432,7 +569,7 @@ def play_bot(
     scenario: Scenario,
     seed: int,
     policy_name: str,
-    injects: dict[int, list[str]],
+    injects: Due,
     may_end: Callable[[int], bool] = lambda w: True,
 ) -> GameState:
     """A bot's game in the session, as far as pacing allows.
@@ -521,7 +658,7 @@ def submit_headless(args: argparse.Namespace, state: GameState) -> GameState:
     if info.paused:
         raise _err("workshop", "the workshop is paused; submit after the facilitator resumes")
     team = join(info.code, name, db, kind="headless")
-    cbs = _injects_by_week(store.curveballs(info.id))
+    _, cbs = _session_due(store, scenario, info.id)
     played = play_script(
         scenario,
         info.seed,
@@ -596,7 +733,17 @@ class Facilitator:
         return [e for e in self.scenario.events if e.curveball]
 
     def injected(self) -> list[dict]:
+        """The scenario curveballs injected so far (store rows: event, after_week)."""
         return self.store.curveballs(self.id)
+
+    def shifts(self) -> list[dict]:
+        """The custom shifts so far (store rows: stakeholder, weights, after_week)."""
+        return self.store.shifts(self.id)
+
+    def curveballs(self) -> list[dict]:
+        """Every curveball so far, scenario events and custom shifts, oldest first
+        (see `curveball_list`)."""
+        return curveball_list(self.scenario, *self.store.all_curveballs(self.id))
 
     def _current_week(self) -> int:
         """The furthest week a player team has reached (any team when there are none)."""
@@ -615,17 +762,37 @@ class Facilitator:
                 f"'{event_id}' is not a curveball of scenario '{self.scenario.id}' "
                 f"(curveballs: {avail})",
             )
-        info = self.reload()
-        if week is None:
-            week = info.hold_week if info.hold_week is not None else self._current_week()
-        if week < 0 or week > self.scenario.deal.weeks:
-            raise _err("inject", f"--week must lie in 0-{self.scenario.deal.weeks}")
+        week = self._arrival_week(week, "inject")
         if not self.store.add_curveball(self.id, event_id, int(week)):
             raise _err("inject", f"curveball '{event_id}' was already injected in this session")
         name = next(e.name for e in self.curveball_events() if e.id == event_id)
         self.store.note(self.id, f"curveball injected: {name} (after week {week})")
         self.advance_bots()
         return int(week)
+
+    def _arrival_week(self, week: int | None, where: str) -> int:
+        """The week a new curveball arrives after for scripted teams: `week`, else the
+        hold week, else the furthest week a player team has reached."""
+        info = self.reload()
+        if week is None:
+            week = info.hold_week if info.hold_week is not None else self._current_week()
+        if week < 0 or week > self.scenario.deal.weeks:
+            raise _err(where, f"--week must lie in 0-{self.scenario.deal.weeks}")
+        return int(week)
+
+    def shift(self, stakeholder: str, weights: dict, week: int | None = None) -> int:
+        """Inject a custom priority shift on one stakeholder into every team's game: from
+        the start of each team's next week the stakeholder's priorities are `weights`
+        (dimension id -> 0-100; relative, missing dimensions 0). Players get it at their
+        next decision, scripted teams after the returned week (as `inject`)."""
+        weights = check_shift(self.scenario, stakeholder, weights)
+        week = self._arrival_week(week, "shift")
+        row_id = self.store.add_shift(self.id, stakeholder, weights, week)
+        n = [r["id"] for r in self.store.shifts(self.id)].index(row_id) + 1
+        label = shift_label(self.scenario, stakeholder, weights, n)
+        self.store.note(self.id, f"custom shift injected: {label} (after week {week})")
+        self.advance_bots()
+        return week
 
     def hold(self, week: int) -> None:
         if week < 0 or week > self.scenario.deal.weeks:
@@ -688,8 +855,7 @@ class Facilitator:
         if not bots or info.paused:
             return 0
         target = self.bot_target(rows)
-        cbs = self.store.curveballs(self.id)
-        injects = _injects_by_week(cbs)
+        cbs, injects = _session_due(self.store, self.scenario, self.id)
 
         def may_end(w: int) -> bool:
             return info.held_at(w) is None and (target is None or w < target)

@@ -4,7 +4,8 @@ One URL names the store. The default is a SQLite file in the user data folder
 (`DEALCRAFT_HOME` overrides the folder, for tests and portable installs); any
 other SQLAlchemy URL works with `--db`. The program creates and versions its
 own schema (table `schema_version`) and refuses a store written by a newer
-version.
+version. Older stores are migrated in place, one version at a time (`MIGRATIONS`):
+version 2 added the `shifts` table (the facilitator's custom priority shifts).
 
 SQLite is tuned for many writers on one machine: WAL journal (readers never
 block writers), a busy timeout, and write transactions that take the write
@@ -19,6 +20,7 @@ windows playing the same team can never interleave their decisions.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import time
@@ -53,7 +55,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 
 from engine.problems import InputError, Problem
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: the first release; 2: adds `shifts`
 DB_FILE = "workshop.sqlite3"
 LOCK_WAIT_S = 30.0  # give up on a busy database after this long
 BUSY_TIMEOUT_MS = 30_000  # SQLite's own busy wait (it sleeps, leaving the CPU to the writer)
@@ -124,6 +126,18 @@ curveballs = Table(
     Column("created_at", Float, nullable=False),
     UniqueConstraint("session_id", "event", name="uq_curveball"),
 )
+
+shifts = Table(  # since schema version 2
+    "shifts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", Integer, ForeignKey("sessions.id"), nullable=False),
+    Column("stakeholder", String(100), nullable=False),
+    Column("weights", Text, nullable=False),  # {dimension id: weight}, as JSON
+    Column("after_week", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+Index("ix_shifts_session", shifts.c.session_id)
 
 activity = Table(
     "activity",
@@ -303,8 +317,8 @@ class Store:
                 f"this workshop store uses schema version {found}, newer than this Dealcraft "
                 f"understands (version {SCHEMA_VERSION}); upgrade Dealcraft or use another --db",
             )
-        if found < SCHEMA_VERSION:  # pragma: no cover - no older schema exists yet
-            self.write(lambda conn: migrate(conn, found))
+        if found < SCHEMA_VERSION:
+            self.write(migrate)
 
     # ---- sessions -------------------------------------------------------------------------
 
@@ -366,6 +380,52 @@ class Store:
                 .order_by(curveballs.c.id)
             )
             return [dict(r) for r in conn.execute(q).mappings()]
+
+        return self.read(fn)
+
+    def add_shift(
+        self, session_id: int, stakeholder: str, weights: dict[str, float], after_week: int
+    ) -> int:
+        """Record a custom priority shift (validated by the caller); its row id."""
+
+        def fn(conn: Connection) -> int:
+            res = conn.execute(
+                insert(shifts).values(
+                    session_id=session_id,
+                    stakeholder=stakeholder,
+                    weights=json.dumps({str(k): float(v) for k, v in weights.items()}),
+                    after_week=int(after_week),
+                    created_at=time.time(),
+                )
+            )
+            return res.inserted_primary_key[0]
+
+        return self.write(fn)
+
+    @staticmethod
+    def _shifts(conn: Connection, session_id: int) -> list[dict]:
+        q = select(shifts).where(shifts.c.session_id == session_id).order_by(shifts.c.id)
+        out = []
+        for r in conn.execute(q).mappings():
+            row = dict(r)
+            row["weights"] = json.loads(row["weights"])
+            out.append(row)
+        return out
+
+    def shifts(self, session_id: int) -> list[dict]:
+        """The session's custom shifts in the order they were made (weights as a dict)."""
+        return self.read(lambda conn: self._shifts(conn, session_id))
+
+    def all_curveballs(self, session_id: int) -> tuple[list[dict], list[dict]]:
+        """(scenario curveballs, custom shifts) of a session, in one read."""
+
+        def fn(conn: Connection):
+            q = (
+                select(curveballs)
+                .where(curveballs.c.session_id == session_id)
+                .order_by(curveballs.c.id)
+            )
+            return [dict(r) for r in conn.execute(q).mappings()], self._shifts(conn, session_id)
 
         return self.read(fn)
 
@@ -516,9 +576,24 @@ class Store:
         return self.read(fn)
 
 
-def migrate(conn: Connection, found: int) -> None:  # pragma: no cover - nothing to migrate yet
-    """Bring an older schema up to SCHEMA_VERSION (one step per version)."""
-    conn.execute(update(schema_version).values(version=SCHEMA_VERSION))
+def _to_v2(conn: Connection) -> None:
+    """Version 2: the custom priority shifts."""
+    shifts.create(conn, checkfirst=True)  # with its index
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_v2}  # version -> step up to it
+
+
+def migrate(conn: Connection) -> int:
+    """Bring an older schema up to SCHEMA_VERSION, one step per version, in the caller's
+    write transaction (so two processes opening an old store migrate it once); the
+    version found."""
+    found = conn.execute(select(schema_version.c.version)).scalar()
+    for v in range(found + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[v](conn)
+    if found < SCHEMA_VERSION:
+        conn.execute(update(schema_version).values(version=SCHEMA_VERSION))
+    return found
 
 
 _STORES: dict[str, Store] = {}
