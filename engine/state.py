@@ -328,7 +328,7 @@ class GameState:
             due[0, ms] = d.due
             return replace(nxt, batch=rules.set_plan(b, owner, action, due))
         if isinstance(d, Start):
-            return replace(nxt, batch=rules.start_week(c, b))
+            return nxt._next_week(b)
         if isinstance(d, Run):
             a, i = c.actions.index(d.action), c.members.index(d.member)
             s = c.stakeholders.index(d.target) if d.target is not None else -1
@@ -352,19 +352,24 @@ class GameState:
         b = replace(self.batch, hours=np.zeros_like(self.batch.hours))
         b = rules.resolve_week(c, b, np.zeros(len(runs), int), runs[:, 0], runs[:, 1], runs[:, 2])
         if b.ended[0] == 0:
-            inj = np.zeros((1, len(c.events)), bool)
-            inj[0, list(self.injected)] = True
-            shifts = None
-            if self.shifts:
-                mask = np.zeros((1, len(c.stakeholders)), bool)
-                new = np.zeros((1, len(c.stakeholders), len(c.dims)))
-                for s, weights in self.shifts:
-                    mask[0, s] = True
-                    new[0, s] = weights
-                shifts = (mask, new)
-            b = rules.start_week(c, b, inj if self.injected else None, shifts)
-            return replace(self, batch=b, runs=(), injected=frozenset(), shifts=())
+            return self._next_week(b)
         return replace(self, batch=b, runs=())
+
+    def _next_week(self, b: rules.Batch) -> GameState:
+        """Start the next week, delivering the curveballs and shifts queued for it."""
+        c = self.compiled
+        inj = np.zeros((1, len(c.events)), bool)
+        inj[0, list(self.injected)] = True
+        shifts = None
+        if self.shifts:
+            mask = np.zeros((1, len(c.stakeholders)), bool)
+            new = np.zeros((1, len(c.stakeholders), len(c.dims)))
+            for s, weights in self.shifts:
+                mask[0, s] = True
+                new[0, s] = weights
+            shifts = (mask, new)
+        b = rules.start_week(c, b, inj if self.injected else None, shifts)
+        return replace(self, batch=b, runs=(), injected=frozenset(), shifts=())
 
 
 def new_game(scenario: Scenario, seed: int = 0) -> GameState:

@@ -80,7 +80,7 @@ def test_shipped_scenarios_are_balanced(scenario, capsys):
 
 def test_run_joins_a_workshop(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
-    assert main(["workshop", "create", "northwind-new-logo", "--name", "t"]) == 0
+    assert main(["workshop", "create", "northwind-new-logo", "--name", "t", "--seed", "2"]) == 0
     out = capsys.readouterr().out
     code = next(line.split()[-1] for line in out.splitlines() if "Join code" in line)
     assert (

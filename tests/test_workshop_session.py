@@ -381,11 +381,11 @@ def test_shift_arrivals_follow_the_engine():
     s = steps()
     start = s.index(Start())
     ends = [i for i, d in enumerate(s) if isinstance(d, EndWeek)]
-    # made during setup: the engine's Start leaves it pending to the end of week 1
+    # made during setup: it arrives as week 1 starts
     g = new_game(scenario, SEED)
     for d in s[:start] + [SHIFT] + s[start : ends[1] + 1]:
         g = g.apply(d)
-    assert shift_arrivals(g) == [2] and g.batch.t_shift[0, 1]
+    assert shift_arrivals(g) == [1] and g.batch.t_shift[0, 0]
     # made in week 2, not yet arrived; then made in the last week: never arrives
     g = new_game(scenario, SEED)
     for d in s[: ends[0] + 1] + [SHIFT]:

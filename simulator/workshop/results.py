@@ -86,8 +86,8 @@ def _weeks_of(history) -> list[int]:
 
 def shift_arrivals(state: GameState) -> list[int | None]:
     """The week each custom Shift in the game's log arrived (None: not yet, or the game
-    ended first), in log order. A shift takes effect when the week it was made in ends
-    (one made during setup waits for the end of week 1, as the engine's Start does)."""
+    ended first), in log order. A shift takes effect at the start of the next week
+    (one made during setup arrives in week 1)."""
     weeks = _weeks_of(state.history)
     out: list[int | None] = []
     pending: list[int] = []
@@ -95,7 +95,7 @@ def shift_arrivals(state: GameState) -> list[int | None]:
         if isinstance(d, Shift):
             pending.append(len(out))
             out.append(None)
-        elif isinstance(d, EndWeek) and pending:
+        elif isinstance(d, EndWeek | Start) and pending:
             if w + 1 <= state.week:  # else the game ended with this week
                 for k in pending:
                     out[k] = w + 1
