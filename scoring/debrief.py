@@ -119,9 +119,15 @@ def _reasons(t: dict, i: int, parts: dict) -> dict:
         after = cosv[w0:][played[w0:]]
         good = np.flatnonzero(after >= 0.9)
         lag = int(good[0]) if len(good) else len(after)
+        if lag == 0:
+            how = "the strategy already matched them"
+        elif lag >= len(after):
+            how = "the strategy never caught up"
+        else:
+            how = f"the strategy took {lag} week{'s' if lag > 1 else ''} to follow"
         out[("external", "focus")] = (
-            f"after the customer's priorities shifted in week {w0 + 1}, the strategy took "
-            f"{lag} week(s) to match them (fit {after[0]:.2f} then, {after[-1]:.2f} at the end)"
+            f"after the customer's priorities shifted in week {w0 + 1}, {how} "
+            f"(fit {after[0]:.2f} then, {after[-1]:.2f} at the end)"
         )
     else:
         out[("external", "focus")] = (
@@ -207,7 +213,7 @@ def _reasons(t: dict, i: int, parts: dict) -> dict:
     if (weak < 1).any():
         s = int(weak.min(0).argmin())
         out[("external", "connection_fit")] = (
-            f"{names['stakeholders'][s]} was met by someone junior to them "
+            f"{names['stakeholders'][s]}, was met by someone junior to them "
             f"(fit {weak[:, s].min():.1f})"
         )
     else:
