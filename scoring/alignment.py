@@ -77,9 +77,14 @@ def quarterback(t: dict) -> np.ndarray:
 
 
 def chemistry(t: dict) -> np.ndarray:
-    s = t["t_staffed"].astype(float)
-    pair_sum = ((s[..., :, None] * t["p_chem"]).sum(-2) * s).sum(-1)
-    n = s.sum(-1)
+    """0.5 + mean pair chemistry of the staffed team, summed over the declared pairs only."""
+    s = t["t_staffed"]
+    chem = t["p_chem"]
+    i, j = np.nonzero(np.triu(chem, 1))
+    pair_sum = np.zeros(s.shape[:2])
+    for a, b in zip(i, j, strict=True):  # a scenario declares a handful of pairs
+        pair_sum += 2.0 * chem[a, b] * (s[..., a] & s[..., b])
+    n = s.sum(-1).astype(float)
     mean = np.divide(pair_sum, n * (n - 1), out=np.zeros(n.shape), where=n > 1)
     return np.clip(0.5 + mean, 0, 1)
 
@@ -138,7 +143,11 @@ def connection_quality(t: dict) -> np.ndarray:
     """(B, W, S) fit of the best connection to each stakeholder (seniority match), 0 if none."""
     gap = np.maximum(0.0, t["p_st_seniority"][None, :] - t["p_m_seniority"][:, None])  # (M, S)
     fit = np.clip(1.0 - 0.2 * gap, 0, 1)
-    return np.where(t["t_conn"], fit[None, None], 0.0).max(-2)
+    conn = t["t_conn"]
+    best = np.zeros(conn.shape[:2] + conn.shape[3:])
+    for m in range(conn.shape[2]):  # loop over roster members (a constant), not games
+        best = np.maximum(best, np.where(conn[:, :, m], fit[m], 0.0))
+    return best
 
 
 def connection_fit(t: dict) -> np.ndarray:
