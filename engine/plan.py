@@ -41,7 +41,13 @@ class HeadlessPlan:
 def _decision(src: Source, loc: tuple, item) -> Decision:
     try:
         if isinstance(item, dict) and "do" not in item and "action" in item:
-            return Run(str(item["action"]), str(item.get("member")), item.get("target"))
+            extra = set(item) - {"action", "member", "target"}
+            if extra:
+                raise ValueError(f"a run takes action, member and target, not {sorted(extra)[0]}")
+            if not isinstance(item.get("member"), str):
+                raise ValueError("a run needs 'member': who spends the hours")
+            target = item.get("target")
+            return Run(str(item["action"]), item["member"], None if target is None else str(target))
         return from_dict(item)
     except (ValueError, KeyError) as exc:
         raise InputError([src.problem(loc, str(exc))]) from None

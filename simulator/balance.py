@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 import numpy as np
 
@@ -157,7 +158,7 @@ def render(rep: dict) -> str:
 def cmd_balance(args: argparse.Namespace) -> int:
     scenario = find_scenario(args.scenario)
     if args.games < 1 or args.games > 1_000_000:
-        print("dealcraft balance: --games must be between 1 and 1,000,000")
+        print("dealcraft balance: --games must be between 1 and 1,000,000", file=sys.stderr)
         return 2
     policies = args.policy or ["random", "expert", *DEGENERATE]
     rep = report(scenario, args.games, policies, args.seed)

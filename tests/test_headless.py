@@ -119,3 +119,10 @@ def test_run_joins_a_workshop(tmp_path, monkeypatch, capsys):
         )
         == 1
     )
+
+
+def test_run_without_member_says_so(tmp_path, capsys):
+    plan = tmp_path / "p.yaml"
+    plan.write_text("setup:\n  team:\n    - {member: maya}\nweeks:\n  1:\n    - {action: demo}\n")
+    assert main(["run", "northwind-new-logo", "--plan", str(plan)]) == 1
+    assert f"{plan}:6:7: error: a run needs 'member'" in capsys.readouterr().err
