@@ -215,3 +215,23 @@ def test_shift_from_the_command_line(created, capsys):
     assert main(["workshop", "status", code, "--json"]) == 0  # public: no shift detail
     public = json.loads(capsys.readouterr().out)
     assert "curveballs" not in public and "Helen" not in json.dumps(public)
+
+
+def test_curveball_after_a_bot_has_played_keeps_the_session_working(tmp_path, monkeypatch, capsys):
+    """A bot that already played past the curveball's week must not break the session."""
+    from simulator.cli import main
+
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
+    assert main(["workshop", "create", "northwind-new-logo", "--seed", "2"]) == 0
+    out = capsys.readouterr().out
+    code = next(line.split()[-1] for line in out.splitlines() if "Join code" in line)
+    key = next(line.split()[-1] for line in out.splitlines() if "Facilitator key" in line)
+    assert main(["workshop", "add-bot", code, "--key", key]) == 0
+    assert (
+        main(["workshop", "inject", code, "--key", key, "peak_brought_forward", "--week", "3"]) == 0
+    )
+    assert main(["workshop", "shift", code, "--key", key, "coo", "cost=60", "speed=40"]) == 0
+    capsys.readouterr()
+    assert main(["workshop", "status", code, "--key", key]) == 0
+    assert "Bot (expert)" in capsys.readouterr().out
+    assert main(["workshop", "report", code, "--key", key, "--out", str(tmp_path / "r.html")]) == 0

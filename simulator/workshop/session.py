@@ -609,6 +609,30 @@ def play_bot(
     return run.state
 
 
+def _catch_up(scenario: Scenario, seed: int, injects: Due, stored: list[str]) -> Due | None:
+    """The curveballs as they reach a team that has already played `stored`: one it has
+    not received, injected after a week it has passed, arrives at its current week (as
+    for a live player). None when the stored game is already over."""
+    if not stored:
+        return injects
+    state = new_game(scenario, seed)
+    for body in stored:
+        state = state.apply(decode(body))
+    if state.is_over():
+        return None
+    got = [d for d in state.history if isinstance(d, Inject | Shift)]
+    out: Due = {}
+    for week, ds in sorted(injects.items()):
+        for d in ds:
+            cb = Inject(d) if isinstance(d, str) else d
+            if cb in got:
+                got.remove(cb)
+                out.setdefault(week, []).append(d)
+            else:
+                out.setdefault(max(week, state.week), []).append(d)
+    return out
+
+
 def _sync(store: Store, team: dict, state: GameState, where: str) -> int:
     """Append what `state` adds to the team's stored log; the number appended."""
     stored = store.log(team["id"])
@@ -865,7 +889,11 @@ class Facilitator:
             mark = (target, info.hold_week, len(cbs), bot.n_decisions)
             if self._bot_marks.get(bot.id) == mark:
                 continue
-            state = play_bot(self.scenario, info.seed, bot.policy or "expert", injects, may_end)
+            due = _catch_up(self.scenario, info.seed, injects, self.store.log(bot.id))
+            if due is None:  # the bot's deal is over: a late curveball never reaches it
+                self._bot_marks[bot.id] = mark
+                continue
+            state = play_bot(self.scenario, info.seed, bot.policy or "expert", due, may_end)
             added += _sync(self.store, {"id": bot.id, "name": bot.name}, state, "bot")
             self._bot_marks[bot.id] = (target, info.hold_week, len(cbs), len(state.history))
         return added
