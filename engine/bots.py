@@ -40,19 +40,12 @@ class Week:
     refocus: np.ndarray | None = None  # (B,) bool: which games change focus
 
 
-def estimate(c: Compiled, b: rules.Batch) -> np.ndarray:
-    """(B, S, K) the team's estimate of priorities (same formula the player sees)."""
-    S, K = len(c.stakeholders), len(c.dims)
-    know = np.where(b.staffed[..., None], b.know, 0.0).max(1)  # (B, S)
-    noise = rng.uniform(b.seeds, rng.NOISE, np.arange(S * K)).reshape(-1, S, K)
-    guess = noise / noise.sum(-1, keepdims=True)
-    est = know[..., None] * b.prio + (1 - know[..., None]) * guess
-    return est / est.sum(-1, keepdims=True)
-
-
 def believed_focus(c: Compiled, b: rules.Batch) -> np.ndarray:
     """(B, K) influence-weighted estimate of what the buying team wants."""
-    return np.einsum("bs,bsk->bk", b.influence * b.present, estimate(c, b))
+    from engine.observe import estimate
+
+    weights = b.influence * b.present
+    return (weights[..., None] * estimate(c, b)[0]).sum(1)
 
 
 def _valid_runs(c: Compiled, b: rules.Batch, hours_left: np.ndarray):

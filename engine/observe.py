@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from engine import rng
+from engine.compiled import Compiled
+from engine.rules import Batch
 from engine.state import GameState
 
 STANCE_WORDS = ((-0.5, "blocker"), (-0.15, "sceptic"), (0.15, "neutral"), (0.5, "supporter"))
@@ -23,16 +25,27 @@ def stance_word(value: float) -> str:
     return "champion"
 
 
+def estimate(c: Compiled, b: Batch) -> tuple[np.ndarray, np.ndarray]:
+    """(B, S, K) each game's team estimate of priorities and (B, S) its uncertainty.
+
+    The same formula serves the player's view and the bots, so a bot knows what a
+    player would know and no more. Before anyone is staffed, the briefing's
+    visibility is what the team knows.
+    """
+    S, K = len(c.stakeholders), len(c.dims)
+    staffed = b.staffed[..., None]
+    know = np.where(staffed, b.know, 0.0).max(1)
+    know = np.where(b.staffed.any(1, keepdims=True), know, c.st_visibility)
+    noise = rng.uniform(b.seeds, rng.NOISE, np.arange(S * K)).reshape(-1, S, K)
+    guess = noise / noise.sum(-1, keepdims=True)
+    est = know[..., None] * b.prio + (1 - know[..., None]) * guess
+    return est / est.sum(-1, keepdims=True), 1.0 - know
+
+
 def estimated_priorities(state: GameState) -> tuple[np.ndarray, np.ndarray]:
     """(S, K) the team's estimate of each stakeholder's priorities and (S,) its uncertainty."""
-    c, b = state.compiled, state.batch
-    S, K = len(c.stakeholders), len(c.dims)
-    here = b.staffed[0][:, None]
-    know = np.where(here, b.know[0], 0.0).max(0) if b.staffed[0].any() else c.st_visibility.copy()
-    noise = rng.uniform(b.seeds, rng.NOISE, np.arange(S * K))[0].reshape(S, K)
-    guess = noise / noise.sum(-1, keepdims=True)
-    est = know[:, None] * b.prio[0] + (1 - know[:, None]) * guess
-    return est / est.sum(-1, keepdims=True), 1.0 - know
+    est, unc = estimate(state.compiled, state.batch)
+    return est[0], unc[0]
 
 
 def observe(state: GameState) -> dict:
