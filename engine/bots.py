@@ -158,9 +158,9 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3) -> Week:
     targetable = c.a_targets[:, c.st_role]  # (A, S)
     gs, as_, ms, ss = [], [], [], []
     for _ in range(attempts):
-        count = valid.sum(-1)  # (B, M): a uniform pick among each member's legal actions
+        count = valid.sum(-1, dtype=np.int8)  # (B, M): a uniform pick among legal actions
         r = np.minimum((gen.random((B, M), dtype=np.float32) * count).astype(int), count - 1)
-        pick = (np.cumsum(valid, -1) > r[..., None]).argmax(-1)
+        pick = (np.cumsum(valid, -1, dtype=np.int8) > r[..., None]).argmax(-1)
         ok = (count > 0) & (gen.random((B, M), dtype=np.float32) < 0.8)
         g, m = np.nonzero(ok)
         a = pick[g, m]
