@@ -8,9 +8,6 @@ decisions through the session, which writes the save after every one.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import termios
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +16,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
+
+from simulator.terminal import terminal_alive, terminal_fd
 
 if TYPE_CHECKING:
     from engine.model import Scenario
@@ -58,26 +57,6 @@ THEMES = [
 ]
 SIDE_SCREENS = ("staffing", "connections", "plan", "briefing")
 THEME_CYCLE = ["dealcraft", "dealcraft-light", "textual-dark", "nord", "gruvbox"]
-
-
-def _terminal_fd() -> int | None:
-    """stdin's descriptor when the game runs in a real terminal, else None (tests, browser)."""
-    try:
-        fd = sys.__stdin__.fileno()
-    except (AttributeError, OSError, ValueError):
-        return None
-    return fd if os.isatty(fd) else None
-
-
-def terminal_alive(fd: int | None) -> bool:
-    """False once the terminal behind `fd` has hung up."""
-    if fd is None:
-        return False
-    try:
-        termios.tcgetattr(fd)
-    except (termios.error, OSError):
-        return False
-    return True
 
 
 class DealcraftApp(App):
@@ -123,7 +102,7 @@ class DealcraftApp(App):
         return PickerScreen()
 
     def on_mount(self) -> None:
-        if _terminal_fd() is not None:
+        if terminal_fd() is not None:
             self.set_interval(2.0, self._check_terminal)
         if self.session is not None:
             self.open_game(self.session)
@@ -133,7 +112,7 @@ class DealcraftApp(App):
     def _check_terminal(self) -> None:
         """Quit when the terminal has gone away (a closed window or a dropped session),
         rather than spin with nobody watching; every decision is already saved."""
-        if not terminal_alive(_terminal_fd()):
+        if not terminal_alive(terminal_fd()):
             self.exit()
 
     def new_game(self, scenario: Scenario, seed: int | None = None) -> None:

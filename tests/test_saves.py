@@ -163,7 +163,7 @@ def test_terminal_watchdog_sees_a_lost_terminal():
     import os
     import pty
 
-    from simulator.app import terminal_alive
+    from simulator.terminal import terminal_alive
 
     master, slave = pty.openpty()
     assert terminal_alive(slave)

@@ -37,6 +37,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from engine.problems import InputError
+from simulator.terminal import terminal_alive, terminal_fd
 from simulator.workshop.results import TeamResult, findings, recap, recap_week
 from simulator.workshop.session import Facilitator, SessionInfo, check_shift
 
@@ -364,6 +365,8 @@ class BoardApp(App):
         self.query_one("#leaderboard", DataTable).border_title = "Leaderboard"
         self.query_one("#recap", Static).border_title = "Recap"
         self.set_interval(self.interval, self.refresh_board)
+        if terminal_fd() is not None:
+            self.set_interval(2.0, self._check_terminal)
         self.refresh_board()
 
     def _notes_text(self) -> Text:
@@ -403,6 +406,11 @@ class BoardApp(App):
                 recap=recap(rows, self.scenario, labels=board.labels()),
                 activity=self.fac.store.activity(self.fac.id, 5),
             )
+
+    def _check_terminal(self) -> None:
+        """Quit when the facilitator's terminal has gone away instead of spinning."""
+        if not terminal_alive(terminal_fd()):
+            self.exit()
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def refresh_board(self) -> None:
