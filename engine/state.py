@@ -250,10 +250,11 @@ class GameState:
                 raise IllegalDecision(f"{name} is pulled away this week")
             r = b.role[0, i]
             if r < 0 or not c.a_roles[a, r]:
-                allowed = [c.roles[j] for j in np.flatnonzero(c.a_roles[a])]
+                roles = c.scenario.roles
+                allowed = [roles[j].name for j in np.flatnonzero(c.a_roles[a])]
                 raise IllegalDecision(
-                    f"{c.scenario.actions[a].name} is run by {', '.join(allowed)}; "
-                    f"{name} is {c.roles[r] if r >= 0 else 'without a role'}"
+                    f"{c.scenario.actions[a].name} is run by the {' or '.join(allowed)}; "
+                    f"{name} is {'the ' + roles[r].name if r >= 0 else 'without a role'}"
                 )
             left = self.hours_left(d.member)
             if left < c.a_hours[a]:
