@@ -40,31 +40,26 @@ class Dashboard(VerticalScroll):
         yield Sparkline([], id="spark-win")
         yield Static(id="dash-more")
 
+    def show_series(self, key: str, label: str, series: list[float], fmt: str) -> None:
+        """One headline number with its trend arrow, and its sparkline once there are two."""
+        t = Text()
+        t.append(label, style="bold")
+        if series:
+            t.append(f"{fmt.format(series[-1])} {trend(series)}")
+        else:
+            t.append("after week 1", style="dim")
+        self.query_one(f"#dash-{key}", Static).update(t)
+        spark = self.query_one(f"#spark-{key}", Sparkline)
+        spark.data = series
+        spark.display = len(series) > 1
+
     def update_from(self, state: GameState, obs: dict) -> None:
         sc = scorecard(state)
         weekly = sc["weekly"]
         align = [float(x) for x in weekly.get("alignment", [])]
         win = [float(x) for x in weekly.get("win_probability", [])]
-        t = Text()
-        t.append("Alignment  ", style="bold")
-        if align:
-            t.append(f"{align[-1]:5.1f} {trend(align)}")
-        else:
-            t.append("after week 1", style="dim")
-        self.query_one("#dash-align", Static).update(t)
-        spark = self.query_one("#spark-align", Sparkline)
-        spark.data = align
-        spark.display = len(align) > 1
-        t = Text()
-        t.append("Win chance ", style="bold")
-        if win:
-            t.append(f"{win[-1]:5.0%} {trend(win)}")
-        else:
-            t.append("after week 1", style="dim")
-        self.query_one("#dash-win", Static).update(t)
-        spark = self.query_one("#spark-win", Sparkline)
-        spark.data = win
-        spark.display = len(win) > 1
+        self.show_series("align", "Alignment  ", align, "{:5.1f}")
+        self.show_series("win", "Win chance ", win, "{:5.0%}")
 
         t = Text()
         names = {d.id: short(d.name, d.id) for d in state.scenario.dimensions}
