@@ -178,20 +178,19 @@ decisions are kept). **c** compares this run with the one it branched from.
 
     def render_gains(self, deb: dict) -> None:
         t = Text()
-        t.append("Gains\n", style="bold green")
-        for r in deb["gains"] or []:
-            t.append(f"+{r['points']:.1f} ", style="green")
-            t.append(component_name(r["group"], r["component"]), style="bold")
-            t.append(f": {r['reason']}\n")
-        if not deb["gains"]:
-            t.append("none above an average play\n", style="dim")
-        t.append("\nLosses\n", style="bold red")
-        for r in deb["losses"] or []:
-            t.append(f"{r['points']:.1f} ", style="red")
-            t.append(component_name(r["group"], r["component"]), style="bold")
-            t.append(f": {r['reason']}\n")
-        if not deb["losses"]:
-            t.append("none below an average play\n", style="dim")
+        for key, style, none in (
+            ("gains", "green", "none above an average play"),
+            ("losses", "red", "none below an average play"),
+        ):
+            if key == "losses":
+                t.append("\n")
+            t.append(f"{key.capitalize()}\n", style=f"bold {style}")
+            for r in deb[key] or []:
+                t.append(f"{r['points']:+.1f} ", style=style)
+                t.append(component_name(r["group"], r["component"]), style="bold")
+                t.append(f": {r['reason']}\n")
+            if not deb[key]:
+                t.append(f"{none}\n", style="dim")
         self.query_one("#debrief-gains", Static).update(t)
 
     def render_chart(self, card: dict, trace: dict) -> None:
