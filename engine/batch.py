@@ -89,13 +89,6 @@ def simulate(scenario: Scenario | Compiled, seeds, policy: Policy) -> BatchResul
     return BatchResult(c, b, st, weeks)
 
 
-def simulate_chunked(scenario, seeds, policy: Policy, chunk: int = 25_000):
-    """simulate() in chunks to bound memory; yields BatchResults."""
-    seeds = np.asarray(seeds)
-    for i in range(0, len(seeds), chunk):
-        yield simulate(scenario, seeds[i : i + chunk], policy)
-
-
 def _run_chunk(args):
     scenario, seeds, policy_name, seed, reduce, evaluate = args
     from engine.bots import make_policy

@@ -10,7 +10,7 @@ and the degenerate exploit probes used by the balance analyser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -189,7 +189,6 @@ class ExpertPolicy(Policy):
     seed: int = 0
     name = "expert"
     variant: str = ""  # degenerate probes reuse the expert with one bad habit
-    _tried: dict = field(default_factory=dict)
 
     def __post_init__(self):
         Policy.__init__(self, self.seed)

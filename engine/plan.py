@@ -5,7 +5,6 @@ See docs/plan-format.md. Every problem points at the plan's line and column.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,8 +161,3 @@ def play_plan(scenario: Scenario, plan: HeadlessPlan, seed: int | None = None) -
             raise InputError([plan.source.problem((), "the plan never starts the deal")])
         state = state.apply(EndWeek())
     return state
-
-
-def to_json_plan(state: GameState) -> str:
-    """A played game as a decision log, the simplest plan of all."""
-    return json.dumps(GameLog.of(state).to_dict(), indent=1)

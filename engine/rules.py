@@ -8,7 +8,7 @@ Functions copy-on-write: they take a Batch and return a new one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -67,16 +67,6 @@ class Batch:
     @property
     def size(self) -> int:
         return len(self.seeds)
-
-    def take(self, index) -> Batch:
-        """The sub-batch of the games at `index` (a slice or index array)."""
-        out = {}
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if f.name == "record":
-                v = tuple({k: x[index] for k, x in week.items()} for week in v)
-            out[f.name] = v[index] if isinstance(v, np.ndarray) else v
-        return Batch(**out)
 
 
 def stack_record(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
