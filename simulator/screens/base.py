@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -85,6 +86,14 @@ class GameScreen(Screen):
     @property
     def in_setup(self) -> bool:
         return self.state.phase == "setup"
+
+    def setup_step(self, screen: Callable[[], Screen]) -> None:
+        """Next/back between the setup screens; after setup they are side screens over the
+        week view, so the same key closes them."""
+        if self.in_setup:
+            self.app.switch_screen(screen())
+        else:
+            self.app.pop_screen()
 
     def apply(self, decision: Decision, quiet: bool = False) -> bool:
         reason = self.session.apply(decision)

@@ -147,10 +147,7 @@ Press **Enter** to staff your team.
     def action_next(self) -> None:
         from simulator.screens.staffing import StaffingScreen
 
-        if self.in_setup:
-            self.app.switch_screen(StaffingScreen())
-        else:
-            self.app.pop_screen()
+        self.setup_step(StaffingScreen)
 
     def action_back(self) -> None:
         if self.in_setup:

@@ -127,15 +127,9 @@ connection point for that stakeholder, or to break the connection.
     def action_next(self) -> None:
         from simulator.screens.plan import PlanScreen
 
-        if self.in_setup:
-            self.app.switch_screen(PlanScreen())
-        else:
-            self.app.pop_screen()
+        self.setup_step(PlanScreen)
 
     def action_back(self) -> None:
         from simulator.screens.staffing import StaffingScreen
 
-        if self.in_setup:
-            self.app.switch_screen(StaffingScreen())
-        else:
-            self.app.pop_screen()
+        self.setup_step(StaffingScreen)

@@ -167,7 +167,4 @@ Press **g** to start week 1 when you are ready.
     def action_back(self) -> None:
         from simulator.screens.connections import ConnectionsScreen
 
-        if self.in_setup:
-            self.app.switch_screen(ConnectionsScreen())
-        else:
-            self.app.pop_screen()
+        self.setup_step(ConnectionsScreen)

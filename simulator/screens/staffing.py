@@ -335,15 +335,9 @@ Clear roles and one quarterback score well; "fit" often beats star players.
     def action_next(self) -> None:
         from simulator.screens.connections import ConnectionsScreen
 
-        if self.in_setup:
-            self.app.switch_screen(ConnectionsScreen())
-        else:
-            self.app.pop_screen()
+        self.setup_step(ConnectionsScreen)
 
     def action_back(self) -> None:
         from simulator.screens.briefing import BriefingScreen
 
-        if self.in_setup:
-            self.app.switch_screen(BriefingScreen())
-        else:
-            self.app.pop_screen()
+        self.setup_step(BriefingScreen)
