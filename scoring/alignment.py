@@ -167,8 +167,13 @@ def focus_cosine(t: dict) -> np.ndarray:
     return cosine(t["t_focus"], customer_priorities(t))
 
 
+def focus_score(cosine_series: np.ndarray) -> np.ndarray:
+    """Focus alignment in 0..1 from the focus-vs-priorities cosine."""
+    return np.clip((cosine_series - FOCUS_FLOOR) / (1 - FOCUS_FLOOR), 0, 1)
+
+
 def focus(t: dict) -> np.ndarray:
-    return np.clip((focus_cosine(t) - FOCUS_FLOOR) / (1 - FOCUS_FLOOR), 0, 1)
+    return focus_score(focus_cosine(t))
 
 
 INTERNAL_SERIES = {
@@ -185,12 +190,14 @@ EXTERNAL_SERIES = {
 }
 
 
-def series(t: dict) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """The per-week (B, W) series behind the internal and external components."""
-    return (
-        {k: f(t) for k, f in INTERNAL_SERIES.items()},
-        {k: f(t) for k, f in EXTERNAL_SERIES.items()},
-    )
+def series(t: dict, cosine_series: np.ndarray | None = None) -> tuple[dict, dict]:
+    """The per-week (B, W) series behind the internal and external components;
+    pass the focus cosine when the caller already has it."""
+    if cosine_series is None:
+        cosine_series = focus_cosine(t)
+    outer = {k: f(t) for k, f in EXTERNAL_SERIES.items() if k != "focus"}
+    outer["focus"] = focus_score(cosine_series)
+    return {k: f(t) for k, f in INTERNAL_SERIES.items()}, {k: outer[k] for k in EXTERNAL_SERIES}
 
 
 def components(t: dict, weekly: tuple | None = None) -> tuple[dict, dict]:

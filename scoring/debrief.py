@@ -11,7 +11,7 @@ import numpy as np
 
 from scoring import alignment as al
 from scoring import outcome as oc
-from scoring.scorecard import score
+from scoring.scorecard import Scorecard, score
 
 FORMULAS = {
     ("internal", "coverage"): (
@@ -227,9 +227,11 @@ def _reasons(t: dict, i: int, parts: dict) -> dict:
     return out
 
 
-def debrief(t: dict, i: int = 0) -> dict:
-    """Gains, losses, advice and per-component explanations for game i."""
-    sc = score(t)
+def debrief(t: dict, i: int = 0, sc: Scorecard | None = None) -> dict:
+    """Gains, losses, advice and per-component explanations for game i
+    (`sc` is the trace's scorecard, when the caller already has it)."""
+    if sc is None:
+        sc = score(t)
     top = t["p_w_top"] / t["p_w_top"].sum()
     wi = t["p_w_internal"] / t["p_w_internal"].sum()
     we = t["p_w_external"] / t["p_w_external"].sum()

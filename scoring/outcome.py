@@ -59,8 +59,11 @@ def last_played(series: np.ndarray, played: np.ndarray) -> np.ndarray:
     return np.take_along_axis(series, idx.reshape((-1, 1) + (1,) * (series.ndim - 2)), 1)[:, 0]
 
 
-def outcome(t: dict, internal: np.ndarray, external: np.ndarray) -> dict[str, np.ndarray]:
-    """Final outcome per game from whole-game internal/external scores (B,) in 0..100."""
+def outcome(
+    t: dict, internal: np.ndarray, external: np.ndarray, cosine_series: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """Final outcome per game from whole-game internal/external scores (B,) in 0..100;
+    `cosine_series` is the (B, W) focus cosine when the caller already has it."""
     played = t["played"]
     final_stance = last_played(weighted_stance(t), played)
     feats = {
@@ -72,7 +75,9 @@ def outcome(t: dict, internal: np.ndarray, external: np.ndarray) -> dict[str, np
     }
     p = win_probability(feats)
     decides = p >= t["p_no_decision_below"]
-    fc = last_played(al.focus_cosine(t), played)
+    if cosine_series is None:
+        cosine_series = al.focus_cosine(t)
+    fc = last_played(cosine_series, played)
     scope = SCOPE_FLOOR + (1 - SCOPE_FLOOR) * fc
     value = t["p_value"] * t["value_mult"] * scope
     won = decides & (t["luck"] < p)

@@ -66,13 +66,14 @@ class Scorecard:
 
 def score(t: dict) -> Scorecard:
     """Score a batch of game traces (see engine.rules.trace for the keys)."""
-    inner_s, outer_s = al.series(t)
+    fcos = al.focus_cosine(t)
+    inner_s, outer_s = al.series(t, fcos)
     internal_parts, external_parts = al.components(t, (inner_s, outer_s))
     internal = al.weighted(internal_parts, t["p_w_internal"])
     external = al.weighted(external_parts, t["p_w_external"])
     w = t["p_w_top"] / t["p_w_top"].sum()
     alignment = (w[0] * internal + w[1] * external) / (w[0] + w[1])
-    out = oc.outcome(t, internal, external)
+    out = oc.outcome(t, internal, external, fcos)
     expected = w[0] * internal + w[1] * external + w[2] * out["expected_outcome"]
     realised = w[0] * internal + w[1] * external + w[2] * out["realised_outcome"]
 
@@ -94,7 +95,7 @@ def score(t: dict) -> Scorecard:
         "alignment": (w[0] * inner_week + w[1] * outer_week) / (w[0] + w[1]),
         "internal": inner_week,
         "external": outer_week,
-        "focus_cosine": al.focus_cosine(t),
+        "focus_cosine": fcos,
         "coverage": outer_s["coverage"],
         "win_probability": win_week,
         "stance": oc.weighted_stance(t),

@@ -75,8 +75,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         state = play_plan(scenario, plan, args.seed)
     trace = state.trace()
-    card = score(trace).game(0)
-    brief = debrief(trace, 0)
+    sc = score(trace)
+    card = sc.game(0)
+    brief = debrief(trace, 0, sc)
     card["scenario"] = scenario.id
     card["seed"] = state.seed
     card["content_hash"] = scenario.content_hash
