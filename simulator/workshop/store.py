@@ -372,16 +372,14 @@ class Store:
 
         return self.write(fn)
 
-    def curveballs(self, session_id: int) -> list[dict]:
-        def fn(conn: Connection):
-            q = (
-                select(curveballs)
-                .where(curveballs.c.session_id == session_id)
-                .order_by(curveballs.c.id)
-            )
-            return [dict(r) for r in conn.execute(q).mappings()]
+    @staticmethod
+    def _curveballs(conn: Connection, session_id: int) -> list[dict]:
+        q = select(curveballs).where(curveballs.c.session_id == session_id)
+        return [dict(r) for r in conn.execute(q.order_by(curveballs.c.id)).mappings()]
 
-        return self.read(fn)
+    def curveballs(self, session_id: int) -> list[dict]:
+        """The session's scenario curveballs in the order they were injected."""
+        return self.read(lambda conn: self._curveballs(conn, session_id))
 
     def add_shift(
         self, session_id: int, stakeholder: str, weights: dict[str, float], after_week: int
@@ -419,15 +417,9 @@ class Store:
     def all_curveballs(self, session_id: int) -> tuple[list[dict], list[dict]]:
         """(scenario curveballs, custom shifts) of a session, in one read."""
 
-        def fn(conn: Connection):
-            q = (
-                select(curveballs)
-                .where(curveballs.c.session_id == session_id)
-                .order_by(curveballs.c.id)
-            )
-            return [dict(r) for r in conn.execute(q).mappings()], self._shifts(conn, session_id)
-
-        return self.read(fn)
+        return self.read(
+            lambda conn: (self._curveballs(conn, session_id), self._shifts(conn, session_id))
+        )
 
     def note(self, session_id: int, text: str) -> None:
         self.write(
@@ -450,22 +442,22 @@ class Store:
 
     # ---- teams and their logs -------------------------------------------------------------
 
-    def team(self, session_id: int, name_key: str) -> dict | None:
-        def fn(conn: Connection):
-            q = select(teams).where(teams.c.session_id == session_id, teams.c.name_key == name_key)
-            row = conn.execute(q).mappings().first()
-            return dict(row) if row else None
+    @staticmethod
+    def _team(conn: Connection, session_id: int, name_key: str) -> dict | None:
+        q = select(teams).where(teams.c.session_id == session_id, teams.c.name_key == name_key)
+        row = conn.execute(q).mappings().first()
+        return dict(row) if row else None
 
-        return self.read(fn)
+    def team(self, session_id: int, name_key: str) -> dict | None:
+        return self.read(lambda conn: self._team(conn, session_id, name_key))
 
     def add_team(self, session_id: int, name: str, name_key: str, kind: str, policy=None) -> dict:
         """The team, created on first use (a second join with the same name resumes it)."""
 
         def fn(conn: Connection) -> dict:
-            q = select(teams).where(teams.c.session_id == session_id, teams.c.name_key == name_key)
-            row = conn.execute(q).mappings().first()
+            row = self._team(conn, session_id, name_key)
             if row:
-                return dict(row)
+                return row
             now = time.time()
             conn.execute(
                 insert(teams).values(
@@ -479,7 +471,7 @@ class Store:
                     updated_at=now,
                 )
             )
-            return dict(conn.execute(q).mappings().one())
+            return self._team(conn, session_id, name_key)
 
         return self.write(fn)
 
