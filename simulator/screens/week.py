@@ -71,6 +71,7 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
         self.compact = False
         self.columns_compact: bool | None = None
         self.obs: dict | None = None
+        self.pacing = ""
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.title_text())
@@ -95,22 +96,16 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
         team.add_column("Member", key="member", width=9)
         team.add_column("Role", key="role", width=4)
         team.add_column("Hours", key="hours", width=5)
-        from engine.observe import observe
-
-        log = self.query_one("#events", RichLog)
-        for e in observe(self.state)["events"]:
-            self.seen.add(e["id"])
-            log.write(self.event_text(e))
+        self.refresh_view()
+        self.log_new_events(notify=False)
         if not self.seen:
-            log.write(
+            self.query_one("#events", RichLog).write(
                 Text(
                     "No news yet. Events at the customer and on your team appear here.", style="dim"
                 )
             )
             self.placeholder = True
-        self.refresh_view()
         buyers.focus()
-        self.pacing = ""
         if self.session.meta.get("workshop"):
             self.set_interval(3.0, self.poll_pacing)
             self.poll_pacing()
@@ -165,7 +160,7 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
         if obs["team_cost"] > obs["budget"]:
             st.append(" OVER BUDGET", style="red bold")
         st.append(f" · morale {obs['morale']:.0%}")
-        if getattr(self, "pacing", ""):
+        if self.pacing:
             st.append(f" · facilitator: {self.pacing}", style="yellow bold")
         for req in obs["open_requests"]:
             who = next(
@@ -186,10 +181,31 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
     def on_resize(self, event) -> None:
         super().on_resize(event)
         compact = event.size.width < 100
-        if compact != self.compact and self.obs is not None:
+        if compact != self.compact:
             self.compact = compact
-            self.render_buyers(self.obs)
-        self.compact = compact
+            if self.obs is not None:
+                self.render_buyers(self.obs)
+
+    def log_new_events(self, notify: bool) -> None:
+        """Add the events not logged yet (from the last render's observation) to the event
+        log; with `notify`, also pop each one up."""
+        assert self.obs is not None
+        log = self.query_one("#events", RichLog)
+        for e in self.obs["events"]:
+            if e["id"] in self.seen:
+                continue
+            self.seen.add(e["id"])
+            if self.placeholder:
+                log.clear()
+                self.placeholder = False
+            log.write(self.event_text(e))
+            if notify:
+                self.notify(
+                    e.get("signal") or e["name"],
+                    title=f"Week {e['week']}: {e['name']}",
+                    markup=False,
+                    timeout=6,
+                )
 
     def render_buyers(self, obs: dict) -> None:
         sc = self.state.scenario
@@ -355,7 +371,6 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
 
     def end_week(self) -> None:
         from engine.decisions import EndWeek
-        from engine.observe import observe
 
         if not self.apply(EndWeek()):
             return
@@ -364,19 +379,5 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
 
             self.app.switch_screen(DebriefScreen())
             return
-        log = self.query_one("#events", RichLog)
-        for e in observe(self.state)["events"]:
-            if e["id"] in self.seen:
-                continue
-            self.seen.add(e["id"])
-            if self.placeholder:
-                log.clear()
-                self.placeholder = False
-            log.write(self.event_text(e))
-            self.notify(
-                e.get("signal") or e["name"],
-                title=f"Week {e['week']}: {e['name']}",
-                markup=False,
-                timeout=6,
-            )
+        self.log_new_events(notify=True)
         self.notify(f"Week {self.state.week} begins.", timeout=2)
