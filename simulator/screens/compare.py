@@ -33,8 +33,8 @@ column shows what the different decisions changed.
 
     def __init__(self, first: Session, second: Session) -> None:
         super().__init__()
-        self.first = first
-        self.second = second
+        # each run scored once: the table and the charts both read it
+        self.runs = [("Original", analyse(first.state)), ("Replay", analyse(second.state))]
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.title_text())
@@ -48,7 +48,7 @@ column shows what the different decisions changed.
         self.query_one("#compare-body").focus()
 
     def render_table(self) -> Table:
-        (c1, d1, _), (c2, d2, _) = analyse(self.first.state), analyse(self.second.state)
+        (_, (c1, d1, _)), (_, (c2, d2, _)) = self.runs
         t = Table(box=None, padding=(0, 2), header_style="bold", expand=False)
         t.add_column("")
         t.add_column("Original", justify="right")
@@ -87,8 +87,7 @@ column shows what the different decisions changed.
     def render_charts(self) -> Text:
         out = Text()
         weeks = self.state.scenario.deal.weeks
-        for label, session in (("Original", self.first), ("Replay", self.second)):
-            card, _, trace = analyse(session.state)
+        for label, (card, _, trace) in self.runs:
             played = card["weeks_played"]
             out.append(f"\n{label}\n", style="bold")
             out.append_text(
