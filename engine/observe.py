@@ -42,6 +42,15 @@ def estimate(c: Compiled, b: Batch) -> tuple[np.ndarray, np.ndarray]:
     return est / est.sum(-1, keepdims=True), 1.0 - know
 
 
+def stance_blur(b: Batch, week, connected: np.ndarray) -> np.ndarray:
+    """How far the team's reading of each stakeholder's stance is off in `week` (an int or
+    an array of weeks, shaped to broadcast with `connected`): a little when someone on the
+    team is connected to them, a lot when nobody is. Fixed per game and week."""
+    S = connected.shape[-1]
+    noise = rng.uniform(b.seeds[:1], rng.NOISE, 10_000 + np.asarray(week) * 64 + np.arange(S))[0]
+    return np.where(connected, 0.05, 0.25) * (noise - 0.5) * 2
+
+
 def estimated_priorities(state: GameState) -> tuple[np.ndarray, np.ndarray]:
     """(S, K) the team's estimate of each stakeholder's priorities and (S,) its uncertainty."""
     est, unc = estimate(state.compiled, state.batch)
@@ -52,12 +61,7 @@ def observe(state: GameState) -> dict:
     """The player's picture of the deal this week, as plain values."""
     c, b, s = state.compiled, state.batch, state.scenario
     est, unc = estimated_priorities(state)
-    connected = b.conn[0].any(0)
-    noise = rng.uniform(
-        b.seeds, rng.NOISE, 10_000 + state.week * 64 + np.arange(len(c.stakeholders))
-    )
-    blur = np.where(connected, 0.05, 0.25) * (noise[0] - 0.5) * 2
-    seen_stance = np.clip(b.stance[0] + blur, -1, 1)
+    seen_stance = np.clip(b.stance[0] + stance_blur(b, state.week, b.conn[0].any(0)), -1, 1)
     stakeholders = []
     for i, st in enumerate(s.stakeholders):
         if not b.present[0, i]:
@@ -150,10 +154,8 @@ def observed_trace(state: GameState) -> dict:
     t = dict(state.trace())
     est, _ = estimated_priorities(state)
     t["t_prio"] = np.broadcast_to(est, t["t_prio"].shape).copy()
-    S, W = len(c.stakeholders), c.weeks
+    W = c.weeks
     weeks = np.arange(1, W + 1)
-    noise = rng.uniform(b.seeds, rng.NOISE, 10_000 + weeks[:, None] * 64 + np.arange(S))[0]
-    connected = t["t_conn"][0].any(1)  # (W, S)
-    blur = np.where(connected, 0.05, 0.25) * (noise - 0.5) * 2
+    blur = stance_blur(b, weeks[:, None], t["t_conn"][0].any(1))  # (W, S)
     t["t_stance"] = np.clip(t["t_stance"] + blur[None], -1, 1)
     return t

@@ -28,8 +28,7 @@ def _summary(result) -> dict[str, np.ndarray]:
         "score": sc.score,
         "won": sc.outcome["won"],
         "result": sc.outcome["result"],
-        "team": np.packbits(result.setup.staffed, axis=1, bitorder="little").astype(np.uint64)
-        @ (256 ** np.arange(-(-result.setup.staffed.shape[1] // 8), dtype=np.uint64)),
+        "team": np.packbits(result.setup.staffed, axis=1),  # one row of bits per team
     }
     out |= {f"internal.{k}": v for k, v in sc.internal_parts.items()}
     out |= {f"external.{k}": v for k, v in sc.external_parts.items()}
@@ -45,9 +44,9 @@ def run_policy(scenario, name: str, games: int, seed: int, workers: int = 2) -> 
     parts = {k: v for k, v in got.items() if k.startswith(("internal.", "external."))}
     q = np.quantile(got["expected"], [0.05, 0.25, 0.5, 0.75, 0.95])
     hist, _ = np.histogram(got["expected"], bins=10, range=(0, 100))
-    _, counts = np.unique(got["team"], return_counts=True)
+    _, counts = np.unique(got["team"], axis=0, return_counts=True)
     wins = got["team"][got["won"]]
-    _, win_counts = np.unique(wins, return_counts=True) if len(wins) else (None, np.array([0]))
+    win_counts = np.unique(wins, axis=0, return_counts=True)[1] if len(wins) else np.zeros(1)
     return {
         "policy": name,
         "games": games,
