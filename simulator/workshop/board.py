@@ -37,16 +37,16 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from engine.problems import InputError
+from simulator.headless import spark
 from simulator.terminal import terminal_alive, terminal_fd
-from simulator.workshop.results import TeamResult, findings, recap, recap_week
+from simulator.workshop.results import (
+    TeamResult,
+    component_keys,
+    findings,
+    recap,
+    recap_week,
+)
 from simulator.workshop.session import Facilitator, SessionInfo, check_shift
-
-SPARK = "▁▂▃▄▅▆▇█"
-
-
-def spark_text(values: list[float], lo: float = 0.0, hi: float = 1.0) -> str:
-    span = (hi - lo) or 1.0
-    return "".join(SPARK[min(7, max(0, int((v - lo) / span * 7.999)))] for v in values)
 
 
 @dataclass
@@ -267,13 +267,7 @@ class RevealScreen(Screen):
         line("Score", [f"{r.score:.1f}" for r in rows])
         line("Win probability", [f"{r.win_probability:.0%}" for r in rows])
         line("Alignment", [f"{r.alignment:.1f}" for r in rows])
-        comps = []
-        for r in rows:
-            for g in ("internal", "external"):
-                for k in r.components.get(g, {}):
-                    if (g, k) not in comps:
-                        comps.append((g, k))
-        for g, k in comps:
+        for g, k in component_keys(rows):
             line(
                 f"  {g} {k.replace('_', ' ')}",
                 [f"{r.components.get(g, {}).get(k, 0):.0f}" for r in rows],
@@ -436,8 +430,7 @@ class BoardApp(App):
         if info.paused:
             bar.append("  PAUSED ", style="bold reverse red")
         if info.hold_week is not None:
-            where = "setup" if info.hold_week == 0 else f"week {info.hold_week}"
-            bar.append(f"  HOLD at {where} ", style="bold reverse yellow")
+            bar.append(f"  HOLD at {info.hold_label} ", style="bold reverse yellow")
         if info.revealed:
             bar.append("  revealed ", style="bold reverse green")
         self.query_one("#session-bar", Static).update(bar)
@@ -494,7 +487,7 @@ class BoardApp(App):
                 Text(f"{r.alignment:.1f}" if r.started else "—"),
                 Text(f"{r.win_probability:.0%}" if r.started else "—"),
                 Text(f"{r.expected_score:.1f}" if r.started else "—"),
-                Text(spark_text(r.trend()), style="cyan"),
+                Text(spark(r.trend()), style="cyan"),
                 *[Text(r.lag_text(c["key"])) for c in snap.curveballs],
                 key=str(r.team_id),
             )

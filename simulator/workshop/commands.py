@@ -11,6 +11,7 @@ import json
 import sys
 
 from engine.problems import InputError, Problem
+from simulator.headless import spark
 from simulator.workshop.results import TeamResult, findings, recap, recap_week
 from simulator.workshop.session import (
     Facilitator,
@@ -19,13 +20,6 @@ from simulator.workshop.session import (
     facilitate,
     peek,
 )
-
-SPARK = "▁▂▃▄▅▆▇█"
-
-
-def spark(values: list[float], lo: float = 0.0, hi: float = 1.0) -> str:
-    span = (hi - lo) or 1.0
-    return "".join(SPARK[min(7, max(0, int((v - lo) / span * 7.999)))] for v in values if v == v)
 
 
 def _fac(args: argparse.Namespace) -> Facilitator:
@@ -37,7 +31,7 @@ def state_line(info: SessionInfo) -> str:
     if info.paused:
         bits.append("PAUSED")
     if info.hold_week is not None:
-        bits.append("held at " + ("setup" if info.hold_week == 0 else f"week {info.hold_week}"))
+        bits.append(f"held at {info.hold_label}")
     if info.revealed:
         bits.append("revealed")
     return " · ".join(bits)

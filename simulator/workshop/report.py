@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 
 from engine.model import Scenario
-from simulator.workshop.results import TeamResult, findings
+from simulator.workshop.results import TeamResult, component_keys, findings
 from simulator.workshop.session import SessionInfo
 
 PALETTE = (
@@ -270,12 +270,7 @@ def build_report(
     parts.append("</tbody></table></section>")
 
     # components
-    comp_keys = []
-    for r in ok:
-        for g in ("internal", "external"):
-            for k in r.components.get(g, {}):
-                if (g, k) not in comp_keys:
-                    comp_keys.append((g, k))
+    comp_keys = component_keys(ok)
     parts.append('<section id="components"><h2>Components</h2>')
     parts.append(
         '<p class="note">Each component is 0-100, averaged over the weeks played. '
@@ -469,12 +464,7 @@ def _cell(v) -> str:
 def write_csv(path: Path, rows: list[TeamResult], curveballs: list[dict]) -> None:
     """One row per team: rank, figures, components, practices and curveball lags
     (`lag.EVENT` for scenario curveballs, `lag.shift-N` for custom shifts)."""
-    comp = []
-    for r in rows:
-        for g in ("internal", "external"):
-            for k in r.components.get(g, {}):
-                if f"{g}.{k}" not in comp:
-                    comp.append(f"{g}.{k}")
+    comp = component_keys(rows)
     cb_ids = [c.get("key") or c["event"] for c in curveballs]
     head = [
         "rank",
@@ -488,7 +478,7 @@ def write_csv(path: Path, rows: list[TeamResult], curveballs: list[dict]) -> Non
         "internal",
         "external",
         "win_probability",
-        *comp,
+        *[f"{g}.{k}" for g, k in comp],
         "eb_coverage",
         "first_discovery_week",
         "one_quarterback_share",
@@ -517,7 +507,7 @@ def write_csv(path: Path, rows: list[TeamResult], curveballs: list[dict]) -> Non
                         round(r.internal, 2),
                         round(r.external, 2),
                         round(r.win_probability, 4),
-                        *[r.components.get(c.split(".")[0], {}).get(c.split(".")[1]) for c in comp],
+                        *[r.components.get(g, {}).get(k) for g, k in comp],
                         p.get("eb_coverage"),
                         p.get("first_discovery"),
                         p.get("one_qb"),

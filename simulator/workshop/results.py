@@ -292,6 +292,17 @@ class Leaderboard:
         return rows
 
 
+def component_keys(rows: list[TeamResult]) -> list[tuple[str, str]]:
+    """Every (group, component) the teams have, in the order first seen."""
+    out: list[tuple[str, str]] = []
+    for r in rows:
+        for g in ("internal", "external"):
+            for k in r.components.get(g, {}):
+                if (g, k) not in out:
+                    out.append((g, k))
+    return out
+
+
 def rank(rows: list[TeamResult]) -> None:
     """Sort by expected score (then realised score, then name) and number the ranks."""
     rows.sort(key=lambda r: (r.error is not None, -r.expected_score, -r.score, r.name.casefold()))

@@ -147,13 +147,21 @@ class SessionInfo:
             created_at=row["created_at"],
         )
 
+    @property
+    def hold_label(self) -> str | None:
+        """Where teams are held: 'setup', 'week N', or None."""
+        if self.hold_week is None:
+            return None
+        return "setup" if self.hold_week == 0 else f"week {self.hold_week}"
+
     def held_at(self, week: int) -> str | None:
         """Why a team at `week` may not move on to the next week now, or None."""
         if self.paused:
             return "the facilitator has paused the workshop; wait for them to resume"
         if self.hold_week is not None and week >= self.hold_week:
-            where = "setup" if self.hold_week == 0 else f"week {self.hold_week}"
-            return f"the facilitator is holding every team at {where}; wait for the release"
+            return (
+                f"the facilitator is holding every team at {self.hold_label}; wait for the release"
+            )
         return None
 
 
