@@ -301,41 +301,21 @@ def build_report(
     )
     parts.append('<section id="weekly"><h2>Week by week</h2>')
     parts.append(_legend(ok, colors))
-    parts.append("<h3>Alignment</h3>")
-    parts.append(
-        line_chart(
-            [(r.name, r.weekly.get("alignment", []), colors[r.team_id]) for r in ok],
-            weeks,
-            "Weekly alignment",
-            0,
-            100,
-            marks=marks,
-        )
-    )
-    parts.append("<h3>Win probability</h3>")
-    parts.append(
-        line_chart(
-            [(r.name, r.weekly.get("win_probability", []), colors[r.team_id]) for r in ok],
-            weeks,
-            "Weekly win probability",
-            0,
-            1,
-            fmt=lambda v: f"{v:.0%}",
-            marks=marks,
-        )
-    )
-    parts.append("<h3>Focus versus the customer's priorities (cosine)</h3>")
-    parts.append(
-        line_chart(
-            [(r.name, r.weekly.get("focus_cosine", []), colors[r.team_id]) for r in ok],
-            weeks,
+    for key, heading, title, lo, hi, fmt in (
+        ("alignment", "Alignment", "Weekly alignment", 0, 100, "{:g}"),
+        ("win_probability", "Win probability", "Weekly win probability", 0, 1, "{:.0%}"),
+        (
+            "focus_cosine",
+            "Focus versus the customer's priorities (cosine)",
             "Weekly focus cosine",
             0.5,
             1,
-            fmt=lambda v: f"{v:.2f}",
-            marks=marks,
-        )
-    )
+            "{:.2f}",
+        ),
+    ):
+        series = [(r.name, r.weekly.get(key, []), colors[r.team_id]) for r in ok]
+        parts.append(f"<h3>{heading}</h3>")
+        parts.append(line_chart(series, weeks, title, lo, hi, fmt=fmt.format, marks=marks))
     if marks:
         parts.append(
             '<p class="note">Dashed red lines: the weeks curveballs and shifts arrived. '
