@@ -826,35 +826,30 @@ class Facilitator:
         self.advance_bots()
         return week
 
+    def _set(self, note: str, advance: bool = True, **values) -> None:
+        """Store new session `values`, log `note`, reload; then let bots catch up."""
+        self.store.set_session(self.id, **values)
+        self.store.note(self.id, note)
+        self.reload()
+        if advance:
+            self.advance_bots()
+
     def hold(self, week: int) -> None:
         if week < 0 or week > self.scenario.deal.weeks:
             raise _err("hold", f"--week must lie in 0-{self.scenario.deal.weeks}")
-        self.store.set_session(self.id, hold_week=int(week))
-        self.store.note(self.id, f"teams held at week {week}")
-        self.reload()
-        self.advance_bots()
+        self._set(f"teams held at week {week}", hold_week=int(week))
 
     def release(self) -> None:
-        self.store.set_session(self.id, hold_week=None)
-        self.store.note(self.id, "hold released")
-        self.reload()
-        self.advance_bots()
+        self._set("hold released", hold_week=None)
 
     def pause(self) -> None:
-        self.store.set_session(self.id, paused=True)
-        self.store.note(self.id, "workshop paused")
-        self.reload()
+        self._set("workshop paused", advance=False, paused=True)
 
     def resume(self) -> None:
-        self.store.set_session(self.id, paused=False)
-        self.store.note(self.id, "workshop resumed")
-        self.reload()
-        self.advance_bots()
+        self._set("workshop resumed", paused=False)
 
     def reveal(self) -> None:
-        self.store.set_session(self.id, revealed=True)
-        self.store.note(self.id, "results revealed")
-        self.reload()
+        self._set("results revealed", advance=False, revealed=True)
 
     def add_bot(self, policy: str = "expert", name: str | None = None) -> str:
         """Add a bot team (the benchmark); it keeps pace with the class."""
