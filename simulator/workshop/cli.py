@@ -42,6 +42,14 @@ def add_parser(sub, lazy) -> None:
     def code(q: argparse.ArgumentParser) -> None:
         q.add_argument("code", metavar="CODE", help="the session's join code")
 
+    def arrival_week(q: argparse.ArgumentParser) -> None:
+        q.add_argument(
+            "--week",
+            type=int,
+            help="for bots and headless teams: arrives after this week (default: the hold "
+            "week, else the furthest week a team has reached)",
+        )
+
     def handler(name: str):
         return lazy("simulator.workshop.commands", name)
 
@@ -73,12 +81,7 @@ def add_parser(sub, lazy) -> None:
     key(q)
     db(q)
     q.add_argument("event", metavar="EVENT", help="curveball event id ('list' to list them)")
-    q.add_argument(
-        "--week",
-        type=int,
-        help="for bots and headless teams: arrives after this week (default: the hold week, "
-        "else the furthest week a team has reached)",
-    )
+    arrival_week(q)
     q.set_defaults(handler=handler("cmd_inject"))
 
     q = actions.add_parser(
@@ -95,12 +98,7 @@ def add_parser(sub, lazy) -> None:
     q.add_argument(
         "weights", nargs="*", metavar="dim=weight", help="new priority weights, e.g. cost=60"
     )
-    q.add_argument(
-        "--week",
-        type=int,
-        help="for bots and headless teams: arrives after this week (default: the hold week, "
-        "else the furthest week a team has reached)",
-    )
+    arrival_week(q)
     q.set_defaults(handler=handler("cmd_shift"))
 
     q = actions.add_parser("hold", help="hold every team at a week until released")
