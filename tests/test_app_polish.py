@@ -8,6 +8,7 @@ import asyncio
 import pytest
 from test_app_pilot import NORTHWIND_WEEKS, Driver, fast_pilot, play_weeks
 from test_app_snapshots import finished, make_app, northwind
+from textual.widgets import Markdown, Static
 
 from engine.loader import find_scenario
 from engine.log import GameLog
@@ -46,10 +47,14 @@ def test_help_explains_the_current_screen(home, setup, keys, screen, phrase):
     async def go(d: Driver):
         await d.press(*keys)
         await d.wait_screen(screen)
+        shown = d.app.screen
         await d.press("f1")
         await d.wait_screen("HelpScreen")
-        text = d.app.screen.for_screen.HELP
-        assert phrase in text
+        help_ = d.app.screen
+        assert phrase in help_.query_one(Markdown).source
+        listed = str(help_.query_one("#help-body > Static", Static).content)
+        for b in shown.BINDINGS:  # every key the screen answers to is listed
+            assert b.description in listed
         await d.press("escape")
         await d.wait_screen(screen)
         await d.press("question_mark")
@@ -129,11 +134,18 @@ def test_replay_from_a_week_then_compare(home):
         await d.wait_screen("DebriefScreen")
         await d.press("c")
         await d.wait_screen("CompareScreen")
-        return branch
+        table = d.app.screen.query_one("#compare-table", Static).content
+        return branch, table
 
     app = make_app(original)
-    branch = run(go, app)
+    branch, table = run(go, app)
     assert branch.state.is_over()
+    # the comparison shows both runs' real scores side by side
+    labels, first, second = (list(c.cells) for c in table.columns[:3])
+    n = labels.index("Score")
+    assert (first[n], second[n]) == tuple(
+        f"{score(s.state.trace()).game(0)['score']:.1f}" for s in (original, branch)
+    )
     log = GameLog.load(branch.path)
     assert log.meta["parent"] == str(original.path)
     replayed = log.replay(original.scenario)
@@ -200,4 +212,4 @@ def test_workshop_seat_stores_every_decision_and_shows_holds(home, tmp_path):
     run(go, make_app(seat))
     stored = join(info.code, "Blue <b>team</b>", db=db).log()
     assert [x.kind for x in stored] == ["staff", "assign"]
-    assert not list((home / "saves").glob("*.json")) if (home / "saves").exists() else True
+    assert not list((home / "saves").glob("*.json"))  # the store is the save
