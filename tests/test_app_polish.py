@@ -213,3 +213,28 @@ def test_workshop_seat_stores_every_decision_and_shows_holds(home, tmp_path):
     stored = join(info.code, "Blue <b>team</b>", db=db).log()
     assert [x.kind for x in stored] == ["staff", "assign"]
     assert not list((home / "saves").glob("*.json"))  # the store is the save
+
+
+def test_event_log_shows_each_event_once_and_announces_new_ones(home):
+    from textual.widgets import RichLog
+
+    async def go(d: Driver):
+        await d.wait_screen("WeekScreen")
+        log = d.app.screen.query_one("#events", RichLog)
+        assert "No news yet" in "\n".join(line.text for line in log.lines)
+        await d.end_week()  # week 3 -> 4: the first event
+        await d.end_week()  # week 4 -> 5: two more
+        await d.wait_screen("WeekScreen")
+        text = " ".join(" ".join(line.text for line in log.lines).split())  # unwrapped
+        toasts = [n.title for n in d.app._notifications]
+        return text, toasts
+
+    text, toasts = run(go, make_app(northwind(weeks=2)))
+    assert "No news yet" not in text
+    for name in (
+        "The COO wants results before peak season",
+        "Our own budget is squeezed",
+        "Routelogic offers a renewal discount",
+    ):
+        assert text.count(name) == 1
+    assert "Week 5: Our own budget is squeezed" in toasts
