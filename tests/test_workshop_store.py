@@ -3,7 +3,7 @@
 import sqlite3
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from engine.problems import InputError
 from simulator.workshop import store as st
@@ -43,11 +43,9 @@ def test_newer_schema_is_refused_with_a_clear_message(tmp_path):
     assert "newer than this Dealcraft understands" in msg and "upgrade" in msg
 
 
-def test_reopening_keeps_data_and_version(tmp_path):
-    url = f"sqlite:///{tmp_path / 'w.db'}"
-    s = st.Store(url)
-    sid = s.add_session(
-        code="ABC234",
+def _session(s):
+    return s.add_session(
+        code="QWE234",
         name="n",
         scenario_ref="x",
         scenario_id="x",
@@ -60,9 +58,18 @@ def test_reopening_keeps_data_and_version(tmp_path):
         paused=False,
         revealed=False,
     )
+
+
+def test_reopening_keeps_data_and_version(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    s = st.Store(url)
+    sid = _session(s)
     s.close()
     again = st.Store(url)
-    assert again.session("ABC234")["id"] == sid
+    assert again.session("QWE234")["id"] == sid
+    assert again.read(lambda c: c.execute(select(st.schema_version.c.version)).scalar()) == (
+        st.SCHEMA_VERSION
+    )
 
 
 @pytest.mark.parametrize(
@@ -81,23 +88,6 @@ def test_bad_urls_are_input_errors(url, words):
 
 def test_password_is_hidden_in_messages():
     assert "secret" not in st.safe_url("postgresql://me:secret@db/x")
-
-
-def _session(s):
-    return s.add_session(
-        code="QWE234",
-        name="n",
-        scenario_ref="x",
-        scenario_id="x",
-        content_hash="h",
-        scenario_yaml="",
-        seed=1,
-        key_salt="s",
-        key_hash="k",
-        hold_week=None,
-        paused=False,
-        revealed=False,
-    )
 
 
 def test_append_is_optimistic_and_ordered(tmp_path):
