@@ -48,6 +48,17 @@ def play(team: ws.TeamSession, decisions, state=None):
     return state
 
 
+def alpha_in_week_2(info):
+    """Team Alpha joined and played the plan to the end of week 1; (team, steps, index of
+    that EndWeek in the steps, state)."""
+    team = ws.join(info.code, "Alpha")
+    s = steps()
+    first = next(i for i, d in enumerate(s) if isinstance(d, EndWeek))
+    state = play(team, s[: first + 1])
+    assert state.week == 2
+    return team, s, first, state
+
+
 def same_game(a, b):
     ta, tb = a.trace(), b.trace()
     return a.history == b.history and all(
@@ -116,11 +127,7 @@ def test_two_windows_on_one_team_cannot_interleave(session):
 
 def test_curveball_arrives_next_week_and_is_in_the_log(session):
     info, key = session
-    team = ws.join(info.code, "Alpha")
-    s = steps()
-    first_week_end = next(i for i, d in enumerate(s) if isinstance(d, EndWeek))
-    state = play(team, s[: first_week_end + 1])  # in week 2 now
-    assert state.week == 2
+    team, s, first_week_end, state = alpha_in_week_2(info)
     fac = ws.facilitate(info.code, key)
     assert fac.inject(CURVEBALL) == 2  # the week the furthest team is in
     assert [d.event for d in team.pending_curveballs(state)] == [CURVEBALL]
@@ -229,8 +236,8 @@ def test_headless_submission_respects_hold_and_resumes(session, capsys):
     assert done.is_over()
     assert (4, CURVEBALL) in done.fired_events()
     assert same_game(ws.join(info.code, "Scripted", kind="headless").resume(), done)
+    tweaked = new_game(scenario, SEED).apply(Focus({"cost": 1.0}))
     with pytest.raises(InputError, match="different game"):
-        tweaked = new_game(scenario, SEED).apply(Focus({"cost": 1.0}))
         ws.submit_headless(_args(info), tweaked)
 
 
@@ -247,8 +254,8 @@ def test_headless_submission_errors(session):
     full = play_plan(scenario, parse_plan(PLAN), SEED)
     with pytest.raises(InputError, match="plays 'northwind-new-logo'"):
         ws.submit_headless(_args(info), new_game(find_scenario("meridian-renewal"), SEED))
+    ws.join(info.code, "Human")
     with pytest.raises(InputError, match="player team"):
-        ws.join(info.code, "Human")
         ws.submit_headless(_args(info, "Human"), full)
     ws.facilitate(info.code, key).pause()
     with pytest.raises(InputError, match="paused"):
@@ -267,10 +274,7 @@ def test_bot_is_the_batch_expert_and_keeps_pace(session):
     info, key = session
     scenario = find_scenario("northwind-new-logo")
     fac = ws.facilitate(info.code, key)
-    team = ws.join(info.code, "Alpha")
-    s = steps()
-    first = next(i for i, d in enumerate(s) if isinstance(d, EndWeek))
-    state = play(team, s[: first + 1])  # Alpha is in week 2
+    team, s, first, state = alpha_in_week_2(info)
     name = fac.add_bot()
     bot = ws.join(info.code, name, kind="bot").resume()
     assert bot.week == 2 and not bot.is_over()  # waits in the leader's week
@@ -301,10 +305,7 @@ SHIFT = Shift("coo", {"cost": 80.0, "risk": 20.0})
 
 def test_custom_shift_reaches_players_next_week_and_replays(session):
     info, key = session
-    team = ws.join(info.code, "Alpha")
-    s = steps()
-    first_week_end = next(i for i, d in enumerate(s) if isinstance(d, EndWeek))
-    state = play(team, s[: first_week_end + 1])  # in week 2 now
+    team, s, first_week_end, state = alpha_in_week_2(info)
     fac = ws.facilitate(info.code, key)
     coo = state.compiled.stakeholders.index("coo")
     before = state.batch.prio[0, coo].copy()
@@ -427,10 +428,7 @@ def test_headless_teams_get_shifts_after_the_week_and_may_not_bring_their_own(se
 def test_bots_get_shifts_and_react(session):
     info, key = session
     fac = ws.facilitate(info.code, key)
-    team = ws.join(info.code, "Alpha")
-    s = steps()
-    first = next(i for i, d in enumerate(s) if isinstance(d, EndWeek))
-    state = play(team, s[: first + 1])  # Alpha is in week 2
+    team, s, first, state = alpha_in_week_2(info)
     name = fac.add_bot()
     fac.shift("coo", {"cost": 80, "risk": 20})
     play(team, s[first + 1 :], state)
