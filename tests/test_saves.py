@@ -95,10 +95,21 @@ def test_resume_rebuilds_the_same_game(home, northwind):
 
 
 def test_list_saves_skips_damaged_files(home, northwind):
-    Session.new(northwind, seed=1)
+    good = Session.new(northwind, seed=1)
     (home / "saves" / "broken.json").write_text("{not json")
     (home / "saves" / "other.json").write_text('{"format": "x"}')
-    assert len(list_saves()) == 1
+    assert [i.path for i in list_saves()] == [good.path]
+
+
+def test_list_saves_puts_the_last_played_first(home, northwind):
+    older, newer = Session.new(northwind, seed=1), Session.new(northwind, seed=2)
+    # as if the older game was played last: the save's own stamp decides, not file order
+    for s, stamp in ((older, "2024-01-02 10:00"), (newer, "2024-01-01 10:00")):
+        data = json.loads(s.path.read_text())
+        data["meta"]["updated"] = stamp
+        s.path.write_text(json.dumps(data))
+    assert [i.seed for i in list_saves()] == [1, 2]
+    assert list_saves()[0].label == "Northwind Logistics: the first deal — setup (seed 1)"
 
 
 def test_branch_replays_a_prefix_into_a_new_save(home, northwind):
@@ -107,7 +118,8 @@ def test_branch_replays_a_prefix_into_a_new_save(home, northwind):
     b = s.branch(3)
     assert b.path != s.path and b.path.exists()
     assert b.state.history == s.state.history[:3]
-    assert b.meta["parent"] == str(s.path)
+    assert b.meta["parent"] == str(s.path) and b.meta["branched_at"] == 3
+    assert b.state.phase == "setup" and s.state.phase == "week"
     assert GameLog.load(b.path).decisions == s.state.history[:3]
     assert len(list_saves()) == 2
 
