@@ -36,6 +36,18 @@ async def settle(app, pilot, rounds=3):
         await pilot.pause()
 
 
+def on_board(fac, script, size=(150, 45)):
+    """Run `script(app, pilot)` on the facilitator's board once its first refresh is shown."""
+
+    async def run():
+        app = BoardApp(fac, interval=60)
+        async with app.run_test(size=size) as pilot:
+            await settle(app, pilot)
+            await script(app, pilot)
+
+    asyncio.run(run())
+
+
 def cells(app):
     table = app.query_one("#leaderboard", DataTable)
     return [
@@ -45,80 +57,69 @@ def cells(app):
 
 
 def test_live_leaderboard_and_plain_text_names(fac):
-    async def run():
-        app = BoardApp(fac, interval=60)
-        async with app.run_test(size=(150, 45)) as pilot:
-            await settle(app, pilot)
-            rows = cells(app)
-            assert [r[1] for r in rows].count(MARKUP) == 1  # shown literally, not as markup
-            assert {r[1] for r in rows} == {"Alpha", MARKUP, "Gamma"}
-            alpha = next(r for r in rows if r[1] == "Alpha")
-            assert alpha[2] == "5" and alpha[4].endswith("%") and alpha[6]  # week, win, trend
-            gamma = next(r for r in rows if r[1] == "Gamma")
-            assert gamma[2] == "setup" and gamma[3] == "—"
-            assert app.query_one("#spark-align", Sparkline).data  # the selected team's trend
-            assert "Class leader" in str(app.query_one("#recap", Static).render())
-            # a player moves on: the next refresh shows it without blocking the UI
-            team = ws.join(fac.info.code, "Gamma")
-            state = team.resume()
-            for d in [d for d, _ in parse_plan(PLAN).steps][5:30]:
-                state = team.step(state, d)
-            await pilot.press("f5")
-            await settle(app, pilot)
-            gamma = next(r for r in cells(app) if r[1] == "Gamma")
-            assert gamma[2] != "setup"
+    async def script(app, pilot):
+        rows = cells(app)
+        assert [r[1] for r in rows].count(MARKUP) == 1  # shown literally, not as markup
+        assert {r[1] for r in rows} == {"Alpha", MARKUP, "Gamma"}
+        alpha = next(r for r in rows if r[1] == "Alpha")
+        assert alpha[2] == "5" and alpha[4].endswith("%") and alpha[6]  # week, win, trend
+        gamma = next(r for r in rows if r[1] == "Gamma")
+        assert gamma[2] == "setup" and gamma[3] == "—"
+        assert app.query_one("#spark-align", Sparkline).data  # the selected team's trend
+        assert "Class leader" in str(app.query_one("#recap", Static).render())
+        # a player moves on: the next refresh shows it without blocking the UI
+        team = ws.join(fac.info.code, "Gamma")
+        state = team.resume()
+        for d in [d for d, _ in parse_plan(PLAN).steps][5:30]:
+            state = team.step(state, d)
+        await pilot.press("f5")
+        await settle(app, pilot)
+        gamma = next(r for r in cells(app) if r[1] == "Gamma")
+        assert gamma[2] != "setup"
 
-    asyncio.run(run())
+    on_board(fac, script)
 
 
 def test_notes_are_hidden_until_asked_for(fac):
-    async def run():
-        app = BoardApp(fac, interval=60)
-        async with app.run_test(size=(150, 45)) as pilot:
-            await settle(app, pilot)
-            notes = app.query_one("#notes", Static)
-            assert not notes.display
-            truth = fac.scenario.facilitator.hidden_truth.strip()[:30]
-            assert truth and truth in str(notes.render())
-            await pilot.press("n")
-            assert notes.display
+    async def script(app, pilot):
+        notes = app.query_one("#notes", Static)
+        assert not notes.display
+        truth = fac.scenario.facilitator.hidden_truth.strip()[:30]
+        assert truth and truth in str(notes.render())
+        await pilot.press("n")
+        assert notes.display
 
-    asyncio.run(run())
+    on_board(fac, script)
 
 
 def test_inject_hold_pause_and_bot_from_the_board(fac):
-    async def run():
-        app = BoardApp(fac, interval=60)
-        async with app.run_test(size=(150, 45)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("i")
-            await pilot.pause()
-            await pilot.press("enter")  # the first (only) curveball
-            await settle(app, pilot)
-            assert [c["event"] for c in fac.injected()] == ["peak_brought_forward"]
-            assert any(
-                "Peak season" in str(c.label) for c in app.query_one(DataTable).columns.values()
-            )
-            await pilot.press("h")
-            await pilot.pause()
-            await pilot.press("backspace", "backspace", "6", "enter")
-            await settle(app, pilot)
-            assert fac.reload().hold_week == 6
-            assert "HOLD at week 6" in str(app.query_one("#session-bar", Static).render())
-            await pilot.press("p")
-            await settle(app, pilot)
-            assert fac.reload().paused
-            await pilot.press("p")
-            await settle(app, pilot)
-            assert not fac.reload().paused
-            await pilot.press("r")
-            await settle(app, pilot)
-            assert fac.reload().hold_week is None
-            await pilot.press("b")
-            await settle(app, pilot, 5)
-            assert any(r[1].startswith("Bot (expert)") for r in cells(app))
+    async def script(app, pilot):
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("enter")  # the first (only) curveball
+        await settle(app, pilot)
+        assert [c["event"] for c in fac.injected()] == ["peak_brought_forward"]
+        assert any("Peak season" in str(c.label) for c in app.query_one(DataTable).columns.values())
+        await pilot.press("h")
+        await pilot.pause()
+        await pilot.press("backspace", "backspace", "6", "enter")
+        await settle(app, pilot)
+        assert fac.reload().hold_week == 6
+        assert "HOLD at week 6" in str(app.query_one("#session-bar", Static).render())
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert fac.reload().paused
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert not fac.reload().paused
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert fac.reload().hold_week is None
+        await pilot.press("b")
+        await settle(app, pilot, 5)
+        assert any(r[1].startswith("Bot (expert)") for r in cells(app))
 
-    asyncio.run(run())
+    on_board(fac, script)
 
 
 def test_reveal_compares_teams_side_by_side(fac):
@@ -127,74 +128,66 @@ def test_reveal_compares_teams_side_by_side(fac):
     while not state.is_over():
         state = team.step(state, EndWeek())
 
-    async def run():
-        app = BoardApp(fac, interval=60)
-        async with app.run_test(size=(150, 50)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("v")
-            await pilot.pause()
-            await pilot.press("y")
-            await settle(app, pilot)
-            assert isinstance(app.screen, RevealScreen)
-            assert fac.reload().revealed
-            table = app.screen.query_one("#reveal-table", DataTable)
-            labels = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
-            assert "Expected score" in labels and "Audibles (unforced)" in labels
-            assert len(table.columns) == 1 + 3
-            findings = str(app.screen.query_one("#reveal-findings", Static).render())
-            assert "Economic-buyer coverage" in findings
-            await pilot.press("escape")
-            await pilot.pause()
-            assert not isinstance(app.screen, RevealScreen)
+    async def script(app, pilot):
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RevealScreen)
+        assert fac.reload().revealed
+        table = app.screen.query_one("#reveal-table", DataTable)
+        labels = [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+        assert "Expected score" in labels and "Audibles (unforced)" in labels
+        assert len(table.columns) == 1 + 3
+        findings = str(app.screen.query_one("#reveal-findings", Static).render())
+        assert "Economic-buyer coverage" in findings
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, RevealScreen)
 
-    asyncio.run(run())
+    on_board(fac, script, size=(150, 50))
 
 
 def test_custom_shift_from_the_board(fac):
-    async def run():
-        app = BoardApp(fac, interval=60)
-        async with app.run_test(size=(150, 50)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("s")
-            await pilot.pause()
-            assert isinstance(app.screen, ShiftModal)
-            shown = " ".join(str(o.prompt) for o in app.screen.query_one(OptionList).options)
-            assert "Helen Marsh" in shown and "0." not in shown  # no hidden priorities
-            await pilot.press("down", "enter")  # Tom Abbott, procurement; focus to the weights
-            await pilot.pause()
-            await pilot.press("enter")  # no weight yet: refused, the modal stays
-            await pilot.pause()
-            assert isinstance(app.screen, ShiftModal) and fac.shifts() == []
-            await pilot.press("7", "0", "tab", "3", "0", "enter")  # cost 70, risk 30
-            await settle(app, pilot)
-            assert not isinstance(app.screen, ShiftModal)
-            [row] = fac.shifts()
-            assert row["stakeholder"] == "procurement"
-            assert row["weights"] == {"cost": 70.0, "risk": 30.0}
-            label = "Shift 1: Tom Abbott → Total cost 70%, Delivery risk 30%"
-            recap_text = str(app.query_one("#recap", Static).render())
-            assert "Custom shifts: " + label in recap_text
-            columns = [
-                str(c.label) for c in app.query_one("#leaderboard", DataTable).columns.values()
-            ]
-            assert "↺ Shift 1: To…" in columns
-            assert next(r for r in cells(app) if r[1] == "Alpha")[-1] == "pending"
-            # Alpha plays on: the shift arrives next week and its response lag is computed
-            team = ws.join(fac.info.code, "Alpha")
-            state = team.resume()
-            for _ in range(3):
-                state = team.step(state, EndWeek())
-            await pilot.press("f5")
-            await settle(app, pilot)
-            alpha = next(r for r in cells(app) if r[1] == "Alpha")
-            assert alpha[-1] not in ("pending", "")
-            row = next(r for r in app.snap.rows if r.name == "Alpha")
-            assert row.arrived == {"shift-1": 6}
-            assert alpha[-1] == row.lag_text("shift-1")
-            await pilot.press("s")
-            await pilot.pause()
-            await pilot.press("escape")  # cancel: nothing stored
-            await settle(app, pilot)
-            assert len(fac.shifts()) == 1
+    async def script(app, pilot):
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ShiftModal)
+        shown = " ".join(str(o.prompt) for o in app.screen.query_one(OptionList).options)
+        assert "Helen Marsh" in shown and "0." not in shown  # no hidden priorities
+        await pilot.press("down", "enter")  # Tom Abbott, procurement; focus to the weights
+        await pilot.pause()
+        await pilot.press("enter")  # no weight yet: refused, the modal stays
+        await pilot.pause()
+        assert isinstance(app.screen, ShiftModal) and fac.shifts() == []
+        await pilot.press("7", "0", "tab", "3", "0", "enter")  # cost 70, risk 30
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ShiftModal)
+        [row] = fac.shifts()
+        assert row["stakeholder"] == "procurement"
+        assert row["weights"] == {"cost": 70.0, "risk": 30.0}
+        label = "Shift 1: Tom Abbott → Total cost 70%, Delivery risk 30%"
+        recap_text = str(app.query_one("#recap", Static).render())
+        assert "Custom shifts: " + label in recap_text
+        columns = [str(c.label) for c in app.query_one("#leaderboard", DataTable).columns.values()]
+        assert "↺ Shift 1: To…" in columns
+        assert next(r for r in cells(app) if r[1] == "Alpha")[-1] == "pending"
+        # Alpha plays on: the shift arrives next week and its response lag is computed
+        team = ws.join(fac.info.code, "Alpha")
+        state = team.resume()
+        for _ in range(3):
+            state = team.step(state, EndWeek())
+        await pilot.press("f5")
+        await settle(app, pilot)
+        alpha = next(r for r in cells(app) if r[1] == "Alpha")
+        assert alpha[-1] not in ("pending", "")
+        row = next(r for r in app.snap.rows if r.name == "Alpha")
+        assert row.arrived == {"shift-1": 6}
+        assert alpha[-1] == row.lag_text("shift-1")
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("escape")  # cancel: nothing stored
+        await settle(app, pilot)
+        assert len(fac.shifts()) == 1
 
-    asyncio.run(run())
+    on_board(fac, script, size=(150, 50))
