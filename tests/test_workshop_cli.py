@@ -41,10 +41,17 @@ def _play(code, name, n):
     return team, state
 
 
-def test_create_prints_join_code_key_and_commands(created, home):
-    code, key = created
-    assert len(code) == 6 and len(key) >= 20
+def test_create_prints_join_code_key_and_commands(home, capsys):
+    assert main(["workshop", "create", "northwind-new-logo", "--seed", "2"]) == 0
+    out = capsys.readouterr().out
+    code = re.search(r"Join code for players:\s+(\S+)", out).group(1)
+    key = re.search(r"Facilitator key .*: (\S+)", out).group(1)
+    assert len(code) == ws.CODE_LENGTH and len(key) == 24
+    assert f'dealcraft play --join {code} --team "TEAM NAME"' in out
+    assert f"dealcraft workshop board {code} --key {key}" in out
+    assert f"Store: sqlite:///{home / 'workshop.sqlite3'}" in out
     assert (home / "workshop.sqlite3").exists()
+    assert ws.facilitate(code, key).info.seed == 2  # the key printed is the session's
 
 
 def test_create_with_another_db_url(tmp_path, home, capsys):
@@ -217,15 +224,9 @@ def test_shift_from_the_command_line(created, capsys):
     assert "curveballs" not in public and "Helen" not in json.dumps(public)
 
 
-def test_curveball_after_a_bot_has_played_keeps_the_session_working(tmp_path, monkeypatch, capsys):
+def test_curveball_after_a_bot_has_played_keeps_the_session_working(created, capsys, tmp_path):
     """A bot that already played past the curveball's week must not break the session."""
-    from simulator.cli import main
-
-    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
-    assert main(["workshop", "create", "northwind-new-logo", "--seed", "2"]) == 0
-    out = capsys.readouterr().out
-    code = next(line.split()[-1] for line in out.splitlines() if "Join code" in line)
-    key = next(line.split()[-1] for line in out.splitlines() if "Facilitator key" in line)
+    code, key = created
     assert main(["workshop", "add-bot", code, "--key", key]) == 0
     assert (
         main(["workshop", "inject", code, "--key", key, "peak_brought_forward", "--week", "3"]) == 0
@@ -235,3 +236,6 @@ def test_curveball_after_a_bot_has_played_keeps_the_session_working(tmp_path, mo
     assert main(["workshop", "status", code, "--key", key]) == 0
     assert "Bot (expert)" in capsys.readouterr().out
     assert main(["workshop", "report", code, "--key", key, "--out", str(tmp_path / "r.html")]) == 0
+    bot = ws.join(code, "Bot (expert)", kind="bot").resume()
+    assert bot.is_over()  # it finished alone before the curveballs: they never reach it
+    assert not any(d.kind in ("inject", "shift") for d in bot.history)
