@@ -48,16 +48,17 @@ class FocusEditor(Widget, can_focus=True):
         super().__init__(id=id)
         self.names = [d.name for d in state.scenario.dimensions]
         self.dims = list(state.compiled.dims)
+        self.load(state)
+
+    def load(self, state: GameState) -> None:
+        """Take the team's current focus (as points of 100) and estimate from `state`."""
         focus = state.focus()
         total = sum(focus.values()) or 1.0
         self.points = [round(100 * focus[d] / total) for d in self.dims]
         self.estimate = customer_estimate(state)
 
     def reset(self, state: GameState) -> None:
-        focus = state.focus()
-        total = sum(focus.values()) or 1.0
-        self.points = [round(100 * focus[d] / total) for d in self.dims]
-        self.estimate = customer_estimate(state)
+        self.load(state)
         self.refresh()
 
     def weights(self) -> dict[str, float]:
