@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -327,7 +328,7 @@ class ScheduleModal(ListsModal):
                 opts = [("-", Text("No target: an internal action"), False)]
             else:
                 opts = []
-                obs = {x["id"]: x for x in self.observed()}
+                obs = self.observed
                 for j, st in enumerate(sc.stakeholders):
                     if st.id not in obs:
                         continue
@@ -348,10 +349,13 @@ class ScheduleModal(ListsModal):
             act = sc.actions[a]
             self.query_one("#hint", Static).update(Text(act.description, style="dim"))
 
-    def observed(self) -> list[dict]:
+    @cached_property
+    def observed(self) -> dict[str, dict]:
+        """The buying team as the team sees it, by id: observed once, since the state
+        cannot change while the dialog is open."""
         from engine.observe import observe
 
-        return observe(self.state)["stakeholders"]
+        return {x["id"]: x for x in observe(self.state)["stakeholders"]}
 
 
 def act_name(sc, a: int) -> str:
