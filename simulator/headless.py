@@ -10,16 +10,7 @@ from engine.loader import find_scenario
 from engine.plan import parse_plan, play_plan
 from scoring.debrief import debrief
 from scoring.scorecard import score
-
-
-def bar(value: float, width: int = 20) -> str:
-    filled = int(round(max(0.0, min(100.0, value)) / 100 * width))
-    return "█" * filled + "·" * (width - filled)
-
-
-def spark(values: list[float]) -> str:
-    ticks = "▁▂▃▄▅▆▇█"
-    return "".join(ticks[min(7, max(0, int(v * 7.999)))] for v in values)
+from simulator.textcharts import bar, spark
 
 
 def render(card: dict, brief: dict, title: str, currency: str) -> str:
@@ -38,7 +29,7 @@ def render(card: dict, brief: dict, title: str, currency: str) -> str:
     ]
     for group in ("internal", "external"):
         for k, v in card["components"][group].items():
-            lines.append(f"  {group:8} {k:15} {bar(v)} {v:5.1f}")
+            lines.append(f"  {group:8} {k:15} {bar(v / 100, 20)} {v:5.1f}")
     wk = card["weekly"]
     lines += [
         "",

@@ -50,15 +50,6 @@ def initials(name: str) -> str:
     return "".join(w[0].upper() for w in words[:3]) or name[:2]
 
 
-def bar(fraction: float, width: int = 10) -> str:
-    """A text bar for 0..1 (eighth blocks)."""
-    fraction = min(max(float(fraction), 0.0), 1.0)
-    eighths = round(fraction * width * 8)
-    full, part = divmod(eighths, 8)
-    text = "█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")
-    return text.ljust(width, "·")
-
-
 class TitleBar(Static):
     """One line at the top of a screen: where you are and the headline numbers."""
 

@@ -13,7 +13,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from simulator.screens.base import GameScreen, TitleBar, bar, money
+from simulator.screens.base import GameScreen, TitleBar, money
+from simulator.textcharts import bar
 from simulator.widgets.charts import weekly_chart
 from simulator.widgets.keys import KeyFooter
 from simulator.widgets.table import GameTable

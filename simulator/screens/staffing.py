@@ -11,7 +11,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
-from simulator.screens.base import GameScreen, TitleBar, bar, first_name, money, role_label, short
+from simulator.screens.base import GameScreen, TitleBar, first_name, money, role_label, short
+from simulator.textcharts import bar
 from simulator.widgets.keys import KeyFooter
 from simulator.widgets.table import GameTable
 

@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Sparkline, Static
 
-from simulator.screens.base import bar, short
+from simulator.screens.base import short
+from simulator.textcharts import bar
 
 if TYPE_CHECKING:
     from engine.state import GameState

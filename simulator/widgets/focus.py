@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from simulator.screens.base import bar
+from simulator.textcharts import bar
 
 if TYPE_CHECKING:
     from engine.state import GameState

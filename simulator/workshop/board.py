@@ -37,8 +37,8 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from engine.problems import InputError
-from simulator.headless import spark
 from simulator.terminal import terminal_alive, terminal_fd
+from simulator.textcharts import spark
 from simulator.workshop.results import (
     TeamResult,
     component_keys,

@@ -11,7 +11,7 @@ import json
 import sys
 
 from engine.problems import InputError, Problem
-from simulator.headless import spark
+from simulator.textcharts import spark
 from simulator.workshop.results import TeamResult, findings, recap, recap_week
 from simulator.workshop.session import (
     Facilitator,
