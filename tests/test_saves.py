@@ -168,18 +168,3 @@ def test_no_temp_files_survive_many_saves(home, northwind):
     s = Session.new(northwind, seed=3)
     play_a_little(s)
     assert sorted(os.listdir(home / "saves")) == [s.path.name]
-
-
-def test_terminal_watchdog_sees_a_lost_terminal():
-    """The game quits instead of spinning when its terminal goes away."""
-    import os
-    import pty
-
-    from simulator.terminal import terminal_alive
-
-    master, slave = pty.openpty()
-    assert terminal_alive(slave)
-    os.close(slave)
-    os.close(master)
-    assert not terminal_alive(slave)
-    assert not terminal_alive(None)
