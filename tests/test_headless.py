@@ -85,46 +85,20 @@ def test_shipped_scenarios_are_balanced(scenario, capsys):
 
 
 def test_run_joins_a_workshop(tmp_path, monkeypatch, capsys):
+    """A headless team lands on the session's board with the score `run` printed."""
     monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
     assert main(["workshop", "create", "northwind-new-logo", "--name", "t", "--seed", "2"]) == 0
     out = capsys.readouterr().out
     code = next(line.split()[-1] for line in out.splitlines() if "Join code" in line)
-    assert (
-        main(
-            [
-                "run",
-                "northwind-new-logo",
-                "--plan",
-                str(NORTHWIND_PLAN),
-                "--join",
-                code,
-                "--team",
-                "Bots & Co",
-                "--json",
-            ]
-        )
-        == 0
-    )
+    run = ["run", "northwind-new-logo", "--plan", str(NORTHWIND_PLAN), "--join"]
+    assert main([*run, code, "--team", "Bots & Co", "--json"]) == 0
     card = json.loads(capsys.readouterr().out)
     assert main(["workshop", "status", code, "--json"]) == 0
-    board = json.loads(capsys.readouterr().out)
-    assert "Bots & Co" in json.dumps(board)
-    assert card["result"] in {"win", "loss", "no decision"}
-    assert (
-        main(
-            [
-                "run",
-                "northwind-new-logo",
-                "--plan",
-                str(NORTHWIND_PLAN),
-                "--join",
-                "NOPE00",
-                "--team",
-                "x",
-            ]
-        )
-        == 1
-    )
+    (team,) = json.loads(capsys.readouterr().out)["teams"]
+    assert team["team"] == "Bots & Co" and team["kind"] == "headless" and team["over"]
+    assert team["expected_score"] == round(card["expected_score"], 2)
+    assert team["result"] == card["result"]
+    assert main([*run, "NOPE00", "--team", "x"]) == 1
 
 
 def test_run_without_member_says_so(tmp_path, capsys):
