@@ -32,14 +32,16 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 
 def uniform(seeds: np.ndarray, stream: int, index: np.ndarray) -> np.ndarray:
-    """Uniform [0, 1) draws for each seed (leading axis) at each counter index."""
+    """Uniform [0, 1) draws for each seed (leading axis) at each counter index,
+    in batch-last memory (see engine.arrays)."""
     seeds = np.asarray(seeds, dtype=np.uint64)
     index = np.asarray(index, dtype=np.uint64)
-    shape = seeds.shape + (1,) * index.ndim
     with np.errstate(over="ignore"):
-        key = _mix(seeds.reshape(shape) * _GOLDEN + np.uint64(stream) * _M2)
-        x = _mix(key ^ (index * _GOLDEN + np.uint64(0x632BE59BD9B4E019)))
-    return (x >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
+        key = _mix(seeds * _GOLDEN + np.uint64(stream) * _M2)
+        counter = index.reshape(index.shape + (1,) * seeds.ndim) * _GOLDEN
+        x = _mix(key ^ (counter + np.uint64(0x632BE59BD9B4E019)))
+    u = (x >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
+    return np.moveaxis(u, tuple(range(index.ndim)), tuple(range(-index.ndim, 0)))
 
 
 def generator(seed: int) -> np.random.Generator:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from engine import arrays as A
 from engine import rng
 from engine.compiled import Compiled
 
@@ -77,9 +78,7 @@ def stack_record(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
         rec = b.record[0]
     out = {}
     for k, v in rec.items():
-        arr = np.zeros((b.size, c.weeks) + v.shape[1:], dtype=v.dtype)
-        if k == "t_role":
-            arr[:] = -1
+        arr = A.full((b.size, c.weeks) + v.shape[1:], -1 if k == "t_role" else 0, v.dtype)
         for i, week in enumerate(b.record):
             arr[:, i] = week[k]
         out[k] = arr
@@ -122,26 +121,19 @@ def _keep_ended(b: Batch, **changes) -> Batch:
 
 
 def unit(x: np.ndarray) -> np.ndarray:
-    total = x.sum(axis=-1, keepdims=True)
+    total = A.total(x, -1, keepdims=True)
     return np.divide(x, total, out=np.full_like(x, 1.0 / x.shape[-1]), where=total > 0)
-
-
-def scatter(shape: tuple, index: tuple, values: np.ndarray) -> np.ndarray:
-    """Sum `values` into a zero array at `index` (like np.add.at, in input order, faster)."""
-    flat = np.ravel_multi_index(index, shape) if len(index) else np.zeros(0, int)
-    out = np.bincount(flat, values, minlength=int(np.prod(shape)))
-    return out.astype(float, copy=False).reshape(shape)
 
 
 def matvec(x: np.ndarray, m: np.ndarray) -> np.ndarray:
     """x (..., E) times m (E, S) without BLAS, so results do not depend on the batch size."""
-    return (x[..., :, None] * m).sum(-2)
+    return A.total(x[..., :, None] * m, -2)
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Cosine similarity over the last axis, 0 where either side is all zero."""
-    num = (a * b).sum(-1)
-    den = np.sqrt((a * a).sum(-1) * (b * b).sum(-1))
+    num = A.total(a * b)
+    den = np.sqrt(A.total(a * a) * A.total(b * b))
     return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
 
 
@@ -151,35 +143,34 @@ def new_batch(c: Compiled, seeds) -> Batch:
     B = len(seeds)
     sh = c.shape
     K, S, M, L, E, W = sh["K"], sh["S"], sh["M"], sh["L"], sh["E"], sh["W"]
-    Q = len(c.skills)
 
     def z(*shape, dtype=float):
-        return np.zeros((B, *shape), dtype=dtype)
+        return A.zeros((B, *shape), dtype=dtype)
 
-    present = np.broadcast_to(c.st_joins <= 1, (B, S)).copy()
+    present = A.broadcast(c.st_joins <= 1, B)
     influence = np.where(present, c.st_influence, 0.0)
-    influence = influence / influence.sum(-1, keepdims=True)
+    influence = influence / A.total(influence, -1, keepdims=True)
     return Batch(
         week=0,
         resolved=0,
         seeds=seeds,
         staffed=z(M, dtype=bool),
-        role=np.full((B, M), -1),
+        role=A.full((B, M), -1, int),
         conn=z(M, S, dtype=bool),
-        focus=np.full((B, K), 1.0 / K),
+        focus=A.full((B, K), 1.0 / K),
         missing=z(M, dtype=int),
-        ms_owner=np.full((B, L), -1),
-        ms_action=np.full((B, L), -1),
+        ms_owner=A.full((B, L), -1, int),
+        ms_action=A.full((B, L), -1, int),
         ms_due=z(L, dtype=int),
         ms_done_on_time=z(L, dtype=bool),
-        prio=np.broadcast_to(c.st_prio, (B, S, K)).copy(),
+        prio=A.broadcast(c.st_prio, B),
         influence=influence,
         present=present,
-        stance=np.broadcast_to(c.st_stance, (B, S)).copy(),
-        know=np.broadcast_to(c.st_visibility, (B, M, S)).copy(),
+        stance=A.broadcast(c.st_stance, B),
+        know=A.broadcast(np.broadcast_to(c.st_visibility, (M, S)), B),
         progress=z(L),
         competition=np.full(B, c.comp_strength),
-        skill=np.broadcast_to(c.m_skill, (B, M, Q)).copy(),
+        skill=A.broadcast(c.m_skill, B),
         morale=np.full(B, 0.6),
         budget=np.full(B, float(c.budget)),
         value_mult=np.ones(B),
@@ -211,6 +202,9 @@ def set_team(
 
     `focus` must already be normalised (rules.unit), so both paths round identically.
     """
+    staffed, role, conn, focus, missing = (
+        None if x is None else A.batch_last(x) for x in (staffed, role, conn, focus, missing)
+    )
     changes = {}
     if staffed is not None:
         changes["staffed"] = np.asarray(staffed, bool)
@@ -227,8 +221,8 @@ def set_team(
         focus = np.asarray(focus, float)
         changes["focus"] = focus
         if 1 <= b.week <= b.t_audible.shape[1]:
-            moved = np.abs(focus - b.focus).sum(-1) > 1e-9
-            t_audible = b.t_audible.copy()
+            moved = A.total(np.abs(focus - b.focus)) > 1e-9
+            t_audible = np.copy(b.t_audible)
             t_audible[:, b.week - 1] |= moved
             changes["t_audible"] = t_audible
     return _copy(b, **changes)
@@ -236,9 +230,8 @@ def set_team(
 
 def set_plan(b: Batch, owner, action, due) -> Batch:
     """Replace the milestone plan (owner, short-term action, due week per milestone)."""
-    return _copy(
-        b, ms_owner=np.asarray(owner), ms_action=np.asarray(action), ms_due=np.asarray(due)
-    )
+    owner, action, due = (A.batch_last(x) for x in (owner, action, due))
+    return _copy(b, ms_owner=owner, ms_action=action, ms_due=due)
 
 
 # ---- the week --------------------------------------------------------------------------
@@ -258,14 +251,15 @@ def start_week(
     w = b.week + 1
     B = b.size
     M, E = len(c.members), len(c.events)
-    prio, influence, present = b.prio.copy(), b.influence.copy(), b.present.copy()
-    stance, competition = b.stance.copy(), b.competition.copy()
-    budget, value_mult, away = b.budget.copy(), b.value_mult.copy(), b.away_until.copy()
-    fired, fired_week, request_due = b.fired.copy(), b.fired_week.copy(), b.request_due.copy()
+    prio, influence, present = np.copy(b.prio), np.copy(b.influence), np.copy(b.present)
+    stance, competition = np.copy(b.stance), np.copy(b.competition)
+    budget, value_mult, away = np.copy(b.budget), np.copy(b.value_mult), np.copy(b.away_until)
+    fired, fired_week = np.copy(b.fired), np.copy(b.fired_week)
+    request_due = np.copy(b.request_due)
 
     joining = c.st_joins == w
     if joining.any():
-        share = np.where(joining, c.st_influence, 0.0).sum()
+        share = A.total(np.where(joining, c.st_influence, 0.0))
         influence = np.where(joining, c.st_influence, influence * (1.0 - share))
         present |= joining
 
@@ -300,9 +294,9 @@ def start_week(
                 seti = on[:, None] & c.e_influence_set[e]
                 target = np.where(seti, c.e_influence[e], 0.0)
                 rest = np.where(seti, 0.0, influence)
-                rest_sum = rest.sum(-1, keepdims=True)
-                room = 1.0 - target.sum(-1, keepdims=True)
-                scaled = np.divide(rest * room, rest_sum, out=rest.copy(), where=rest_sum > 0)
+                rest_sum = A.total(rest, -1, keepdims=True)
+                room = 1.0 - A.total(target, -1, keepdims=True)
+                scaled = np.divide(rest * room, rest_sum, out=np.copy(rest), where=rest_sum > 0)
                 influence = np.where(on[:, None], np.where(seti, target, scaled), influence)
             if c.e_unavailable[e].any():
                 gone = on[:, None] * c.e_unavailable[e]
@@ -310,9 +304,9 @@ def start_week(
             if c.e_req_on[e]:
                 request_due[:, e] = np.where(on, w + c.e_req_within[e] - 1, request_due[:, e])
         stance = np.clip(stance + matvec(f, c.e_stance[cand]), -1, 1)
-        competition = np.clip(competition + (f * c.e_competition[cand]).sum(-1), 0, 1)
-        budget = budget + (f * c.e_budget[cand]).sum(-1)
-        value_mult = value_mult * (1.0 + (f * c.e_value[cand]).sum(-1))
+        competition = np.clip(competition + A.total(f * c.e_competition[cand]), 0, 1)
+        budget = budget + A.total(f * c.e_budget[cand])
+        value_mult = value_mult * (1.0 + A.total(f * c.e_value[cand]))
 
     if shifts is not None:
         mask, new = shifts
@@ -323,7 +317,7 @@ def start_week(
     u_del = rng.uniform(b.seeds, rng.DELIVERY, w * M + np.arange(M))
     weak = b.staffed & c.m_internal & (u_del < p_weak)
 
-    t_shift = b.t_shift.copy()
+    t_shift = np.copy(b.t_shift)
     t_shift[:, w - 1] = shift
     return _keep_ended(
         b,
@@ -339,7 +333,7 @@ def start_week(
         fired=fired,
         fired_week=fired_week,
         request_due=request_due,
-        hours=np.zeros((B, M)),
+        hours=A.zeros((B, M)),
         weak=weak,
         t_shift=t_shift,
     )
@@ -353,9 +347,27 @@ def capacity(c: Compiled, b: Batch) -> np.ndarray:
 
 def member_fit(c: Compiled, skill: np.ndarray, role: np.ndarray) -> np.ndarray:
     """(B, M) role-skill fit in 0..1 for each member in their role (0 without a role)."""
-    needs = c.r_needs[np.clip(role, 0, None)]  # (B, M, Q)
-    fit = (skill * needs).sum(-1)
+    r = np.clip(role, 0, None)
+    fit = skill[..., 0] * c.r_needs[:, 0].take(r)
+    for q in range(1, len(c.skills)):
+        fit = fit + skill[..., q] * c.r_needs[:, q].take(r)
     return np.where(role >= 0, fit, 0.0)
+
+
+def run_fit(c: Compiled, skill: np.ndarray, g: np.ndarray, m: np.ndarray, a: np.ndarray):
+    """(n,) skill fit of member m of game g for action a, for each run."""
+    fit = A.pick(skill, g, m, 0) * c.a_skill[:, 0].take(a)
+    for q in range(1, len(c.skills)):
+        fit += A.pick(skill, g, m, q) * c.a_skill[:, q].take(a)
+    return fit
+
+
+def chemistry_sum(staffed: np.ndarray, chem: np.ndarray) -> np.ndarray:
+    """(...) total chemistry over ordered pairs of staffed members (staffed is (..., M))."""
+    out = np.zeros(staffed.shape[:-1])
+    for i, j in zip(*np.nonzero(np.triu(chem, 1)), strict=True):  # the declared pairs
+        out = out + 2.0 * chem[i, j] * (staffed[..., i] & staffed[..., j])
+    return out
 
 
 def resolve_week(
@@ -370,58 +382,55 @@ def resolve_week(
     B = b.size
     S, L = len(c.stakeholders), len(c.milestones)
     g, a, m, s = (np.asarray(x, int) for x in (g, a, m, s))
-    stance, know = b.stance.copy(), b.know.copy()
-    progress, competition = b.progress.copy(), b.competition.copy()
-    skill, morale = b.skill.copy(), b.morale.copy()
-    hours = b.hours.copy()
-    hours += scatter(hours.shape, (g, m), c.a_hours[a])
+    skill, morale, competition = b.skill, b.morale, b.competition
+    hours = b.hours + A.scatter(b.hours.shape, (g, m), c.a_hours[a])
 
-    quality = (skill[g, m] * c.a_skill[a]).sum(-1)
-    quality = np.where(c.a_skill[a].sum(-1) > 0, quality, 0.6)
+    quality = np.where(A.total(c.a_skill)[a] > 0, run_fit(c, skill, g, m, a), 0.6)
     recent = b.t_shift[:, max(w - 2, 0) : w].any(1)
-    confused = np.where(b.t_audible[:, w - 1] & ~recent, 1.0 - AUDIBLE_CONFUSION, 1.0)
-    quality = quality * np.where(b.weak[g, m], 0.4, 1.0) * (0.85 + 0.3 * morale[g]) * confused[g]
+    whim = b.t_audible[:, w - 1] & ~recent
+    confused = np.where(whim, 1.0 - AUDIBLE_CONFUSION, 1.0)
+    weak = np.where(A.pick(b.weak, g, m), 0.4, 1.0)
+    quality = quality * weak * (0.85 + 0.3 * morale[g]) * confused[g]
 
-    targeted = s >= 0
-    st = np.where(targeted, s, 0)
-    linked = b.conn[g, m, st]
-    reach = np.where(linked, 1.3, 0.8)
-    reach = reach * (1.0 - 0.12 * np.maximum(0.0, c.st_seniority[st] - c.m_seniority[m]))
+    # actions aimed at a stakeholder move their stance and what the member learns of them
+    t = s >= 0
+    gt, at, mt, st, qt = g[t], a[t], m[t], s[t], quality[t]
+    seniority = 1.0 - 0.12 * np.maximum(0.0, c.st_seniority[None, :] - c.m_seniority[:, None])
+    reach = np.where(A.pick(b.conn, gt, mt, st), 1.3, 0.8) * seniority.take(mt * S + st)
     align_table = np.clip((cosine(b.focus[:, None, :], b.prio) - 0.5) / 0.5, 0, 1)  # (B, S)
-    align = align_table[g, st]
-    pitch = 0.25 + 0.75 * align * know[g, m, st]
-    gain = np.where(targeted, c.a_stance[a] * quality * reach * (2.0 * pitch - 0.6), 0.0)
-    d_stance = scatter((B, S), (g[targeted], st[targeted]), gain[targeted])
-
-    learn = np.clip(c.a_discovery[a] * quality * reach, 0, 0.95)
-    log_left = scatter(
-        know.shape, (g[targeted], m[targeted], st[targeted]), np.log1p(-learn[targeted])
-    )
+    pitch = 0.25 + 0.75 * A.pick(align_table, gt, st) * A.pick(b.know, gt, mt, st)
+    gain = c.a_stance[at] * qt * reach * (2.0 * pitch - 0.6)
+    d_stance = A.scatter((B, S), (gt, st), gain)
+    learn = np.clip(c.a_discovery[at] * qt * reach, 0, 0.95)
+    log_left = A.scatter(b.know.shape, (gt, mt, st), np.log1p(-learn))
 
     owned = (b.ms_owner >= 0) & (b.ms_action >= 0)
     owner_here = np.take_along_axis(b.staffed, np.clip(b.ms_owner, 0, None), 1) & owned
     plan_mult = np.where(owner_here, 1.0, SLIP)  # (B, L)
-    gain_l = c.a_progress[a] * quality[:, None] * plan_mult[g]
-    d_prog = np.stack([scatter((B,), (g,), gain_l[:, j]) for j in range(L)], -1)
+    moves = c.a_progress.any(1)[a]
+    gp, ap, qp = g[moves], a[moves], quality[moves]
+    cells = (np.repeat(gp, L), np.tile(np.arange(L), len(gp)))
+    gain_l = c.a_progress.take(ap, 0).reshape(-1) * np.repeat(qp, L) * A.pick(plan_mult, *cells)
+    d_prog = A.scatter((B, L), cells, gain_l)
+    progress = b.progress
     if c.close >= 0:
         frac = np.clip(progress / c.l_effort, 0, 1)
-        others = np.delete(frac, c.close, axis=1).mean(1) if L > 1 else np.ones(B)
+        others = A.total(np.delete(frac, c.close, axis=1), 1) / (L - 1) if L > 1 else 1.0
         d_prog[:, c.close] *= others
-    on_time = b.ms_done_on_time.copy()
     ran = np.zeros((B, len(c.actions)), bool)
     ran[g, a] = True
     due_ok = (b.ms_action >= 0) & (w <= np.maximum(b.ms_due, 1))
     hit = np.take_along_axis(ran, np.clip(b.ms_action, 0, None), 1) & due_ok
-    on_time |= hit
+    on_time = b.ms_done_on_time | hit
 
-    d_comp = scatter((B,), (g,), c.a_competition[a] * quality)
-    d_morale = scatter((B,), (g,), c.a_morale[a] * quality)
-    coach = scatter((B,), (g,), c.a_coaching[a] * quality)
+    d_comp = A.scatter((B,), (g,), c.a_competition[a] * quality)
+    d_morale = A.scatter((B,), (g,), c.a_morale[a] * quality)
+    coach = A.scatter((B,), (g,), c.a_coaching[a] * quality)
 
     # passive effects of standing connections and of neglect
     conn = b.conn & b.staffed[..., None]
     log_left += np.where(conn, np.log1p(-PASSIVE_LEARNING), 0.0)
-    know = 1.0 - (1.0 - know) * np.exp(log_left)
+    know = 1.0 - (1.0 - b.know) * np.exp(log_left)
     share = np.zeros(B, bool)
     share[g[c.a_share[a]]] = True
     if share.any():
@@ -429,6 +438,7 @@ def resolve_week(
         know = np.where(share[:, None, None] & b.staffed[..., None], pooled, know)
     covered = conn.any(1)
     drift = np.where(covered, 0.01, -0.04 * competition[:, None])
+    stance = b.stance
     stance = np.clip(stance + d_stance * (1.05 - np.abs(stance) * 0.5) + drift * b.present, -1, 1)
     progress = np.minimum(progress + d_prog, np.maximum(progress, c.l_pace * w))
     competition = np.clip(competition + d_comp + c.comp_momentum, 0, 1)
@@ -439,23 +449,22 @@ def resolve_week(
         who = fit.argmin(1)
         lift = coach[:, None] * c.r_needs[np.clip(b.role[np.arange(B), who], 0, None)]
         has = np.isfinite(fit.min(1)) & (coach > 0)
+        skill = np.copy(skill)
         skill[has, who[has]] = np.clip(skill[has, who[has]] + lift[has], 0, 1)
 
     cap = np.where(b.staffed, c.m_capacity, 0.0)
     load = np.divide(hours, cap, out=np.zeros_like(hours), where=cap > 0)
     n = np.maximum(b.staffed.sum(1), 1)
-    pairs = (b.staffed[:, :, None] & b.staffed[:, None, :]) * c.chem[None]
-    chem_mean = pairs.sum((1, 2)) / np.maximum(n * (n - 1), 1)
+    chem_mean = chemistry_sum(b.staffed, c.chem) / np.maximum(n * (n - 1), 1)
     overload = (load > 0.95).sum(1) / n
-    recent_shift = b.t_shift[:, max(w - 2, 0) : w].any(1)
-    whim = b.t_audible[:, w - 1] & ~recent_shift
     morale = np.clip(
         morale + d_morale + 0.04 * chem_mean - 0.08 * overload - AUDIBLE_MORALE * whim, 0, 1
     )
 
-    request_due = b.request_due.copy()
+    request_due = b.request_due
     req = np.flatnonzero(c.e_req_on)
     if len(req):
+        request_due = np.copy(request_due)
         due = request_due[:, req]
         open_ = due >= w
         qualified = skill[:, :, c.e_req_skill[req]] >= c.e_req_level[req]  # (B, M, n)
@@ -482,11 +491,11 @@ def resolve_week(
             ("t_capacity", capacity(c, b)),
             ("t_progress", np.clip(progress / c.l_effort, 0, 1)),
             ("t_competition", competition),
-            ("t_over_budget", (b.staffed * c.m_cost).sum(1) > b.budget + 1e-9),
+            ("t_over_budget", A.total(b.staffed * c.m_cost, 1) > b.budget + 1e-9),
             ("t_morale", morale),
         )
     )
-    ended = b.ended.copy()
+    ended = np.copy(b.ended)
     if c.close >= 0:
         closed = (progress[:, c.close] >= c.l_effort[c.close]) & (ended == 0)
         ended[closed] = w

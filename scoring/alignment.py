@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.arrays import total
+
 INTERNAL = (
     "coverage",
     "fit",
@@ -26,15 +28,15 @@ FOCUS_FLOOR = 0.5  # cosine at or below this scores 0 on focus
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    num = (a * b).sum(-1)
-    den = np.sqrt((a * a).sum(-1) * (b * b).sum(-1))
+    num = total(a * b)
+    den = np.sqrt(total(a * a) * total(b * b))
     return np.divide(num, den, out=np.zeros_like(num, dtype=float), where=den > 0)
 
 
 def weekly_mean(series: np.ndarray, played: np.ndarray) -> np.ndarray:
     """Mean over played weeks (B,), 0 for a game with no week played yet."""
     n = played.sum(-1)
-    return np.divide((series * played).sum(-1), n, out=np.zeros(series.shape[0]), where=n > 0)
+    return np.divide(total(series * played), n, out=np.zeros(series.shape[0]), where=n > 0)
 
 
 def role_counts(t: dict) -> np.ndarray:
@@ -55,7 +57,7 @@ def role_coverage(t: dict) -> np.ndarray:
 
 def member_fit(t: dict) -> np.ndarray:
     """(B, W, M) role-skill fit of each member in their role that week (0 without a role)."""
-    table = (t["skill"][:, :, None, :] * t["p_r_needs"][None, None]).sum(-1)  # (B, M, R)
+    table = total(t["skill"][:, :, None, :] * t["p_r_needs"][None, None])  # (B, M, R)
     role = np.clip(t["t_role"], 0, None)  # (B, W, M)
     fit = np.take_along_axis(table[:, None], role[..., None], -1)[..., 0]
     return np.where(t["t_role"] >= 0, fit, 0.0)
@@ -64,7 +66,7 @@ def member_fit(t: dict) -> np.ndarray:
 def role_fit(t: dict) -> np.ndarray:
     staffed = t["t_staffed"]
     n = staffed.sum(-1)
-    return np.divide((member_fit(t) * staffed).sum(-1), n, out=np.zeros(n.shape), where=n > 0)
+    return np.divide(total(member_fit(t) * staffed), n, out=np.zeros(n.shape), where=n > 0)
 
 
 def quarterbacks(t: dict) -> np.ndarray:
@@ -99,9 +101,9 @@ def workload(t: dict) -> np.ndarray:
     here = t["t_capacity"] > 0
     n = here.sum(-1)
     ld = loads(t)
-    mean = np.divide((ld * here).sum(-1), n, out=np.zeros(n.shape), where=n > 0)
+    mean = np.divide(total(ld * here), n, out=np.zeros(n.shape), where=n > 0)
     spread = np.divide(
-        (np.abs(ld - mean[..., None]) * here).sum(-1), n, out=np.zeros(n.shape), where=n > 0
+        total(np.abs(ld - mean[..., None]) * here), n, out=np.zeros(n.shape), where=n > 0
     )
     balance = np.clip(1.0 - 2.0 * spread, 0, 1) * np.clip(mean / 0.5, 0, 1)
     return np.where(t["t_over_budget"], 0.0, balance)
@@ -111,7 +113,7 @@ def accountability(t: dict) -> np.ndarray:
     """(B,) share of milestones with a staffed owner and an action, half credit more on time."""
     owned = t["owner_staffed"] & (t["ms_action"] >= 0)
     score = 0.6 * owned + 0.4 * (owned & t["ms_done_on_time"])
-    return score.mean(-1)
+    return total(score) / score.shape[-1]
 
 
 def unforced_audibles(t: dict) -> np.ndarray:
@@ -134,9 +136,9 @@ def stakeholder_covered(t: dict) -> np.ndarray:
 
 def influence_coverage(t: dict) -> np.ndarray:
     inf = t["t_influence"]
-    total = inf.sum(-1)
-    covered = (inf * stakeholder_covered(t)).sum(-1)
-    return np.divide(covered, total, out=np.zeros(total.shape), where=total > 0)
+    whole = total(inf)
+    covered = total(inf * stakeholder_covered(t))
+    return np.divide(covered, whole, out=np.zeros(whole.shape), where=whole > 0)
 
 
 def connection_quality(t: dict) -> np.ndarray:
@@ -152,15 +154,15 @@ def connection_quality(t: dict) -> np.ndarray:
 
 def connection_fit(t: dict) -> np.ndarray:
     inf = t["t_influence"] * stakeholder_covered(t)
-    total = inf.sum(-1)
+    whole = total(inf)
     return np.divide(
-        (inf * connection_quality(t)).sum(-1), total, out=np.zeros(total.shape), where=total > 0
+        total(inf * connection_quality(t)), whole, out=np.zeros(whole.shape), where=whole > 0
     )
 
 
 def customer_priorities(t: dict) -> np.ndarray:
     """(B, W, K) influence-weighted true priorities of the buying team."""
-    return (t["t_influence"][..., None] * t["t_prio"]).sum(-2)
+    return total(t["t_influence"][..., None] * t["t_prio"], -2)
 
 
 def focus_cosine(t: dict) -> np.ndarray:
@@ -212,5 +214,6 @@ def components(t: dict, weekly: tuple | None = None) -> tuple[dict, dict]:
 
 
 def weighted(parts: dict[str, np.ndarray], weights: np.ndarray) -> np.ndarray:
-    stacked = np.stack(list(parts.values()), -1)
-    return (stacked * (weights / weights.sum())).sum(-1)
+    """Weighted mean of the parts (in order) with the weights normalised to sum to 1."""
+    w = weights / total(weights)
+    return sum(part * w[k] for k, part in enumerate(parts.values()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.arrays import total
 from scoring import alignment as al
 
 INTERCEPT = -5.1
@@ -29,12 +30,8 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 def weighted_stance(t: dict) -> np.ndarray:
     """(B, W) influence-weighted stance of the buying team."""
     inf = t["t_influence"]
-    return np.divide(
-        (inf * t["t_stance"]).sum(-1),
-        inf.sum(-1),
-        out=np.zeros(inf.shape[:2]),
-        where=inf.sum(-1) > 0,
-    )
+    whole = total(inf)
+    return np.divide(total(inf * t["t_stance"]), whole, out=np.zeros(whole.shape), where=whole > 0)
 
 
 def features(t: dict, internal: np.ndarray, external: np.ndarray) -> dict[str, np.ndarray]:
@@ -43,7 +40,7 @@ def features(t: dict, internal: np.ndarray, external: np.ndarray) -> dict[str, n
         "stance": weighted_stance(t),
         "external": external / 100,
         "internal": internal / 100,
-        "progress": t["t_progress"].mean(-1),
+        "progress": total(t["t_progress"]) / t["t_progress"].shape[-1],
         "competition": t["t_competition"],
     }
 
@@ -70,7 +67,7 @@ def outcome(
         "stance": final_stance,
         "external": external / 100,
         "internal": internal / 100,
-        "progress": last_played(t["t_progress"], played).mean(-1),
+        "progress": total(last_played(t["t_progress"], played)) / t["t_progress"].shape[-1],
         "competition": last_played(t["t_competition"], played),
     }
     p = win_probability(feats)
@@ -81,15 +78,9 @@ def outcome(
     scope = SCOPE_FLOOR + (1 - SCOPE_FLOOR) * fc
     value = t["p_value"] * t["value_mult"] * scope
     won = decides & (t["luck"] < p)
-    load = al.weekly_mean(
-        np.divide(
-            t["t_hours"].sum(-1),
-            t["t_capacity"].sum(-1),
-            out=np.zeros(played.shape),
-            where=t["t_capacity"].sum(-1) > 0,
-        ),
-        played,
-    )
+    cap = total(t["t_capacity"])
+    hours = np.divide(total(t["t_hours"]), cap, out=np.zeros(played.shape), where=cap > 0)
+    load = al.weekly_mean(hours, played)
     return {
         "win_probability": p,
         "decides": decides,

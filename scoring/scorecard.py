@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.arrays import total
 from scoring import alignment as al
 from scoring import outcome as oc
 
@@ -71,24 +72,16 @@ def score(t: dict) -> Scorecard:
     internal_parts, external_parts = al.components(t, (inner_s, outer_s))
     internal = al.weighted(internal_parts, t["p_w_internal"])
     external = al.weighted(external_parts, t["p_w_external"])
-    w = t["p_w_top"] / t["p_w_top"].sum()
+    w = t["p_w_top"] / total(t["p_w_top"])
     alignment = (w[0] * internal + w[1] * external) / (w[0] + w[1])
     out = oc.outcome(t, internal, external, fcos)
     expected = w[0] * internal + w[1] * external + w[2] * out["expected_outcome"]
     realised = w[0] * internal + w[1] * external + w[2] * out["realised_outcome"]
 
-    wi, we = t["p_w_internal"], t["p_w_external"]
-    inner_w = np.stack(list(inner_s.values()), -1)
-    extra = np.stack(
-        [
-            np.broadcast_to(al.accountability(t)[:, None], inner_w.shape[:2]),
-            np.broadcast_to(al.stability(t)[:, None], inner_w.shape[:2]),
-        ],
-        -1,
-    )
-    inner_week = 100 * (np.concatenate([inner_w, extra], -1) * (wi / wi.sum())).sum(-1)
-    outer_parts = np.stack(list(outer_s.values()), -1)
-    outer_week = 100 * (outer_parts * (we / we.sum())).sum(-1)
+    whole_game = {"accountability": al.accountability(t), "stability": al.stability(t)}
+    inner_s_all = {**inner_s, **{k: v[:, None] for k, v in whole_game.items()}}
+    inner_week = 100 * al.weighted(inner_s_all, t["p_w_internal"])
+    outer_week = 100 * al.weighted(outer_s, t["p_w_external"])
     win_week = oc.win_probability(oc.features(t, inner_week, outer_week))
     played = t["played"]
     weekly = {
