@@ -21,7 +21,7 @@ import numpy as np
 def batch_last(x: np.ndarray) -> np.ndarray:
     """x (B, ...) with the same values in batch-last memory (x itself if it already is)."""
     x = np.asarray(x)
-    if x.ndim < 2 or x.strides[0] == x.itemsize:
+    if x.ndim < 2 or len(x) <= 1 or x.strides[0] == x.itemsize:
         return x
     return np.moveaxis(np.ascontiguousarray(np.moveaxis(x, 0, -1)), -1, 0)
 
@@ -60,8 +60,17 @@ def total(x: np.ndarray, axis: int | tuple = -1, keepdims: bool = False) -> np.n
 
 
 def stack(parts: list[np.ndarray]) -> np.ndarray:
-    """Stack (B, ...) arrays on a new last axis, keeping batch-last memory."""
-    return np.moveaxis(np.stack(parts, 0), 0, -1)
+    """Stack (B, ...) arrays on a new last axis, in batch-last memory."""
+    first = np.asarray(parts[0])
+    out = zeros(first.shape + (len(parts),), np.result_type(*parts))
+    for k, part in enumerate(parts):
+        out[..., k] = part
+    return out
+
+
+def random(gen: np.random.Generator, shape: tuple, dtype=np.float64) -> np.ndarray:
+    """gen.random draws for an array of `shape` (batch axis first) in batch-last memory."""
+    return np.moveaxis(gen.random(tuple(shape[1:]) + tuple(shape[:1]), dtype), -1, 0)
 
 
 def _flat(shape: tuple, index: tuple) -> np.ndarray:
@@ -72,6 +81,14 @@ def _flat(shape: tuple, index: tuple) -> np.ndarray:
     for k in range(2, len(index)):
         flat = flat * shape[k] + index[k]
     return flat * shape[0] + index[0]
+
+
+def take(table: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """table[index] for a 1-D table and a batch-last index array, in batch-last memory."""
+    index = np.asarray(index)
+    if index.ndim < 2:
+        return table.take(index)
+    return np.moveaxis(table.take(np.moveaxis(index, 0, -1)), -1, 0)
 
 
 def pick(x: np.ndarray, *index: np.ndarray) -> np.ndarray:

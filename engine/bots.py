@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine import arrays as A
 from engine import rng, rules
 from engine.compiled import CHECKLIST, Compiled
 
@@ -48,15 +49,23 @@ def believed_focus(c: Compiled, b: rules.Batch) -> np.ndarray:
     return (weights[..., None] * estimate(c, b)[0]).sum(1)
 
 
-def _valid_runs(c: Compiled, b: rules.Batch, hours_left: np.ndarray):
-    """(B, M, A) which actions each member may run now, by role, hours and presence."""
+def _allowed_runs(c: Compiled, b: rules.Batch) -> np.ndarray:
+    """(B, M, A) which actions each member may run by role and by who is present to target."""
     r = np.clip(b.role, 0, None)
-    can_role = c.a_roles[:, r].transpose(1, 2, 0) & (b.role >= 0)[..., None]  # (B, M, A)
-    enough = hours_left[..., None] >= c.a_hours[None, None, :]
-    targets_ok = c.a_internal[None, :] | (
-        (c.a_targets[:, c.st_role][None] & b.present[:, None, :]).any(-1)
-    )  # (B, A)
-    return can_role & enough & targets_ok[:, None, :]
+    has_role = (b.role >= 0) & (b.ended == 0)[:, None]
+    present_roles = A.stack([b.present[:, c.st_role == k].any(1) for k in range(4)])  # (B, 4)
+    parts = []
+    for a in range(len(c.actions)):
+        target_ok = c.a_internal[a] | (present_roles & c.a_targets[a]).any(1)  # (B,)
+        parts.append(A.take(c.a_roles[a], r) & has_role & target_ok[:, None])
+    return A.stack(parts)
+
+
+def _valid_runs(c: Compiled, b: rules.Batch, hours_left: np.ndarray):
+    """(B, M, A) which actions each member of a game still open may run now, by role, hours
+    and presence."""
+    allowed = _allowed_runs(c, b)
+    return A.stack([allowed[..., a] & (hours_left >= h) for a, h in enumerate(c.a_hours)])
 
 
 class Policy:
@@ -149,27 +158,40 @@ class RandomPolicy(Policy):
         return _random_week(self.gen, c, b, audible_p=0.2)
 
 
+def _uniform_pick(gen, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of `valid` (..., N) bool, a uniformly random True index, and the count."""
+    count = valid.sum(-1, dtype=np.int8)
+    r = (A.random(gen, count.shape, np.float32) * count).astype(np.int8)
+    r = np.minimum(r, count - 1)
+    pick = np.zeros_like(count)
+    for k in range(valid.shape[-1]):
+        v = valid[..., k]
+        np.copyto(pick, k, where=v & (r == 0))
+        r -= v
+    return pick.astype(int), count
+
+
 def _random_week(gen, c, b, audible_p=0.0, attempts=3) -> Week:
     """Each member, in each of a few rounds, picks a random action they can still afford."""
     B, M = b.size, len(c.members)
     left = rules.capacity(c, b) - b.hours
-    live = b.ended == 0
-    valid = _valid_runs(c, b, left) & live[:, None, None]
+    allowed = _allowed_runs(c, b)
     targetable = c.a_targets[:, c.st_role]  # (A, S)
     gs, as_, ms, ss = [], [], [], []
     for _ in range(attempts):
-        count = valid.sum(-1, dtype=np.int8)  # (B, M): a uniform pick among legal actions
-        r = np.minimum((gen.random((B, M), dtype=np.float32) * count).astype(int), count - 1)
-        pick = (np.cumsum(valid, -1, dtype=np.int8) > r[..., None]).argmax(-1)
-        ok = (count > 0) & (gen.random((B, M), dtype=np.float32) < 0.8)
+        valid = A.stack([allowed[..., a] & (left >= h) for a, h in enumerate(c.a_hours)])
+        pick, count = _uniform_pick(gen, valid)
+        ok = (count > 0) & (A.random(gen, (B, M), np.float32) < 0.8)
         g, m = np.nonzero(ok)
-        a = pick[g, m]
-        tgt_ok = targetable[a] & b.present[g]  # (n, S)
-        s = np.where(tgt_ok, gen.random(tgt_ok.shape, dtype=np.float32), -1).argmax(1)
+        a = A.pick(pick, g, m)
+        aims = A.stack(
+            [targetable[:, k].take(a) & A.pick(b.present, g, k) for k in range(len(c.stakeholders))]
+        )
+        s, _ = _uniform_pick(gen, aims)
         s = np.where(c.a_internal[a], -1, s)
         left[g, m] -= c.a_hours[a]
-        valid[g, m] &= left[g, m][:, None] >= c.a_hours[None, :]
         gs.append(g), as_.append(a), ms.append(m), ss.append(s)
+    live = b.ended == 0
     refocus = live & (gen.random(B) < audible_p)
     focus = gen.dirichlet(np.ones(len(c.dims)), B)
     return _week(gs, as_, ms, ss, focus, refocus)
@@ -251,7 +273,7 @@ class ExpertPolicy(Policy):
             need[:, top] = 1
         gs, as_, ms, ss = [], [], [], []
         for _ in range(3):
-            valid = _valid_runs(c, b, left) & live[:, None, None]
+            valid = _valid_runs(c, b, left)
             if self.variant == "skip_discovery":
                 valid &= c.a_discovery < 0.8 * c.a_discovery.max()
             for m in range(M):

@@ -1,10 +1,10 @@
 """Seeded randomness that is identical for a game alone or inside a batch.
 
-Each game owns one numpy Generator (Philox, keyed by the game's seed) in the
-single-game API; the batch simulator needs the same numbers for 100,000 games
-without building 100,000 generators, so both paths draw from the same
-counter-based stream: uniform(seed, stream, index) is a pure function
-(SplitMix64 finaliser over the three integers). Same seed, same draws, in any
+The rules draw nothing from a stateful generator: the batch simulator needs
+the same numbers for 100,000 games without building 100,000 generators, so a
+game alone and a game in a batch draw from the same counter-based stream:
+uniform(seed, stream, index) is a pure function (SplitMix64 finaliser over the
+three integers). Same seed, same draws, in any
 batch size and in any order.
 """
 
@@ -45,5 +45,5 @@ def uniform(seeds: np.ndarray, stream: int, index: np.ndarray) -> np.ndarray:
 
 
 def generator(seed: int) -> np.random.Generator:
-    """The game's own Generator, for anything outside the shared streams (e.g. bot choices)."""
-    return np.random.Generator(np.random.Philox(key=int(seed) & (2**64 - 1)))
+    """A bot's own Generator (PCG64, as Gymnasium seeds), for choices outside the shared streams."""
+    return np.random.Generator(np.random.PCG64(int(seed) & (2**64 - 1)))

@@ -106,7 +106,8 @@ def _template(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
 
 
 def _copy(b: Batch, **changes) -> Batch:
-    return replace(b, **changes)
+    layout = {k: A.batch_last(v) for k, v in changes.items() if isinstance(v, np.ndarray)}
+    return replace(b, **{**changes, **layout})
 
 
 def _keep_ended(b: Batch, **changes) -> Batch:
@@ -117,7 +118,7 @@ def _keep_ended(b: Batch, **changes) -> Batch:
             if isinstance(v, np.ndarray) and not k.startswith("t_") and v.shape[:1] == done.shape:
                 old = getattr(b, k)
                 changes[k] = np.where(done.reshape((-1,) + (1,) * (v.ndim - 1)), old, v)
-    return replace(b, **changes)
+    return _copy(b, **changes)
 
 
 def unit(x: np.ndarray) -> np.ndarray:
@@ -477,8 +478,9 @@ def resolve_week(
         stance = np.clip(stance + hurt, -1, 1)
         request_due[:, req] = np.where(answered | missed, -1, due)
 
-    rec = dict(
-        (
+    rec = {
+        k: A.batch_last(v)
+        for k, v in (
             ("t_staffed", b.staffed),
             ("t_role", b.role),
             ("t_conn", conn),
@@ -494,7 +496,7 @@ def resolve_week(
             ("t_over_budget", A.total(b.staffed * c.m_cost, 1) > b.budget + 1e-9),
             ("t_morale", morale),
         )
-    )
+    }
     ended = np.copy(b.ended)
     if c.close >= 0:
         closed = (progress[:, c.close] >= c.l_effort[c.close]) & (ended == 0)
@@ -525,7 +527,9 @@ def trace(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
     Weeks after a game ended (or not yet played) are masked by `played`.
     """
     weeks = np.arange(1, c.weeks + 1)[None, :]
-    played = (weeks <= b.resolved) & ((b.ended[:, None] == 0) | (weeks <= b.ended[:, None]))
+    played = A.batch_last(
+        (weeks <= b.resolved) & ((b.ended[:, None] == 0) | (weeks <= b.ended[:, None]))
+    )
     out = {k: getattr(b, k) for k in b.__dataclass_fields__ if k.startswith("t_")}
     out.update(stack_record(c, b))
     out.update(
