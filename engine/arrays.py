@@ -59,6 +59,16 @@ def total(x: np.ndarray, axis: int | tuple = -1, keepdims: bool = False) -> np.n
     return out
 
 
+def where(cond, x, y) -> np.ndarray:
+    """np.where for batch arrays of equal rank (or scalars), run in memory order, which is
+    several times faster than numpy's own pass over batch-last views."""
+
+    def memory(v):
+        return np.moveaxis(v, 0, -1) if np.ndim(v) else v
+
+    return np.moveaxis(np.where(memory(cond), memory(x), memory(y)), -1, 0)
+
+
 def stack(parts: list[np.ndarray]) -> np.ndarray:
     """Stack (B, ...) arrays on a new last axis, in batch-last memory."""
     first = np.asarray(parts[0])
@@ -95,6 +105,12 @@ def pick(x: np.ndarray, *index: np.ndarray) -> np.ndarray:
     """x[index] for a batch-last x and one index array per axis (a fast gather)."""
     assert len(index) == x.ndim
     return np.moveaxis(x, 0, -1).reshape(-1).take(_flat(x.shape, index))
+
+
+def multiply_at(x: np.ndarray, index: tuple, values: np.ndarray) -> None:
+    """x[index] *= values in place, in input order, for a batch-last x (one index per axis)."""
+    flat = np.reshape(np.moveaxis(x, 0, -1), -1, copy=False)
+    np.multiply.at(flat, _flat(x.shape, index), values)
 
 
 def scatter(shape: tuple, index: tuple, values: np.ndarray) -> np.ndarray:

@@ -164,10 +164,10 @@ def _uniform_pick(gen, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r = (A.random(gen, count.shape, np.float32) * count).astype(np.int8)
     r = np.minimum(r, count - 1)
     pick = np.zeros_like(count)
-    for k in range(valid.shape[-1]):
-        v = valid[..., k]
-        np.copyto(pick, k, where=v & (r == 0))
-        r -= v
+    seen = np.zeros_like(count)
+    for k in range(valid.shape[-1] - 1):  # the r-th True has exactly r Trues before it
+        seen += valid[..., k]
+        pick += seen <= r
     return pick.astype(int), count
 
 

@@ -111,13 +111,15 @@ def _copy(b: Batch, **changes) -> Batch:
 
 
 def _keep_ended(b: Batch, **changes) -> Batch:
-    """Apply changes, except to games already decided: their state stays as it closed."""
-    done = b.ended > 0
-    if done.any():
+    """Apply changes, except to games already decided: their state stays as it closed.
+
+    The changed arrays must be new ones (they are written in place), or the old ones."""
+    done = np.flatnonzero(b.ended > 0)
+    if len(done):
         for k, v in changes.items():
-            if isinstance(v, np.ndarray) and not k.startswith("t_") and v.shape[:1] == done.shape:
-                old = getattr(b, k)
-                changes[k] = np.where(done.reshape((-1,) + (1,) * (v.ndim - 1)), old, v)
+            old = getattr(b, k)
+            if isinstance(v, np.ndarray) and not k.startswith("t_") and v is not old:
+                v[done] = old[done]
     return _copy(b, **changes)
 
 
@@ -349,18 +351,16 @@ def capacity(c: Compiled, b: Batch) -> np.ndarray:
 def member_fit(c: Compiled, skill: np.ndarray, role: np.ndarray) -> np.ndarray:
     """(B, M) role-skill fit in 0..1 for each member in their role (0 without a role)."""
     r = np.clip(role, 0, None)
-    fit = skill[..., 0] * c.r_needs[:, 0].take(r)
+    fit = skill[..., 0] * A.take(c.r_needs[:, 0], r)
     for q in range(1, len(c.skills)):
-        fit = fit + skill[..., q] * c.r_needs[:, q].take(r)
+        fit = fit + skill[..., q] * A.take(c.r_needs[:, q], r)
     return np.where(role >= 0, fit, 0.0)
 
 
 def run_fit(c: Compiled, skill: np.ndarray, g: np.ndarray, m: np.ndarray, a: np.ndarray):
     """(n,) skill fit of member m of game g for action a, for each run."""
-    fit = A.pick(skill, g, m, 0) * c.a_skill[:, 0].take(a)
-    for q in range(1, len(c.skills)):
-        fit += A.pick(skill, g, m, q) * c.a_skill[:, q].take(a)
-    return fit
+    rows = A.pick(skill, g[:, None], m[:, None], np.arange(len(c.skills)))  # (n, Q)
+    return A.total(rows * c.a_skill.take(a, 0))
 
 
 def chemistry_sum(staffed: np.ndarray, chem: np.ndarray) -> np.ndarray:
@@ -386,7 +386,8 @@ def resolve_week(
     skill, morale, competition = b.skill, b.morale, b.competition
     hours = b.hours + A.scatter(b.hours.shape, (g, m), c.a_hours[a])
 
-    quality = np.where(A.total(c.a_skill)[a] > 0, run_fit(c, skill, g, m, a), 0.6)
+    unskilled = np.where(A.total(c.a_skill) > 0, 0.0, 0.6)  # actions needing no skill: 0.6
+    quality = run_fit(c, skill, g, m, a) + unskilled.take(a)
     recent = b.t_shift[:, max(w - 2, 0) : w].any(1)
     whim = b.t_audible[:, w - 1] & ~recent
     confused = np.where(whim, 1.0 - AUDIBLE_CONFUSION, 1.0)
@@ -394,8 +395,8 @@ def resolve_week(
     quality = quality * weak * (0.85 + 0.3 * morale[g]) * confused[g]
 
     # actions aimed at a stakeholder move their stance and what the member learns of them
-    t = s >= 0
-    gt, at, mt, st, qt = g[t], a[t], m[t], s[t], quality[t]
+    t = np.flatnonzero(s >= 0)
+    gt, at, mt, st, qt = g.take(t), a.take(t), m.take(t), s.take(t), quality.take(t)
     seniority = 1.0 - 0.12 * np.maximum(0.0, c.st_seniority[None, :] - c.m_seniority[:, None])
     reach = np.where(A.pick(b.conn, gt, mt, st), 1.3, 0.8) * seniority.take(mt * S + st)
     align_table = np.clip((cosine(b.focus[:, None, :], b.prio) - 0.5) / 0.5, 0, 1)  # (B, S)
@@ -403,16 +404,17 @@ def resolve_week(
     gain = c.a_stance[at] * qt * reach * (2.0 * pitch - 0.6)
     d_stance = A.scatter((B, S), (gt, st), gain)
     learn = np.clip(c.a_discovery[at] * qt * reach, 0, 0.95)
-    log_left = A.scatter(b.know.shape, (gt, mt, st), np.log1p(-learn))
+
+    # the rest of an action's effects scale with the quality it was run with
+    effort = A.scatter((B, len(c.actions)), (g, a), quality)  # (B, A)
+
+    def per_game(effect: np.ndarray) -> np.ndarray:
+        return A.total(effort * effect)
 
     owned = (b.ms_owner >= 0) & (b.ms_action >= 0)
     owner_here = np.take_along_axis(b.staffed, np.clip(b.ms_owner, 0, None), 1) & owned
     plan_mult = np.where(owner_here, 1.0, SLIP)  # (B, L)
-    moves = c.a_progress.any(1)[a]
-    gp, ap, qp = g[moves], a[moves], quality[moves]
-    cells = (np.repeat(gp, L), np.tile(np.arange(L), len(gp)))
-    gain_l = c.a_progress.take(ap, 0).reshape(-1) * np.repeat(qp, L) * A.pick(plan_mult, *cells)
-    d_prog = A.scatter((B, L), cells, gain_l)
+    d_prog = A.stack([per_game(c.a_progress[:, j]) for j in range(L)]) * plan_mult
     progress = b.progress
     if c.close >= 0:
         frac = np.clip(progress / c.l_effort, 0, 1)
@@ -424,19 +426,20 @@ def resolve_week(
     hit = np.take_along_axis(ran, np.clip(b.ms_action, 0, None), 1) & due_ok
     on_time = b.ms_done_on_time | hit
 
-    d_comp = A.scatter((B,), (g,), c.a_competition[a] * quality)
-    d_morale = A.scatter((B,), (g,), c.a_morale[a] * quality)
-    coach = A.scatter((B,), (g,), c.a_coaching[a] * quality)
+    d_comp, d_morale, coach = (per_game(x) for x in (c.a_competition, c.a_morale, c.a_coaching))
 
     # passive effects of standing connections and of neglect
     conn = b.conn & b.staffed[..., None]
-    log_left += np.where(conn, np.log1p(-PASSIVE_LEARNING), 0.0)
-    know = 1.0 - (1.0 - b.know) * np.exp(log_left)
-    share = np.zeros(B, bool)
+    unknown = 1.0 - b.know
+    np.multiply(unknown, 1.0 - PASSIVE_LEARNING, out=unknown, where=conn)
+    A.multiply_at(unknown, (gt, mt, st), 1.0 - learn)
+    know = 1.0 - unknown
+    best_known = (know * b.staffed[..., None]).max(1)  # (B, S) what the team knows at best
+    share = np.zeros(B, bool)  # games that held an account review
     share[g[c.a_share[a]]] = True
     if share.any():
-        pooled = np.where(b.staffed[..., None], know, 0.0).max(1, keepdims=True)
-        know = np.where(share[:, None, None] & b.staffed[..., None], pooled, know)
+        pool = share[:, None, None] & b.staffed[..., None]
+        know = A.where(pool, best_known[:, None, :], know)
     covered = conn.any(1)
     drift = np.where(covered, 0.01, -0.04 * competition[:, None])
     stance = b.stance
@@ -444,14 +447,17 @@ def resolve_week(
     progress = np.minimum(progress + d_prog, np.maximum(progress, c.l_pace * w))
     competition = np.clip(competition + d_comp + c.comp_momentum, 0, 1)
 
-    if coach.any():
-        fit = member_fit(c, skill, b.role)
-        fit = np.where(b.staffed & (b.role != c.qb_role), fit, np.inf)
+    coached = np.flatnonzero(coach > 0)
+    if len(coached):  # coaching lifts the weakest fit outside the quarterback toward their role
+        role, staffed = b.role[coached], b.staffed[coached]
+        fit = member_fit(c, skill[coached], role)
+        fit = np.where(staffed & (role != c.qb_role), fit, np.inf)
         who = fit.argmin(1)
-        lift = coach[:, None] * c.r_needs[np.clip(b.role[np.arange(B), who], 0, None)]
-        has = np.isfinite(fit.min(1)) & (coach > 0)
+        has = np.isfinite(fit.min(1))
+        i, who = coached[has], who[has]
+        lift = coach[i, None] * c.r_needs[np.clip(b.role[i, who], 0, None)]
         skill = np.copy(skill)
-        skill[has, who[has]] = np.clip(skill[has, who[has]] + lift[has], 0, 1)
+        skill[i, who] = np.clip(skill[i, who] + lift, 0, 1)
 
     cap = np.where(b.staffed, c.m_capacity, 0.0)
     load = np.divide(hours, cap, out=np.zeros_like(hours), where=cap > 0)
@@ -488,7 +494,7 @@ def resolve_week(
             ("t_prio", b.prio),
             ("t_influence", np.where(b.present, b.influence, 0.0)),
             ("t_stance", stance),
-            ("t_know", np.where(b.staffed[..., None], know, 0.0).max(1)),
+            ("t_know", best_known),
             ("t_hours", hours),
             ("t_capacity", capacity(c, b)),
             ("t_progress", np.clip(progress / c.l_effort, 0, 1)),
