@@ -359,8 +359,10 @@ def member_fit(c: Compiled, skill: np.ndarray, role: np.ndarray) -> np.ndarray:
 
 def run_fit(c: Compiled, skill: np.ndarray, g: np.ndarray, m: np.ndarray, a: np.ndarray):
     """(n,) skill fit of member m of game g for action a, for each run."""
-    rows = A.pick(skill, g[:, None], m[:, None], np.arange(len(c.skills)))  # (n, Q)
-    return A.total(rows * c.a_skill.take(a, 0))
+    fit = A.pick(skill, g, m, 0) * c.a_skill[:, 0].take(a)
+    for q in range(1, len(c.skills)):  # one skill at a time reads memory in order
+        fit += A.pick(skill, g, m, q) * c.a_skill[:, q].take(a)
+    return fit
 
 
 def chemistry_sum(staffed: np.ndarray, chem: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.arrays import total
+from engine.arrays import stack, total
 
 INTERNAL = (
     "coverage",
@@ -33,16 +33,22 @@ def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.divide(num, den, out=np.zeros_like(num, dtype=float), where=den > 0)
 
 
+def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den for den >= 0, and 0 where den is 0 (written without numpy's slow masked
+    division; where den > 0 the bits are those of num / den)."""
+    empty = den == 0
+    return num * ~empty / (den + empty)
+
+
 def weekly_mean(series: np.ndarray, played: np.ndarray) -> np.ndarray:
     """Mean over played weeks (B,), 0 for a game with no week played yet."""
-    n = played.sum(-1)
-    return np.divide(total(series * played), n, out=np.zeros(series.shape[0]), where=n > 0)
+    return ratio(total(series * played), played.sum(-1))
 
 
 def role_counts(t: dict) -> np.ndarray:
     """(B, W, R) how many staffed members hold each role each week."""
-    role = np.where(t["t_staffed"], t["t_role"], -1)
-    return np.stack([(role == r).sum(-1) for r in range(len(t["p_r_min"]))], -1)
+    role, staffed = t["t_role"], t["t_staffed"]
+    return stack([((role == r) & staffed).sum(-1) for r in range(len(t["p_r_min"]))])
 
 
 def role_coverage(t: dict) -> np.ndarray:
@@ -58,15 +64,16 @@ def role_coverage(t: dict) -> np.ndarray:
 def member_fit(t: dict) -> np.ndarray:
     """(B, W, M) role-skill fit of each member in their role that week (0 without a role)."""
     table = total(t["skill"][:, :, None, :] * t["p_r_needs"][None, None])  # (B, M, R)
-    role = np.clip(t["t_role"], 0, None)  # (B, W, M)
-    fit = np.take_along_axis(table[:, None], role[..., None], -1)[..., 0]
-    return np.where(t["t_role"] >= 0, fit, 0.0)
+    role = t["t_role"]  # (B, W, M), -1 for none
+    fit = (role == 0) * table[:, None, :, 0]
+    for r in range(1, table.shape[-1]):  # a handful of roles
+        fit += (role == r) * table[:, None, :, r]
+    return fit
 
 
 def role_fit(t: dict) -> np.ndarray:
     staffed = t["t_staffed"]
-    n = staffed.sum(-1)
-    return np.divide(total(member_fit(t) * staffed), n, out=np.zeros(n.shape), where=n > 0)
+    return ratio(total(member_fit(t) * staffed), staffed.sum(-1))
 
 
 def quarterbacks(t: dict) -> np.ndarray:
@@ -83,28 +90,26 @@ def chemistry(t: dict) -> np.ndarray:
     s = t["t_staffed"]
     chem = t["p_chem"]
     i, j = np.nonzero(np.triu(chem, 1))
-    pair_sum = np.zeros(s.shape[:2])
+    pair_sum = np.zeros_like(s[..., 0], dtype=float)
     for a, b in zip(i, j, strict=True):  # a scenario declares a handful of pairs
         pair_sum += 2.0 * chem[a, b] * (s[..., a] & s[..., b])
     n = s.sum(-1).astype(float)
-    mean = np.divide(pair_sum, n * (n - 1), out=np.zeros(n.shape), where=n > 1)
+    mean = ratio(pair_sum, n * (n - 1))
     return np.clip(0.5 + mean, 0, 1)
 
 
 def loads(t: dict) -> np.ndarray:
     """(B, W, M) share of each member's available hours used."""
     cap = t["t_capacity"]
-    return np.divide(t["t_hours"], cap, out=np.zeros(cap.shape), where=cap > 0)
+    return ratio(t["t_hours"], cap)
 
 
 def workload(t: dict) -> np.ndarray:
     here = t["t_capacity"] > 0
     n = here.sum(-1)
     ld = loads(t)
-    mean = np.divide(total(ld * here), n, out=np.zeros(n.shape), where=n > 0)
-    spread = np.divide(
-        total(np.abs(ld - mean[..., None]) * here), n, out=np.zeros(n.shape), where=n > 0
-    )
+    mean = ratio(total(ld * here), n)
+    spread = ratio(total(np.abs(ld - mean[..., None]) * here), n)
     balance = np.clip(1.0 - 2.0 * spread, 0, 1) * np.clip(mean / 0.5, 0, 1)
     return np.where(t["t_over_budget"], 0.0, balance)
 
@@ -138,7 +143,7 @@ def influence_coverage(t: dict) -> np.ndarray:
     inf = t["t_influence"]
     whole = total(inf)
     covered = total(inf * stakeholder_covered(t))
-    return np.divide(covered, whole, out=np.zeros(whole.shape), where=whole > 0)
+    return ratio(covered, whole)
 
 
 def connection_quality(t: dict) -> np.ndarray:
@@ -146,18 +151,16 @@ def connection_quality(t: dict) -> np.ndarray:
     gap = np.maximum(0.0, t["p_st_seniority"][None, :] - t["p_m_seniority"][:, None])  # (M, S)
     fit = np.clip(1.0 - 0.2 * gap, 0, 1)
     conn = t["t_conn"]
-    best = np.zeros(conn.shape[:2] + conn.shape[3:])
-    for m in range(conn.shape[2]):  # loop over roster members (a constant), not games
-        best = np.maximum(best, np.where(conn[:, :, m], fit[m], 0.0))
+    best = conn[:, :, 0] * fit[0]
+    for m in range(1, conn.shape[2]):  # loop over roster members (a constant), not games
+        np.maximum(best, conn[:, :, m] * fit[m], out=best)
     return best
 
 
 def connection_fit(t: dict) -> np.ndarray:
     inf = t["t_influence"] * stakeholder_covered(t)
     whole = total(inf)
-    return np.divide(
-        total(inf * connection_quality(t)), whole, out=np.zeros(whole.shape), where=whole > 0
-    )
+    return ratio(total(inf * connection_quality(t)), whole)
 
 
 def customer_priorities(t: dict) -> np.ndarray:
