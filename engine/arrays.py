@@ -69,6 +69,13 @@ def where(cond, x, y) -> np.ndarray:
     return np.moveaxis(np.where(memory(cond), memory(x), memory(y)), -1, 0)
 
 
+def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den for den >= 0, and 0 where den is 0 (written without numpy's slow masked
+    division; where den > 0 the bits are those of num / den)."""
+    empty = den == 0
+    return num * ~empty / (den + empty)
+
+
 def stack(parts: list[np.ndarray]) -> np.ndarray:
     """Stack (B, ...) arrays on a new last axis, in batch-last memory."""
     first = np.asarray(parts[0])

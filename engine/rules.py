@@ -135,9 +135,7 @@ def matvec(x: np.ndarray, m: np.ndarray) -> np.ndarray:
 
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Cosine similarity over the last axis, 0 where either side is all zero."""
-    num = A.total(a * b)
-    den = np.sqrt(A.total(a * a) * A.total(b * b))
-    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    return A.ratio(A.total(a * b), np.sqrt(A.total(a * a) * A.total(b * b)))
 
 
 def new_batch(c: Compiled, seeds) -> Batch:
@@ -345,7 +343,7 @@ def start_week(
 def capacity(c: Compiled, b: Batch) -> np.ndarray:
     """(B, M) hours each member can give this week (0 when not staffed or away)."""
     here = b.staffed & (b.away_until < b.week) & (c.m_from <= b.week) & (b.week <= c.m_until)
-    return np.where(here, c.m_capacity, 0.0)
+    return here * c.m_capacity
 
 
 def member_fit(c: Compiled, skill: np.ndarray, role: np.ndarray) -> np.ndarray:
@@ -354,7 +352,7 @@ def member_fit(c: Compiled, skill: np.ndarray, role: np.ndarray) -> np.ndarray:
     fit = skill[..., 0] * A.take(c.r_needs[:, 0], r)
     for q in range(1, len(c.skills)):
         fit = fit + skill[..., q] * A.take(c.r_needs[:, q], r)
-    return np.where(role >= 0, fit, 0.0)
+    return fit * (role >= 0)
 
 
 def run_fit(c: Compiled, skill: np.ndarray, g: np.ndarray, m: np.ndarray, a: np.ndarray):
@@ -393,14 +391,15 @@ def resolve_week(
     recent = b.t_shift[:, max(w - 2, 0) : w].any(1)
     whim = b.t_audible[:, w - 1] & ~recent
     confused = np.where(whim, 1.0 - AUDIBLE_CONFUSION, 1.0)
-    weak = np.where(A.pick(b.weak, g, m), 0.4, 1.0)
+    weak = np.array([1.0, 0.4]).take(A.pick(b.weak, g, m).view(np.int8))
     quality = quality * weak * (0.85 + 0.3 * morale[g]) * confused[g]
 
     # actions aimed at a stakeholder move their stance and what the member learns of them
     t = np.flatnonzero(s >= 0)
     gt, at, mt, st, qt = g.take(t), a.take(t), m.take(t), s.take(t), quality.take(t)
     seniority = 1.0 - 0.12 * np.maximum(0.0, c.st_seniority[None, :] - c.m_seniority[:, None])
-    reach = np.where(A.pick(b.conn, gt, mt, st), 1.3, 0.8) * seniority.take(mt * S + st)
+    linked = A.pick(b.conn, gt, mt, st).view(np.int8)
+    reach = np.array([0.8, 1.3]).take(linked) * seniority.take(mt * S + st)
     align_table = np.clip((cosine(b.focus[:, None, :], b.prio) - 0.5) / 0.5, 0, 1)  # (B, S)
     pitch = 0.25 + 0.75 * A.pick(align_table, gt, st) * A.pick(b.know, gt, mt, st)
     gain = c.a_stance[at] * qt * reach * (2.0 * pitch - 0.6)
@@ -433,7 +432,7 @@ def resolve_week(
     # passive effects of standing connections and of neglect
     conn = b.conn & b.staffed[..., None]
     unknown = 1.0 - b.know
-    np.multiply(unknown, 1.0 - PASSIVE_LEARNING, out=unknown, where=conn)
+    unknown *= 1.0 - PASSIVE_LEARNING * conn
     A.multiply_at(unknown, (gt, mt, st), 1.0 - learn)
     know = 1.0 - unknown
     best_known = (know * b.staffed[..., None]).max(1)  # (B, S) what the team knows at best
@@ -461,8 +460,7 @@ def resolve_week(
         skill = np.copy(skill)
         skill[i, who] = np.clip(skill[i, who] + lift, 0, 1)
 
-    cap = np.where(b.staffed, c.m_capacity, 0.0)
-    load = np.divide(hours, cap, out=np.zeros_like(hours), where=cap > 0)
+    load = A.ratio(hours, b.staffed * c.m_capacity)
     n = np.maximum(b.staffed.sum(1), 1)
     chem_mean = chemistry_sum(b.staffed, c.chem) / np.maximum(n * (n - 1), 1)
     overload = (load > 0.95).sum(1) / n
@@ -494,7 +492,7 @@ def resolve_week(
             ("t_conn", conn),
             ("t_focus", b.focus),
             ("t_prio", b.prio),
-            ("t_influence", np.where(b.present, b.influence, 0.0)),
+            ("t_influence", b.influence * b.present),
             ("t_stance", stance),
             ("t_know", best_known),
             ("t_hours", hours),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.arrays import stack, total
+from engine.arrays import ratio, stack, total
 
 INTERNAL = (
     "coverage",
@@ -31,13 +31,6 @@ def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     num = total(a * b)
     den = np.sqrt(total(a * a) * total(b * b))
     return np.divide(num, den, out=np.zeros_like(num, dtype=float), where=den > 0)
-
-
-def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """num / den for den >= 0, and 0 where den is 0 (written without numpy's slow masked
-    division; where den > 0 the bits are those of num / den)."""
-    empty = den == 0
-    return num * ~empty / (den + empty)
 
 
 def weekly_mean(series: np.ndarray, played: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.arrays import total
+from engine.arrays import ratio, total
 from scoring import alignment as al
 
 INTERCEPT = -5.1
@@ -31,7 +31,7 @@ def weighted_stance(t: dict) -> np.ndarray:
     """(B, W) influence-weighted stance of the buying team."""
     inf = t["t_influence"]
     whole = total(inf)
-    return al.ratio(total(inf * t["t_stance"]), whole)
+    return ratio(total(inf * t["t_stance"]), whole)
 
 
 def features(t: dict, internal: np.ndarray, external: np.ndarray) -> dict[str, np.ndarray]:
@@ -79,7 +79,7 @@ def outcome(
     value = t["p_value"] * t["value_mult"] * scope
     won = decides & (t["luck"] < p)
     cap = total(t["t_capacity"])
-    hours = al.ratio(total(t["t_hours"]), cap)
+    hours = ratio(total(t["t_hours"]), cap)
     load = al.weekly_mean(hours, played)
     return {
         "win_probability": p,
