@@ -288,8 +288,8 @@ def start_week(
             if not on.any():
                 continue
             if c.e_prio_set[e].any():
-                setp = on[:, None] & c.e_prio_set[e]
-                prio = np.where(setp[..., None], c.e_prio[e], prio)
+                for st in np.flatnonzero(c.e_prio_set[e]):
+                    prio[on, st] = c.e_prio[e, st]
                 shift |= on
             if c.e_influence_set[e].any():
                 seti = on[:, None] & c.e_influence_set[e]
@@ -432,10 +432,12 @@ def resolve_week(
     # passive effects of standing connections and of neglect
     conn = b.conn & b.staffed[..., None]
     unknown = 1.0 - b.know
-    unknown *= 1.0 - PASSIVE_LEARNING * conn
+    unknown *= A.take(np.array([1.0, 1.0 - PASSIVE_LEARNING]), conn.view(np.int8))
     A.multiply_at(unknown, (gt, mt, st), 1.0 - learn)
-    know = 1.0 - unknown
-    best_known = (know * b.staffed[..., None]).max(1)  # (B, S) what the team knows at best
+    know = np.subtract(1.0, unknown, out=unknown)
+    best_known = know[:, 0] * b.staffed[:, 0, None]  # (B, S) what the team knows at best
+    for k in range(1, know.shape[1]):
+        np.maximum(best_known, know[:, k] * b.staffed[:, k, None], out=best_known)
     share = np.zeros(B, bool)  # games that held an account review
     share[g[c.a_share[a]]] = True
     if share.any():
