@@ -18,36 +18,47 @@ from __future__ import annotations
 import numpy as np
 
 
+def memory(x: np.ndarray) -> np.ndarray:
+    """The memory-order view of a batch array: (B, d1, ..., dk) seen as (d1, ..., dk, B)."""
+    return x.transpose((*range(1, x.ndim), 0))
+
+
+def batched(x: np.ndarray) -> np.ndarray:
+    """The inverse of `memory`: (d1, ..., dk, B) seen as (B, d1, ..., dk)."""
+    return x.transpose((x.ndim - 1, *range(x.ndim - 1)))
+
+
 def batch_last(x: np.ndarray) -> np.ndarray:
     """x (B, ...) with the same values in batch-last memory (x itself if it already is)."""
     x = np.asarray(x)
     if x.ndim < 2 or len(x) <= 1 or x.strides[0] == x.itemsize:
         return x
-    return np.moveaxis(np.ascontiguousarray(np.moveaxis(x, 0, -1)), -1, 0)
+    return batched(np.ascontiguousarray(memory(x)))
 
 
 def zeros(shape: tuple, dtype=float) -> np.ndarray:
     """Zeros of `shape` (batch axis first) in batch-last memory."""
-    return np.moveaxis(np.zeros(tuple(shape[1:]) + tuple(shape[:1]), dtype), -1, 0)
+    return batched(np.zeros((*shape[1:], shape[0]), dtype))
 
 
 def full(shape: tuple, value, dtype=None) -> np.ndarray:
     """`value` everywhere in an array of `shape` in batch-last memory."""
-    return np.moveaxis(np.full(tuple(shape[1:]) + tuple(shape[:1]), value, dtype), -1, 0)
+    return batched(np.full((*shape[1:], shape[0]), value, dtype))
 
 
 def broadcast(x: np.ndarray, size: int) -> np.ndarray:
     """A scenario array (...) repeated for `size` games, as a (size, ...) batch-last array."""
     x = np.asarray(x)
-    return np.moveaxis(np.repeat(x[..., None], size, -1), -1, 0)
+    return batched(np.repeat(x[..., None], size, -1))
 
 
 def total(x: np.ndarray, axis: int | tuple = -1, keepdims: bool = False) -> np.ndarray:
     """Sum over `axis` adding in index order, so the bits never depend on the memory layout."""
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    axes = tuple(sorted(a % x.ndim for a in axes))
-    moved = np.moveaxis(x, axes, tuple(range(len(axes))))
-    parts = moved.reshape((-1,) + moved.shape[len(axes) :]) if len(axes) > 1 else moved
+    axes = sorted({a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis)})
+    rest = [a for a in range(x.ndim) if a not in axes]
+    parts = x.transpose((*axes, *rest))
+    if len(axes) > 1:
+        parts = parts.reshape((-1, *parts.shape[len(axes) :]))
     if len(parts) == 0:
         out = np.zeros_like(parts, shape=parts.shape[1:])
     else:
@@ -55,7 +66,7 @@ def total(x: np.ndarray, axis: int | tuple = -1, keepdims: bool = False) -> np.n
         for k in range(2, len(parts)):
             out += parts[k]
     if keepdims:
-        out = np.expand_dims(out, axes)
+        out = np.expand_dims(out, tuple(axes))
     return out
 
 
@@ -63,10 +74,10 @@ def where(cond, x, y) -> np.ndarray:
     """np.where for batch arrays of equal rank (or scalars), run in memory order, which is
     several times faster than numpy's own pass over batch-last views."""
 
-    def memory(v):
-        return np.moveaxis(v, 0, -1) if np.ndim(v) else v
+    def mem(v):
+        return memory(v) if np.ndim(v) else v
 
-    return np.moveaxis(np.where(memory(cond), memory(x), memory(y)), -1, 0)
+    return batched(np.where(mem(cond), mem(x), mem(y)))
 
 
 def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -79,7 +90,7 @@ def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 def stack(parts: list[np.ndarray]) -> np.ndarray:
     """Stack (B, ...) arrays on a new last axis, in batch-last memory."""
     first = np.asarray(parts[0])
-    out = zeros(first.shape + (len(parts),), np.result_type(*parts))
+    out = zeros((*first.shape, len(parts)), np.result_type(*parts))
     for k, part in enumerate(parts):
         out[..., k] = part
     return out
@@ -87,14 +98,14 @@ def stack(parts: list[np.ndarray]) -> np.ndarray:
 
 def random(gen: np.random.Generator, shape: tuple, dtype=np.float64) -> np.ndarray:
     """gen.random draws for an array of `shape` (batch axis first) in batch-last memory."""
-    return np.moveaxis(gen.random(tuple(shape[1:]) + tuple(shape[:1]), dtype), -1, 0)
+    return batched(gen.random((*shape[1:], shape[0]), dtype))
 
 
 def _flat(shape: tuple, index: tuple) -> np.ndarray:
     """Offsets of (batch index, other indices...) in the batch-last memory of `shape`."""
     if len(index) == 1:
         return np.asarray(index[0])
-    flat = np.asarray(index[1])
+    flat = index[1]
     for k in range(2, len(index)):
         flat = flat * shape[k] + index[k]
     return flat * shape[0] + index[0]
@@ -105,25 +116,24 @@ def take(table: np.ndarray, index: np.ndarray) -> np.ndarray:
     index = np.asarray(index)
     if index.ndim < 2:
         return table.take(index)
-    return np.moveaxis(table.take(np.moveaxis(index, 0, -1)), -1, 0)
+    return batched(table.take(memory(index)))
 
 
 def pick(x: np.ndarray, *index: np.ndarray) -> np.ndarray:
     """x[index] for a batch-last x and one index array per axis (a fast gather)."""
     assert len(index) == x.ndim
-    return np.moveaxis(x, 0, -1).reshape(-1).take(_flat(x.shape, index))
+    return memory(x).reshape(-1).take(_flat(x.shape, index))
 
 
 def multiply_at(x: np.ndarray, index: tuple, values: np.ndarray) -> None:
     """x[index] *= values in place, in input order, for a batch-last x (one index per axis)."""
-    flat = np.reshape(np.moveaxis(x, 0, -1), -1, copy=False)
-    np.multiply.at(flat, _flat(x.shape, index), values)
+    np.multiply.at(np.reshape(memory(x), -1, copy=False), _flat(x.shape, index), values)
 
 
 def scatter(shape: tuple, index: tuple, values: np.ndarray) -> np.ndarray:
     """Sum `values` into a zero (B, ...) batch-last array at `index` (one array per axis,
     batch first), in input order like np.add.at."""
-    size = int(np.prod(shape))
+    dims = (*shape[1:], shape[0])
+    size = int(np.prod(dims))
     out = np.bincount(_flat(shape, index), values, minlength=size) if size else np.zeros(0)
-    dims = tuple(shape[1:]) + tuple(shape[:1])
-    return np.moveaxis(out.astype(float, copy=False).reshape(dims), -1, 0)
+    return batched(out.astype(float, copy=False).reshape(dims))
