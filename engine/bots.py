@@ -51,14 +51,13 @@ def believed_focus(c: Compiled, b: rules.Batch) -> np.ndarray:
 
 def _allowed_runs(c: Compiled, b: rules.Batch) -> np.ndarray:
     """(B, M, A) which actions each member may run by role and by who is present to target."""
-    r = np.clip(b.role, 0, None)
-    has_role = (b.role >= 0) & (b.ended == 0)[:, None]
+    by_role = np.vstack([np.zeros(len(c.actions), bool), c.a_roles.T])  # (1 + R, A), no role
+    role_ok = by_role.take(A.memory(b.role) + 1, 0)  # (M, B, A)
+    role_ok = A.batched(np.ascontiguousarray(role_ok.transpose(0, 2, 1)))
     present_roles = A.stack([b.present[:, c.st_role == k].any(1) for k in range(4)])  # (B, 4)
-    parts = []
-    for a in range(len(c.actions)):
-        target_ok = c.a_internal[a] | (present_roles & c.a_targets[a]).any(1)  # (B,)
-        parts.append(A.take(c.a_roles[a], r) & has_role & target_ok[:, None])
-    return A.stack(parts)
+    aims = (A.memory(present_roles)[None] & c.a_targets[..., None]).any(1)  # (A, B)
+    target_ok = A.batched(aims | c.a_internal[:, None]) & (b.ended == 0)[:, None]  # (B, A)
+    return role_ok & target_ok[:, None, :]
 
 
 def _valid_runs(c: Compiled, b: rules.Batch, hours_left: np.ndarray):
@@ -84,18 +83,18 @@ class Policy:
 def _fill_roles(c: Compiled, staffed: np.ndarray, pref: np.ndarray) -> np.ndarray:
     """Assign roles member by member in preference order (B, M, R scores), within max counts."""
     B, M = staffed.shape
+    rows = np.arange(B)
     role = np.full((B, M), -1)
     count = np.zeros((B, len(c.roles)), int)
     order = np.argsort(-pref.max(-1), axis=1)
+    by_member = pref.reshape(B * M, -1)
     for k in range(M):
         m = order[:, k]
-        on = staffed[np.arange(B), m]
-        p = pref[np.arange(B), m].copy()
-        p[count >= c.r_max] = -np.inf
-        best = p.argmax(-1)
-        ok = on & np.isfinite(p.max(-1))
-        role[np.arange(B)[ok], m[ok]] = best[ok]
-        count[np.arange(B)[ok], best[ok]] += 1
+        open_ = count < c.r_max  # (B, R)
+        best = np.where(open_, by_member.take(rows * M + m, 0), -np.inf).argmax(-1)
+        ok = np.flatnonzero(staffed[rows, m] & open_.any(1))
+        role[ok, m[ok]] = best[ok]
+        count[ok, best[ok]] += 1
     return role
 
 
@@ -123,15 +122,16 @@ def _plan_for(c: Compiled, staffed, role, gen=None):
     action = np.full((B, L), -1)
     due = np.zeros((B, L), int)
     r = np.clip(role, 0, None)
+    eligible = staffed & (role >= 0)
     for ms in range(L):
         acts = np.flatnonzero(c.a_progress[:, ms] > 0)
         acts = acts[np.argsort(-c.a_progress[acts, ms])]
         for a in acts:
-            can = staffed & (role >= 0) & c.a_roles[a][r]  # (B, M)
+            can = eligible & A.take(c.a_roles[a], r)  # (B, M)
             has = can.any(1) & (owner[:, ms] < 0)
-            owner[has, ms] = can[has].argmax(1)
-            action[has, ms] = a
-            due[has, ms] = c.l_target[ms]
+            owner[:, ms] = np.where(has, can.argmax(1), owner[:, ms])
+            action[:, ms] = np.where(has, a, action[:, ms])
+            due[:, ms] = np.where(has, c.l_target[ms], due[:, ms])
     return owner, action, due
 
 
@@ -179,7 +179,8 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3) -> Week:
     targetable = c.a_targets[:, c.st_role]  # (A, S)
     gs, as_, ms, ss = [], [], [], []
     for _ in range(attempts):
-        valid = A.stack([allowed[..., a] & (left >= h) for a, h in enumerate(c.a_hours)])
+        affordable = A.memory(left)[:, None, :] >= c.a_hours[:, None]  # (M, A, B)
+        valid = allowed & A.batched(affordable)
         pick, count = _uniform_pick(gen, valid)
         ok = (count > 0) & (A.random(gen, (B, M), np.float32) < 0.8)
         g, m = np.nonzero(ok)

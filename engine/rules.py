@@ -72,15 +72,13 @@ class Batch:
 
 def stack_record(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
     """The per-week records as (B, W, ...) arrays; weeks not yet played are zeros."""
-    if not b.record:
-        rec = _template(c, b)
-    else:
-        rec = b.record[0]
+    rec = b.record[0] if b.record else _template(c, b)
     out = {}
     for k, v in rec.items():
-        arr = A.full((b.size, c.weeks) + v.shape[1:], -1 if k == "t_role" else 0, v.dtype)
+        arr = A.batched(np.empty((c.weeks, *v.shape[1:], b.size), v.dtype))
         for i, week in enumerate(b.record):
             arr[:, i] = week[k]
+        arr[:, len(b.record) :] = -1 if k == "t_role" else 0
         out[k] = arr
     return out
 
@@ -314,9 +312,12 @@ def start_week(
         prio = np.where(mask[..., None], unit(np.asarray(new, float)), prio)
         shift |= mask.any(1)
 
-    p_weak = UNDERDELIVER_BASE + UNDERDELIVER_PER_SKIP * b.missing
-    u_del = rng.uniform(b.seeds, rng.DELIVERY, w * M + np.arange(M))
-    weak = b.staffed & c.m_internal & (u_del < p_weak)
+    weak = A.zeros((B, M), bool)
+    borrowed = np.flatnonzero(c.m_internal)  # only borrowed specialists can under-deliver
+    if len(borrowed):
+        p_weak = UNDERDELIVER_BASE + UNDERDELIVER_PER_SKIP * b.missing[:, borrowed]
+        u_del = rng.uniform(b.seeds, rng.DELIVERY, w * M + borrowed)
+        weak[:, borrowed] = b.staffed[:, borrowed] & (u_del < p_weak)
 
     t_shift = np.copy(b.t_shift)
     t_shift[:, w - 1] = shift
