@@ -46,7 +46,8 @@ class Batch:
     influence: np.ndarray  # (B, S)
     present: np.ndarray  # (B, S) bool
     stance: np.ndarray  # (B, S)
-    know: np.ndarray  # (B, M, S) how well each member knows each stakeholder's priorities
+    unknown: np.ndarray  # (B, M, S) how much of each stakeholder's priorities each member
+    # does not know yet (1 - knowledge; kept this way because learning multiplies it)
     progress: np.ndarray  # (B, L) points
     competition: np.ndarray  # (B,)
     skill: np.ndarray  # (B, M, Q)
@@ -64,6 +65,11 @@ class Batch:
     record: tuple  # one dict per resolved week: the arrays scoring reads (see RECORDED)
     t_shift: np.ndarray  # (B, W) bool: a priority shift arrived this week
     t_audible: np.ndarray  # (B, W) bool: the strategy focus changed this week
+
+    @property
+    def know(self) -> np.ndarray:
+        """(B, M, S) how well each member knows each stakeholder's priorities, 0..1."""
+        return 1.0 - self.unknown
 
     @property
     def size(self) -> int:
@@ -166,7 +172,7 @@ def new_batch(c: Compiled, seeds) -> Batch:
         influence=influence,
         present=present,
         stance=A.broadcast(c.st_stance, B),
-        know=A.broadcast(np.broadcast_to(c.st_visibility, (M, S)), B),
+        unknown=A.broadcast(np.broadcast_to(1.0 - c.st_visibility, (M, S)), B),
         progress=z(L),
         competition=np.full(B, c.comp_strength),
         skill=A.broadcast(c.m_skill, B),
@@ -402,7 +408,7 @@ def resolve_week(
     linked = A.pick(b.conn, gt, mt, st).view(np.int8)
     reach = np.array([0.8, 1.3]).take(linked) * seniority.take(mt * S + st)
     align_table = np.clip((cosine(b.focus[:, None, :], b.prio) - 0.5) / 0.5, 0, 1)  # (B, S)
-    pitch = 0.25 + 0.75 * A.pick(align_table, gt, st) * A.pick(b.know, gt, mt, st)
+    pitch = 0.25 + 0.75 * A.pick(align_table, gt, st) * (1.0 - A.pick(b.unknown, gt, mt, st))
     gain = c.a_stance[at] * qt * reach * (2.0 * pitch - 0.6)
     d_stance = A.scatter((B, S), (gt, st), gain)
     learn = np.clip(c.a_discovery[at] * qt * reach, 0, 0.95)
@@ -432,18 +438,20 @@ def resolve_week(
 
     # passive effects of standing connections and of neglect
     conn = b.conn & b.staffed[..., None]
-    unknown = 1.0 - b.know
-    unknown *= A.take(np.array([1.0, 1.0 - PASSIVE_LEARNING]), conn.view(np.int8))
+    unknown = np.copy(b.unknown)
+    mem = A.memory(unknown)
+    np.multiply(mem, 1.0 - PASSIVE_LEARNING, out=mem, where=A.memory(conn))
     A.multiply_at(unknown, (gt, mt, st), 1.0 - learn)
-    know = np.subtract(1.0, unknown, out=unknown)
-    best_known = know[:, 0] * b.staffed[:, 0, None]  # (B, S) what the team knows at best
-    for k in range(1, know.shape[1]):
-        np.maximum(best_known, know[:, k] * b.staffed[:, k, None], out=best_known)
+    least = unknown[:, 0] + ~b.staffed[:, 0, None]  # (B, S) what the team knows at best
+    for k in range(1, unknown.shape[1]):
+        np.minimum(least, unknown[:, k] + ~b.staffed[:, k, None], out=least)
+    np.minimum(least, 1.0, out=least)
+    best_known = 1.0 - least
     share = np.zeros(B, bool)  # games that held an account review
     share[g[c.a_share[a]]] = True
     if share.any():
         pool = share[:, None, None] & b.staffed[..., None]
-        know = A.where(pool, best_known[:, None, :], know)
+        np.copyto(mem, A.memory(least[:, None, :]), where=A.memory(pool))
     covered = conn.any(1)
     drift = np.where(covered, 0.01, -0.04 * competition[:, None])
     stance = b.stance
@@ -517,7 +525,7 @@ def resolve_week(
         b,
         resolved=w,
         stance=stance,
-        know=know,
+        unknown=unknown,
         progress=progress,
         competition=competition,
         skill=skill,
