@@ -18,7 +18,7 @@ from engine.loader import find_scenario
 from engine.state import new_game
 from scoring.scorecard import score
 
-CHUNK = 10_000
+CHUNK = 5_000
 
 
 def expected(result) -> dict:
