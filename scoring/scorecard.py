@@ -6,7 +6,8 @@ figures as plain Python values, the stable JSON shape of `dealcraft run --json`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -27,8 +28,14 @@ class Scorecard:
     outcome: dict[str, np.ndarray]
     expected_score: np.ndarray
     score: np.ndarray
-    weekly: dict[str, np.ndarray]  # name -> (B, W) or (B, W, S)
     played: np.ndarray  # (B, W)
+    inputs: tuple = field(repr=False, compare=False)  # what `weekly` is computed from
+
+    @cached_property
+    def weekly(self) -> dict[str, np.ndarray]:
+        """name -> (B, W) per-week series, NaN after a game's last week; computed on first
+        use, since a balance run of 100,000 games needs only the totals."""
+        return weekly_series(*self.inputs)
 
     def game(self, i: int = 0) -> dict:
         """One game's scorecard as plain values (the `--json` shape)."""
@@ -78,6 +85,22 @@ def score(t: dict) -> Scorecard:
     expected = w[0] * internal + w[1] * external + w[2] * out["expected_outcome"]
     realised = w[0] * internal + w[1] * external + w[2] * out["realised_outcome"]
 
+    return Scorecard(
+        internal_parts=internal_parts,
+        external_parts=external_parts,
+        internal=internal,
+        external=external,
+        alignment=alignment,
+        outcome=out,
+        expected_score=expected,
+        score=realised,
+        played=t["played"],
+        inputs=(t, inner_s, outer_s, fcos, w),
+    )
+
+
+def weekly_series(t: dict, inner_s: dict, outer_s: dict, fcos: np.ndarray, w: np.ndarray) -> dict:
+    """The scorecard's per-week series from the weekly component series."""
     whole_game = {"accountability": al.accountability(t), "stability": al.stability(t)}
     inner_s_all = {**inner_s, **{k: v[:, None] for k, v in whole_game.items()}}
     inner_week = 100 * al.weighted(inner_s_all, t["p_w_internal"])
@@ -93,16 +116,5 @@ def score(t: dict) -> Scorecard:
         "win_probability": win_week,
         "stance": oc.weighted_stance(t),
     }
-    weekly = {k: np.where(played, v, np.nan) for k, v in weekly.items()}
-    return Scorecard(
-        internal_parts=internal_parts,
-        external_parts=external_parts,
-        internal=internal,
-        external=external,
-        alignment=alignment,
-        outcome=out,
-        expected_score=expected,
-        score=realised,
-        weekly=weekly,
-        played=played,
-    )
+    return {k: np.where(played, v, np.nan) for k, v in weekly.items()}
+
