@@ -51,6 +51,10 @@ def believed_focus(c: Compiled, b: rules.Batch) -> np.ndarray:
 
 def _allowed_runs(c: Compiled, b: rules.Batch) -> np.ndarray:
     """(B, M, A) which actions each member may run by role and by who is present to target."""
+    return rules.derived(b, "allowed", (b.role, b.present, b.ended), lambda: _allowed(c, b))
+
+
+def _allowed(c: Compiled, b: rules.Batch) -> np.ndarray:
     by_role = np.vstack([np.zeros(len(c.actions), bool), c.a_roles.T])  # (1 + R, A), no role
     role_ok = by_role.take(A.memory(b.role) + 1, 0)  # (M, B, A)
     role_ok = A.batched(np.ascontiguousarray(role_ok.transpose(0, 2, 1)))

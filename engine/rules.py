@@ -8,7 +8,7 @@ Functions copy-on-write: they take a Batch and return a new one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -65,6 +65,7 @@ class Batch:
     record: tuple  # one dict per resolved week: the arrays scoring reads (see RECORDED)
     t_shift: np.ndarray  # (B, W) bool: a priority shift arrived this week
     t_audible: np.ndarray  # (B, W) bool: the strategy focus changed this week
+    memo: dict = field(default_factory=dict, repr=False)  # see `derived`; shared by copies
 
     @property
     def know(self) -> np.ndarray:
@@ -74,6 +75,22 @@ class Batch:
     @property
     def size(self) -> int:
         return len(self.seeds)
+
+
+def derived(b: Batch, name: str, sources: tuple, compute, key=None):
+    """compute(), or its value from an earlier call with the same `sources` objects and `key`.
+
+    Many per-week quantities (capacity, alignment of the focus, chemistry) depend on arrays
+    that change only now and then; arrays are never changed once in a Batch, so identity
+    is enough to know the value still holds. The memo is shared along a game's batches;
+    callers must not change what it returns."""
+    hit = b.memo.get(name)
+    if hit is not None and hit[1] == key and len(hit[0]) == len(sources):
+        if all(x is y for x, y in zip(hit[0], sources, strict=True)):
+            return hit[2]
+    value = compute()
+    b.memo[name] = (sources, key, value)
+    return value
 
 
 def stack_record(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
@@ -189,6 +206,7 @@ def new_batch(c: Compiled, seeds) -> Batch:
         record=(),
         t_shift=z(W, dtype=bool),
         t_audible=z(W, dtype=bool),
+        memo={},
     )
 
 
@@ -349,8 +367,13 @@ def start_week(
 
 def capacity(c: Compiled, b: Batch) -> np.ndarray:
     """(B, M) hours each member can give this week (0 when not staffed or away)."""
-    here = b.staffed & (b.away_until < b.week) & (c.m_from <= b.week) & (b.week <= c.m_until)
-    return here * c.m_capacity
+    w = b.week
+
+    def compute():
+        here = b.staffed & (b.away_until < w) & (c.m_from <= w) & (w <= c.m_until)
+        return here * c.m_capacity
+
+    return derived(b, "capacity", (b.staffed, b.away_until), compute, key=w)
 
 
 def member_fit(c: Compiled, skill: np.ndarray, role: np.ndarray) -> np.ndarray:
@@ -407,7 +430,12 @@ def resolve_week(
     seniority = 1.0 - 0.12 * np.maximum(0.0, c.st_seniority[None, :] - c.m_seniority[:, None])
     linked = A.pick(b.conn, gt, mt, st).view(np.int8)
     reach = np.array([0.8, 1.3]).take(linked) * seniority.take(mt * S + st)
-    align_table = np.clip((cosine(b.focus[:, None, :], b.prio) - 0.5) / 0.5, 0, 1)  # (B, S)
+    align_table = derived(  # (B, S) how well the strategy speaks to each stakeholder
+        b,
+        "align",
+        (b.focus, b.prio),
+        lambda: np.clip((cosine(b.focus[:, None], b.prio) - 0.5) / 0.5, 0, 1),
+    )
     pitch = 0.25 + 0.75 * A.pick(align_table, gt, st) * (1.0 - A.pick(b.unknown, gt, mt, st))
     gain = c.a_stance[at] * qt * reach * (2.0 * pitch - 0.6)
     d_stance = A.scatter((B, S), (gt, st), gain)
@@ -419,9 +447,12 @@ def resolve_week(
     def per_game(effect: np.ndarray) -> np.ndarray:
         return A.total(effort * effect)
 
-    owned = (b.ms_owner >= 0) & (b.ms_action >= 0)
-    owner_here = np.take_along_axis(b.staffed, np.clip(b.ms_owner, 0, None), 1) & owned
-    plan_mult = np.where(owner_here, 1.0, SLIP)  # (B, L)
+    def planned():  # (B, L) 1 for a milestone with a staffed owner and an action, else SLIP
+        owned = (b.ms_owner >= 0) & (b.ms_action >= 0)
+        owner_here = np.take_along_axis(b.staffed, np.clip(b.ms_owner, 0, None), 1) & owned
+        return np.where(owner_here, 1.0, SLIP)
+
+    plan_mult = derived(b, "plan", (b.ms_owner, b.ms_action, b.staffed), planned)
     d_prog = A.stack([per_game(c.a_progress[:, j]) for j in range(L)]) * plan_mult
     progress = b.progress
     if c.close >= 0:
@@ -473,7 +504,12 @@ def resolve_week(
 
     load = A.ratio(hours, b.staffed * c.m_capacity)
     n = np.maximum(b.staffed.sum(1), 1)
-    chem_mean = chemistry_sum(b.staffed, c.chem) / np.maximum(n * (n - 1), 1)
+    chem_mean = derived(
+        b,
+        "chemistry",
+        (b.staffed,),
+        lambda: chemistry_sum(b.staffed, c.chem) / np.maximum(n * (n - 1), 1),
+    )
     overload = (load > 0.95).sum(1) / n
     morale = np.clip(
         morale + d_morale + 0.04 * chem_mean - 0.08 * overload - AUDIBLE_MORALE * whim, 0, 1
@@ -495,6 +531,9 @@ def resolve_week(
         stance = np.clip(stance + hurt, -1, 1)
         request_due[:, req] = np.where(answered | missed, -1, due)
 
+    def over_budget():
+        return A.total(b.staffed * c.m_cost, 1) > b.budget + 1e-9
+
     rec = {
         k: A.batch_last(v)
         for k, v in (
@@ -510,7 +549,7 @@ def resolve_week(
             ("t_capacity", capacity(c, b)),
             ("t_progress", np.clip(progress / c.l_effort, 0, 1)),
             ("t_competition", competition),
-            ("t_over_budget", A.total(b.staffed * c.m_cost, 1) > b.budget + 1e-9),
+            ("t_over_budget", derived(b, "over", (b.staffed, b.budget), over_budget)),
             ("t_morale", morale),
         )
     }

@@ -117,4 +117,3 @@ def weekly_series(t: dict, inner_s: dict, outer_s: dict, fcos: np.ndarray, w: np
         "stance": oc.weighted_stance(t),
     }
     return {k: np.where(played, v, np.nan) for k, v in weekly.items()}
-
