@@ -51,7 +51,7 @@ def believed_focus(c: Compiled, b: rules.Batch) -> np.ndarray:
 
 def _allowed_runs(c: Compiled, b: rules.Batch) -> np.ndarray:
     """(B, M, A) which actions each member may run by role and by who is present to target."""
-    return rules.derived(b, "allowed", (b.role, b.present, b.ended), lambda: _allowed(c, b))
+    return rules.derived(b, "allowed", (b.role, b.present), lambda: _allowed(c, b))
 
 
 def _allowed(c: Compiled, b: rules.Batch) -> np.ndarray:
@@ -60,13 +60,17 @@ def _allowed(c: Compiled, b: rules.Batch) -> np.ndarray:
     role_ok = A.batched(np.ascontiguousarray(role_ok.transpose(0, 2, 1)))
     present_roles = A.stack([b.present[:, c.st_role == k].any(1) for k in range(4)])  # (B, 4)
     aims = (A.memory(present_roles)[None] & c.a_targets[..., None]).any(1)  # (A, B)
-    target_ok = A.batched(aims | c.a_internal[:, None]) & (b.ended == 0)[:, None]  # (B, A)
+    target_ok = A.batched(aims | c.a_internal[:, None])  # (B, A)
     return role_ok & target_ok[:, None, :]
 
 
+def _hours_left(c: Compiled, b: rules.Batch) -> np.ndarray:
+    """(B, M) hours each member has left this week; -1 in a game already decided."""
+    return np.where((b.ended == 0)[:, None], rules.capacity(c, b) - b.hours, -1.0)
+
+
 def _valid_runs(c: Compiled, b: rules.Batch, hours_left: np.ndarray):
-    """(B, M, A) which actions each member of a game still open may run now, by role, hours
-    and presence."""
+    """(B, M, A) which actions each member may run now, by role, hours and presence."""
     allowed = _allowed_runs(c, b)
     return A.stack([allowed[..., a] & (hours_left >= h) for a, h in enumerate(c.a_hours)])
 
@@ -178,7 +182,7 @@ def _uniform_pick(gen, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _random_week(gen, c, b, audible_p=0.0, attempts=3) -> Week:
     """Each member, in each of a few rounds, picks a random action they can still afford."""
     B, M = b.size, len(c.members)
-    left = rules.capacity(c, b) - b.hours
+    left = _hours_left(c, b)
     allowed = _allowed_runs(c, b)
     targetable = c.a_targets[:, c.st_role]  # (A, S)
     gs, as_, ms, ss = [], [], [], []
@@ -264,7 +268,7 @@ class ExpertPolicy(Policy):
         live = b.ended == 0
         if self.variant == "last_week_pile" and w < c.weeks:
             return _week([], [], [], [])
-        left = rules.capacity(c, b) - b.hours
+        left = _hours_left(c, b)
         know = np.where(b.staffed[..., None], b.know, 0).max(1)  # (B, S)
         frac = np.clip(b.progress / c.l_effort, 0, 1)
         open_ms = frac < 1

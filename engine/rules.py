@@ -274,17 +274,18 @@ def start_week(
     w = b.week + 1
     B = b.size
     M, E = len(c.members), len(c.events)
-    prio, influence, present = np.copy(b.prio), np.copy(b.influence), np.copy(b.present)
-    stance, competition = np.copy(b.stance), np.copy(b.competition)
-    budget, value_mult, away = np.copy(b.budget), np.copy(b.value_mult), np.copy(b.away_until)
-    fired, fired_week = np.copy(b.fired), np.copy(b.fired_week)
-    request_due = np.copy(b.request_due)
+    # arrays are copied only when something changes them, so unchanged ones keep their
+    # identity (see `derived`)
+    prio, influence, present = b.prio, b.influence, b.present
+    stance, competition = b.stance, b.competition
+    budget, value_mult, away = b.budget, b.value_mult, b.away_until
+    fired, fired_week, request_due = b.fired, b.fired_week, b.request_due
 
     joining = c.st_joins == w
     if joining.any():
         share = A.total(np.where(joining, c.st_influence, 0.0))
         influence = np.where(joining, c.st_influence, influence * (1.0 - share))
-        present |= joining
+        present = present | joining
 
     scheduled = (c.e_week == w) & ~c.e_curveball
     windowed = (c.e_prob > 0) & (c.e_first <= w) & (w <= c.e_last) & ~c.e_curveball
@@ -302,6 +303,10 @@ def start_week(
         fire = (scheduled[cand] | chance) & cond & ~fired[:, cand]
         if injected is not None:
             fire |= np.asarray(injected, bool)[:, cand] & ~fired[:, cand]
+        if not fire.any():
+            cand = cand[:0]
+    if len(cand):
+        fired, fired_week, request_due = np.copy(fired), np.copy(fired_week), np.copy(request_due)
         fired[:, cand] |= fire
         fired_week[:, cand] = np.where(fire, w, fired_week[:, cand])
         f = fire.astype(float)
@@ -310,6 +315,7 @@ def start_week(
             if not on.any():
                 continue
             if c.e_prio_set[e].any():
+                prio = np.copy(prio) if prio is b.prio else prio
                 for st in np.flatnonzero(c.e_prio_set[e]):
                     prio[on, st] = c.e_prio[e, st]
                 shift |= on
@@ -343,8 +349,10 @@ def start_week(
         u_del = rng.uniform(b.seeds, rng.DELIVERY, w * M + borrowed)
         weak[:, borrowed] = b.staffed[:, borrowed] & (u_del < p_weak)
 
-    t_shift = np.copy(b.t_shift)
-    t_shift[:, w - 1] = shift
+    t_shift = b.t_shift
+    if shift.any():
+        t_shift = np.copy(t_shift)
+        t_shift[:, w - 1] = shift
     return _keep_ended(
         b,
         week=w,
@@ -553,12 +561,14 @@ def resolve_week(
             ("t_morale", morale),
         )
     }
-    ended = np.copy(b.ended)
-    if c.close >= 0:
-        closed = (progress[:, c.close] >= c.l_effort[c.close]) & (ended == 0)
-        ended[closed] = w
-    if w >= c.weeks:
-        ended[ended == 0] = w
+    ended = b.ended
+    closing = ended == 0
+    if c.close < 0 or w >= c.weeks:
+        closing &= w >= c.weeks
+    else:
+        closing &= progress[:, c.close] >= c.l_effort[c.close]
+    if closing.any():
+        ended = np.where(closing, w, ended)
 
     return _keep_ended(
         b,
