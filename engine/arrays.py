@@ -125,6 +125,14 @@ def pick(x: np.ndarray, *index: np.ndarray) -> np.ndarray:
     return memory(x).reshape(-1).take(_flat(x.shape, index))
 
 
+def pick_last(x: np.ndarray, *index: np.ndarray) -> list[np.ndarray]:
+    """[x[(*index, k)] for each k of x's last axis], for a batch-last x (index: all but the
+    last axis); the offsets are computed once."""
+    flat = _flat(x.shape, (*index, 0))
+    memory_x = memory(x).reshape(-1)
+    return [memory_x.take(flat + k * x.shape[0]) for k in range(x.shape[-1])]
+
+
 def multiply_at(x: np.ndarray, index: tuple, values: np.ndarray) -> None:
     """x[index] *= values in place, in input order, for a batch-last x (one index per axis)."""
     np.multiply.at(np.reshape(memory(x), -1, copy=False), _flat(x.shape, index), values)

@@ -8,6 +8,7 @@ State with the same result, bit for bit.
 from __future__ import annotations
 
 import ctypes
+import gc
 from dataclasses import dataclass
 from functools import cache
 
@@ -109,10 +110,20 @@ def simulate(scenario: Scenario | Compiled, seeds, policy: Policy) -> BatchResul
 
 
 def _run_chunk(args):
+    """One chunk of simulate_parallel. The cycle collector is paused meanwhile: the batch
+    code makes no reference cycles, and its thousands of short-lived objects would
+    otherwise trigger a collection every few hundred array operations."""
     scenario, seeds, policy_name, seed, reduce, evaluate = args
     from engine.bots import make_policy
 
-    return reduce(simulate(scenario, seeds, make_policy(policy_name, seed, evaluate=evaluate)))
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        policy = make_policy(policy_name, seed, evaluate=evaluate)
+        return reduce(simulate(scenario, seeds, policy))
+    finally:
+        if paused:
+            gc.enable()
 
 
 def simulate_parallel(

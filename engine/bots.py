@@ -207,9 +207,13 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3) -> Week:
 
 
 def _week(gs, as_, ms, ss, focus=None, refocus=None) -> Week:
-    cat = [np.concatenate(x) if x else np.zeros(0, int) for x in (gs, as_, ms, ss)]
-    order = np.argsort(cat[0], kind="stable")
-    return Week(*(x[order].astype(int) for x in cat), focus=focus, refocus=refocus)
+    """The week's runs, round after round. They need no sorting by game: each game's runs
+    keep their relative order, which is the order its single-game replay takes them in."""
+    cat = [
+        np.concatenate(x).astype(int, copy=False) if x else np.zeros(0, int)
+        for x in (gs, as_, ms, ss)
+    ]
+    return Week(*cat, focus=focus, refocus=refocus)
 
 
 @dataclass

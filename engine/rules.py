@@ -395,9 +395,10 @@ def member_fit(c: Compiled, skill: np.ndarray, role: np.ndarray) -> np.ndarray:
 
 def run_fit(c: Compiled, skill: np.ndarray, g: np.ndarray, m: np.ndarray, a: np.ndarray):
     """(n,) skill fit of member m of game g for action a, for each run."""
-    fit = A.pick(skill, g, m, 0) * c.a_skill[:, 0].take(a)
-    for q in range(1, len(c.skills)):  # one skill at a time reads memory in order
-        fit += A.pick(skill, g, m, q) * c.a_skill[:, q].take(a)
+    rows = A.pick_last(skill, g, m)  # one skill at a time reads memory in order
+    fit = rows[0] * c.a_skill[:, 0].take(a)
+    for q in range(1, len(rows)):
+        fit += rows[q] * c.a_skill[:, q].take(a)
     return fit
 
 
