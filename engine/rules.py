@@ -478,9 +478,7 @@ def resolve_week(
 
     # passive effects of standing connections and of neglect
     conn = b.conn & b.staffed[..., None]
-    unknown = np.copy(b.unknown)
-    mem = A.memory(unknown)
-    np.multiply(mem, 1.0 - PASSIVE_LEARNING, out=mem, where=A.memory(conn))
+    unknown = b.unknown * A.take(np.array([1.0, 1.0 - PASSIVE_LEARNING]), conn.view(np.int8))
     A.multiply_at(unknown, (gt, mt, st), 1.0 - learn)
     least = unknown[:, 0] + ~b.staffed[:, 0, None]  # (B, S) what the team knows at best
     for k in range(1, unknown.shape[1]):
@@ -491,7 +489,7 @@ def resolve_week(
     share[g[c.a_share[a]]] = True
     if share.any():
         pool = share[:, None, None] & b.staffed[..., None]
-        np.copyto(mem, A.memory(least[:, None, :]), where=A.memory(pool))
+        np.copyto(A.memory(unknown), A.memory(least[:, None, :]), where=A.memory(pool))
     covered = conn.any(1)
     drift = np.where(covered, 0.01, -0.04 * competition[:, None])
     stance = b.stance
