@@ -166,11 +166,11 @@ class RandomPolicy(Policy):
         return _random_week(self.gen, c, b, audible_p=0.2)
 
 
-def _uniform_pick(gen, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each row of `valid` (..., N) bool, a uniformly random True index, and the count."""
+def _nth_true(valid: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of `valid` (..., N) bool, the index of the True at uniform position u
+    (u in [0, 1) per row), a uniform pick among the Trues; and how many Trues there are."""
     count = valid.sum(-1, dtype=np.int8)
-    r = (A.random(gen, count.shape, np.float32) * count).astype(np.int8)
-    r = np.minimum(r, count - 1)
+    r = np.minimum((u * count).astype(np.int8), count - 1)
     pick = np.zeros_like(count)
     seen = np.zeros_like(count)
     for k in range(valid.shape[-1] - 1):  # the r-th True has exactly r Trues before it
@@ -179,8 +179,10 @@ def _uniform_pick(gen, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pick.astype(int), count
 
 
-def _random_week(gen, c, b, audible_p=0.0, attempts=3) -> Week:
-    """Each member, in each of a few rounds, picks a random action they can still afford."""
+def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
+    """Each member, in each of a few rounds, acts with chance `act_p` and then picks an
+    action uniformly among those they may still run, and a target uniformly among those
+    it may aim at."""
     B, M = b.size, len(c.members)
     left = _hours_left(c, b)
     allowed = _allowed_runs(c, b)
@@ -189,14 +191,14 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3) -> Week:
     for _ in range(attempts):
         affordable = A.memory(left)[:, None, :] >= c.a_hours[:, None]  # (M, A, B)
         valid = allowed & A.batched(affordable)
-        pick, count = _uniform_pick(gen, valid)
-        ok = (count > 0) & (A.random(gen, (B, M), np.float32) < 0.8)
-        g, m = np.nonzero(ok)
+        u = A.random(gen, (B, M), np.float32)
+        pick, count = _nth_true(valid, u / np.float32(act_p))  # u < act_p: uniform position
+        g, m = np.nonzero((count > 0) & (u < act_p))
         a = A.pick(pick, g, m)
         aims = A.stack(
             [targetable[:, k].take(a) & A.pick(b.present, g, k) for k in range(len(c.stakeholders))]
         )
-        s, _ = _uniform_pick(gen, aims)
+        s, _ = _nth_true(aims, gen.random(len(a), np.float32))
         s = np.where(c.a_internal[a], -1, s)
         left[g, m] -= c.a_hours[a]
         gs.append(g), as_.append(a), ms.append(m), ss.append(s)
