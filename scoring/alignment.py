@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.arrays import ratio, stack, total
+from engine.arrays import ratio, stack, total, where
 
 INTERNAL = (
     "coverage",
@@ -58,9 +58,9 @@ def member_fit(t: dict) -> np.ndarray:
     """(B, W, M) role-skill fit of each member in their role that week (0 without a role)."""
     table = total(t["skill"][:, :, None, :] * t["p_r_needs"][None, None])  # (B, M, R)
     role = t["t_role"]  # (B, W, M), -1 for none
-    fit = (role == 0) * table[:, None, :, 0]
-    for r in range(1, table.shape[-1]):  # a handful of roles
-        fit += (role == r) * table[:, None, :, r]
+    fit = np.zeros_like(role, dtype=float)
+    for r in range(table.shape[-1]):  # a handful of roles
+        fit = where(role == r, table[:, None, :, r], fit)
     return fit
 
 
