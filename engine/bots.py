@@ -193,7 +193,8 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
         valid = allowed & A.batched(affordable)
         u = A.random(gen, (B, M), np.float32)
         pick, count = _nth_true(valid, u / np.float32(act_p))  # u < act_p: uniform position
-        g, m = np.nonzero((count > 0) & (u < act_p))
+        acts = (count > 0) & (u < act_p)
+        m, g = np.divmod(np.flatnonzero(A.memory(acts)), B)  # member-major: memory order
         a = A.pick(pick, g, m)
         aims = A.stack(
             [targetable[:, k].take(a) & A.pick(b.present, g, k) for k in range(len(c.stakeholders))]
