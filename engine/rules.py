@@ -99,8 +99,11 @@ def stack_record(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
     out = {}
     for k, v in rec.items():
         arr = A.batched(np.empty((c.weeks, *v.shape[1:], b.size), v.dtype))
-        for i, week in enumerate(b.record):
-            arr[:, i] = week[k]
+        start = 0
+        for i in range(1, len(b.record) + 1):  # weeks that recorded the very same array
+            if i == len(b.record) or b.record[i][k] is not b.record[start][k]:
+                arr[:, start:i] = b.record[start][k][:, None]
+                start = i
         arr[:, len(b.record) :] = -1 if k == "t_role" else 0
         out[k] = arr
     return out
@@ -477,7 +480,7 @@ def resolve_week(
     d_comp, d_morale, coach = (per_game(x) for x in (c.a_competition, c.a_morale, c.a_coaching))
 
     # passive effects of standing connections and of neglect
-    conn = b.conn & b.staffed[..., None]
+    conn = derived(b, "conn", (b.conn, b.staffed), lambda: b.conn & b.staffed[..., None])
     unknown = b.unknown * A.take(np.array([1.0, 1.0 - PASSIVE_LEARNING]), conn.view(np.int8))
     A.multiply_at(unknown, (gt, mt, st), 1.0 - learn)
     least = unknown[:, 0] + ~b.staffed[:, 0, None]  # (B, S) what the team knows at best
