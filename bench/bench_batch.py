@@ -10,8 +10,11 @@ import os
 import sys
 import time
 
+# isort: off
+import engine  # noqa: F401  (before numpy, as in `dealcraft`: one OpenBLAS thread)
 import numpy as np
 
+# isort: on
 from engine.batch import simulate, simulate_parallel
 from engine.bots import make_policy
 from engine.loader import find_scenario
