@@ -481,7 +481,10 @@ def resolve_week(
 
     # passive effects of standing connections and of neglect
     conn = derived(b, "conn", (b.conn, b.staffed), lambda: b.conn & b.staffed[..., None])
-    unknown = b.unknown * A.take(np.array([1.0, 1.0 - PASSIVE_LEARNING]), conn.view(np.int8))
+    passive = np.array([1.0, 1.0 - PASSIVE_LEARNING])
+    unknown = b.unknown * derived(
+        b, "passive", (conn,), lambda: A.take(passive, conn.view(np.int8))
+    )
     A.multiply_at(unknown, (gt, mt, st), 1.0 - learn)
     least = unknown[:, 0] + ~b.staffed[:, 0, None]  # (B, S) what the team knows at best
     for k in range(1, unknown.shape[1]):
