@@ -153,8 +153,12 @@ class RandomPolicy(Policy):
         order = np.argsort(self.gen.random((B, M)), axis=1)
         size = self.gen.integers(1, c.headcount + 1, B)
         staffed = _affordable(c, order, size)
-        role = _fill_roles(c, staffed, self.gen.random((B, M, len(c.roles))))
-        conn = (self.gen.random((B, M, S)) < 0.3) & staffed[..., None] & b.present[:, None, :]
+        role = _fill_roles(c, staffed, self.gen.random((B, M, len(c.roles)), np.float32))
+        conn = (
+            (A.random(self.gen, (B, M, S), np.float32) < 0.3)
+            & staffed[..., None]
+            & b.present[:, None, :]
+        )
         focus = self.gen.dirichlet(np.ones(K), B)
         missing = np.where(c.m_internal, self.gen.integers(0, len(CHECKLIST) + 1, (B, M)), 0)
         owner, action, due = _plan_for(c, staffed, role)
