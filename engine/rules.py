@@ -312,7 +312,7 @@ def start_week(
         fired, fired_week, request_due = np.copy(fired), np.copy(fired_week), np.copy(request_due)
         fired[:, cand] |= fire
         fired_week[:, cand] = np.where(fire, w, fired_week[:, cand])
-        f = fire.astype(float)
+        f = A.batch_last(fire.astype(float))
         for k, e in enumerate(cand):  # a handful of events: apply each in id order
             on = fire[:, k]
             if not on.any():
