@@ -8,7 +8,7 @@ Functions copy-on-write: they take a Batch and return a new one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -130,8 +130,15 @@ def _template(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
 
 
 def _copy(b: Batch, **changes) -> Batch:
-    layout = {k: A.batch_last(v) for k, v in changes.items() if isinstance(v, np.ndarray)}
-    return replace(b, **{**changes, **layout})
+    """b with some fields replaced (arrays in batch-last layout); a shallow copy of the
+    instance dict, since dataclasses.replace re-runs __init__ over all 37 fields."""
+    out = object.__new__(Batch)
+    out.__dict__.update(b.__dict__)
+    for k, v in changes.items():
+        if k not in Batch.__dataclass_fields__:
+            raise TypeError(f"Batch has no field '{k}'")
+        out.__dict__[k] = A.batch_last(v) if isinstance(v, np.ndarray) else v
+    return out
 
 
 def _keep_ended(b: Batch, **changes) -> Batch:
