@@ -98,13 +98,14 @@ def stack_record(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
     rec = b.record[0] if b.record else _template(c, b)
     out = {}
     for k, v in rec.items():
-        arr = A.batched(np.empty((c.weeks, *v.shape[1:], b.size), v.dtype))
+        mem = np.empty((c.weeks, *v.shape[1:], b.size), v.dtype)  # memory order: weeks first
         start = 0
         for i in range(1, len(b.record) + 1):  # weeks that recorded the very same array
             if i == len(b.record) or b.record[i][k] is not b.record[start][k]:
-                arr[:, start:i] = b.record[start][k][:, None]
+                mem[start:i] = A.memory(b.record[start][k])
                 start = i
-        arr[:, len(b.record) :] = -1 if k == "t_role" else 0
+        mem[len(b.record) :] = -1 if k == "t_role" else 0
+        arr = A.batched(mem)
         out[k] = arr
     return out
 

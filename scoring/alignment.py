@@ -158,7 +158,11 @@ def connection_fit(t: dict) -> np.ndarray:
 
 def customer_priorities(t: dict) -> np.ndarray:
     """(B, W, K) influence-weighted true priorities of the buying team."""
-    return total(t["t_influence"][..., None] * t["t_prio"], -2)
+    inf, prio = t["t_influence"], t["t_prio"]
+    out = inf[..., 0, None] * prio[..., 0, :]
+    for s in range(1, prio.shape[-2]):  # stakeholders in order, as `total` would add them
+        out += inf[..., s, None] * prio[..., s, :]
+    return out
 
 
 def focus_cosine(t: dict) -> np.ndarray:
