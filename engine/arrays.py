@@ -54,6 +54,11 @@ def broadcast(x: np.ndarray, size: int) -> np.ndarray:
 
 def total(x: np.ndarray, axis: int | tuple = -1, keepdims: bool = False) -> np.ndarray:
     """Sum over `axis` adding in index order, so the bits never depend on the memory layout."""
+    if axis == -1 and not keepdims and x.shape[-1] > 1:  # the common case, kept cheap
+        out = x[..., 0] + x[..., 1]
+        for k in range(2, x.shape[-1]):
+            out += x[..., k]
+        return out
     axes = sorted({a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis)})
     rest = [a for a in range(x.ndim) if a not in axes]
     parts = x.transpose((*axes, *rest))
