@@ -2,6 +2,7 @@
 
 import csv
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -243,3 +244,23 @@ def test_custom_shifts_are_listed_with_their_response_lags(tmp_path, monkeypatch
         row.lags["shift-1"] if row.lags["shift-1"] is not None else ""
     )
     assert "lag.shift-2" in rows[0] and "lag.peak_brought_forward" in rows[0]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_report_fits_a_narrow_window(report, tmp_path):
+    """On a phone-width window the page never scrolls sideways: a wide table scrolls in its box."""
+    probe = tmp_path / "narrow.html"
+    measure = (
+        "<script>const d = document.body.dataset;"
+        "d.overflow = document.documentElement.scrollWidth - window.innerWidth;"
+        "d.scrolling = [...document.querySelectorAll('.scroll')]"
+        ".filter(e => e.scrollWidth > e.clientWidth).map(e => e.firstChild.id).join(' ');"
+        "</script></body>"
+    )
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", report[0].read_text())
+    probe.write_text(page.replace("</body>", measure), encoding="utf-8")  # CSP bars scripts
+    run = _chromium("--window-size=420,900", "--dump-dom", probe.as_uri())
+    assert run.returncode == 0, run.stderr.decode()[-2000:]
+    body = re.search(r"<body[^>]*>", run.stdout.decode("utf-8")).group(0)
+    assert int(re.search(r'data-overflow="(-?\d+)"', body).group(1)) <= 0
+    assert "components-table" in re.search(r'data-scrolling="([^"]*)"', body).group(1)

@@ -51,6 +51,7 @@ td.bot{color:#5a6475;font-style:italic}
 .legend span{display:inline-block;margin-right:1rem;font-size:.85rem}
 .legend i{display:inline-block;width:.9rem;height:.9rem;margin-right:.3rem;vertical-align:-2px}
 .note{color:#5a6475;font-size:.9rem}
+.scroll{overflow-x:auto;max-width:100%}
 """
 
 
@@ -244,7 +245,8 @@ def build_report(
         )
     )
     parts.append(
-        '<table id="ranking-table"><thead><tr><th>#</th><th class="team">Team</th>'
+        '<div class="scroll"><table id="ranking-table">'
+        '<thead><tr><th>#</th><th class="team">Team</th>'
         "<th>Week</th><th>Result</th><th>Expected score</th><th>Score</th><th>Alignment</th>"
         "<th>Internal</th><th>External</th><th>Win probability</th><th>Trend</th></tr>"
         "</thead><tbody>"
@@ -267,7 +269,7 @@ def build_report(
             f"<td>{_num(r.external)}</td><td>{r.win_probability:.0%}</td>"
             f"<td>{sparkline(r.trend(), 0, 1, colors[r.team_id])}</td></tr>"
         )
-    parts.append("</tbody></table></section>")
+    parts.append("</tbody></table></div></section>")
 
     # components
     comp_keys = component_keys(ok)
@@ -278,7 +280,8 @@ def build_report(
     )
     head = "".join(f"<th>{_e(g)}<br>{_e(k.replace('_', ' '))}</th>" for g, k in comp_keys)
     parts.append(
-        f'<table id="components-table"><thead><tr><th class="team">Team</th>{head}</tr></thead>'
+        '<div class="scroll"><table id="components-table">'
+        f'<thead><tr><th class="team">Team</th>{head}</tr></thead>'
         "<tbody>"
     )
     for r in ok:
@@ -287,7 +290,7 @@ def build_report(
             for v in (r.components.get(g, {}).get(k, 0.0) for g, k in comp_keys)
         )
         parts.append(f'<tr><td class="team">{_e(r.name)}</td>{cells}</tr>')
-    parts.append("</tbody></table></section>")
+    parts.append("</tbody></table></div></section>")
 
     # weekly series
     weeks = scenario.deal.weeks
@@ -323,7 +326,8 @@ def build_report(
             + "</p>"
         )
     parts.append(
-        '<table id="weekly-table"><thead><tr><th class="team">Team</th><th>Series</th>'
+        '<div class="scroll"><table id="weekly-table">'
+        '<thead><tr><th class="team">Team</th><th>Series</th>'
         + "".join(f"<th>W{w}</th>" for w in range(1, weeks + 1))
         + "</tr></thead><tbody>"
     )
@@ -339,7 +343,7 @@ def build_report(
                 for i in range(weeks)
             )
             parts.append(f'<tr><td class="team">{_e(r.name)}</td><td>{label}</td>{cells}</tr>')
-    parts.append("</tbody></table></section>")
+    parts.append("</tbody></table></div></section>")
 
     # curveballs
     parts.append('<section id="curveballs"><h2>Curveball response</h2>')
@@ -365,12 +369,13 @@ def build_report(
             for c in curveballs
         )
         parts.append(
-            f'<table id="lag-table"><thead><tr><th class="team">Team</th>{head}</tr></thead><tbody>'
+            '<div class="scroll"><table id="lag-table">'
+            f'<thead><tr><th class="team">Team</th>{head}</tr></thead><tbody>'
         )
         for r in ok:
             cells = "".join(f"<td>{_e(r.lag_text(e))}</td>" for e in cb_ids)
             parts.append(f'<tr><td class="team">{_e(r.name)}</td>{cells}</tr>')
-        parts.append("</tbody></table>")
+        parts.append("</tbody></table></div>")
         for e in cb_ids:
             items = [
                 (r.name, float(r.lags[e]), colors[r.team_id])
