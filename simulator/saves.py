@@ -142,12 +142,14 @@ class Session:
         seed: int | None = None,
         folder: Path | None = None,
         save: bool = True,
+        state: GameState | None = None,
         **meta,
     ) -> Session:
+        """A new game (or `state`, a game already under way) with its save file written."""
         from engine.state import new_game
 
         seed = new_seed() if seed is None else int(seed)
-        state = new_game(scenario, seed)
+        state = new_game(scenario, seed) if state is None else state
         path = None
         if save:
             folder = folder or saves_dir()
@@ -228,16 +230,14 @@ class Session:
             self.scenario
         )
         parent = str(self.path) if self.path else ""
-        session = Session.new(
+        return Session.new(
             self.scenario,
             self.state.seed,
             folder or (self.path.parent if self.path else None),
+            state=state,
             parent=parent,
             branched_at=upto,
         )
-        session.state = state
-        session.save()
-        return session
 
 
 class WorkshopSession(Session):

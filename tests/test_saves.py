@@ -168,3 +168,17 @@ def test_no_temp_files_survive_many_saves(home, northwind):
     s = Session.new(northwind, seed=3)
     play_a_little(s)
     assert sorted(os.listdir(home / "saves")) == [s.path.name]
+
+
+def test_a_branch_is_written_once_with_the_replayed_decisions(home, northwind, monkeypatch):
+    s = Session.new(northwind, seed=5)
+    for d in (Staff("maya"), Assign("maya", "quarterback"), Start(), EndWeek(), EndWeek()):
+        s.apply(d)
+    writes = []
+    real = saves.write_atomic
+    monkeypatch.setattr(saves, "write_atomic", lambda p, t: (writes.append(p), real(p, t)))
+    branch = s.branch(4)
+    assert writes == [branch.path]  # never an empty game on disk first
+    log = GameLog.load(branch.path)
+    assert log.decisions == s.state.history[:4]
+    assert Session.resume(branch.path).state.week == 2
