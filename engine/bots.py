@@ -209,7 +209,8 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
         gs.append(g), as_.append(a), ms.append(m), ss.append(s)
     live = b.ended == 0
     refocus = live & (gen.random(B) < audible_p)
-    focus = gen.dirichlet(np.ones(len(c.dims)), B)
+    focus = np.zeros((B, len(c.dims)))  # new foci only for the games that change theirs
+    focus[refocus] = gen.dirichlet(np.ones(len(c.dims)), int(refocus.sum()))
     return _week(gs, as_, ms, ss, focus, refocus)
 
 

@@ -523,7 +523,7 @@ def resolve_week(
         skill = np.copy(skill)
         skill[i, who] = np.clip(skill[i, who] + lift, 0, 1)
 
-    load = A.ratio(hours, b.staffed * c.m_capacity)
+    load = A.ratio(hours, derived(b, "cap", (b.staffed,), lambda: b.staffed * c.m_capacity))
     n = np.maximum(b.staffed.sum(1), 1)
     chem_mean = derived(
         b,
