@@ -92,6 +92,16 @@ def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return num * ~empty / (den + empty)
 
 
+def pair_total(mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """(...) sum of weights[i, j] over the ordered pairs i != j with mask[..., i] and
+    mask[..., j] both set (weights symmetric, zero diagonal; mask (..., M)). It loops over
+    the nonzero pairs, of which a scenario declares a handful."""
+    out = np.zeros_like(mask[..., 0], dtype=float)
+    for i, j in zip(*np.nonzero(np.triu(weights, 1)), strict=True):
+        out += 2.0 * weights[i, j] * (mask[..., i] & mask[..., j])
+    return out
+
+
 def stack(parts: list[np.ndarray]) -> np.ndarray:
     """Stack (B, ...) arrays on a new last axis, in batch-last memory."""
     first = np.asarray(parts[0])

@@ -413,14 +413,6 @@ def run_fit(c: Compiled, skill: np.ndarray, g: np.ndarray, m: np.ndarray, a: np.
     return fit
 
 
-def chemistry_sum(staffed: np.ndarray, chem: np.ndarray) -> np.ndarray:
-    """(...) total chemistry over ordered pairs of staffed members (staffed is (..., M))."""
-    out = np.zeros(staffed.shape[:-1])
-    for i, j in zip(*np.nonzero(np.triu(chem, 1)), strict=True):  # the declared pairs
-        out = out + 2.0 * chem[i, j] * (staffed[..., i] & staffed[..., j])
-    return out
-
-
 def resolve_week(
     c: Compiled, b: Batch, g: np.ndarray, a: np.ndarray, m: np.ndarray, s: np.ndarray
 ) -> Batch:
@@ -529,7 +521,7 @@ def resolve_week(
         b,
         "chemistry",
         (b.staffed,),
-        lambda: chemistry_sum(b.staffed, c.chem) / np.maximum(n * (n - 1), 1),
+        lambda: A.pair_total(b.staffed, c.chem) / np.maximum(n * (n - 1), 1),
     )
     overload = (load > 0.95).sum(1) / n
     morale = np.clip(

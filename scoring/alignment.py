@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.arrays import ratio, stack, total, where
+from engine.arrays import pair_total, ratio, stack, total, where
 
 INTERNAL = (
     "coverage",
@@ -81,13 +81,8 @@ def quarterback(t: dict) -> np.ndarray:
 def chemistry(t: dict) -> np.ndarray:
     """0.5 + mean pair chemistry of the staffed team, summed over the declared pairs only."""
     s = t["t_staffed"]
-    chem = t["p_chem"]
-    i, j = np.nonzero(np.triu(chem, 1))
-    pair_sum = np.zeros_like(s[..., 0], dtype=float)
-    for a, b in zip(i, j, strict=True):  # a scenario declares a handful of pairs
-        pair_sum += 2.0 * chem[a, b] * (s[..., a] & s[..., b])
     n = s.sum(-1).astype(float)
-    mean = ratio(pair_sum, n * (n - 1))
+    mean = ratio(pair_total(s, t["p_chem"]), n * (n - 1))
     return np.clip(0.5 + mean, 0, 1)
 
 

@@ -96,3 +96,18 @@ def test_derived_values_are_reused_only_while_their_sources_are_the_same_objects
     assert later.memo is b.memo  # shared along the game's batches
     rules.derived(later, "n", (later.staffed,), compute)
     assert len(calls) == 3
+
+
+def test_pair_total_sums_the_weights_of_pairs_both_present(gen):
+    weights = np.zeros((5, 5))
+    weights[0, 2] = weights[2, 0] = 0.3
+    weights[1, 4] = weights[4, 1] = -0.2
+    mask = gen.random((30, 5)) < 0.5
+    brute = np.array(
+        [
+            sum(weights[i, j] for i in range(5) for j in range(5) if i != j and r[i] and r[j])
+            for r in mask
+        ]
+    )
+    assert np.allclose(A.pair_total(mask, weights), brute)
+    assert A.pair_total(np.ones((2, 3, 5), bool), weights).shape == (2, 3)
