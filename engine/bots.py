@@ -71,8 +71,8 @@ def _hours_left(c: Compiled, b: rules.Batch) -> np.ndarray:
 
 def _valid_runs(c: Compiled, b: rules.Batch, hours_left: np.ndarray):
     """(B, M, A) which actions each member may run now, by role, hours and presence."""
-    allowed = _allowed_runs(c, b)
-    return A.stack([allowed[..., a] & (hours_left >= h) for a, h in enumerate(c.a_hours)])
+    affordable = A.memory(hours_left)[:, None, :] >= c.a_hours[:, None]  # (M, A, B)
+    return _allowed_runs(c, b) & A.batched(affordable)
 
 
 class Policy:
@@ -189,12 +189,10 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
     it may aim at."""
     B, M = b.size, len(c.members)
     left = _hours_left(c, b)
-    allowed = _allowed_runs(c, b)
     targetable = c.a_targets[:, c.st_role]  # (A, S)
     gs, as_, ms, ss = [], [], [], []
     for _ in range(attempts):
-        affordable = A.memory(left)[:, None, :] >= c.a_hours[:, None]  # (M, A, B)
-        valid = allowed & A.batched(affordable)
+        valid = _valid_runs(c, b, left)
         u = A.random(gen, (B, M), np.float32)
         pick, count = _nth_true(valid, u / np.float32(act_p))  # u < act_p: uniform position
         acts = (count > 0) & (u < act_p)
@@ -381,17 +379,18 @@ def _merge_setup(a: Setup, b: Setup, take: np.ndarray) -> Setup:
 
 
 def _merge_week(a: Week, b: Week, take: np.ndarray) -> Week:
+    """Week b for the games in `take`, week a for the others (each game's runs come whole
+    from one of them, so they keep their order)."""
     keep_a = ~take[a.g]
     keep_b = take[b.g]
     parts = [np.concatenate([getattr(a, k)[keep_a], getattr(b, k)[keep_b]]) for k in "gams"]
-    order = np.argsort(parts[0], kind="stable")
     fa = a.refocus if a.refocus is not None else np.zeros(len(take), bool)
     fb = b.refocus if b.refocus is not None else np.zeros(len(take), bool)
     focus_a = a.focus if a.focus is not None else np.zeros(1)
     focus_b = b.focus if b.focus is not None else focus_a
     refocus = np.where(take, fb, fa)
     focus = np.where(take[:, None], focus_b, focus_a) if refocus.any() else None
-    return Week(*(p[order] for p in parts), focus=focus, refocus=refocus)
+    return Week(*parts, focus=focus, refocus=refocus)
 
 
 def _apply_setup(c: Compiled, b: rules.Batch, st: Setup) -> rules.Batch:

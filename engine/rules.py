@@ -62,7 +62,7 @@ class Batch:
     weak: np.ndarray  # (B, M) bool: under-delivering this week
     ended: np.ndarray  # (B,) week the deal closed, 0 while open
     # the per-week record scoring reads (index w - 1 for week w)
-    record: tuple  # one dict per resolved week: the arrays scoring reads (see RECORDED)
+    record: tuple  # one dict per resolved week: the arrays scoring reads (see resolve_week)
     t_shift: np.ndarray  # (B, W) bool: a priority shift arrived this week
     t_audible: np.ndarray  # (B, W) bool: the strategy focus changed this week
     memo: dict = field(default_factory=dict, repr=False)  # see `derived`; shared by copies
@@ -236,9 +236,6 @@ def set_team(
 
     `focus` must already be normalised (rules.unit), so both paths round identically.
     """
-    staffed, role, conn, focus, missing = (
-        None if x is None else A.batch_last(x) for x in (staffed, role, conn, focus, missing)
-    )
     changes = {}
     if staffed is not None:
         changes["staffed"] = np.asarray(staffed, bool)
@@ -264,8 +261,9 @@ def set_team(
 
 def set_plan(b: Batch, owner, action, due) -> Batch:
     """Replace the milestone plan (owner, short-term action, due week per milestone)."""
-    owner, action, due = (A.batch_last(x) for x in (owner, action, due))
-    return _copy(b, ms_owner=owner, ms_action=action, ms_due=due)
+    return _copy(
+        b, ms_owner=np.asarray(owner), ms_action=np.asarray(action), ms_due=np.asarray(due)
+    )
 
 
 # ---- the week --------------------------------------------------------------------------

@@ -156,11 +156,13 @@ def test_discovery_sharpens_the_picture(northwind):
 def test_greedy_policy_plays_legal_games(northwind):
     pol = make_policy("greedy", 1, evaluate=lambda t: score(t).expected_score)
     res = simulate(northwind, np.arange(6), pol)
+    batch = score(res.trace())
     for i in range(6):
         g = new_game(northwind, i)
         for d in res.decisions(i):
             g = g.apply(d)
         assert g.is_over()
+        assert score(g.trace()).expected_score[0] == batch.expected_score[i]
 
 
 def _expected(result):
