@@ -105,7 +105,8 @@ def weekly_series(t: dict, inner_s: dict, outer_s: dict, fcos: np.ndarray, w: np
     inner_s_all = {**inner_s, **{k: v[:, None] for k, v in whole_game.items()}}
     inner_week = 100 * al.weighted(inner_s_all, t["p_w_internal"])
     outer_week = 100 * al.weighted(outer_s, t["p_w_external"])
-    win_week = oc.win_probability(oc.features(t, inner_week, outer_week))
+    feats = oc.features(t, inner_week, outer_week)
+    win_week = oc.win_probability(feats)
     played = t["played"]
     weekly = {
         "alignment": (w[0] * inner_week + w[1] * outer_week) / (w[0] + w[1]),
@@ -114,6 +115,6 @@ def weekly_series(t: dict, inner_s: dict, outer_s: dict, fcos: np.ndarray, w: np
         "focus_cosine": fcos,
         "coverage": outer_s["coverage"],
         "win_probability": win_week,
-        "stance": oc.weighted_stance(t),
+        "stance": feats["stance"],
     }
     return {k: np.where(played, v, np.nan) for k, v in weekly.items()}
