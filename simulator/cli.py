@@ -52,6 +52,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workshop_seat(p: argparse.ArgumentParser, join_help: str) -> None:
+    """--join, --team and --db: take a seat in a workshop session (play and run)."""
+    p.add_argument("--join", metavar="CODE", help=join_help)
+    p.add_argument("--team", metavar="NAME", help="your team's name in the workshop")
+    p.add_argument("--db", metavar="URL", help="workshop store URL (default: local SQLite)")
+
+
 def _lazy(module: str, name: str) -> Handler:
     """A handler imported on first use, so `dealcraft --help` stays fast."""
 
@@ -88,9 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="another folder of scenarios for the picker (repeatable)",
     )
-    p.add_argument("--join", metavar="CODE", help="join a workshop session with its code")
-    p.add_argument("--team", metavar="NAME", help="your team's name in the workshop")
-    p.add_argument("--db", metavar="URL", help="workshop store URL (default: local SQLite)")
+    _workshop_seat(p, "join a workshop session with its code")
     p.set_defaults(handler=_lazy("simulator.app", "cmd_play"))
 
     p = sub.add_parser("run", help="play a plan headless and print the scorecard")
@@ -98,9 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plan", required=True, metavar="PLAN", help="plan file or saved game log")
     p.add_argument("--seed", type=int, default=None, help="override the plan's seed")
     p.add_argument("--json", action="store_true", help="print a stable JSON object")
-    p.add_argument("--join", metavar="CODE", help="submit the game to a workshop session")
-    p.add_argument("--team", metavar="NAME", help="team name in the workshop")
-    p.add_argument("--db", metavar="URL", help="workshop store URL (default: local SQLite)")
+    _workshop_seat(p, "submit the game to a workshop session")
     p.set_defaults(handler=_lazy("simulator.headless", "cmd_run"))
 
     p = sub.add_parser("balance", help="Monte Carlo balance report for a scenario")
