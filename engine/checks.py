@@ -89,17 +89,18 @@ class _Checker:
         self.ids = {kind: [x.id for x in getattr(scenario, kind)] for kind in ID_KINDS}
         self.id_sets = {kind: set(ids) for kind, ids in self.ids.items()}
 
-    def error(self, loc, message, key=False):
-        self.problems.append(self.src.problem(loc, message, "error", key=key))
+    def error(self, code, loc, message, key=False):
+        self.problems.append(self.src.problem(loc, code, message, "error", key=key))
 
-    def warn(self, loc, message, key=False):
-        self.problems.append(self.src.problem(loc, message, "warning", key=key))
+    def warn(self, code, loc, message, key=False):
+        self.problems.append(self.src.problem(loc, code, message, "warning", key=key))
 
     def ref(self, loc, value: str, kind: str, what: str, key=False) -> bool:
         """Report `value` at `loc` if it is not an id of `kind`; True when it is."""
         if value in self.id_sets[kind]:
             return True
         self.error(
+            "ref.unknown",
             loc,
             f"{NOUNS[kind]} '{shorten(value)}' is referenced by {what} but not defined"
             + suggest(value, self.ids[kind]),
@@ -134,6 +135,7 @@ class _Checker:
                 if x in first:
                     line = self.src.where((kind, first[x], "id"))[0]
                     self.error(
+                        "ref.duplicate",
                         (kind, i, "id"),
                         f"duplicate id '{x}' in {kind} (first defined on line {line})",
                     )
@@ -144,12 +146,14 @@ class _Checker:
         qbs = [i for i, r in enumerate(self.s.roles) if r.quarterback]
         if not qbs:
             self.error(
+                "role.quarterback",
                 ("roles",),
                 "no role is the quarterback: mark exactly one role with 'quarterback: true'",
                 key=True,
             )
         for i in qbs[1:]:
             self.error(
+                "role.quarterback",
                 ("roles", i, "quarterback"),
                 f"role '{self.s.roles[i].id}' is a second quarterback "
                 f"('{self.s.roles[qbs[0]].id}' already is): exactly one role may be",
@@ -158,7 +162,11 @@ class _Checker:
         for i, r in enumerate(self.s.roles):
             self.refs(("roles", i, "needs"), r.needs, "skills", f"role '{r.id}'")
             if r.min > r.max:
-                self.error(("roles", i, "min"), f"role '{r.id}' has min {r.min} above max {r.max}")
+                self.error(
+                    "role.min-max",
+                    ("roles", i, "min"),
+                    f"role '{r.id}' has min {r.min} above max {r.max}",
+                )
 
     def stakeholders(self):
         weeks = self.s.deal.weeks
@@ -166,15 +174,21 @@ class _Checker:
             what = f"stakeholder '{st.id}'"
             self.refs(("stakeholders", i, "priorities"), st.priorities, "dimensions", what)
             if sum(st.priorities.values()) <= 0:
-                self.error(("stakeholders", i, "priorities"), f"{what} has no non-zero priority")
+                self.error(
+                    "stakeholder.priority",
+                    ("stakeholders", i, "priorities"),
+                    f"{what} has no non-zero priority",
+                )
             if st.joins_week is not None and st.joins_week > weeks:
                 self.error(
+                    "week.range",
                     ("stakeholders", i, "joins_week"),
                     f"{what} joins in week {st.joins_week}, after the deal's {weeks} weeks",
                 )
         present = [st for st in self.s.stakeholders if (st.joins_week or 1) <= 1]
         if not present:
             self.error(
+                "stakeholder.present",
                 ("stakeholders",),
                 "at least one stakeholder must be present at the start (no joins_week)",
                 key=True,
@@ -183,6 +197,7 @@ class _Checker:
         total = sum(st.influence for st in present)
         if abs(total - 1.0) > 0.01:
             self.error(
+                "stakeholder.influence",
                 ("stakeholders",),
                 f"influence of the stakeholders present at the start sums to {total:.2f}; "
                 "it must sum to 1",
@@ -196,12 +211,14 @@ class _Checker:
             self.refs(("roster", i, "skills"), m.skills, "skills", what)
             if m.available_from > weeks:
                 self.error(
+                    "week.range",
                     ("roster", i, "available_from"),
                     f"{what} is available from week {m.available_from}, after the deal's "
                     f"{weeks} weeks",
                 )
             if m.available_until is not None and m.available_until < m.available_from:
                 self.error(
+                    "week.range",
                     ("roster", i, "available_until"),
                     f"{what} is available until week {m.available_until}, "
                     f"before week {m.available_from}",
@@ -213,6 +230,7 @@ class _Checker:
                 ok &= self.ref(("chemistry", i, "members", j), mid, "roster", "chemistry")
             if c.members[0] == c.members[1]:
                 self.error(
+                    "chemistry.pair",
                     ("chemistry", i, "members"),
                     f"chemistry pairs '{c.members[0]}' with themselves; it needs two different "
                     "members",
@@ -222,6 +240,7 @@ class _Checker:
                 if pair in pairs:
                     line = self.src.where(("chemistry", pairs[pair], "members"))[0]
                     self.error(
+                        "chemistry.pair",
                         ("chemistry", i, "members"),
                         f"chemistry for '{c.members[0]}' and '{c.members[1]}' is already given "
                         f"on line {line}",
@@ -234,6 +253,7 @@ class _Checker:
         closes = [i for i, m in enumerate(self.s.milestones) if m.close]
         for i in closes[1:]:
             self.error(
+                "milestone.close",
                 ("milestones", i, "close"),
                 f"milestone '{self.s.milestones[i].id}' is a second close "
                 f"('{self.s.milestones[closes[0]].id}' already is): at most one may be",
@@ -242,6 +262,7 @@ class _Checker:
         for i, m in enumerate(self.s.milestones):
             if m.target_week > weeks:
                 self.error(
+                    "week.range",
                     ("milestones", i, "target_week"),
                     f"milestone '{m.id}' targets week {m.target_week}; the deal has {weeks} weeks",
                 )
@@ -255,6 +276,7 @@ class _Checker:
         for i, m in enumerate(self.s.milestones):
             if m.id not in reachable:
                 self.error(
+                    "milestone.unreachable",
                     ("milestones", i, "id"),
                     f"milestone '{m.id}' cannot be reached: no action adds progress to it",
                 )
@@ -267,11 +289,13 @@ class _Checker:
             w = ev.when
             if w.week is not None and w.week > weeks:
                 self.error(
+                    "week.range",
                     loc + ("when", "week"),
                     f"{what} fires in week {w.week}; the deal has {weeks} weeks",
                 )
             if w.week is not None and w.probability is not None:
                 self.error(
+                    "event.trigger",
                     loc + ("when", "probability"),
                     f"{what} has both a week and a probability; pick one",
                     key=True,
@@ -280,12 +304,14 @@ class _Checker:
                 a, b = w.window
                 if not 1 <= a <= b <= weeks:
                     self.error(
+                        "week.range",
                         loc + ("when", "window"),
                         f"{what} window [{a}, {b}] must lie within weeks 1..{weeks}, first "
                         "week first",
                     )
             if not ev.curveball and w.week is None and w.probability is None:
                 self.error(
+                    "event.trigger",
                     loc + ("when",) if "when" in self._keys(loc) else loc,
                     f"{what} never fires: give it a week or a probability, or mark it a curveball",
                 )
@@ -299,6 +325,7 @@ class _Checker:
                     self.refs(floc + ("priorities", sid), prio, "dimensions", what)
                     if sum(prio.values()) <= 0:
                         self.error(
+                            "stakeholder.priority",
                             floc + ("priorities", sid),
                             f"{what} gives stakeholder '{sid}' no non-zero priority",
                         )
@@ -327,6 +354,7 @@ class _Checker:
         limits = self.s.limits
         if need > limits.headcount:
             self.error(
+                "team.unstaffable",
                 ("limits", "headcount"),
                 f"the roles need at least {need} people but the headcount limit is "
                 f"{limits.headcount}",
@@ -335,6 +363,7 @@ class _Checker:
         ready = sorted(m.weekly_cost for m in self.s.roster if m.available_from == 1)
         if len(ready) < need:
             self.error(
+                "team.unstaffable",
                 ("roster",),
                 f"the roles need {need} people in week 1 but only {len(ready)} roster "
                 "member(s) are available then",
@@ -344,6 +373,7 @@ class _Checker:
         cheapest = sum(ready[:need])
         if cheapest > limits.weekly_budget:
             self.error(
+                "team.unstaffable",
                 ("limits", "weekly_budget"),
                 f"the cheapest team that fills the required roles ({need} people) costs "
                 f"{cheapest:,} a week; the budget is {limits.weekly_budget:,}",
@@ -353,12 +383,15 @@ class _Checker:
         sc = self.s.scoring
         if sc.internal + sc.external <= 0:
             self.error(
+                "scoring.weights",
                 ("scoring",),
                 "scoring weights internal and external are both 0; alignment needs one of them",
             )
         for part in ("internal_parts", "external_parts"):
             if sum(getattr(sc, part).model_dump().values()) <= 0:
-                self.error(("scoring", part), f"scoring.{part} weights are all 0")
+                self.error(
+                    "scoring.weights", ("scoring", part), f"scoring.{part} weights are all 0"
+                )
 
     # -- warnings -----------------------------------------------------------------------
 
@@ -373,6 +406,7 @@ class _Checker:
         for i, st in enumerate(self.s.stakeholders):
             if st.buying_role not in targeted:
                 self.warn(
+                    "lint.unreachable",
                     ("stakeholders", i, "buying_role"),
                     f"no action can reach stakeholder '{st.id}': no action targets "
                     f"{st.buying_role} buyers",
@@ -382,12 +416,18 @@ class _Checker:
             if a.targets and not roles_present.intersection(a.targets):
                 wanted = ", ".join(a.targets)
                 self.warn(
+                    "lint.unusable-action",
                     ("actions", i, "targets"),
                     f"action '{a.id}' can never be used: it targets {wanted} buyers and the "
                     "buying team has none",
                 )
         if "economic" not in roles_present:
-            self.warn(("stakeholders",), "no stakeholder is the economic buyer", key=True)
+            self.warn(
+                "lint.no-economic-buyer",
+                ("stakeholders",),
+                "no stakeholder is the economic buyer",
+                key=True,
+            )
 
     def lint_events(self):
         joins = {st.id: st.joins_week or 1 for st in self.s.stakeholders}
@@ -398,6 +438,7 @@ class _Checker:
             if ev.curveball:
                 if w.week is not None or w.probability is not None:
                     self.warn(
+                        "lint.ignored",
                         loc + ("when",),
                         f"{what} is a curveball, so its 'when' is ignored: only a facilitator "
                         "can fire it",
@@ -405,10 +446,13 @@ class _Checker:
                     continue
             elif w.probability == 0 and w.week is None:
                 self.warn(
-                    loc + ("when", "probability"), f"{what} can never fire: its probability is 0"
+                    "lint.never-fires",
+                    loc + ("when", "probability"),
+                    f"{what} can never fire: its probability is 0",
                 )
             if w.week is not None and w.window is not None:
                 self.warn(
+                    "lint.ignored",
                     loc + ("when", "window"),
                     f"{what} fires in week {w.week}; its window only applies to a probability",
                     key=True,
@@ -416,12 +460,17 @@ class _Checker:
             for sid, v in w.if_stance_below.items():
                 if v <= -1:
                     self.warn(
+                        "lint.never-fires",
                         loc + ("when", "if_stance_below", sid),
                         f"{what} can never fire: stance never goes below -1",
                     )
             fx = ev.effects
             if fx == type(fx)():
-                self.warn(loc + ("effects",), f"{what} changes nothing: its effects are empty")
+                self.warn(
+                    "lint.no-effect",
+                    loc + ("effects",),
+                    f"{what} changes nothing: its effects are empty",
+                )
             if w.week is not None and not ev.curveball:
                 changed = [*fx.priorities, *fx.stance, *fx.influence]
                 if fx.request is not None:
@@ -429,6 +478,7 @@ class _Checker:
                 for sid in dict.fromkeys(changed):
                     if joins.get(sid, 1) > w.week:
                         self.warn(
+                            "lint.before-join",
                             loc + ("when", "week"),
                             f"{what} in week {w.week} changes stakeholder '{sid}', who only "
                             f"joins in week {joins[sid]}",
@@ -443,17 +493,20 @@ class _Checker:
             what = f"roster member '{m.id}'"
             if not any(m.skills.get(k, 0) > 0 for k in needed):
                 self.warn(
+                    "lint.roster",
                     ("roster", i, "id"),
                     f"{what} fits no role: they have none of the skills any role needs",
                 )
             if m.weekly_cost > budget:
                 self.warn(
+                    "lint.roster",
                     ("roster", i, "weekly_cost"),
                     f"{what} can never be staffed: they cost {m.weekly_cost:,} a week and the "
                     f"budget is {budget:,}",
                 )
             if m.capacity < shortest:
                 self.warn(
+                    "lint.roster",
                     ("roster", i, "capacity"),
                     f"{what} can run no action: {m.capacity} hours a week, and the shortest "
                     f"action takes {shortest}",
@@ -466,6 +519,7 @@ class _Checker:
         for i, sk in enumerate(self.s.skills):
             if sk.id not in used_skills:
                 self.warn(
+                    "lint.unused",
                     ("skills", i, "id"),
                     f"skill '{sk.id}' is never used: no role needs it, no action uses it and "
                     "no event requests it",
@@ -481,6 +535,7 @@ class _Checker:
         for i, d in enumerate(self.s.dimensions):
             if d.id not in used_dims:
                 self.warn(
+                    "lint.unused",
                     ("dimensions", i, "id"),
                     f"priority dimension '{d.id}' matters to nobody: no stakeholder gives it a "
                     "weight",

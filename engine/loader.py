@@ -171,6 +171,28 @@ def _message(err: dict) -> str:
     return prefix + err["msg"]
 
 
+_CODES = {
+    "missing": "field.missing",
+    "extra_forbidden": "field.unknown",
+    "enum": "field.enum",
+    "string_pattern_mismatch": "field.id",
+    "finite_number": "field.range",
+    "string_too_short": "field.length",
+    "too_short": "field.length",
+    "too_long": "field.length",
+    "string_too_long": "field.length",
+    **{kind: "field.range" for kind in _BOUNDS},
+    **{kind: "field.type" for kind in (*_KINDS, "string_type")},
+}
+
+
+def _code(err: dict) -> str:
+    """The stable problem code for one pydantic error."""
+    if err["loc"] and err["loc"][-1] == "[key]":
+        return "field.key"
+    return _CODES.get(err["type"], "field.invalid")
+
+
 def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
@@ -187,14 +209,16 @@ def pydantic_problems(source: Source, exc: ValidationError) -> list[Problem]:
         key = err["type"] == "extra_forbidden"
         if loc and loc[-1] == "[key]":
             loc, key = loc[:-1], True
-        problems.append(source.problem(loc, _message(err), key=key))
+        problems.append(source.problem(loc, _code(err), _message(err), key=key))
     return problems
 
 
 def parse_scenario(source: Source) -> tuple[Scenario, list[Problem]]:
     """Validate parsed YAML; return the model and its warnings or raise InputError."""
     if not isinstance(source.data, dict):
-        raise InputError([source.problem((), "a scenario file must be a mapping of fields")])
+        raise InputError(
+            [source.problem((), "field.not-mapping", "a scenario file must be a mapping of fields")]
+        )
     try:
         scenario = Scenario.model_validate(source.data)
     except ValidationError as exc:
@@ -258,4 +282,4 @@ def find_scenario(name: str, extra_dirs: list[Path] | None = None) -> Scenario:
             continue
         if s.id == name:
             return s
-    raise InputError([Problem(name, 1, 1, "error", f"no scenario named '{name}'")])
+    raise InputError.at(name, "scenario.not-found", f"no scenario named '{name}'")

@@ -14,7 +14,7 @@ import yaml
 
 from engine.decisions import Decision, IllegalDecision, from_dict
 from engine.model import Scenario
-from engine.problems import InputError, Problem
+from engine.problems import InputError
 from engine.state import GameState, new_game
 from engine.yamlsource import read_yaml
 
@@ -53,7 +53,7 @@ class GameLog:
     @classmethod
     def from_dict(cls, data: dict, where: str = "log") -> GameLog:
         def bad(msg: str) -> InputError:
-            return InputError([Problem(where, 1, 1, "error", msg)])
+            return InputError.at(where, "log.format", msg)
 
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise bad(f"not a Dealcraft game log (expected format '{FORMAT}')")
@@ -77,41 +77,29 @@ class GameLog:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except OSError as exc:
-            raise InputError([Problem(str(path), 1, 1, "error", f"cannot read: {exc}")]) from None
+            raise InputError.at(str(path), "file.read", f"cannot read: {exc}") from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             line, col = getattr(exc, "lineno", 1), getattr(exc, "colno", 1)
-            raise InputError(
-                [Problem(str(path), line, col, "error", f"not valid JSON: {exc}")]
+            raise InputError.at(
+                str(path), "log.json", f"not valid JSON: {exc}", line, col
             ) from None
         return cls.from_dict(data, str(path))
 
     def check(self, scenario: Scenario) -> None:
         """Refuse a log made for another scenario or another version of it."""
         if scenario.id != self.scenario_id:
-            raise InputError(
-                [
-                    Problem(
-                        "log",
-                        1,
-                        1,
-                        "error",
-                        f"log is for scenario '{self.scenario_id}', not '{scenario.id}'",
-                    )
-                ]
+            raise InputError.at(
+                "log",
+                "log.scenario",
+                f"log is for scenario '{self.scenario_id}', not '{scenario.id}'",
             )
         if scenario.content_hash != self.content_hash:
-            raise InputError(
-                [
-                    Problem(
-                        "log",
-                        1,
-                        1,
-                        "error",
-                        f"scenario '{scenario.id}' has changed since this game was saved "
-                        f"(hash {self.content_hash}, now {scenario.content_hash}); "
-                        "it cannot be replayed exactly",
-                    )
-                ]
+            raise InputError.at(
+                "log",
+                "log.scenario",
+                f"scenario '{scenario.id}' has changed since this game was saved "
+                f"(hash {self.content_hash}, now {scenario.content_hash}); "
+                "it cannot be replayed exactly",
             )
 
     def replay(self, scenario: Scenario, upto: int | None = None) -> GameState:
@@ -122,7 +110,7 @@ class GameLog:
             try:
                 state = state.apply(d)
             except IllegalDecision as exc:
-                raise InputError(
-                    [Problem("log", 1, 1, "error", f"decision {n + 1} ({d.kind}): {exc}")]
+                raise InputError.at(
+                    "log", "log.illegal", f"decision {n + 1} ({d.kind}): {exc}"
                 ) from None
         return state

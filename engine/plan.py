@@ -49,29 +49,37 @@ def _decision(src: Source, loc: tuple, item) -> Decision:
             return Run(str(item["action"]), item["member"], None if target is None else str(target))
         return from_dict(item)
     except (ValueError, KeyError) as exc:
-        raise InputError([src.problem(loc, str(exc))]) from None
+        raise InputError([src.problem(loc, "plan.decision", str(exc))]) from None
 
 
 def _setup(src: Source, setup: dict) -> list[Located]:
     steps: list[Located] = []
     if not isinstance(setup, dict):
-        raise InputError([src.problem(("setup",), "'setup' must be a mapping")])
+        raise InputError([src.problem(("setup",), "plan.shape", "'setup' must be a mapping")])
     known = {"team", "connections", "focus", "milestones"}
     for key in setup:
         if key not in known:
             raise InputError(
-                [src.problem(("setup", key), f"unknown setup field '{key}'", key=True)]
+                [
+                    src.problem(
+                        ("setup", key), "plan.field", f"unknown setup field '{key}'", key=True
+                    )
+                ]
             )
     for i, m in enumerate(setup.get("team") or []):
         loc = ("setup", "team", i)
         if not isinstance(m, dict) or "member" not in m:
-            raise InputError([src.problem(loc, "a team entry needs 'member' (and 'role')")])
+            raise InputError(
+                [src.problem(loc, "plan.shape", "a team entry needs 'member' (and 'role')")]
+            )
         steps.append((Staff(str(m["member"]), tuple(m.get("checklist") or ())), loc))
         if m.get("role"):
             steps.append((Assign(str(m["member"]), str(m["role"])), loc + ("role",)))
     conns = setup.get("connections") or {}
     if not isinstance(conns, dict):
-        raise InputError([src.problem(("setup", "connections"), "must map member -> [ids]")])
+        raise InputError(
+            [src.problem(("setup", "connections"), "plan.shape", "must map member -> [ids]")]
+        )
     for member, targets in conns.items():
         for j, s in enumerate(targets or []):
             steps.append((Connect(str(member), str(s)), ("setup", "connections", member, j)))
@@ -85,14 +93,20 @@ def _setup(src: Source, setup: dict) -> list[Located]:
     for i, m in enumerate(setup.get("milestones") or []):
         loc = ("setup", "milestones", i)
         if not isinstance(m, dict):
-            raise InputError([src.problem(loc, "a milestone entry is a mapping")])
+            raise InputError([src.problem(loc, "plan.shape", "a milestone entry is a mapping")])
         try:
             steps.append(
                 (Plan(str(m["milestone"]), str(m["owner"]), str(m["action"]), int(m["due"])), loc)
             )
         except (KeyError, TypeError, ValueError):
             raise InputError(
-                [src.problem(loc, "a milestone entry needs milestone, owner, action and due")]
+                [
+                    src.problem(
+                        loc,
+                        "plan.shape",
+                        "a milestone entry needs milestone, owner, action and due",
+                    )
+                ]
             ) from None
     return steps
 
@@ -106,10 +120,14 @@ def parse_plan(path: str | Path) -> HeadlessPlan:
         steps = tuple((d, ("decisions", i)) for i, d in enumerate(log.decisions))
         return HeadlessPlan(log.seed, steps, src, log.content_hash)
     if not isinstance(data, dict):
-        raise InputError([src.problem((), "a plan is a mapping with 'setup' and 'weeks'")])
+        raise InputError(
+            [src.problem((), "plan.shape", "a plan is a mapping with 'setup' and 'weeks'")]
+        )
     for key in data:
         if key not in {"scenario", "seed", "setup", "weeks", "decisions"}:
-            raise InputError([src.problem((key,), f"unknown plan field '{key}'", key=True)])
+            raise InputError(
+                [src.problem((key,), "plan.field", f"unknown plan field '{key}'", key=True)]
+            )
     steps: list[Located] = []
     if "decisions" in data:
         for i, item in enumerate(data["decisions"] or []):
@@ -119,10 +137,14 @@ def parse_plan(path: str | Path) -> HeadlessPlan:
     steps.append((Start(), ("setup",)))
     weeks = data.get("weeks") or {}
     if not isinstance(weeks, dict):
-        raise InputError([src.problem(("weeks",), "'weeks' maps a week number to its actions")])
+        raise InputError(
+            [src.problem(("weeks",), "plan.shape", "'weeks' maps a week number to its actions")]
+        )
     bad = [k for k in weeks if not isinstance(k, int)]
     if bad:
-        raise InputError([src.problem(("weeks", bad[0]), "week keys must be numbers", key=True)])
+        raise InputError(
+            [src.problem(("weeks", bad[0]), "plan.shape", "week keys must be numbers", key=True)]
+        )
     last = max([*weeks, 0])
     for w in range(1, last + 1):
         for i, item in enumerate(weeks.get(w) or []):
@@ -130,7 +152,7 @@ def parse_plan(path: str | Path) -> HeadlessPlan:
         steps.append((EndWeek(), ("weeks", str(w)) if w in weeks else ("weeks",)))
     seed = data.get("seed")
     if seed is not None and not isinstance(seed, int):
-        raise InputError([src.problem(("seed",), "seed must be a whole number")])
+        raise InputError([src.problem(("seed",), "seed.range", "seed must be a whole number")])
     return HeadlessPlan(seed, tuple(steps), src)
 
 
@@ -141,6 +163,7 @@ def play_plan(scenario: Scenario, plan: HeadlessPlan, seed: int | None = None) -
             [
                 plan.source.problem(
                     ("content_hash",),
+                    "log.scenario",
                     f"this log was saved for another version of '{scenario.id}' "
                     f"(hash {plan.log_hash}, now {scenario.content_hash})",
                 )
@@ -155,9 +178,13 @@ def play_plan(scenario: Scenario, plan: HeadlessPlan, seed: int | None = None) -
             state = state.apply(decision)
         except IllegalDecision as exc:
             week = f"week {state.week}" if state.week else "setup"
-            raise InputError([plan.source.problem(loc, f"illegal in {week}: {exc}")]) from None
+            raise InputError(
+                [plan.source.problem(loc, "plan.illegal", f"illegal in {week}: {exc}")]
+            ) from None
     while not state.is_over():
         if state.phase == "setup":
-            raise InputError([plan.source.problem((), "the plan never starts the deal")])
+            raise InputError(
+                [plan.source.problem((), "plan.no-start", "the plan never starts the deal")]
+            )
         state = state.apply(EndWeek())
     return state

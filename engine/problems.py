@@ -1,4 +1,9 @@
-"""Problems found in an input file, reported as `path:line:col: severity: message`."""
+"""Problems found in an input file, reported as `path:line:col: severity[code]: message`.
+
+Every problem carries a stable code from CODES: tests, scripts and the JSON
+output key on the code, so a message can be reworded (or a library can change
+its own wording) without breaking anyone.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,85 @@ _ESCAPES = {c: f"\\x{c:02x}" for c in (*range(32), 127)} | {
 }
 
 
+# code -> what it means; docs/error-codes.md is generated from this table.
+CODES: dict[str, str] = {
+    # Reading the file
+    "file.read": "the file cannot be read (missing, a folder, no permission)",
+    "file.too-large": "the file is over the size limit",
+    "file.encoding": "the file is not UTF-8 text (UTF-16, UTF-32, Latin-1, ...)",
+    "file.binary": "the file holds NUL bytes: it is binary, not text",
+    "file.write": "a file that cannot be written (disk full, read-only, permission)",
+    # YAML structure
+    "yaml.syntax": "the text is not valid YAML (the parser's own complaint follows)",
+    "yaml.char": "a character YAML does not allow in a file",
+    "yaml.empty": "the file holds no document",
+    "yaml.multi-doc": "the file holds more than one YAML document",
+    "yaml.tag": "a YAML tag other than plain data (such as !!python/object)",
+    "yaml.bad-scalar": "a value tagged as a number or true/false that is not one",
+    "yaml.key": "a mapping key that is an alias, a list or a mapping",
+    "yaml.duplicate-key": "the same key twice in one mapping",
+    "yaml.alias": "an alias used before its anchor, or inside the value it names",
+    "yaml.merge": "a merge key '<<' whose value is not a mapping or a list of mappings",
+    "yaml.too-deep": "lists and mappings nested deeper than the limit",
+    "yaml.alias-bomb": "aliases that expand the document past the limit on values",
+    # Fields (the scenario model)
+    "field.not-mapping": "the document (or a part of it) is not a mapping of fields",
+    "field.missing": "a required field is missing",
+    "field.unknown": "a field the format does not have (often a typo)",
+    "field.type": "a value of the wrong kind (text for a number, a list for a mapping, ...)",
+    "field.key": "a mapping key that is not text",
+    "field.enum": "a value that is not one of the allowed words",
+    "field.id": "an id that does not follow the id pattern",
+    "field.range": "a number outside its allowed range",
+    "field.length": "text or a list that is too short or too long",
+    "field.invalid": "any other value the field does not accept",
+    # Cross-reference rules
+    "ref.unknown": "an id that refers to nothing defined",
+    "ref.duplicate": "two entries of one list with the same id",
+    "role.quarterback": "no role, or more than one, is the quarterback",
+    "role.min-max": "a role's min is above its max",
+    "stakeholder.priority": "a stakeholder (or an event's new priorities) with no non-zero weight",
+    "stakeholder.present": "no stakeholder is present at the start",
+    "stakeholder.influence": "the starting stakeholders' influence does not sum to 1",
+    "week.range": "a week outside the deal (or a window in the wrong order)",
+    "chemistry.pair": "chemistry pairing a member with themselves, or a pair given twice",
+    "milestone.close": "more than one close milestone",
+    "milestone.unreachable": "no action adds progress to a milestone",
+    "event.trigger": "an event with no way to fire, or with both a week and a probability",
+    "team.unstaffable": "no legal week-one team fits the headcount, roster and budget",
+    "scoring.weights": "scoring weights that are all zero",
+    # Lint warnings: content that can never matter
+    "lint.unreachable": "a stakeholder no action can reach",
+    "lint.unusable-action": "an action that targets buyers the buying team does not have",
+    "lint.no-economic-buyer": "no stakeholder is the economic buyer",
+    "lint.ignored": "a field the game ignores (a curveball's 'when', a window beside a week)",
+    "lint.never-fires": "an event that can never fire",
+    "lint.no-effect": "an event that changes nothing",
+    "lint.before-join": "an event that changes a stakeholder before they join",
+    "lint.roster": "a roster member who fits no role, costs too much or has too few hours",
+    "lint.unused": "a skill or priority dimension nothing uses",
+    # Plans, game logs and saves
+    "plan.shape": "a plan that is not laid out as the plan format says",
+    "plan.field": "a field a plan does not have",
+    "plan.decision": "a decision written in a way the game cannot read",
+    "plan.illegal": "a decision the game refuses at that point",
+    "plan.no-start": "a plan that never starts the deal",
+    "log.format": "not a Dealcraft game log, or a damaged one",
+    "log.json": "a game log that is not valid JSON",
+    "log.scenario": "a game log made for another scenario or another version of it",
+    "log.illegal": "a decision in a game log that the game refuses on replay",
+    "seed.range": "a seed that is not a whole number from 0 to 2**64-1",
+    # The command line, the app and the workshop
+    "scenario.not-found": "no scenario with that file name or id",
+    "serve.port": "a port number outside 1-65535",
+    "serve.bind": "the server cannot listen on that address",
+    "play.start": "a game that cannot be started as asked",
+    "workshop.input": "a facilitator command given a value it cannot use",
+    "workshop.session": "a workshop action refused (wrong code, key, team or state)",
+    "workshop.store": "the workshop store cannot be opened, read or written",
+}
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One finding, pointing at the exact place in the file (1-based line and column)."""
@@ -26,8 +110,11 @@ class Problem:
     col: int
     severity: str
     message: str
+    code: str
 
     def __post_init__(self):
+        if self.code not in CODES:
+            raise ValueError(f"unknown problem code {self.code!r}")
         # One line each, whatever text the file held: escape control characters and line
         # separators, and keep a runaway message (a 10,000-character key) readable.
         message = self.message.translate(_ESCAPES)
@@ -36,7 +123,18 @@ class Problem:
         object.__setattr__(self, "message", message)
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+
+    def to_dict(self) -> dict:
+        """The problem as plain data, for JSON output."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
 
 
 class InputError(Exception):
@@ -45,6 +143,15 @@ class InputError(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def at(cls, where: str, code: str, message: str, line: int = 1, col: int = 1) -> InputError:
+        """One error about `where` (a file, an option or a field)."""
+        return cls([Problem(where, line, col, "error", message, code)])
+
+    @property
+    def codes(self) -> list[str]:
+        return [p.code for p in self.problems]
 
     @property
     def errors(self) -> list[Problem]:

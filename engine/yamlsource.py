@@ -47,6 +47,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 40
+TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 
 PathKey = tuple[str | int, ...]
 
@@ -107,43 +108,50 @@ class Source:
             loc = loc[:-1]
         return self.positions.get((), (1, 1))
 
-    def problem(self, loc: PathKey, message: str, severity: str = "error", key: bool = False):
+    def problem(
+        self, loc: PathKey, code: str, message: str, severity: str = "error", key: bool = False
+    ) -> Problem:
         line, col = self.where(loc, key=key)
-        return Problem(self.path, line, col, severity, message)
+        return Problem(self.path, line, col, severity, message, code)
 
 
 class _Stop(Exception):
     """Internal: the first fatal problem in the YAML layer."""
 
-    def __init__(self, message: str, mark=None):
+    def __init__(self, code: str, message: str, mark=None):
         super().__init__(message)
+        self.code = code
         self.message = message
         self.line = mark.line + 1 if mark is not None else 1
         self.col = mark.column + 1 if mark is not None else 1
 
 
-def _fail(path: str, message: str, line: int = 1, col: int = 1) -> InputError:
-    return InputError([Problem(path, line, col, "error", message)])
+def _fail(path: str, code: str, message: str, line: int = 1, col: int = 1) -> InputError:
+    return InputError.at(path, code, message, line, col)
 
 
 def _decode(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> str:
     """UTF-8 text from raw bytes, or one clear error for anything else."""
     if len(raw) > max_bytes:
-        raise _fail(path, f"file is {len(raw):,} bytes; the limit is {max_bytes:,}")
+        raise _fail(
+            path, "file.too-large", f"file is {len(raw):,} bytes; the limit is {max_bytes:,}"
+        )
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise _fail(path, "file is UTF-32 text; save it as UTF-8")
+        raise _fail(path, "file.encoding", "file is UTF-32 text; save it as UTF-8")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _fail(path, "file is UTF-16 text; save it as UTF-8")
+        raise _fail(path, "file.encoding", "file is UTF-16 text; save it as UTF-8")
     nul = raw.find(b"\x00")
     if nul >= 0:
         head = raw[:4096]
         even, odd = head[0::2].count(0), head[1::2].count(0)
         half = max(len(head) // 2, 1)
         if len(head) >= 16 and max(even, odd) >= 0.4 * half and min(even, odd) <= 0.05 * half:
-            raise _fail(path, "file looks like UTF-16 text; save it as UTF-8")
+            raise _fail(path, "file.encoding", "file looks like UTF-16 text; save it as UTF-8")
         line = raw[:nul].count(b"\n") + 1
         col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
-        raise _fail(path, "file contains NUL bytes: it is binary, not YAML text", line, col)
+        raise _fail(
+            path, "file.binary", "file contains NUL bytes: it is binary, not YAML text", line, col
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -155,6 +163,7 @@ def _decode(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> str:
         hint = " (Latin-1 or Windows-1252?)" if 0x80 <= byte <= 0xFF else ""
         raise _fail(
             path,
+            "file.encoding",
             f"file is not valid UTF-8: byte 0x{byte:02x}{hint}; save it as UTF-8",
             line,
             col,
@@ -167,6 +176,7 @@ def _tag_name(tag: str) -> str:
 
 def _bad_tag(tag: str, mark) -> _Stop:
     return _Stop(
+        "yaml.tag",
         f"YAML tag '{_tag_name(tag)}' is not allowed: scenario files hold plain data only "
         "(text, numbers, true/false, lists and mappings)",
         mark,
@@ -191,7 +201,9 @@ def _scalar(loader, ev) -> Any:
         return loader.yaml_constructors[tag](loader, ScalarNode(tag, text, ev.start_mark, None))
     except (ValueError, OverflowError, yaml.YAMLError):
         short = text if len(text) <= 40 else text[:37] + "..."
-        raise _Stop(f"'{short}' is not a valid {_KIND[tag]}", ev.start_mark) from None
+        raise _Stop(
+            "yaml.bad-scalar", f"'{short}' is not a valid {_KIND[tag]}", ev.start_mark
+        ) from None
 
 
 class _Frame:
@@ -223,7 +235,7 @@ def _build(loader) -> tuple[Any, dict, dict, dict]:
     get_event()  # StreamStartEvent
     ev = get_event()
     if type(ev) is StreamEndEvent:
-        raise _Stop("file is empty: a scenario is a mapping of fields")
+        raise _Stop("yaml.empty", "file is empty: a scenario is a mapping of fields")
 
     while True:
         ev = get_event()
@@ -241,7 +253,9 @@ def _build(loader) -> tuple[Any, dict, dict, dict]:
             ev = get_event()
             if type(ev) is DocumentStartEvent:
                 raise _Stop(
-                    "the file holds more than one YAML document ('---'); keep one", ev.start_mark
+                    "yaml.multi-doc",
+                    "the file holds more than one YAML document ('---'); keep one",
+                    ev.start_mark,
                 )
             return root, positions, key_positions, aliases
         else:
@@ -251,8 +265,10 @@ def _build(loader) -> tuple[Any, dict, dict, dict]:
                 # A mapping key: plain text only.
                 if cls is not ScalarEvent:
                     if cls is AliasEvent:
-                        raise _Stop("an alias cannot be used as a mapping key", mark)
-                    raise _Stop("mapping keys must be plain text, not a list or mapping", mark)
+                        raise _Stop("yaml.key", "an alias cannot be used as a mapping key", mark)
+                    raise _Stop(
+                        "yaml.key", "mapping keys must be plain text, not a list or mapping", mark
+                    )
                 text = ev.value
                 if text == "<<" and ev.tag is None and ev.implicit[0]:
                     top.key = _MERGE
@@ -262,7 +278,9 @@ def _build(loader) -> tuple[Any, dict, dict, dict]:
                 if key in top.value:
                     first = key_positions[kloc][0]
                     raise _Stop(
-                        f"duplicate key '{shorten(text)}' (first defined on line {first})", mark
+                        "yaml.duplicate-key",
+                        f"duplicate key '{shorten(text)}' (first defined on line {first})",
+                        mark,
                     )
                 key_positions[kloc] = (mark.line + 1, mark.column + 1)
                 if key is not text:
@@ -289,14 +307,18 @@ def _build(loader) -> tuple[Any, dict, dict, dict]:
             elif cls is AliasEvent:
                 name = ev.anchor
                 if name in open_anchors:
-                    raise _Stop(f"alias '*{name}' refers to a value that contains it", mark)
+                    raise _Stop(
+                        "yaml.alias", f"alias '*{name}' refers to a value that contains it", mark
+                    )
                 if name not in anchors:
-                    raise _Stop(f"alias '*{name}' is used before any '&{name}' anchor", mark)
+                    raise _Stop(
+                        "yaml.alias", f"alias '*{name}' is used before any '&{name}' anchor", mark
+                    )
                 value, size, aloc = anchors[name]
                 aliases[loc] = aloc
             else:
                 if len(stack) >= MAX_DEPTH:
-                    raise _Stop(f"nesting deeper than {MAX_DEPTH} levels", mark)
+                    raise _Stop("yaml.too-deep", TOO_DEEP, mark)
                 is_map = cls is MappingStartEvent
                 if ev.tag not in (_MAP_TAGS if is_map else _SEQ_TAGS):
                     raise _bad_tag(ev.tag, mark)
@@ -314,7 +336,9 @@ def _build(loader) -> tuple[Any, dict, dict, dict]:
         top.count += size
         if top.count > MAX_NODES:
             raise _Stop(
-                f"document expands to more than {MAX_NODES:,} values (alias bomb?)", ev.start_mark
+                "yaml.alias-bomb",
+                f"document expands to more than {MAX_NODES:,} values (alias bomb?)",
+                ev.start_mark,
             )
         if not top.is_map:
             top.value.append(value)
@@ -336,7 +360,9 @@ def _merge(frame: _Frame, aliases: dict[PathKey, PathKey]) -> dict:
         if isinstance(value, list) and all(isinstance(v, dict) for v in value):
             sources = [(v, loc + (i,)) for i, v in enumerate(value)]
         if sources is None:
-            raise _Stop("a merge key '<<' needs a mapping or a list of mappings", frame.mark)
+            raise _Stop(
+                "yaml.merge", "a merge key '<<' needs a mapping or a list of mappings", frame.mark
+            )
         for src, src_loc in sources:
             for k, v in src.items():
                 if k not in frame.value and k not in merged:
@@ -354,10 +380,10 @@ def _read_bounded(name: str, path: Path) -> bytes:
             if len(raw) > MAX_BYTES:
                 size = os.fstat(f.fileno()).st_size
                 shown = f"{size:,} bytes" if size > MAX_BYTES else f"over {MAX_BYTES:,} bytes"
-                raise _fail(name, f"file is {shown}; the limit is {MAX_BYTES:,}")
+                raise _fail(name, "file.too-large", f"file is {shown}; the limit is {MAX_BYTES:,}")
             return raw
     except OSError as exc:
-        raise _fail(name, f"cannot read file: {exc.strerror or exc}") from None
+        raise _fail(name, "file.read", f"cannot read file: {exc.strerror or exc}") from None
 
 
 def read_yaml(file: str | Path, raw: bytes | None = None, display: str | None = None) -> Source:
@@ -366,14 +392,17 @@ def read_yaml(file: str | Path, raw: bytes | None = None, display: str | None = 
     if raw is None:
         raw = _read_bounded(name, Path(file))
     text = _decode(name, raw)
-    loader = SafeLoader(text)
+    loader = None
     try:
+        loader = SafeLoader(text)
         data, positions, key_positions, aliases = _build(loader)
     except _Stop as stop:
-        raise _fail(name, stop.message, stop.line, stop.col) from None
+        raise _fail(name, stop.code, stop.message, stop.line, stop.col) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if _too_deep(text, exc, mark):
+            raise _fail(name, "yaml.too-deep", TOO_DEEP, line, col) from None
         what = exc.problem or "invalid YAML"
         if exc.context:
             started = exc.context_mark
@@ -383,19 +412,60 @@ def read_yaml(file: str | Path, raw: bytes | None = None, display: str | None = 
                 what = f"{exc.context}: {what}"
         if "tab" in what:
             what += " (indent with spaces, not tabs)"
-        raise _fail(name, f"YAML syntax: {' '.join(what.split())}", line, col) from None
+        raise _fail(
+            name, "yaml.syntax", f"YAML syntax: {' '.join(what.split())}", line, col
+        ) from None
     except yaml.reader.ReaderError as exc:
         line, col = _offset_position(text, exc.position)
         char = exc.character
         shown = f"#x{char:04x}" if isinstance(char, int) else repr(char)
         raise _fail(
-            name, f"YAML syntax: character {shown} is not allowed ({exc.reason})", line, col
+            name,
+            "yaml.char",
+            f"YAML syntax: character {shown} is not allowed ({exc.reason})",
+            line,
+            col,
         ) from None
     except yaml.YAMLError as exc:
-        raise _fail(name, f"YAML syntax: {' '.join(str(exc).split())}") from None
+        raise _fail(name, "yaml.syntax", f"YAML syntax: {' '.join(str(exc).split())}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return Source(name, data, positions, key_positions, raw, aliases)
+
+
+def _flow_depth(text: str, end: int) -> int:
+    """Deepest flow nesting ('[' and '{') in text[:end], skipping quoted text and comments."""
+    depth = deepest = 0
+    i = 0
+    n = min(end, len(text))
+    while i < n:
+        c = text[i]
+        if c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+        elif c in "'\"" and (i == 0 or text[i - 1] in " \t\n[{,:"):
+            close = text.find(c, i + 1)
+            i = n if close < 0 else close
+        elif c == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            newline = text.find("\n", i)
+            i = n if newline < 0 else newline
+        i += 1
+    return deepest
+
+
+def _too_deep(text: str, exc: yaml.MarkedYAMLError, mark) -> bool:
+    """Whether a parser error means "nested too deep" (libyaml stops at its own limit).
+
+    Decided from the text itself where it can be, so the answer does not hang on the
+    library's wording: flow nesting past MAX_DEPTH before the error mark is too deep,
+    whatever the parser said about it.
+    """
+    if "depth" in (exc.problem or ""):
+        return True
+    return mark is not None and _flow_depth(text, mark.index + 1) > MAX_DEPTH
 
 
 def _offset_position(text: str, offset: int) -> tuple[int, int]:

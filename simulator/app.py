@@ -224,9 +224,9 @@ class DealcraftApp(App):
 
 
 def _usage_error(message: str):
-    from engine.problems import InputError, Problem
+    from engine.problems import InputError
 
-    return InputError([Problem("dealcraft play", 1, 1, "error", message)])
+    return InputError.at("dealcraft play", "play.start", message)
 
 
 def cmd_play(args: argparse.Namespace) -> int:

@@ -179,7 +179,7 @@ class Session:
             state = log.replay(scenario)
         except InputError as exc:
             raise InputError(
-                [Problem(str(path), 1, 1, "error", p.message) for p in exc.problems]
+                [Problem(str(path), 1, 1, "error", p.message, p.code) for p in exc.problems]
             ) from None
         return cls(state, path, dict(log.meta))
 

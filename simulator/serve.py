@@ -40,18 +40,18 @@ def banner(host: str, port: int) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from engine.problems import InputError, Problem
+    from engine.problems import InputError
 
     host = getattr(args, "host", None) or "127.0.0.1"
     port = getattr(args, "port", 8000)
     if not 0 < port < 65536:
-        raise InputError([Problem("--port", 1, 1, "error", f"port must be 1-65535, not {port}")])
+        raise InputError.at("--port", "serve.port", f"port must be 1-65535, not {port}")
     server = build_server(host, port)
     print(banner(host, port), file=sys.stderr)
     try:
         server.serve()
     except OSError as exc:
-        raise InputError(
-            [Problem(f"{host}:{port}", 1, 1, "error", f"cannot serve: {exc.strerror or exc}")]
+        raise InputError.at(
+            f"{host}:{port}", "serve.bind", f"cannot serve: {exc.strerror or exc}"
         ) from None
     return 0

@@ -15,9 +15,11 @@ from simulator.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "docs" / "scenario.schema.json"
 GUIDE = ROOT / "docs" / "scenario-format.md"
+CODES_PAGE = ROOT / "docs" / "error-codes.md"
 REGENERATE = (
-    "stale: run `.venv/bin/dealcraft schema > docs/scenario.schema.json` and "
-    "`.venv/bin/python -m simulator.docgen > docs/scenario-format.md`"
+    "stale: run `.venv/bin/dealcraft schema > docs/scenario.schema.json`, "
+    "`.venv/bin/python -m simulator.docgen > docs/scenario-format.md` and "
+    "`.venv/bin/python -m simulator.docgen codes > docs/error-codes.md`"
 )
 
 
@@ -59,6 +61,23 @@ def test_schema_names_the_required_fields():
 
 def test_guide_matches_the_generator():
     assert GUIDE.read_text(encoding="utf-8") == docgen.generate(), REGENERATE
+
+
+def test_error_codes_page_matches_the_code_table():
+    assert CODES_PAGE.read_text(encoding="utf-8") == docgen.error_codes(), REGENERATE
+
+
+def test_every_documented_code_is_used():
+    """No code in the table is dead (an unknown code fails as soon as a Problem is made)."""
+    import re
+
+    from engine.problems import CODES
+
+    used = set()
+    for path in [*ROOT.glob("engine/**/*.py"), *ROOT.glob("simulator/**/*.py")]:
+        if path.name != "problems.py":
+            used |= set(re.findall(r'"([a-z]+\.[a-z][a-z-]*)"', path.read_text(encoding="utf-8")))
+    assert set(CODES) - used == set()
 
 
 def test_guide_covers_every_field_of_every_part():

@@ -13,7 +13,10 @@ from simulator.cli import main
 from simulator.scaffold import render
 
 ROOT = Path(__file__).resolve().parent.parent
-LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning): \S.*$")
+LINE = re.compile(
+    r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): "
+    r"(?P<sev>error|warning)\[(?P<code>[a-z]+\.[a-z-]+)\]: \S.*$"
+)
 GOOD = render(Path("good.yaml"))
 
 
@@ -51,6 +54,11 @@ def test_folder_reports_every_problem_in_every_file(tmp_path, capsys):
     assert all(LINE.match(line) for line in lines)
     assert {Path(LINE.match(line)["path"]).name for line in lines} == {"typo.yaml", "weeks.yml"}
     assert "(did you mean 'kim'?)" in out
+    assert sorted(LINE.match(line)["code"] for line in lines) == [
+        "field.range",
+        "field.range",
+        "ref.unknown",
+    ]
     assert "3 file(s) checked: 3 error(s), 0 warning(s)" in err
 
 
@@ -70,13 +78,13 @@ def test_warnings_alone_exit_0(tmp_path, capsys):
     out, _ = capsys.readouterr()
     [line] = out.splitlines()
     assert LINE.match(line)["sev"] == "warning"
-    assert "skill 'golf' is never used" in line
+    assert LINE.match(line)["code"] == "lint.unused"
 
 
 def test_missing_file_is_an_error_not_a_crash(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "nope.yaml")]) == 1
     out, _ = capsys.readouterr()
-    assert "cannot read file" in out and LINE.match(out.strip())
+    assert LINE.match(out.strip())["code"] == "file.read"
 
 
 def test_empty_folder(tmp_path, capsys):
@@ -117,4 +125,13 @@ def test_real_command_never_prints_a_traceback(tmp_path):
     assert "Traceback" not in run.stdout + run.stderr
     lines = run.stdout.splitlines()
     assert len(lines) == len(files)
-    assert all(LINE.match(line) and ": error: " in line for line in lines)
+    codes = [LINE.match(line)["code"] for line in lines]
+    assert codes == [
+        "yaml.alias-bomb",
+        "yaml.too-deep",
+        "yaml.tag",
+        "file.encoding",
+        "file.encoding",
+        "field.not-mapping",
+        "yaml.empty",
+    ]

@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 
-from engine.problems import InputError, Problem
+from engine.problems import InputError
 from simulator.textcharts import spark
 from simulator.workshop.results import TeamResult, findings, recap, recap_week
 from simulator.workshop.session import (
@@ -180,19 +180,13 @@ def parse_weights(items: list[str], dims: list[str]) -> dict[str, str]:
         dim, eq, value = item.partition("=")
         dim = dim.strip()
         if not eq or not dim or not value.strip():
-            raise InputError(
-                [
-                    Problem(
-                        "shift",
-                        1,
-                        1,
-                        "error",
-                        f"'{item}' is not dim=weight (dimensions: {', '.join(dims)})",
-                    )
-                ]
+            raise InputError.at(
+                "shift",
+                "workshop.input",
+                f"'{item}' is not dim=weight (dimensions: {', '.join(dims)})",
             )
         if dim in out:
-            raise InputError([Problem("shift", 1, 1, "error", f"{dim} is given twice")])
+            raise InputError.at("shift", "workshop.input", f"{dim} is given twice")
         out[dim] = value.strip()
     return out
 
@@ -278,6 +272,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     except OSError as exc:
         where = str(exc.filename or args.out)
         msg = f"cannot write: {exc.strerror or exc}"
-        raise InputError([Problem(where, 1, 1, "error", msg)]) from None
+        raise InputError.at(where, "file.write", msg) from None
     print(f"Report written to {args.out}" + (f" and {args.csv}" if args.csv else ""))
     return 0

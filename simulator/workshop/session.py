@@ -49,7 +49,7 @@ from engine.decisions import (
 )
 from engine.loader import find_scenario, load_scenario
 from engine.model import Event, Scenario
-from engine.problems import InputError, Problem
+from engine.problems import InputError
 from engine.state import GameState, new_game
 from simulator.workshop.store import LogConflict, Store, open_store
 
@@ -66,8 +66,8 @@ class Held(IllegalDecision):
     """The facilitator's pacing stops this decision for now (paused, or held at a week)."""
 
 
-def _err(where: str, msg: str) -> InputError:
-    return InputError([Problem(where, 1, 1, "error", msg)])
+def _err(where: str, msg: str, code: str = "workshop.session") -> InputError:
+    return InputError.at(where, code, msg)
 
 
 # ---- small pieces ---------------------------------------------------------------------------

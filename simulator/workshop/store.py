@@ -53,7 +53,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
-from engine.problems import InputError, Problem
+from engine.problems import InputError
 
 SCHEMA_VERSION = 2  # 1: the first release; 2: adds `shifts`
 DB_FILE = "workshop.sqlite3"
@@ -183,7 +183,7 @@ def safe_url(url: str) -> str:
 
 
 def _problem(where: str, msg: str) -> InputError:
-    return InputError([Problem(where, 1, 1, "error", msg)])
+    return InputError.at(where, "workshop.store", msg)
 
 
 def _is_locked(exc: BaseException) -> bool:
