@@ -14,7 +14,7 @@ from functools import cache
 
 import numpy as np
 
-from engine import rules
+from engine import rng, rules
 from engine.bots import Policy, Setup, Week, _apply_setup, _apply_week_focus
 from engine.compiled import CHECKLIST, Compiled, compile_scenario
 from engine.decisions import Assign, Connect, Decision, EndWeek, Focus, Plan, Run, Staff, Start
@@ -136,6 +136,12 @@ def _run_chunk(args):
             gc.enable()
 
 
+def chunk_seeds(seed: int, n_chunks: int) -> list[int]:
+    """The policy seed of each chunk of a `simulate_parallel` run with `seed`: independent
+    streams from `numpy.random.SeedSequence(seed).spawn(n_chunks)` (see rng.spawn_seeds)."""
+    return rng.spawn_seeds(seed, n_chunks)
+
+
 def simulate_parallel(
     scenario: Scenario,
     seeds,
@@ -147,15 +153,19 @@ def simulate_parallel(
     chunk: int = 5_000,
 ) -> dict[str, np.ndarray]:
     """Play the games in chunks across processes; `reduce(BatchResult) -> dict of (n,) arrays`
-    keeps what the caller needs. Chunk k uses policy seed `seed + k`, so results depend only
-    on the seeds, the chunk size and the seed, never on the number of workers."""
+    keeps what the caller needs. Chunk k's policy seed is `chunk_seeds(seed, n)[k]`, so
+    results depend only on the game seeds, the chunk size and the seed, never on the
+    number of workers; any game replays alone from its game seed and its chunk's
+    policy seed (`simulate(scenario, seeds[chunk k], make_policy(name, that seed))`)."""
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     seeds = np.asarray(seeds, dtype=np.uint64)
+    starts = range(0, len(seeds), chunk)
+    policy_seeds = chunk_seeds(seed, len(starts))
     jobs = [
-        (scenario, seeds[i : i + chunk], policy_name, seed + k, reduce, evaluate)
-        for k, i in enumerate(range(0, len(seeds), chunk))
+        (scenario, seeds[i : i + chunk], policy_name, policy_seeds[k], reduce, evaluate)
+        for k, i in enumerate(starts)
     ]
     if workers <= 1 or len(jobs) == 1:
         parts = [_run_chunk(j) for j in jobs]

@@ -23,6 +23,32 @@ NOISE = 3
 OUTCOME = 4
 POLICY = 5
 
+SEED_MAX = 2**64 - 1  # seeds are uint64 counters' keys: 0..2**64-1
+
+
+def validate_seed(seed: object, upper: int = SEED_MAX) -> int:
+    """`seed` as a Python int, checked where it enters (as Gymnasium's `np_random` checks
+    its seed): a whole number (an int or a numpy integer, never a bool or a float) in
+    0..upper. `upper` may only narrow the range, for a store that holds less (the
+    workshop's signed 64-bit column). Raises TypeError or ValueError, never OverflowError
+    deep inside numpy."""
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, int | np.integer):
+        raise TypeError(f"a seed must be a whole number, not {type(seed).__name__}")
+    seed = int(seed)
+    top = min(int(upper), SEED_MAX)
+    if not 0 <= seed <= top:
+        raise ValueError(f"a seed must lie in 0..{top}, not {seed}")
+    return seed
+
+
+def spawn_seeds(seed: int, n: int) -> list[int]:
+    """`n` independent 64-bit seeds for the parts of one run (the chunks of a batch):
+    child k of `numpy.random.SeedSequence(seed).spawn(n)`, as its first 64-bit word of
+    state. Child k depends only on `seed` and k (never on n), and runs with neighbouring
+    seeds share no streams, which `seed + k` did."""
+    root = np.random.SeedSequence(validate_seed(seed))
+    return [int(child.generate_state(1, np.uint64)[0]) for child in root.spawn(n)]
+
 
 def _mix(x: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 import numpy as np
 
 from engine.batch import simulate_parallel
 from engine.bots import DEGENERATE
 from engine.loader import find_scenario
+from engine.rng import validate_seed
 from scoring.scorecard import score
 
 EXPLOIT_MARGIN = 1.0  # a probe within this many points of the expert counts as matching it
+CHUNK = 5_000  # games per parallel chunk
 
 
 def _expected(trace: dict) -> np.ndarray:
@@ -35,11 +36,25 @@ def _summary(result) -> dict[str, np.ndarray]:
     return out
 
 
-def run_policy(scenario, name: str, games: int, seed: int, workers: int = 2) -> dict:
-    """Play `games` games with one policy; summarise win rate, scores and components."""
-    seeds = np.arange(seed, seed + games, dtype=np.uint64)
+def game_seeds(seed: int, games: int) -> np.ndarray:
+    """Game i's seed is `seed + i` (mod 2**64), so any game of a report replays alone."""
+    return np.uint64(validate_seed(seed)) + np.arange(games, dtype=np.uint64)
+
+
+def run_policy(
+    scenario, name: str, games: int, seed: int, workers: int = 2, chunk: int = CHUNK
+) -> dict:
+    """Play `games` games with one policy; summarise win rate, scores and components.
+    The chunks' policy seeds come from SeedSequence(seed) (engine.batch.chunk_seeds)."""
     got = simulate_parallel(
-        scenario, seeds, name, seed, _summary, evaluate=_expected, workers=workers
+        scenario,
+        game_seeds(seed, games),
+        name,
+        seed,
+        _summary,
+        evaluate=_expected,
+        workers=workers,
+        chunk=chunk,
     )
     parts = {k: v for k, v in got.items() if k.startswith(("internal.", "external."))}
     q = np.quantile(got["expected"], [0.05, 0.25, 0.5, 0.75, 0.95])
@@ -77,8 +92,10 @@ def decisive(rows: list[dict]) -> list[tuple[str, float]]:
     return sorted(out, key=lambda t: -abs(t[1]))
 
 
-def report(scenario, games: int, policies: list[str], seed: int) -> dict:
-    rows = [run_policy(scenario, p, games, seed) for p in policies]
+def report(
+    scenario, games: int, policies: list[str], seed: int, workers: int = 2, chunk: int = CHUNK
+) -> dict:
+    rows = [run_policy(scenario, p, games, seed, workers, chunk) for p in policies]
     by = {r["policy"]: r for r in rows}
     warnings, exploits = [], []
     expert, rand = by.get("expert"), by.get("random")
@@ -155,10 +172,7 @@ def render(rep: dict) -> str:
 
 
 def cmd_balance(args: argparse.Namespace) -> int:
-    scenario = find_scenario(args.scenario)
-    if args.games < 1 or args.games > 1_000_000:
-        print("dealcraft balance: --games must be between 1 and 1,000,000", file=sys.stderr)
-        return 2
+    scenario = find_scenario(args.scenario)  # --games and --seed are range-checked by the parser
     policies = args.policy or ["random", "expert", *DEGENERATE]
     rep = report(scenario, args.games, policies, args.seed)
     print(json.dumps(rep, indent=2) if args.json else render(rep))

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 
 from engine.problems import InputError
+from simulator import cliargs
 
 DEGENERATE_NAMES = (
     "one_stakeholder",
@@ -20,6 +21,7 @@ DEGENERATE_NAMES = (
     "last_week_pile",
 )
 Handler = Callable[[argparse.Namespace], int]
+MAX_GAMES = 1_000_000  # `balance --games` upper bound, per policy
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -71,7 +73,7 @@ def _lazy(module: str, name: str) -> Handler:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = cliargs.Parser(
         prog="dealcraft",
         description="Dealcraft: lead a sales team through a B2B deal, week by week.",
     )
@@ -86,7 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("play", help="play a scenario in the terminal (the default command)")
     p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario id or file")
-    p.add_argument("--seed", type=int, default=None, help="seed for the game's randomness")
+    p.add_argument(
+        "--seed",
+        type=cliargs.seed,
+        default=None,
+        help="seed for the game's randomness (0..2**64-1)",
+    )
     p.add_argument("--resume", metavar="SAVE", help="resume a saved game")
     p.add_argument(
         "--scenarios",
@@ -101,26 +108,37 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="play a plan headless and print the scorecard")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
     p.add_argument("--plan", required=True, metavar="PLAN", help="plan file or saved game log")
-    p.add_argument("--seed", type=int, default=None, help="override the plan's seed")
+    p.add_argument(
+        "--seed", type=cliargs.seed, default=None, help="override the plan's seed (0..2**64-1)"
+    )
     p.add_argument("--json", action="store_true", help="print a stable JSON object")
     _workshop_seat(p, "submit the game to a workshop session")
     p.set_defaults(handler=_lazy("simulator.headless", "cmd_run"))
 
     p = sub.add_parser("balance", help="Monte Carlo balance report for a scenario")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
-    p.add_argument("--games", type=int, default=2000, help="games per policy (default 2000)")
+    p.add_argument(
+        "--games",
+        type=cliargs.whole(1, MAX_GAMES),
+        default=2000,
+        help=f"games per policy, 1..{MAX_GAMES:,} (default 2000)",
+    )
     p.add_argument(
         "--policy",
         action="append",
         choices=["random", "greedy", "expert", *DEGENERATE_NAMES],
         help="policy to run (repeatable; default: random, expert and the exploit probes)",
     )
-    p.add_argument("--seed", type=int, default=0, help="first seed")
+    p.add_argument(
+        "--seed", type=cliargs.seed, default=0, help="first game's seed, 0..2**64-1 (default 0)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=_lazy("simulator.balance", "cmd_balance"))
 
     p = sub.add_parser("new", help="write a commented scenario scaffold that validates")
-    p.add_argument("name", metavar="NAME", help="scenario id or file name (NAME.yaml)")
+    p.add_argument(
+        "name", type=cliargs.file_name, metavar="NAME", help="scenario id or file name (NAME.yaml)"
+    )
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(handler=_lazy("simulator.scaffold", "cmd_new"))
     from simulator.workshop.cli import add_parser as add_workshop
@@ -129,7 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="serve the game in a browser tab (textual-serve)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument(
+        "--port", type=cliargs.integer, default=8000, help="port, 1..65535 (default 8000)"
+    )
     p.set_defaults(handler=_lazy("simulator.serve", "cmd_serve"))
     return parser
 

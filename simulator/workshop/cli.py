@@ -9,7 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 
+from simulator import cliargs
+
 KEY_ENV = "DEALCRAFT_KEY"
+MAX_WEEK = 1_000  # --week sanity bound; each session checks its scenario's own length (exit 1)
+MIN_INTERVAL, MAX_INTERVAL = 0.2, 3_600.0  # board refresh, seconds
 
 
 def add_parser(sub, lazy) -> None:
@@ -45,7 +49,7 @@ def add_parser(sub, lazy) -> None:
     def arrival_week(q: argparse.ArgumentParser) -> None:
         q.add_argument(
             "--week",
-            type=int,
+            type=cliargs.whole(0, MAX_WEEK),
             help="for bots and headless teams: arrives after this week (default: the hold "
             "week, else the furthest week a team has reached)",
         )
@@ -56,7 +60,11 @@ def add_parser(sub, lazy) -> None:
     q = actions.add_parser("create", help="create a session; print the join code and the key")
     q.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
     q.add_argument("--name", help="session name shown on the board (default: scenario title)")
-    q.add_argument("--seed", type=int, help="the seed every team plays (default: random)")
+    q.add_argument(
+        "--seed",
+        type=cliargs.store_seed,
+        help="the seed every team plays, 0..2**63-1 (default: random)",
+    )
     db(q)
     q.set_defaults(handler=handler("cmd_create"))
 
@@ -65,7 +73,10 @@ def add_parser(sub, lazy) -> None:
     key(q)
     db(q)
     q.add_argument(
-        "--interval", type=float, default=2.0, help="seconds between refreshes (default 2)"
+        "--interval",
+        type=cliargs.number(MIN_INTERVAL, MAX_INTERVAL),
+        default=2.0,
+        help=f"seconds between refreshes, {MIN_INTERVAL:g}..{MAX_INTERVAL:g} (default 2)",
     )
     q.set_defaults(handler=handler("cmd_board"))
 
@@ -105,7 +116,12 @@ def add_parser(sub, lazy) -> None:
     code(q)
     key(q)
     db(q)
-    q.add_argument("--week", type=int, required=True, help="teams may not end this week")
+    q.add_argument(
+        "--week",
+        type=cliargs.whole(0, MAX_WEEK),
+        required=True,
+        help="teams may not end this week",
+    )
     q.set_defaults(handler=handler("cmd_hold"))
 
     for name, text in (
