@@ -15,6 +15,7 @@ import yaml
 from engine.decisions import Decision, IllegalDecision, from_dict
 from engine.model import Scenario
 from engine.problems import InputError
+from engine.rng import validate_seed
 from engine.state import GameState, new_game
 from engine.yamlsource import read_yaml
 
@@ -58,11 +59,15 @@ class GameLog:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise bad(f"not a Dealcraft game log (expected format '{FORMAT}')")
         try:
+            seed = validate_seed(data.get("seed"))
+        except (TypeError, ValueError) as exc:
+            raise InputError.at(where, "seed.range", f"seed: {exc}") from None
+        try:
             decisions = tuple(from_dict(d) for d in data.get("decisions", []))
             return cls(
                 str(data["scenario"]),
                 str(data["content_hash"]),
-                int(data["seed"]),
+                seed,
                 decisions,
                 dict(data.get("meta") or {}),
             )

@@ -23,6 +23,7 @@ from engine.decisions import (
 from engine.log import FORMAT, GameLog
 from engine.model import Scenario
 from engine.problems import InputError
+from engine.rng import validate_seed
 from engine.state import GameState, new_game
 from engine.yamlsource import Source, read_yaml
 
@@ -151,8 +152,11 @@ def parse_plan(path: str | Path) -> HeadlessPlan:
             steps.append((_decision(src, ("weeks", str(w), i), item), ("weeks", str(w), i)))
         steps.append((EndWeek(), ("weeks", str(w)) if w in weeks else ("weeks",)))
     seed = data.get("seed")
-    if seed is not None and not isinstance(seed, int):
-        raise InputError([src.problem(("seed",), "seed.range", "seed must be a whole number")])
+    if seed is not None:
+        try:
+            seed = validate_seed(seed)
+        except (TypeError, ValueError) as exc:
+            raise InputError([src.problem(("seed",), "seed.range", f"seed: {exc}")]) from None
     return HeadlessPlan(seed, tuple(steps), src)
 
 
