@@ -21,7 +21,7 @@ play: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not slow and not e2e" --no-cov
