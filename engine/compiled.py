@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.model import Scenario
+from engine.model import Rules, Scenario
 
 ECONOMIC, USER, TECHNICAL, COACH = range(4)
 BUYING_ROLES = ("economic", "user", "technical", "coach")
@@ -111,6 +111,11 @@ class Compiled:
     no_decision_below: float
 
     @property
+    def rules(self) -> Rules:
+        """The scenario's practice numbers (engine.model.Rules)."""
+        return self.scenario.rules
+
+    @property
     def shape(self) -> dict[str, int]:
         return {
             "K": len(self.dims),
@@ -124,13 +129,11 @@ class Compiled:
         }
 
 
-EARLY = 0.75  # the best team reaches a milestone at 75% of its target week, no sooner
-
-
 def _pace(s: Scenario) -> np.ndarray:
     """Progress points per week the customer's own process allows on each milestone:
     customers do not decide faster than their calendar, however good the team."""
-    return np.array([m.effort / (EARLY * m.target_week) for m in s.milestones], float)
+    early = s.rules.customer_calendar
+    return np.array([m.effort / (early * m.target_week) for m in s.milestones], float)
 
 
 def _vec(mapping: dict[str, float], ids: list[str]) -> np.ndarray:

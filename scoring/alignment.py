@@ -22,9 +22,6 @@ INTERNAL = (
     "stability",
 )
 EXTERNAL = ("coverage", "connection_fit", "focus")
-AUDIBLE_DECAY = 0.35  # each unforced audible keeps exp(-0.35) of stability
-RESPONSE_WEEKS = 2  # a focus change within this many weeks of a shift is a response, not an audible
-FOCUS_FLOOR = 0.5  # cosine at or below this scores 0 on focus
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -110,16 +107,16 @@ def accountability(t: dict) -> np.ndarray:
 
 
 def unforced_audibles(t: dict) -> np.ndarray:
-    """(B, W) audibles not answering a priority shift in the previous RESPONSE_WEEKS weeks."""
+    """(B, W) audibles not answering a priority shift in the previous response_weeks weeks."""
     shift = t["t_shift"]
     recent = np.zeros_like(shift)
-    for k in range(RESPONSE_WEEKS):  # loop over a constant, not over games or weeks
+    for k in range(int(t["p_rules"]["response_weeks"])):  # a constant, not games or weeks
         recent[:, k:] |= shift[:, : shift.shape[1] - k]
     return t["t_audible"] & ~recent & t["played"]
 
 
 def stability(t: dict) -> np.ndarray:
-    return np.exp(-AUDIBLE_DECAY * unforced_audibles(t).sum(-1))
+    return np.exp(-t["p_rules"]["audible_decay"] * unforced_audibles(t).sum(-1))
 
 
 def stakeholder_covered(t: dict) -> np.ndarray:
@@ -137,7 +134,7 @@ def influence_coverage(t: dict) -> np.ndarray:
 def connection_quality(t: dict) -> np.ndarray:
     """(B, W, S) fit of the best connection to each stakeholder (seniority match), 0 if none."""
     gap = np.maximum(0.0, t["p_st_seniority"][None, :] - t["p_m_seniority"][:, None])  # (M, S)
-    fit = np.clip(1.0 - 0.2 * gap, 0, 1)
+    fit = np.clip(1.0 - t["p_rules"]["connection_seniority_penalty"] * gap, 0, 1)
     conn = t["t_conn"]
     best = conn[:, :, 0] * fit[0]
     for m in range(1, conn.shape[2]):  # loop over roster members (a constant), not games
@@ -164,13 +161,19 @@ def focus_cosine(t: dict) -> np.ndarray:
     return cosine(t["t_focus"], customer_priorities(t))
 
 
-def focus_score(cosine_series: np.ndarray) -> np.ndarray:
-    """Focus alignment in 0..1 from the focus-vs-priorities cosine."""
-    return np.clip((cosine_series - FOCUS_FLOOR) / (1 - FOCUS_FLOOR), 0, 1)
+def even_cosine(t: dict) -> np.ndarray:
+    """(B, W) the cosine an even focus (no knowledge of the customer) would reach."""
+    return cosine(np.ones_like(t["t_focus"]), customer_priorities(t))
+
+
+def focus_score(cosine_series: np.ndarray, even: np.ndarray) -> np.ndarray:
+    """Focus alignment in 0..1: how far the focus beats an even guess toward the
+    customer's real priorities (an uninformed focus earns nothing)."""
+    return np.clip(ratio(cosine_series - even, 1.0 - even), 0, 1)
 
 
 def focus(t: dict) -> np.ndarray:
-    return focus_score(focus_cosine(t))
+    return focus_score(focus_cosine(t), even_cosine(t))
 
 
 INTERNAL_SERIES = {
@@ -193,7 +196,7 @@ def series(t: dict, cosine_series: np.ndarray | None = None) -> tuple[dict, dict
     if cosine_series is None:
         cosine_series = focus_cosine(t)
     outer = {k: f(t) for k, f in EXTERNAL_SERIES.items() if k != "focus"}
-    outer["focus"] = focus_score(cosine_series)
+    outer["focus"] = focus_score(cosine_series, even_cosine(t))
     return {k: f(t) for k, f in INTERNAL_SERIES.items()}, {k: outer[k] for k in EXTERNAL_SERIES}
 
 

@@ -13,57 +13,66 @@ from scoring import alignment as al
 from scoring import outcome as oc
 from scoring.scorecard import Scorecard, score
 
-FORMULAS = {
-    ("internal", "coverage"): (
-        "mean over weeks of (required roles filled within their min..max) / (required roles)",
-        "Every required role is held by someone, every week.",
-    ),
-    ("internal", "fit"): (
-        "mean over weeks and staffed members of skills . role needs (0 without a role)",
-        "People sit in roles that use their skills.",
-    ),
-    ("internal", "quarterback"): (
-        "share of weeks with exactly one quarterback",
-        "One strategy owner calls the plays.",
-    ),
-    ("internal", "chemistry"): (
-        "mean over weeks of 0.5 + mean pair chemistry of the staffed team",
-        "Fit beats star position players: pairs who work well together.",
-    ),
-    ("internal", "workload"): (
-        "mean over weeks of (1 - 2 x load spread) x min(1, mean load / 0.5); 0 when over budget",
-        "Work spread evenly, the team used, the budget kept.",
-    ),
-    ("internal", "accountability"): (
-        "mean over milestones of 0.6 x (owned by a staffed member with an action) "
-        "+ 0.4 x (that action run by its due week)",
-        "Every milestone has an owner and a short-term action done on time.",
-    ),
-    ("internal", "stability"): (
-        f"exp(-{al.AUDIBLE_DECAY} x audibles not answering a customer change)",
-        "The quarterback changes strategy when the customer does, not on a whim.",
-    ),
-    ("external", "coverage"): (
-        "mean over weeks of influence of connected stakeholders / total influence",
-        "Someone on the team is the connection point for everyone who matters.",
-    ),
-    ("external", "connection_fit"): (
-        "influence-weighted mean of 1 - 0.2 x seniority gap of the best connection",
-        "Senior buyers are met by people senior enough to be their peers.",
-    ),
-    ("external", "focus"): (
-        f"mean over weeks of (cos(focus, customer priorities) - {al.FOCUS_FLOOR}) "
-        f"/ {1 - al.FOCUS_FLOOR}",
-        "The strategy follows what the buying team really cares about, week by week.",
-    ),
-    ("outcome", "outcome"): (
-        "win probability = sigmoid("
-        + f"{oc.INTERCEPT} + "
-        + " + ".join(f"{v} x {k}" for k, v in oc.COEF.items())
-        + ") x scope",
-        "Support, alignment and progress win deals; competitor pressure loses them.",
-    ),
-}
+
+def formulas(t: dict) -> dict[tuple[str, str], tuple[str, str]]:
+    """(group, component) -> (formula, why), with this scenario's own rule numbers."""
+    r = t["p_rules"]
+    intercept, coef = oc.coefficients(t)
+    return {
+        ("internal", "coverage"): (
+            "mean over weeks of (required roles filled within their min..max) / (required roles)",
+            "Every required role is held by someone, every week.",
+        ),
+        ("internal", "fit"): (
+            "mean over weeks and staffed members of skills . role needs (0 without a role)",
+            "People sit in roles that use their skills.",
+        ),
+        ("internal", "quarterback"): (
+            "share of weeks with exactly one quarterback",
+            "One strategy owner calls the plays.",
+        ),
+        ("internal", "chemistry"): (
+            "mean over weeks of 0.5 + mean pair chemistry of the staffed team",
+            "Fit beats star position players: pairs who work well together.",
+        ),
+        ("internal", "workload"): (
+            "mean over weeks of (1 - 2 x load spread) x min(1, mean load / 0.5); "
+            "0 when over budget",
+            "Work spread evenly, the team used, the budget kept.",
+        ),
+        ("internal", "accountability"): (
+            "mean over milestones of 0.6 x (owned by a staffed member with an action) "
+            "+ 0.4 x (that action run by its due week)",
+            "Every milestone has an owner and a short-term action done on time.",
+        ),
+        ("internal", "stability"): (
+            f"exp(-{r['audible_decay']:g} x audibles not answering a customer change "
+            f"within {r['response_weeks']:g} weeks)",
+            "The quarterback changes strategy when the customer does, not on a whim.",
+        ),
+        ("external", "coverage"): (
+            "mean over weeks of influence of connected stakeholders / total influence",
+            "Someone on the team is the connection point for everyone who matters.",
+        ),
+        ("external", "connection_fit"): (
+            f"influence-weighted mean of 1 - {r['connection_seniority_penalty']:g} x seniority gap "
+            "of the best connection",
+            "Senior buyers are met by people senior enough to be their peers.",
+        ),
+        ("external", "focus"): (
+            "mean over weeks of (cos(focus, priorities) - cos(even focus, priorities)) "
+            "/ (1 - cos(even focus, priorities)): only what beats an even guess counts",
+            "The strategy follows what the buying team really cares about, week by week.",
+        ),
+        ("outcome", "outcome"): (
+            "win probability = sigmoid("
+            + f"{intercept:g} + "
+            + " + ".join(f"{v:g} x {k}" for k, v in coef.items())
+            + ") x scope",
+            "Support, alignment and progress win deals; competitor pressure loses them.",
+        ),
+    }
+
 
 ADVICE = {
     ("internal", "coverage"): "Fill every required role before the first customer meeting.",
@@ -256,8 +265,9 @@ def debrief(t: dict, i: int = 0, sc: Scorecard | None = None) -> dict:
         )
     ranked = sorted(rows, key=lambda r: r["points"])
     explain = {}
+    texts = formulas(t)
     for r in rows:
-        formula, why = FORMULAS[(r["group"], r["component"])]
+        formula, why = texts[(r["group"], r["component"])]
         explain[f"{r['group']}.{r['component']}"] = {
             "formula": formula,
             "why": why,
@@ -304,6 +314,6 @@ def _inputs(t: dict, sc, i: int, group: str, name: str) -> dict:
             "priority shifts": t["t_shift"][i][played].astype(int).tolist(),
         }
     o = sc.outcome
-    return {k: round(float(o[f"feature_{k}"][i]), 3) for k in oc.COEF} | {
+    return {k: round(float(o[f"feature_{k}"][i]), 3) for k in oc.FEATURES} | {
         "scope": round(float(o["scope"][i]), 3)
     }

@@ -106,7 +106,7 @@ def weekly_series(t: dict, inner_s: dict, outer_s: dict, fcos: np.ndarray, w: np
     inner_week = 100 * al.weighted(inner_s_all, t["p_w_internal"])
     outer_week = 100 * al.weighted(outer_s, t["p_w_external"])
     feats = oc.features(t, inner_week, outer_week)
-    win_week = oc.win_probability(feats)
+    win_week = oc.win_probability(t, feats)
     played = t["played"]
     weekly = {
         "alignment": (w[0] * inner_week + w[1] * outer_week) / (w[0] + w[1]),
