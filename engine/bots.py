@@ -235,7 +235,7 @@ def _week(gs, as_, ms, ss, focus=None, refocus=None) -> Week:
     return Week(*cat, focus=focus, refocus=refocus)
 
 
-KNOWN_ENOUGH = 0.5  # the expert sets its strategy once it knows this much of the customer
+KNOWN_ENOUGH = 0.45  # the expert sets its strategy once it knows this much of the customer
 
 
 def _even(focus: np.ndarray) -> np.ndarray:
@@ -280,6 +280,8 @@ class ExpertPolicy(Policy):
         fit = c.m_skill @ c.r_needs.T  # (M, R)
         if self.variant == "cheapest_staff":
             return np.argsort(c.m_cost, kind="stable")
+        if self.variant == "star_staff":  # reputation: seniority, then breadth of skill
+            return np.lexsort((-c.m_skill.sum(1), -c.m_seniority))
         chosen: list[int] = []
         for r in [c.qb_role, *[r for r in np.argsort(-c.r_min) if r != c.qb_role]]:
             for m in np.argsort(
@@ -303,6 +305,8 @@ class ExpertPolicy(Policy):
         fit = c.m_skill @ c.r_needs.T
         pref = np.broadcast_to(fit.copy(), (B, M, len(c.roles))).copy()
         pref[..., c.qb_role] += 0.3
+        if self.variant == "star_staff":  # the most senior calls the plays
+            pref[..., c.qb_role] += 0.1 * c.m_seniority[None, :]
         if self.variant == "no_quarterback":
             pref[..., c.qb_role] = -np.inf
         role = _fill_roles(c, staffed, pref)
@@ -447,7 +451,7 @@ class ExpertPolicy(Policy):
         else:
             shift = rules.recent_shift(b, w, max(R.response_weeks, 1))
             settle = _even(b.focus) & (known_share(c, b) >= KNOWN_ENOUGH)
-            drift = rules.cosine(b.focus, believed) < 0.97
+            drift = rules.cosine(b.focus, believed) < 0.995
             refocus = live & (settle | (shift & drift))
             if self.variant == "skip_discovery":
                 refocus = live & shift & drift

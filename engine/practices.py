@@ -36,7 +36,7 @@ PRACTICES: tuple[Practice, ...] = (
     Practice(
         "fit",
         "Fit over star position players",
-        "cheapest_staff",
+        "star_staff",
         ("unfit_quality",),
         ("internal.fit", "internal.chemistry"),
         "Staff each role for the skills it needs and for people who work well together, not "
