@@ -1,4 +1,5 @@
-"""Shared fixtures: the shipped scenarios, loaded once."""
+"""Shared fixtures: the shipped scenarios (loaded once), a private data folder, and a quick
+Textual Pilot. Shared helpers that are not fixtures live in tests/support/."""
 
 from pathlib import Path
 
@@ -12,3 +13,24 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def northwind():
     return load_scenario(ROOT / "scenarios" / "northwind_new_logo.yaml")
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """An empty Dealcraft data folder ($DEALCRAFT_HOME: saves, the workshop store) for this
+    test only, and no facilitator key ($DEALCRAFT_KEY) leaking in from the shell."""
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
+    monkeypatch.delenv("DEALCRAFT_KEY", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def fast_pilot(monkeypatch):
+    """No animations, and Pilot waits for 'idle' in 2 ms slices after every key instead of
+    20 ms, which keeps UI tests quick. UI modules use it for every test:
+    `pytestmark = pytest.mark.usefixtures("fast_pilot")`."""
+    import textual._wait
+
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", 0.002)
+    monkeypatch.setattr(textual._wait, "SLEEP_IDLE", 0.0005)

@@ -6,22 +6,16 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from test_app_pilot import NORTHWIND_WEEKS, Driver, fast_pilot, play_weeks
-from test_app_snapshots import finished, make_app, northwind
+from support.app import NORTHWIND_WEEKS, Driver, finished, make_app, northwind_game, play_weeks
 from textual.widgets import Markdown, Static
 
 from engine.loader import find_scenario
 from engine.log import GameLog
 from scoring.scorecard import score
 
+pytestmark = pytest.mark.usefixtures("fast_pilot")
+
 SIZE = (100, 32)
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
-    fast_pilot(monkeypatch)
-    return tmp_path
 
 
 def run(coro_fn, app):
@@ -42,7 +36,7 @@ def run(coro_fn, app):
     ],
 )
 def test_help_explains_the_current_screen(home, setup, keys, screen, phrase):
-    session = northwind(weeks=1) if setup == "week" else northwind(setup)
+    session = northwind_game(weeks=1) if setup == "week" else northwind_game(setup)
 
     async def go(d: Driver):
         await d.press(*keys)
@@ -64,7 +58,7 @@ def test_help_explains_the_current_screen(home, setup, keys, screen, phrase):
 
 
 def test_palette_ends_the_week_and_theme_switches(home):
-    session = northwind(weeks=1)
+    session = northwind_game(weeks=1)
 
     async def go(d: Driver):
         await d.wait_screen("WeekScreen")
@@ -85,7 +79,7 @@ def test_palette_ends_the_week_and_theme_switches(home):
 
 
 def test_mouse_toggles_staff_and_sorts(home):
-    session = northwind("team")
+    session = northwind_game("team")
 
     async def go(d: Driver):
         await d.wait_screen("StaffingScreen")
@@ -107,6 +101,7 @@ def test_mouse_toggles_staff_and_sorts(home):
     run(go, make_app(session))
 
 
+@pytest.mark.slow
 def test_replay_from_a_week_then_compare(home):
     original = finished()
 
@@ -229,7 +224,7 @@ def test_event_log_shows_each_event_once_and_announces_new_ones(home):
         toasts = [n.title for n in d.app._notifications]
         return text, toasts
 
-    text, toasts = run(go, make_app(northwind(weeks=2)))
+    text, toasts = run(go, make_app(northwind_game(weeks=2)))
     assert "No news yet" not in text
     for name in (
         "The COO wants results before peak season",

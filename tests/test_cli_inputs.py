@@ -192,6 +192,7 @@ def call(argv: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.mark.slow
 @settings(
     derandomize=True,
     max_examples=150,

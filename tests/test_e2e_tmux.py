@@ -26,9 +26,12 @@ from scoring.scorecard import score
 
 DEALCRAFT = Path(sys.executable).parent / "dealcraft"
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("tmux") is None or not DEALCRAFT.exists(), reason="needs tmux and dealcraft"
-)
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        shutil.which("tmux") is None or not DEALCRAFT.exists(), reason="needs tmux and dealcraft"
+    ),
+]
 
 
 class Term:

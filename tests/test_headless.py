@@ -70,6 +70,7 @@ def test_malformed_plan(tmp_path, capsys):
     assert f"{plan}:2:3: error[plan.field]: " in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "scenario", ["northwind-new-logo", "meridian-renewal", "harbor-cross-sell"]
 )

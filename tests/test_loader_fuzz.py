@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -83,6 +84,7 @@ def test_base_loads():
     assert load(BASE_RAW) is not None
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.data())
 def test_structural_mutations_only_raise_input_error(data):

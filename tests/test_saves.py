@@ -17,12 +17,6 @@ from simulator.cli import main
 from simulator.saves import Session, list_saves, write_atomic
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
-    return tmp_path
-
-
 @pytest.fixture(scope="module")
 def northwind():
     return find_scenario("northwind_new_logo")

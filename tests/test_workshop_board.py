@@ -92,6 +92,7 @@ def test_notes_are_hidden_until_asked_for(fac):
     on_board(fac, script)
 
 
+@pytest.mark.slow
 def test_inject_hold_pause_and_bot_from_the_board(fac):
     async def script(app, pilot):
         await pilot.press("i")
@@ -148,6 +149,7 @@ def test_reveal_compares_teams_side_by_side(fac):
     on_board(fac, script, size=(150, 50))
 
 
+@pytest.mark.slow
 def test_custom_shift_from_the_board(fac):
     async def script(app, pilot):
         await pilot.press("s")

@@ -16,13 +16,6 @@ PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
-    monkeypatch.delenv("DEALCRAFT_KEY", raising=False)
-    return tmp_path
-
-
-@pytest.fixture
 def created(home, capsys):
     assert main(["workshop", "create", "northwind-new-logo", "--seed", "2"]) == 0
     out = capsys.readouterr().out

@@ -20,6 +20,8 @@ from engine.decisions import Focus
 from simulator.workshop import session as ws
 from simulator.workshop.store import Store
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 PLAYERS = 30
 DECISIONS = 200

@@ -178,6 +178,7 @@ def _chromium(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 def test_report_renders_in_headless_chromium(report, tmp_path):
     html = report[0]
@@ -246,6 +247,7 @@ def test_custom_shifts_are_listed_with_their_response_lags(tmp_path, monkeypatch
     assert "lag.shift-2" in rows[0] and "lag.peak_brought_forward" in rows[0]
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 def test_report_fits_a_narrow_window(report, tmp_path):
     """On a phone-width window the page never scrolls sideways: a wide table scrolls in its box."""

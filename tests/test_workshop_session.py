@@ -24,12 +24,6 @@ CURVEBALL = "peak_brought_forward"
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
-    return tmp_path
-
-
-@pytest.fixture
 def session(home):
     info, key = ws.create_session("northwind-new-logo", name="Test class", seed=SEED)
     return info, key

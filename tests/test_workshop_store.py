@@ -9,12 +9,6 @@ from engine.problems import InputError
 from simulator.workshop import store as st
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
-    return tmp_path
-
-
 def test_default_store_lives_in_dealcraft_home(home):
     s = st.Store()
     assert s.url == f"sqlite:///{home / st.DB_FILE}"
