@@ -176,7 +176,9 @@ class Milestone(Frozen):
     )
     target_week: int = Field(ge=1, description="Week by which a good team reaches it.")
     close: bool = Field(
-        False, description="True for the milestone at which the customer decides (at most one)."
+        False,
+        description="True for the milestone at which the customer decides (at most one). "
+        "Progress on it is scaled by the mean completion of the other milestones.",
     )
 
 
@@ -213,7 +215,7 @@ class Action(Frozen):
     hours: int = Field(ge=1, le=40, description="Hours it takes the member who runs it.")
     roles: list[str] = Field(
         default_factory=list,
-        description="Role ids allowed to run it; empty means any staffed member.",
+        description="Role ids allowed to run it; empty means any staffed member who holds a role.",
     )
     targets: list[BuyingRole] = Field(
         default_factory=list,
@@ -309,7 +311,11 @@ class Competitor(Frozen):
     description: str = Field("", description="What the team knows about them.")
     strength: Unit = Field(0.4, description="Starting competitor pressure (0..1).")
     momentum: float = Field(
-        0.02, ge=-0.2, le=0.2, description="Pressure added each week the team does not push back."
+        0.02,
+        ge=-0.2,
+        le=0.2,
+        description="Pressure added every week; actions and events with a negative "
+        "`competition` effect push it back.",
     )
 
 
@@ -501,6 +507,12 @@ class Rules(Frozen):
         "rest scales with focus alignment at the close.",
     )
     win: WinModel = Field(default_factory=WinModel, description="The win model's coefficients.")
+
+    def numbers(self) -> dict[str, float]:
+        """Every rule as a plain number, the win model's as 'win_<name>' (what scoring reads)."""
+        r = self.model_dump()
+        win = r.pop("win")
+        return {k: float(v) for k, v in r.items()} | {f"win_{k}": float(v) for k, v in win.items()}
 
 
 class Facilitator(Frozen):

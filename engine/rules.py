@@ -320,7 +320,7 @@ def start_week(
         share = A.total(np.where(joining, c.st_influence, 0.0))
         influence = np.where(joining, c.st_influence, influence * (1.0 - share))
         present = present | joining
-        shift |= True
+        shift |= w > 1  # the buying team at the start is no change
 
     scheduled = (c.e_week == w) & ~c.e_curveball
     windowed = (c.e_prob > 0) & (c.e_first <= w) & (w <= c.e_last) & ~c.e_curveball
@@ -655,13 +655,6 @@ def trace(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
     return out
 
 
-def rule_numbers(c: Compiled) -> dict[str, float]:
-    """The scenario's rules as plain numbers for scoring (the win model's as 'win_<name>')."""
-    r = c.rules.model_dump()
-    win = r.pop("win")
-    return {k: float(v) for k, v in r.items()} | {f"win_{k}": float(v) for k, v in win.items()}
-
-
 def params(c: Compiled) -> dict:
     """The scenario's static arrays and names scoring needs (keys start with 'p_')."""
     s = c.scenario
@@ -682,7 +675,7 @@ def params(c: Compiled) -> dict:
         "p_w_external": c.w_external,
         "p_no_decision_below": c.no_decision_below,
         "p_l_target": c.l_target,
-        "p_rules": rule_numbers(c),
+        "p_rules": c.rules.numbers(),
         "p_names": {
             "members": [m.name for m in s.roster],
             "stakeholders": [f"{x.name}, {x.title}" for x in s.stakeholders],

@@ -41,7 +41,7 @@ def test_expert_example_plans_play_well(capsys):
     for name in ("meridian_renewal", "harbor_cross_sell"):
         args = ["run", str(ROOT / "scenarios" / f"{name}.yaml"), "--plan"]
         assert main([*args, str(ROOT / "plans" / f"{name}.plan.yaml"), "--json"]) == 0
-        assert json.loads(capsys.readouterr().out)["expected_score"] > 78
+        assert json.loads(capsys.readouterr().out)["expected_score"] > 70
 
 
 def test_run_is_deterministic(capsys):

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from engine.model import Rules
 from scoring import alignment as al
 from scoring.scorecard import score
 
@@ -52,6 +53,7 @@ def trace(**over):
         "p_w_external": np.array([0.35, 0.25, 0.4]),
         "p_no_decision_below": 0.3,
         "p_l_target": np.array([4, 8]),
+        "p_rules": Rules().numbers(),
         "p_names": {
             "members": ["Ann", "Bo", "Cy"],
             "stakeholders": ["Eve, CFO", "Fay, User", "Gil, IT"],
