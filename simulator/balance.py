@@ -345,7 +345,7 @@ def report(
         "most_decisive": ranked[:3],
         "least_decisive": ranked[-3:],
         "warnings": warnings,
-        "exploits": L.exploits(played, VARIANTS),
+        "exploits": L.exploits(played, L.exploit_probes(scenario.teaches)),
         "teaches": list(scenario.teaches),
         "lessons": L.lessons(scenario.teaches, played),
         "events": events_table(scenario, got) if got else [],

@@ -13,6 +13,7 @@ from math import sqrt
 
 import numpy as np
 
+from engine.bots import DEGENERATE
 from engine.practices import PRACTICES
 
 Z95 = 1.959963984540054  # the standard normal's 97.5% quantile: two-sided 95% intervals
@@ -101,6 +102,14 @@ def lessons(teaches, played: dict[str, dict]) -> list[dict]:
     return [
         lesson(p, p.id in teaches, expert, played[p.probe]) for p in PRACTICES if p.probe in played
     ]
+
+
+def exploit_probes(teaches) -> tuple[str, ...]:
+    """The probes an exploit is looked for in: the degenerate strategies, and the probe of
+    every practice the scenario teaches (a practice it does not teach may well cost
+    nothing: that is "not taught", not an exploit)."""
+    taught = (p.probe for p in PRACTICES if p.id in teaches)
+    return tuple(dict.fromkeys((*DEGENERATE, *taught)))
 
 
 def exploits(played: dict[str, dict], probes) -> list[dict]:
