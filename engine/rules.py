@@ -15,6 +15,7 @@ import numpy as np
 from engine import arrays as A
 from engine import rng
 from engine.compiled import Compiled
+from engine.practices import PRACTICES
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,6 +54,7 @@ class Batch:
     fired: np.ndarray  # (B, E) bool
     fired_week: np.ndarray  # (B, E) week it fired, 0 for not
     request_due: np.ndarray  # (B, E) last week to answer a request, 0 none, -1 answered/closed
+    request_missed: np.ndarray  # (B, E) bool: the request's time ran out unanswered
     hours: np.ndarray  # (B, M) used this week
     weak: np.ndarray  # (B, M) bool: under-delivering this week
     ended: np.ndarray  # (B,) week the deal closed, 0 while open
@@ -122,6 +124,8 @@ def _template(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
         "t_competition": np.zeros(B),
         "t_over_budget": np.zeros(B, bool),
         "t_morale": np.zeros(B),
+        "t_review": np.zeros(B, bool),
+        "t_coached": np.zeros(B, bool),
     }
 
 
@@ -233,6 +237,7 @@ def new_batch(c: Compiled, seeds) -> Batch:
         fired=z(E, dtype=bool),
         fired_week=z(E, dtype=int),
         request_due=z(E, dtype=int),
+        request_missed=z(E, dtype=bool),
         hours=z(M),
         weak=z(M, dtype=bool),
         ended=z(dtype=int),
@@ -561,10 +566,10 @@ def resolve_week(
     last_review = np.where(share, w, b.last_review)
     last_coaching = np.where(coach > 0, w, b.last_coaching)
 
-    request_due = b.request_due
+    request_due, request_missed = b.request_due, b.request_missed
     req = np.flatnonzero(c.e_req_on)
     if len(req):
-        request_due = np.copy(request_due)
+        request_due, request_missed = np.copy(request_due), np.copy(request_missed)
         due = request_due[:, req]
         open_ = due >= w
         qualified = skill[:, :, c.e_req_skill[req]] >= c.e_req_level[req]  # (B, M, n)
@@ -576,6 +581,7 @@ def resolve_week(
             hurt[:, c.e_req_stakeholder[e]] -= missed[:, k] * c.e_req_penalty[e]
         stance = np.clip(stance + hurt, -1, 1)
         request_due[:, req] = np.where(answered | missed, -1, due)
+        request_missed[:, req] |= missed
 
     def over_budget():
         return A.total(b.staffed * c.m_cost, 1) > b.budget + 1e-9
@@ -597,6 +603,8 @@ def resolve_week(
             ("t_competition", competition),
             ("t_over_budget", derived(b, "over", (b.staffed, b.budget), over_budget)),
             ("t_morale", morale),
+            ("t_review", share),
+            ("t_coached", coach > 0),
         )
     }
     ended = b.ended
@@ -622,6 +630,7 @@ def resolve_week(
         last_review=last_review,
         last_coaching=last_coaching,
         request_due=request_due,
+        request_missed=request_missed,
         ended=ended,
         record=b.record + (rec,),
     )
@@ -649,6 +658,8 @@ def trace(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
         & (b.ms_owner >= 0),
         value_mult=b.value_mult,
         fired_week=b.fired_week,
+        missing=b.missing,
+        request_missed=b.request_missed,
         luck=rng.uniform(b.seeds, rng.OUTCOME, np.zeros(1, np.uint64))[:, 0],
     )
     out.update(params(c))
@@ -676,6 +687,10 @@ def params(c: Compiled) -> dict:
         "p_no_decision_below": c.no_decision_below,
         "p_l_target": c.l_target,
         "p_rules": c.rules.numbers(),
+        "p_m_internal": c.m_internal,
+        "p_has_review": bool(c.a_share.any()),
+        "p_has_coaching": bool((c.a_coaching > 0).any()),
+        "p_practices": {p.id: (p.name, p.advice) for p in PRACTICES},
         "p_names": {
             "members": [m.name for m in s.roster],
             "stakeholders": [f"{x.name}, {x.title}" for x in s.stakeholders],

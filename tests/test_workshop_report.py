@@ -60,7 +60,7 @@ def workshop(tmp_path_factory):
             team = ws.join(info.code, name)
             teams[name] = (team, team.resume())
         for i in range(max(len(d) for d in plans.values())):
-            if i == 30:
+            if i == len(steps) // 2:  # mid-deal, after the early audibles
                 fac.inject("peak_brought_forward")
             for name, decisions in plans.items():
                 team, state = teams[name]
