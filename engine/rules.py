@@ -682,8 +682,8 @@ def params(c: Compiled) -> dict:
         "p_close": c.close,
         "p_value": c.value,
         "p_w_top": c.w_top,
-        "p_w_internal": c.w_internal,
-        "p_w_external": c.w_external,
+        "p_w_internal": dict(c.w_internal),  # component name -> weight
+        "p_w_external": dict(c.w_external),
         "p_no_decision_below": c.no_decision_below,
         "p_l_target": c.l_target,
         "p_rules": c.rules.numbers(),
