@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import arrays as A
-from engine import rng, rules
+from engine import legal, rng, rules
 from engine.compiled import CHECKLIST, Compiled
 from engine.practices import PRACTICES
 
@@ -62,30 +62,9 @@ def believed_focus(c: Compiled, b: rules.Batch) -> np.ndarray:
     return (weights[..., None] * estimate(c, b)[0]).sum(1)
 
 
-def _allowed_runs(c: Compiled, b: rules.Batch) -> np.ndarray:
-    """(B, M, A) which actions each member may run by role and by who is present to target."""
-    return rules.derived(b, "allowed", (b.role, b.present), lambda: _allowed(c, b))
-
-
-def _allowed(c: Compiled, b: rules.Batch) -> np.ndarray:
-    by_role = np.vstack([np.zeros(len(c.actions), bool), c.a_roles.T])  # (1 + R, A), no role
-    role_ok = by_role.take(A.memory(b.role) + 1, 0)  # (M, B, A)
-    role_ok = A.batched(np.ascontiguousarray(role_ok.transpose(0, 2, 1)))
-    present_roles = A.stack([b.present[:, c.st_role == k].any(1) for k in range(4)])  # (B, 4)
-    aims = (A.memory(present_roles)[None] & c.a_targets[..., None]).any(1)  # (A, B)
-    target_ok = A.batched(aims | c.a_internal[:, None])  # (B, A)
-    return role_ok & target_ok[:, None, :]
-
-
-def _hours_left(c: Compiled, b: rules.Batch) -> np.ndarray:
-    """(B, M) hours each member has left this week; -1 in a game already decided."""
-    return np.where((b.ended == 0)[:, None], rules.capacity(c, b) - b.hours, -1.0)
-
-
-def _valid_runs(c: Compiled, b: rules.Batch, hours_left: np.ndarray):
-    """(B, M, A) which actions each member may run now, by role, hours and presence."""
-    affordable = A.memory(hours_left)[:, None, :] >= c.a_hours[:, None]  # (M, A, B)
-    return _allowed_runs(c, b) & A.batched(affordable)
+# legality is engine.legal's; the policies read its masks through these names
+_hours_left = legal.hours_left  # (B, M) hours left this week, -1 for who cannot act
+_valid_runs = legal.runs  # (B, M, A) may run now: available, by role, target, hours
 
 
 class Policy:
@@ -202,7 +181,6 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
     it may aim at."""
     B, M = b.size, len(c.members)
     left = _hours_left(c, b)
-    targetable = c.a_targets[:, c.st_role]  # (A, S)
     gs, as_, ms, ss = [], [], [], []
     for _ in range(attempts):
         valid = _valid_runs(c, b, left)
@@ -211,10 +189,7 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
         acts = (count > 0) & (u < act_p)
         m, g = np.divmod(np.flatnonzero(A.memory(acts)), B)  # member-major: memory order
         a = A.pick(pick, g, m)
-        aims = A.stack(
-            [targetable[:, k].take(a) & A.pick(b.present, g, k) for k in range(len(c.stakeholders))]
-        )
-        s, _ = _nth_true(aims, gen.random(len(a), np.float32))
+        s, _ = _nth_true(legal.run_targets(c, b, g, a), gen.random(len(a), np.float32))
         s = np.where(c.a_internal[a], -1, s)
         left[g, m] -= c.a_hours[a]
         gs.append(g), as_.append(a), ms.append(m), ss.append(s)
