@@ -210,6 +210,21 @@ def _week(gs, as_, ms, ss, focus=None, refocus=None) -> Week:
     return Week(*cat, focus=focus, refocus=refocus)
 
 
+def _best_valid(value: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For value (B, A) and valid (B, M, A): each member's most valuable valid action
+    (ties to the lowest index) and whether it is worth running (value above 0.02).
+    Ranks the actions once per game; each member's pick is then the valid action of
+    lowest rank, found with one pass over small integers rather than over floats."""
+    n = value.shape[-1]
+    order = np.argsort(-value, axis=1, kind="stable")  # (B, A) best first
+    rank = np.empty((len(order), n), np.int8)
+    np.put_along_axis(rank, order, np.arange(n, dtype=np.int8)[None], 1)
+    first = np.where(valid, rank[:, None, :], np.int8(n)).min(-1)  # (B, M)
+    a = np.take_along_axis(order, np.minimum(first, n - 1).astype(np.intp), 1)
+    ok = (first < n) & (np.take_along_axis(value, a, 1) > 0.02)
+    return a, ok
+
+
 KNOWN_ENOUGH = 0.45  # the expert sets its strategy once it knows this much of the customer
 
 
@@ -357,67 +372,87 @@ class ExpertPolicy(Policy):
                     held[g, role[g, m]] += 1
         return Moves(staff, role, self._skipped(c, staff), connect)
 
-    def week(self, c, b):
+    def _runs(self, c: Compiled, b: rules.Batch, know: np.ndarray):
+        """The week's runs. In each of three rounds every member takes the action worth most
+        per hour among those they may still run, aimed at whoever needs it most; only one
+        account review and one coaching session a week earn the rules' cadence bonus."""
         M = len(c.members)
+        w, R = b.week, c.rules
+        open_ms = np.clip(b.progress / c.l_effort, 0, 1) < 1
+        if c.close >= 0 and len(c.milestones) > 1:
+            open_ms[:, c.close] &= ~np.delete(open_ms, c.close, axis=1).any(1)
+        need = b.influence * b.present * (1.2 - b.stance)  # who to work on
+        if self.variant == "one_stakeholder":
+            need = np.zeros_like(need)
+            need[:, int(np.argmax(c.st_influence))] = 1
+        unknown = b.influence * b.present * (1 - know)  # (B, S) what is left to discover
+        learning = known_share(c, b) < KNOWN_ENOUGH  # (B,) discovery comes first
+        probing = c.a_discovery >= 0.8 * c.a_discovery.max()  # (A,) discovery-led actions
+        disc = c.a_discovery * unknown.max(1, keepdims=True) * np.where(learning, 18, 6)[:, None]
+        if self.variant == "skip_discovery":
+            disc = disc * 0
+        prog = (c.a_progress[None] * open_ms[:, None, :]).sum(-1) / c.l_effort.mean()
+        aims = (c.a_targets[:, c.st_role][None] * need[:, None, :]).max(-1)  # (B, A)
+        per_hour = c.a_hours**-0.3
+        base = (disc + prog + 2 * c.a_stance * aims - c.a_competition) * per_hour  # (B, A)
+        cadence = (
+            (
+                c.a_share,
+                c.a_share * (1.0 + 10 * R.review_lapse_quality) * per_hour,
+                (w - b.last_review) >= R.review_every,
+            ),
+            (
+                c.a_coaching > 0,
+                (c.a_coaching > 0) * (0.5 + 10 * R.coaching_lapse_morale) * per_hour,
+                (w - b.last_coaching) >= R.coaching_every,
+            ),
+        )
+        banned = np.zeros(len(c.actions), bool)
+        if self.variant == "skip_discovery":
+            banned |= probing
+        if self.variant == "no_rhythm":
+            banned |= c.a_share | (c.a_coaching > 0)
+
+        def value() -> np.ndarray:
+            v = base
+            for _, bonus, due in cadence:
+                v = v + due[:, None] * bonus
+            return v
+
+        left = _hours_left(c, b)
+        gs, as_, ms, ss = [], [], [], []
+        for _ in range(3):
+            valid = _valid_runs(c, b, left) & ~banned  # (B, M, A)
+            a, ok = _best_valid(value(), valid)
+            for kind, _, due in cadence:  # the bonus goes to the first member who takes it
+                took = ok & kind[a] & due[:, None]
+                if not took.any():
+                    continue
+                later = took & (np.arange(M) > took.argmax(1)[:, None])
+                due &= ~took.any(1)
+                if later.any():
+                    g, m = np.nonzero(later)
+                    redo, worth = _best_valid(value()[g], valid[g, m][:, None, :])
+                    a[g, m], ok[g, m] = redo[:, 0], worth[:, 0]
+            m, g = np.nonzero(ok.T)  # member by member, games in order: the replay's order
+            a = a[g, m]
+            pref = need[g] * (1 + 0.5 * b.conn[g, m, :])
+            pref = np.where(probing[a][:, None], unknown[g], pref)
+            aim_ok = c.a_targets[a][:, c.st_role] & b.present[g]
+            s = np.where(aim_ok, pref + 1e-6, -1).argmax(1)
+            s = np.where(c.a_internal[a], -1, s)
+            np.subtract.at(left, (g, m), c.a_hours[a])
+            gs.append(g), as_.append(a), ms.append(m), ss.append(s)
+        return gs, as_, ms, ss
+
+    def week(self, c, b):
         w = b.week
         R = c.rules
         live = b.ended == 0
         if self.variant == "last_week_pile" and w < c.weeks:
             return _week([], [], [], [])
-        left = _hours_left(c, b)
         know = np.where(b.staffed[..., None], b.know, 0).max(1)  # (B, S)
-        frac = np.clip(b.progress / c.l_effort, 0, 1)
-        open_ms = frac < 1
-        if c.close >= 0:
-            others = np.delete(open_ms, c.close, axis=1).any(1) if len(c.milestones) > 1 else 0
-            open_ms[:, c.close] &= ~others
-        need = b.influence * b.present * (1.2 - b.stance)  # who to work on
-        if self.variant == "one_stakeholder":
-            top = int(np.argmax(c.st_influence))
-            need = np.zeros_like(need)
-            need[:, top] = 1
-        review_due = (w - b.last_review) >= R.review_every  # (B,) a review keeps the rhythm
-        coach_due = (w - b.last_coaching) >= R.coaching_every
-        review_bonus = c.a_share * (1.0 + 10 * R.review_lapse_quality)  # (A,)
-        coach_bonus = (c.a_coaching > 0) * (0.5 + 10 * R.coaching_lapse_morale)
-        unknown = b.influence * b.present * (1 - know)  # (B, S) what is left to discover
-        learning = known_share(c, b) < KNOWN_ENOUGH  # (B,) discovery comes first
-        probing = c.a_discovery >= 0.8 * c.a_discovery.max()  # (A,) discovery-led actions
-        gs, as_, ms, ss = [], [], [], []
-        for _ in range(3):
-            valid = _valid_runs(c, b, left)
-            if self.variant == "skip_discovery":
-                valid &= c.a_discovery < 0.8 * c.a_discovery.max()
-            if self.variant == "no_rhythm":
-                valid &= ~(c.a_share | (c.a_coaching > 0))
-            for m in range(M):
-                v = valid[:, m]  # (B, A)
-                gap = unknown.max(1, keepdims=True)
-                disc = c.a_discovery[None, :] * gap * np.where(learning, 18, 6)[:, None]
-                if self.variant == "skip_discovery":
-                    disc = disc * 0
-                prog = (c.a_progress[None] * open_ms[:, None, :]).sum(-1) / c.l_effort.mean()
-                tgt_val = (c.a_targets[:, c.st_role][None] * need[:, None, :]).max(-1)  # (B, A)
-                linked = b.conn[:, m, :]  # (B, S)
-                value = disc + prog + 2 * c.a_stance[None] * tgt_val - c.a_competition[None]
-                value = (
-                    value + review_due[:, None] * review_bonus + coach_due[:, None] * coach_bonus
-                )
-                value = value / c.a_hours[None] ** 0.3
-                score = np.where(v, value, -np.inf)
-                a = score.argmax(1)
-                ok = np.isfinite(score.max(1)) & (score.max(1) > 0.02)
-                g = np.flatnonzero(ok)
-                a = a[g]
-                pref = need[g] * (1 + 0.5 * linked[g])
-                pref = np.where(probing[a, None], unknown[g], pref)
-                tgt_ok = c.a_targets[a][:, c.st_role] & b.present[g]
-                s = np.where(tgt_ok, pref + 1e-6, -1).argmax(1)
-                s = np.where(c.a_internal[a], -1, s)
-                left[g, m] -= c.a_hours[a]
-                gs.append(g), as_.append(a), ms.append(np.full(len(g), m)), ss.append(s)
-                review_due[g[c.a_share[a]]] = False  # one review a week keeps the rhythm
-                coach_due[g[c.a_coaching[a] > 0]] = False
+        gs, as_, ms, ss = self._runs(c, b, know)
         moves = self._moves(c, b)
         believed = believed_focus(c, b)
         if self.variant == "audible_every_week":
@@ -452,7 +487,9 @@ class GreedyPolicy(Policy):
         self.expert = ExpertPolicy(seed + 2)
 
     def setup(self, c, b):
-        opts = [self.base.setup(c, b) for _ in range(self.candidates)]
+        opts = [self.expert.setup(c, b)] + [
+            self.base.setup(c, b) for _ in range(self.candidates - 1)
+        ]
         best = None
         best_val = np.full(b.size, -np.inf)
         for st in opts:
