@@ -20,7 +20,7 @@ import numpy as np
 from engine import rng
 from engine.compiled import Compiled
 from engine.model import Scenario
-from engine.rules import Batch
+from engine.rules import Batch, derived
 
 
 class GameView(Protocol):
@@ -65,6 +65,12 @@ def stance_word(value: float) -> str:
     return "champion"
 
 
+def _guess(seeds: np.ndarray, S: int, K: int) -> np.ndarray:
+    """(B, S, K) what the team would guess of each priority with no knowledge: fixed noise."""
+    noise = rng.uniform(seeds, rng.NOISE, np.arange(S * K)).reshape(-1, S, K)
+    return noise / noise.sum(-1, keepdims=True)
+
+
 def estimate(c: Compiled, b: Batch) -> tuple[np.ndarray, np.ndarray]:
     """(B, S, K) each game's team estimate of priorities and (B, S) its uncertainty.
 
@@ -76,8 +82,7 @@ def estimate(c: Compiled, b: Batch) -> tuple[np.ndarray, np.ndarray]:
     staffed = b.staffed[..., None]
     know = np.where(staffed, b.know, 0.0).max(1)
     know = np.where(b.staffed.any(1, keepdims=True), know, c.st_visibility)
-    noise = rng.uniform(b.seeds, rng.NOISE, np.arange(S * K)).reshape(-1, S, K)
-    guess = noise / noise.sum(-1, keepdims=True)
+    guess = derived(b, "guess", (b.seeds,), lambda: _guess(b.seeds, S, K))  # fixed per game
     est = know[..., None] * b.prio + (1 - know[..., None]) * guess
     return est / est.sum(-1, keepdims=True), 1.0 - know
 
