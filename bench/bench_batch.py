@@ -1,6 +1,6 @@
 """Batch simulator throughput vs the one-by-one single-game path, measured in one run.
 
-Plays 100,000 random games of a shipped scenario (simulate + score) as batches,
+Plays 100,000 random games of the largest shipped scenario (simulate + score) as batches,
 in one process and across both cores, and a sample of the same games replayed
 one by one through GameState; prints games per second and the ratios.
 Usage: python bench/bench_batch.py [GAMES] [SAMPLE]
@@ -17,7 +17,7 @@ import numpy as np
 # isort: on
 from engine.batch import simulate, simulate_parallel
 from engine.bots import make_policy
-from engine.loader import find_scenario
+from engine.loader import builtin_scenarios
 from engine.state import new_game
 from scoring.scorecard import score
 
@@ -31,7 +31,9 @@ def expected(result) -> dict:
 def main() -> None:
     games = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     sample = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-    scenario = find_scenario("northwind-new-logo")
+    scenario = max(  # the largest shipped scenario: most weeks x members x stakeholders
+        builtin_scenarios(), key=lambda s: s.deal.weeks * len(s.roster) * len(s.stakeholders)
+    )
     seeds = np.arange(games, dtype=np.uint64)
     simulate(scenario, seeds[:100], make_policy("random", 0))  # warm-up
 

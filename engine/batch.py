@@ -57,6 +57,15 @@ class BatchResult:
         out.append(Start())
         ended = int(self.batch.ended[i]) or c.weeks
         for wk in self.weeks[:ended]:
+            mv = wk.moves
+            if mv is not None:
+                for m in np.flatnonzero(mv.staff[i]):
+                    keep = len(CHECKLIST) - int(mv.missing[i, m])
+                    out.append(Staff(c.members[m], CHECKLIST[:keep] if c.m_internal[m] else ()))
+                    if mv.role[i, m] >= 0:
+                        out.append(Assign(c.members[m], c.roles[mv.role[i, m]]))
+                for m, s in zip(*np.nonzero(mv.connect[i]), strict=True):
+                    out.append(Connect(c.members[m], c.stakeholders[s]))
             if wk.refocus is not None and wk.refocus[i]:
                 out.append(Focus({d: float(v) for d, v in zip(c.dims, wk.focus[i], strict=True)}))
             for k in np.flatnonzero(wk.g == i):

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import arrays as A
-from engine import rng, rules
+from engine import legal, rng, rules
 from engine.compiled import CHECKLIST, Compiled
+from engine.practices import PRACTICES
 
 
 @dataclass
@@ -32,6 +33,17 @@ class Setup:
 
 
 @dataclass
+class Moves:
+    """Changes to the team at the start of a week, before its runs: members staffed (with
+    their role and skipped follow-through items) and connections made."""
+
+    staff: np.ndarray  # (B, M) bool: newly staffed this week
+    role: np.ndarray  # (B, M) role of each newly staffed member, -1 for none
+    missing: np.ndarray  # (B, M) follow-through items skipped for them
+    connect: np.ndarray  # (B, M, S) bool: new connections
+
+
+@dataclass
 class Week:
     g: np.ndarray
     a: np.ndarray
@@ -39,6 +51,7 @@ class Week:
     s: np.ndarray
     focus: np.ndarray | None = None  # (B, K) new focus, or None
     refocus: np.ndarray | None = None  # (B,) bool: which games change focus
+    moves: Moves | None = None  # team changes made before the runs, or None
 
 
 def believed_focus(c: Compiled, b: rules.Batch) -> np.ndarray:
@@ -49,30 +62,9 @@ def believed_focus(c: Compiled, b: rules.Batch) -> np.ndarray:
     return (weights[..., None] * estimate(c, b)[0]).sum(1)
 
 
-def _allowed_runs(c: Compiled, b: rules.Batch) -> np.ndarray:
-    """(B, M, A) which actions each member may run by role and by who is present to target."""
-    return rules.derived(b, "allowed", (b.role, b.present), lambda: _allowed(c, b))
-
-
-def _allowed(c: Compiled, b: rules.Batch) -> np.ndarray:
-    by_role = np.vstack([np.zeros(len(c.actions), bool), c.a_roles.T])  # (1 + R, A), no role
-    role_ok = by_role.take(A.memory(b.role) + 1, 0)  # (M, B, A)
-    role_ok = A.batched(np.ascontiguousarray(role_ok.transpose(0, 2, 1)))
-    present_roles = A.stack([b.present[:, c.st_role == k].any(1) for k in range(4)])  # (B, 4)
-    aims = (A.memory(present_roles)[None] & c.a_targets[..., None]).any(1)  # (A, B)
-    target_ok = A.batched(aims | c.a_internal[:, None])  # (B, A)
-    return role_ok & target_ok[:, None, :]
-
-
-def _hours_left(c: Compiled, b: rules.Batch) -> np.ndarray:
-    """(B, M) hours each member has left this week; -1 in a game already decided."""
-    return np.where((b.ended == 0)[:, None], rules.capacity(c, b) - b.hours, -1.0)
-
-
-def _valid_runs(c: Compiled, b: rules.Batch, hours_left: np.ndarray):
-    """(B, M, A) which actions each member may run now, by role, hours and presence."""
-    affordable = A.memory(hours_left)[:, None, :] >= c.a_hours[:, None]  # (M, A, B)
-    return _allowed_runs(c, b) & A.batched(affordable)
+# legality is engine.legal's; the policies read its masks through these names
+_hours_left = legal.hours_left  # (B, M) hours left this week, -1 for who cannot act
+_valid_runs = legal.runs  # (B, M, A) may run now: available, by role, target, hours
 
 
 class Policy:
@@ -189,7 +181,6 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
     it may aim at."""
     B, M = b.size, len(c.members)
     left = _hours_left(c, b)
-    targetable = c.a_targets[:, c.st_role]  # (A, S)
     gs, as_, ms, ss = [], [], [], []
     for _ in range(attempts):
         valid = _valid_runs(c, b, left)
@@ -198,10 +189,7 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
         acts = (count > 0) & (u < act_p)
         m, g = np.divmod(np.flatnonzero(A.memory(acts)), B)  # member-major: memory order
         a = A.pick(pick, g, m)
-        aims = A.stack(
-            [targetable[:, k].take(a) & A.pick(b.present, g, k) for k in range(len(c.stakeholders))]
-        )
-        s, _ = _nth_true(aims, gen.random(len(a), np.float32))
+        s, _ = _nth_true(legal.run_targets(c, b, g, a), gen.random(len(a), np.float32))
         s = np.where(c.a_internal[a], -1, s)
         left[g, m] -= c.a_hours[a]
         gs.append(g), as_.append(a), ms.append(m), ss.append(s)
@@ -222,14 +210,56 @@ def _week(gs, as_, ms, ss, focus=None, refocus=None) -> Week:
     return Week(*cat, focus=focus, refocus=refocus)
 
 
+def _best_valid(value: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For value (B, A) and valid (B, M, A): each member's most valuable valid action
+    (ties to the lowest index) and whether it is worth running (value above 0.02).
+    Ranks the actions once per game; each member's pick is then the valid action of
+    lowest rank, found with one pass over small integers rather than over floats."""
+    n = value.shape[-1]
+    order = np.argsort(-value, axis=1, kind="stable")  # (B, A) best first
+    rank = np.empty((len(order), n), np.int8)
+    np.put_along_axis(rank, order, np.arange(n, dtype=np.int8)[None], 1)
+    first = np.where(valid, rank[:, None, :], np.int8(n)).min(-1)  # (B, M)
+    a = np.take_along_axis(order, np.minimum(first, n - 1).astype(np.intp), 1)
+    ok = (first < n) & (np.take_along_axis(value, a, 1) > 0.02)
+    return a, ok
+
+
+KNOWN_ENOUGH = 0.45  # the expert sets its strategy once it knows this much of the customer
+
+
+def _even(focus: np.ndarray) -> np.ndarray:
+    """(B,) the focus is the even, uninformed default."""
+    return np.abs(focus - 1.0 / focus.shape[-1]).max(-1) < 1e-9
+
+
+def known_share(c: Compiled, b: rules.Batch) -> np.ndarray:
+    """(B,) influence-weighted share of the buying team's priorities the team knows."""
+    know = np.where(b.staffed[..., None], b.know, 0.0).max(1)  # (B, S)
+    weight = b.influence * b.present
+    return A.ratio(A.total(weight * know), A.total(weight))
+
+
+def _best_links(c: Compiled, staffed: np.ndarray) -> np.ndarray:
+    """(B, S) the staffed member best placed to be each stakeholder's connection point:
+    the smallest seniority gap, the more senior on a tie; -1 when nobody is staffed."""
+    gap = np.maximum(0, c.st_seniority[None, :] - c.m_seniority[:, None])  # (M, S)
+    score = -gap + 0.01 * c.m_seniority[:, None]
+    best = np.where(staffed[..., None], score[None], -np.inf).argmax(1)
+    return np.where(staffed.any(1, keepdims=True), best, -1)
+
+
 @dataclass
 class ExpertPolicy(Policy):
-    """Follows the seed practices: fit-first staffing, one quarterback, every influencer
-    connected (economic buyer first), discovery first, re-align after shifts, owned plan."""
+    """Plays the practices as the scenario's rules reward them: fit-first staffing with one
+    quarterback; a connection point for every influencer (joiners too); discovery before
+    strategy; an owned plan; the follow-through checklist; re-alignment after each shift and
+    no other audibles; account reviews and coaching on the rules' cadence; and every
+    customer request for an expert answered. A `variant` drops one practice (a probe)."""
 
     seed: int = 0
     name = "expert"
-    variant: str = ""  # degenerate probes reuse the expert with one bad habit
+    variant: str = ""  # the practice probe this expert plays as, or "" for the full expert
 
     def __post_init__(self):
         Policy.__init__(self, self.seed)
@@ -240,6 +270,8 @@ class ExpertPolicy(Policy):
         fit = c.m_skill @ c.r_needs.T  # (M, R)
         if self.variant == "cheapest_staff":
             return np.argsort(c.m_cost, kind="stable")
+        if self.variant == "star_staff":  # reputation: seniority, then breadth of skill
+            return np.lexsort((-c.m_skill.sum(1), -c.m_seniority))
         chosen: list[int] = []
         for r in [c.qb_role, *[r for r in np.argsort(-c.r_min) if r != c.qb_role]]:
             for m in np.argsort(
@@ -251,6 +283,11 @@ class ExpertPolicy(Policy):
         rest = [m for m in np.argsort(-fit.max(1)) if m not in chosen]
         return np.array(chosen + rest)
 
+    def _skipped(self, c: Compiled, staffed: np.ndarray) -> np.ndarray:
+        """Follow-through items skipped for each staffed borrowed specialist."""
+        skip = len(CHECKLIST) if self.variant == "skip_checklist" else 0
+        return np.where(c.m_internal & staffed, skip, 0)
+
     def setup(self, c, b):
         B, M = b.size, len(c.members)
         order = np.broadcast_to(self._team_order(c), (B, M))
@@ -258,76 +295,180 @@ class ExpertPolicy(Policy):
         fit = c.m_skill @ c.r_needs.T
         pref = np.broadcast_to(fit.copy(), (B, M, len(c.roles))).copy()
         pref[..., c.qb_role] += 0.3
+        if self.variant == "star_staff":  # the most senior calls the plays
+            pref[..., c.qb_role] += 0.1 * c.m_seniority[None, :]
+        if self.variant == "no_quarterback":
+            pref[..., c.qb_role] = -np.inf
         role = _fill_roles(c, staffed, pref)
-        sen_gap = np.maximum(0, c.st_seniority[None, :] - c.m_seniority[:, None])
-        best = np.where(
-            staffed[..., None], -sen_gap[None] + 0.01 * c.m_seniority[None, :, None], -99
-        )
         conn = np.zeros_like(b.conn)
-        if self.variant != "one_stakeholder":
-            who = best.argmax(1)  # (B, S)
-            conn[np.arange(B)[:, None], who, np.arange(len(c.stakeholders))[None]] = True
+        if self.variant not in ("one_stakeholder", "no_connections"):
+            who = _best_links(c, staffed)  # (B, S)
+            rows = np.arange(B)[:, None]
+            conn[rows, np.clip(who, 0, None), np.arange(len(c.stakeholders))[None]] = who >= 0
             conn &= b.present[:, None, :]
-        focus = believed_focus(c, b)
-        owner, action, due = _plan_for(c, staffed, role)
-        return Setup(staffed, role, conn, focus, np.zeros((B, M), int), owner, action, due)
+        b2 = rules.set_team(b, staffed=staffed, conn=conn)
+        guessed = self.variant == "skip_discovery" or self.variant == "audible_every_week"
+        informed = guessed | (known_share(c, b2) >= KNOWN_ENOUGH)
+        focus = np.where(informed[:, None], believed_focus(c, b2), 1.0 / len(c.dims))
+        if self.variant == "no_plan":
+            L = len(c.milestones)
+            owner, action, due = np.full((B, L), -1), np.full((B, L), -1), np.zeros((B, L), int)
+        else:
+            owner, action, due = _plan_for(c, staffed, role)
+        missing = self._skipped(c, staffed)
+        return Setup(staffed, role, conn, focus, missing, owner, action, due)
+
+    def _moves(self, c: Compiled, b: rules.Batch) -> Moves | None:
+        """Answer open requests for an expert and connect stakeholders who have joined."""
+        B, M, S = b.size, len(c.members), len(c.stakeholders)
+        w = b.week
+        staff = np.zeros((B, M), bool)
+        connect = np.zeros((B, M, S), bool)
+        live = b.ended == 0
+        staffed = b.staffed.copy()
+        if self.variant != "ignore_requests":
+            for e in np.flatnonzero(c.e_req_on):
+                q, s = c.e_req_skill[e], c.e_req_stakeholder[e]
+                open_ = live & (b.request_due[:, e] >= w) & b.present[:, s]
+                if not open_.any():
+                    continue
+                able = b.skill[:, :, q] >= c.e_req_level[e]  # (B, M)
+                here = (c.m_from <= w) & (w <= c.m_until) & (b.away_until < w)
+                cost = A.total(staffed * c.m_cost, 1)
+                fits = (cost[:, None] + c.m_cost <= b.budget[:, None]) & (
+                    staffed.sum(1, keepdims=True) < c.headcount
+                )
+                on_team = able & staffed
+                hire = open_ & ~on_team.any(1)
+                pool = able & ~staffed & here & fits & hire[:, None]
+                pick = np.where(pool, b.skill[:, :, q], -np.inf).argmax(1)
+                hired = pool.any(1)
+                rows = np.flatnonzero(hired)
+                staff[rows, pick[rows]] = True
+                staffed[rows, pick[rows]] = True
+                who = np.where(on_team, b.skill[:, :, q], -np.inf).argmax(1)
+                who = np.where(hired, pick, who)
+                reach = open_ & (on_team.any(1) | hired)
+                rows = np.flatnonzero(reach & ~b.conn[np.arange(B), who, s])
+                connect[rows, who[rows], s] = True
+        if self.variant not in ("one_stakeholder", "no_connections"):
+            linked = (b.conn & b.staffed[..., None]).any(1) | connect.any(1)  # (B, S)
+            lonely = live[:, None] & b.present & ~linked
+            if lonely.any():
+                who = _best_links(c, b.staffed)
+                g, st = np.nonzero(lonely & (who >= 0))
+                connect[g, who[g, st], st] = True
+        if not staff.any() and not connect.any():
+            return None
+        role = np.full((B, M), -1)
+        if staff.any():
+            fit = c.m_skill @ c.r_needs.T  # (M, R)
+            held = np.stack([((b.role == r) & b.staffed).sum(1) for r in range(len(c.roles))], 1)
+            for g, m in zip(*np.nonzero(staff), strict=True):
+                room = held[g] < c.r_max
+                room[c.qb_role] = False
+                if room.any():
+                    role[g, m] = int(np.where(room, fit[m], -np.inf).argmax())
+                    held[g, role[g, m]] += 1
+        return Moves(staff, role, self._skipped(c, staff), connect)
+
+    def _runs(self, c: Compiled, b: rules.Batch, know: np.ndarray):
+        """The week's runs. In each of three rounds every member takes the action worth most
+        per hour among those they may still run, aimed at whoever needs it most; only one
+        account review and one coaching session a week earn the rules' cadence bonus."""
+        M = len(c.members)
+        w, R = b.week, c.rules
+        open_ms = np.clip(b.progress / c.l_effort, 0, 1) < 1
+        if c.close >= 0 and len(c.milestones) > 1:
+            open_ms[:, c.close] &= ~np.delete(open_ms, c.close, axis=1).any(1)
+        need = b.influence * b.present * (1.2 - b.stance)  # who to work on
+        if self.variant == "one_stakeholder":
+            need = np.zeros_like(need)
+            need[:, int(np.argmax(c.st_influence))] = 1
+        unknown = b.influence * b.present * (1 - know)  # (B, S) what is left to discover
+        learning = known_share(c, b) < KNOWN_ENOUGH  # (B,) discovery comes first
+        probing = c.a_discovery >= 0.8 * c.a_discovery.max()  # (A,) discovery-led actions
+        disc = c.a_discovery * unknown.max(1, keepdims=True) * np.where(learning, 18, 6)[:, None]
+        if self.variant == "skip_discovery":
+            disc = disc * 0
+        prog = (c.a_progress[None] * open_ms[:, None, :]).sum(-1) / c.l_effort.mean()
+        aims = (c.a_targets[:, c.st_role][None] * need[:, None, :]).max(-1)  # (B, A)
+        per_hour = c.a_hours**-0.3
+        base = (disc + prog + 2 * c.a_stance * aims - c.a_competition) * per_hour  # (B, A)
+        cadence = (
+            (
+                c.a_share,
+                c.a_share * (1.0 + 10 * R.review_lapse_quality) * per_hour,
+                (w - b.last_review) >= R.review_every,
+            ),
+            (
+                c.a_coaching > 0,
+                (c.a_coaching > 0) * (0.5 + 10 * R.coaching_lapse_morale) * per_hour,
+                (w - b.last_coaching) >= R.coaching_every,
+            ),
+        )
+        banned = np.zeros(len(c.actions), bool)
+        if self.variant == "skip_discovery":
+            banned |= probing
+        if self.variant == "no_rhythm":
+            banned |= c.a_share | (c.a_coaching > 0)
+
+        def value() -> np.ndarray:
+            v = base
+            for _, bonus, due in cadence:
+                v = v + due[:, None] * bonus
+            return v
+
+        left = _hours_left(c, b)
+        gs, as_, ms, ss = [], [], [], []
+        for _ in range(3):
+            valid = _valid_runs(c, b, left) & ~banned  # (B, M, A)
+            a, ok = _best_valid(value(), valid)
+            for kind, _, due in cadence:  # the bonus goes to the first member who takes it
+                took = ok & kind[a] & due[:, None]
+                if not took.any():
+                    continue
+                later = took & (np.arange(M) > took.argmax(1)[:, None])
+                due &= ~took.any(1)
+                if later.any():
+                    g, m = np.nonzero(later)
+                    redo, worth = _best_valid(value()[g], valid[g, m][:, None, :])
+                    a[g, m], ok[g, m] = redo[:, 0], worth[:, 0]
+            m, g = np.nonzero(ok.T)  # member by member, games in order: the replay's order
+            a = a[g, m]
+            pref = need[g] * (1 + 0.5 * b.conn[g, m, :])
+            pref = np.where(probing[a][:, None], unknown[g], pref)
+            aim_ok = c.a_targets[a][:, c.st_role] & b.present[g]
+            s = np.where(aim_ok, pref + 1e-6, -1).argmax(1)
+            s = np.where(c.a_internal[a], -1, s)
+            np.subtract.at(left, (g, m), c.a_hours[a])
+            gs.append(g), as_.append(a), ms.append(m), ss.append(s)
+        return gs, as_, ms, ss
 
     def week(self, c, b):
-        B, M = b.size, len(c.members)
         w = b.week
+        R = c.rules
         live = b.ended == 0
         if self.variant == "last_week_pile" and w < c.weeks:
             return _week([], [], [], [])
-        left = _hours_left(c, b)
         know = np.where(b.staffed[..., None], b.know, 0).max(1)  # (B, S)
-        frac = np.clip(b.progress / c.l_effort, 0, 1)
-        open_ms = frac < 1
-        if c.close >= 0:
-            others = np.delete(open_ms, c.close, axis=1).any(1) if len(c.milestones) > 1 else 0
-            open_ms[:, c.close] &= ~others
-        need = b.influence * b.present * (1.2 - b.stance)  # who to work on
-        if self.variant == "one_stakeholder":
-            top = int(np.argmax(c.st_influence))
-            need = np.zeros_like(need)
-            need[:, top] = 1
-        gs, as_, ms, ss = [], [], [], []
-        for _ in range(3):
-            valid = _valid_runs(c, b, left)
-            if self.variant == "skip_discovery":
-                valid &= c.a_discovery < 0.8 * c.a_discovery.max()
-            for m in range(M):
-                v = valid[:, m]  # (B, A)
-                gap = (b.influence * b.present * (1 - know)).max(1, keepdims=True)
-                disc = c.a_discovery[None, :] * gap * (8 if w <= 2 else 4)
-                if self.variant == "skip_discovery":
-                    disc = disc * 0
-                prog = (c.a_progress[None] * open_ms[:, None, :]).sum(-1) / c.l_effort.mean()
-                tgt_val = (c.a_targets[:, c.st_role][None] * need[:, None, :]).max(-1)  # (B, A)
-                linked = b.conn[:, m, :]  # (B, S)
-                value = disc + prog + 2 * c.a_stance[None] * tgt_val - c.a_competition[None]
-                value = value + 0.3 * c.a_share * (w % 3 == 2) + 0.2 * (c.a_coaching > 0) * (w == 3)
-                value = value / c.a_hours[None] ** 0.3
-                score = np.where(v, value, -np.inf)
-                a = score.argmax(1)
-                ok = np.isfinite(score.max(1)) & (score.max(1) > 0.02)
-                g = np.flatnonzero(ok)
-                a = a[g]
-                pref = (
-                    need[g] * (1 + 0.5 * linked[g]) * (1 + (1 - know[g]) * c.a_discovery[a, None])
-                )
-                tgt_ok = c.a_targets[a][:, c.st_role] & b.present[g]
-                s = np.where(tgt_ok, pref + 1e-6, -1).argmax(1)
-                s = np.where(c.a_internal[a], -1, s)
-                left[g, m] -= c.a_hours[a]
-                gs.append(g), as_.append(a), ms.append(np.full(len(g), m)), ss.append(s)
-        shift = b.t_shift[:, w - 1] if w >= 1 else np.zeros(B, bool)
+        gs, as_, ms, ss = self._runs(c, b, know)
+        moves = self._moves(c, b)
+        believed = believed_focus(c, b)
         if self.variant == "audible_every_week":
             refocus = live.copy()
-            focus = np.roll(believed_focus(c, b), w, axis=1)
+            focus = np.roll(believed, w, axis=1)
         else:
-            refocus = live & (shift | (w == 3))
-            focus = believed_focus(c, b)
-        return _week(gs, as_, ms, ss, focus, refocus)
+            shift = rules.recent_shift(b, w, max(R.response_weeks, 1))
+            settle = _even(b.focus) & (known_share(c, b) >= KNOWN_ENOUGH)
+            drift = rules.cosine(b.focus, believed) < 0.995
+            refocus = live & (settle | (shift & drift))
+            if self.variant == "skip_discovery":
+                refocus = live & shift & drift
+            focus = believed
+        wk = _week(gs, as_, ms, ss, focus, refocus)
+        wk.moves = moves
+        return wk
 
 
 class GreedyPolicy(Policy):
@@ -346,7 +487,9 @@ class GreedyPolicy(Policy):
         self.expert = ExpertPolicy(seed + 2)
 
     def setup(self, c, b):
-        opts = [self.base.setup(c, b) for _ in range(self.candidates)]
+        opts = [self.expert.setup(c, b)] + [
+            self.base.setup(c, b) for _ in range(self.candidates - 1)
+        ]
         best = None
         best_val = np.full(b.size, -np.inf)
         for st in opts:
@@ -390,7 +533,22 @@ def _merge_week(a: Week, b: Week, take: np.ndarray) -> Week:
     focus_b = b.focus if b.focus is not None else focus_a
     refocus = np.where(take, fb, fa)
     focus = np.where(take[:, None], focus_b, focus_a) if refocus.any() else None
-    return Week(*parts, focus=focus, refocus=refocus)
+    return Week(*parts, focus=focus, refocus=refocus, moves=_merge_moves(a.moves, b.moves, take))
+
+
+def _merge_moves(a: Moves | None, b: Moves | None, take: np.ndarray) -> Moves | None:
+    if a is None and b is None:
+        return None
+    if a is None or b is None:
+        some = a if a is not None else b
+        none = Moves(*(np.zeros_like(getattr(some, k)) for k in Moves.__dataclass_fields__))
+        none.role[:] = -1
+        a, b = (none, b) if a is None else (a, none)
+    out = {}
+    for k in Moves.__dataclass_fields__:
+        x, y = getattr(a, k), getattr(b, k)
+        out[k] = np.where(take.reshape((-1,) + (1,) * (x.ndim - 1)), y, x)
+    return Moves(**out)
 
 
 def _apply_setup(c: Compiled, b: rules.Batch, st: Setup) -> rules.Batch:
@@ -399,7 +557,18 @@ def _apply_setup(c: Compiled, b: rules.Batch, st: Setup) -> rules.Batch:
     return rules.set_plan(b, st.owner, st.action, st.due)
 
 
+def _apply_moves(c: Compiled, b: rules.Batch, mv: Moves | None) -> rules.Batch:
+    """Staff, assign and connect as the week's moves say (before its focus and runs)."""
+    if mv is None:
+        return b
+    staffed = b.staffed | mv.staff
+    role = np.where(mv.staff, mv.role, b.role)
+    missing = np.where(mv.staff, mv.missing, b.missing)
+    return rules.set_team(b, staffed=staffed, role=role, conn=b.conn | mv.connect, missing=missing)
+
+
 def _apply_week_focus(c: Compiled, b: rules.Batch, wk: Week) -> rules.Batch:
+    b = _apply_moves(c, b, wk.moves)
     if wk.refocus is None or not wk.refocus.any():
         return b
     focus = np.where(wk.refocus[:, None], rules.unit(wk.focus), b.focus)
@@ -413,6 +582,8 @@ DEGENERATE = (
     "skip_discovery",
     "last_week_pile",
 )
+PROBES = tuple(dict.fromkeys(p.probe for p in PRACTICES))  # the expert minus one practice
+VARIANTS = tuple(dict.fromkeys((*DEGENERATE, *PROBES)))
 
 
 def make_policy(name: str, seed: int = 0, evaluate=None) -> Policy:
@@ -425,6 +596,6 @@ def make_policy(name: str, seed: int = 0, evaluate=None) -> Policy:
         if evaluate is None:
             raise ValueError("the greedy policy needs an evaluator")
         return GreedyPolicy(evaluate, seed)
-    if name in DEGENERATE:
+    if name in VARIANTS:
         return ExpertPolicy(seed, variant=name)
     raise ValueError(f"unknown policy '{name}'")

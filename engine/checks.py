@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from engine.model import Scenario
+from engine.practices import PRACTICES
 from engine.problems import Problem, shorten, suggest
 from engine.yamlsource import Source
 
@@ -122,6 +123,7 @@ class _Checker:
         self.events()
         self.staffable()
         self.weights()
+        self.teaches()
         if not any(p.severity == "error" for p in self.problems):
             self.lint()
         return self.problems
@@ -391,6 +393,17 @@ class _Checker:
             if sum(getattr(sc, part).model_dump().values()) <= 0:
                 self.error(
                     "scoring.weights", ("scoring", part), f"scoring.{part} weights are all 0"
+                )
+
+    def teaches(self):
+        known = [p.id for p in PRACTICES]
+        for i, pid in enumerate(self.s.teaches):
+            if pid not in known:
+                self.error(
+                    "ref.unknown",
+                    ("teaches", i),
+                    f"practice '{shorten(pid)}' is not one the game teaches (practices: "
+                    f"{', '.join(known)})" + suggest(pid, known),
                 )
 
     # -- warnings -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.model import Scenario
+from engine.model import ExternalWeights, InternalWeights, Rules, Scenario
 
 ECONOMIC, USER, TECHNICAL, COACH = range(4)
 BUYING_ROLES = ("economic", "user", "technical", "coach")
@@ -106,9 +106,14 @@ class Compiled:
     comp_strength: float
     comp_momentum: float
     w_top: np.ndarray  # (3,) internal, external, outcome
-    w_internal: np.ndarray  # (7,)
-    w_external: np.ndarray  # (3,)
+    w_internal: dict[str, float]  # component name -> weight (scoring matches them by name)
+    w_external: dict[str, float]
     no_decision_below: float
+
+    @property
+    def rules(self) -> Rules:
+        """The scenario's practice numbers (engine.model.Rules)."""
+        return self.scenario.rules
 
     @property
     def shape(self) -> dict[str, int]:
@@ -124,13 +129,11 @@ class Compiled:
         }
 
 
-EARLY = 0.75  # the best team reaches a milestone at 75% of its target week, no sooner
-
-
 def _pace(s: Scenario) -> np.ndarray:
     """Progress points per week the customer's own process allows on each milestone:
     customers do not decide faster than their calendar, however good the team."""
-    return np.array([m.effort / (EARLY * m.target_week) for m in s.milestones], float)
+    early = s.rules.customer_calendar
+    return np.array([m.effort / (early * m.target_week) for m in s.milestones], float)
 
 
 def _vec(mapping: dict[str, float], ids: list[str]) -> np.ndarray:
@@ -138,6 +141,11 @@ def _vec(mapping: dict[str, float], ids: list[str]) -> np.ndarray:
     for k, v in mapping.items():
         out[ids.index(k)] = v
     return out
+
+
+def _weights(parts: InternalWeights | ExternalWeights) -> dict[str, float]:
+    """A group's weights by component name (scoring.components names the components)."""
+    return {name: float(v) for name, v in parts.model_dump().items()}
 
 
 _CACHE: dict[str, Compiled] = {}
@@ -283,7 +291,7 @@ def _build(s: Scenario) -> Compiled:
         comp_strength=s.competitor.strength,
         comp_momentum=s.competitor.momentum,
         w_top=np.array([sc.internal, sc.external, sc.outcome]),
-        w_internal=np.array(list(sc.internal_parts.model_dump().values()), float),
-        w_external=np.array(list(sc.external_parts.model_dump().values()), float),
+        w_internal=_weights(sc.internal_parts),
+        w_external=_weights(sc.external_parts),
         no_decision_below=sc.no_decision_below,
     )

@@ -176,7 +176,9 @@ class Milestone(Frozen):
     )
     target_week: int = Field(ge=1, description="Week by which a good team reaches it.")
     close: bool = Field(
-        False, description="True for the milestone at which the customer decides (at most one)."
+        False,
+        description="True for the milestone at which the customer decides (at most one). "
+        "Progress on it is scaled by the mean completion of the other milestones.",
     )
 
 
@@ -213,7 +215,7 @@ class Action(Frozen):
     hours: int = Field(ge=1, le=40, description="Hours it takes the member who runs it.")
     roles: list[str] = Field(
         default_factory=list,
-        description="Role ids allowed to run it; empty means any staffed member.",
+        description="Role ids allowed to run it; empty means any staffed member who holds a role.",
     )
     targets: list[BuyingRole] = Field(
         default_factory=list,
@@ -309,7 +311,11 @@ class Competitor(Frozen):
     description: str = Field("", description="What the team knows about them.")
     strength: Unit = Field(0.4, description="Starting competitor pressure (0..1).")
     momentum: float = Field(
-        0.02, ge=-0.2, le=0.2, description="Pressure added each week the team does not push back."
+        0.02,
+        ge=-0.2,
+        le=0.2,
+        description="Pressure added every week; actions and events with a negative "
+        "`competition` effect push it back.",
     )
 
 
@@ -356,6 +362,157 @@ class ScoringWeights(Frozen):
     no_decision_below: Unit = Field(
         0.3, description="Win probability under which the customer makes no decision."
     )
+
+
+class WinModel(Frozen):
+    """The logistic win model: win chance = sigmoid(intercept + sum of coefficient x feature)."""
+
+    intercept: float = Field(-5.1, ge=-20, le=20, description="Log-odds with every feature at 0.")
+    stance: float = Field(
+        5.0, ge=0, le=20, description="Weight of the influence-weighted stance (-1..1)."
+    )
+    external: float = Field(2.0, ge=0, le=20, description="Weight of external alignment (0..1).")
+    internal: float = Field(1.5, ge=0, le=20, description="Weight of internal alignment (0..1).")
+    progress: float = Field(
+        2.0, ge=0, le=20, description="Weight of mean milestone completion (0..1)."
+    )
+    competition: float = Field(
+        -3.0, ge=-20, le=0, description="Weight of competitor pressure (0..1); negative."
+    )
+
+
+class Rules(Frozen):
+    """The numbers behind each practice the game teaches; the defaults suit most deals.
+
+    Raise a number to make its practice matter more in this deal, lower it to make it
+    matter less (docs/scenario-format.md, "Practices and their rules").
+    """
+
+    quarterback_quality: Unit = Field(
+        0.8,
+        description="One quarterback: share of action quality kept in a week the team has no "
+        "quarterback, or more than one (nobody calls the plays).",
+    )
+    unfit_quality: Unit = Field(
+        0.6,
+        description="Fit over stars: quality of an action that needs no skill; a skilled "
+        "action's quality is the runner's fit with it.",
+    )
+    connected_reach: float = Field(
+        1.3,
+        ge=0,
+        le=3,
+        description="Connection points: reach of an action on a stakeholder the runner is "
+        "connected to.",
+    )
+    unconnected_reach: float = Field(
+        0.8, ge=0, le=3, description="Reach of an action on a stakeholder nobody introduced."
+    )
+    seniority_penalty: Unit = Field(
+        0.12,
+        description="Reach lost per level the stakeholder is more senior than the runner.",
+    )
+    connection_seniority_penalty: Unit = Field(
+        0.2,
+        description="Connection fit lost per level a connection is junior to the stakeholder.",
+    )
+    covered_drift: float = Field(
+        0.01,
+        ge=0,
+        le=0.2,
+        description="Weekly stance gain of a stakeholder someone is connected to.",
+    )
+    uncovered_drift: float = Field(
+        0.04,
+        ge=0,
+        le=0.5,
+        description="Weekly stance loss of an unconnected stakeholder, times competitor pressure.",
+    )
+    unknown_pitch: Unit = Field(
+        0.25,
+        description="Discovery before strategy: how well an action lands with a stakeholder "
+        "whose priorities the runner does not know (1 = as well as with full knowledge).",
+    )
+    passive_learning: Unit = Field(
+        0.04,
+        description="Share of a stakeholder's unknown priorities a standing connection learns "
+        "each week without a meeting.",
+    )
+    unowned_progress: Unit = Field(
+        0.6,
+        description="Owned milestones: share of progress kept on a milestone with no staffed "
+        "owner or no short-term action.",
+    )
+    customer_calendar: float = Field(
+        0.75,
+        gt=0,
+        le=1,
+        description="The best team reaches a milestone at this share of its target week, no "
+        "sooner: the customer's own calendar.",
+    )
+    underdeliver_base: Unit = Field(
+        0.04,
+        description="Follow-through: weekly chance a borrowed specialist under-delivers even "
+        "with the whole checklist done.",
+    )
+    underdeliver_per_skip: Unit = Field(
+        0.14, description="Added weekly chance for each follow-through item skipped."
+    )
+    underdeliver_quality: Unit = Field(
+        0.4, description="Share of action quality kept by a member who under-delivers."
+    )
+    response_weeks: int = Field(
+        2,
+        ge=0,
+        le=10,
+        description="Fast re-alignment: a focus change within this many weeks of a priority "
+        "shift is a response, not an audible.",
+    )
+    audible_confusion: Unit = Field(
+        0.15, description="Few audibles: action quality lost in a week of an unprompted audible."
+    )
+    audible_morale: Unit = Field(0.15, description="Morale lost to an unprompted audible.")
+    audible_decay: float = Field(
+        0.35,
+        ge=0,
+        le=5,
+        description="Strategy stability keeps exp(-audible_decay) for each unprompted audible.",
+    )
+    review_every: int = Field(
+        3,
+        ge=1,
+        le=52,
+        description="Leadership rhythm: weeks an account review (an action that shares "
+        "knowledge) keeps the team on plan.",
+    )
+    review_lapse_quality: Unit = Field(
+        0.1,
+        description="Action quality lost in each week with no account review in the last "
+        "review_every weeks (0 turns the rhythm off).",
+    )
+    coaching_every: int = Field(
+        4,
+        ge=1,
+        le=52,
+        description="Weeks a coaching session keeps the team's morale up.",
+    )
+    coaching_lapse_morale: Unit = Field(
+        0.03,
+        description="Morale lost in each week with no coaching in the last coaching_every weeks.",
+    )
+    morale_start: Unit = Field(0.6, description="The team's morale at the start.")
+    scope_floor: Unit = Field(
+        0.75,
+        description="Share of the deal value won even with a focus that misses entirely; the "
+        "rest scales with focus alignment at the close.",
+    )
+    win: WinModel = Field(default_factory=WinModel, description="The win model's coefficients.")
+
+    def numbers(self) -> dict[str, float]:
+        """Every rule as a plain number, the win model's as 'win_<name>' (what scoring reads)."""
+        r = self.model_dump()
+        win = r.pop("win")
+        return {k: float(v) for k, v in r.items()} | {f"win_{k}": float(v) for k, v in win.items()}
 
 
 class Facilitator(Frozen):
@@ -410,6 +567,14 @@ class Scenario(Frozen):
         default_factory=list,
         max_length=40,
         description="Scheduled, random and facilitator-injected events.",
+    )
+    teaches: list[str] = Field(
+        default_factory=list,
+        description="Practice ids this deal is built to teach (see engine.practices); the "
+        "balance report holds each of them to the lessons targets.",
+    )
+    rules: Rules = Field(
+        default_factory=Rules, description="The numbers behind each practice; defaults suit most."
     )
     scoring: ScoringWeights = Field(
         default_factory=ScoringWeights, description="Score weights; the defaults suit most deals."

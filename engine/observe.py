@@ -1,5 +1,10 @@
 """What the team would know: the player's view of a game, never the hidden truth.
 
+In the spirit of OpenSpiel's Observer, the view is kept apart from the state: an
+`Observer` (or `observe(state)`) reads a game through the few things every game state
+offers (`GameView`) and returns plain values; engine.state knows nothing of this module,
+and this module imports nothing of engine.state.
+
 Priorities are seen through the team's knowledge of each stakeholder: a blend
 of the truth and a fixed per-game noise, so discovery and connection points
 sharpen the picture. Stance is read as a signal word, sharper when someone on
@@ -8,12 +13,47 @@ the team is connected.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 
 from engine import rng
 from engine.compiled import Compiled
-from engine.rules import Batch
-from engine.state import GameState
+from engine.model import Scenario
+from engine.rules import Batch, derived
+
+
+class GameView(Protocol):
+    """What the observer reads of a game; the single-game state offers all of it."""
+
+    scenario: Scenario
+    batch: Batch
+
+    @property
+    def compiled(self) -> Compiled: ...
+
+    @property
+    def week(self) -> int: ...
+
+    @property
+    def phase(self) -> str: ...
+
+    def staffed(self) -> list[str]: ...
+
+    def role_of(self, member: str) -> str | None: ...
+
+    def hours_left(self, member: str) -> float: ...
+
+    def focus(self) -> dict[str, float]: ...
+
+    def budget(self) -> float: ...
+
+    def team_cost(self) -> float: ...
+
+    def fired_events(self) -> list[tuple[int, str]]: ...
+
+    def trace(self) -> dict[str, np.ndarray]: ...
+
 
 STANCE_WORDS = ((-0.5, "blocker"), (-0.15, "sceptic"), (0.15, "neutral"), (0.5, "supporter"))
 
@@ -23,6 +63,12 @@ def stance_word(value: float) -> str:
         if value < limit:
             return word
     return "champion"
+
+
+def _guess(seeds: np.ndarray, S: int, K: int) -> np.ndarray:
+    """(B, S, K) what the team would guess of each priority with no knowledge: fixed noise."""
+    noise = rng.uniform(seeds, rng.NOISE, np.arange(S * K)).reshape(-1, S, K)
+    return noise / noise.sum(-1, keepdims=True)
 
 
 def estimate(c: Compiled, b: Batch) -> tuple[np.ndarray, np.ndarray]:
@@ -36,8 +82,7 @@ def estimate(c: Compiled, b: Batch) -> tuple[np.ndarray, np.ndarray]:
     staffed = b.staffed[..., None]
     know = np.where(staffed, b.know, 0.0).max(1)
     know = np.where(b.staffed.any(1, keepdims=True), know, c.st_visibility)
-    noise = rng.uniform(b.seeds, rng.NOISE, np.arange(S * K)).reshape(-1, S, K)
-    guess = noise / noise.sum(-1, keepdims=True)
+    guess = derived(b, "guess", (b.seeds,), lambda: _guess(b.seeds, S, K))  # fixed per game
     est = know[..., None] * b.prio + (1 - know[..., None]) * guess
     return est / est.sum(-1, keepdims=True), 1.0 - know
 
@@ -51,13 +96,29 @@ def stance_blur(b: Batch, week, connected: np.ndarray) -> np.ndarray:
     return np.where(connected, 0.05, 0.25) * (noise - 0.5) * 2
 
 
-def estimated_priorities(state: GameState) -> tuple[np.ndarray, np.ndarray]:
+def estimated_priorities(state: GameView) -> tuple[np.ndarray, np.ndarray]:
     """(S, K) the team's estimate of each stakeholder's priorities and (S,) its uncertainty."""
     est, unc = estimate(state.compiled, state.batch)
     return est[0], unc[0]
 
 
-def observe(state: GameState) -> dict:
+class Observer:
+    """The player's view of games (OpenSpiel's Observer): `set_from(state)` reads a game and
+    keeps what the team would know now in `dict`, as plain values; `trace_from(state)` is
+    the game's trace as the team sees it. It keeps nothing of the game itself."""
+
+    def __init__(self) -> None:
+        self.dict: dict = {}
+
+    def set_from(self, state: GameView) -> dict:
+        self.dict = observe(state)
+        return self.dict
+
+    def trace_from(self, state: GameView) -> dict:
+        return observed_trace(state)
+
+
+def observe(state: GameView) -> dict:
     """The player's picture of the deal this week, as plain values."""
     c, b, s = state.compiled, state.batch, state.scenario
     est, unc = estimated_priorities(state)
@@ -143,7 +204,7 @@ def observe(state: GameState) -> dict:
     }
 
 
-def observed_trace(state: GameState) -> dict:
+def observed_trace(state: GameView) -> dict:
     """The game's trace as the team sees it, for the in-game dashboard.
 
     The customer's priorities are replaced by the team's current estimate and

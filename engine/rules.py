@@ -15,13 +15,7 @@ import numpy as np
 from engine import arrays as A
 from engine import rng
 from engine.compiled import Compiled
-
-UNDERDELIVER_BASE = 0.04
-UNDERDELIVER_PER_SKIP = 0.14
-SLIP = 0.6  # progress kept on milestones with no owner or no short-term action
-PASSIVE_LEARNING = 0.04  # weekly knowledge a standing connection picks up without meetings
-AUDIBLE_CONFUSION = 0.15  # action quality lost in a week the plan changed on a whim
-AUDIBLE_MORALE = 0.15  # morale lost to a strategy change the customer did not prompt
+from engine.practices import PRACTICES
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,6 +35,8 @@ class Batch:
     ms_action: np.ndarray  # (B, L) short-term action index or -1
     ms_due: np.ndarray  # (B, L) due week of that action, 0 for none
     ms_done_on_time: np.ndarray  # (B, L) bool: the short-term action ran by its due week
+    last_review: np.ndarray  # (B,) last week an account review ran, 0 for none yet
+    last_coaching: np.ndarray  # (B,) last week a coaching session ran, 0 for none yet
     # the customer and the world
     prio: np.ndarray  # (B, S, K) true priorities
     influence: np.ndarray  # (B, S)
@@ -58,6 +54,7 @@ class Batch:
     fired: np.ndarray  # (B, E) bool
     fired_week: np.ndarray  # (B, E) week it fired, 0 for not
     request_due: np.ndarray  # (B, E) last week to answer a request, 0 none, -1 answered/closed
+    request_missed: np.ndarray  # (B, E) bool: the request's time ran out unanswered
     hours: np.ndarray  # (B, M) used this week
     weak: np.ndarray  # (B, M) bool: under-delivering this week
     ended: np.ndarray  # (B,) week the deal closed, 0 while open
@@ -127,6 +124,8 @@ def _template(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
         "t_competition": np.zeros(B),
         "t_over_budget": np.zeros(B, bool),
         "t_morale": np.zeros(B),
+        "t_review": np.zeros(B, bool),
+        "t_coached": np.zeros(B, bool),
     }
 
 
@@ -170,6 +169,31 @@ def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return A.ratio(A.total(a * b), np.sqrt(A.total(a * a) * A.total(b * b)))
 
 
+def even_cosine(prio: np.ndarray) -> np.ndarray:
+    """Cosine between an even focus (the same weight on every dimension) and `prio`:
+    what a strategy set with no knowledge of the customer achieves."""
+    return cosine(np.ones_like(prio), prio)
+
+
+def above_even(focus: np.ndarray, prio: np.ndarray) -> np.ndarray:
+    """How much better than an even guess `focus` speaks to `prio`, in 0..1: 0 for an even
+    (or worse) focus, 1 for the priorities themselves. Knowledge, not luck, earns it."""
+    base = even_cosine(prio)
+    return np.clip(A.ratio(cosine(focus, prio) - base, 1.0 - base), 0, 1)
+
+
+def recent_shift(b: Batch, w: int, weeks: int) -> np.ndarray:
+    """(B,) a priority shift arrived in week w or the `weeks` - 1 weeks before it."""
+    if weeks <= 0:
+        return np.zeros(b.size, bool)
+    return b.t_shift[:, max(w - weeks, 0) : w].any(1)
+
+
+def one_quarterback(c: Compiled, b: Batch) -> np.ndarray:
+    """(B,) the team has exactly one staffed quarterback."""
+    return ((b.role == c.qb_role) & b.staffed).sum(1) == 1
+
+
 def new_batch(c: Compiled, seeds) -> Batch:
     """B fresh games in the setup phase."""
     seeds = np.asarray(seeds, dtype=np.uint64).reshape(-1)
@@ -196,6 +220,8 @@ def new_batch(c: Compiled, seeds) -> Batch:
         ms_action=A.full((B, L), -1, int),
         ms_due=z(L, dtype=int),
         ms_done_on_time=z(L, dtype=bool),
+        last_review=z(dtype=int),
+        last_coaching=z(dtype=int),
         prio=A.broadcast(c.st_prio, B),
         influence=influence,
         present=present,
@@ -204,13 +230,14 @@ def new_batch(c: Compiled, seeds) -> Batch:
         progress=z(L),
         competition=np.full(B, c.comp_strength),
         skill=A.broadcast(c.m_skill, B),
-        morale=np.full(B, 0.6),
+        morale=np.full(B, c.rules.morale_start),
         budget=np.full(B, float(c.budget)),
         value_mult=np.ones(B),
         away_until=z(M, dtype=int),
         fired=z(E, dtype=bool),
         fired_week=z(E, dtype=int),
         request_due=z(E, dtype=int),
+        request_missed=z(E, dtype=bool),
         hours=z(M),
         weak=z(M, dtype=bool),
         ended=z(dtype=int),
@@ -252,7 +279,9 @@ def set_team(
         focus = np.asarray(focus, float)
         changes["focus"] = focus
         if 1 <= b.week <= b.t_audible.shape[1]:
-            moved = A.total(np.abs(focus - b.focus)) > 1e-9
+            # setting the strategy for the first time (from the even default) calls no audible
+            was_even = np.abs(b.focus - 1.0 / b.focus.shape[-1]).max(-1) < 1e-9
+            moved = (A.total(np.abs(focus - b.focus)) > 1e-9) & ~was_even
             t_audible = np.copy(b.t_audible)
             t_audible[:, b.week - 1] |= moved
             changes["t_audible"] = t_audible
@@ -291,10 +320,12 @@ def start_week(
     fired, fired_week, request_due = b.fired, b.fired_week, b.request_due
 
     joining = c.st_joins == w
+    shift = np.zeros(B, bool)  # the buying team's priorities change: a shift or a new voice
     if joining.any():
         share = A.total(np.where(joining, c.st_influence, 0.0))
         influence = np.where(joining, c.st_influence, influence * (1.0 - share))
         present = present | joining
+        shift |= w > 1  # the buying team at the start is no change
 
     scheduled = (c.e_week == w) & ~c.e_curveball
     windowed = (c.e_prob > 0) & (c.e_first <= w) & (w <= c.e_last) & ~c.e_curveball
@@ -302,7 +333,6 @@ def start_week(
     if injected is not None:
         maybe = maybe | np.asarray(injected, bool).any(0)
     cand = np.flatnonzero(maybe)  # the few events that can fire this week, in id order
-    shift = np.zeros(B, bool)
     if len(cand):
         connected = b.conn.any(axis=1)  # (B, S)
         u = rng.uniform(b.seeds, rng.EVENTS, w * E + cand)
@@ -354,7 +384,7 @@ def start_week(
     weak = A.zeros((B, M), bool)
     borrowed = np.flatnonzero(c.m_internal)  # only borrowed specialists can under-deliver
     if len(borrowed):
-        p_weak = UNDERDELIVER_BASE + UNDERDELIVER_PER_SKIP * b.missing[:, borrowed]
+        p_weak = c.rules.underdeliver_base + c.rules.underdeliver_per_skip * b.missing[:, borrowed]
         u_del = rng.uniform(b.seeds, rng.DELIVERY, w * M + borrowed)
         weak[:, borrowed] = b.staffed[:, borrowed] & (u_del < p_weak)
 
@@ -426,27 +456,33 @@ def resolve_week(
     skill, morale, competition = b.skill, b.morale, b.competition
     hours = b.hours + A.scatter(b.hours.shape, (g, m), c.a_hours[a])
 
-    unskilled = np.where(A.total(c.a_skill) > 0, 0.0, 0.6)  # actions needing no skill: 0.6
+    R = c.rules
+    unskilled = np.where(A.total(c.a_skill) > 0, 0.0, R.unfit_quality)
     quality = run_fit(c, skill, g, m, a) + unskilled.take(a)
-    recent = b.t_shift[:, max(w - 2, 0) : w].any(1)
-    whim = b.t_audible[:, w - 1] & ~recent
-    confused = np.where(whim, 1.0 - AUDIBLE_CONFUSION, 1.0)
-    weak = np.array([1.0, 0.4]).take(A.pick(b.weak, g, m).view(np.int8))
-    quality = quality * weak * (0.85 + 0.3 * morale[g]) * confused[g]
+    whim = b.t_audible[:, w - 1] & ~recent_shift(b, w, R.response_weeks)
+    called = derived(b, "called", (b.role, b.staffed), lambda: one_quarterback(c, b))
+    team = np.where(whim, 1.0 - R.audible_confusion, 1.0) * np.where(
+        called, 1.0, R.quarterback_quality
+    )
+    if c.a_share.any():
+        lapsed = (w - b.last_review) > R.review_every
+        team = team * np.where(lapsed, 1.0 - R.review_lapse_quality, 1.0)
+    weak = np.array([1.0, R.underdeliver_quality]).take(A.pick(b.weak, g, m).view(np.int8))
+    quality = quality * weak * (0.85 + 0.3 * morale[g]) * team[g]
 
     # actions aimed at a stakeholder move their stance and what the member learns of them
     t = np.flatnonzero(s >= 0)
     gt, at, mt, st, qt = g.take(t), a.take(t), m.take(t), s.take(t), quality.take(t)
-    seniority = 1.0 - 0.12 * np.maximum(0.0, c.st_seniority[None, :] - c.m_seniority[:, None])
+    gap = np.maximum(0.0, c.st_seniority[None, :] - c.m_seniority[:, None])
+    seniority = np.clip(1.0 - R.seniority_penalty * gap, 0, 1)
     linked = A.pick(b.conn, gt, mt, st).view(np.int8)
-    reach = np.array([0.8, 1.3]).take(linked) * seniority.take(mt * S + st)
+    reach = np.array([R.unconnected_reach, R.connected_reach]).take(linked)
+    reach = reach * seniority.take(mt * S + st)
     align_table = derived(  # (B, S) how well the strategy speaks to each stakeholder
-        b,
-        "align",
-        (b.focus, b.prio),
-        lambda: np.clip((cosine(b.focus[:, None], b.prio) - 0.5) / 0.5, 0, 1),
+        b, "align", (b.focus, b.prio), lambda: above_even(b.focus[:, None], b.prio)
     )
-    pitch = 0.25 + 0.75 * A.pick(align_table, gt, st) * (1.0 - A.pick(b.unknown, gt, mt, st))
+    known = A.pick(align_table, gt, st) * (1.0 - A.pick(b.unknown, gt, mt, st))
+    pitch = R.unknown_pitch + (1.0 - R.unknown_pitch) * known
     gain = c.a_stance[at] * qt * reach * (2.0 * pitch - 0.6)
     d_stance = A.scatter((B, S), (gt, st), gain)
     learn = np.clip(c.a_discovery[at] * qt * reach, 0, 0.95)
@@ -457,10 +493,10 @@ def resolve_week(
     def per_game(effect: np.ndarray) -> np.ndarray:
         return A.total(effort * effect)
 
-    def planned():  # (B, L) 1 for a milestone with a staffed owner and an action, else SLIP
+    def planned():  # (B, L) 1 for an owned milestone with an action, else unowned_progress
         owned = (b.ms_owner >= 0) & (b.ms_action >= 0)
         owner_here = np.take_along_axis(b.staffed, np.clip(b.ms_owner, 0, None), 1) & owned
-        return np.where(owner_here, 1.0, SLIP)
+        return np.where(owner_here, 1.0, R.unowned_progress)
 
     plan_mult = derived(b, "plan", (b.ms_owner, b.ms_action, b.staffed), planned)
     d_prog = A.stack([per_game(c.a_progress[:, j]) for j in range(L)]) * plan_mult
@@ -479,7 +515,7 @@ def resolve_week(
 
     # passive effects of standing connections and of neglect
     conn = derived(b, "conn", (b.conn, b.staffed), lambda: b.conn & b.staffed[..., None])
-    passive = np.array([1.0, 1.0 - PASSIVE_LEARNING])
+    passive = np.array([1.0, 1.0 - R.passive_learning])
     unknown = b.unknown * derived(
         b, "passive", (conn,), lambda: A.take(passive, conn.view(np.int8))
     )
@@ -495,7 +531,7 @@ def resolve_week(
         pool = share[:, None, None] & b.staffed[..., None]
         np.copyto(A.memory(unknown), A.memory(least[:, None, :]), where=A.memory(pool))
     covered = conn.any(1)
-    drift = np.where(covered, 0.01, -0.04 * competition[:, None])
+    drift = np.where(covered, R.covered_drift, -R.uncovered_drift * competition[:, None])
     stance = b.stance
     stance = np.clip(stance + d_stance * (1.05 - np.abs(stance) * 0.5) + drift * b.present, -1, 1)
     progress = np.minimum(progress + d_prog, np.maximum(progress, c.l_pace * w))
@@ -522,14 +558,18 @@ def resolve_week(
         lambda: A.pair_total(b.staffed, c.chem) / np.maximum(n * (n - 1), 1),
     )
     overload = (load > 0.95).sum(1) / n
-    morale = np.clip(
-        morale + d_morale + 0.04 * chem_mean - 0.08 * overload - AUDIBLE_MORALE * whim, 0, 1
-    )
+    morale = morale + d_morale + 0.04 * chem_mean - 0.08 * overload - R.audible_morale * whim
+    if c.a_coaching.any():
+        uncoached = (w - b.last_coaching) > R.coaching_every
+        morale = morale - R.coaching_lapse_morale * uncoached
+    morale = np.clip(morale, 0, 1)
+    last_review = np.where(share, w, b.last_review)
+    last_coaching = np.where(coach > 0, w, b.last_coaching)
 
-    request_due = b.request_due
+    request_due, request_missed = b.request_due, b.request_missed
     req = np.flatnonzero(c.e_req_on)
     if len(req):
-        request_due = np.copy(request_due)
+        request_due, request_missed = np.copy(request_due), np.copy(request_missed)
         due = request_due[:, req]
         open_ = due >= w
         qualified = skill[:, :, c.e_req_skill[req]] >= c.e_req_level[req]  # (B, M, n)
@@ -541,6 +581,7 @@ def resolve_week(
             hurt[:, c.e_req_stakeholder[e]] -= missed[:, k] * c.e_req_penalty[e]
         stance = np.clip(stance + hurt, -1, 1)
         request_due[:, req] = np.where(answered | missed, -1, due)
+        request_missed[:, req] |= missed
 
     def over_budget():
         return A.total(b.staffed * c.m_cost, 1) > b.budget + 1e-9
@@ -562,6 +603,8 @@ def resolve_week(
             ("t_competition", competition),
             ("t_over_budget", derived(b, "over", (b.staffed, b.budget), over_budget)),
             ("t_morale", morale),
+            ("t_review", share),
+            ("t_coached", coach > 0),
         )
     }
     ended = b.ended
@@ -584,7 +627,10 @@ def resolve_week(
         morale=morale,
         hours=hours,
         ms_done_on_time=on_time,
+        last_review=last_review,
+        last_coaching=last_coaching,
         request_due=request_due,
+        request_missed=request_missed,
         ended=ended,
         record=b.record + (rec,),
     )
@@ -612,6 +658,8 @@ def trace(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
         & (b.ms_owner >= 0),
         value_mult=b.value_mult,
         fired_week=b.fired_week,
+        missing=b.missing,
+        request_missed=b.request_missed,
         luck=rng.uniform(b.seeds, rng.OUTCOME, np.zeros(1, np.uint64))[:, 0],
     )
     out.update(params(c))
@@ -634,10 +682,15 @@ def params(c: Compiled) -> dict:
         "p_close": c.close,
         "p_value": c.value,
         "p_w_top": c.w_top,
-        "p_w_internal": c.w_internal,
-        "p_w_external": c.w_external,
+        "p_w_internal": dict(c.w_internal),  # component name -> weight
+        "p_w_external": dict(c.w_external),
         "p_no_decision_below": c.no_decision_below,
         "p_l_target": c.l_target,
+        "p_rules": c.rules.numbers(),
+        "p_m_internal": c.m_internal,
+        "p_has_review": bool(c.a_share.any()),
+        "p_has_coaching": bool((c.a_coaching > 0).any()),
+        "p_practices": {p.id: (p.name, p.advice) for p in PRACTICES},
         "p_names": {
             "members": [m.name for m in s.roster],
             "stakeholders": [f"{x.name}, {x.title}" for x in s.stakeholders],

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from engine import rules
+from engine import legal, rules
 from engine.compiled import CHECKLIST, Compiled, compile_scenario
 from engine.decisions import (
     Assign,
@@ -29,6 +29,7 @@ from engine.decisions import (
     Staff,
     Start,
 )
+from engine.legal import No
 from engine.model import Scenario
 
 SETUP, WEEK, ENDED = "setup", "week", "ended"
@@ -48,7 +49,12 @@ class GameState:
 
     @property
     def compiled(self) -> Compiled:
-        return compile_scenario(self.scenario)
+        """The scenario's arrays (kept on the state once looked up: every check reads them)."""
+        c = self.__dict__.get("_compiled")
+        if c is None:
+            c = compile_scenario(self.scenario)
+            object.__setattr__(self, "_compiled", c)
+        return c
 
     @property
     def week(self) -> int:
@@ -84,7 +90,7 @@ class GameState:
         return float(cap - self.batch.hours[0, i])
 
     def team_cost(self) -> float:
-        return float((self.batch.staffed[0] * self.compiled.m_cost).sum())
+        return float(legal.team_cost(self.compiled, self.batch)[0])
 
     def budget(self) -> float:
         return float(self.batch.budget[0])
@@ -102,41 +108,53 @@ class GameState:
     def trace(self) -> dict[str, np.ndarray]:
         return rules.trace(self.compiled, self.batch)
 
-    def observation(self) -> dict:
-        """What the team would know now (never the hidden truth); see engine.observe."""
-        from engine.observe import observe
-
-        return observe(self)
-
     # ---- the rules ------------------------------------------------------------------------
 
     def legal_decisions(self) -> list[Decision]:
         """Every concrete decision the rules allow now (focus offered as one per dimension
-        plus a balanced focus; any weights are legal)."""
+        plus a balanced focus; any weights are legal). Team moves and runs come from the
+        masks of engine.legal; the rest from `why_illegal`."""
         if self.is_over():
             return []
-        c = self.compiled
-        cands: list[Decision] = []
-        for m in c.members:
-            cands.append(Staff(m, CHECKLIST if c.m_internal[c.members.index(m)] else ()))
-            cands.append(Release(m))
-            cands += [Assign(m, r) for r in c.roles]
-            for s in c.stakeholders:
-                cands += [Connect(m, s), Disconnect(m, s)]
-        cands += [Focus({d: 1.0}) for d in c.dims] + [Focus({d: 1.0 for d in c.dims})]
+        c, b = self.compiled, self.batch
+        staff, release = legal.staff_check(c, b)[0], legal.release_check(b)[0]
+        assign = legal.assign_check(c, b)[0]
+        link, unlink = legal.connect_check(b)[0], legal.disconnect_check(b)[0]
+        out: list[Decision] = []
+        for i, m in enumerate(c.members):
+            if staff[i] == No.OK:
+                out.append(Staff(m, CHECKLIST if c.m_internal[i] else ()))
+            if release[i] == No.OK:
+                out.append(Release(m))
+            out += [Assign(m, r) for k, r in enumerate(c.roles) if assign[i, k] == No.OK]
+            for j, s in enumerate(c.stakeholders):
+                if link[i, j] == No.OK:
+                    out.append(Connect(m, s))
+                if unlink[i, j] == No.OK:
+                    out.append(Disconnect(m, s))
+        cands: list[Decision] = [Focus({d: 1.0}) for d in c.dims]
+        cands.append(Focus({d: 1.0 for d in c.dims}))
         if self.phase == SETUP:
             for ms in c.milestones:
                 for m in self.staffed():
                     for a in c.actions:
                         cands.append(Plan(ms, m, a, int(c.l_target[c.milestones.index(ms)])))
             cands.append(Start())
-        else:
-            for a in c.actions:
-                for m in self.staffed():
-                    for s in [None, *c.stakeholders]:
-                        cands.append(Run(a, m, s))
-            cands.append(EndWeek())
-        return [d for d in cands if self.why_illegal(d) is None]
+        out += [d for d in cands if self.why_illegal(d) is None]
+        if self.phase == WEEK:
+            may, aims = legal.runs(c, b)[0], legal.targets(c, b)[0]
+            for a, action in enumerate(c.actions):
+                for i in np.flatnonzero(may[:, a]):
+                    if c.a_internal[a]:
+                        out.append(Run(action, c.members[i], None))
+                    else:
+                        out += [
+                            Run(action, c.members[i], c.stakeholders[j])
+                            for j in np.flatnonzero(aims[a])
+                        ]
+            if self.why_illegal(EndWeek()) is None:
+                out.append(EndWeek())
+        return out
 
     def why_illegal(self, d: Decision) -> str | None:
         """The reason `d` is illegal now, or None when it is legal."""
@@ -155,142 +173,168 @@ class GameState:
         return ids.index(ident)
 
     def _check(self, d: Decision) -> None:
-        c, b = self.compiled, self.batch
+        """Raise IllegalDecision with the player's reason when `d` is illegal now. Ids are
+        resolved here; whether the rules allow the decision is engine.legal's answer."""
         if self.is_over():
             raise IllegalDecision("the deal is over; no more decisions")
-        if isinstance(d, Staff):
-            i = self._idx("roster member", d.member, c.members)
-            week = max(self.week, 1)
-            if b.staffed[0, i]:
-                raise IllegalDecision(f"{self._name(d.member)} is already on the team")
-            if not c.m_from[i] <= week <= c.m_until[i]:
-                raise IllegalDecision(
-                    f"{self._name(d.member)} is available in weeks {c.m_from[i]}-{c.m_until[i]}"
-                )
-            if b.staffed[0].sum() >= c.headcount:
-                raise IllegalDecision(f"the team is at its headcount limit of {c.headcount}")
-            cost = self.team_cost() + c.m_cost[i]
-            if cost > self.budget():
-                raise IllegalDecision(
-                    f"adding {self._name(d.member)} takes the team to {cost:,.0f} a week; "
+        check = _CHECKS.get(type(d))
+        if check is None:
+            raise IllegalDecision(f"unknown decision {d!r}")
+        check(self, d)
+
+    def _refuse(self, code: No, member: str | None = None, **ctx) -> None:
+        """Raise the player's reason for a refusal `code` (None: the decision is legal)."""
+        if code == No.OK:
+            return
+        c = self.compiled
+        i = c.members.index(member) if member is not None else -1
+        name = self._name(member) if member is not None else ""
+        match code:
+            case No.NOT_STAFFED:
+                why = f"{name} is not on the team"
+            case No.ON_TEAM:
+                why = f"{name} is already on the team"
+            case No.WEEKS:
+                why = f"{name} is available in weeks {c.m_from[i]}-{c.m_until[i]}"
+            case No.HEADCOUNT:
+                why = f"the team is at its headcount limit of {c.headcount}"
+            case No.BUDGET:
+                cost = float(legal.team_cost(c, self.batch)[0] + c.m_cost[i])
+                why = (
+                    f"adding {name} takes the team to {cost:,.0f} a week; "
                     f"the budget is {self.budget():,.0f}"
                 )
-            bad = [x for x in d.checklist if x not in CHECKLIST]
-            if bad:
-                raise IllegalDecision(
-                    f"unknown checklist item '{bad[0]}'; items are {', '.join(CHECKLIST)}"
-                )
-        elif isinstance(d, Release):
-            i = self._idx("roster member", d.member, c.members)
-            if not b.staffed[0, i]:
-                raise IllegalDecision(f"{self._name(d.member)} is not on the team")
-            if self.runs and any(r[1] == i for r in self.runs):
-                raise IllegalDecision(
-                    f"{self._name(d.member)} has actions booked this week; release next week"
-                )
-        elif isinstance(d, Assign):
-            i = self._idx("roster member", d.member, c.members)
-            r = self._idx("role", d.role, c.roles)
-            if not b.staffed[0, i]:
-                raise IllegalDecision(f"{self._name(d.member)} is not on the team")
-            holders = (b.role[0] == r) & (np.arange(len(c.members)) != i)
-            if holders.sum() >= c.r_max[r]:
-                raise IllegalDecision(
+            case No.BOOKED:
+                why = f"{name} has actions booked this week; release next week"
+            case No.ROLE_FULL:
+                r = ctx["role"]
+                why = (
                     f"the {c.scenario.roles[r].name} role takes at most {c.r_max[r]} "
                     f"and is already held"
                 )
-        elif isinstance(d, Connect | Disconnect):
-            i = self._idx("roster member", d.member, c.members)
-            s = self._idx("stakeholder", d.stakeholder, c.stakeholders)
-            if not b.staffed[0, i]:
-                raise IllegalDecision(f"{self._name(d.member)} is not on the team")
-            if isinstance(d, Connect):
-                if not b.present[0, s]:
-                    raise IllegalDecision(f"{d.stakeholder} is not on the buying team yet")
-                if b.conn[0, i, s]:
-                    raise IllegalDecision("they are already connected")
-            elif not b.conn[0, i, s]:
-                raise IllegalDecision("they are not connected")
-        elif isinstance(d, Focus):
-            for k, v in d.weights.items():
-                self._idx("priority dimension", k, c.dims)
-                if not 0 <= v <= 100:
-                    raise IllegalDecision(f"focus weight for {k} must be between 0 and 100")
-            if sum(d.weights.values()) <= 0:
-                raise IllegalDecision("the focus needs at least one positive weight")
-        elif isinstance(d, Plan):
-            ms = self._idx("milestone", d.milestone, c.milestones)
-            i = self._idx("roster member", d.owner, c.members)
-            self._idx("action", d.action, c.actions)
-            if not b.staffed[0, i]:
-                raise IllegalDecision(f"{self._name(d.owner)} is not on the team")
-            if not max(self.week, 1) <= d.due <= c.weeks:
-                raise IllegalDecision(
-                    f"the due week must lie in weeks {max(self.week, 1)}-{c.weeks}"
-                )
-            a = c.actions.index(d.action)
-            if c.a_progress[a, ms] <= 0:
-                raise IllegalDecision(
-                    f"'{d.action}' does not move milestone '{d.milestone}' forward"
-                )
-        elif isinstance(d, Start):
-            if self.phase != SETUP:
-                raise IllegalDecision("the deal has already started")
-            if not b.staffed[0].any():
-                raise IllegalDecision("staff at least one member before starting")
-        elif isinstance(d, Run):
-            if self.phase != WEEK:
-                raise IllegalDecision("actions are run during the weeks, after setup")
-            a = self._idx("action", d.action, c.actions)
-            i = self._idx("roster member", d.member, c.members)
-            name = self._name(d.member)
-            if not b.staffed[0, i]:
-                raise IllegalDecision(f"{name} is not on the team")
-            if b.away_until[0, i] >= self.week:
-                raise IllegalDecision(f"{name} is pulled away this week")
-            r = b.role[0, i]
-            if r < 0 or not c.a_roles[a, r]:
-                roles = c.scenario.roles
+            case No.ABSENT:
+                why = f"{ctx['stakeholder']} is not on the buying team yet"
+            case No.CONNECTED:
+                why = "they are already connected"
+            case No.NOT_CONNECTED:
+                why = "they are not connected"
+            case No.AWAY:
+                why = f"{name} is pulled away this week"
+            case No.ROLE:
+                roles, a = c.scenario.roles, ctx["action"]
+                r = self.batch.role[0, i]
                 allowed = [roles[j].name for j in np.flatnonzero(c.a_roles[a])]
-                raise IllegalDecision(
+                why = (
                     f"{c.scenario.actions[a].name} is run by the {' or '.join(allowed)}; "
                     f"{name} is {'the ' + roles[r].name if r >= 0 else 'without a role'}"
                 )
-            left = self.hours_left(d.member)
-            if left < c.a_hours[a]:
-                raise IllegalDecision(
-                    f"{name} has {left:.0f} of {c.m_capacity[i]:.0f} hours left this week; "
-                    f"{c.scenario.actions[a].name} takes {c.a_hours[a]:.0f}"
+            case No.HOURS:
+                a = ctx["action"]
+                why = (
+                    f"{name} has {self.hours_left(member):.0f} of {c.m_capacity[i]:.0f} hours "
+                    f"left this week; {c.scenario.actions[a].name} takes {c.a_hours[a]:.0f}"
                 )
-            if c.a_internal[a]:
-                if d.target is not None:
-                    raise IllegalDecision(f"{c.scenario.actions[a].name} is internal: no target")
-            else:
-                s = self._idx("stakeholder", d.target, c.stakeholders)
-                if not b.present[0, s]:
-                    raise IllegalDecision(f"{d.target} is not on the buying team yet")
-                if not c.a_targets[a, c.st_role[s]]:
-                    raise IllegalDecision(
-                        f"{c.scenario.actions[a].name} cannot target a "
-                        f"{c.scenario.stakeholders[s].buying_role.value} buyer"
-                    )
-        elif isinstance(d, EndWeek):
-            if self.phase != WEEK:
-                raise IllegalDecision("the weeks start after setup")
-        elif isinstance(d, Shift):
-            self._idx("stakeholder", d.stakeholder, c.stakeholders)
-            for k, v in d.weights.items():
-                self._idx("priority dimension", k, c.dims)
-                if not 0 <= v <= 100:
-                    raise IllegalDecision(f"priority weight for {k} must be between 0 and 100")
-            if sum(d.weights.values()) <= 0:
-                raise IllegalDecision("the new priorities need at least one positive weight")
-        elif isinstance(d, Inject):
-            e = self._idx("event", d.event, c.events)
-            if self.batch.fired[0, e] or e in self.injected:
-                raise IllegalDecision(f"event '{d.event}' has already arrived")
-        else:
-            raise IllegalDecision(f"unknown decision {d!r}")
+            case No.INTERNAL:
+                why = f"{c.scenario.actions[ctx['action']].name} is internal: no target"
+            case No.NO_TARGET:
+                why = f"there is no stakeholder '{ctx['stakeholder']}' in this scenario"
+            case No.BUYER:
+                s = c.stakeholders.index(ctx["stakeholder"])
+                why = (
+                    f"{c.scenario.actions[ctx['action']].name} cannot target a "
+                    f"{c.scenario.stakeholders[s].buying_role.value} buyer"
+                )
+            case No.OVER:
+                why = "the deal is over; no more decisions"
+            case No.NOT_STARTED:
+                why = "actions are run during the weeks, after setup"
+            case _:  # pragma: no cover
+                why = f"not allowed ({code.name.lower()})"
+        raise IllegalDecision(why)
+
+    def _check_staff(self, d: Staff) -> None:
+        c = self.compiled
+        i = self._idx("roster member", d.member, c.members)
+        self._refuse(No(legal.staff_check(c, self.batch)[0, i]), d.member)
+        bad = [x for x in d.checklist if x not in CHECKLIST]
+        if bad:
+            raise IllegalDecision(
+                f"unknown checklist item '{bad[0]}'; items are {', '.join(CHECKLIST)}"
+            )
+
+    def _check_release(self, d: Release) -> None:
+        i = self._idx("roster member", d.member, self.compiled.members)
+        self._refuse(No(legal.release_check(self.batch)[0, i]), d.member)
+
+    def _check_assign(self, d: Assign) -> None:
+        c = self.compiled
+        i = self._idx("roster member", d.member, c.members)
+        r = self._idx("role", d.role, c.roles)
+        self._refuse(No(legal.assign_check(c, self.batch)[0, i, r]), d.member, role=r)
+
+    def _check_connect(self, d: Connect | Disconnect) -> None:
+        c = self.compiled
+        i = self._idx("roster member", d.member, c.members)
+        s = self._idx("stakeholder", d.stakeholder, c.stakeholders)
+        check = legal.connect_check if isinstance(d, Connect) else legal.disconnect_check
+        self._refuse(No(check(self.batch)[0, i, s]), d.member, stakeholder=d.stakeholder)
+
+    def _check_focus(self, d: Focus) -> None:
+        for k, v in d.weights.items():
+            self._idx("priority dimension", k, self.compiled.dims)
+            if not 0 <= v <= 100:
+                raise IllegalDecision(f"focus weight for {k} must be between 0 and 100")
+        if sum(d.weights.values()) <= 0:
+            raise IllegalDecision("the focus needs at least one positive weight")
+
+    def _check_plan(self, d: Plan) -> None:
+        c = self.compiled
+        ms = self._idx("milestone", d.milestone, c.milestones)
+        i = self._idx("roster member", d.owner, c.members)
+        self._idx("action", d.action, c.actions)
+        if not self.batch.staffed[0, i]:
+            self._refuse(No.NOT_STAFFED, d.owner)
+        if not max(self.week, 1) <= d.due <= c.weeks:
+            raise IllegalDecision(f"the due week must lie in weeks {max(self.week, 1)}-{c.weeks}")
+        a = c.actions.index(d.action)
+        if c.a_progress[a, ms] <= 0:
+            raise IllegalDecision(f"'{d.action}' does not move milestone '{d.milestone}' forward")
+
+    def _check_start(self, d: Start) -> None:
+        if self.phase != SETUP:
+            raise IllegalDecision("the deal has already started")
+        if not self.batch.staffed[0].any():
+            raise IllegalDecision("staff at least one member before starting")
+
+    def _check_run(self, d: Run) -> None:
+        c = self.compiled
+        if self.phase != WEEK:
+            self._refuse(No.NOT_STARTED)
+        a = self._idx("action", d.action, c.actions)
+        i = self._idx("roster member", d.member, c.members)
+        ids = c.stakeholders
+        s = -1 if d.target is None else ids.index(d.target) if d.target in ids else -2
+        code = legal.run_code(c, self.batch, 0, a, i, s)
+        self._refuse(code, d.member, action=a, stakeholder=d.target)
+
+    def _check_end_week(self, d: EndWeek) -> None:
+        if self.phase != WEEK:
+            raise IllegalDecision("the weeks start after setup")
+
+    def _check_shift(self, d: Shift) -> None:
+        c = self.compiled
+        self._idx("stakeholder", d.stakeholder, c.stakeholders)
+        for k, v in d.weights.items():
+            self._idx("priority dimension", k, c.dims)
+            if not 0 <= v <= 100:
+                raise IllegalDecision(f"priority weight for {k} must be between 0 and 100")
+        if sum(d.weights.values()) <= 0:
+            raise IllegalDecision("the new priorities need at least one positive weight")
+
+    def _check_inject(self, d: Inject) -> None:
+        e = self._idx("event", d.event, self.compiled.events)
+        if self.batch.fired[0, e] or e in self.injected:
+            raise IllegalDecision(f"event '{d.event}' has already arrived")
 
     def apply(self, d: Decision) -> GameState:
         """The state after `d`, or IllegalDecision with the reason."""
@@ -371,6 +415,22 @@ class GameState:
             shifts = (mask, new)
         b = rules.start_week(c, b, inj if self.injected else None, shifts)
         return replace(self, batch=b, runs=(), injected=frozenset(), shifts=())
+
+
+_CHECKS = {
+    Staff: GameState._check_staff,
+    Release: GameState._check_release,
+    Assign: GameState._check_assign,
+    Connect: GameState._check_connect,
+    Disconnect: GameState._check_connect,
+    Focus: GameState._check_focus,
+    Plan: GameState._check_plan,
+    Start: GameState._check_start,
+    Run: GameState._check_run,
+    EndWeek: GameState._check_end_week,
+    Shift: GameState._check_shift,
+    Inject: GameState._check_inject,
+}
 
 
 def new_game(scenario: Scenario, seed: int = 0) -> GameState:

@@ -2,8 +2,10 @@
 
 Each function takes the trace dict (arrays with a leading batch axis B and a
 week axis W, plus scenario params under 'p_' keys) and returns per-week series
-(B, W) in 0..1; `components` averages them over the weeks played into named
-0..100 scores. No Python loop runs over games or weeks.
+(B, W) in 0..1 (or one whole-game value (B,)). Which of them are score components,
+and how each is explained, is the registry's business (scoring.components);
+`components` averages them over the weeks played into named 0..100 scores and
+`weighted` weighs them by name. No Python loop runs over games or weeks.
 """
 
 from __future__ import annotations
@@ -11,20 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from engine.arrays import pair_total, ratio, stack, total, where
-
-INTERNAL = (
-    "coverage",
-    "fit",
-    "quarterback",
-    "chemistry",
-    "workload",
-    "accountability",
-    "stability",
-)
-EXTERNAL = ("coverage", "connection_fit", "focus")
-AUDIBLE_DECAY = 0.35  # each unforced audible keeps exp(-0.35) of stability
-RESPONSE_WEEKS = 2  # a focus change within this many weeks of a shift is a response, not an audible
-FOCUS_FLOOR = 0.5  # cosine at or below this scores 0 on focus
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -110,16 +98,16 @@ def accountability(t: dict) -> np.ndarray:
 
 
 def unforced_audibles(t: dict) -> np.ndarray:
-    """(B, W) audibles not answering a priority shift in the previous RESPONSE_WEEKS weeks."""
+    """(B, W) audibles not answering a priority shift in the previous response_weeks weeks."""
     shift = t["t_shift"]
     recent = np.zeros_like(shift)
-    for k in range(RESPONSE_WEEKS):  # loop over a constant, not over games or weeks
+    for k in range(int(t["p_rules"]["response_weeks"])):  # a constant, not games or weeks
         recent[:, k:] |= shift[:, : shift.shape[1] - k]
     return t["t_audible"] & ~recent & t["played"]
 
 
 def stability(t: dict) -> np.ndarray:
-    return np.exp(-AUDIBLE_DECAY * unforced_audibles(t).sum(-1))
+    return np.exp(-t["p_rules"]["audible_decay"] * unforced_audibles(t).sum(-1))
 
 
 def stakeholder_covered(t: dict) -> np.ndarray:
@@ -137,7 +125,7 @@ def influence_coverage(t: dict) -> np.ndarray:
 def connection_quality(t: dict) -> np.ndarray:
     """(B, W, S) fit of the best connection to each stakeholder (seniority match), 0 if none."""
     gap = np.maximum(0.0, t["p_st_seniority"][None, :] - t["p_m_seniority"][:, None])  # (M, S)
-    fit = np.clip(1.0 - 0.2 * gap, 0, 1)
+    fit = np.clip(1.0 - t["p_rules"]["connection_seniority_penalty"] * gap, 0, 1)
     conn = t["t_conn"]
     best = conn[:, :, 0] * fit[0]
     for m in range(1, conn.shape[2]):  # loop over roster members (a constant), not games
@@ -160,55 +148,57 @@ def customer_priorities(t: dict) -> np.ndarray:
     return out
 
 
+FOCUS_COSINE = "d_focus_cosine"  # the trace key `shared` stores the focus cosine under
+
+
 def focus_cosine(t: dict) -> np.ndarray:
+    """(B, W) cosine of the team's focus and the customer's priorities (computed once by
+    `shared`, for the scorecard's several readers)."""
+    known = t.get(FOCUS_COSINE)
+    if known is not None:
+        return known
     return cosine(t["t_focus"], customer_priorities(t))
 
 
-def focus_score(cosine_series: np.ndarray) -> np.ndarray:
-    """Focus alignment in 0..1 from the focus-vs-priorities cosine."""
-    return np.clip((cosine_series - FOCUS_FLOOR) / (1 - FOCUS_FLOOR), 0, 1)
+def shared(t: dict) -> dict:
+    """The trace (a shallow copy) with the focus cosine computed once: the focus component,
+    the outcome and the weekly series all read it."""
+    if FOCUS_COSINE in t:
+        return t
+    return {**t, FOCUS_COSINE: focus_cosine(t)}
+
+
+def even_cosine(t: dict) -> np.ndarray:
+    """(B, W) the cosine an even focus (no knowledge of the customer) would reach."""
+    return cosine(np.ones_like(t["t_focus"]), customer_priorities(t))
+
+
+def focus_score(cosine_series: np.ndarray, even: np.ndarray) -> np.ndarray:
+    """Focus alignment in 0..1: how far the focus beats an even guess toward the
+    customer's real priorities (an uninformed focus earns nothing)."""
+    return np.clip(ratio(cosine_series - even, 1.0 - even), 0, 1)
 
 
 def focus(t: dict) -> np.ndarray:
-    return focus_score(focus_cosine(t))
+    return focus_score(focus_cosine(t), even_cosine(t))
 
 
-INTERNAL_SERIES = {
-    "coverage": role_coverage,
-    "fit": role_fit,
-    "quarterback": quarterback,
-    "chemistry": chemistry,
-    "workload": workload,
-}
-EXTERNAL_SERIES = {
-    "coverage": influence_coverage,
-    "connection_fit": connection_fit,
-    "focus": focus,
-}
+def components(t: dict, weekly: dict | None = None) -> tuple[dict, dict]:
+    """Internal and external components, each (B,) in 0..100, in the order of the registry
+    (scoring.components); `weekly` is `scoring.components.weekly(t)` when the caller has it."""
+    from scoring import components as registry  # the registry reads this module's functions
+
+    parts = registry.values(t, weekly)
+    return parts["internal"], parts["external"]
 
 
-def series(t: dict, cosine_series: np.ndarray | None = None) -> tuple[dict, dict]:
-    """The per-week (B, W) series behind the internal and external components;
-    pass the focus cosine when the caller already has it."""
-    if cosine_series is None:
-        cosine_series = focus_cosine(t)
-    outer = {k: f(t) for k, f in EXTERNAL_SERIES.items() if k != "focus"}
-    outer["focus"] = focus_score(cosine_series)
-    return {k: f(t) for k, f in INTERNAL_SERIES.items()}, {k: outer[k] for k in EXTERNAL_SERIES}
-
-
-def components(t: dict, weekly: tuple | None = None) -> tuple[dict, dict]:
-    """Internal and external components, each (B,) in 0..100."""
-    played = t["played"]
-    inner, outer = weekly if weekly is not None else series(t)
-    internal = {k: 100 * weekly_mean(v, played) for k, v in inner.items()}
-    internal["accountability"] = 100 * accountability(t)
-    internal["stability"] = 100 * stability(t)
-    external = {k: 100 * weekly_mean(v, played) for k, v in outer.items()}
-    return {k: internal[k] for k in INTERNAL}, external
-
-
-def weighted(parts: dict[str, np.ndarray], weights: np.ndarray) -> np.ndarray:
-    """Weighted mean of the parts (in order) with the weights normalised to sum to 1."""
-    w = weights / total(weights)
+def weighted(parts: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    """Weighted mean of the parts, each part weighed by the weight of its name, the weights
+    normalised to sum to 1 (added in the parts' order, whatever the order of `weights`)."""
+    if parts.keys() != weights.keys():
+        raise ValueError(
+            f"weights do not match the components: {sorted(parts.keys() ^ weights.keys())}"
+        )
+    vec = np.array([weights[k] for k in parts], float)
+    w = vec / total(vec)
     return sum(part * w[k] for k, part in enumerate(parts.values()))

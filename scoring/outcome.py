@@ -12,15 +12,7 @@ import numpy as np
 from engine.arrays import ratio, total
 from scoring import alignment as al
 
-INTERCEPT = -5.1
-COEF = {
-    "stance": 5.0,  # influence-weighted stance, -1..1: the buying team's support decides
-    "external": 2.0,  # external alignment, 0..1
-    "internal": 1.5,  # internal alignment, 0..1
-    "progress": 2.0,  # mean milestone completion, 0..1
-    "competition": -3.0,  # competitor pressure, 0..1
-}
-SCOPE_FLOOR = 0.75  # share of the deal value won even with a focus that misses
+FEATURES = ("stance", "external", "internal", "progress", "competition")
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -45,8 +37,15 @@ def features(t: dict, internal: np.ndarray, external: np.ndarray) -> dict[str, n
     }
 
 
-def win_probability(feats: dict[str, np.ndarray]) -> np.ndarray:
-    z = INTERCEPT + sum(COEF[k] * feats[k] for k in COEF)
+def coefficients(t: dict) -> tuple[float, dict[str, float]]:
+    """The scenario's win model: intercept and feature -> coefficient (rules.win)."""
+    r = t["p_rules"]
+    return r["win_intercept"], {k: r[f"win_{k}"] for k in FEATURES}
+
+
+def win_probability(t: dict, feats: dict[str, np.ndarray]) -> np.ndarray:
+    intercept, coef = coefficients(t)
+    z = intercept + sum(coef[k] * feats[k] for k in FEATURES)
     return sigmoid(z)
 
 
@@ -70,12 +69,13 @@ def outcome(
         "progress": total(last_played(t["t_progress"], played)) / t["t_progress"].shape[-1],
         "competition": last_played(t["t_competition"], played),
     }
-    p = win_probability(feats)
+    p = win_probability(t, feats)
     decides = p >= t["p_no_decision_below"]
     if cosine_series is None:
         cosine_series = al.focus_cosine(t)
-    fc = last_played(cosine_series, played)
-    scope = SCOPE_FLOOR + (1 - SCOPE_FLOOR) * fc
+    earned = last_played(al.focus_score(cosine_series, al.even_cosine(t)), played)
+    floor = t["p_rules"]["scope_floor"]
+    scope = floor + (1 - floor) * earned
     value = t["p_value"] * t["value_mult"] * scope
     won = decides & (t["luck"] < p)
     cap = total(t["t_capacity"])
@@ -88,7 +88,7 @@ def outcome(
         "result": np.where(won, 1, np.where(decides, 0, -1)),
         "expected_value": np.where(decides, p * value, 0.0),
         "realised_value": np.where(won, value, 0.0),
-        "satisfaction": 100 * np.clip(0.5 + 0.5 * final_stance, 0, 1) * (0.6 + 0.4 * fc),
+        "satisfaction": 100 * np.clip(0.5 + 0.5 * final_stance, 0, 1) * (0.6 + 0.4 * earned),
         "team_load": 100 * load,
         "scope": scope,
         "expected_outcome": 100 * np.where(decides, p, 0.0) * scope,

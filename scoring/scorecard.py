@@ -13,6 +13,7 @@ import numpy as np
 
 from engine.arrays import total
 from scoring import alignment as al
+from scoring import components as reg
 from scoring import outcome as oc
 
 RESULTS = {1: "win", 0: "loss", -1: "no decision"}
@@ -20,7 +21,7 @@ RESULTS = {1: "win", 0: "loss", -1: "no decision"}
 
 @dataclass(frozen=True)
 class Scorecard:
-    internal_parts: dict[str, np.ndarray]  # name -> (B,) 0..100
+    internal_parts: dict[str, np.ndarray]  # name -> (B,) 0..100, in registry order
     external_parts: dict[str, np.ndarray]
     internal: np.ndarray  # (B,)
     external: np.ndarray
@@ -74,11 +75,12 @@ class Scorecard:
 
 def score(t: dict) -> Scorecard:
     """Score a batch of game traces (see engine.rules.trace for the keys)."""
+    t = al.shared(t)
     fcos = al.focus_cosine(t)
-    inner_s, outer_s = al.series(t, fcos)
-    internal_parts, external_parts = al.components(t, (inner_s, outer_s))
-    internal = al.weighted(internal_parts, t["p_w_internal"])
-    external = al.weighted(external_parts, t["p_w_external"])
+    series = reg.weekly(t)
+    parts = reg.values(t, series)
+    internal = al.weighted(parts["internal"], reg.weights(t, "internal"))
+    external = al.weighted(parts["external"], reg.weights(t, "external"))
     w = t["p_w_top"] / total(t["p_w_top"])
     alignment = (w[0] * internal + w[1] * external) / (w[0] + w[1])
     out = oc.outcome(t, internal, external, fcos)
@@ -86,8 +88,8 @@ def score(t: dict) -> Scorecard:
     realised = w[0] * internal + w[1] * external + w[2] * out["realised_outcome"]
 
     return Scorecard(
-        internal_parts=internal_parts,
-        external_parts=external_parts,
+        internal_parts=parts["internal"],
+        external_parts=parts["external"],
         internal=internal,
         external=external,
         alignment=alignment,
@@ -95,25 +97,26 @@ def score(t: dict) -> Scorecard:
         expected_score=expected,
         score=realised,
         played=t["played"],
-        inputs=(t, inner_s, outer_s, fcos, w),
+        inputs=(t, series, fcos, w),
     )
 
 
-def weekly_series(t: dict, inner_s: dict, outer_s: dict, fcos: np.ndarray, w: np.ndarray) -> dict:
-    """The scorecard's per-week series from the weekly component series."""
-    whole_game = {"accountability": al.accountability(t), "stability": al.stability(t)}
-    inner_s_all = {**inner_s, **{k: v[:, None] for k, v in whole_game.items()}}
-    inner_week = 100 * al.weighted(inner_s_all, t["p_w_internal"])
-    outer_week = 100 * al.weighted(outer_s, t["p_w_external"])
+def weekly_series(t: dict, series: dict, fcos: np.ndarray, w: np.ndarray) -> dict:
+    """The scorecard's per-week series from the weekly component series (`reg.weekly`):
+    each week's internal and external alignment weigh every component, a whole-game one
+    at its whole-game value."""
+    week = reg.weekly_parts(t, series)
+    inner_week = 100 * al.weighted(week["internal"], reg.weights(t, "internal"))
+    outer_week = 100 * al.weighted(week["external"], reg.weights(t, "external"))
     feats = oc.features(t, inner_week, outer_week)
-    win_week = oc.win_probability(feats)
+    win_week = oc.win_probability(t, feats)
     played = t["played"]
     weekly = {
         "alignment": (w[0] * inner_week + w[1] * outer_week) / (w[0] + w[1]),
         "internal": inner_week,
         "external": outer_week,
         "focus_cosine": fcos,
-        "coverage": outer_s["coverage"],
+        "coverage": series["external"]["coverage"],
         "win_probability": win_week,
         "stance": feats["stance"],
     }

@@ -1,20 +1,35 @@
-"""`dealcraft balance`: a Monte Carlo balance report for scenario designers."""
+"""`dealcraft balance`: a Monte Carlo balance report for scenario designers.
+
+Each policy plays the same game seeds once; its per-game arrays feed its row of the
+policies table and, for the expert and the probes, the lessons table
+(simulator.lessons) and the per-event, per-milestone, per-action and per-roster
+tables. docs/balance-report.md documents every key of `--json`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+import time
 
 import numpy as np
 
 from engine.batch import simulate_parallel
-from engine.bots import DEGENERATE
+from engine.bots import VARIANTS
 from engine.loader import find_scenario
 from engine.rng import validate_seed
 from scoring.scorecard import score
+from simulator import lessons as L
+from simulator.textcharts import spark
 
-EXPLOIT_MARGIN = 1.0  # a probe within this many points of the expert counts as matching it
 CHUNK = 5_000  # games per parallel chunk
+PROGRESS_AFTER = 1.0  # seconds: a longer run shows a progress bar (on a terminal's stderr)
+
+
+def default_policies() -> list[str]:
+    """Random, the expert and every probe (the degenerate ones and the practice probes)."""
+    return ["random", "expert", *VARIANTS]
 
 
 def _expected(trace: dict) -> np.ndarray:
@@ -22,14 +37,33 @@ def _expected(trace: dict) -> np.ndarray:
 
 
 def _summary(result) -> dict[str, np.ndarray]:
-    """What the report needs from a chunk of games (kept small to cross processes)."""
-    sc = score(result.trace())
+    """What the report needs from a chunk of games: small per-game arrays, (n,) or (n, X),
+    to cross processes. Milestone weeks come from the per-week progress record, staffing
+    from the setup and the per-week record, runs from each week's decisions."""
+    t = result.trace()
+    sc = score(t)
+    B = result.batch.size
+    played = np.asarray(t["played"])  # (B, W)
+    weeks = np.arange(1, played.shape[1] + 1, dtype=np.int16)
+    done = (np.asarray(t["t_progress"]) >= 1.0) & played[..., None]  # (B, W, L)
+    completed = np.where(done.any(1), weeks[done.argmax(1)], 0).astype(np.int16)
+    staffed = np.asarray(t["t_staffed"]) & played[..., None]  # (B, W, M)
+    ever = np.asarray(result.setup.staffed) | staffed.any(1)
+    n_actions = len(result.compiled.actions)
+    g = np.concatenate([w.g for w in result.weeks] or [np.zeros(0, int)]).astype(np.int64)
+    a = np.concatenate([w.a for w in result.weeks] or [np.zeros(0, int)]).astype(np.int64)
+    runs = np.bincount(g * n_actions + a, minlength=B * n_actions).reshape(B, n_actions)
     out = {
         "expected": sc.expected_score,
         "score": sc.score,
         "won": sc.outcome["won"],
         "result": sc.outcome["result"],
         "team": np.packbits(result.setup.staffed, axis=1),  # one row of bits per team
+        "fired": np.ascontiguousarray(result.batch.fired),
+        "fired_week": np.ascontiguousarray(result.batch.fired_week).astype(np.int16),
+        "completed_week": completed,  # (B, L) week each milestone was reached, 0 for never
+        "ever_staffed": np.ascontiguousarray(ever),  # (B, M)
+        "runs": runs.astype(np.int16),  # (B, A) runs of each action per game
     }
     out |= {f"internal.{k}": v for k, v in sc.internal_parts.items()}
     out |= {f"external.{k}": v for k, v in sc.external_parts.items()}
@@ -41,12 +75,13 @@ def game_seeds(seed: int, games: int) -> np.ndarray:
     return np.uint64(validate_seed(seed)) + np.arange(games, dtype=np.uint64)
 
 
-def run_policy(
+def play(
     scenario, name: str, games: int, seed: int, workers: int = 2, chunk: int = CHUNK
-) -> dict:
-    """Play `games` games with one policy; summarise win rate, scores and components.
-    The chunks' policy seeds come from SeedSequence(seed) (engine.batch.chunk_seeds)."""
-    got = simulate_parallel(
+) -> dict[str, np.ndarray]:
+    """Play `games` games with one policy; the per-game arrays of `_summary`. Every policy
+    plays the same game seeds; the chunks' policy seeds come from SeedSequence(seed)
+    (engine.batch.chunk_seeds)."""
+    return simulate_parallel(
         scenario,
         game_seeds(seed, games),
         name,
@@ -56,6 +91,11 @@ def run_policy(
         workers=workers,
         chunk=chunk,
     )
+
+
+def policy_row(name: str, got: dict[str, np.ndarray]) -> dict:
+    """A policy's row: win rate, scores, their spread and the components' means."""
+    games = len(got["expected"])
     parts = {k: v for k, v in got.items() if k.startswith(("internal.", "external."))}
     q = np.quantile(got["expected"], [0.05, 0.25, 0.5, 0.75, 0.95])
     hist, _ = np.histogram(got["expected"], bins=10, range=(0, 100))
@@ -80,6 +120,13 @@ def run_policy(
     }
 
 
+def run_policy(
+    scenario, name: str, games: int, seed: int, workers: int = 2, chunk: int = CHUNK
+) -> dict:
+    """Play one policy and summarise it as a row of the policies table."""
+    return policy_row(name, play(scenario, name, games, seed, workers, chunk))
+
+
 def decisive(rows: list[dict]) -> list[tuple[str, float]]:
     """Components ranked by correlation with the expected score across all games played."""
     names = list(rows[0]["_parts"])
@@ -92,12 +139,191 @@ def decisive(rows: list[dict]) -> list[tuple[str, float]]:
     return sorted(out, key=lambda t: -abs(t[1]))
 
 
+# ---- what the expert's games say about each event, milestone, action and roster member ---
+
+
+def _split(mask: np.ndarray, y: np.ndarray) -> tuple[list, list]:
+    """Mean of y (B,) over the games where each column of mask (B, X) is true, and where
+    it is false; None for a column with no such game."""
+    mask = mask.astype(bool)
+    n_in = mask.sum(0)
+    n_out = len(y) - n_in
+    s_in = (mask * y[:, None]).sum(0)  # no BLAS (see docs/design-choices.md)
+    s_out = y.sum() - s_in
+    with_ = [float(s / n) if n else None for s, n in zip(s_in, n_in, strict=True)]
+    without = [float(s / n) if n else None for s, n in zip(s_out, n_out, strict=True)]
+    return with_, without
+
+
+def _medians(weeks: np.ndarray) -> list[int | float | None]:
+    """Median of each column of weeks (B, X) over its non-zero entries; None if none."""
+    out = []
+    for col in weeks.T:  # one per event or milestone, never per game
+        hit = col[col > 0]
+        out.append(float(np.median(hit)) if len(hit) else None)
+    return out
+
+
+def events_table(scenario, got: dict[str, np.ndarray]) -> list[dict]:
+    fired = got["fired"]
+    y = got["expected"].astype(float)
+    rate = fired.mean(0) if len(y) else np.zeros(fired.shape[1])
+    with_, without = _split(fired, y)
+    weeks = _medians(np.where(fired, got["fired_week"], 0))
+    return [
+        {
+            "event": e.id,
+            "name": e.name,
+            "fire_rate": float(rate[i]),
+            "median_week": weeks[i],
+            "score_fired": with_[i],
+            "score_not_fired": without[i],
+        }
+        for i, e in enumerate(scenario.events)
+    ]
+
+
+def milestones_table(scenario, got: dict[str, np.ndarray]) -> list[dict]:
+    week = got["completed_week"]
+    rate = (week > 0).mean(0) if len(week) else np.zeros(week.shape[1])
+    median = _medians(week)
+    return [
+        {
+            "milestone": m.id,
+            "name": m.name,
+            "target_week": m.target_week,
+            "completion_rate": float(rate[i]),
+            "median_week": median[i],
+        }
+        for i, m in enumerate(scenario.milestones)
+    ]
+
+
+def actions_table(scenario, got: dict[str, np.ndarray]) -> list[dict]:
+    runs = got["runs"]
+    n = max(len(runs), 1)
+    mean = runs.sum(0) / n
+    share = (runs > 0).sum(0) / n
+    return [
+        {
+            "action": a.id,
+            "name": a.name,
+            "runs_per_game": float(mean[i]),
+            "games_share": float(share[i]),
+        }
+        for i, a in enumerate(scenario.actions)
+    ]
+
+
+def roster_table(scenario, got: dict[str, np.ndarray]) -> list[dict]:
+    ever = got["ever_staffed"]
+    y = got["expected"].astype(float)
+    share = ever.mean(0) if len(y) else np.zeros(ever.shape[1])
+    with_, without = _split(ever, y)
+    return [
+        {
+            "member": m.id,
+            "name": m.name,
+            "staffed_share": float(share[i]),
+            "score_with": with_[i],
+            "score_without": without[i],
+        }
+        for i, m in enumerate(scenario.roster)
+    ]
+
+
+# ---- the report -------------------------------------------------------------------------
+
+
+class _Progress:
+    """A progress bar over the policies on stderr, shown once the run has taken more than
+    PROGRESS_AFTER seconds, and only when stderr is a terminal."""
+
+    def __init__(self, total: int, enabled: bool | None = None):
+        self.total, self.done, self.start = total, 0, time.monotonic()
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.bar = self.task = None
+
+    def advance(self, name: str) -> None:
+        self.done += 1
+        if not self.enabled or self.done >= self.total:
+            return
+        if self.bar is None and time.monotonic() - self.start > PROGRESS_AFTER:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("balance", total=self.total, completed=self.done)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done, description=f"played {name}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _play_one(job) -> dict[str, np.ndarray]:
+    """One policy's games in a worker process (its chunks played there, one after another)."""
+    scenario, name, games, seed, chunk = job
+    return play(scenario, name, games, seed, workers=1, chunk=chunk)
+
+
+def play_all(
+    scenario,
+    policies: list[str],
+    games: int,
+    seed: int,
+    workers: int = 2,
+    chunk: int = CHUNK,
+    progress: bool | None = None,
+) -> dict[str, dict[str, np.ndarray]]:
+    """Play each policy once; its per-game arrays by name. The workers share out each
+    policy's chunks; when a policy has fewer chunks than there are workers, they share
+    out whole policies instead. The results are the same either way: they never depend
+    on the number of workers."""
+    bar = _Progress(len(policies), progress)
+    played: dict[str, dict[str, np.ndarray]] = {}
+    chunks = -(-games // chunk)
+    try:
+        if workers <= 1 or len(policies) < 2 or chunks >= workers:
+            for p in policies:
+                played[p] = play(scenario, p, games, seed, workers, chunk)
+                bar.advance(p)
+        else:
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+            from multiprocessing import get_context
+
+            with ProcessPoolExecutor(
+                min(workers, len(policies)), mp_context=get_context("fork")
+            ) as pool:
+                jobs = {
+                    pool.submit(_play_one, (scenario, p, games, seed, chunk)): p for p in policies
+                }
+                for done in as_completed(jobs):
+                    played[jobs[done]] = done.result()
+                    bar.advance(jobs[done])
+    finally:
+        bar.close()
+    return {p: played[p] for p in policies}
+
+
 def report(
-    scenario, games: int, policies: list[str], seed: int, workers: int = 2, chunk: int = CHUNK
+    scenario,
+    games: int,
+    policies: list[str] | None = None,
+    seed: int = 0,
+    workers: int = 2,
+    chunk: int = CHUNK,
+    progress: bool | None = None,
 ) -> dict:
-    rows = [run_policy(scenario, p, games, seed, workers, chunk) for p in policies]
+    """The balance report as a JSON-ready dict (docs/balance-report.md). Each policy plays
+    once on the same game seeds; lessons cover the practices whose probe was played."""
+    policies = list(dict.fromkeys(policies or default_policies()))
+    played = play_all(scenario, policies, games, seed, workers, chunk, progress)
+    rows = [policy_row(p, played[p]) for p in policies]
     by = {r["policy"]: r for r in rows}
-    warnings, exploits = [], []
+    warnings = []
     expert, rand = by.get("expert"), by.get("random")
     if expert and expert["win_rate"] < 0.10:
         warnings.append(f"unwinnable: the expert wins only {expert['win_rate']:.0%}")
@@ -108,21 +334,8 @@ def report(
             f"one dominant staffing choice: {rand['top_winning_team_share']:.0%} of random "
             "play's wins come from a single team"
         )
-    for r in rows:
-        if r["policy"] in DEGENERATE and expert:
-            if r["mean_expected_score"] >= expert["mean_expected_score"] - EXPLOIT_MARGIN or (
-                r["win_rate"] >= expert["win_rate"]
-            ):
-                exploits.append(
-                    {
-                        "policy": r["policy"],
-                        "win_rate": r["win_rate"],
-                        "expected_score": r["mean_expected_score"],
-                        "expert_win_rate": expert["win_rate"],
-                        "expert_expected_score": expert["mean_expected_score"],
-                    }
-                )
     ranked = decisive(rows)
+    got = played.get("expert")
     return {
         "scenario": scenario.id,
         "games": games,
@@ -132,48 +345,120 @@ def report(
         "most_decisive": ranked[:3],
         "least_decisive": ranked[-3:],
         "warnings": warnings,
-        "exploits": exploits,
+        "exploits": L.exploits(played, L.exploit_probes(scenario.teaches)),
+        "teaches": list(scenario.teaches),
+        "lessons": L.lessons(scenario.teaches, played),
+        "events": events_table(scenario, got) if got else [],
+        "milestones": milestones_table(scenario, got) if got else [],
+        "actions": actions_table(scenario, got) if got else [],
+        "roster": roster_table(scenario, got) if got else [],
     }
 
 
+# ---- the text report --------------------------------------------------------------------
+
+
+def _num(x, fmt: str = ".1f", none: str = "-") -> str:
+    return none if x is None else format(x, fmt)
+
+
+def _ci(lo, hi, fmt: str = "+.1f") -> str:
+    return "[  n/a  ]" if lo is None else f"[{lo:{fmt}}, {hi:{fmt}}]"
+
+
+def _pct(x) -> str:
+    return "-" if x is None else f"{x:.0%}"
+
+
 def render(rep: dict) -> str:
-    lines = [
-        f"Balance report: {rep['scenario']} ({rep['games']} games per policy, seed {rep['seed']})"
+    out = [
+        f"Balance report: {rep['scenario']} ({rep['games']} games per policy, seed {rep['seed']})",
+        "",
+        f"{'policy':<20} {'win':>5} {'no dec':>6} {'exp':>5}   p5  p25  med  p75  p95  "
+        "expected score 0..100",
     ]
     for r in rep["policies"]:
         q = r["quantiles"]
-        lines += [
-            "",
-            f"{r['policy']:>20}: win {r['win_rate']:.0%}  no decision {r['no_decision_rate']:.0%}"
-            f"  expected score {r['mean_expected_score']:.1f}",
-            f"{'':>20}  p5 {q['p5']:.0f}  p25 {q['p25']:.0f}  median {q['p50']:.0f}"
-            f"  p75 {q['p75']:.0f}  p95 {q['p95']:.0f}",
-        ]
         top = max(r["histogram"]) or 1
-        for k, n in enumerate(r["histogram"]):
-            lines.append(f"{'':>22}{k * 10:3d}-{k * 10 + 10:<3d} {'#' * int(30 * n / top)} {n}")
-    if rep["skill_gap"] is not None:
-        lines += ["", f"Skill gap (expert - random win rate): {rep['skill_gap']:+.0%}"]
-    lines.append("Most decisive: " + ", ".join(f"{n} ({c:+.2f})" for n, c in rep["most_decisive"]))
-    lines.append(
-        "Least decisive: " + ", ".join(f"{n} ({c:+.2f})" for n, c in rep["least_decisive"])
-    )
-    for w in rep["warnings"]:
-        lines.append(f"warning: {w}")
-    for e in rep["exploits"]:
-        lines.append(
-            f"exploit: '{e['policy']}' wins {e['win_rate']:.0%} (expected score "
-            f"{e['expected_score']:.1f}) against the expert's {e['expert_win_rate']:.0%} "
-            f"({e['expert_expected_score']:.1f})"
+        out.append(
+            f"{r['policy']:<20} {r['win_rate']:>5.0%} {r['no_decision_rate']:>6.0%} "
+            f"{r['mean_expected_score']:>5.1f} "
+            + " ".join(f"{q[k]:4.0f}" for k in ("p5", "p25", "p50", "p75", "p95"))
+            + "  "
+            + spark([n / top for n in r["histogram"]])
         )
-    if not rep["exploits"]:
-        lines.append("No exploit: every degenerate probe scores below the expert.")
-    return "\n".join(lines)
+    if rep["skill_gap"] is not None:
+        out += ["", f"Skill gap (expert - random win rate): {rep['skill_gap']:+.0%}"]
+    out.append("Most decisive: " + ", ".join(f"{n} ({c:+.2f})" for n, c in rep["most_decisive"]))
+    out.append("Least decisive: " + ", ".join(f"{n} ({c:+.2f})" for n, c in rep["least_decisive"]))
+    if rep["lessons"]:
+        out += [
+            "",
+            "Lessons: the expert vs the expert without one practice, same seeds (* = taught here)",
+            f"  {'practice':<15} {'probe':<19} {'win':>9} {'score':>11} "
+            f"{'cost (95% CI)':>21} {'win cost (95% CI)':>21}  verdict",
+        ]
+        for x in rep["lessons"]:
+            mark = "*" if x["taught"] else " "
+            verdict = x["verdict"]
+            if x["taught"] and not x["meets_target"]:
+                verdict += " (below target)"
+            out.append(
+                f"{mark} {x['practice']:<15} {x['probe']:<19} "
+                f"{x['expert_win_rate']:>4.0%}→{x['probe_win_rate']:<4.0%} "
+                f"{x['expert_score']:>5.1f}→{x['probe_score']:<5.1f} "
+                f"{x['cost_points']:>+5.1f} {_ci(*x['cost_points_ci']):>15} "
+                f"{x['cost_win']:>+5.0%} {_ci(*x['cost_win_ci'], fmt='+.0%'):>15}  {verdict}"
+            )
+        out.append(
+            f"  a taught practice's target: cost >= {L.TARGET_POINTS:g} points and "
+            f">= {L.TARGET_WIN * 100:g} points of win rate, both intervals above zero"
+        )
+    if rep["events"]:
+        out += [
+            "",
+            f"Events (expert games)  {'fired':>6} {'week':>5} {'score if':>9} {'if not':>7}",
+        ]
+        for e in rep["events"]:
+            out.append(
+                f"  {e['event']:<20} {e['fire_rate']:>6.0%} {_num(e['median_week'], '.0f'):>5} "
+                f"{_num(e['score_fired']):>9} {_num(e['score_not_fired']):>7}"
+            )
+    if rep["milestones"]:
+        out += ["", f"Milestones (expert)    {'done':>6} {'week':>5} {'target':>9}"]
+        for m in rep["milestones"]:
+            out.append(
+                f"  {m['milestone']:<20} {m['completion_rate']:>6.0%} "
+                f"{_num(m['median_week'], '.0f'):>5} {m['target_week']:>9}"
+            )
+    if rep["actions"]:
+        out += ["", f"Actions (expert)       {'runs':>6} {'games':>6}"]
+        for a in rep["actions"]:
+            out.append(f"  {a['action']:<20} {a['runs_per_game']:>6.2f} {a['games_share']:>6.0%}")
+    if rep["roster"]:
+        out += ["", f"Roster (expert)        {'staffed':>7} {'score with':>11} {'without':>8}"]
+        for m in rep["roster"]:
+            out.append(
+                f"  {m['member']:<20} {m['staffed_share']:>7.0%} "
+                f"{_num(m['score_with']):>11} {_num(m['score_without']):>8}"
+            )
+    out.append("")
+    for w in rep["warnings"]:
+        out.append(f"warning: {w}")
+    for e in rep["exploits"]:
+        out.append(
+            f"exploit: '{e['policy']}' wins {e['win_rate']:.0%} (expected score "
+            f"{e['expected_score']:.1f}), not significantly below the expert's "
+            f"{e['expert_win_rate']:.0%} ({e['expert_expected_score']:.1f})"
+        )
+    probes = [r["policy"] for r in rep["policies"] if r["policy"] in VARIANTS]
+    if not rep["exploits"] and probes and any(r["policy"] == "expert" for r in rep["policies"]):
+        out.append("No exploit: every probe played wins significantly less than the expert.")
+    return "\n".join(out)
 
 
 def cmd_balance(args: argparse.Namespace) -> int:
     scenario = find_scenario(args.scenario)  # --games and --seed are range-checked by the parser
-    policies = args.policy or ["random", "expert", *DEGENERATE]
-    rep = report(scenario, args.games, policies, args.seed)
+    rep = report(scenario, args.games, args.policy or None, args.seed)
     print(json.dumps(rep, indent=2) if args.json else render(rep))
     return 0

@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 
+from engine.practices import PROBES
 from engine.problems import InputError
 from simulator import cliargs
 
@@ -20,6 +21,9 @@ DEGENERATE_NAMES = (
     "skip_discovery",
     "last_week_pile",
 )
+# every restricted policy the balance report plays (engine.bots.VARIANTS, without importing
+# the bots so that `dealcraft --help` stays fast)
+PROBE_NAMES = tuple(dict.fromkeys((*DEGENERATE_NAMES, *PROBES)))
 Handler = Callable[[argparse.Namespace], int]
 MAX_GAMES = 1_000_000  # `balance --games` upper bound, per policy
 
@@ -126,8 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--policy",
         action="append",
-        choices=["random", "greedy", "expert", *DEGENERATE_NAMES],
-        help="policy to run (repeatable; default: random, expert and the exploit probes)",
+        choices=["random", "greedy", "expert", *PROBE_NAMES],
+        help="policy to run (repeatable; default: random, expert and every probe)",
     )
     p.add_argument(
         "--seed", type=cliargs.seed, default=0, help="first game's seed, 0..2**64-1 (default 0)"

@@ -43,11 +43,15 @@ from engine.model import (
     Member,
     Milestone,
     Role,
+    Rules,
     Scenario,
     ScoringWeights,
     Skill,
     Stakeholder,
+    WinModel,
 )
+from engine.observe import STANCE_WORDS
+from engine.practices import PRACTICES
 from engine.problems import CODES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,8 +79,8 @@ SECTIONS: list[tuple[str, str, type[BaseModel], str]] = [
         "Competitor",
         "competitor",
         Competitor,
-        "Competitor pressure starts at `strength` and grows by `momentum` each week the team "
-        "does nothing to push back; actions and events move it.",
+        "Competitor pressure starts at `strength` and grows by `momentum` every week; "
+        "actions and events with a negative `competition` effect push it back.",
     ),
     (
         "Priority dimensions",
@@ -107,7 +111,11 @@ SECTIONS: list[tuple[str, str, type[BaseModel], str]] = [
         Stakeholder,
         "The people at the customer who decide. Priorities are hidden from the player: "
         "discovery actions and connection points reveal them, noisily. A stakeholder with "
-        "`joins_week` arrives later and takes a share of the influence from the others.",
+        "`joins_week` arrives later and takes a share of the influence from the others "
+        "(their arrival counts as a change in the customer's priorities). The player reads "
+        "a stance as a word: "
+        + ", ".join(f"{word} below {limit:+g}" for limit, word in STANCE_WORDS)
+        + ", champion above.",
     ),
     (
         "Roster",
@@ -168,6 +176,26 @@ SECTIONS: list[tuple[str, str, type[BaseModel], str]] = [
         ExpertRequest,
         "The customer asks for someone with a skill: the team must staff and connect such a "
         "person to the asking stakeholder in time, or lose stance.",
+    ),
+    (
+        "Practice rules",
+        "rules",
+        Rules,
+        "Every number behind the practices the game teaches, with the default each takes "
+        "when left out. `teaches` lists the practices this deal is built around; the "
+        'balance report holds each of them to the lessons targets (see "The practices" '
+        "below).",
+    ),
+    (
+        "Win model",
+        "rules.win",
+        WinModel,
+        "The logistic model of the customer's decision: the win chance is "
+        "sigmoid(intercept + sum of coefficient x feature) at the close, where the features "
+        "are the influence-weighted stance, external and internal alignment (0..1), mean "
+        "milestone completion and competitor pressure. `deal.value` and an event's "
+        "`deal_value` set the money won (expected and realised value); they do not change "
+        "the win chance or the score.",
     ),
     (
         "Scoring weights",
@@ -497,6 +525,21 @@ def generate() -> str:
         out += ["", *field_table(model), ""]
 
     out += [
+        "## The practices",
+        "",
+        "Each practice is a mechanic with its numbers in `rules:`, a restricted policy the",
+        "balance report plays (the expert with that one practice removed) and a line of",
+        "debrief advice. List the ones a deal is built to teach in `teaches:`.",
+        "",
+        "| practice | id | probe policy | its rules |",
+        "|---|---|---|---|",
+        *[
+            f"| {p.name} | `{p.id}` | `{p.probe}` | "
+            + (", ".join(f"`{r}`" for r in p.rules) or "the event's `request`")
+            + " |"
+            for p in PRACTICES
+        ],
+        "",
         "## Cross-reference rules (errors)",
         "",
         "After every field checks out on its own, `dealcraft validate` checks that the",

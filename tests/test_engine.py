@@ -7,6 +7,7 @@ from engine.batch import simulate
 from engine.bots import make_policy
 from engine.decisions import Assign, Connect, EndWeek, Focus, IllegalDecision, Run, Staff, Start
 from engine.log import GameLog
+from engine.observe import Observer, observe
 from engine.problems import InputError
 from engine.state import new_game
 from scoring.scorecard import score
@@ -138,7 +139,8 @@ def test_log_round_trips_through_yaml_and_json(northwind, tmp_path):
 
 def test_observation_hides_the_truth(northwind):
     g = setup_game(northwind)
-    obs = g.observation()
+    obs = observe(g)
+    assert Observer().set_from(g) == obs
     coo = next(s for s in obs["stakeholders"] if s["id"] == "coo")
     truth = dict(zip(g.compiled.dims, g.batch.prio[0, 0], strict=True))
     assert coo["uncertainty"] > 0.5
@@ -148,9 +150,9 @@ def test_observation_hides_the_truth(northwind):
 
 def test_discovery_sharpens_the_picture(northwind):
     g = setup_game(northwind)
-    before = g.observation()["stakeholders"][0]["uncertainty"]
+    before = observe(g)["stakeholders"][0]["uncertainty"]
     g = g.apply(Run("discovery_meeting", "maya", "coo")).apply(EndWeek())
-    assert g.observation()["stakeholders"][0]["uncertainty"] < before
+    assert observe(g)["stakeholders"][0]["uncertainty"] < before
 
 
 def test_greedy_policy_plays_legal_games(northwind):

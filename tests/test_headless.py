@@ -41,7 +41,7 @@ def test_expert_example_plans_play_well(capsys):
     for name in ("meridian_renewal", "harbor_cross_sell"):
         args = ["run", str(ROOT / "scenarios" / f"{name}.yaml"), "--plan"]
         assert main([*args, str(ROOT / "plans" / f"{name}.plan.yaml"), "--json"]) == 0
-        assert json.loads(capsys.readouterr().out)["expected_score"] > 78
+        assert json.loads(capsys.readouterr().out)["expected_score"] > 70
 
 
 def test_run_is_deterministic(capsys):
@@ -75,7 +75,8 @@ def test_malformed_plan(tmp_path, capsys):
     "scenario", ["northwind-new-logo", "meridian-renewal", "harbor-cross-sell"]
 )
 def test_shipped_scenarios_are_balanced(scenario, capsys):
-    """The done-when bar: expert wins >= 70%, random <= 25%, and no exploit probe matches it."""
+    """The done-when bar: expert wins >= 70%, random <= 25%, no exploit probe matches it, and
+    every practice the scenario teaches costs >= 10 points and >= 15 points of win rate."""
     assert main(["balance", scenario, "--games", "2000", "--json"]) == 0
     rep = json.loads(capsys.readouterr().out)
     by = {p["policy"]: p for p in rep["policies"]}
@@ -83,6 +84,11 @@ def test_shipped_scenarios_are_balanced(scenario, capsys):
     assert by["random"]["win_rate"] <= 0.25
     assert rep["exploits"] == []
     assert not rep["warnings"]
+    taught = [row for row in rep["lessons"] if row["taught"]]
+    assert {row["practice"] for row in taught} == set(rep["teaches"]) and len(taught) >= 3
+    for row in taught:
+        assert row["meets_target"], row
+        assert row["cost_points"] >= 10 and row["cost_win"] >= 0.15 and row["significant"]
 
 
 def test_run_joins_a_workshop(tmp_path, monkeypatch, capsys):

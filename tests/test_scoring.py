@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from engine.model import Rules
 from scoring import alignment as al
 from scoring.scorecard import score
 
@@ -48,10 +49,19 @@ def trace(**over):
         "p_close": 1,
         "p_value": 100_000.0,
         "p_w_top": np.array([0.25, 0.35, 0.4]),
-        "p_w_internal": np.array([0.2, 0.2, 0.15, 0.1, 0.1, 0.15, 0.1]),
-        "p_w_external": np.array([0.35, 0.25, 0.4]),
+        "p_w_internal": {
+            "coverage": 0.2,
+            "fit": 0.2,
+            "quarterback": 0.15,
+            "chemistry": 0.1,
+            "workload": 0.1,
+            "accountability": 0.15,
+            "stability": 0.1,
+        },
+        "p_w_external": {"coverage": 0.35, "connection_fit": 0.25, "focus": 0.4},
         "p_no_decision_below": 0.3,
         "p_l_target": np.array([4, 8]),
+        "p_rules": Rules().numbers(),
         "p_names": {
             "members": ["Ann", "Bo", "Cy"],
             "stakeholders": ["Eve, CFO", "Fay, User", "Gil, IT"],

@@ -22,10 +22,12 @@ def fac(tmp_path, monkeypatch):
     monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
     info, key = ws.create_session("northwind-new-logo", seed=2)
     steps = [d for d, _ in parse_plan(PLAN).steps]
-    for name, n in (("Alpha", 40), (MARKUP, 25), ("Gamma", 5)):
-        team = ws.join(info.code, name)
+    for name, week, n in (("Alpha", 5, None), (MARKUP, 3, None), ("Gamma", 0, 5)):
+        team = ws.join(info.code, name)  # Alpha plays into week 5, Gamma stays in setup
         state = team.resume()
         for d in steps[:n]:
+            if n is None and state.week >= week:
+                break
             state = team.step(state, d)
     return ws.facilitate(info.code, key)
 

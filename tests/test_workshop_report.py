@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.decisions import EndWeek, Focus, IllegalDecision, Run
+from engine.decisions import EndWeek, Focus, IllegalDecision, Run, Start
 from engine.plan import parse_plan
 from simulator.cli import main
 from simulator.workshop import session as ws
@@ -43,10 +43,12 @@ def workshop(tmp_path_factory):
         steps = [d for d, _ in parse_plan(PLAN).steps]
         dims = [d.id for d in fac.scenario.dimensions]
         restless = []  # no connections after the first, and a new strategy every week
+        weeks = 0
         for s in steps[:6] + [s for s in steps[6:] if s.kind != "connect"]:
             restless.append(s)
-            if isinstance(s, EndWeek) and len(restless) < 60:
-                restless.append(Focus({dims[len(restless) % len(dims)]: 1.0}))
+            if isinstance(s, EndWeek | Start) and weeks < 7:
+                weeks += 1
+                restless.append(Focus({dims[weeks % len(dims)]: 1.0}))
         late = [  # no owned milestones, no discovery in the first weeks
             s
             for s in steps
@@ -58,7 +60,7 @@ def workshop(tmp_path_factory):
             team = ws.join(info.code, name)
             teams[name] = (team, team.resume())
         for i in range(max(len(d) for d in plans.values())):
-            if i == 30:
+            if i == len(steps) // 2:  # mid-deal, after the early audibles
                 fac.inject("peak_brought_forward")
             for name, decisions in plans.items():
                 team, state = teams[name]

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from scoring.components import GROUP_LABELS, label
 from simulator.screens.base import GameScreen, TitleBar, money
 from simulator.textcharts import bar
 from simulator.widgets.charts import weekly_chart
@@ -20,25 +21,12 @@ from simulator.widgets.keys import KeyFooter
 from simulator.widgets.table import GameTable
 
 RESULT_STYLE = {"win": "bold green", "loss": "bold red", "no decision": "bold yellow"}
-GROUP_NAMES = {"internal": "Internal", "external": "External", "outcome": "Outcome"}
-COMPONENT_NAMES = {
-    "coverage": "Role coverage",
-    "fit": "Role-skill fit",
-    "quarterback": "One quarterback",
-    "chemistry": "Chemistry",
-    "workload": "Workload",
-    "accountability": "Accountability",
-    "stability": "Strategy stability",
-    "connection_fit": "Connection fit",
-    "focus": "Focus alignment",
-    "outcome": "Outcome",
-}
+GROUP_NAMES = GROUP_LABELS
 
 
 def component_name(group: str, name: str) -> str:
-    if group == "external" and name == "coverage":
-        return "Stakeholder coverage"
-    return COMPONENT_NAMES.get(name, name.replace("_", " ").capitalize())
+    """A scorecard row's name on screen, from the component registry."""
+    return label(group, name)
 
 
 def analyse(state) -> tuple[dict, dict, dict]:
