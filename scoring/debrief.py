@@ -103,11 +103,15 @@ def lapses(t: dict, i: int = 0, sc: Scorecard | None = None) -> list[dict]:
     ]
 
 
+NOT_YET = "no week played yet"
+
+
 def debrief(t: dict, i: int = 0, sc: Scorecard | None = None) -> dict:
     """Gains, losses, advice and per-component explanations for game i
     (`sc` is the trace's scorecard, when the caller already has it)."""
     if sc is None:
         sc = score(t)
+    started = bool(t["played"][i].any())
     top = t["p_w_top"] / t["p_w_top"].sum()
     items = []
     for k, (group, parts) in enumerate(
@@ -127,7 +131,7 @@ def debrief(t: dict, i: int = 0, sc: Scorecard | None = None) -> dict:
             "value": round(value, 2),
             "weight": round(float(weight), 4),
             "points": round(float(weight * (value - 50)), 2),
-            "reason": rec.reason(t, i, sc),
+            "reason": rec.reason(t, i, sc) if started else NOT_YET,
         }
         rows.append(row)
         advice_of[rec.key] = rec.advice
@@ -137,7 +141,16 @@ def debrief(t: dict, i: int = 0, sc: Scorecard | None = None) -> dict:
             "value": row["value"],
             "weight": row["weight"],
             "reason": row["reason"],
-            "inputs": rec.inputs(t, i, sc),
+            "inputs": rec.inputs(t, i, sc) if started else {},
+        }
+    if not started:  # nothing played yet: nothing gained or lost, nothing to advise
+        return {
+            "gains": [],
+            "losses": [],
+            "practices": [],
+            "advice": [],
+            "explain": explain,
+            "rows": rows,
         }
     ranked = sorted(rows, key=lambda r: r["points"])
     losses = [r for r in ranked if r["points"] < 0][:3]

@@ -1,0 +1,43 @@
+"""Every screen works from the first moment of a game: a debrief before week 1 has been
+played says so instead of failing (issue 11's first row)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from support.app import make_app, northwind_game
+
+from engine.loader import find_scenario
+from engine.state import new_game
+from scoring.debrief import NOT_YET, debrief
+
+pytestmark = pytest.mark.usefixtures("home", "fast_pilot")
+
+
+@pytest.mark.parametrize("setup", ["none", "team", "planned", "week 1"])
+def test_a_debrief_before_any_week_is_played(setup):
+    s = find_scenario("northwind-new-logo")
+    state = new_game(s, 1) if setup == "none" else None
+    if state is None:
+        session = northwind_game("all" if setup == "week 1" else setup, weeks=0)
+        state = session.state
+    d = debrief(state.trace())
+    assert d["gains"] == d["losses"] == d["advice"] == []
+    assert {r["reason"] for r in d["rows"]} == {NOT_YET}
+
+
+@pytest.mark.parametrize("setup", ["team", "week 1"])
+def test_opening_the_debrief_early_keeps_the_app_running(setup):
+    async def run():
+        app = make_app(session=northwind_game("all" if setup == "week 1" else setup, weeks=0))
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            app.action_debrief()
+            await pilot.pause()
+            assert type(app.screen).__name__ == "DebriefScreen"
+            await pilot.press("enter", "escape")
+            await pilot.pause()
+            assert app.is_running
+
+    asyncio.run(run())
