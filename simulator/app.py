@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from simulator.terminal import terminal_alive, terminal_fd
+from simulator.terminal import exit_on_signals, terminal_alive, terminal_fd
 
 if TYPE_CHECKING:
     from engine.model import Scenario
@@ -104,6 +104,7 @@ class DealcraftApp(App):
     def on_mount(self) -> None:
         if terminal_fd() is not None:
             self.set_interval(2.0, self._check_terminal)
+            exit_on_signals(self)
         if self.session is not None:
             self.open_game(self.session)
         elif self.start_scenario is not None:
@@ -260,4 +261,4 @@ def cmd_play(args: argparse.Namespace) -> int:
         session=session, scenario=scenario, seed=getattr(args, "seed", None), scenario_dirs=extra
     )
     app.run()
-    return 0
+    return app.return_code or 0  # non-zero after a crash (1) or a stop signal (128 + n)

@@ -1,8 +1,11 @@
-"""Is the terminal still there? Lets the Textual apps quit when their window goes away."""
+"""Is the terminal still there? Lets the Textual apps quit when their window goes away,
+and leave it as they found it when they are told to stop (a signal)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import sys
 import termios
 
@@ -25,3 +28,18 @@ def terminal_alive(fd: int | None) -> bool:
     except (termios.error, OSError):
         return False
     return True
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+
+
+def exit_on_signals(app) -> None:
+    """Make SIGINT, SIGTERM, SIGHUP and SIGQUIT end `app` the normal way, so Textual puts the
+    terminal back (alternate screen off, mouse tracking off) and the exit code is 128 + the
+    signal's number. Every decision is already saved when it is made. Call from on_mount."""
+    loop = asyncio.get_running_loop()
+    for sig in STOP_SIGNALS:
+        try:
+            loop.add_signal_handler(sig, app.exit, None, 128 + sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+            return

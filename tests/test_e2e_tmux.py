@@ -160,3 +160,28 @@ def test_kill_and_resume_in_a_real_terminal(term):
     card = score(log.replay(find_scenario(log.scenario_id)).trace()).game(0)
     assert f"Score {card['score']:.1f}" in screen
     term.keys("C-q")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_stop_signal_restores_the_terminal_and_keeps_the_save(term, sig):
+    """SIGTERM, SIGHUP or SIGINT: the game ends the normal way, the terminal leaves the
+    alternate screen with mouse tracking off, the exit code is 128 + the signal, and
+    every decision made is in the save."""
+    env = f"DEALCRAFT_HOME={term.home} TERM=xterm-256color"
+    w, h = term.size
+    script = f"env {env} {DEALCRAFT} play northwind-new-logo --seed 3; echo exit=$?; sleep 60"
+    term.tmux("new-session", "-d", "-s", term.name, "-x", str(w), "-y", str(h), script)
+    term.wait_for("Your briefing")
+    term.keys("Enter")
+    term.wait_for("Roster")
+    term.keys("Space", "q")  # Maya joins as quarterback: two decisions to keep
+    term.wait_for("★ Account")
+    kept = decisions(term.home)
+    assert [d["do"] for d in kept] == ["staff", "assign"]
+    shell = term.pid()
+    child = subprocess.run(["pgrep", "-P", str(shell)], capture_output=True, text=True)
+    os.kill(int(child.stdout.split()[0]), sig)
+    term.wait_for(f"exit={128 + sig}")
+    flags = term.tmux("display-message", "-p", "-t", term.name, "#{alternate_on} #{mouse_any_flag}")
+    assert flags.split() == ["0", "0"]
+    assert decisions(term.home) == kept

@@ -37,7 +37,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from engine.problems import InputError
-from simulator.terminal import terminal_alive, terminal_fd
+from simulator.terminal import exit_on_signals, terminal_alive, terminal_fd
 from simulator.textcharts import spark
 from simulator.workshop.results import (
     TeamResult,
@@ -361,6 +361,7 @@ class BoardApp(App):
         self.set_interval(self.interval, self.refresh_board)
         if terminal_fd() is not None:
             self.set_interval(2.0, self._check_terminal)
+            exit_on_signals(self)
         self.refresh_board()
 
     def _notes_text(self) -> Text:

@@ -55,8 +55,9 @@ def cmd_board(args: argparse.Namespace) -> int:
     fac = _fac(args)
     from simulator.workshop.board import BoardApp
 
-    BoardApp(fac, interval=max(0.2, args.interval)).run()
-    return 0
+    app = BoardApp(fac, interval=max(0.2, args.interval))
+    app.run()
+    return app.return_code or 0  # non-zero after a crash (1) or a stop signal (128 + n)
 
 
 def _row_dict(r: TeamResult, curveballs: list[str], public: bool) -> dict:
