@@ -41,3 +41,14 @@ def test_opening_the_debrief_early_keeps_the_app_running(setup):
             assert app.is_running
 
     asyncio.run(run())
+
+
+def test_play_exits_with_the_apps_return_code(monkeypatch):
+    """A crash inside the TUI (Textual sets return code 1) is not reported as success."""
+    from simulator import app as app_module
+    from simulator.cli import main
+
+    monkeypatch.setattr(app_module.DealcraftApp, "run", lambda self, **kw: self.exit(None, 1))
+    assert main(["play", "northwind-new-logo", "--seed", "1"]) == 1
+    monkeypatch.setattr(app_module.DealcraftApp, "run", lambda self, **kw: None)
+    assert main(["play", "northwind-new-logo", "--seed", "1"]) == 0
