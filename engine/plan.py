@@ -141,10 +141,17 @@ def parse_plan(path: str | Path) -> HeadlessPlan:
         raise InputError(
             [src.problem(("weeks",), "plan.shape", "'weeks' maps a week number to its actions")]
         )
-    bad = [k for k in weeks if not isinstance(k, int)]
+    bad = [k for k in weeks if not isinstance(k, int) or isinstance(k, bool) or k < 1]
     if bad:
         raise InputError(
-            [src.problem(("weeks", bad[0]), "plan.shape", "week keys must be numbers", key=True)]
+            [
+                src.problem(
+                    ("weeks", str(bad[0])),
+                    "plan.shape",
+                    "week keys must be week numbers from 1",
+                    key=True,
+                )
+            ]
         )
     last = max([*weeks, 0])
     for w in range(1, last + 1):
@@ -173,11 +180,32 @@ def play_plan(scenario: Scenario, plan: HeadlessPlan, seed: int | None = None) -
                 )
             ]
         )
+    weeks = plan.source.data.get("weeks") if isinstance(plan.source.data, dict) else None
+    late = [w for w in (weeks or {}) if isinstance(w, int) and w > scenario.deal.weeks]
+    if late:
+        raise InputError(
+            [
+                plan.source.problem(
+                    ("weeks", str(late[0])),
+                    "week.range",
+                    f"week {late[0]} is after the deal's {scenario.deal.weeks} weeks",
+                    key=True,
+                )
+            ]
+        )
     chosen = seed if seed is not None else plan.seed if plan.seed is not None else 0
     state = new_game(scenario, int(chosen))
     for decision, loc in plan.steps:
         if state.is_over():
-            break
+            if isinstance(decision, EndWeek):  # the weeks a plan lists after the close
+                continue
+            raise InputError(
+                [
+                    plan.source.problem(
+                        loc, "plan.illegal", "the deal is over: the customer has decided"
+                    )
+                ]
+            )
         try:
             state = state.apply(decision)
         except IllegalDecision as exc:

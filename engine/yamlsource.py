@@ -235,7 +235,7 @@ def _build(loader) -> tuple[Any, dict, dict, dict]:
     get_event()  # StreamStartEvent
     ev = get_event()
     if type(ev) is StreamEndEvent:
-        raise _Stop("yaml.empty", "file is empty: a scenario is a mapping of fields")
+        raise _Stop("yaml.empty", "file is empty: it holds no YAML document")
 
     while True:
         ev = get_event()
