@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.yamlsource import MAX_BYTES
+
 if TYPE_CHECKING:  # the engine is imported lazily so the picker paints fast
     from engine.decisions import Decision
     from engine.model import Scenario
@@ -86,22 +88,53 @@ class SaveInfo:
     updated: str
     decisions: int
     parent: str = ""
+    damaged: str = ""  # why the file cannot be read, or "" for a good save
 
     @property
     def label(self) -> str:
+        if self.damaged:
+            return f"{self.path.name} — damaged: {self.damaged}"
         where = {"setup": "setup", "ended": "finished"}.get(self.phase, f"week {self.week}")
         return f"{self.title} — {where} (seed {self.seed})"
 
 
+MAX_SAVE_BYTES = MAX_BYTES  # the picker reads no more of a save than the loader would
+
+
+def _damaged(path: Path, why: str) -> SaveInfo:
+    try:
+        updated = _stamp(path.stat().st_mtime)
+    except OSError:
+        updated = ""
+    return SaveInfo(path, "", path.name, 0, 0, 0, "damaged", updated, 0, damaged=why)
+
+
+def _read_save(path: Path) -> dict:
+    """A save's JSON, read within a fixed budget: at most MAX_SAVE_BYTES, and a file
+    nested too deep for the parser (thousands of '[') is damaged, not a crash."""
+    with path.open("rb") as f:
+        raw = f.read(MAX_SAVE_BYTES + 1)
+    if len(raw) > MAX_SAVE_BYTES:
+        raise ValueError(f"over {MAX_SAVE_BYTES:,} bytes")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("nested too deep to be a game log") from None
+    if not isinstance(data, dict):
+        raise ValueError("not a game log")
+    return data
+
+
 def list_saves(folder: Path | None = None) -> list[SaveInfo]:
-    """Every readable save, most recently played first; damaged files are skipped."""
+    """Every save, most recently played first; a file that cannot be read is listed as
+    damaged, with the reason, so one bad file never keeps the picker from opening."""
     folder = folder or saves_dir()
     found = []
     if not folder.is_dir():
         return found
     for f in folder.glob("*.json"):
         try:
-            data = json.loads(f.read_text(encoding="utf-8"))
+            data = _read_save(f)
             meta = data.get("meta") or {}
             found.append(
                 SaveInfo(
@@ -117,9 +150,16 @@ def list_saves(folder: Path | None = None) -> list[SaveInfo]:
                     parent=str(meta.get("parent", "")),
                 )
             )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            continue
-    found.sort(key=lambda s: (s.updated, s.path.stat().st_mtime), reverse=True)
+        except OSError as exc:
+            found.append(_damaged(f, exc.strerror or "cannot be read"))
+        except UnicodeDecodeError:
+            found.append(_damaged(f, "not UTF-8 text"))
+        except json.JSONDecodeError as exc:
+            found.append(_damaged(f, f"not valid JSON (line {exc.lineno})"))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            why = str(exc) if isinstance(exc, ValueError) and str(exc) else "not a game log"
+            found.append(_damaged(f, why[:80]))
+    found.sort(key=lambda s: (not s.damaged, s.updated, s.path.name), reverse=True)
     return found
 
 

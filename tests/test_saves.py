@@ -88,11 +88,14 @@ def test_resume_rebuilds_the_same_game(home, northwind):
     assert info[0].decisions == 5
 
 
-def test_list_saves_skips_damaged_files(home, northwind):
+def test_list_saves_marks_damaged_files(home, northwind):
     good = Session.new(northwind, seed=1)
     (home / "saves" / "broken.json").write_text("{not json")
     (home / "saves" / "other.json").write_text('{"format": "x"}')
-    assert [i.path for i in list_saves()] == [good.path]
+    saves = list_saves()
+    assert [i.path for i in saves if not i.damaged] == [good.path]
+    assert saves[0].path == good.path  # good saves first
+    assert sorted(i.path.name for i in saves if i.damaged) == ["broken.json", "other.json"]
 
 
 def test_list_saves_puts_the_last_played_first(home, northwind):

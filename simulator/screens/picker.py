@@ -257,6 +257,12 @@ Pick a deal to play, or resume a saved game.
 
     def show_save(self, info: SaveInfo) -> None:
         t = Text()
+        if info.damaged:
+            t.append(f"{info.path.name}\n", style="bold")
+            t.append(f"This save is damaged ({info.damaged}); it cannot be resumed.\n")
+            t.append(f"\n{info.path}", style="dim")
+            self.query_one("#detail", Static).update(t)
+            return
         t.append(info.title + "\n", style="bold")
         t.append(info.label + "\n\n")
         t.append(f"Last played {info.updated}\n{info.decisions} decisions so far\n")
@@ -297,6 +303,15 @@ Pick a deal to play, or resume a saved game.
     def resume(self, info: SaveInfo) -> None:
         from engine.problems import InputError
         from simulator.saves import Session
+
+        if info.damaged:
+            self.notify(
+                f"{info.path.name}: {info.damaged}",
+                title="Damaged save",
+                severity="error",
+                markup=False,
+            )
+            return
 
         try:
             session = Session.resume(info.path, self.dapp.scenario_dirs)
