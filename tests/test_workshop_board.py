@@ -195,3 +195,27 @@ def test_custom_shift_from_the_board(fac):
         assert len(fac.shifts()) == 1
 
     on_board(fac, script, size=(150, 50))
+
+
+def test_weight_and_week_fields_take_a_long_paste_at_once(fac):
+    """Textual's number patterns backtrack: 20 digits and a letter froze the board for
+    ~25 s, a 10,000-digit paste for good. The board's own patterns are linear and capped."""
+    import time
+
+    from textual.widgets import Input
+
+    async def script(app, pilot):
+        await pilot.press("s")  # the custom shift dialog
+        await pilot.pause()
+        await pilot.press("down", "enter")  # a stakeholder; focus moves to the weights
+        await pilot.pause()
+        field = app.screen.query(Input).first()
+        start = time.perf_counter()
+        for text in ("1" * 20 + "x", "9" * 10_000, "12.345"):
+            field.value = ""
+            field.insert_text_at_cursor(text)
+        await pilot.pause()
+        assert time.perf_counter() - start < 2.0
+        assert len(field.value) <= 6
+
+    on_board(fac, script)

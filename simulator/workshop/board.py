@@ -48,6 +48,11 @@ from simulator.workshop.results import (
 )
 from simulator.workshop.session import Facilitator, SessionInfo, check_shift
 
+# Input patterns that cannot backtrack (Textual's own "number"/"integer" ones do, and a long
+# paste of digits then froze the board): a weight 0-100 with two decimals, a week number.
+WEIGHT_INPUT = r"\d{0,3}(\.\d{0,2})?"
+WEEK_INPUT = r"\d{0,3}"
+
 
 @dataclass
 class Snapshot:
@@ -132,7 +137,11 @@ class ShiftModal(ModalScreen[tuple[str, dict] | None]):
                     with Horizontal(classes="weight-row"):
                         yield Label(Text(d.name), classes="weight-label")
                         yield Input(
-                            placeholder="0", type="number", id=f"w-{d.id}", classes="weight"
+                            placeholder="0",
+                            restrict=WEIGHT_INPUT,
+                            max_length=6,
+                            id=f"w-{d.id}",
+                            classes="weight",
                         )
             yield Static(
                 Text(
@@ -193,7 +202,7 @@ class WeekModal(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text, style="bold"))
-            yield Input(str(self.default), type="integer", id="week-input")
+            yield Input(str(self.default), restrict=WEEK_INPUT, max_length=3, id="week-input")
             yield Static(Text(f"0 = hold at setup, 1-{self.weeks} = a week.", style="dim"))
 
     def on_mount(self) -> None:
