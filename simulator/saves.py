@@ -98,6 +98,7 @@ class SaveInfo:
         return f"{self.title} — {where} (seed {self.seed})"
 
 
+STALE_TMP_SECONDS = 600  # a write takes milliseconds; an older temp file is an orphan
 MAX_SAVE_BYTES = MAX_BYTES  # the picker reads no more of a save than the loader would
 
 
@@ -132,6 +133,11 @@ def list_saves(folder: Path | None = None) -> list[SaveInfo]:
     found = []
     if not folder.is_dir():
         return found
+    stale = time.time() - STALE_TMP_SECONDS
+    for tmp in folder.glob(".*.tmp"):  # left by a write killed half-way (see write_atomic)
+        with contextlib.suppress(OSError):
+            if tmp.stat().st_mtime < stale:
+                tmp.unlink()
     for f in folder.glob("*.json"):
         try:
             data = _read_save(f)
@@ -185,7 +191,8 @@ class Session:
         state: GameState | None = None,
         **meta,
     ) -> Session:
-        """A new game (or `state`, a game already under way) with its save file written."""
+        """A new game (or `state`, a game already under way). Its save file is written with
+        the first decision, so a game abandoned (or killed) before one leaves no file."""
         from engine.state import new_game
 
         seed = new_seed() if seed is None else int(seed)
@@ -203,7 +210,8 @@ class Session:
         if scenario.source:
             meta.setdefault("scenario_path", str(Path(scenario.source).resolve()))
         session = cls(state, path, meta)
-        session.save()
+        if state.history:
+            session.save()
         return session
 
     @classmethod

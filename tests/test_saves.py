@@ -49,10 +49,17 @@ def test_write_atomic_keeps_the_old_file_when_the_write_fails(tmp_path, monkeypa
     assert [p.name for p in tmp_path.iterdir()] == ["save.json"]
 
 
+def saved(scenario, seed):
+    """A new game whose save is already on disk (a game is saved from its first decision)."""
+    s = Session.new(scenario, seed=seed)
+    s.save()
+    return s
+
+
 def test_every_decision_is_saved_at_once(home, northwind):
     s = Session.new(northwind, seed=4)
     assert s.path.parent == home / "saves"
-    assert json.loads(s.path.read_text())["decisions"] == []
+    assert not s.path.exists()  # no save before the first decision
     for n, d in enumerate([Staff("maya"), Assign("maya", "quarterback")], 1):
         assert s.apply(d) is None
         on_disk = GameLog.load(s.path)
@@ -61,7 +68,7 @@ def test_every_decision_is_saved_at_once(home, northwind):
 
 
 def test_illegal_decision_changes_nothing(home, northwind):
-    s = Session.new(northwind, seed=4)
+    s = saved(northwind, 4)
     before = s.path.read_text()
     reason = s.apply(Assign("maya", "quarterback"))
     assert reason and "not on the team" in reason
@@ -89,7 +96,7 @@ def test_resume_rebuilds_the_same_game(home, northwind):
 
 
 def test_list_saves_marks_damaged_files(home, northwind):
-    good = Session.new(northwind, seed=1)
+    good = saved(northwind, 1)
     (home / "saves" / "broken.json").write_text("{not json")
     (home / "saves" / "other.json").write_text('{"format": "x"}')
     saves = list_saves()
@@ -99,7 +106,7 @@ def test_list_saves_marks_damaged_files(home, northwind):
 
 
 def test_list_saves_puts_the_last_played_first(home, northwind):
-    older, newer = Session.new(northwind, seed=1), Session.new(northwind, seed=2)
+    older, newer = saved(northwind, 1), saved(northwind, 2)
     # as if the older game was played last: the save's own stamp decides, not file order
     for s, stamp in ((older, "2024-01-02 10:00"), (newer, "2024-01-01 10:00")):
         data = json.loads(s.path.read_text())
@@ -122,7 +129,7 @@ def test_branch_replays_a_prefix_into_a_new_save(home, northwind):
 
 
 def test_resume_refuses_a_changed_scenario(home, northwind):
-    s = Session.new(northwind, seed=2)
+    s = saved(northwind, 2)
     data = json.loads(s.path.read_text())
     data["content_hash"] = "0" * 16
     s.path.write_text(json.dumps(data))
@@ -179,3 +186,21 @@ def test_a_branch_is_written_once_with_the_replayed_decisions(home, northwind, m
     log = GameLog.load(branch.path)
     assert log.decisions == s.state.history[:4]
     assert Session.resume(branch.path).state.week == 2
+
+
+def test_no_save_before_the_first_decision_and_stray_temp_files_are_cleaned(home, northwind):
+    import os
+    import time
+
+    s = Session.new(northwind, seed=4)
+    assert list((home / "saves").glob("*.json")) == [] if (home / "saves").exists() else True
+    (home / "saves").mkdir(parents=True, exist_ok=True)
+    old = home / "saves" / ".x.json.abc.tmp"
+    fresh = home / "saves" / ".y.json.def.tmp"
+    old.write_text("{")
+    fresh.write_text("{")
+    past = time.time() - 3600
+    os.utime(old, (past, past))
+    list_saves()
+    assert not old.exists() and fresh.exists()  # a write in flight elsewhere is left alone
+    assert s.apply(Staff("maya")) is None and s.path.exists()
