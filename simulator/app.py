@@ -176,7 +176,13 @@ class DealcraftApp(App):
         if self.session is None or self.session.path is None:
             self.notify("No game in progress to save.", severity="warning")
             return
-        path = self.session.save()
+        from simulator.saves import cannot_save
+
+        try:
+            path = self.session.save()
+        except OSError as exc:
+            self.notify(cannot_save(exc), title="Not saved", severity="error", markup=False)
+            return
         self.notify(f"Saved to {path}", title="Game saved", markup=False)
 
     def action_next_theme(self) -> None:

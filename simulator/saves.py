@@ -66,6 +66,20 @@ def write_atomic(path: Path, text: str) -> None:
             os.close(dfd)
 
 
+def cannot_save(exc: OSError) -> str:
+    """One line for a save that could not be written, naming why in the player's words."""
+    import errno
+
+    why = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EROFS: "the saves folder is read-only",
+        errno.EACCES: "no permission to write in the saves folder",
+        errno.EPERM: "no permission to write in the saves folder",
+    }.get(exc.errno, exc.strerror or "the save could not be written")
+    return f"cannot save the game: {why}"
+
+
 def new_seed() -> int:
     return secrets.randbelow(2**31)
 
@@ -211,7 +225,8 @@ class Session:
             meta.setdefault("scenario_path", str(Path(scenario.source).resolve()))
         session = cls(state, path, meta)
         if state.history:
-            session.save()
+            with contextlib.suppress(OSError):  # unwritable: the next decision tries again
+                session.save()
         return session
 
     @classmethod
@@ -244,10 +259,15 @@ class Session:
         from engine.decisions import IllegalDecision
 
         try:
-            self.state = self.state.apply(decision)
+            nxt = self.state.apply(decision)
         except IllegalDecision as exc:
             return str(exc)
-        self.save()
+        before, self.state = self.state, nxt
+        try:
+            self.save()
+        except OSError as exc:  # disk full, read-only, no permission: the decision is refused
+            self.state = before
+            return f"{cannot_save(exc)}; the decision was not made (the next one tries again)"
         return None
 
     def log(self):
