@@ -52,3 +52,20 @@ def test_play_exits_with_the_apps_return_code(monkeypatch):
     assert main(["play", "northwind-new-logo", "--seed", "1"]) == 1
     monkeypatch.setattr(app_module.DealcraftApp, "run", lambda self, **kw: None)
     assert main(["play", "northwind-new-logo", "--seed", "1"]) == 0
+
+
+def test_a_dialog_survives_the_window_shrinking_to_one_column():
+    """The schedule dialog's option list crashed in Rich when the window became 1 column."""
+
+    async def run():
+        app = make_app(northwind_game(weeks=2))
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            await pilot.press("a")  # the schedule dialog
+            await pilot.pause()
+            for size in [(1, 8), (1, 1), (2, 3), (20, 8), (100, 32)]:
+                await pilot.resize_terminal(*size)
+                await pilot.pause()
+            assert app.is_running and app.return_code is None
+
+    asyncio.run(run())
