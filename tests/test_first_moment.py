@@ -69,3 +69,17 @@ def test_a_dialog_survives_the_window_shrinking_to_one_column():
             assert app.is_running and app.return_code is None
 
     asyncio.run(run())
+
+
+def test_a_non_round_focus_reads_as_set_not_as_a_draft_change():
+    """25/25/35/25 is not whole percentages: the editor used to round it and then report
+    'Draft changed', and `g` wrote a second, slightly different focus (an audible)."""
+    from engine.decisions import Focus
+    from simulator.widgets.focus import FocusEditor
+
+    session = northwind_game("planned")
+    assert session.apply(Focus({"cost": 25, "risk": 25, "speed": 35, "innovation": 25})) is None
+    draft = FocusEditor(session.state).weights()
+    current = session.state.focus()
+    total = sum(draft.values())
+    assert all(abs(draft[d] / total - current[d]) < 1e-9 for d in current)

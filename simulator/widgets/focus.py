@@ -51,10 +51,11 @@ class FocusEditor(Widget, can_focus=True):
         self.load(state)
 
     def load(self, state: GameState) -> None:
-        """Take the team's current focus (as points of 100) and estimate from `state`."""
+        """Take the team's current focus (as points of 100, exactly: a rounded draft would
+        differ from the focus it shows and look like a change) and estimate from `state`."""
         focus = state.focus()
         total = sum(focus.values()) or 1.0
-        self.points = [round(100 * focus[d] / total) for d in self.dims]
+        self.points = [100 * focus[d] / total for d in self.dims]
         self.estimate = customer_estimate(state)
 
     def reset(self, state: GameState) -> None:
