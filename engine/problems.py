@@ -95,6 +95,7 @@ CODES: dict[str, str] = {
     "serve.port": "a port number outside 1-65535",
     "serve.bind": "the server cannot listen on that address",
     "play.start": "a game that cannot be started as asked",
+    "save.locked": "a saved game that another window (another process) has open",
     "workshop.input": "a facilitator command given a value it cannot use",
     "workshop.session": "a workshop action refused (wrong code, key, team or state)",
     "workshop.store": "the workshop store cannot be opened, read or written",

@@ -66,6 +66,58 @@ def write_atomic(path: Path, text: str) -> None:
             os.close(dfd)
 
 
+def _alive(pid: int) -> bool:
+    """Whether process `pid` is still running (a zombie, killed but not yet reaped, is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc here: trust the signal check
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
+def lock_save(path: Path) -> None:
+    """Claim `path` for this process with a lock file beside it (`NAME.lock`: pid and
+    host), so a second window cannot write the same save and silently lose decisions.
+    A lock left by a process that has ended is taken over; raises InputError (save.locked)
+    naming who has the save open."""
+    import socket
+
+    from engine.problems import InputError
+
+    lock = path.with_name(path.name + ".lock")
+    me = f"{os.getpid()} {socket.gethostname()}"
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            try:
+                pid_text, _, host = lock.read_text(encoding="utf-8").partition(" ")
+                pid = int(pid_text)
+            except (OSError, ValueError):
+                pid, host = 0, ""
+            if f"{pid} {host.strip()}" == me:
+                return  # ours already
+            if host.strip() == socket.gethostname() and not _alive(pid):
+                with contextlib.suppress(OSError):
+                    lock.unlink()  # left by a game that has ended: take it over
+                continue
+            raise InputError.at(
+                str(path),
+                "save.locked",
+                f"this game is open in another window (process {pid} on {host.strip() or '?'}); "
+                "close it there first",
+            ) from None
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(me)
+        return
+
+
 def cannot_save(exc: OSError) -> str:
     """One line for a save that could not be written, naming why in the player's words."""
     import errno
@@ -237,6 +289,7 @@ class Session:
 
         path = Path(path)
         log = GameLog.load(path)
+        lock_save(path)
         scenario = find_for_log(log.scenario_id, log.meta.get("scenario_path"), extra_dirs)
         try:
             state = log.replay(scenario)
@@ -262,12 +315,17 @@ class Session:
             nxt = self.state.apply(decision)
         except IllegalDecision as exc:
             return str(exc)
+        from engine.problems import InputError
+
         before, self.state = self.state, nxt
         try:
             self.save()
         except OSError as exc:  # disk full, read-only, no permission: the decision is refused
             self.state = before
             return f"{cannot_save(exc)}; the decision was not made (the next one tries again)"
+        except InputError as exc:  # another window has this save open
+            self.state = before
+            return exc.problems[0].message
         return None
 
     def log(self):
@@ -286,6 +344,8 @@ class Session:
     def save(self) -> Path | None:
         if self.path is None:
             return None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_save(self.path)
         write_atomic(self.path, self.log().to_json())
         return self.path
 

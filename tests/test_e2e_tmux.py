@@ -8,6 +8,7 @@ before each kill.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -32,6 +33,21 @@ pytestmark = [
         shutil.which("tmux") is None or not DEALCRAFT.exists(), reason="needs tmux and dealcraft"
     ),
 ]
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
+    except (OSError, IndexError):
+        return "zombie"
 
 
 class Term:
@@ -76,9 +92,15 @@ class Term:
         return int(self.tmux("list-panes", "-t", self.name, "-F", "#{pane_pid}").split()[0])
 
     def kill_app(self) -> None:
-        os.kill(self.pid(), signal.SIGKILL)
+        """SIGKILL the game (the pane's process and anything it started): no clean-up."""
+        pid = self.pid()
+        kids = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+        procs = [pid, *map(int, kids.stdout.split())]
+        for p in procs:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(p, signal.SIGKILL)
         end = time.monotonic() + 5
-        while time.monotonic() < end and self.alive():
+        while time.monotonic() < end and (self.alive() or any(_running(p) for p in procs)):
             time.sleep(0.05)
 
     def alive(self) -> bool:

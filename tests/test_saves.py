@@ -171,7 +171,7 @@ def test_damaged_save_is_one_line_and_exit_1(home, capsys):
 def test_no_temp_files_survive_many_saves(home, northwind):
     s = Session.new(northwind, seed=3)
     play_a_little(s)
-    assert sorted(os.listdir(home / "saves")) == [s.path.name]
+    assert sorted(os.listdir(home / "saves")) == [s.path.name, s.path.name + ".lock"]
 
 
 def test_a_branch_is_written_once_with_the_replayed_decisions(home, northwind, monkeypatch):
