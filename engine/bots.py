@@ -212,17 +212,23 @@ def _week(gs, as_, ms, ss, focus=None, refocus=None) -> Week:
 
 def _best_valid(value: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For value (B, A) and valid (B, M, A): each member's most valuable valid action
-    (ties to the lowest index) and whether it is worth running (value above 0.02).
-    Ranks the actions once per game; each member's pick is then the valid action of
-    lowest rank, found with one pass over small integers rather than over floats."""
-    n = value.shape[-1]
+    (ties to the lowest index) and whether it is worth running (value above 0.02), both
+    (B, M) batch-last. Ranks the actions once per game; each member's pick is then the
+    valid action of lowest rank, found with one pass over bytes in memory order (an
+    invalid action ranks n, past every valid one) rather than over floats."""
+    B, n = value.shape
     order = np.argsort(-value, axis=1, kind="stable")  # (B, A) best first
-    rank = np.empty((len(order), n), np.int8)
-    np.put_along_axis(rank, order, np.arange(n, dtype=np.int8)[None], 1)
-    first = np.where(valid, rank[:, None, :], np.int8(n)).min(-1)  # (B, M)
-    a = np.take_along_axis(order, np.minimum(first, n - 1).astype(np.intp), 1)
-    ok = (first < n) & (np.take_along_axis(value, a, 1) > 0.02)
-    return a, ok
+    rank = np.empty((n, B), np.uint8)  # memory order: (A, B)
+    np.put_along_axis(rank, order.T, np.arange(n, dtype=np.uint8)[:, None], 0)
+    ranked = np.invert(A.memory(valid)).view(np.uint8)  # (M, A, B): 1 where invalid
+    ranked *= np.uint8(n)
+    np.maximum(ranked, rank, out=ranked)
+    first = ranked.min(-2)  # (M, B)
+    rows = np.arange(B)
+    pick = np.minimum(first, n - 1).astype(np.intp) * B + rows
+    a = np.ascontiguousarray(order.T).reshape(-1).take(pick)
+    worth = np.ascontiguousarray(value.T).reshape(-1).take(a * B + rows) > 0.02
+    return A.batched(a), A.batched((first < n) & worth)
 
 
 KNOWN_ENOUGH = 0.45  # the expert sets its strategy once it knows this much of the customer
