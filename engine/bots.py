@@ -255,6 +255,31 @@ def _best_links(c: Compiled, staffed: np.ndarray) -> np.ndarray:
     return np.where(staffed.any(1, keepdims=True), best, -1)
 
 
+def _aim(c: Compiled, b: rules.Batch, g, m, a, need, unknown, probe) -> np.ndarray:
+    """(n,) the target of each run (member m of game g running a): among the stakeholders
+    it may aim at, the one who needs it most (need, half again for m's own connections;
+    what is left to discover for a probing action), the first on a tie; -1 for an
+    internal action. Stakeholder by stakeholder over the runs, as argmax would pick."""
+    targetable = c.a_targets[:, c.st_role]  # (A, S)
+    needs = A.pick_last(need, g)
+    unknowns = A.pick_last(unknown, g)
+    conns = A.pick_last(b.conn, g, m)
+    present = A.pick_last(b.present, g)
+    best = s = None
+    for k in range(len(c.stakeholders)):
+        pref = np.where(probe, unknowns[k], needs[k] * (1 + 0.5 * conns[k]))
+        v = np.where(targetable[:, k].take(a) & present[k], pref + 1e-6, -1)
+        if best is None:
+            best, s = v, np.zeros(len(a), np.intp)
+        else:
+            better = v > best
+            best = np.where(better, v, best)
+            s[better] = k
+    if s is None:
+        s = np.zeros(len(a), np.intp)
+    return np.where(c.a_internal[a], -1, s)
+
+
 @dataclass
 class ExpertPolicy(Policy):
     """Plays the practices as the scenario's rules reward them: fit-first staffing with one
@@ -440,14 +465,10 @@ class ExpertPolicy(Policy):
                     g, m = np.nonzero(later)
                     redo, worth = _best_valid(value()[g], valid[g, m][:, None, :])
                     a[g, m], ok[g, m] = redo[:, 0], worth[:, 0]
-            m, g = np.nonzero(ok.T)  # member by member, games in order: the replay's order
-            a = a[g, m]
-            pref = need[g] * (1 + 0.5 * b.conn[g, m, :])
-            pref = np.where(probing[a][:, None], unknown[g], pref)
-            aim_ok = c.a_targets[a][:, c.st_role] & b.present[g]
-            s = np.where(aim_ok, pref + 1e-6, -1).argmax(1)
-            s = np.where(c.a_internal[a], -1, s)
-            np.subtract.at(left, (g, m), c.a_hours[a])
+            m, g = np.nonzero(A.memory(ok))  # member by member, games in order: the replay's
+            a = A.pick(a, g, m)
+            s = _aim(c, b, g, m, a, need, unknown, probing[a])
+            left[g, m] -= c.a_hours[a]  # one run per member and round: no repeated (g, m)
             gs.append(g), as_.append(a), ms.append(m), ss.append(s)
         return gs, as_, ms, ss
 
