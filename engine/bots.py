@@ -241,7 +241,7 @@ def _even(focus: np.ndarray) -> np.ndarray:
 
 def known_share(c: Compiled, b: rules.Batch) -> np.ndarray:
     """(B,) influence-weighted share of the buying team's priorities the team knows."""
-    know = np.where(b.staffed[..., None], b.know, 0.0).max(1)  # (B, S)
+    know = rules.team_know(b)  # (B, S)
     weight = b.influence * b.present
     return A.ratio(A.total(weight * know), A.total(weight))
 
@@ -478,7 +478,7 @@ class ExpertPolicy(Policy):
         live = b.ended == 0
         if self.variant == "last_week_pile" and w < c.weeks:
             return _week([], [], [], [])
-        know = np.where(b.staffed[..., None], b.know, 0).max(1)  # (B, S)
+        know = rules.team_know(b)  # (B, S)
         gs, as_, ms, ss = self._runs(c, b, know)
         moves = self._moves(c, b)
         believed = believed_focus(c, b)

@@ -195,6 +195,17 @@ def _alignment(b: Batch) -> np.ndarray:
     return np.clip(A.ratio(cos - base, 1.0 - base), 0, 1)
 
 
+def team_know(b: Batch) -> np.ndarray:
+    """(B, S) how well the team's best-informed staffed member knows each stakeholder's
+    priorities (0 with nobody staffed); memoised on the team and what it knows. Callers
+    must not change it."""
+
+    def compute():
+        return np.where(b.staffed[..., None], b.know, 0.0).max(1)
+
+    return derived(b, "team_know", (b.staffed, b.unknown), compute)
+
+
 def recent_shift(b: Batch, w: int, weeks: int) -> np.ndarray:
     """(B,) a priority shift arrived in week w or the `weeks` - 1 weeks before it."""
     if weeks <= 0:
