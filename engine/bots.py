@@ -260,6 +260,9 @@ def _aim(c: Compiled, b: rules.Batch, g, m, a, need, unknown, probe) -> np.ndarr
     it may aim at, the one who needs it most (need, half again for m's own connections;
     what is left to discover for a probing action), the first on a tie; -1 for an
     internal action. Stakeholder by stakeholder over the runs, as argmax would pick."""
+    out = np.full(len(a), -1, np.intp)
+    t = np.flatnonzero(~c.a_internal[a])  # the runs that take a target
+    g, m, a, probe = g.take(t), m.take(t), a.take(t), probe.take(t)
     targetable = c.a_targets[:, c.st_role]  # (A, S)
     needs = A.pick_last(need, g)
     unknowns = A.pick_last(unknown, g)
@@ -275,9 +278,9 @@ def _aim(c: Compiled, b: rules.Batch, g, m, a, need, unknown, probe) -> np.ndarr
             better = v > best
             best = np.where(better, v, best)
             s[better] = k
-    if s is None:
-        s = np.zeros(len(a), np.intp)
-    return np.where(c.a_internal[a], -1, s)
+    if s is not None:
+        out[t] = s
+    return out
 
 
 @dataclass
@@ -453,7 +456,9 @@ class ExpertPolicy(Policy):
         left = _hours_left(c, b)
         gs, as_, ms, ss = [], [], [], []
         for _ in range(3):
-            valid = _valid_runs(c, b, left) & ~banned  # (B, M, A)
+            valid = _valid_runs(c, b, left)  # (B, M, A)
+            if banned.any():
+                valid &= ~banned
             a, ok = _best_valid(value(), valid)
             for kind, _, due in cadence:  # the bonus goes to the first member who takes it
                 took = ok & kind[a] & due[:, None]
