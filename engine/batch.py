@@ -128,7 +128,7 @@ def simulate(scenario: Scenario | Compiled, seeds, policy: Policy) -> BatchResul
     return BatchResult(c, b, st, weeks)
 
 
-def _run_chunk(args):
+def run_chunk(args):
     """One chunk of simulate_parallel. The cycle collector is paused meanwhile: the batch
     code makes no reference cycles, and its thousands of short-lived objects would
     otherwise trigger a collection every few hundred array operations."""
@@ -166,21 +166,36 @@ def simulate_parallel(
     results depend only on the game seeds, the chunk size and the seed, never on the
     number of workers; any game replays alone from its game seed and its chunk's
     policy seed (`simulate(scenario, seeds[chunk k], make_policy(name, that seed))`)."""
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
+    jobs = chunk_jobs(scenario, seeds, policy_name, seed, reduce, evaluate, chunk)
+    if workers <= 1 or len(jobs) == 1:
+        parts = [run_chunk(j) for j in jobs]
+    else:
+        with worker_pool(workers) as pool:
+            parts = list(pool.map(run_chunk, jobs))
+    return join_chunks(parts)
 
+
+def chunk_jobs(scenario, seeds, policy_name, seed, reduce, evaluate=None, chunk=5_000) -> list:
+    """The chunks of a `simulate_parallel` run, as arguments for `run_chunk`."""
     seeds = np.asarray(seeds, dtype=np.uint64)
     starts = range(0, len(seeds), chunk)
     policy_seeds = chunk_seeds(seed, len(starts))
-    jobs = [
+    return [
         (scenario, seeds[i : i + chunk], policy_name, policy_seeds[k], reduce, evaluate)
         for k, i in enumerate(starts)
     ]
-    if workers <= 1 or len(jobs) == 1:
-        parts = [_run_chunk(j) for j in jobs]
-    else:
-        with ProcessPoolExecutor(
-            workers, mp_context=get_context("fork"), initializer=_release_inherited_memory
-        ) as pool:
-            parts = list(pool.map(_run_chunk, jobs))
+
+
+def worker_pool(workers: int):
+    """A pool of forked worker processes for `run_chunk` jobs (one may serve many runs)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    return ProcessPoolExecutor(
+        workers, mp_context=get_context("fork"), initializer=_release_inherited_memory
+    )
+
+
+def join_chunks(parts: list[dict]) -> dict[str, np.ndarray]:
+    """The chunks' results of one run, concatenated in chunk order."""
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}

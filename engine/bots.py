@@ -212,17 +212,23 @@ def _week(gs, as_, ms, ss, focus=None, refocus=None) -> Week:
 
 def _best_valid(value: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For value (B, A) and valid (B, M, A): each member's most valuable valid action
-    (ties to the lowest index) and whether it is worth running (value above 0.02).
-    Ranks the actions once per game; each member's pick is then the valid action of
-    lowest rank, found with one pass over small integers rather than over floats."""
-    n = value.shape[-1]
+    (ties to the lowest index) and whether it is worth running (value above 0.02), both
+    (B, M) batch-last. Ranks the actions once per game; each member's pick is then the
+    valid action of lowest rank, found with one pass over bytes in memory order (an
+    invalid action ranks n, past every valid one) rather than over floats."""
+    B, n = value.shape
     order = np.argsort(-value, axis=1, kind="stable")  # (B, A) best first
-    rank = np.empty((len(order), n), np.int8)
-    np.put_along_axis(rank, order, np.arange(n, dtype=np.int8)[None], 1)
-    first = np.where(valid, rank[:, None, :], np.int8(n)).min(-1)  # (B, M)
-    a = np.take_along_axis(order, np.minimum(first, n - 1).astype(np.intp), 1)
-    ok = (first < n) & (np.take_along_axis(value, a, 1) > 0.02)
-    return a, ok
+    rank = np.empty((n, B), np.uint8)  # memory order: (A, B)
+    np.put_along_axis(rank, order.T, np.arange(n, dtype=np.uint8)[:, None], 0)
+    ranked = np.invert(A.memory(valid)).view(np.uint8)  # (M, A, B): 1 where invalid
+    ranked *= np.uint8(n)
+    np.maximum(ranked, rank, out=ranked)
+    first = ranked.min(-2)  # (M, B)
+    rows = np.arange(B)
+    pick = np.minimum(first, n - 1).astype(np.intp) * B + rows
+    a = np.ascontiguousarray(order.T).reshape(-1).take(pick)
+    worth = np.ascontiguousarray(value.T).reshape(-1).take(a * B + rows) > 0.02
+    return A.batched(a), A.batched((first < n) & worth)
 
 
 KNOWN_ENOUGH = 0.45  # the expert sets its strategy once it knows this much of the customer
@@ -235,7 +241,7 @@ def _even(focus: np.ndarray) -> np.ndarray:
 
 def known_share(c: Compiled, b: rules.Batch) -> np.ndarray:
     """(B,) influence-weighted share of the buying team's priorities the team knows."""
-    know = np.where(b.staffed[..., None], b.know, 0.0).max(1)  # (B, S)
+    know = rules.team_know(b)  # (B, S)
     weight = b.influence * b.present
     return A.ratio(A.total(weight * know), A.total(weight))
 
@@ -247,6 +253,34 @@ def _best_links(c: Compiled, staffed: np.ndarray) -> np.ndarray:
     score = -gap + 0.01 * c.m_seniority[:, None]
     best = np.where(staffed[..., None], score[None], -np.inf).argmax(1)
     return np.where(staffed.any(1, keepdims=True), best, -1)
+
+
+def _aim(c: Compiled, b: rules.Batch, g, m, a, need, unknown, probe) -> np.ndarray:
+    """(n,) the target of each run (member m of game g running a): among the stakeholders
+    it may aim at, the one who needs it most (need, half again for m's own connections;
+    what is left to discover for a probing action), the first on a tie; -1 for an
+    internal action. Stakeholder by stakeholder over the runs, as argmax would pick."""
+    out = np.full(len(a), -1, np.intp)
+    t = np.flatnonzero(~c.a_internal[a])  # the runs that take a target
+    g, m, a, probe = g.take(t), m.take(t), a.take(t), probe.take(t)
+    targetable = c.a_targets[:, c.st_role]  # (A, S)
+    needs = A.pick_last(need, g)
+    unknowns = A.pick_last(unknown, g)
+    conns = A.pick_last(b.conn, g, m)
+    present = A.pick_last(b.present, g)
+    best = s = None
+    for k in range(len(c.stakeholders)):
+        pref = np.where(probe, unknowns[k], needs[k] * (1 + 0.5 * conns[k]))
+        v = np.where(targetable[:, k].take(a) & present[k], pref + 1e-6, -1)
+        if best is None:
+            best, s = v, np.zeros(len(a), np.intp)
+        else:
+            better = v > best
+            best = np.where(better, v, best)
+            s[better] = k
+    if s is not None:
+        out[t] = s
+    return out
 
 
 @dataclass
@@ -422,7 +456,9 @@ class ExpertPolicy(Policy):
         left = _hours_left(c, b)
         gs, as_, ms, ss = [], [], [], []
         for _ in range(3):
-            valid = _valid_runs(c, b, left) & ~banned  # (B, M, A)
+            valid = _valid_runs(c, b, left)  # (B, M, A)
+            if banned.any():
+                valid &= ~banned
             a, ok = _best_valid(value(), valid)
             for kind, _, due in cadence:  # the bonus goes to the first member who takes it
                 took = ok & kind[a] & due[:, None]
@@ -434,14 +470,10 @@ class ExpertPolicy(Policy):
                     g, m = np.nonzero(later)
                     redo, worth = _best_valid(value()[g], valid[g, m][:, None, :])
                     a[g, m], ok[g, m] = redo[:, 0], worth[:, 0]
-            m, g = np.nonzero(ok.T)  # member by member, games in order: the replay's order
-            a = a[g, m]
-            pref = need[g] * (1 + 0.5 * b.conn[g, m, :])
-            pref = np.where(probing[a][:, None], unknown[g], pref)
-            aim_ok = c.a_targets[a][:, c.st_role] & b.present[g]
-            s = np.where(aim_ok, pref + 1e-6, -1).argmax(1)
-            s = np.where(c.a_internal[a], -1, s)
-            np.subtract.at(left, (g, m), c.a_hours[a])
+            m, g = np.nonzero(A.memory(ok))  # member by member, games in order: the replay's
+            a = A.pick(a, g, m)
+            s = _aim(c, b, g, m, a, need, unknown, probing[a])
+            left[g, m] -= c.a_hours[a]  # one run per member and round: no repeated (g, m)
             gs.append(g), as_.append(a), ms.append(m), ss.append(s)
         return gs, as_, ms, ss
 
@@ -451,7 +483,7 @@ class ExpertPolicy(Policy):
         live = b.ended == 0
         if self.variant == "last_week_pile" and w < c.weeks:
             return _week([], [], [], [])
-        know = np.where(b.staffed[..., None], b.know, 0).max(1)  # (B, S)
+        know = rules.team_know(b)  # (B, S)
         gs, as_, ms, ss = self._runs(c, b, know)
         moves = self._moves(c, b)
         believed = believed_focus(c, b)

@@ -20,7 +20,7 @@ import numpy as np
 from engine import rng
 from engine.compiled import Compiled
 from engine.model import Scenario
-from engine.rules import Batch, derived
+from engine.rules import Batch, derived, team_know
 
 
 class GameView(Protocol):
@@ -79,9 +79,7 @@ def estimate(c: Compiled, b: Batch) -> tuple[np.ndarray, np.ndarray]:
     visibility is what the team knows.
     """
     S, K = len(c.stakeholders), len(c.dims)
-    staffed = b.staffed[..., None]
-    know = np.where(staffed, b.know, 0.0).max(1)
-    know = np.where(b.staffed.any(1, keepdims=True), know, c.st_visibility)
+    know = np.where(b.staffed.any(1, keepdims=True), team_know(b), c.st_visibility)
     guess = derived(b, "guess", (b.seeds,), lambda: _guess(b.seeds, S, K))  # fixed per game
     est = know[..., None] * b.prio + (1 - know[..., None]) * guess
     return est / est.sum(-1, keepdims=True), 1.0 - know

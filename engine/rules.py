@@ -182,6 +182,30 @@ def above_even(focus: np.ndarray, prio: np.ndarray) -> np.ndarray:
     return np.clip(A.ratio(cosine(focus, prio) - base, 1.0 - base), 0, 1)
 
 
+def _alignment(b: Batch) -> np.ndarray:
+    """above_even(b.focus[:, None], b.prio), bit for bit, with what depends on the
+    priorities alone (the even guess's cosine, their squared norm) kept while they last:
+    a focus changes more often than the priorities."""
+    prio = b.prio
+    base, prio_sq = derived(
+        b, "align_prio", (prio,), lambda: (even_cosine(prio), A.total(prio * prio))
+    )
+    focus = b.focus[:, None]
+    cos = A.ratio(A.total(focus * prio), np.sqrt(A.total(focus * focus) * prio_sq))
+    return np.clip(A.ratio(cos - base, 1.0 - base), 0, 1)
+
+
+def team_know(b: Batch) -> np.ndarray:
+    """(B, S) how well the team's best-informed staffed member knows each stakeholder's
+    priorities (0 with nobody staffed); memoised on the team and what it knows. Callers
+    must not change it."""
+
+    def compute():
+        return np.where(b.staffed[..., None], b.know, 0.0).max(1)
+
+    return derived(b, "team_know", (b.staffed, b.unknown), compute)
+
+
 def recent_shift(b: Batch, w: int, weeks: int) -> np.ndarray:
     """(B,) a priority shift arrived in week w or the `weeks` - 1 weeks before it."""
     if weeks <= 0:
@@ -479,7 +503,7 @@ def resolve_week(
     reach = np.array([R.unconnected_reach, R.connected_reach]).take(linked)
     reach = reach * seniority.take(mt * S + st)
     align_table = derived(  # (B, S) how well the strategy speaks to each stakeholder
-        b, "align", (b.focus, b.prio), lambda: above_even(b.focus[:, None], b.prio)
+        b, "align", (b.focus, b.prio), lambda: _alignment(b)
     )
     known = A.pick(align_table, gt, st) * (1.0 - A.pick(b.unknown, gt, mt, st))
     pitch = R.unknown_pitch + (1.0 - R.unknown_pitch) * known

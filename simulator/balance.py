@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from engine.batch import simulate_parallel
+from engine.batch import chunk_jobs, join_chunks, run_chunk, simulate_parallel, worker_pool
 from engine.bots import VARIANTS
 from engine.loader import find_scenario
 from engine.rng import validate_seed
@@ -263,12 +263,6 @@ class _Progress:
             self.bar.stop()
 
 
-def _play_one(job) -> dict[str, np.ndarray]:
-    """One policy's games in a worker process (its chunks played there, one after another)."""
-    scenario, name, games, seed, chunk = job
-    return play(scenario, name, games, seed, workers=1, chunk=chunk)
-
-
 def play_all(
     scenario,
     policies: list[str],
@@ -278,31 +272,38 @@ def play_all(
     chunk: int = CHUNK,
     progress: bool | None = None,
 ) -> dict[str, dict[str, np.ndarray]]:
-    """Play each policy once; its per-game arrays by name. The workers share out each
-    policy's chunks; when a policy has fewer chunks than there are workers, they share
-    out whole policies instead. The results are the same either way: they never depend
-    on the number of workers."""
+    """Play each policy once; its per-game arrays by name. One pool of workers plays every
+    policy's chunks (`play`'s, the same jobs), each worker taking the next chunk when it is
+    done with one. The results are the same either way: they never depend on the number
+    of workers."""
     bar = _Progress(len(policies), progress)
     played: dict[str, dict[str, np.ndarray]] = {}
-    chunks = -(-games // chunk)
+    jobs = {
+        p: chunk_jobs(scenario, game_seeds(seed, games), p, seed, _summary, _expected, chunk)
+        for p in policies
+    }
     try:
-        if workers <= 1 or len(policies) < 2 or chunks >= workers:
+        if workers <= 1 or sum(map(len, jobs.values())) < 2:
             for p in policies:
-                played[p] = play(scenario, p, games, seed, workers, chunk)
+                played[p] = join_chunks([run_chunk(j) for j in jobs[p]])
                 bar.advance(p)
         else:
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-            from multiprocessing import get_context
+            from concurrent.futures import as_completed
 
-            with ProcessPoolExecutor(
-                min(workers, len(policies)), mp_context=get_context("fork")
-            ) as pool:
-                jobs = {
-                    pool.submit(_play_one, (scenario, p, games, seed, chunk)): p for p in policies
+            total = sum(map(len, jobs.values()))
+            with worker_pool(min(workers, total)) as pool:
+                futures = {
+                    pool.submit(run_chunk, j): (p, k)
+                    for p in policies
+                    for k, j in enumerate(jobs[p])
                 }
-                for done in as_completed(jobs):
-                    played[jobs[done]] = done.result()
-                    bar.advance(jobs[done])
+                parts: dict[str, dict[int, dict]] = {p: {} for p in policies}
+                for done in as_completed(futures):
+                    p, k = futures[done]
+                    parts[p][k] = done.result()
+                    if len(parts[p]) == len(jobs[p]):
+                        played[p] = join_chunks([parts[p][i] for i in range(len(jobs[p]))])
+                        bar.advance(p)
     finally:
         bar.close()
     return {p: played[p] for p in policies}
