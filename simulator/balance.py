@@ -403,7 +403,7 @@ def render(rep: dict) -> str:
             mark = "*" if x["taught"] else " "
             verdict = x["verdict"]
             if x["taught"] and not x["meets_target"]:
-                verdict += " (below target)"
+                verdict = f"below target: {verdict}"  # a practice the deal says it teaches
             out.append(
                 f"{mark} {x['practice']:<15} {x['probe']:<19} "
                 f"{x['expert_win_rate']:>4.0%}→{x['probe_win_rate']:<4.0%} "

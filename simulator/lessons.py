@@ -69,6 +69,7 @@ def lesson(practice, taught: bool, expert: dict, probe: dict) -> dict:
     cost, c_lo, c_hi = paired(expert["expected"], probe["expected"])
     cost_win, w_lo, w_hi = paired(ew, pw)
     significant = above_zero(c_lo) and above_zero(w_lo)
+    meets = significant and cost >= TARGET_POINTS and cost_win >= TARGET_WIN
     return {
         "practice": practice.id,
         "name": practice.name,
@@ -88,8 +89,8 @@ def lesson(practice, taught: bool, expert: dict, probe: dict) -> dict:
         "cost_win": cost_win,
         "cost_win_ci": [w_lo, w_hi],
         "significant": significant,
-        "meets_target": significant and cost >= TARGET_POINTS and cost_win >= TARGET_WIN,
-        "verdict": "teaches" if significant else "not taught by this scenario",
+        "meets_target": meets,
+        "verdict": verdict(significant, meets),
     }
 
 
@@ -102,6 +103,14 @@ def lessons(teaches, played: dict[str, dict]) -> list[dict]:
     return [
         lesson(p, p.id in teaches, expert, played[p.probe]) for p in PRACTICES if p.probe in played
     ]
+
+
+def verdict(significant: bool, meets: bool) -> str:
+    """What the lessons table says of a practice: it decides the game (on target), it
+    matters but less than the target asks, or the scenario does not teach it."""
+    if not significant:
+        return "not taught by this scenario"
+    return "teaches" if meets else "matters, below the target"
 
 
 def exploit_probes(teaches) -> tuple[str, ...]:
