@@ -117,10 +117,28 @@ class DealcraftApp(App):
             self.exit()
 
     def new_game(self, scenario: Scenario, seed: int | None = None) -> None:
-        from simulator.saves import Session
+        """Start `scenario`; when games cannot be saved here, say why and offer to play
+        without saving (or go back to the picker)."""
+        from simulator.saves import Session, saves_dir, unwritable
+        from simulator.screens.modals import ConfirmModal
 
         seed = self.seed if seed is None else seed
-        self.open_game(Session.new(scenario, seed, self.saves_folder))
+        why = unwritable(self.saves_folder or saves_dir())
+        if why is None:
+            self.open_game(Session.new(scenario, seed, self.saves_folder))
+            return
+
+        def answer(unsaved: bool | None) -> None:
+            if unsaved:
+                self.open_game(Session.new(scenario, seed, save=False))
+
+        self.push_screen(
+            ConfirmModal(
+                f"{why[0].upper()}{why[1:]}.",
+                "Play this game without saving it? (n goes back to the scenarios)",
+            ),
+            answer,
+        )
 
     def open_game(self, session: Session, compare_with: Session | None = None) -> None:
         """Show `session` on the screen its phase calls for (above the picker)."""

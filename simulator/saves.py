@@ -118,6 +118,18 @@ def lock_save(path: Path) -> None:
         return
 
 
+def unwritable(folder: Path) -> str | None:
+    """Why games cannot be saved in `folder` (one line), or None when they can: the folder
+    is made if need be and a scratch file written and removed there."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe.", suffix=".tmp"):
+            pass
+    except OSError as exc:
+        return cannot_save(exc)
+    return None
+
+
 def cannot_save(exc: OSError) -> str:
     """One line for a save that could not be written, naming why in the player's words."""
     import errno

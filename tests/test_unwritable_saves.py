@@ -42,3 +42,30 @@ def test_disk_full_or_read_only_then_space_again(home, monkeypatch, code):
     monkeypatch.setattr(saves, "write_atomic", real)  # space again: the same decision works
     assert s.apply(Assign("maya", "quarterback")) is None
     assert len(GameLog.load(s.path).decisions) == 2
+
+
+@pytest.mark.parametrize("answer", ["y", "n"])
+def test_starting_where_games_cannot_be_saved_offers_to_play_unsaved(tmp_path, monkeypatch, answer):
+    import asyncio
+
+    from support.app import make_app
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    monkeypatch.setenv("DEALCRAFT_HOME", str(blocker / "home"))
+
+    async def run():
+        app = make_app(scenario=find_scenario("northwind-new-logo"), seed=1)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            assert type(app.screen).__name__ == "ConfirmModal"
+            await pilot.press(answer)
+            await pilot.pause()
+            if answer == "y":
+                assert app.session is not None and app.session.path is None
+                assert type(app.screen).__name__ == "BriefingScreen"
+            else:
+                assert app.session is None and type(app.screen).__name__ == "PickerScreen"
+            assert app.is_running
+
+    asyncio.run(run())
