@@ -196,13 +196,15 @@ def _connection_fit_reason(t: dict, i: int, sc) -> str:
 
 
 def _focus_reason(t: dict, i: int, sc) -> str:
+    """In the score's own terms: how far the focus beat an even guess toward what the buying
+    team really wants (a raw cosine reads high even for a focus that earns nothing)."""
     played = t["played"][i]
-    cosv = al.focus_cosine(t)[i]
+    earned = al.focus(t)[i]
     shifts = np.flatnonzero(t["t_shift"][i] & played)
     if len(shifts):
         w0 = int(shifts[0])
-        after = cosv[w0:][played[w0:]]
-        good = np.flatnonzero(after >= 0.9)
+        after = earned[w0:][played[w0:]]
+        good = np.flatnonzero(after >= 0.5)
         lag = int(good[0]) if len(good) else len(after)
         if lag == 0:
             how = "the strategy already matched them"
@@ -212,13 +214,13 @@ def _focus_reason(t: dict, i: int, sc) -> str:
             how = f"the strategy took {lag} week{'s' if lag > 1 else ''} to follow"
         return (
             f"after the customer's priorities shifted in week {w0 + 1}, {how} "
-            f"(fit {after[0]:.2f} then, {after[-1]:.2f} at the end)"
+            f"({after[0]:.0%} of the way beyond an even guess then, {after[-1]:.0%} at the end)"
         )
     if not played.any():
         return "no week played"
     return (
-        f"strategy focus matched the buying team's priorities at {cosv[played].mean():.2f} "
-        "on average (1.00 is a perfect match)"
+        f"the strategy focus went {earned[played].mean():.0%} of the way from an even guess "
+        "to the buying team's real priorities, on average (an even focus earns 0%)"
     )
 
 
