@@ -106,9 +106,23 @@ def lapses(t: dict, i: int = 0, sc: Scorecard | None = None) -> list[dict]:
 NOT_YET = "no week played yet"
 
 
-def debrief(t: dict, i: int = 0, sc: Scorecard | None = None) -> dict:
-    """Gains, losses, advice and per-component explanations for game i
-    (`sc` is the trace's scorecard, when the caller already has it)."""
+AVERAGE = 50.0  # a component's value in an average play, the baseline without a better one
+
+
+def component_values(sc: Scorecard) -> dict[str, np.ndarray]:
+    """ "group.component" -> (B,) values, the outcome included: what a baseline is made of."""
+    out = {f"internal.{k}": v for k, v in sc.internal_parts.items()}
+    out.update({f"external.{k}": v for k, v in sc.external_parts.items()})
+    out[reg.OUTCOME.key] = sc.outcome["expected_outcome"]
+    return out
+
+
+def debrief(
+    t: dict, i: int = 0, sc: Scorecard | None = None, baseline: dict[str, float] | None = None
+) -> dict:
+    """Gains, losses, advice and per-component explanations for game i (`sc` is the
+    trace's scorecard, when the caller already has it). Points are measured against
+    `baseline` ("group.component" -> value, e.g. the expert's mean), or an average play."""
     if sc is None:
         sc = score(t)
     started = bool(t["played"][i].any())
@@ -123,6 +137,7 @@ def debrief(t: dict, i: int = 0, sc: Scorecard | None = None) -> dict:
         for j, (name, v) in enumerate(parts.items()):
             items.append((reg.find(group, name), float(v[i]), top[k] * w[j]))
     items.append((reg.OUTCOME, float(sc.outcome["expected_outcome"][i]), top[2]))
+    base = baseline or {}
     rows, explain, advice_of = [], {}, {}
     for rec, value, weight in items:
         row = {
@@ -130,7 +145,7 @@ def debrief(t: dict, i: int = 0, sc: Scorecard | None = None) -> dict:
             "component": rec.name,
             "value": round(value, 2),
             "weight": round(float(weight), 4),
-            "points": round(float(weight * (value - 50)), 2),
+            "points": round(float(weight * (value - base.get(rec.key, AVERAGE))), 2),
             "reason": rec.reason(t, i, sc) if started else NOT_YET,
         }
         rows.append(row)
@@ -145,6 +160,7 @@ def debrief(t: dict, i: int = 0, sc: Scorecard | None = None) -> dict:
         }
     if not started:  # nothing played yet: nothing gained or lost, nothing to advise
         return {
+            "against": "expert" if baseline else "average",
             "gains": [],
             "losses": [],
             "practices": [],
@@ -160,6 +176,7 @@ def debrief(t: dict, i: int = 0, sc: Scorecard | None = None) -> dict:
         : max(0, 3 - len(advice))
     ]
     return {
+        "against": "expert" if baseline else "average",
         "gains": [r for r in reversed(ranked) if r["points"] > 0][:3],
         "losses": losses,
         "practices": skipped,

@@ -116,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=cliargs.seed, default=None, help="override the plan's seed (0..2**64-1)"
     )
     p.add_argument("--json", action="store_true", help="print a stable JSON object")
+    p.add_argument(
+        "--coach",
+        action="store_true",
+        help="replay the game with each of its costliest mistakes corrected (slower)",
+    )
     _workshop_seat(p, "submit the game to a workshop session")
     p.set_defaults(handler=_lazy("simulator.headless", "cmd_run"))
 

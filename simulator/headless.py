@@ -10,6 +10,7 @@ from engine.loader import find_scenario
 from engine.plan import parse_plan, play_plan
 from scoring.debrief import debrief
 from scoring.scorecard import score
+from simulator.coach import coach, expert_games
 from simulator.textcharts import bar, spark
 
 
@@ -48,6 +49,11 @@ def render(card: dict, brief: dict, title: str, currency: str) -> str:
             for g in brief["losses"]
         ],
     ]
+    than = "the expert's play" if brief.get("against") == "expert" else "an average play"
+    for key in ("gains", "losses"):
+        if not brief[key]:
+            at = lines.index(f"Biggest {key}:") + 1
+            lines.insert(at, f"  none {'above' if key == 'gains' else 'below'} {than}")
     if brief["advice"]:
         lines += ["Advice:", *[f"  - {a}" for a in brief["advice"]]]
     return "\n".join(lines)
@@ -68,13 +74,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     trace = state.trace()
     sc = score(trace)
     card = sc.game(0)
-    brief = debrief(trace, 0, sc)
+    baseline = expert_games(scenario, state.seed)[1] if state.week else None
+    brief = debrief(trace, 0, sc, baseline)
     card["scenario"] = scenario.id
     card["seed"] = state.seed
     card["content_hash"] = scenario.content_hash
-    card["debrief"] = {k: brief[k] for k in ("gains", "losses", "advice")}
+    card["debrief"] = {k: brief[k] for k in ("against", "gains", "losses", "advice")}
+    coaching = coach(state) if getattr(args, "coach", False) and state.week else None
+    if coaching is not None:
+        card["coach"] = coaching.as_dict()
     if args.json:
         print(json.dumps(card, indent=2))
     else:
         print(render(card, brief, scenario.title, scenario.deal.currency))
+        if coaching is not None:
+            print(render_coach(coaching))
     return 0
+
+
+def render_coach(c) -> str:
+    """The coach's mistakes and skill-vs-luck line, as plain text."""
+    lines = ["Coach (each mistake replayed with only it corrected):"]
+    lines += [f"  {n}. {m.what}: {m.line()}" for n, m in enumerate(c.mistakes, 1)]
+    if not c.mistakes:
+        lines.append("  no single correction tried would have raised the expected score")
+    return "\n".join([*lines, c.summary()])

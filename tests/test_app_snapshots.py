@@ -18,7 +18,10 @@ SIZE = (100, 32)
 
 
 async def quiet(pilot) -> None:
-    """Drop toasts so a snapshot never depends on how long one stayed up."""
+    """Let background work (the coach's replays) finish, and drop toasts so a snapshot
+    never depends on how long one stayed up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
     pilot.app.clear_notifications()
     await pilot.pause()
 

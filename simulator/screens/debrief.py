@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from scoring.components import GROUP_LABELS, label
+from scoring.debrief import NOT_YET
 from simulator.screens.base import GameScreen, TitleBar, money
 from simulator.textcharts import bar
 from simulator.widgets.charts import weekly_chart
@@ -30,12 +32,16 @@ def component_name(group: str, name: str) -> str:
 
 
 def analyse(state) -> tuple[dict, dict, dict]:
-    """(scorecard, debrief, trace) for one game."""
+    """(scorecard, debrief, trace) for one game, its points measured against the expert's
+    play of the same scenario."""
     from scoring.debrief import debrief
     from scoring.scorecard import score
+    from simulator.coach import expert_games
 
     t = state.trace()
-    return score(t).game(0), debrief(t, 0), t
+    baseline = expert_games(state.scenario, state.seed)[1] if state.week else None
+    sc = score(t)
+    return sc.game(0), debrief(t, 0, sc, baseline), t
 
 
 class DebriefScreen(GameScreen):
@@ -49,8 +55,12 @@ How the deal went, and why.
   decision (and its luck); the *expected* score is luck-free and ranks decisions.
 - **Components**: every part of internal alignment, external alignment and the
   outcome, with its value (0-100), its weight and the points it added or cost
-  against an average play. Press **Enter** on a row for the formula, the inputs
-  and their values.
+  against the expert's play of this deal. Press **Enter** on a row for the
+  formula, the inputs and their values.
+- **Coach**: your costliest mistakes, each replayed exactly with only that
+  mistake corrected (the same seed, every other decision kept), and how much
+  the expected score and win chance would have moved; then where your expected
+  score ranks among the expert's games, and how much luck moved the result.
 - **Week by week**: how well your strategy focus matched what the buying team
   really cared about, the weeks their priorities shifted, your audibles, and the
   win chance.
@@ -71,6 +81,7 @@ decisions are kept). **c** compares this run with the one it branched from.
         yield TitleBar(self.title_text())
         with VerticalScroll(id="debrief-body"):
             yield Static(id="debrief-summary", classes="panel")
+            yield Static(id="debrief-coach", classes="panel")
             with Horizontal(id="debrief-mid"):
                 with Vertical(id="debrief-left"):
                     yield GameTable(id="components", cursor_type="row", classes="panel")
@@ -85,6 +96,7 @@ decisions are kept). **c** compares this run with the one it branched from.
         self.query_one("#debrief-gains").border_title = "Biggest gains and losses"
         self.query_one("#debrief-chart").border_title = "Week by week"
         self.query_one("#debrief-advice").border_title = "Advice"
+        self.query_one("#debrief-coach").border_title = "Coach: your costliest mistakes, replayed"
         t = self.query_one("#components", DataTable)
         t.add_column("Component", key="name", width=24)
         t.add_column("Value", key="bar", width=16)
@@ -105,6 +117,42 @@ decisions are kept). **c** compares this run with the one it branched from.
         self.render_gains(deb)
         self.render_chart(card, trace)
         self.render_advice(deb)
+        self.render_coach()
+
+    def render_coach(self) -> None:
+        """Start the counterfactual replays in a worker; the panel fills in when done."""
+        panel = self.query_one("#debrief-coach", Static)
+        if not self.state.week:
+            panel.update(Text(NOT_YET, style="dim"))
+            return
+        panel.update(Text("Replaying your game with each mistake corrected...", style="dim"))
+        self.run_coach(self.state)
+
+    @work(thread=True, exclusive=True, group="coach", exit_on_error=False)
+    def run_coach(self, state) -> None:
+        from simulator.coach import coach
+
+        result = coach(state)
+        self.app.call_from_thread(self.show_coach, state, result)
+
+    def show_coach(self, state, result) -> None:
+        if state is not self.state or not self.is_mounted:
+            return
+        self.coaching = result
+        t = Text()
+        for n, m in enumerate(result.mistakes, 1):
+            t.append(f"{n}. ", style="bold")
+            t.append(m.what[:1].upper() + m.what[1:] + ".\n", style="bold")
+            t.append(f"   {m.fix}: expected score ")
+            t.append(f"{m.delta:+.1f}", style="bold green")
+            t.append(f" (win chance {m.win_before:.0%} → {m.win_after:.0%}).\n")
+        if not result.mistakes:
+            t.append(
+                "No single correction the coach tries would have raised your expected score.\n",
+                style="dim",
+            )
+        t.append("\n" + result.summary(), style="italic")
+        self.query_one("#debrief-coach", Static).update(t)
 
     def render_summary(self, card: dict) -> None:
         s = self.state
@@ -167,9 +215,10 @@ decisions are kept). **c** compares this run with the one it branched from.
 
     def render_gains(self, deb: dict) -> None:
         t = Text()
+        than = "the expert's play" if deb.get("against") == "expert" else "an average play"
         for key, style, none in (
-            ("gains", "green", "none above an average play"),
-            ("losses", "red", "none below an average play"),
+            ("gains", "green", f"none above {than}"),
+            ("losses", "red", f"none below {than}"),
         ):
             if key == "losses":
                 t.append("\n")
@@ -211,7 +260,16 @@ decisions are kept). **c** compares this run with the one it branched from.
         for line in deb.get("advice") or []:
             t.append(f" • {line}\n")
         if not deb.get("advice"):
-            t.append("No component cost you points. Try a harder deal.", style="dim")
+            if self.state.is_over() and self.card.get("result") != "win":
+                t.append(
+                    "Every component matched the expert's play: see the coach below for what "
+                    "would have moved the result.",
+                    style="dim",
+                )
+            elif not self.state.week:
+                t.append(NOT_YET, style="dim")
+            else:
+                t.append("Every component at or above the expert's play: try a harder deal.")
         self.query_one("#debrief-advice", Static).update(t)
 
     # ---- actions ----------------------------------------------------------------------------
