@@ -84,7 +84,11 @@ class Coaching:
 
     def summary(self) -> str:
         """Skill vs luck in one line."""
-        rank = f"better than {self.percentile:.0%} of the expert's games"
+        rank = (
+            f"better than {self.percentile:.0%} of the expert's games"
+            if self.percentile > 0
+            else "below every one of the expert's games"
+        )
         return (
             f"Expected score {self.expected:.1f}, {rank} (expert average "
             f"{self.expert_expected:.1f}); luck moved the result {self.luck:+.1f} points."
