@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from simulator.screens.base import short
 from simulator.textcharts import bar
+from simulator.widgets.scaleline import ScaleLine
 
 if TYPE_CHECKING:
     from engine.state import GameState
@@ -24,11 +25,41 @@ def scorecard(state: GameState) -> dict:
     return score(observed_trace(state)).game(0)
 
 
-def trend(series: list[float]) -> str:
+def as_shown(state: GameState, known: dict[int, tuple[float, float]]) -> list[tuple[float, float]]:
+    """(alignment, win chance) of each week played, as the team saw it at the end of that
+    week: later discovery never re-estimates a past week. `known` caches the weeks already
+    worked out for this game (week -> figures), so each week is computed once."""
+    from engine.state import new_game
+
+    weeks = state.week - (0 if state.is_over() else 1)
+    missing = [w for w in range(1, weeks + 1) if w not in known]
+    if missing == [weeks] and state.history and state.history[-1].kind == "end_week":
+        card = scorecard(state)
+        known[weeks] = (
+            float(card["weekly"]["alignment"][-1]),
+            float(card["weekly"]["win_probability"][-1]),
+        )
+    elif missing:
+        replay = new_game(state.scenario, state.seed)
+        for d in state.history:
+            replay = replay.apply(d)
+            done = replay.week - (0 if replay.is_over() else 1)
+            if d.kind == "end_week" and done >= 1 and done not in known:
+                card = scorecard(replay)
+                known[done] = (
+                    float(card["weekly"]["alignment"][-1]),
+                    float(card["weekly"]["win_probability"][-1]),
+                )
+    return [known[w] for w in range(1, weeks + 1) if w in known]
+
+
+def trend(series: list[float], fmt: str) -> str:
+    """The arrow between the last two figures as they are printed, so it never disagrees
+    with the numbers on screen."""
     if len(series) < 2:
         return ""
-    d = series[-1] - series[-2]
-    return "▲" if d > 0.005 else "▼" if d < -0.005 else "▶"
+    last, before = (float(fmt.format(x).strip().rstrip("%")) for x in series[-2:][::-1])
+    return "▲" if last > before else "▼" if last < before else "▶"
 
 
 class Dashboard(VerticalScroll):
@@ -36,31 +67,42 @@ class Dashboard(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="dash-align")
-        yield Sparkline([], id="spark-align")
+        yield ScaleLine(id="spark-align")
         yield Static(id="dash-win")
-        yield Sparkline([], id="spark-win")
+        yield ScaleLine(id="spark-win")
         yield Static(id="dash-more")
 
-    def show_series(self, key: str, label: str, series: list[float], fmt: str) -> None:
-        """One headline number with its trend arrow, and its sparkline once there are two."""
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.known: dict[int, tuple[float, float]] = {}
+        self.game: tuple[str, int] | None = None
+        self.seen = 0
+
+    def show_series(
+        self, key: str, label: str, series: list[float], fmt: str, scale: float = 1.0
+    ) -> None:
+        """One headline number with its trend arrow, and its chart (on a fixed 0..100 scale)
+        once there are two weeks."""
         t = Text()
         t.append(label, style="bold")
         if series:
-            t.append(f"{fmt.format(series[-1])} {trend(series)}")
+            t.append(f"{fmt.format(series[-1])} {trend(series, fmt)}")
         else:
             t.append("after week 1", style="dim")
         self.query_one(f"#dash-{key}", Static).update(t)
-        spark = self.query_one(f"#spark-{key}", Sparkline)
-        spark.data = series
+        spark = self.query_one(f"#spark-{key}", ScaleLine)
+        spark.data = tuple(x / scale for x in series)
         spark.display = len(series) > 1
 
     def update_from(self, state: GameState, obs: dict) -> None:
-        sc = scorecard(state)
-        weekly = sc["weekly"]
-        align = [float(x) for x in weekly.get("alignment", [])]
-        win = [float(x) for x in weekly.get("win_probability", [])]
-        self.show_series("align", "Alignment  ", align, "{:5.1f}")
-        self.show_series("win", "Win chance ", win, "{:5.0%}")
+        game = (state.scenario.content_hash, state.seed)
+        history = state.history
+        if game != self.game or len(history) < self.seen:
+            self.known, self.game = {}, game  # another game, or a replay from an earlier week
+        self.seen = len(history)
+        shown = as_shown(state, self.known)
+        self.show_series("align", "Alignment  ", [a for a, _ in shown], "{:5.1f}", 100.0)
+        self.show_series("win", "Win chance ", [w for _, w in shown], "{:5.0%}")
 
         t = Text()
         names = {d.id: short(d.name, d.id) for d in state.scenario.dimensions}
