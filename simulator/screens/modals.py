@@ -99,11 +99,13 @@ class ConfirmModal(ModalScreen[bool]):
 
 
 class ChecklistModal(ModalScreen[tuple[str, ...] | None]):
-    """The follow-through checklist for borrowing an internal resource."""
+    """The follow-through checklist for borrowing an internal resource: every item starts
+    unticked, so each one done is a choice the player made."""
 
     BINDINGS = [
-        Binding("ctrl+enter,ctrl+j", "ok", "Enrol"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("e,ctrl+enter,ctrl+j", "ok", "Enrol", id="checklist.enrol"),
+        Binding("a", "tick_all", "Tick all", id="checklist.tick_all"),
+        Binding("escape", "cancel", "Cancel", id="checklist.cancel"),
     ]
 
     def __init__(self, name: str, checklist: tuple[str, ...]) -> None:
@@ -117,12 +119,12 @@ class ChecklistModal(ModalScreen[tuple[str, ...] | None]):
             yield Static(
                 Text(
                     "They are borrowed from elsewhere in the company. Skip these steps and "
-                    "they may under-deliver.",
+                    "they may under-deliver. Space ticks an item, a ticks them all, e enrols.",
                     style="dim",
                 )
             )
             for item in self.items:
-                yield Checkbox(CHECKLIST_TEXT.get(item, item), True, id=f"chk-{item}")
+                yield Checkbox(CHECKLIST_TEXT.get(item, item), False, id=f"chk-{item}")
             with Horizontal(classes="buttons"):
                 yield Button("Enrol", id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -136,6 +138,10 @@ class ChecklistModal(ModalScreen[tuple[str, ...] | None]):
             self.action_ok()
         else:
             self.action_cancel()
+
+    def action_tick_all(self) -> None:
+        for box in self.query(Checkbox):
+            box.value = True
 
     def action_ok(self) -> None:
         self.dismiss(tuple(i for i in self.items if self.query_one(f"#chk-{i}", Checkbox).value))

@@ -27,7 +27,9 @@ Build the team that will sell this deal.
 - **Space** adds the highlighted person to the team, or releases them.
   People borrowed from elsewhere (*internal resources*) come with a
   follow-through checklist: tell them the priorities, confirm their commitment
-  with dates, plan a contingency and schedule a follow-up.
+  with dates, plan a contingency and schedule a follow-up. Every item starts
+  unticked: **Space** ticks the highlighted one, **a** ticks them all, **e**
+  enrols (with what is ticked).
 - **r** gives the highlighted team member a role; **q** makes them the
   quarterback: the one person who owns the strategy and calls the plays.
 - **s** sorts by the next column (or click a column header).

@@ -119,7 +119,7 @@ class Driver:
         await self.to_row("roster", member)
         await self.press("space")
         if type(self.app.screen).__name__ == "ChecklistModal":
-            await self.press("ctrl+j")
+            await self.press("a", "e")
         await self.to_row("roster", member)
         await self.press("r")
         await self.wait_screen("ChoiceModal")
