@@ -101,3 +101,11 @@ def test_help(home, snap_compare):
         await quiet(pilot)
 
     assert snap_compare(make_app(northwind_game(weeks=1)), terminal_size=SIZE, run_before=go)
+
+
+def test_week_report(home, snap_compare):
+    async def go(pilot):
+        await pilot.press("w")
+        await quiet(pilot)
+
+    assert snap_compare(make_app(northwind_game(weeks=3)), terminal_size=SIZE, run_before=go)

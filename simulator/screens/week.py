@@ -50,7 +50,9 @@ Each week: read the signals, spend your team's hours, adjust, then end the week.
 
 Keys: **a** schedule an action (action, who, aimed at whom), **f** call an
 audible (re-focus), **t** re-staff the team, **c** re-connect, **p** the plan and
-milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
+milestones, **b** the briefing, **e** end the week, **d** the scorecard so far,
+**w** last week's report (each stakeholder's stance and what the team learned, with
+the causes; requests; morale and why). Each week's report also opens the event log.
 """
     BINDINGS = [
         Binding("a", "schedule", "Action"),
@@ -61,6 +63,7 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
         Binding("b", "briefing", "Briefing", show=False),
         Binding("e", "end_week", "End week"),
         Binding("d", "app.debrief", "Scorecard", show=False),
+        Binding("w", "week_report", "Last week's report", show=False),
         Binding("escape", "picker", "Scenarios", show=False),
     ]
 
@@ -379,5 +382,32 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far.
 
             self.app.switch_screen(DebriefScreen())
             return
+        self.log_week_report(self.state.week - 1)
         self.log_new_events(notify=True)
-        self.notify(f"Week {self.state.week} begins.", timeout=2)
+        self.notify(f"Week {self.state.week} begins: press w for last week's report.", timeout=3)
+
+    def log_week_report(self, week: int) -> None:
+        """Write the week's headline to the event log."""
+        from simulator.weekreport import week_report
+
+        if week < 1:
+            return
+        log = self.query_one("#events", RichLog)
+        if self.placeholder:
+            log.clear()
+            self.placeholder = False
+        t = Text()
+        t.append(f"Week {week} report ", style="bold cyan")
+        t.append(week_report(self.state, week).headline())
+        t.append("  (w: details)\n", style="dim")
+        log.write(t)
+
+    def action_week_report(self) -> None:
+        from simulator.screens.weekreport import WeekReportModal
+        from simulator.weekreport import week_report, weeks_reported
+
+        week = weeks_reported(self.state)
+        if week < 1:
+            self.notify("No week finished yet: the first report comes after week 1.", timeout=3)
+            return
+        self.app.push_screen(WeekReportModal(week_report(self.state, week)))
