@@ -200,6 +200,8 @@ def test_workshop_seat_stores_every_decision_and_shows_holds(home, tmp_path):
         await d.staff("maya", "quarterback")
         facilitate(info.code, key, db=db).hold(0)  # may not start week 1
         await d.press("n", "n", "g")
+        await d.wait_screen("ConfirmModal")  # one person, no economic buyer reached: warned
+        await d.press("y")
         await d.wait_screen("PlanScreen")
         assert d.app.session.state.phase == "setup"
         assert any("holding every team" in n.message for n in d.app._notifications)

@@ -149,6 +149,8 @@ def test_kill_and_resume_in_a_real_terminal(term):
     term.keys("n")
     term.wait_for("Strategy focus")
     term.keys("g")
+    term.wait_for("Start the deal anyway?")  # a one-person team: the gaps are named first
+    term.keys("y")
     term.wait_for("Buying team (our picture)")
     end_week(term, 1)
     term.wait_for("week 2 of 10")

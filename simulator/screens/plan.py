@@ -150,11 +150,28 @@ Press **g** to start week 1 when you are ready.
         self.action_edit()
 
     def action_go(self) -> None:
+        if not self.in_setup:
+            return
+        from engine.decisions import Start
+        from simulator.readiness import gaps
+
+        found = gaps(self.state) if self.state.why_illegal(Start()) is None else []
+        if found:
+            from simulator.screens.modals import ConfirmModal
+
+            def done(yes: bool | None) -> None:
+                if yes:
+                    self.start_deal()
+
+            detail = "\n".join(f"⚠ {g}." for g in found)
+            self.app.push_screen(ConfirmModal("Start the deal anyway?", detail), done)
+            return
+        self.start_deal()
+
+    def start_deal(self) -> None:
         from engine.decisions import Focus, Start
         from simulator.screens.week import WeekScreen
 
-        if not self.in_setup:
-            return
         ed = self.query_one(FocusEditor)
         draft, current = ed.weights(), self.state.focus()
         tot_d, tot_c = sum(draft.values()) or 1, sum(current.values()) or 1

@@ -358,13 +358,11 @@ the causes; requests; morale and why). Each week's report also opens the event l
         self.dapp.show_side("briefing", BriefingScreen)
 
     def action_end_week(self) -> None:
+        from simulator.readiness import end_week_detail
         from simulator.screens.modals import ConfirmModal
 
         s = self.state
-        left = sum(s.hours_left(m) for m in s.staffed())
-        detail = f"{len(s.runs)} action(s) booked; {left:.0f} team hours unused."
-        if s.week == s.scenario.deal.weeks:
-            detail += " This is the last week: the customer decides."
+        detail = end_week_detail(s)
 
         def done(yes: bool | None) -> None:
             if yes:
