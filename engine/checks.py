@@ -130,6 +130,19 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def _ref_hint(value: str, ids: list[str]) -> str:
+    """Did-you-mean, and the odd characters of the reference or of the id it resembles (a
+    Cyrillic 'о' in a definition makes every plain reference to it unknown)."""
+    guess = did_you_mean(value, ids)
+    match = guess.split("'")[1] if guess else ""
+    defined = odd_chars(match)
+    return join_hints(
+        guess,
+        odd_chars(value),
+        f"the defined '{match}' {defined.removeprefix('it ')}" * bool(defined),
+    )
+
+
 class _Checker:
     def __init__(self, parts: Parts, source: Source):
         self.s = parts
@@ -171,7 +184,7 @@ class _Checker:
             loc,
             f"{NOUNS[kind]} '{shorten(value)}' is referenced by {what} but not defined",
             key=key,
-            hint=join_hints(did_you_mean(value, self.ids[kind]), odd_chars(value)),
+            hint=_ref_hint(value, self.ids[kind]),
         )
         return False
 
