@@ -504,8 +504,11 @@ _STRUCTURAL = " \t\n:-,[]{}#"
 
 
 def _invisible_near(text: str, start: int, end: int) -> int | None:
-    """Offset of the first invisible space in the lines from `start` to the end of the line
-    holding `end`, where it stands next to YAML structure (indentation, ':', '-', ...)."""
+    """Offset of the first invisible space in the lines from `start` (and the line before
+    `end`: a plain scalar may run on) to the end of the line holding `end`, where it
+    stands next to YAML structure (indentation, ':', '-', ...)."""
+    line_start = text.rfind("\n", 0, end) + 1
+    start = min(start, text.rfind("\n", 0, max(line_start - 1, 0)) + 1)
     start = text.rfind("\n", 0, start) + 1
     stop = text.find("\n", end)
     stop = len(text) if stop < 0 else stop
@@ -558,6 +561,9 @@ def _indent_hint(text: str, line_no: int) -> str:
     if not content(here) or "\t" in here[: indent(here) + 1]:
         return ""
     ind = indent(here)
+    above = next((s for s in reversed(lines[: line_no - 1]) if content(s)), "")
+    if ind > indent(above) and above.split(" #")[0].rstrip().endswith(":"):
+        return ""  # the first line of a new block may start anywhere deeper
     columns: dict[int, int] = {}  # indentation -> line that opens it
     shallowest: int | None = None
     for n in range(line_no - 1, 0, -1):
