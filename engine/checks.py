@@ -27,7 +27,7 @@ from typing import Any
 
 from engine.model import ActionEffects, Scenario
 from engine.practices import PRACTICES
-from engine.problems import Problem, did_you_mean, join_hints, odd_chars, shorten
+from engine.problems import Problem, closest, did_you_mean, join_hints, odd_chars, shorten
 from engine.yamlsource import Source
 
 ID_KINDS = (
@@ -120,10 +120,10 @@ class Parts:
         return cls(values, frozenset(values), ids)
 
     def __getattr__(self, name: str) -> Any:
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        values = self.__dict__.get("values", {})
+        if name not in values:
+            raise AttributeError(name)
+        return values[name]
 
 
 def _fmt(x: float) -> str:
@@ -133,13 +133,11 @@ def _fmt(x: float) -> str:
 def _ref_hint(value: str, ids: list[str]) -> str:
     """Did-you-mean, and the odd characters of the reference or of the id it resembles (a
     Cyrillic 'о' in a definition makes every plain reference to it unknown)."""
-    guess = did_you_mean(value, ids)
-    match = guess.split("'")[1] if guess else ""
-    defined = odd_chars(match)
+    match = closest(value, ids)
     return join_hints(
-        guess,
+        did_you_mean(value, ids),
         odd_chars(value),
-        f"the defined '{match}' {defined.removeprefix('it ')}" * bool(defined),
+        odd_chars(match, f"the defined '{match}'") if match else "",
     )
 
 

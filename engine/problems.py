@@ -177,10 +177,16 @@ def shorten(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice a misspelt word most likely meant, or None."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A "did you mean 'x'?" hint for a misspelt id, or ''."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else ""
+    match = closest(word, choices)
+    return f"did you mean '{match}'?" if match else ""
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -218,13 +224,13 @@ def char_name(c: str) -> str:
     return f"U+{ord(c):04X} {name}{looks}"
 
 
-def odd_chars(text: str) -> str:
+def odd_chars(text: str, subject: str = "it") -> str:
     """A hint naming the invisible and look-alike characters in `text`, or ''."""
     found = list(dict.fromkeys(c for c in text if _odd(c)))
     if not found:
         return ""
     named = ", ".join(char_name(c) for c in found[:3])
-    return f"it holds {named}"
+    return f"{subject} holds {named}"
 
 
 def _one_line(text: str) -> str:
