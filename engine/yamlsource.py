@@ -500,7 +500,8 @@ def _syntax_error(name: str, text: str, exc: yaml.MarkedYAMLError) -> InputError
     return _fail(name, "yaml.syntax", message, line, col, _indent_hint(text, line))
 
 
-_STRUCTURAL = " \t\n:-,[]{}#"
+_OPENS = ":-,[{?"  # an indicator YAML wants a plain space after
+_CLOSES = ":,]}#"  # an indicator an invisible space may stand before
 
 
 def _invisible_near(text: str, start: int, end: int) -> int | None:
@@ -518,7 +519,7 @@ def _invisible_near(text: str, start: int, end: int) -> int | None:
             continue
         before = text[text.rfind("\n", 0, i) + 1 : i]
         after = text[i + 1 : i + 2]
-        if not before.strip() or before[-1:] in _STRUCTURAL or after in ("", *_STRUCTURAL):
+        if not before.strip() or before[-1] in _OPENS or (after and after in _CLOSES):
             return i
     return None
 

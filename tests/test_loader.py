@@ -488,3 +488,12 @@ def test_very_deep_nesting_does_not_crash_the_interpreter(tmp_path):
 def test_unreadable_path(tmp_path):
     [p] = validate_file(tmp_path / "missing.yaml")
     assert p.code == "file.read"
+
+
+def test_no_break_space_inside_text_is_not_blamed_for_a_nearby_error(tmp_path):
+    text = edit(
+        ("    title: Head of IT\n", "    title: Head of\u00a0IT\u00a0\n"),
+        ("    buying_role: technical\n", "     buying_role: technical\n"),
+    )
+    [p] = check(tmp_path, text)[1]
+    assert p.code == "yaml.syntax" and "indentation" in p.hint
