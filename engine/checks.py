@@ -4,6 +4,12 @@ Pydantic checks each field alone; this module checks that the parts fit
 together (every id referenced exists, the team can be staffed, every
 milestone can be reached) and warns about content that can never matter.
 
+The checks run on the parts that passed field validation (a `Parts`), so a file
+with a bad field still gets every cross-reference error of the rest in the same
+run; a check that needs a whole list (the quarterback count, the influence sum,
+staffing) waits until that list parses in full, so it never reports a false
+alarm about an entry it could not read.
+
 Errors make a scenario unplayable and stop it loading. Warnings (lint) run only
 when there are no errors; they flag content the game will never use: a
 stakeholder no action can reach, an event that can never fire, a roster member
@@ -14,11 +20,14 @@ key or list item, a list-wide problem at the list's key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
-from engine.model import Scenario
+from engine.model import ActionEffects, Scenario
 from engine.practices import PRACTICES
-from engine.problems import Problem, shorten, suggest
+from engine.problems import Problem, closest, did_you_mean, join_hints, odd_chars, shorten
 from engine.yamlsource import Source
 
 ID_KINDS = (
@@ -75,37 +84,105 @@ LINTS = (
     "A skill no role needs, no action uses and no event requests.",
     "A priority dimension that matters to nobody: no stakeholder (or event) gives it a weight.",
     "No stakeholder is the economic buyer.",
+    "A required role (a `min` of 1 or more, or the quarterback) that needs only skills no "
+    "roster member has.",
+    "An action with no effects: running it changes nothing.",
+    "A stakeholder with 0 influence whom no event gives any: they never sway the decision.",
+    "Chemistry between two roster members who are never available in the same week.",
+    "A role no action can be run by: every action lists its `roles` and none lists this one.",
+    "A milestone whose `effort` is more than the best possible team could add over the whole "
+    "deal (every member at full capacity on the action that adds most to it, every week).",
 )
+
+# The most an action's quality can be: a perfect fit (1) with morale at its best, which
+# lifts quality by up to 15% (engine.rules: 0.85 + 0.3 x morale).
+MAX_QUALITY = 1.15
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What parsed of a scenario: each top-level field's value, with None for a list
+    entry (or a whole field) that failed field validation.
+
+    `complete` names the fields that parsed in full; `ids` holds, for each id list,
+    the ids as written (even of entries with other bad fields), or None when the list
+    itself could not be read, so a reference is only called unknown when it is.
+    """
+
+    values: dict[str, Any]
+    complete: frozenset[str]
+    ids: dict[str, list[str] | None] = field(default_factory=dict)
+
+    @classmethod
+    def whole(cls, scenario: Scenario) -> Parts:
+        values = {name: getattr(scenario, name) for name in Scenario.model_fields}
+        ids = {kind: [x.id for x in values[kind]] for kind in ID_KINDS}
+        return cls(values, frozenset(values), ids)
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__.get("values", {})
+        if name not in values:
+            raise AttributeError(name)
+        return values[name]
 
 
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def _ref_hint(value: str, ids: list[str]) -> str:
+    """Did-you-mean, and the odd characters of the reference or of the id it resembles (a
+    Cyrillic 'о' in a definition makes every plain reference to it unknown)."""
+    match = closest(value, ids)
+    return join_hints(
+        did_you_mean(value, ids),
+        odd_chars(value),
+        odd_chars(match, f"the defined '{match}'") if match else "",
+    )
+
+
 class _Checker:
-    def __init__(self, scenario: Scenario, source: Source):
-        self.s = scenario
+    def __init__(self, parts: Parts, source: Source):
+        self.s = parts
         self.src = source
         self.problems: list[Problem] = []
-        self.ids = {kind: [x.id for x in getattr(scenario, kind)] for kind in ID_KINDS}
-        self.id_sets = {kind: set(ids) for kind, ids in self.ids.items()}
+        self.ids = {kind: parts.ids.get(kind) for kind in ID_KINDS}
+        self.id_sets = {kind: set(ids or ()) for kind, ids in self.ids.items()}
 
-    def error(self, code, loc, message, key=False):
-        self.problems.append(self.src.problem(loc, code, message, "error", key=key))
+    def each(self, kind: str) -> Iterator[tuple[int, Any]]:
+        """(index, entry) for every entry of a list that parsed."""
+        for i, x in enumerate(self.s.values.get(kind) or ()):
+            if x is not None:
+                yield i, x
+
+    def whole(self, *kinds: str) -> bool:
+        """Whether these fields parsed in full (a check over all of them can run)."""
+        return all(k in self.s.complete for k in kinds)
+
+    @property
+    def weeks(self) -> int | None:
+        deal = self.s.values.get("deal")
+        return deal.weeks if deal is not None else None
+
+    def error(self, code, loc, message, key=False, hint=""):
+        self.problems.append(self.src.problem(loc, code, message, "error", key=key, hint=hint))
 
     def warn(self, code, loc, message, key=False):
         self.problems.append(self.src.problem(loc, code, message, "warning", key=key))
 
     def ref(self, loc, value: str, kind: str, what: str, key=False) -> bool:
-        """Report `value` at `loc` if it is not an id of `kind`; True when it is."""
+        """Report `value` at `loc` if it is not an id of `kind`; True when it is (or when
+        the list of `kind` could not be read, so nobody can tell)."""
         if value in self.id_sets[kind]:
             return True
+        if self.ids[kind] is None:
+            return False
         self.error(
             "ref.unknown",
             loc,
-            f"{NOUNS[kind]} '{shorten(value)}' is referenced by {what} but not defined"
-            + suggest(value, self.ids[kind]),
+            f"{NOUNS[kind]} '{shorten(value)}' is referenced by {what} but not defined",
             key=key,
+            hint=_ref_hint(value, self.ids[kind]),
         )
         return False
 
@@ -124,8 +201,6 @@ class _Checker:
         self.staffable()
         self.weights()
         self.teaches()
-        if not any(p.severity == "error" for p in self.problems):
-            self.lint()
         return self.problems
 
     # -- errors -------------------------------------------------------------------------
@@ -133,35 +208,38 @@ class _Checker:
     def unique_ids(self):
         for kind, ids in self.ids.items():
             first: dict[str, int] = {}
-            for i, x in enumerate(ids):
+            for i, x in enumerate(ids or ()):
+                if x is None:
+                    continue
                 if x in first:
                     line = self.src.where((kind, first[x], "id"))[0]
                     self.error(
                         "ref.duplicate",
                         (kind, i, "id"),
-                        f"duplicate id '{x}' in {kind} (first defined on line {line})",
+                        f"duplicate id '{shorten(x)}' in {kind} (first defined on line {line})",
                     )
                 else:
                     first[x] = i
 
     def roles(self):
-        qbs = [i for i, r in enumerate(self.s.roles) if r.quarterback]
-        if not qbs:
-            self.error(
-                "role.quarterback",
-                ("roles",),
-                "no role is the quarterback: mark exactly one role with 'quarterback: true'",
-                key=True,
-            )
-        for i in qbs[1:]:
-            self.error(
-                "role.quarterback",
-                ("roles", i, "quarterback"),
-                f"role '{self.s.roles[i].id}' is a second quarterback "
-                f"('{self.s.roles[qbs[0]].id}' already is): exactly one role may be",
-                key=True,
-            )
-        for i, r in enumerate(self.s.roles):
+        if self.whole("roles"):
+            qbs = [i for i, r in self.each("roles") if r.quarterback]
+            if not qbs:
+                self.error(
+                    "role.quarterback",
+                    ("roles",),
+                    "no role is the quarterback: mark exactly one role with 'quarterback: true'",
+                    key=True,
+                )
+            for i in qbs[1:]:
+                self.error(
+                    "role.quarterback",
+                    ("roles", i, "quarterback"),
+                    f"role '{self.s.roles[i].id}' is a second quarterback "
+                    f"('{self.s.roles[qbs[0]].id}' already is): exactly one role may be",
+                    key=True,
+                )
+        for i, r in self.each("roles"):
             self.refs(("roles", i, "needs"), r.needs, "skills", f"role '{r.id}'")
             if r.min > r.max:
                 self.error(
@@ -171,8 +249,8 @@ class _Checker:
                 )
 
     def stakeholders(self):
-        weeks = self.s.deal.weeks
-        for i, st in enumerate(self.s.stakeholders):
+        weeks = self.weeks
+        for i, st in self.each("stakeholders"):
             what = f"stakeholder '{st.id}'"
             self.refs(("stakeholders", i, "priorities"), st.priorities, "dimensions", what)
             if sum(st.priorities.values()) <= 0:
@@ -181,12 +259,14 @@ class _Checker:
                     ("stakeholders", i, "priorities"),
                     f"{what} has no non-zero priority",
                 )
-            if st.joins_week is not None and st.joins_week > weeks:
+            if weeks is not None and st.joins_week is not None and st.joins_week > weeks:
                 self.error(
                     "week.range",
                     ("stakeholders", i, "joins_week"),
                     f"{what} joins in week {st.joins_week}, after the deal's {weeks} weeks",
                 )
+        if not self.whole("stakeholders"):
+            return
         present = [st for st in self.s.stakeholders if (st.joins_week or 1) <= 1]
         if not present:
             self.error(
@@ -207,11 +287,11 @@ class _Checker:
             )
 
     def roster(self):
-        weeks = self.s.deal.weeks
-        for i, m in enumerate(self.s.roster):
+        weeks = self.weeks
+        for i, m in self.each("roster"):
             what = f"roster member '{m.id}'"
             self.refs(("roster", i, "skills"), m.skills, "skills", what)
-            if m.available_from > weeks:
+            if weeks is not None and m.available_from > weeks:
                 self.error(
                     "week.range",
                     ("roster", i, "available_from"),
@@ -226,7 +306,7 @@ class _Checker:
                     f"before week {m.available_from}",
                 )
         pairs: dict[frozenset[str], int] = {}
-        for i, c in enumerate(self.s.chemistry):
+        for i, c in self.each("chemistry"):
             ok = True
             for j, mid in enumerate(c.members):
                 ok &= self.ref(("chemistry", i, "members", j), mid, "roster", "chemistry")
@@ -251,8 +331,8 @@ class _Checker:
                     pairs[pair] = i
 
     def milestones_and_actions(self):
-        weeks = self.s.deal.weeks
-        closes = [i for i, m in enumerate(self.s.milestones) if m.close]
+        weeks = self.weeks
+        closes = [i for i, m in self.each("milestones") if m.close]
         for i in closes[1:]:
             self.error(
                 "milestone.close",
@@ -261,21 +341,25 @@ class _Checker:
                 f"('{self.s.milestones[closes[0]].id}' already is): at most one may be",
                 key=True,
             )
-        for i, m in enumerate(self.s.milestones):
-            if m.target_week > weeks:
+        for i, m in self.each("milestones"):
+            if weeks is not None and m.target_week > weeks:
                 self.error(
                     "week.range",
                     ("milestones", i, "target_week"),
                     f"milestone '{m.id}' targets week {m.target_week}; the deal has {weeks} weeks",
                 )
-        for i, a in enumerate(self.s.actions):
+        for i, a in self.each("actions"):
             what = f"action '{a.id}'"
             for j, r in enumerate(a.roles):
                 self.ref(("actions", i, "roles", j), r, "roles", what)
             self.refs(("actions", i, "skills"), a.skills, "skills", what)
             self.refs(("actions", i, "effects", "progress"), a.effects.progress, "milestones", what)
-        reachable = {m for a in self.s.actions for m, v in a.effects.progress.items() if v > 0}
-        for i, m in enumerate(self.s.milestones):
+        if not self.whole("actions"):
+            return
+        reachable = {
+            m for _, a in self.each("actions") for m, v in a.effects.progress.items() if v > 0
+        }
+        for i, m in self.each("milestones"):
             if m.id not in reachable:
                 self.error(
                     "milestone.unreachable",
@@ -284,12 +368,12 @@ class _Checker:
                 )
 
     def events(self):
-        weeks = self.s.deal.weeks
-        for i, ev in enumerate(self.s.events):
+        weeks = self.weeks
+        for i, ev in self.each("events"):
             loc = ("events", i)
             what = f"event '{ev.id}'"
             w = ev.when
-            if w.week is not None and w.week > weeks:
+            if weeks is not None and w.week is not None and w.week > weeks:
                 self.error(
                     "week.range",
                     loc + ("when", "week"),
@@ -302,7 +386,7 @@ class _Checker:
                     f"{what} has both a week and a probability; pick one",
                     key=True,
                 )
-            if w.window is not None:
+            if w.window is not None and weeks is not None:
                 a, b = w.window
                 if not 1 <= a <= b <= weeks:
                     self.error(
@@ -351,6 +435,8 @@ class _Checker:
 
     def staffable(self):
         """A legal week-one team exists: required roles filled within headcount and budget."""
+        if not self.whole("roles", "roster", "limits"):
+            return
         need = sum(max(r.min, 1 if r.quarterback else 0) for r in self.s.roles)
         need = max(need, 1)
         limits = self.s.limits
@@ -382,6 +468,8 @@ class _Checker:
             )
 
     def weights(self):
+        if not self.whole("scoring"):
+            return
         sc = self.s.scoring
         if sc.internal + sc.external <= 0:
             self.error(
@@ -396,6 +484,8 @@ class _Checker:
                 )
 
     def teaches(self):
+        if not self.whole("teaches"):
+            return
         known = [p.id for p in PRACTICES]
         for i, pid in enumerate(self.s.teaches):
             if pid not in known:
@@ -403,16 +493,128 @@ class _Checker:
                     "ref.unknown",
                     ("teaches", i),
                     f"practice '{shorten(pid)}' is not one the game teaches (practices: "
-                    f"{', '.join(known)})" + suggest(pid, known),
+                    f"{', '.join(known)})",
+                    hint=join_hints(did_you_mean(pid, known), odd_chars(pid)),
                 )
 
     # -- warnings -----------------------------------------------------------------------
 
-    def lint(self):
+    def lint(self) -> list[Problem]:
         self.lint_stakeholders_and_actions()
         self.lint_events()
         self.lint_roster()
         self.lint_unused()
+        self.lint_roles()
+        self.lint_actions()
+        self.lint_influence()
+        self.lint_chemistry()
+        self.lint_effort()
+        return self.problems
+
+    def lint_roles(self):
+        has = {k for m in self.s.roster for k, v in m.skills.items() if v > 0}
+        for i, r in enumerate(self.s.roles):
+            needed = [k for k, v in r.needs.items() if v > 0]
+            if not (r.min >= 1 or r.quarterback) or not needed or has.intersection(needed):
+                continue
+            loc = ("roles", i, "needs") + ((needed[0],) if len(needed) == 1 else ())
+            self.warn(
+                "lint.role-unfit",
+                loc,
+                f"nobody fits required role '{r.id}': it needs only "
+                f"{', '.join(needed)}, and no roster member has any",
+                key=True,
+            )
+        if all(a.roles for a in self.s.actions):
+            used = {r for a in self.s.actions for r in a.roles}
+            for i, r in enumerate(self.s.roles):
+                if r.id not in used:
+                    self.warn(
+                        "lint.role-unused",
+                        ("roles", i, "id"),
+                        f"role '{r.id}' can run no action: every action lists its roles and "
+                        "none lists this one",
+                    )
+
+    def lint_actions(self):
+        for i, a in enumerate(self.s.actions):
+            fx = a.effects
+            progress = any(v > 0 for v in fx.progress.values())
+            if fx.model_copy(update={"progress": {}}) == ActionEffects() and not progress:
+                self.warn(
+                    "lint.action-no-effect",
+                    ("actions", i, "effects")
+                    if "effects" in self._keys(("actions", i))
+                    else ("actions", i, "id"),
+                    f"action '{a.id}' changes nothing: its effects are empty or all 0",
+                    key=True,
+                )
+
+    def lint_influence(self):
+        raised = {sid for ev in self.s.events for sid, v in ev.effects.influence.items() if v > 0}
+        for i, st in enumerate(self.s.stakeholders):
+            if st.influence == 0 and st.id not in raised:
+                self.warn(
+                    "lint.no-influence",
+                    ("stakeholders", i, "influence"),
+                    f"stakeholder '{st.id}' never sways the decision: their influence is 0 "
+                    "and no event gives them any",
+                )
+
+    def lint_chemistry(self):
+        weeks = self.s.deal.weeks
+        members = {m.id: m for m in self.s.roster}
+        for i, c in enumerate(self.s.chemistry):
+            a, b = (members[mid] for mid in c.members)
+            first = max(a.available_from, b.available_from)
+            last = min(a.available_until or weeks, b.available_until or weeks, weeks)
+            if first > last:
+                self.warn(
+                    "lint.chemistry-apart",
+                    ("chemistry", i, "members"),
+                    f"chemistry between '{a.id}' and '{b.id}' never matters: they are never "
+                    "available in the same week",
+                )
+
+    def lint_effort(self):
+        """Each milestone's effort is within the most the best team could ever add to it."""
+        weeks = self.s.deal.weeks
+        headcount = self.s.limits.headcount
+        unfit = self.s.rules.unfit_quality
+        for j, ms in enumerate(self.s.milestones):
+            runs = [
+                (
+                    a.hours,
+                    a.effects.progress.get(ms.id, 0.0)
+                    * MAX_QUALITY
+                    * (1.0 if any(v > 0 for v in a.skills.values()) else unfit),
+                )
+                for a in self.s.actions
+            ]
+            runs = [(h, p) for h, p in runs if p > 0]
+            best = {
+                m.id: max((m.capacity // h) * p for h, p in runs) if runs else 0.0
+                for m in self.s.roster
+            }
+            bound = 0.0
+            for w in range(1, weeks + 1):
+                here = sorted(
+                    (
+                        best[m.id]
+                        for m in self.s.roster
+                        if m.available_from <= w <= (m.available_until or weeks)
+                    ),
+                    reverse=True,
+                )
+                bound += sum(here[:headcount])
+            if bound < ms.effort and not math.isclose(bound, ms.effort):
+                self.warn(
+                    "lint.effort",
+                    ("milestones", j, "effort"),
+                    f"milestone '{ms.id}' can never be reached: its effort is {ms.effort:g} "
+                    f"and the best possible team adds at most {bound:.1f} over the deal's "
+                    f"{weeks} weeks",
+                )
 
     def lint_stakeholders_and_actions(self):
         targeted = {t for a in self.s.actions for t in a.targets}
@@ -555,6 +757,14 @@ class _Checker:
                 )
 
 
+def check_parts(parts: Parts, source: Source) -> list[Problem]:
+    """Cross-reference errors among the parts that parsed (no lint: the file is broken)."""
+    return _Checker(parts, source).run()
+
+
 def check_scenario(scenario: Scenario, source: Source) -> list[Problem]:
-    """All cross-reference errors and lint warnings for one scenario."""
-    return _Checker(scenario, source).run()
+    """All cross-reference errors and, when there are none, the lint warnings."""
+    checker = _Checker(Parts.whole(scenario), source)
+    if any(p.severity == "error" for p in checker.run()):
+        return checker.problems
+    return checker.lint()

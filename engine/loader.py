@@ -14,11 +14,11 @@ from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from engine.checks import check_scenario
+from engine.checks import ID_KINDS, Parts, check_parts, check_scenario
 from engine.model import Scenario
-from engine.problems import InputError, Problem, shorten, suggest
+from engine.problems import InputError, Problem, did_you_mean, join_hints, odd_chars, shorten
 from engine.yamlsource import Source, read_yaml
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -113,8 +113,48 @@ _BOUNDS = {
 }
 
 
+def _misplaced(loc: tuple, name: str) -> str:
+    """A hint for an unknown key that belongs one level up or down: a key dedented out
+    of `effects` (or indented into it) is a field of a neighbour, not a typo."""
+    parent = model_type_at(loc)
+    if not _is_model(parent):
+        return ""
+    for field, info in parent.model_fields.items():
+        child = _unwrap(info.annotation)
+        if _is_model(child) and name in child.model_fields:
+            where = _dotted((*loc, field))
+            return f"'{name}' is a field of {where}: indent it under '{field}:'"
+    if loc and not isinstance(loc[-1], int):
+        outer = model_type_at(loc[:-1])
+        if _is_model(outer) and name in outer.model_fields:
+            return (
+                f"'{name}' is a field of {_dotted(loc[:-1]) or 'the top level'}, not of "
+                f"{_dotted(loc)}: move it out one level"
+            )
+    return ""
+
+
+def _hint(err: dict) -> str:
+    """A hint for one pydantic error: a misplaced key, a misspelling, odd characters."""
+    kind = err["type"]
+    loc = tuple(err["loc"])
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        parent_type = model_type_at(loc[:-1])
+        fields = list(parent_type.model_fields) if _is_model(parent_type) else []
+        return join_hints(_misplaced(loc[:-1], name) or did_you_mean(name, fields), odd_chars(name))
+    if kind == "enum" and isinstance(value, str):
+        enum = model_type_at(loc)
+        choices = [e.value for e in enum] if isinstance(enum, type) else []
+        return join_hints(did_you_mean(value, choices), odd_chars(value))
+    if kind == "string_pattern_mismatch" and isinstance(value, str):
+        return odd_chars(value)
+    return ""
+
+
 def _message(err: dict) -> str:
-    """A designer-friendly message for one pydantic error."""
+    """A designer-friendly message for one pydantic error (its hint is in _hint)."""
     kind = err["type"]
     loc = tuple(err["loc"])
     value = err.get("input")
@@ -132,15 +172,12 @@ def _message(err: dict) -> str:
         parent = _dotted(loc[:-1])
         return f"missing required field '{loc[-1]}'" + (f" in {parent}" if parent else "")
     if kind == "extra_forbidden":
-        parent_type = model_type_at(loc[:-1])
-        fields = list(parent_type.model_fields) if _is_model(parent_type) else []
         where = f" in {_dotted(loc[:-1])}" if len(loc) > 1 else ""
-        return f"unknown field '{shorten(str(loc[-1]))}'{where}" + suggest(str(loc[-1]), fields)
+        return f"unknown field '{shorten(str(loc[-1]))}'{where}"
     if kind == "enum":
         enum = model_type_at(loc)
         choices = [e.value for e in enum] if isinstance(enum, type) else []
-        hint = suggest(str(value), choices) if isinstance(value, str) else ""
-        return f"{prefix}{_show(value)} is not one of: {', '.join(choices)}{hint}"
+        return f"{prefix}{_show(value)} is not one of: {', '.join(choices)}"
     if kind == "string_pattern_mismatch":
         return (
             f"{prefix}{_show(value)} is not a valid id: use lower-case letters, digits, '-' or "
@@ -209,12 +246,68 @@ def pydantic_problems(source: Source, exc: ValidationError) -> list[Problem]:
         key = err["type"] == "extra_forbidden"
         if loc and loc[-1] == "[key]":
             loc, key = loc[:-1], True
-        problems.append(source.problem(loc, _code(err), _message(err), key=key))
+        problems.append(source.problem(loc, _code(err), _message(err), key=key, hint=_hint(err)))
     return problems
 
 
+def _written_ids(value: Any) -> list[str] | None:
+    """The ids of a list as written (stripped), None for an entry without one; None when
+    the list itself is not a list, or an entry has no readable id."""
+    if not isinstance(value, list):
+        return None
+    ids = [x.get("id") if isinstance(x, dict) else None for x in value]
+    if not all(isinstance(i, str) for i in ids):
+        return None
+    return [i.strip() for i in ids]
+
+
+def partial_parts(data: dict, errors: list[dict]) -> Parts:
+    """The parts of a scenario that passed field validation, for the cross-reference
+    checks: every field without an error, and every list entry without one."""
+    bad = {tuple(e["loc"][:2]) for e in errors if e["loc"]} | {
+        tuple(e["loc"][:1]) for e in errors if e["loc"]
+    }
+    values: dict[str, Any] = {}
+    complete = set()
+    for name, info in Scenario.model_fields.items():
+        if name not in data:
+            if info.is_required():
+                values[name] = None
+            else:
+                values[name] = info.get_default(call_default_factory=True)
+                complete.add(name)
+            continue
+        raw = data[name]
+        item = _unwrap(info.annotation)
+        if get_origin(item) is list and _is_model(get_args(item)[0]):
+            model = get_args(item)[0]
+            if not isinstance(raw, list):
+                values[name] = None
+                continue
+            values[name] = [
+                None if (name, i) in bad else model.model_validate(x) for i, x in enumerate(raw)
+            ]
+        elif (name,) in bad:
+            values[name] = None
+            continue
+        elif _is_model(item):
+            values[name] = item.model_validate(raw)
+        else:
+            values[name] = TypeAdapter(
+                Annotated[info.annotation, info], config=Scenario.model_config
+            ).validate_python(raw)
+        if (name,) not in bad:
+            complete.add(name)
+    ids = {kind: _written_ids(data.get(kind)) for kind in ID_KINDS}
+    return Parts(values, frozenset(complete), ids)
+
+
 def parse_scenario(source: Source) -> tuple[Scenario, list[Problem]]:
-    """Validate parsed YAML; return the model and its warnings or raise InputError."""
+    """Validate parsed YAML; return the model and its warnings or raise InputError.
+
+    One pass: a file with bad fields also gets the cross-reference errors of every part
+    that did parse, all in file order.
+    """
     if not isinstance(source.data, dict):
         raise InputError(
             [source.problem((), "field.not-mapping", "a scenario file must be a mapping of fields")]
@@ -222,8 +315,11 @@ def parse_scenario(source: Source) -> tuple[Scenario, list[Problem]]:
     try:
         scenario = Scenario.model_validate(source.data)
     except ValidationError as exc:
-        raise InputError(pydantic_problems(source, exc)) from None
-    problems = check_scenario(scenario, source)
+        errors = exc.errors(include_url=False)
+        problems = pydantic_problems(source, exc)
+        problems += check_parts(partial_parts(source.data, errors), source)
+        raise InputError(dict.fromkeys(problems)) from None
+    problems = sorted(check_scenario(scenario, source))
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     scenario._content_hash = content_hash(scenario)

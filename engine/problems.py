@@ -8,6 +8,7 @@ its own wording) without breaking anyone.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -33,6 +34,8 @@ CODES: dict[str, str] = {
     # YAML structure
     "yaml.syntax": "the text is not valid YAML (the parser's own complaint follows)",
     "yaml.char": "a character YAML does not allow in a file",
+    "yaml.invisible": "an invisible or look-alike character (a no-break space, a zero-width "
+    "space, ...) where YAML needs a plain space",
     "yaml.empty": "the file holds no document",
     "yaml.multi-doc": "the file holds more than one YAML document",
     "yaml.tag": "a YAML tag other than plain data (such as !!python/object)",
@@ -79,6 +82,12 @@ CODES: dict[str, str] = {
     "lint.before-join": "an event that changes a stakeholder before they join",
     "lint.roster": "a roster member who fits no role, costs too much or has too few hours",
     "lint.unused": "a skill or priority dimension nothing uses",
+    "lint.role-unfit": "a required role that needs only skills no roster member has",
+    "lint.action-no-effect": "an action that changes nothing when run",
+    "lint.no-influence": "a stakeholder with no influence on the decision, and no event gives any",
+    "lint.chemistry-apart": "chemistry between two members never available in the same week",
+    "lint.role-unused": "a role no action can be run by",
+    "lint.effort": "a milestone needing more effort than the best team can add in the deal",
     # Plans, game logs and saves
     "plan.shape": "a plan that is not laid out as the plan format says",
     "plan.field": "a field a plan does not have",
@@ -112,19 +121,20 @@ class Problem:
     severity: str
     message: str
     code: str
+    hint: str = ""
 
     def __post_init__(self):
         if self.code not in CODES:
             raise ValueError(f"unknown problem code {self.code!r}")
-        # One line each, whatever text the file held: escape control characters and line
-        # separators, and keep a runaway message (a 10,000-character key) readable.
-        message = self.message.translate(_ESCAPES)
-        if len(message) > MAX_MESSAGE:
-            message = message[: MAX_MESSAGE - 3] + "..."
-        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "message", _one_line(self.message))
+        object.__setattr__(self, "hint", _one_line(self.hint))
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+        hint = f" ({self.hint})" if self.hint else ""
+        return (
+            f"{self.path}:{self.line}:{self.col}: {self.severity}[{self.code}]: "
+            f"{self.message}{hint}"
+        )
 
     def to_dict(self) -> dict:
         """The problem as plain data, for JSON output."""
@@ -135,6 +145,7 @@ class Problem:
             "severity": self.severity,
             "code": self.code,
             "message": self.message,
+            "hint": self.hint,
         }
 
 
@@ -146,9 +157,11 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
-    def at(cls, where: str, code: str, message: str, line: int = 1, col: int = 1) -> InputError:
+    def at(
+        cls, where: str, code: str, message: str, line: int = 1, col: int = 1, hint: str = ""
+    ) -> InputError:
         """One error about `where` (a file, an option or a field)."""
-        return cls([Problem(where, line, col, "error", message, code)])
+        return cls([Problem(where, line, col, "error", message, code, hint)])
 
     @property
     def codes(self) -> list[str]:
@@ -164,7 +177,71 @@ def shorten(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """A ' (did you mean 'x'?)' hint for a misspelt id, or ''."""
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice a misspelt word most likely meant, or None."""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    return match[0] if match else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A "did you mean 'x'?" hint for a misspelt id, or ''."""
+    match = closest(word, choices)
+    return f"did you mean '{match}'?" if match else ""
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """The did-you-mean hint as a ' (...)' suffix for a message, or ''."""
+    hint = did_you_mean(word, choices)
+    return f" ({hint})" if hint else ""
+
+
+def join_hints(*hints: str) -> str:
+    """Hints for one problem, in order, skipping empty ones."""
+    return "; ".join(h for h in hints if h)
+
+
+# Letters from other scripts that look like ASCII in most fonts (the common Cyrillic and
+# Greek ones a keyboard layout or a copy from a document slips in).
+LOOKALIKES = dict(
+    zip(
+        "аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХІЈЅαοντικρυΑΒΕΗΙΚΜΝΟΡΤΧΥΖ",
+        "aeopcyxijsdqwhlABEKMHOPCTXIJSaovtikpuABEHIKMNOPTXYZ",
+        strict=True,
+    )
+)
+
+
+def _odd(c: str) -> bool:
+    if c.isascii():
+        return False
+    return c in LOOKALIKES or unicodedata.category(c) in ("Zs", "Zl", "Zp", "Cf", "Cc", "Mn")
+
+
+def char_name(c: str) -> str:
+    """'U+00A0 NO-BREAK SPACE', and what a look-alike letter looks like."""
+    name = unicodedata.name(c, "unnamed character")
+    looks = f", which looks like '{LOOKALIKES[c]}'" if c in LOOKALIKES else ""
+    return f"U+{ord(c):04X} {name}{looks}"
+
+
+def odd_chars(text: str, subject: str = "it") -> str:
+    """A hint naming the invisible and look-alike characters in `text`, or ''."""
+    found = list(dict.fromkeys(c for c in text if _odd(c)))
+    if not found:
+        return ""
+    named = ", ".join(char_name(c) for c in found[:3])
+    return f"{subject} holds {named}"
+
+
+def _one_line(text: str) -> str:
+    """One line whatever the file held: control characters, line separators and invisible
+    characters escaped, and a runaway message (a 10,000-character key) kept readable."""
+    text = text.translate(_ESCAPES)
+    text = "".join(
+        f"\\u{ord(c):04x}" if not c.isascii() and unicodedata.category(c) in _INVISIBLE else c
+        for c in text
+    )
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
+
+
+_INVISIBLE = ("Zs", "Zl", "Zp", "Cf")

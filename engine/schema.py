@@ -1,10 +1,11 @@
-"""The scenario JSON Schema, generated from the pydantic model."""
+"""The scenario JSON Schema, generated from the pydantic model, and the editor modeline."""
 
 from __future__ import annotations
 
 from engine.model import Scenario
 
 SCHEMA_ID = "https://dealcraft.dev/schema/scenario.json"
+SCHEMA_NAME = "scenario.schema.json"  # the file `dealcraft schema --install` writes
 
 
 def scenario_schema() -> dict:
@@ -14,3 +15,8 @@ def scenario_schema() -> dict:
     schema["$id"] = SCHEMA_ID
     schema["title"] = "Dealcraft scenario"
     return schema
+
+
+def modeline(ref: str) -> str:
+    """The first line that tells the YAML language server which schema a file follows."""
+    return f"# yaml-language-server: $schema={ref}"

@@ -20,6 +20,7 @@ an unquoted date stays text. Merge keys (``<<: *defaults``) are supported.
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from engine.problems import InputError, Problem, shorten
+from engine.problems import InputError, Problem, char_name, join_hints, shorten
 
 try:
     SafeLoader: type = yaml.CSafeLoader
@@ -70,9 +71,11 @@ _NO_KEY = object()
 class Source:
     """A parsed document: its data and the (line, col) of every path in it.
 
-    ``aliases`` maps the path where an alias (or merged key) was used to the
-    path of the anchored original, so a problem inside shared content points at
-    the text that has to change.
+    ``aliases`` redirects a path to where its text is written: a key YAML read as a
+    number to its text spelling, a merged key to the mapping it came from. ``anchors``
+    maps the path of each alias use (``*name``) to the anchor's name and path: a
+    problem inside shared content points at the alias use (each use once), and the
+    hint names the anchor where the text to change is.
     """
 
     path: str
@@ -81,6 +84,7 @@ class Source:
     key_positions: dict[PathKey, tuple[int, int]]
     raw: bytes
     aliases: dict[PathKey, PathKey] = field(default_factory=dict)
+    anchors: dict[PathKey, tuple[str, PathKey]] = field(default_factory=dict)
 
     def _resolve(self, loc: PathKey) -> PathKey:
         for _ in range(MAX_DEPTH):
@@ -95,11 +99,7 @@ class Source:
 
     def where(self, loc: PathKey, key: bool = False) -> tuple[int, int]:
         """Best (line, col) for a path: the node (or its key), else its nearest parent."""
-        loc = tuple(loc)
-        if self.aliases:
-            exact = self._resolve(loc)
-            if exact != loc and (exact in self.positions or exact in self.key_positions):
-                loc = exact
+        loc = self._resolve(tuple(loc)) if self.aliases else tuple(loc)
         if key and loc in self.key_positions:
             return self.key_positions[loc]
         while loc:
@@ -108,11 +108,31 @@ class Source:
             loc = loc[:-1]
         return self.positions.get((), (1, 1))
 
+    def anchor_hint(self, loc: PathKey) -> str:
+        """'the value comes from anchor &x on line N' for a path inside an alias, or ''."""
+        if not self.anchors:
+            return ""
+        loc = self._resolve(tuple(loc))
+        for k in range(len(loc), 0, -1):
+            used = self.anchors.get(loc[:k])
+            if used is not None:
+                name, origin = used
+                line = self.where(origin)[0]
+                return f"the value comes from anchor '&{shorten(name)}' on line {line}"
+        return ""
+
     def problem(
-        self, loc: PathKey, code: str, message: str, severity: str = "error", key: bool = False
+        self,
+        loc: PathKey,
+        code: str,
+        message: str,
+        severity: str = "error",
+        key: bool = False,
+        hint: str = "",
     ) -> Problem:
         line, col = self.where(loc, key=key)
-        return Problem(self.path, line, col, severity, message, code)
+        hint = join_hints(hint, self.anchor_hint(loc))
+        return Problem(self.path, line, col, severity, message, code, hint)
 
 
 class _Stop(Exception):
@@ -126,8 +146,10 @@ class _Stop(Exception):
         self.col = mark.column + 1 if mark is not None else 1
 
 
-def _fail(path: str, code: str, message: str, line: int = 1, col: int = 1) -> InputError:
-    return InputError.at(path, code, message, line, col)
+def _fail(
+    path: str, code: str, message: str, line: int = 1, col: int = 1, hint: str = ""
+) -> InputError:
+    return InputError.at(path, code, message, line, col, hint)
 
 
 def _decode(path: str, raw: bytes, max_bytes: int = MAX_BYTES) -> str:
@@ -221,11 +243,13 @@ class _Frame:
         self.mark = mark
 
 
-def _build(loader) -> tuple[Any, dict, dict, dict]:
-    """Build the document from parser events: data, value and key positions, aliases."""
+def _build(loader) -> tuple[Any, dict, dict, dict, dict]:
+    """Build the document from parser events: data, value and key positions, redirects
+    and alias uses."""
     positions: dict[PathKey, tuple[int, int]] = {}
     key_positions: dict[PathKey, tuple[int, int]] = {}
     aliases: dict[PathKey, PathKey] = {}
+    used: dict[PathKey, tuple[str, PathKey]] = {}
     anchors: dict[str, tuple[Any, int, PathKey]] = {}
     open_anchors: set[str] = set()
     get_event = loader.get_event
@@ -257,7 +281,7 @@ def _build(loader) -> tuple[Any, dict, dict, dict]:
                     "the file holds more than one YAML document ('---'); keep one",
                     ev.start_mark,
                 )
-            return root, positions, key_positions, aliases
+            return root, positions, key_positions, aliases, used
         else:
             top = stack[-1] if stack else None
             mark = ev.start_mark
@@ -315,7 +339,7 @@ def _build(loader) -> tuple[Any, dict, dict, dict]:
                         "yaml.alias", f"alias '*{name}' is used before any '&{name}' anchor", mark
                     )
                 value, size, aloc = anchors[name]
-                aliases[loc] = aloc
+                used[loc] = (name, aloc)
             else:
                 if len(stack) >= MAX_DEPTH:
                     raise _Stop("yaml.too-deep", TOO_DEEP, mark)
@@ -395,26 +419,11 @@ def read_yaml(file: str | Path, raw: bytes | None = None, display: str | None = 
     loader = None
     try:
         loader = SafeLoader(text)
-        data, positions, key_positions, aliases = _build(loader)
+        data, positions, key_positions, aliases, used = _build(loader)
     except _Stop as stop:
         raise _fail(name, stop.code, stop.message, stop.line, stop.col) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if _too_deep(text, exc, mark):
-            raise _fail(name, "yaml.too-deep", TOO_DEEP, line, col) from None
-        what = exc.problem or "invalid YAML"
-        if exc.context:
-            started = exc.context_mark
-            if started is not None and mark is not None and started.line != mark.line:
-                what = f"{exc.context} (started on line {started.line + 1}): {what}"
-            else:
-                what = f"{exc.context}: {what}"
-        if "tab" in what:
-            what += " (indent with spaces, not tabs)"
-        raise _fail(
-            name, "yaml.syntax", f"YAML syntax: {' '.join(what.split())}", line, col
-        ) from None
+        raise _syntax_error(name, text, exc) from None
     except yaml.reader.ReaderError as exc:
         line, col = _offset_position(text, exc.position)
         char = exc.character
@@ -431,7 +440,174 @@ def read_yaml(file: str | Path, raw: bytes | None = None, display: str | None = 
     finally:
         if loader is not None:
             loader.dispose()
-    return Source(name, data, positions, key_positions, raw, aliases)
+    return Source(name, data, positions, key_positions, raw, aliases, used)
+
+
+def _syntax_error(name: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
+    """One located error for a parser complaint, placed where the fix goes.
+
+    The place and the hints are read off the text, not the parser's wording: an
+    invisible space near the failure is named at its own position, an unclosed
+    flow collection is reported at its opening bracket, and a line that lines up
+    with no open block gets an indentation hint.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if _too_deep(text, exc, mark):
+        return _fail(name, "yaml.too-deep", TOO_DEEP, line, col)
+    started = exc.context_mark
+    at_mark = _mark_index(text, mark) if mark is not None else len(text)
+    at_start = _mark_index(text, started) if started is not None else at_mark
+    odd = _invisible_near(text, at_start, at_mark)
+    if odd is not None:
+        at = odd
+        oline, ocol = _index_position(text, at)
+        return _fail(
+            name,
+            "yaml.invisible",
+            f"YAML syntax: {char_name(text[at])} here is not a space to YAML",
+            oline,
+            ocol,
+            "replace it with a plain space",
+        )
+    what = exc.problem or "invalid YAML"
+    if exc.context:
+        if started is not None and mark is not None and started.line != mark.line:
+            what = f"{exc.context} (started on line {started.line + 1}): {what}"
+        else:
+            what = f"{exc.context}: {what}"
+    if "tab" in what:
+        what += " (indent with spaces, not tabs)"
+    message = f"YAML syntax: {' '.join(what.split())}"
+    if (
+        started is not None
+        and mark is not None
+        and started.line < mark.line
+        and text[at_start : at_start + 1] in ("[", "{")
+        and not _closed(text, at_start, at_mark)
+    ):
+        bracket = text[at_start]
+        close = "]" if bracket == "[" else "}"
+        return _fail(
+            name,
+            "yaml.syntax",
+            f"YAML syntax: this '{bracket}' is never closed (the parser reached line "
+            f"{mark.line + 1} still looking for ',' or '{close}')",
+            started.line + 1,
+            started.column + 1,
+            f"close it with '{close}', or write the items as indented lines",
+        )
+    return _fail(name, "yaml.syntax", message, line, col, _indent_hint(text, line))
+
+
+_OPENS = ":-,[{?"  # an indicator YAML wants a plain space after
+_CLOSES = ":,]}#"  # an indicator an invisible space may stand before
+
+
+def _invisible_near(text: str, start: int, end: int) -> int | None:
+    """Offset of the first invisible space in the lines from `start` (and the line before
+    `end`: a plain scalar may run on) to the end of the line holding `end`, where it
+    stands next to YAML structure (indentation, ':', '-', ...)."""
+    line_start = text.rfind("\n", 0, end) + 1
+    start = min(start, text.rfind("\n", 0, max(line_start - 1, 0)) + 1)
+    start = text.rfind("\n", 0, start) + 1
+    stop = text.find("\n", end)
+    stop = len(text) if stop < 0 else stop
+    for i in range(start, stop):
+        c = text[i]
+        if c.isascii() or unicodedata.category(c) not in ("Zs", "Cf"):
+            continue
+        before = text[text.rfind("\n", 0, i) + 1 : i]
+        after = text[i + 1 : i + 2]
+        if not before.strip() or before[-1] in _OPENS or (after and after in _CLOSES):
+            return i
+    return None
+
+
+def _closed(text: str, start: int, end: int) -> bool:
+    """Whether the flow bracket at text[start] is closed before offset `end`."""
+    depth = 0
+    i = start
+    while i < min(end, len(text)):
+        c = text[i]
+        if c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+            if depth == 0:
+                return True
+        elif c in "'\"" and text[i - 1] in " \t\n[{,:":
+            close = text.find(c, i + 1)
+            i = len(text) if close < 0 else close
+        elif c == "#" and text[i - 1] in " \t\n":
+            newline = text.find("\n", i)
+            i = len(text) if newline < 0 else newline
+        i += 1
+    return False
+
+
+def _indent_hint(text: str, line_no: int) -> str:
+    """'check the indentation: ...' when the line starts in a column no open block uses."""
+    lines = text.split("\n")
+    if not 1 <= line_no <= len(lines):
+        return ""
+
+    def content(s: str) -> bool:
+        return bool(s.strip()) and not s.strip().startswith("#")
+
+    def indent(s: str) -> int:
+        return len(s) - len(s.lstrip(" "))
+
+    here = lines[line_no - 1]
+    if not content(here) or "\t" in here[: indent(here) + 1]:
+        return ""
+    ind = indent(here)
+    above = next((s for s in reversed(lines[: line_no - 1]) if content(s)), "")
+    if ind > indent(above) and above.split(" #")[0].rstrip().endswith(":"):
+        return ""  # the first line of a new block may start anywhere deeper
+    columns: dict[int, int] = {}  # indentation -> line that opens it
+    shallowest: int | None = None
+    for n in range(line_no - 1, 0, -1):
+        s = lines[n - 1]
+        if not content(s):
+            continue
+        i = indent(s)
+        if shallowest is not None and i >= shallowest:
+            continue
+        levels = [i]
+        rest = s[i:]
+        if rest.startswith("- "):
+            levels.append(i + 2 + indent(rest[2:]))
+        for level in levels:
+            if shallowest is None or level < shallowest or level == levels[-1]:
+                columns.setdefault(level, n)
+        shallowest = i
+        if i == 0:
+            break
+    if not columns or ind in columns:
+        return ""
+    shown = sorted(columns.items(), key=lambda kv: -kv[0])
+    where = " or ".join(f"column {c + 1} (line {n})" for c, n in shown[:3])
+    return (
+        f"check the indentation: line {line_no} starts in column {ind + 1}; the blocks "
+        f"above it start in {where}"
+    )
+
+
+def _mark_index(text: str, mark) -> int:
+    """Character offset of a parser mark, from its line and column (libyaml's own index
+    may count bytes)."""
+    start = 0
+    for _ in range(mark.line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return len(text)
+    return min(start + mark.column, len(text))
+
+
+def _index_position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, col) of a character offset."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def _flow_depth(text: str, end: int) -> int:

@@ -29,19 +29,27 @@ MAX_GAMES = 1_000_000  # `balance --games` upper bound, per policy
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check scenario files and folders; print every problem, one line each."""
+    """Check scenario files and folders; print every problem, one line each (or as JSON)."""
     from engine.loader import scenario_files, validate_file
 
     files = scenario_files(args.paths)
     if not files:
         print(f"dealcraft validate: no scenario files in {' '.join(args.paths)}", file=sys.stderr)
         return 1
-    errors = warnings = 0
-    for f in files:
-        for p in validate_file(f):
+    problems = [p for f in files for p in validate_file(f)]
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if args.format == "json":
+        report = {
+            "files": len(files),
+            "errors": errors,
+            "warnings": warnings,
+            "problems": [p.to_dict() for p in problems],
+        }
+        print(json.dumps(report, indent=1, ensure_ascii=False))
+    else:
+        for p in problems:
             print(p)
-            errors += p.severity == "error"
-            warnings += p.severity == "warning"
     status = "ok" if not errors else "failed"
     print(
         f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s) — {status}",
@@ -51,10 +59,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    """Print the scenario JSON Schema for editor completion."""
-    from engine.schema import scenario_schema
+    """Print the scenario JSON Schema for editor completion, or install it in a folder."""
+    from engine.schema import modeline, scenario_schema
+    from simulator.scaffold import install_schema
 
-    print(json.dumps(scenario_schema(), indent=2))
+    if args.install is None:
+        print(json.dumps(scenario_schema(), indent=2))
+        return 0
+    path = install_schema(args.install)
+    print(f"wrote {path}")
+    print(f"start each scenario in {args.install} with: {modeline(path.name)}", file=sys.stderr)
     return 0
 
 
@@ -85,9 +99,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check scenario files (path:line:col: error: ...)")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="text: one line per problem (default); json: the problems as objects",
+    )
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("schema", help="print the scenario JSON Schema")
+    p.add_argument(
+        "--install",
+        metavar="DIR",
+        help="write scenario.schema.json into the scenario folder DIR instead of printing it",
+    )
     p.set_defaults(handler=cmd_schema)
 
     p = sub.add_parser("play", help="play a scenario in the terminal (the default command)")

@@ -9,18 +9,18 @@ designer can rename and reshape it rather than start from a blank page.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
 from pathlib import Path
 
 from engine.loader import SCENARIO_SUFFIXES
-from engine.schema import SCHEMA_ID
-
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "docs" / "scenario.schema.json"
+from engine.problems import InputError
+from engine.schema import SCHEMA_NAME, modeline, scenario_schema
 
 TEMPLATE = """\
-# yaml-language-server: $schema={schema}
+{modeline}
 # {title}: a new Dealcraft scenario.
 #
 # Every field is described in docs/scenario-format.md; `dealcraft validate {file}`
@@ -304,13 +304,38 @@ def target_path(name: str) -> Path:
     return path
 
 
+def installed_schema(folder: Path) -> Path | None:
+    """The nearest scenario.schema.json in `folder` or a folder above it, or None."""
+    for here in (folder.resolve(), *folder.resolve().parents):
+        candidate = here / SCHEMA_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def schema_ref(path: Path) -> str:
-    """The schema reference for the editor: a relative path to the project's schema file
-    when it exists, else the schema's public id."""
-    if SCHEMA_FILE.exists():
-        rel = os.path.relpath(SCHEMA_FILE, path.resolve().parent)
-        return Path(rel).as_posix()
-    return SCHEMA_ID
+    """The modeline's schema reference for a scenario at `path`: relative to the file, to
+    the nearest installed schema, or to the one `dealcraft new` writes beside it. It names
+    no install folder, so the scenario and its folder's schema can move together."""
+    found = installed_schema(path.parent)
+    if found is None:
+        return SCHEMA_NAME
+    return Path(os.path.relpath(found, path.resolve().parent)).as_posix()
+
+
+def install_schema(folder: str | Path) -> Path:
+    """Write (or refresh) scenario.schema.json in a scenario folder; return its path."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError.at(str(folder), "file.write", "no such folder to install the schema in")
+    path = folder / SCHEMA_NAME
+    try:
+        path.write_text(json.dumps(scenario_schema(), indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError.at(
+            str(path), "file.write", f"cannot write the schema: {exc.strerror or exc}"
+        ) from None
+    return path
 
 
 def render(path: Path) -> str:
@@ -321,7 +346,7 @@ def render(path: Path) -> str:
         id=scenario_id(stem),
         title=title.replace('"', "'"),
         file=path.name,
-        schema=schema_ref(path),
+        modeline=modeline(schema_ref(path)),
     )
 
 
@@ -346,5 +371,11 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"dealcraft new: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"wrote {path}")
+    if installed_schema(path.parent) is None:
+        try:
+            print(f"wrote {install_schema(path.parent)} (for editor completion)")
+        except InputError as exc:
+            for p in exc.problems:
+                print(p, file=sys.stderr)
     print(f"next: edit it, then run `dealcraft validate {path}`", file=sys.stderr)
     return 0

@@ -350,6 +350,84 @@ WARNINGS = [
         "stakeholders:",
         "lint.no-economic-buyer",
     ),
+    (
+        "required role whose only skill nobody has",
+        [
+            (
+                "    name: Executive presence\n",
+                "    name: Executive presence\n  - id: legal\n    name: Legal\n",
+            ),
+            ("needs: {technical: 0.8, selling: 0.2}", "needs: {legal: 1.0}"),
+        ],
+        "needs: {^legal",
+        "lint.role-unfit",
+    ),
+    (
+        "action with no effects",
+        [("{share_knowledge: true, morale: 0.03, progress: {discovery_done: 0.5}}", "{}")],
+        "    hours: 2\n    skills: {selling: 1.0}\n    ^effects: {}",
+        "lint.action-no-effect",
+    ),
+    (
+        "action whose effects are all 0",
+        [
+            (
+                "{share_knowledge: true, morale: 0.03, progress: {discovery_done: 0.5}}",
+                "{morale: 0, progress: {discovery_done: 0}}",
+            )
+        ],
+        "    ^effects: {morale: 0,",
+        "lint.action-no-effect",
+    ),
+    (
+        "stakeholder with no influence",
+        [
+            ("    influence: 0.5\n", "    influence: 0.7\n"),
+            ("    influence: 0.2\n", "    influence: 0\n"),
+        ],
+        "influence: ^0\n",
+        "lint.no-influence",
+    ),
+    (
+        "chemistry pair never available together",
+        [
+            (
+                "    capacity: 20            # hours a week for this deal\n",
+                "    capacity: 20\n    available_until: 3\n",
+            ),
+            (
+                "    capacity: 20\n    traits: [precise]",
+                "    capacity: 20\n    available_from: 4\n    traits: [precise]",
+            ),
+        ],
+        "members: ^[sam, kim]",
+        "lint.chemistry-apart",
+    ),
+    (
+        "role no action uses",
+        [
+            ("roles: [quarterback, executive_sponsor]", "roles: [quarterback]"),
+            ("    hours: 2\n", "    hours: 2\n    roles: [quarterback]\n"),
+        ],
+        "  - id: ^executive_sponsor",
+        "lint.role-unused",
+    ),
+    (
+        "milestone effort out of reach",
+        [
+            (
+                "  - id: signed\n",
+                "  - id: legal_ok\n    name: Legal OK\n    effort: 50\n    target_week: 7\n"
+                "  - id: signed\n",
+            ),
+            (
+                "progress: {discovery_done: 0.5}}",
+                "progress: {discovery_done: 0.5, legal_ok: 0.05}}",
+            ),
+        ],
+        "effort: ^50",
+        "lint.effort",
+    ),
 ]
 
 
@@ -373,3 +451,31 @@ def test_unused_dimension_counts_event_weights_above_zero(tmp_path):
 
 def test_rules_and_lints_are_documented():
     assert len(RULES) >= 8 and len(LINTS) >= 6
+
+
+def test_effort_within_reach_of_the_best_team_is_clean(tmp_path):
+    """The bound is the best team at full capacity: an effort it can just reach is fine."""
+    text = edit(
+        (
+            "  - id: signed\n",
+            "  - id: legal_ok\n    name: Legal OK\n    effort: 10\n    target_week: 7\n"
+            "  - id: signed\n",
+        ),
+        ("progress: {discovery_done: 0.5}}", "progress: {discovery_done: 0.5, legal_ok: 0.05}}"),
+    )
+    assert [p.code for p in run(tmp_path, text)] == []
+
+
+def test_zero_influence_raised_by_an_event_is_clean(tmp_path):
+    text = edit(
+        ("    influence: 0.5\n", "    influence: 0.7\n"),
+        ("    influence: 0.2\n", "    influence: 0\n"),
+        ("      competition: 0.1\n", "      competition: 0.1\n      influence: {store_ops: 0.2}\n"),
+    )
+    assert run(tmp_path, text) == []
+
+
+def test_any_role_action_uses_every_role(tmp_path):
+    """An action with no `roles` may be run by any role, so no role is unused."""
+    text = edit(("roles: [quarterback, executive_sponsor]", "roles: [quarterback]"))
+    assert run(tmp_path, text) == []

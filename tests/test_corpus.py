@@ -4,7 +4,8 @@ Every tests/corpus/*.yaml names its expected first problem, as `line:col: error[
 in a first-line comment `# expect: ...` or, for files that cannot hold a comment (binary,
 UTF-16, empty), in a sibling `NAME.expected`. The test runs the real CLI on the file and
 checks the place and code of the first line it prints, and the exit code: the wording
-of a message is free to change.
+of a message is free to change. An expectation may end in ` hint: TEXT`: then that
+line must hold TEXT (a code point, a column, the field to move a key under).
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ def expected(path: Path) -> str:
     return first.removeprefix("# expect: ").strip()
 
 
+def expectation(path: Path) -> tuple[str, str]:
+    """(place and code, text the hint must hold or '')."""
+    place, _, hint = expected(path).partition(" hint: ")
+    return place, hint
+
+
 def test_corpus_is_big_enough():
     assert len(FILES) >= 30
 
@@ -40,6 +47,8 @@ def test_first_error(path: Path, capsys):
     lines = out.splitlines()
     assert code == 1
     assert lines, err
-    assert lines[0].startswith(f"{path}:{expected(path)}: ")
+    place, hint = expectation(path)
+    assert lines[0].startswith(f"{path}:{place}: ")
+    assert hint in lines[0]
     assert all(re.search(r": (error|warning)\[[a-z]+\.[a-z-]+\]: \S", line) for line in lines)
     assert "Traceback" not in out + err

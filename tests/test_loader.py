@@ -105,7 +105,7 @@ def test_unknown_field_points_at_the_key_with_a_hint(tmp_path):
     _, problems = check(tmp_path, text)
     [p] = problems
     assert (p.line, p.col) == pos(text, "boi:")
-    assert p.code == "field.unknown" and "'bio'" in p.message
+    assert p.code == "field.unknown" and "'bio'" in p.hint
 
 
 def test_wrong_type_points_at_the_value(tmp_path):
@@ -129,7 +129,7 @@ def test_bad_reference_in_a_mapping_points_at_the_key(tmp_path):
     _, problems = check(tmp_path, text)
     [p] = problems
     assert (p.line, p.col) == pos(text, "seling")
-    assert p.code == "ref.unknown" and "'selling'" in p.message
+    assert p.code == "ref.unknown" and "'selling'" in p.hint
 
 
 def test_bad_reference_in_a_list_points_at_the_item(tmp_path):
@@ -137,7 +137,7 @@ def test_bad_reference_in_a_list_points_at_the_item(tmp_path):
     _, problems = check(tmp_path, text)
     [p] = problems
     assert (p.line, p.col) == pos(text, "kym")
-    assert p.code == "ref.unknown" and "'kim'" in p.message
+    assert p.code == "ref.unknown" and "'kim'" in p.hint
 
 
 def test_undefined_id_without_a_close_match(tmp_path):
@@ -146,7 +146,7 @@ def test_undefined_id_without_a_close_match(tmp_path):
     )
     _, problems = check(tmp_path, text)
     [p] = problems
-    assert p.code == "ref.unknown" and "did you mean" not in p.message
+    assert p.code == "ref.unknown" and p.hint == ""
     assert (p.line, p.col) == pos(text, "zed: 1")
 
 
@@ -166,7 +166,7 @@ def test_every_pydantic_error_is_reported_at_once(tmp_path):
         "field.range",
         "field.type",
     ]
-    assert "'user'" in problems[1].message
+    assert "'user'" in problems[1].hint
 
 
 def test_every_cross_reference_error_is_reported_at_once(tmp_path):
@@ -180,7 +180,125 @@ def test_every_cross_reference_error_is_reported_at_once(tmp_path):
     assert sorted(p.code for p in problems) == ["ref.unknown", "ref.unknown", "week.range"]
 
 
-def test_aliased_content_points_at_the_anchor(tmp_path):
+def test_field_and_cross_reference_errors_in_one_pass_in_file_order(tmp_path):
+    text = edit(
+        ("  weeks: 8 ", "  weeks: 100 "),
+        ("members: [sam, kim]", "members: [sam, kym]"),
+        ("    hours: 6\n", "    hours: six\n"),
+        ("roles: [quarterback]\n", "roles: [quaterback]\n"),
+    )
+    _, problems = check(tmp_path, text)
+    assert [p.code for p in problems] == ["field.range", "ref.unknown", "field.type", "ref.unknown"]
+    assert [(p.line, p.col) for p in problems] == [
+        pos(text, "100"),
+        pos(text, "kym"),
+        pos(text, "six"),
+        pos(text, "quaterback"),
+    ]
+
+
+def test_a_bad_entry_raises_no_false_alarm_about_its_whole_list(tmp_path):
+    """A role that fails its fields is not counted, so no 'no quarterback' error follows;
+    a stakeholder that fails is not counted, so no influence-sum error follows."""
+    text = edit(
+        (
+            "    quarterback: true\n    needs: {selling: 0.8, executive: 0.2}   # skill -> weight, "
+            "for role fit\n    min: 1\n",
+            "    quarterback: true\n    needs: {selling: 0.8, executive: 0.2}\n    min: one\n",
+        ),
+        ("    influence: 0.5\n", "    influence: lots\n"),
+        ("members: [sam, kim]", "members: [sam, kym]"),
+    )
+    _, problems = check(tmp_path, text)
+    assert sorted(p.code for p in problems) == ["field.type", "field.type", "ref.unknown"]
+
+
+def test_references_to_a_list_that_cannot_be_read_are_not_called_unknown(tmp_path):
+    text = edit(("skills:\n  - id: selling\n", "skills:\n  - ids: selling\n"))
+    _, problems = check(tmp_path, text)
+    assert sorted(p.code for p in problems) == ["field.missing", "field.unknown"]
+
+
+def test_no_break_space_is_named_at_its_own_line(tmp_path):
+    text = edit(("  name: ShelfWise\n", "  name:\u00a0ShelfWise\n"))
+    _, problems = check(tmp_path, text)
+    [p] = problems
+    assert p.code == "yaml.invisible" and "U+00A0" in p.message
+    assert (p.line, p.col) == pos(text, "\u00a0")
+
+
+def test_no_break_space_in_a_key_is_named(tmp_path):
+    text = edit(("    bio: Cheap and keen", "    bio\u00a0: Cheap and keen"))
+    _, problems = check(tmp_path, text)
+    [p] = problems
+    assert p.code == "field.unknown" and "U+00A0" in p.hint
+    assert "\u00a0" not in str(p)  # escaped, so the line shows where it is
+
+
+def test_look_alike_letter_in_an_id_is_named(tmp_path):
+    cyrillic_o = "\u043e"
+    text = edit(("  - id: cfo\n", f"  - id: cf{cyrillic_o}\n"))
+    _, problems = check(tmp_path, text)
+    bad = [p for p in problems if p.code == "field.id"]
+    assert len(bad) == 1 and "U+043E" in bad[0].hint and "'o'" in bad[0].hint
+    # the plain references to 'cfo' are unknown now, and say why
+    refs = [p for p in problems if p.code == "ref.unknown"]
+    assert refs and all("U+043E" in p.hint for p in refs)
+
+
+def test_look_alike_letter_in_a_reference_is_named(tmp_path):
+    text = edit(("members: [sam, kim]", "members: [sam, k\u0456m]"))
+    [p] = check(tmp_path, text)[1]
+    assert p.code == "ref.unknown" and "U+0456" in p.hint and "did you mean 'kim'" in p.hint
+
+
+def test_block_structure_error_gets_an_indentation_hint(tmp_path):
+    text = edit(("    title: Head of IT\n", "     title: Head of IT\n"))
+    [p] = check(tmp_path, text)[1]
+    assert p.code == "yaml.syntax"
+    line = pos(text, "     title")[0]
+    assert p.line == line
+    assert f"line {line} starts in column 6" in p.hint and f"column 5 (line {line - 1})" in p.hint
+
+
+def test_consistent_indentation_gets_no_indentation_hint(tmp_path):
+    text = edit(("  name: ShelfWise\n", "  name: ShelfWise: the cheap one\n"))
+    [p] = check(tmp_path, text)[1]
+    assert p.code == "yaml.syntax" and p.hint == ""
+
+
+def test_key_dedented_out_of_effects_is_told_where_it_belongs(tmp_path):
+    text = edit(
+        (
+            "      progress: {solution_agreed: 1.5}\n      competition: -0.03\n",
+            "      competition: -0.03\n    progress: {solution_agreed: 1.5}\n",
+        )
+    )
+    [p] = check(tmp_path, text)[1]
+    assert p.code == "field.unknown" and (p.line, p.col) == pos(text, "progress: {solution")
+    assert "did you mean" not in p.hint and "effects" in p.hint
+
+
+def test_key_indented_into_effects_is_told_to_move_out(tmp_path):
+    text = edit(("      competition: -0.03\n", "      competition: -0.03\n      hours: 2\n"))
+    [p] = check(tmp_path, text)[1]
+    assert p.code == "field.unknown" and "move it out" in p.hint
+
+
+def test_unclosed_flow_mapping_points_at_its_opening_brace(tmp_path):
+    text = edit(("needs: {technical: 0.8, selling: 0.2}", "needs: {technical: 0.8, selling: 0.2"))
+    [p] = check(tmp_path, text)[1]
+    assert p.code == "yaml.syntax" and (p.line, p.col) == pos(text, "{technical: 0.8")
+
+
+def test_a_closed_flow_mapping_keeps_the_parser_position(tmp_path):
+    text = edit(("needs: {technical: 0.8, selling: 0.2}", "needs: {technical: 0.8 selling: 0.2}"))
+    [p] = check(tmp_path, text)[1]
+    assert p.code == "yaml.syntax" and p.line == pos(text, "{technical: 0.8")[0]
+    assert p.col > pos(text, "{technical: 0.8")[1]
+
+
+def test_aliased_content_points_at_each_alias_use(tmp_path):
     sam = "{selling: 0.8, technical: 0.3, executive: 0.4}"
     text = edit(
         (f"    skills: {sam}", f"    skills: &sk {sam}"),
@@ -192,9 +310,19 @@ def test_aliased_content_points_at_the_anchor(tmp_path):
     assert s.roster[2].skills == s.roster[0].skills
     bad = text.replace("&sk {selling:", "&sk {seling:")
     _, problems = check(tmp_path, bad)
-    # both uses are reported, each at the anchored original
-    assert {(p.line, p.col) for p in problems} == {pos(bad, "seling")}
+    # the original at its key, the use once at the alias; its hint names the anchor
+    assert [(p.line, p.col) for p in problems] == [pos(bad, "seling"), pos(bad, "*sk")]
     assert [p.code for p in problems] == ["ref.unknown", "ref.unknown"]
+    anchor_line = pos(bad, "&sk")[0]
+    assert f"line {anchor_line}" in problems[1].hint and "&sk" in problems[1].hint
+
+
+def test_error_in_merged_content_points_at_each_merge(tmp_path):
+    text = "base: &b {hours: 0}\nx:\n  <<: *b\ny:\n  <<: *b\n"
+    src = read_yaml(tmp_path / "m.yaml", raw=text.encode())
+    assert src.where(("x", "hours")) == (3, 7)
+    assert src.where(("y", "hours")) == (5, 7)
+    assert "line 1" in src.anchor_hint(("y", "hours"))
 
 
 def test_merge_keys(tmp_path):
@@ -270,7 +398,7 @@ HOSTILE = [
 WHERE = {
     "alias_bomb": (6, 20),
     "merge_bomb": (13, 13),
-    "unclosed_flow": (2, 1),
+    "unclosed_flow": (1, 5),
     "alias_key": (2, 1),
     "duplicate_key": (2, 1),
     "two_documents": (2, 1),
@@ -360,3 +488,12 @@ def test_very_deep_nesting_does_not_crash_the_interpreter(tmp_path):
 def test_unreadable_path(tmp_path):
     [p] = validate_file(tmp_path / "missing.yaml")
     assert p.code == "file.read"
+
+
+def test_no_break_space_inside_text_is_not_blamed_for_a_nearby_error(tmp_path):
+    text = edit(
+        ("    title: Head of IT\n", "    title: Head of\u00a0IT\u00a0\n"),
+        ("    buying_role: technical\n", "     buying_role: technical\n"),
+    )
+    [p] = check(tmp_path, text)[1]
+    assert p.code == "yaml.syntax" and "indentation" in p.hint

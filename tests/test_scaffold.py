@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from engine.loader import load_scenario, validate_file
+from engine.schema import scenario_schema
 from simulator.cli import main
 from simulator.scaffold import render, scenario_id, target_path
 
@@ -60,10 +62,46 @@ def test_scaffold_is_commented():
     assert "  # " in text or "   # " in text  # inline comments on tricky fields
 
 
-def test_schema_reference_is_relative_to_the_new_file(tmp_path):
-    root = Path(__file__).resolve().parent.parent
-    first = render(root / "scenarios" / "x.yaml").splitlines()[0]
-    assert first == "# yaml-language-server: $schema=../docs/scenario.schema.json"
+def test_new_installs_the_schema_beside_the_file_and_names_it_relatively(tmp_path):
+    folder = tmp_path / "deals"
+    folder.mkdir()
+    assert main(["new", str(folder / "acme.yaml")]) == 0
+    first = (folder / "acme.yaml").read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=scenario.schema.json"
+    assert json.loads((folder / "scenario.schema.json").read_text()) == scenario_schema()
+
+
+def test_modeline_survives_moving_the_folder(tmp_path):
+    """The reference names no install path: move the folder and it still resolves."""
+    folder = tmp_path / "deals"
+    folder.mkdir()
+    assert main(["new", str(folder / "acme.yaml")]) == 0
+    moved = tmp_path / "elsewhere" / "deals"
+    moved.parent.mkdir()
+    folder.rename(moved)
+    ref = (moved / "acme.yaml").read_text().splitlines()[0].split("$schema=")[1]
+    assert (moved / ref).is_file()
+    assert str(Path(__file__).resolve().parent.parent) not in ref
+
+
+def test_new_uses_a_schema_installed_in_a_folder_above(tmp_path, capsys):
+    assert main(["schema", "--install", str(tmp_path)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    sub = tmp_path / "drafts"
+    sub.mkdir()
+    assert main(["new", str(sub / "b.yaml")]) == 0
+    first = (sub / "b.yaml").read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../scenario.schema.json"
+    assert not (sub / "scenario.schema.json").exists()
+
+
+def test_schema_install_refreshes_and_refuses_a_missing_folder(tmp_path, capsys):
+    stale = tmp_path / "scenario.schema.json"
+    stale.write_text("{}")
+    assert main(["schema", "--install", str(tmp_path)]) == 0
+    assert json.loads(stale.read_text()) == scenario_schema()
+    assert main(["schema", "--install", str(tmp_path / "nope")]) == 1
+    assert "error[file.write]" in capsys.readouterr().err
 
 
 def test_path_with_folder_and_suffix(tmp_path, capsys):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -135,3 +136,46 @@ def test_real_command_never_prints_a_traceback(tmp_path):
         "field.not-mapping",
         "yaml.empty",
     ]
+
+
+def test_one_run_reports_field_and_cross_reference_errors_in_file_order(tmp_path, capsys):
+    text = GOOD.replace("members: [sam, kim]", "members: [sam, kym]").replace(
+        "    hours: 6\n", "    hours: six\n"
+    )
+    text = text.replace("  weeks: 8 ", "  weeks: 99 ")
+    path = write(tmp_path, "three.yaml", text)
+    assert main(["validate", str(path)]) == 1
+    found = [LINE.match(line) for line in capsys.readouterr().out.splitlines()]
+    assert [m["code"] for m in found] == ["field.range", "ref.unknown", "field.type"]
+    assert [int(m["line"]) for m in found] == sorted(int(m["line"]) for m in found)
+
+
+def test_json_format_gives_the_problems_as_objects(tmp_path, capsys):
+    bad = write(tmp_path, "bad.yaml", GOOD.replace("members: [sam, kim]", "members: [sam, kym]"))
+    warned = write(
+        tmp_path, "warned.yaml", GOOD.replace("    influence: 0.5\n", "    influence: 0.7\n")
+        .replace("    influence: 0.2\n", "    influence: 0\n"),
+    )  # fmt: skip
+    assert main(["validate", "--format", "json", str(bad), str(warned)]) == 1
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert (report["files"], report["errors"], report["warnings"]) == (2, 1, 1)
+    first, second = report["problems"]
+    assert set(first) == {"path", "line", "col", "severity", "code", "message", "hint"}
+    assert (first["path"], first["severity"], first["code"]) == (str(bad), "error", "ref.unknown")
+    assert first["hint"] == "did you mean 'kim'?" and "did you mean" not in first["message"]
+    assert (second["severity"], second["code"]) == ("warning", "lint.no-influence")
+    assert isinstance(first["line"], int) and isinstance(first["col"], int)
+    assert "2 file(s) checked" in err
+
+
+def test_json_format_of_a_clean_file_exits_0(tmp_path, capsys):
+    path = write(tmp_path, "good.yaml", GOOD)
+    assert main(["validate", "--format", "json", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["problems"] == []
+
+
+def test_unknown_format_is_a_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["validate", "--format", "xml", str(tmp_path)])
+    assert exc.value.code == 2
