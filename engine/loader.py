@@ -371,11 +371,19 @@ def find_scenario(name: str, extra_dirs: list[Path] | None = None) -> Scenario:
     for f in scenario_files([builtin_dir(), *(extra_dirs or [])]):
         if f.stem == name:
             return load_scenario(f)
+    stems, known = [], []
     for f in scenario_files([builtin_dir(), *(extra_dirs or [])]):
+        stems.append(f.stem)
         try:
             s = load_scenario(f)
         except InputError:
             continue
         if s.id == name:
             return s
-    raise InputError.at(name, "scenario.not-found", f"no scenario named '{name}'")
+        known.append(s.id)
+    raise InputError.at(
+        name,
+        "scenario.not-found",
+        f"no scenario named '{name}'",
+        hint=did_you_mean(name, stems + known) or f"known: {', '.join(stems)}",
+    )
