@@ -116,6 +116,21 @@ class Observer:
         return observed_trace(state)
 
 
+def _elsewhere(event, c: Compiled, b: Batch) -> bool:
+    """An event that only takes away people who are not on the team: the team never hears
+    of it (it names someone they do not work with)."""
+    fx = event.effects
+    if (
+        not fx.unavailable
+        or any(
+            (fx.priorities, fx.stance, fx.influence, fx.competition, fx.budget, fx.request),
+        )
+        or fx.deal_value
+    ):
+        return False
+    return not any(b.staffed[0, c.members.index(m)] for m in fx.unavailable)
+
+
 def observe(state: GameView) -> dict:
     """The player's picture of the deal this week, as plain values."""
     c, b, s = state.compiled, state.batch, state.scenario
@@ -145,7 +160,7 @@ def observe(state: GameView) -> dict:
         {"week": w, "id": e, "name": ev.name, "signal": ev.signal}
         for w, e in state.fired_events()
         for ev in s.events
-        if ev.id == e
+        if ev.id == e and not _elsewhere(ev, c, b)
     ]
     joined = [
         {
