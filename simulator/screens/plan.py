@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from simulator.screens.base import GameScreen, TitleBar, first_name
-from simulator.widgets.focus import FocusEditor
+from simulator.widgets.focus import FocusEditor, same_focus
 from simulator.widgets.keys import KeyFooter
 from simulator.widgets.table import GameTable
 
@@ -103,13 +103,8 @@ Press **g** to start week 1 when you are ready.
 
     def show_focus_status(self) -> None:
         ed = self.query_one(FocusEditor)
-        current = self.state.focus()
-        draft = ed.weights()
-        tot_c = sum(current.values()) or 1
-        tot_d = sum(draft.values()) or 1
-        same = all(abs(current[d] / tot_c - draft[d] / tot_d) < 1e-6 for d in current)
         t = Text()
-        if same:
+        if same_focus(self.state.focus(), ed.weights()):
             t.append("Focus set.", style="green")
         else:
             t.append("Draft changed: press f to set this focus", style="yellow")
@@ -124,6 +119,9 @@ Press **g** to start week 1 when you are ready.
         from engine.decisions import Focus
 
         weights = self.query_one(FocusEditor).weights()
+        if same_focus(self.state.focus(), weights):
+            self.notify("Focus unchanged.", timeout=2)
+            return
         if self.apply(Focus(weights)) and not self.in_setup:
             self.notify("Audible called: the team has a new focus.", timeout=3)
 
@@ -173,9 +171,8 @@ Press **g** to start week 1 when you are ready.
         from simulator.screens.week import WeekScreen
 
         ed = self.query_one(FocusEditor)
-        draft, current = ed.weights(), self.state.focus()
-        tot_d, tot_c = sum(draft.values()) or 1, sum(current.values()) or 1
-        if any(abs(current[d] / tot_c - draft[d] / tot_d) > 1e-6 for d in current):
+        draft = ed.weights()
+        if not same_focus(self.state.focus(), draft):
             if not self.apply(Focus(draft)):
                 return
         if self.apply(Start()):

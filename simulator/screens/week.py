@@ -323,9 +323,9 @@ the causes; requests; morale and why). Each week's report also opens the event l
         def done(weights: dict | None) -> None:
             if weights is None:
                 return
-            cur = self.state.focus()
-            tc, tw = sum(cur.values()) or 1, sum(weights.values()) or 1
-            if all(abs(cur[d] / tc - weights[d] / tw) < 1e-6 for d in cur):
+            from simulator.widgets.focus import same_focus
+
+            if same_focus(self.state.focus(), weights):
                 self.notify("Focus unchanged.", timeout=2)
                 return
             if self.apply(Focus(weights)):

@@ -19,6 +19,12 @@ if TYPE_CHECKING:
 STEP = 5
 
 
+def same_focus(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Two focus weightings say the same thing (as shares, so 25/25/25/25 equals 1/1/1/1)."""
+    ta, tb = sum(a.values()) or 1.0, sum(b.values()) or 1.0
+    return all(abs(a[d] / ta - b.get(d, 0.0) / tb) < 1e-6 for d in a)
+
+
 def customer_estimate(state: GameState) -> dict[str, float]:
     """Influence-weighted estimate of the buying team's priorities, from what the team knows."""
     from engine.observe import observe
