@@ -35,11 +35,18 @@ class ChoiceModal(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, options: list[tuple[str, Text, bool]], note: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        options: list[tuple[str, Text, bool]],
+        note: str = "",
+        start: str | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.options = options
         self.note = note
+        self.start = start  # the option highlighted first (if enabled), else the first enabled
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -53,7 +60,10 @@ class ChoiceModal(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         ol = self.query_one(OptionList)
-        first = next((n for n, (_, _, d) in enumerate(self.options) if not d), None)
+        enabled = [n for n, (i, _, d) in enumerate(self.options) if not d]
+        first = next((n for n in enabled if self.options[n][0] == self.start), None)
+        if first is None:
+            first = enabled[0] if enabled else None
         if first is not None:
             ol.highlighted = first
         ol.focus()

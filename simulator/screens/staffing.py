@@ -32,7 +32,9 @@ Build the team that will sell this deal.
   enrols (with what is ticked).
 - **r** gives the highlighted team member a role; **q** makes them the
   quarterback: the one person who owns the strategy and calls the plays.
-- **s** sorts by the next column (or click a column header).
+- **s** sorts by the next column (or click a column header); the order stays put
+  while you add and release people, so the cursor never jumps to someone else.
+  **Home**/**End** go to the first and last person.
 - The panels below show, live: the budget and headcount used, which roles are
   covered, how well each person fits their role, and chemistry between people.
 
@@ -51,6 +53,7 @@ Clear roles and one quarterback score well; "fit" often beats star players.
         super().__init__()
         self.sort_by = 0
         self.reverse = False
+        self.order: list[int] | None = None  # kept while the player works the list; s re-sorts
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.title_text())
@@ -104,7 +107,9 @@ Clear roles and one quarterback score well; "fit" often beats star players.
         if t.row_count and t.cursor_row is not None:
             current = t.coordinate_to_cell_key((t.cursor_row, 0)).row_key.value
         t.clear()
-        order = sorted(range(len(sc.roster)), key=self.sort_key, reverse=self.reverse)
+        if self.order is None:
+            self.order = sorted(range(len(sc.roster)), key=self.sort_key, reverse=self.reverse)
+        order = self.order
         for i in order:
             m = sc.roster[i]
             on = bool(s.batch.staffed[0, i])
@@ -255,11 +260,13 @@ Clear roles and one quarterback score well; "fit" often beats star players.
         n = int(event.column_key.value or 0)
         self.reverse = not self.reverse if n == self.sort_by else False
         self.sort_by = n
+        self.order = None
         self.refresh_view()
 
     def action_sort(self) -> None:
         self.sort_by = (self.sort_by + 1) % len(self.columns)
         self.reverse = False
+        self.order = None
         self.refresh_view()
         self.notify(
             f"Sorted by {self.columns[self.sort_by] or 'on the team'}", timeout=1.5, markup=False
@@ -311,10 +318,12 @@ Clear roles and one quarterback score well; "fit" often beats star players.
                 markup=False,
             )
             return
-        opts = []
+        opts, fits = [], {}
         for r, role in enumerate(sc.roles):
             fit = float(member_fit(c, s.batch.skill[:, i : i + 1], np.array([[r]]))[0, 0])
             reason = s.why_illegal(Assign(mid, role.id))
+            if reason is None:
+                fits[role.id] = fit
             t = Text.assemble((role.name, "bold"), f"  fit {fit:.0%}")
             if role.description:
                 t.append(f"\n  {role.description}", style="dim")
@@ -326,7 +335,11 @@ Clear roles and one quarterback score well; "fit" often beats star players.
             if role:
                 self.apply(Assign(mid, role))
 
-        self.app.push_screen(ChoiceModal(f"Role for {sc.roster[i].name}", opts), done)
+        best = max(fits, key=fits.get) if fits else None
+        current = s.role_of(mid)
+        self.app.push_screen(
+            ChoiceModal(f"Role for {sc.roster[i].name}", opts, start=current or best), done
+        )
 
     def action_quarterback(self) -> None:
         from engine.decisions import Assign

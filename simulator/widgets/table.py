@@ -8,12 +8,27 @@ every cell. This table only drops them when something that colours cells changed
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable
 
 
 class GameTable(DataTable):
+    """Home and End move the cursor to the first and last row (DataTable only scrolls)."""
+
+    BINDINGS = [
+        Binding("home", "first_row", "First row", show=False, id="table.first"),
+        Binding("end", "last_row", "Last row", show=False, id="table.last"),
+    ]
     _style_key: tuple | None = None
+
+    def action_first_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1)
 
     def notify_style_update(self) -> None:
         key = (
