@@ -108,6 +108,17 @@ class Run(Decision):
 
 
 @dataclass(frozen=True)
+class Unbook(Decision):
+    """Take back one action booked this week (the latest one that matches), freeing its
+    hours; bookings of past weeks have happened and cannot be taken back."""
+
+    action: str
+    member: str
+    target: str | None = None
+    kind = "unbook"
+
+
+@dataclass(frozen=True)
 class EndWeek(Decision):
     kind = "end_week"
 
@@ -147,6 +158,7 @@ KINDS: dict[str, type[Decision]] = {
         Plan,
         Start,
         Run,
+        Unbook,
         EndWeek,
         Inject,
         Shift,

@@ -28,6 +28,7 @@ from engine.decisions import (
     Shift,
     Staff,
     Start,
+    Unbook,
 )
 from engine.legal import No
 from engine.model import Scenario
@@ -152,6 +153,10 @@ class GameState:
                             Run(action, c.members[i], c.stakeholders[j])
                             for j in np.flatnonzero(aims[a])
                         ]
+            for a, i, j in dict.fromkeys(self.runs):
+                out.append(
+                    Unbook(c.actions[a], c.members[i], c.stakeholders[j] if j >= 0 else None)
+                )
             if self.why_illegal(EndWeek()) is None:
                 out.append(EndWeek())
         return out
@@ -317,6 +322,21 @@ class GameState:
         code = legal.run_code(c, self.batch, 0, a, i, s)
         self._refuse(code, d.member, action=a, stakeholder=d.target)
 
+    def _booked(self, d: Unbook) -> int:
+        """Index in this week's runs of the latest booking `d` takes back, or -1."""
+        c = self.compiled
+        if d.action not in c.actions or d.member not in c.members:
+            return -1
+        s = c.stakeholders.index(d.target) if d.target in c.stakeholders else -1
+        key = (c.actions.index(d.action), c.members.index(d.member), s)
+        return next((n for n in range(len(self.runs) - 1, -1, -1) if self.runs[n] == key), -1)
+
+    def _check_unbook(self, d: Unbook) -> None:
+        if self.phase != WEEK:
+            self._refuse(No.NOT_STARTED)
+        if self._booked(d) < 0:
+            raise IllegalDecision("no such action is booked this week")
+
     def _check_end_week(self, d: EndWeek) -> None:
         if self.phase != WEEK:
             raise IllegalDecision("the weeks start after setup")
@@ -380,6 +400,13 @@ class GameState:
             hours = b.hours.copy()
             hours[0, i] += c.a_hours[a]
             return replace(nxt, batch=replace(b, hours=hours), runs=self.runs + ((a, i, s),))
+        if isinstance(d, Unbook):
+            n = self._booked(d)
+            a, i, _ = self.runs[n]
+            hours = b.hours.copy()
+            hours[0, i] -= c.a_hours[a]
+            runs = self.runs[:n] + self.runs[n + 1 :]
+            return replace(nxt, batch=replace(b, hours=hours), runs=runs)
         if isinstance(d, EndWeek):
             return nxt._end_week()
         if isinstance(d, Inject):
@@ -427,6 +454,7 @@ _CHECKS = {
     Plan: GameState._check_plan,
     Start: GameState._check_start,
     Run: GameState._check_run,
+    Unbook: GameState._check_unbook,
     EndWeek: GameState._check_end_week,
     Shift: GameState._check_shift,
     Inject: GameState._check_inject,

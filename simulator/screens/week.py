@@ -43,7 +43,8 @@ Each week: read the signals, spend your team's hours, adjust, then end the week.
   their stance as your team reads it, and how sure you are (*Known*: low means
   the numbers are mostly guesswork). Discovery and connection points sharpen it.
 - **Team** (bottom left): hours left this week; **This week** lists the actions
-  booked so far. Booked actions cannot be undone.
+  booked so far. **u** takes back the latest booking (until you end the week);
+  **r** books last week's actions again, skipping any this week does not allow.
 - **Pipeline dashboard** (right): alignment and win chance week by week, focus,
   milestone progress, competition; the **event log** collects everything that
   happened at the customer and on your team.
@@ -64,6 +65,8 @@ the causes; requests; morale and why). Each week's report also opens the event l
         Binding("e", "end_week", "End week"),
         Binding("d", "app.debrief", "Scorecard", show=False),
         Binding("w", "week_report", "Last week's report", show=False),
+        Binding("u", "unbook", "Undo booking", id="week.unbook"),
+        Binding("r", "repeat_week", "Repeat last week", id="week.repeat"),
         Binding("escape", "picker", "Scenarios", show=False),
     ]
 
@@ -288,7 +291,12 @@ the causes; requests; morale and why). Each week's report also opens the event l
                 booked.append(f" → {first_name(sc.stakeholders[j].name)}")
             booked.append(f" ({act.hours}h)\n", style="dim")
         if not s.runs:
-            booked.append("Nothing booked yet: press a to schedule an action.", style="dim")
+            booked.append(
+                "Nothing booked yet: press a to schedule an action, r to repeat last week's.",
+                style="dim",
+            )
+        else:
+            booked.append("u takes back the latest booking", style="dim")
         self.query_one("#booked", Static).update(booked)
 
     # ---- actions ----------------------------------------------------------------------------
@@ -315,6 +323,43 @@ the causes; requests; morale and why). Each week's report also opens the event l
         self.app.push_screen(
             ScheduleModal(self.state, self.highlighted("team"), self.highlighted("buyers")), done
         )
+
+    def action_unbook(self) -> None:
+        from engine.decisions import Unbook
+
+        s = self.state
+        if not s.runs:
+            self.notify("Nothing booked this week to take back.", timeout=2)
+            return
+        a, i, j = s.runs[-1]
+        c = s.compiled
+        d = Unbook(c.actions[a], c.members[i], c.stakeholders[j] if j >= 0 else None)
+        if self.apply(d):
+            self.notify(f"Took back {s.scenario.actions[a].name}.", timeout=2)
+
+    def action_repeat_week(self) -> None:
+        from simulator.coach import by_week
+
+        s = self.state
+        weeks = by_week(s.history)
+        last = weeks[s.week - 1] if 1 <= s.week - 1 < len(weeks) else []
+        runs = [d for d in last if d.kind == "run"]
+        if not runs:
+            self.notify("Last week had no bookings to repeat.", timeout=2)
+            return
+        reasons: dict[str, int] = {}
+        booked = 0
+        for d in runs:
+            why = self.session.apply(d)
+            if why is None:
+                booked += 1
+            else:
+                reasons[why] = reasons.get(why, 0) + 1
+        self.refresh_view()
+        note = f"Booked {booked} of {len(runs)} of last week's actions."
+        if reasons:
+            note += " Skipped: " + "; ".join(reasons) + "."
+        self.notify(note, timeout=4, markup=False)
 
     def action_audible(self) -> None:
         from engine.decisions import Focus
