@@ -230,8 +230,30 @@ class DealcraftApp(App):
         if not isinstance(self.screen, DebriefScreen):
             self.push_screen(DebriefScreen())
 
+    def action_progress(self) -> None:
+        from simulator.screens.progress import ProgressScreen
+
+        if not isinstance(self.screen, ProgressScreen):
+            self.push_screen(ProgressScreen())
+
+    def record_progress(self) -> None:
+        """Add the finished game to the player's progress (a derived record: a failure to
+        write it is reported, the game itself is safe in its save)."""
+        from simulator import progress
+        from simulator.saves import home_dir
+
+        if self.session is None or not self.session.state.is_over():
+            return
+        try:
+            progress.record(self.session.state, home_dir())
+        except OSError as exc:
+            self.notify(f"Progress not recorded: {exc.strerror or exc}", severity="warning")
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Progress", "Your level per practice across your games", self.action_progress
+        )
         yield SystemCommand("Help", "Explain the current screen and its keys", self.action_help)
         yield SystemCommand(
             "Switch theme", "Cycle through the colour themes", self.action_next_theme

@@ -169,6 +169,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=_lazy("simulator.balance", "cmd_balance"))
 
+    p = sub.add_parser("progress", help="your level per practice across your finished games")
+    p.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="table (default), or every game as json or csv for a spreadsheet",
+    )
+    p.set_defaults(handler=_lazy("simulator.progress_cli", "cmd_progress"))
+
     p = sub.add_parser("new", help="write a commented scenario scaffold that validates")
     p.add_argument(
         "name", type=cliargs.file_name, metavar="NAME", help="scenario id or file name (NAME.yaml)"

@@ -154,6 +154,7 @@ Pick a deal to play, or resume a saved game.
     BINDINGS = [
         Binding("enter", "choose", "Play / resume", show=False),
         Binding("tab", "app.focus_next", "Switch list", show=True),
+        Binding("g", "app.progress", "Progress", id="picker.progress"),
         Binding("escape", "app.quit", "Quit", show=False),
     ]
 

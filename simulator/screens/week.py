@@ -423,6 +423,7 @@ the causes; requests; morale and why). Each week's report also opens the event l
         if self.state.is_over():
             from simulator.screens.debrief import DebriefScreen
 
+            self.dapp.record_progress()
             self.app.switch_screen(DebriefScreen())
             return
         self.log_week_report(self.state.week - 1)
