@@ -214,8 +214,7 @@ class ListsModal(ModalScreen[tuple | None]):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         n = self.lists().index(event.option_list)
-        if n + 1 < len(self.lists()):
-            self.fill(n + 1)
+        self.fill(n + 1)  # past the last list: only what depends on every choice
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -363,7 +362,16 @@ class ScheduleModal(ListsModal):
             )
         else:
             act = sc.actions[a]
-            self.query_one("#hint", Static).update(Text(act.description, style="dim"))
+            hint = Text(act.description, style="dim")
+            target = None if c.a_internal[a] else self.value(2)
+            if c.a_internal[a] or target is not None:
+                from simulator.preview import preview
+
+                p = preview(s, _run(action, member, target))
+                if p is not None:
+                    name = sc.stakeholders[c.stakeholders.index(target)].name if target else None
+                    hint.append("\n" + p.text(name), style="cyan")
+            self.query_one("#hint", Static).update(hint)
 
     @cached_property
     def observed(self) -> dict[str, dict]:
