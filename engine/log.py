@@ -161,10 +161,32 @@ def load_save(path: str | Path) -> SaveFile:
         raise InputError.at(name, "file.too-large", str(exc)) from None
     except OSError as exc:
         raise InputError.at(name, "file.read", f"cannot read: {exc}") from None
+    return read_save(name, raw)
+
+
+def read_save(name: str, raw: bytes) -> SaveFile:
+    """The saved log in `raw` (the bytes of file `name`): JSON Lines or one JSON document."""
     first, newline, _ = raw.partition(b"\n")
     if newline and savefile.parse_header(first) is not None:
         return _load_lines(name, raw)
     return SaveFile(_load_whole(name, raw))
+
+
+def json_log(name: str, raw: bytes) -> GameLog | None:
+    """The log in `raw` if it is a save or a whole log written as JSON, else None (a plan,
+    or text that is not JSON, for the YAML reader to take or refuse)."""
+    first, newline, _ = raw.partition(b"\n")
+    if newline and savefile.parse_header(first) is not None:
+        return _load_lines(name, raw).log
+    if not raw.lstrip().startswith(b"{"):
+        return None
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None
+    return _load_whole(name, raw)
 
 
 def _damaged(name: str, line: int, col: int, message: str) -> InputError:

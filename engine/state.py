@@ -346,13 +346,14 @@ class GameState:
         """The state after each decision in turn, as `apply` one by one would give; the
         history is joined once at the end (growing a tuple one decision at a time costs
         O(n²) over a 60,000-decision game). A refusal's IllegalDecision carries `index`,
-        the position of the refused decision."""
+        the position of the refused decision, and `state`, the game just before it."""
         state = self
         for n, d in enumerate(decisions):
             try:
                 state._check(d)
             except IllegalDecision as exc:
-                exc.index = n  # type: ignore[attr-defined]
+                before = replace(state, history=self.history + tuple(decisions[:n]))
+                exc.index, exc.state = n, before  # type: ignore[attr-defined]
                 raise
             state = state._advance(d, ())
         return replace(state, history=self.history + tuple(decisions))
