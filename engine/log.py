@@ -206,6 +206,7 @@ def _load_lines(name: str, raw: bytes) -> SaveFile:
     base = GameLog.from_dict({**head, "format": FORMAT, "decisions": []}, name)
     decisions: list[Decision] = []
     lines: list[int] = []
+    known: dict[tuple, Decision] = {}
     for i, row in enumerate(rows[1:], 2):
         if not row.strip():
             continue
@@ -219,12 +220,27 @@ def _load_lines(name: str, raw: bytes) -> SaveFile:
         if not isinstance(rec, dict) or type(rec.get("n")) is not int or rec["n"] != n:
             raise _damaged(name, i, 1, f"expected the record of decision {n} here")
         try:
-            decisions.append(from_dict(rec.get("decision")))
+            decisions.append(_decision(rec.get("decision"), known))
         except (KeyError, TypeError, ValueError) as exc:
             raise _damaged(name, i, 1, f"decision {n}: {exc}") from None
         lines.append(i)
     log = replace(base, decisions=tuple(decisions), lines=tuple(lines))
     return SaveFile(log, whole, whole < len(raw), True)
+
+
+def _decision(data: object, known: dict[tuple, Decision]) -> Decision:
+    """from_dict, once per distinct decision of plain fields (a long game repeats a few
+    runs thousands of times; decisions are immutable, so they can be shared)."""
+    if not isinstance(data, dict):
+        return from_dict(data)
+    key = tuple((k, type(v), v) for k, v in data.items())
+    try:
+        hit = known.get(key)
+    except TypeError:  # a list or mapping field (checklist, weights)
+        return from_dict(data)
+    if hit is None:
+        hit = known[key] = from_dict(data)
+    return hit
 
 
 def _load_whole(name: str, raw: bytes) -> GameLog:

@@ -359,7 +359,8 @@ class Session:
         saved = load_save(path)
         log = saved.log
         lock_save(path)
-        scenario = find_for_log(log.scenario_id, log.meta.get("scenario_path"), extra_dirs)
+        where = log.meta.get("scenario_path")
+        scenario = find_for_log(log.scenario_id, where, extra_dirs, log.content_hash)
         state = log.replay(scenario)
         meta = {k: v for k, v in log.meta.items() if k not in TRANSIENT}
         if not saved.appendable:  # an old whole-file save: rewritten as a new one when next saved
@@ -491,18 +492,26 @@ class WorkshopSession(Session):
 
 
 def find_for_log(
-    scenario_id: str, scenario_path: str | None, extra_dirs: list[Path] | None = None
+    scenario_id: str,
+    scenario_path: str | None,
+    extra_dirs: list[Path] | None = None,
+    content_hash: str | None = None,
 ) -> Scenario:
     """The scenario a save was made for: by id among the shipped and extra scenarios,
-    else at the path recorded in the save."""
-    from engine.loader import find_scenario
+    else at the path recorded in the save. The recorded file is tried first when it
+    still holds that exact scenario (same id and content hash), which spares loading
+    every scenario to find the id."""
+    from engine.loader import find_scenario, load_scenario
     from engine.problems import InputError
 
+    if content_hash and scenario_path and Path(scenario_path).is_file():
+        with contextlib.suppress(InputError):
+            s = load_scenario(scenario_path)
+            if (s.id, s.content_hash) == (scenario_id, content_hash):
+                return s
     try:
         return find_scenario(scenario_id, extra_dirs)
     except InputError:
         if scenario_path and Path(scenario_path).exists():
-            from engine.loader import load_scenario
-
             return load_scenario(scenario_path)
         raise
