@@ -1,6 +1,6 @@
 """Saved games: one append-only file per game, a record added and fsync'ed per decision.
 
-A save is the game's log (engine.log SAVE_FORMAT, JSON Lines): a header record with the
+A save is the game's log as JSON Lines (engine.savefile): a header record with the
 scenario id, content hash, seed and a little metadata for the picker, then one record
 per decision. A decision appends one line and fsyncs it, so it costs the same at
 decision 10 and at decision 60,000; a write killed half-way leaves a torn last line,
