@@ -172,3 +172,46 @@ def test_an_old_whole_file_save_resumes_and_is_rewritten_on_its_next_decision(ho
     assert GameLog.load(old).decisions == s.state.history
     assert Session.resume(old).state.week == 2
     assert main(["run", "northwind-new-logo", "--plan", str(old), "--json"]) == 0
+
+
+PLAYER = """
+import sys
+from pathlib import Path
+sys.path.insert(0, "tests")
+from support import long_game
+from simulator.saves import Session
+folder = Path(sys.argv[1])
+scenario = long_game.load(folder)
+s = Session.new(scenario, seed=1, folder=folder / "saves")
+for n, d in enumerate(long_game.decisions(scenario, weeks=2), 1):
+    assert s.apply(d) is None
+    print(n, s.path, flush=True)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("after", [60, 333, 1_000])
+def test_sigkill_while_saving_keeps_every_decision_made(tmp_path, after):
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    game = subprocess.Popen(
+        [sys.executable, "-c", PLAYER, str(tmp_path)], cwd=root, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        for line in game.stdout:
+            made, path = line.split()
+            if int(made) >= after:
+                game.send_signal(signal.SIGKILL)  # most likely mid-way through a later write
+                break
+    finally:
+        game.kill()
+        game.wait()
+    log = GameLog.load(path)
+    assert len(log.decisions) >= int(made)
+    again = Session.resume(path)  # the killed game's lock is taken over
+    assert again.apply(again.state.legal_decisions()[0]) is None  # appends after any torn tail
+    assert GameLog.load(path).decisions == again.state.history
