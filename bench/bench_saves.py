@@ -1,8 +1,8 @@
 """What a decision costs to save at decision 10 and at decision 60,000, and how long a
 60,000-decision save takes to resume, measured in one run.
 
-The game is the longest the scenario format allows (tests/support/long_game.py: 52 weeks,
-20 members, 60 one-hour runs each a week; 62,493 decisions). A decision is timed through
+The game spends every hour the format's largest team has (tests/support/long_game.py:
+52 weeks, 20 members, 60 one-hour runs each a week; 62,493 decisions). A decision is timed through
 `Session.apply` (rules, one appended record, fsync) and its bytes on disk counted; the
 baseline is decision 10 of a fresh game, so the ratio says how the cost grows with the
 length of the game (1.0x: not at all). For scale it also times what one decision cost

@@ -1,6 +1,6 @@
-"""The longest game the scenario format allows, for save and replay tests and the saves
-benchmark: 52 weeks, 20 members with 60 hours each and a 1-hour action, every hour spent
-(62,493 decisions)."""
+"""A game as long as the scenario format's limits make a game of runs, for save and
+replay tests and the saves benchmark: 52 weeks, 20 members with 60 hours a week each
+and a 1-hour action, every hour spent (62,493 decisions)."""
 
 from __future__ import annotations
 
