@@ -20,7 +20,8 @@ from engine.decisions import (
     Start,
     from_dict,
 )
-from engine.log import FORMAT, GameLog
+from engine.limits import read_bounded
+from engine.log import FORMAT, GameLog, json_log
 from engine.model import Scenario
 from engine.problems import InputError
 from engine.rng import validate_seed
@@ -113,7 +114,13 @@ def _setup(src: Source, setup: dict) -> list[Located]:
 
 
 def parse_plan(path: str | Path) -> HeadlessPlan:
-    """Read a plan file (YAML) or a saved game log (JSON) into located decisions."""
+    """Read a plan file (YAML) or a saved game (JSON) into located decisions."""
+    log = _saved(path)
+    if log is not None:
+        where = {("decisions", i): (line, 1) for i, line in enumerate(log.lines)}
+        src = Source(str(path), {}, where, {}, b"")
+        steps = tuple((d, ("decisions", i)) for i, d in enumerate(log.decisions))
+        return HeadlessPlan(log.seed, steps, src, log.content_hash)
     src = read_yaml(path)
     data = src.data
     if isinstance(data, dict) and data.get("format") == FORMAT:
@@ -167,6 +174,19 @@ def parse_plan(path: str | Path) -> HeadlessPlan:
     return HeadlessPlan(seed, tuple(steps), src)
 
 
+def _saved(path: str | Path) -> GameLog | None:
+    """The game saved at `path` when it is one written as JSON (a save, or an old whole-
+    file save), read as JSON: any save the game wrote replays, however long. None for a
+    plan, and for a file that cannot be read, which the YAML reader then reports."""
+    if Path(path).suffix in (".yaml", ".yml"):
+        return None
+    try:
+        raw = read_bounded(path)
+    except (OSError, ValueError):
+        return None
+    return json_log(str(path), raw)
+
+
 def play_plan(scenario: Scenario, plan: HeadlessPlan, seed: int | None = None) -> GameState:
     """Play the plan; after its last week, end the remaining weeks with no actions."""
     if plan.log_hash is not None and plan.log_hash != scenario.content_hash:
@@ -195,9 +215,17 @@ def play_plan(scenario: Scenario, plan: HeadlessPlan, seed: int | None = None) -
         )
     chosen = seed if seed is not None else plan.seed if plan.seed is not None else 0
     state = new_game(scenario, int(chosen))
-    for decision, loc in plan.steps:
+    rest = plan.steps
+    while rest:
+        try:
+            state = state.apply_all([d for d, _ in rest])
+            break
+        except IllegalDecision as exc:
+            n, state, why = exc.index, exc.state, str(exc)  # type: ignore[attr-defined]
+        decision, loc = rest[n]
         if state.is_over():
             if isinstance(decision, EndWeek):  # the weeks a plan lists after the close
+                rest = rest[n + 1 :]
                 continue
             raise InputError(
                 [
@@ -206,13 +234,8 @@ def play_plan(scenario: Scenario, plan: HeadlessPlan, seed: int | None = None) -
                     )
                 ]
             )
-        try:
-            state = state.apply(decision)
-        except IllegalDecision as exc:
-            week = f"week {state.week}" if state.week else "setup"
-            raise InputError(
-                [plan.source.problem(loc, "plan.illegal", f"illegal in {week}: {exc}")]
-            ) from None
+        week = f"week {state.week}" if state.week else "setup"
+        raise InputError([plan.source.problem(loc, "plan.illegal", f"illegal in {week}: {why}")])
     while not state.is_over():
         if state.phase == "setup":
             raise InputError(

@@ -98,6 +98,8 @@ CODES: dict[str, str] = {
     "log.json": "a game log that is not valid JSON",
     "log.scenario": "a game log made for another scenario or another version of it",
     "log.illegal": "a decision in a game log that the game refuses on replay",
+    "save.damaged": "a saved game with a damaged record before its last (a torn last record, "
+    "left by a write cut short, is dropped instead)",
     "seed.range": "a seed that is not a whole number from 0 to 2**64-1",
     # The command line, the app and the workshop
     "scenario.not-found": "no scenario with that file name or id",

@@ -19,7 +19,6 @@ an unquoted date stays text. Merge keys (``<<: *defaults``) are supported.
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +37,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
+from engine.limits import MAX_BYTES, TooLarge, read_bounded
 from engine.problems import InputError, Problem, char_name, join_hints, shorten
 
 try:
@@ -45,7 +45,6 @@ try:
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     SafeLoader = yaml.SafeLoader
 
-MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 40
 TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
@@ -399,13 +398,9 @@ def _merge(frame: _Frame, aliases: dict[PathKey, PathKey]) -> dict:
 def _read_bounded(name: str, path: Path) -> bytes:
     """The file's bytes, never reading more than the size limit (think /dev/zero)."""
     try:
-        with path.open("rb") as f:
-            raw = f.read(MAX_BYTES + 1)
-            if len(raw) > MAX_BYTES:
-                size = os.fstat(f.fileno()).st_size
-                shown = f"{size:,} bytes" if size > MAX_BYTES else f"over {MAX_BYTES:,} bytes"
-                raise _fail(name, "file.too-large", f"file is {shown}; the limit is {MAX_BYTES:,}")
-            return raw
+        return read_bounded(path)
+    except TooLarge as exc:
+        raise _fail(name, "file.too-large", str(exc)) from None
     except OSError as exc:
         raise _fail(name, "file.read", f"cannot read file: {exc.strerror or exc}") from None
 

@@ -1,16 +1,19 @@
-"""Saved games: one GameLog JSON file per game, rewritten atomically after every decision.
+"""Saved games: one append-only file per game, a record added and fsync'ed per decision.
 
-A save is the game's log (scenario id + content hash + seed + decisions) plus a
-little metadata for the picker. Every decision is written at once: the new file
-is written to a temporary name, flushed and fsync'ed, then moved over the old
-one with os.replace, so a killed process leaves either the old or the new save,
-never a torn one. Saves live in the platform's user data folder, or in
+A save is the game's log as JSON Lines (engine.savefile): a header record with the
+scenario id, content hash, seed and a little metadata for the picker, then one record
+per decision. A decision appends one line and fsyncs it, so it costs the same at
+decision 10 and at decision 60,000; a write killed half-way leaves a torn last line,
+which loading drops. A save is created (or rewritten: a branch, an old whole-file save
+on its next decision) in one go: written to a temporary name, fsync'ed and moved into
+place with os.replace. Saves live in the platform's user data folder, or in
 $DEALCRAFT_HOME/saves when that variable is set (tests use it).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import secrets
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.yamlsource import MAX_BYTES
+from engine.limits import MAX_BYTES
 
 if TYPE_CHECKING:  # the engine is imported lazily so the picker paints fast
     from engine.decisions import Decision
@@ -64,6 +67,21 @@ def write_atomic(path: Path, text: str) -> None:
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+def append_durable(path: Path, data: bytes, whole: int) -> None:
+    """Append `data` to `path` and fsync it. The file is first cut back to `whole` bytes,
+    dropping what an earlier failed write left half-written there."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    try:
+        if os.fstat(fd).st_size != whole:
+            os.ftruncate(fd, whole)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _alive(pid: int) -> bool:
@@ -132,14 +150,13 @@ def unwritable(folder: Path) -> str | None:
 
 def cannot_save(exc: OSError) -> str:
     """One line for a save that could not be written, naming why in the player's words."""
-    import errno
-
     why = {
         errno.ENOSPC: "the disk is full",
         errno.EDQUOT: "the disk quota is used up",
         errno.EROFS: "the saves folder is read-only",
         errno.EACCES: "no permission to write in the saves folder",
         errno.EPERM: "no permission to write in the saves folder",
+        errno.EFBIG: f"the save has reached the size limit of {MAX_BYTES:,} bytes",
     }.get(exc.errno, exc.strerror or "the save could not be written")
     return f"cannot save the game: {why}"
 
@@ -177,7 +194,8 @@ class SaveInfo:
 
 
 STALE_TMP_SECONDS = 600  # a write takes milliseconds; an older temp file is an orphan
-MAX_SAVE_BYTES = MAX_BYTES  # the picker reads no more of a save than the loader would
+MAX_SAVE_BYTES = MAX_BYTES  # the one size limit (engine.limits): no save is written past it
+TRANSIENT = ("updated", "week", "phase", "weeks")  # an old save's meta, now read elsewhere
 
 
 def _damaged(path: Path, why: str) -> SaveInfo:
@@ -204,9 +222,60 @@ def _read_save(path: Path) -> dict:
     return data
 
 
+def _info(f: Path) -> SaveInfo:
+    """What the picker shows of save `f`, from its header and its last record (a whole-
+    file save of the old format is read whole, within MAX_SAVE_BYTES)."""
+    from engine.savefile import peek
+
+    with f.open("rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size > MAX_SAVE_BYTES:
+            raise ValueError(f"over {MAX_SAVE_BYTES:,} bytes")
+        found = peek(fh)
+    if found is None:
+        return _old_info(f, _read_save(f))
+    head, last = found
+    meta = head.get("meta")
+    if not isinstance(meta, dict):
+        raise ValueError("not a game log")
+    seed = head["seed"]
+    if type(seed) is not int or not 0 <= seed < 2**64:
+        raise ValueError("its seed is not a whole number from 0 to 2**64-1")
+    return SaveInfo(
+        path=f,
+        scenario_id=str(head["scenario"]),
+        title=str(meta.get("title", head["scenario"])),
+        seed=seed,
+        week=last["week"] if last else 0,
+        weeks=int(meta.get("weeks", 0)),
+        phase=last["phase"] if last else "setup",
+        updated=_stamp(f.stat().st_mtime),
+        decisions=last["n"] if last else 0,
+        parent=str(meta.get("parent", "")),
+    )
+
+
+def _old_info(f: Path, data: dict) -> SaveInfo:
+    """A whole-file save (dealcraft-log/1, before saves were appended to)."""
+    meta = data.get("meta") or {}
+    return SaveInfo(
+        path=f,
+        scenario_id=str(data["scenario"]),
+        title=str(meta.get("title", data["scenario"])),
+        seed=int(data["seed"]),
+        week=int(meta.get("week", 0)),
+        weeks=int(meta.get("weeks", 0)),
+        phase=str(meta.get("phase", "setup")),
+        updated=str(meta.get("updated", "")),
+        decisions=len(data.get("decisions", [])),
+        parent=str(meta.get("parent", "")),
+    )
+
+
 def list_saves(folder: Path | None = None) -> list[SaveInfo]:
     """Every save, most recently played first; a file that cannot be read is listed as
-    damaged, with the reason, so one bad file never keeps the picker from opening."""
+    damaged, with the reason, so one bad file never keeps the picker from opening. Each
+    file costs a bounded read: its header and last record (see engine.savefile.peek)."""
     folder = folder or saves_dir()
     found = []
     if not folder.is_dir():
@@ -218,22 +287,7 @@ def list_saves(folder: Path | None = None) -> list[SaveInfo]:
                 tmp.unlink()
     for f in folder.glob("*.json"):
         try:
-            data = _read_save(f)
-            meta = data.get("meta") or {}
-            found.append(
-                SaveInfo(
-                    path=f,
-                    scenario_id=str(data["scenario"]),
-                    title=str(meta.get("title", data["scenario"])),
-                    seed=int(data["seed"]),
-                    week=int(meta.get("week", 0)),
-                    weeks=int(meta.get("weeks", 0)),
-                    phase=str(meta.get("phase", "setup")),
-                    updated=str(meta.get("updated", "")),
-                    decisions=len(data.get("decisions", [])),
-                    parent=str(meta.get("parent", "")),
-                )
-            )
+            found.append(_info(f))
         except OSError as exc:
             found.append(_damaged(f, exc.strerror or "cannot be read"))
         except UnicodeDecodeError:
@@ -258,6 +312,8 @@ class Session:
     state: GameState
     path: Path | None
     meta: dict = field(default_factory=dict)
+    on_disk: int | None = field(default=None, repr=False)  # decisions in the save, if appendable
+    whole: int = field(default=0, repr=False)  # its length in bytes up to the last whole record
 
     @classmethod
     def new(
@@ -295,21 +351,21 @@ class Session:
 
     @classmethod
     def resume(cls, path: str | Path, extra_dirs: list[Path] | None = None) -> Session:
-        """Load a save and replay it; raise InputError with a one-line reason when it is bad."""
-        from engine.log import GameLog
-        from engine.problems import InputError, Problem
+        """Load a save and replay it; raise InputError with a one-line reason when it is bad.
+        A torn last record (a write cut short) is dropped; the next decision overwrites it."""
+        from engine.log import load_save
 
         path = Path(path)
-        log = GameLog.load(path)
+        saved = load_save(path)
+        log = saved.log
         lock_save(path)
-        scenario = find_for_log(log.scenario_id, log.meta.get("scenario_path"), extra_dirs)
-        try:
-            state = log.replay(scenario)
-        except InputError as exc:
-            raise InputError(
-                [Problem(str(path), 1, 1, "error", p.message, p.code) for p in exc.problems]
-            ) from None
-        return cls(state, path, dict(log.meta))
+        where = log.meta.get("scenario_path")
+        scenario = find_for_log(log.scenario_id, where, extra_dirs, log.content_hash)
+        state = log.replay(scenario)
+        meta = {k: v for k, v in log.meta.items() if k not in TRANSIENT}
+        if not saved.appendable:  # an old whole-file save: rewritten as a new one when next saved
+            return cls(state, path, meta)
+        return cls(state, path, meta, len(log.decisions), saved.whole)
 
     @property
     def scenario(self) -> Scenario:
@@ -341,24 +397,37 @@ class Session:
         return None
 
     def log(self):
+        """The game's log, with the metadata its save's header carries."""
         from engine.log import GameLog
 
-        s = self.state
-        meta = {
-            **self.meta,
-            "updated": _stamp(),
-            "week": s.week,
-            "weeks": s.scenario.deal.weeks,
-            "phase": s.phase,
-        }
-        return GameLog.of(s, **meta)
+        return GameLog.of(self.state, **self.meta, weeks=self.scenario.deal.weeks)
 
     def save(self) -> Path | None:
+        """Write the decisions not yet in the save: one appended record (fsync'ed) for the
+        decision just made, or the whole file when there is none yet, the save is of the
+        old whole-file format or the game is no longer a continuation of it. Raises
+        OSError when it cannot be written (EFBIG past the size limit), and InputError
+        (save.locked) when another window has the save."""
         if self.path is None:
             return None
+        from engine.savefile import record
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_save(self.path)
-        write_atomic(self.path, self.log().to_json())
+        s, done = self.state, self.on_disk
+        if done is not None and done + 1 == len(s.history) and self.path.exists():
+            data = record(len(s.history), s.history[-1], s.week, s.phase).encode("utf-8")
+            if self.whole + len(data) > MAX_BYTES:
+                raise OSError(errno.EFBIG, "save size limit")
+            append_durable(self.path, data, self.whole)
+            self.on_disk, self.whole = len(s.history), self.whole + len(data)
+        elif done != len(s.history) or not self.path.exists():
+            text = self.log().to_save(s.week, s.phase)
+            size = len(text.encode("utf-8"))
+            if size > MAX_BYTES:
+                raise OSError(errno.EFBIG, "save size limit")
+            write_atomic(self.path, text)
+            self.on_disk, self.whole = len(s.history), size
         return self.path
 
     def branch(self, upto: int, folder: Path | None = None) -> Session:
@@ -423,18 +492,26 @@ class WorkshopSession(Session):
 
 
 def find_for_log(
-    scenario_id: str, scenario_path: str | None, extra_dirs: list[Path] | None = None
+    scenario_id: str,
+    scenario_path: str | None,
+    extra_dirs: list[Path] | None = None,
+    content_hash: str | None = None,
 ) -> Scenario:
     """The scenario a save was made for: by id among the shipped and extra scenarios,
-    else at the path recorded in the save."""
-    from engine.loader import find_scenario
+    else at the path recorded in the save. The recorded file is tried first when it
+    still holds that exact scenario (same id and content hash), which spares loading
+    every scenario to find the id."""
+    from engine.loader import find_scenario, load_scenario
     from engine.problems import InputError
 
+    if content_hash and scenario_path and Path(scenario_path).is_file():
+        with contextlib.suppress(InputError):
+            s = load_scenario(scenario_path)
+            if (s.id, s.content_hash) == (scenario_id, content_hash):
+                return s
     try:
         return find_scenario(scenario_id, extra_dirs)
     except InputError:
         if scenario_path and Path(scenario_path).exists():
-            from engine.loader import load_scenario
-
             return load_scenario(scenario_path)
         raise

@@ -125,7 +125,9 @@ def save_file(home: Path) -> Path:
 
 
 def decisions(home: Path) -> list[dict]:
-    return json.loads(save_file(home).read_text())["decisions"]
+    """The decisions in the save, as written: one record per line after the header."""
+    lines = save_file(home).read_text().splitlines()[1:]
+    return [json.loads(line)["decision"] for line in lines]
 
 
 def end_week(term: Term, week: int, weeks: int = 10) -> None:

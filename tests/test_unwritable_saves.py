@@ -29,19 +29,35 @@ def test_a_saves_folder_that_cannot_exist_refuses_the_decision(tmp_path, monkeyp
 def test_disk_full_or_read_only_then_space_again(home, monkeypatch, code):
     s = Session.new(find_scenario("northwind-new-logo"), seed=1)
     assert s.apply(Staff("maya")) is None
-    real = saves.write_atomic
+    real_append, real_write = saves.append_durable, saves.write_atomic
+
+    def cut_short(path: Path, data: bytes, whole: int) -> None:
+        with path.open("ab") as f:  # the disk fills part-way through the record
+            f.write(data[:7])
+        raise OSError(code, "simulated")
 
     def failing(path: Path, text: str) -> None:
         raise OSError(code, "simulated")
 
+    monkeypatch.setattr(saves, "append_durable", cut_short)
     monkeypatch.setattr(saves, "write_atomic", failing)
     reason = s.apply(Assign("maya", "quarterback"))
     assert reason and "cannot save the game" in reason and "simulated" not in reason
     assert len(s.state.history) == 1
     assert len(GameLog.load(s.path).decisions) == 1  # the file still holds the last decision
-    monkeypatch.setattr(saves, "write_atomic", real)  # space again: the same decision works
+    monkeypatch.setattr(saves, "append_durable", real_append)  # space again: the same
+    monkeypatch.setattr(saves, "write_atomic", real_write)  # decision works
     assert s.apply(Assign("maya", "quarterback")) is None
-    assert len(GameLog.load(s.path).decisions) == 2
+    assert GameLog.load(s.path).decisions == s.state.history  # the torn bytes are gone
+
+
+def test_a_save_at_the_size_limit_refuses_the_next_decision(home, monkeypatch):
+    s = Session.new(find_scenario("northwind-new-logo"), seed=1)
+    assert s.apply(Staff("maya")) is None
+    monkeypatch.setattr(saves, "MAX_BYTES", s.path.stat().st_size + 10)
+    reason = s.apply(Assign("maya", "quarterback"))
+    assert reason and "cannot save the game" in reason
+    assert len(s.state.history) == 1 and len(GameLog.load(s.path).decisions) == 1
 
 
 @pytest.mark.parametrize("answer", ["y", "n"])
