@@ -107,6 +107,8 @@ CODES: dict[str, str] = {
     "serve.bind": "the server cannot listen on that address",
     "play.start": "a game that cannot be started as asked",
     "save.locked": "a saved game that another window (another process) has open",
+    "settings.toml": "the player's settings.toml cannot be read or is not valid TOML",
+    "settings.field": "a setting in settings.toml that does not exist or has the wrong type",
     "workshop.input": "a facilitator command given a value it cannot use",
     "workshop.session": "a workshop action refused (wrong code, key, team or state)",
     "workshop.store": "the workshop store cannot be opened, read or written",

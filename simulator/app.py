@@ -66,11 +66,11 @@ class DealcraftApp(App):
     CSS_PATH = [STYLES / "app.tcss", STYLES / "screens.tcss"]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f1", "help", "Help"),
-        Binding("question_mark", "help", "Help", show=False),
-        Binding("ctrl+s", "save", "Save", show=False),
-        Binding("ctrl+t", "next_theme", "Theme", show=False),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("question_mark", "help", "Help", show=False, id="app.help_alt"),
+        Binding("ctrl+s", "save", "Save", show=False, id="app.save"),
+        Binding("ctrl+t", "next_theme", "Theme", show=False, id="app.next_theme"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
 
     def __init__(
@@ -89,6 +89,7 @@ class DealcraftApp(App):
         self.scenario_dirs = [Path(d) for d in scenario_dirs]
         self.saves_folder = saves_folder
         self.compare_with: Session | None = None  # the run a replay branched from
+        self.keys: dict[str, str] = {}  # binding id -> keys, from the player's settings
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = "dealcraft"  # before the first style pass: switching later re-styles all
@@ -101,7 +102,25 @@ class DealcraftApp(App):
 
         return PickerScreen()
 
+    def apply_settings(self) -> None:
+        """The player's theme and key map from their settings file (defaults if it is bad,
+        with the one line that says why)."""
+        from engine.problems import InputError
+        from simulator import settings
+
+        try:
+            prefs = settings.load()
+        except InputError as exc:
+            self.notify(str(exc), title="Settings not applied", severity="warning", markup=False)
+            return
+        if prefs.theme in self.available_themes:
+            self.theme = prefs.theme
+        if prefs.keys:
+            self.keys = dict(prefs.keys)
+            self.set_keymap(prefs.keys)
+
     def on_mount(self) -> None:
+        self.apply_settings()
         if terminal_fd() is not None:
             self.set_interval(2.0, self._check_terminal)
             exit_on_signals(self)
@@ -208,6 +227,12 @@ class DealcraftApp(App):
         i = names.index(self.theme) if self.theme in names else -1
         self.theme = names[(i + 1) % len(names)]
         self.notify(f"Theme: {self.theme}", timeout=2, markup=False)
+        from simulator import settings
+
+        try:
+            settings.save_theme(self.theme)
+        except OSError:
+            pass  # a read-only config folder: the theme holds for this run
 
     def action_end_week(self) -> None:
         from simulator.screens.week import WeekScreen

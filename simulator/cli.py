@@ -178,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_lazy("simulator.progress_cli", "cmd_progress"))
 
+    p = sub.add_parser("keys", help="list the key bindings you can remap in settings.toml")
+    p.set_defaults(handler=_lazy("simulator.progress_cli", "cmd_keys"))
+
     p = sub.add_parser("new", help="write a commented scenario scaffold that validates")
     p.add_argument(
         "name", type=cliargs.file_name, metavar="NAME", help="scenario id or file name (NAME.yaml)"

@@ -55,3 +55,19 @@ def cmd_progress(args: argparse.Namespace) -> int:
     for t in tables(records):
         console.print(t)
     return 0
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    """`dealcraft keys`: every remappable binding id, its keys and what it does."""
+    from simulator import settings
+    from simulator.app import DealcraftApp  # noqa: F401 - the bindings' owners
+
+    console = Console()
+    t = Table(title=f"Key bindings (remap in {settings.config_dir() / settings.FILE})")
+    t.add_column("id")
+    t.add_column("does")
+    for bid, desc in sorted(settings.binding_ids().items()):
+        t.add_row(bid, desc)
+    console.print(t)
+    console.print('Example settings.toml:\n  theme = "nord"\n  [keys]\n  "week.end_week" = "E"')
+    return 0

@@ -10,6 +10,13 @@ from engine.loader import load_scenario
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def player_config(tmp_path_factory, monkeypatch):
+    """Every test gets its own empty settings folder ($DEALCRAFT_CONFIG): no test reads
+    or writes the real player's key map and theme."""
+    monkeypatch.setenv("DEALCRAFT_CONFIG", str(tmp_path_factory.mktemp("config")))
+
+
 @pytest.fixture(scope="session")
 def northwind():
     return load_scenario(ROOT / "scenarios" / "northwind_new_logo.yaml")

@@ -43,8 +43,8 @@ Read the situation before you build a team.
 Press **Enter** to staff your team.
 """
     BINDINGS = [
-        Binding("enter", "next", "Staff the team"),
-        Binding("escape", "back", "Scenarios"),
+        Binding("enter", "next", "Staff the team", id="briefing.next"),
+        Binding("escape", "back", "Scenarios", id="briefing.back"),
     ]
 
     def compose(self) -> ComposeResult:

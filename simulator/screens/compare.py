@@ -29,7 +29,7 @@ The run you branched from (left) against the replay (right): result, score,
 every component and the week-by-week focus fit and win chance. The difference
 column shows what the different decisions changed.
 """
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back", id="compare.back")]
 
     def __init__(self, first: Session, second: Session) -> None:
         super().__init__()

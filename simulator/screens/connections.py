@@ -33,9 +33,9 @@ connection point for that stakeholder, or to break the connection.
 - The panel below lists influence nobody on the team reaches.
 """
     BINDINGS = [
-        Binding("space", "toggle", "Connect/break"),
-        Binding("n", "next", "Next"),
-        Binding("escape", "back", "Back"),
+        Binding("space", "toggle", "Connect/break", id="connections.toggle"),
+        Binding("n", "next", "Next", id="connections.next"),
+        Binding("escape", "back", "Back", id="connections.back"),
     ]
 
     def compose(self) -> ComposeResult:

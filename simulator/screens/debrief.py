@@ -71,10 +71,10 @@ How the deal went, and why.
 decisions are kept). **c** compares this run with the one it branched from.
 """
     BINDINGS = [
-        Binding("enter", "explain", "Explain", show=False),
-        Binding("r", "replay", "Replay from week"),
-        Binding("c", "compare", "Compare runs"),
-        Binding("escape", "back", "Done"),
+        Binding("enter", "explain", "Explain", show=False, id="debrief.explain"),
+        Binding("r", "replay", "Replay from week", id="debrief.replay"),
+        Binding("c", "compare", "Compare runs", id="debrief.compare"),
+        Binding("escape", "back", "Done", id="debrief.back"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -371,7 +371,7 @@ def replay_points(state) -> list[tuple[int, int]]:
 class ExplainModal(ModalScreen[None]):
     """One component, drilled down: formula, why it matters, inputs and their values."""
 
-    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="explain.close")]
 
     def __init__(self, key: str, info: dict) -> None:
         super().__init__()

@@ -43,6 +43,7 @@ class HelpScreen(ModalScreen[None]):
             keys.append("Keys on this screen\n", style="bold")
             for b in getattr(self.for_screen, "BINDINGS", []):
                 key, desc = (b.key, b.description) if isinstance(b, Binding) else (b[0], b[2])
+                key = getattr(self.app, "keys", {}).get(getattr(b, "id", None), key)
                 keys.append(f"  {key_label(key):<18}", style="bold")
                 keys.append(f"{desc}\n")
             keys.append("\nEverywhere\n", style="bold")

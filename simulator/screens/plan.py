@@ -34,10 +34,10 @@ short-term action with a due week. Every milestone owned, with an action, is
 Press **g** to start week 1 when you are ready.
 """
     BINDINGS = [
-        Binding("f", "set_focus", "Set focus"),
-        Binding("enter", "edit", "Plan milestone", show=False),
-        Binding("g", "go", "Start the deal"),
-        Binding("escape", "back", "Back"),
+        Binding("f", "set_focus", "Set focus", id="plan.set_focus"),
+        Binding("enter", "edit", "Plan milestone", show=False, id="plan.edit"),
+        Binding("g", "go", "Start the deal", id="plan.go"),
+        Binding("escape", "back", "Back", id="plan.back"),
     ]
 
     def compose(self) -> ComposeResult:

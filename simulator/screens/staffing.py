@@ -41,12 +41,12 @@ Build the team that will sell this deal.
 Clear roles and one quarterback score well; "fit" often beats star players.
 """
     BINDINGS = [
-        Binding("space", "toggle", "Add/release"),
-        Binding("r", "role", "Role"),
-        Binding("q", "quarterback", "Quarterback"),
-        Binding("s", "sort", "Sort"),
-        Binding("n", "next", "Next"),
-        Binding("escape", "back", "Back"),
+        Binding("space", "toggle", "Add/release", id="staffing.toggle"),
+        Binding("r", "role", "Role", id="staffing.role"),
+        Binding("q", "quarterback", "Quarterback", id="staffing.quarterback"),
+        Binding("s", "sort", "Sort", id="staffing.sort"),
+        Binding("n", "next", "Next", id="staffing.next"),
+        Binding("escape", "back", "Back", id="staffing.back"),
     ]
 
     def __init__(self) -> None:

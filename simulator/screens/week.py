@@ -56,18 +56,18 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far,
 the causes; requests; morale and why). Each week's report also opens the event log.
 """
     BINDINGS = [
-        Binding("a", "schedule", "Action"),
-        Binding("f", "audible", "Audible"),
-        Binding("t", "team", "Team"),
-        Binding("c", "connections", "Connect"),
-        Binding("p", "plan", "Plan"),
-        Binding("b", "briefing", "Briefing", show=False),
-        Binding("e", "end_week", "End week"),
-        Binding("d", "app.debrief", "Scorecard", show=False),
-        Binding("w", "week_report", "Last week's report", show=False),
+        Binding("a", "schedule", "Action", id="week.schedule"),
+        Binding("f", "audible", "Audible", id="week.audible"),
+        Binding("t", "team", "Team", id="week.team"),
+        Binding("c", "connections", "Connect", id="week.connections"),
+        Binding("p", "plan", "Plan", id="week.plan"),
+        Binding("b", "briefing", "Briefing", show=False, id="week.briefing"),
+        Binding("e", "end_week", "End week", id="week.end_week"),
+        Binding("d", "app.debrief", "Scorecard", show=False, id="week.debrief"),
+        Binding("w", "week_report", "Last week's report", show=False, id="week.week_report"),
         Binding("u", "unbook", "Undo booking", id="week.unbook"),
         Binding("r", "repeat_week", "Repeat last week", id="week.repeat"),
-        Binding("escape", "picker", "Scenarios", show=False),
+        Binding("escape", "picker", "Scenarios", show=False, id="week.picker"),
     ]
 
     def __init__(self) -> None:

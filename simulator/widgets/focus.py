@@ -39,10 +39,10 @@ class FocusEditor(Widget, can_focus=True):
     """Up/down choose a dimension; left/right move weight in steps of 5 points."""
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Previous", show=False),
-        Binding("down,j", "cursor(1)", "Next", show=False),
-        Binding("left,minus,h", "nudge(-1)", "Less", show=True),
-        Binding("right,plus,l,equals_sign", "nudge(1)", "More", show=True),
+        Binding("up,k", "cursor(-1)", "Previous", show=False, id="focus.previous"),
+        Binding("down,j", "cursor(1)", "Next", show=False, id="focus.next"),
+        Binding("left,minus,h", "nudge(-1)", "Less", show=True, id="focus.less"),
+        Binding("right,plus,l,equals_sign", "nudge(1)", "More", show=True, id="focus.more"),
     ]
 
     cursor = reactive(0)
