@@ -167,8 +167,46 @@ def parse_plan(path: str | Path) -> HeadlessPlan:
     return HeadlessPlan(seed, tuple(steps), src)
 
 
-def play_plan(scenario: Scenario, plan: HeadlessPlan, seed: int | None = None) -> GameState:
-    """Play the plan; after its last week, end the remaining weeks with no actions."""
+def play_plan(
+    scenario: Scenario, plan: HeadlessPlan, seed: int | None = None, until: int | None = None
+) -> GameState:
+    """Play the plan; after its last week, end the remaining weeks with no actions. With
+    `until`, stop at the start of that week (the decisions from it on are not played)."""
+    check_fits(scenario, plan)
+    chosen = seed if seed is not None else plan.seed if plan.seed is not None else 0
+    state = new_game(scenario, int(chosen))
+    for decision, loc in plan.steps:
+        if until is not None and state.week >= until:
+            return state
+        if state.is_over():
+            if isinstance(decision, EndWeek):  # the weeks a plan lists after the close
+                continue
+            raise InputError(
+                [
+                    plan.source.problem(
+                        loc, "plan.illegal", "the deal is over: the customer has decided"
+                    )
+                ]
+            )
+        try:
+            state = state.apply(decision)
+        except IllegalDecision as exc:
+            week = f"week {state.week}" if state.week else "setup"
+            raise InputError(
+                [plan.source.problem(loc, "plan.illegal", f"illegal in {week}: {exc}")]
+            ) from None
+    while not state.is_over() and (until is None or state.week < until):
+        if state.phase == "setup":
+            raise InputError(
+                [plan.source.problem((), "plan.no-start", "the plan never starts the deal")]
+            )
+        state = state.apply(EndWeek())
+    return state
+
+
+def check_fits(scenario: Scenario, plan: HeadlessPlan) -> None:
+    """Refuse a plan that cannot be played on `scenario` whatever the seed: a saved log of
+    another version, or weeks after the deal's last."""
     if plan.log_hash is not None and plan.log_hash != scenario.content_hash:
         raise InputError(
             [
@@ -193,30 +231,3 @@ def play_plan(scenario: Scenario, plan: HeadlessPlan, seed: int | None = None) -
                 )
             ]
         )
-    chosen = seed if seed is not None else plan.seed if plan.seed is not None else 0
-    state = new_game(scenario, int(chosen))
-    for decision, loc in plan.steps:
-        if state.is_over():
-            if isinstance(decision, EndWeek):  # the weeks a plan lists after the close
-                continue
-            raise InputError(
-                [
-                    plan.source.problem(
-                        loc, "plan.illegal", "the deal is over: the customer has decided"
-                    )
-                ]
-            )
-        try:
-            state = state.apply(decision)
-        except IllegalDecision as exc:
-            week = f"week {state.week}" if state.week else "setup"
-            raise InputError(
-                [plan.source.problem(loc, "plan.illegal", f"illegal in {week}: {exc}")]
-            ) from None
-    while not state.is_over():
-        if state.phase == "setup":
-            raise InputError(
-                [plan.source.problem((), "plan.no-start", "the plan never starts the deal")]
-            )
-        state = state.apply(EndWeek())
-    return state
