@@ -8,6 +8,7 @@ decisions through the session, which writes the save after every one.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -262,9 +263,19 @@ def cmd_play(args: argparse.Namespace) -> int:
     for d in extra:
         if not d.is_dir():
             raise _usage_error(f"--scenarios {d}: not a folder")
+    from simulator import warp
+
+    problem = warp.usage_problem(args)
+    if problem:
+        print(f"dealcraft play: error: {problem}", file=sys.stderr)
+        return 2
     session = scenario = None
     resume = getattr(args, "resume", None)
-    if getattr(args, "join", None):
+    if getattr(args, "warp", None) is not None:
+        from engine.loader import find_scenario
+
+        session = warp.warp_session(args, find_scenario(args.scenario, extra))
+    elif getattr(args, "join", None):
         from simulator.saves import WorkshopSession
 
         if not getattr(args, "team", None):

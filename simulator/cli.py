@@ -136,6 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="seed for the game's randomness (0..2**64-1)",
     )
     p.add_argument("--resume", metavar="SAVE", help="resume a saved game")
+    p.add_argument("--plan", metavar="PLAN", help="with --warp: the plan to play up to WEEK")
+    p.add_argument(
+        "--warp",
+        type=cliargs.whole(1),
+        metavar="WEEK",
+        help="play --plan up to the start of WEEK, then hand over to you (a new save)",
+    )
     p.add_argument(
         "--scenarios",
         action="append",
