@@ -231,6 +231,37 @@ class DealcraftApp(App):
         if not isinstance(self.screen, DebriefScreen):
             self.push_screen(DebriefScreen())
 
+    def action_timeline(self) -> None:
+        """Open the designer's timeline of the scenario in hand: the one highlighted in the
+        picker, else the current game's (with the game's seed)."""
+        from simulator.screens.timeline import TimelineScreen
+
+        if isinstance(self.screen, TimelineScreen):
+            return
+        scenario, seed = self._picked_scenario(), None
+        if scenario is None and self.session is not None:
+            scenario, seed = self.session.scenario, self.session.state.seed
+        if scenario is None:
+            self.notify("Highlight a scenario or open a game first.", severity="warning")
+            return
+        self.push_screen(TimelineScreen(scenario, seed))
+
+    def _picked_scenario(self) -> Scenario | None:
+        from engine.loader import load_scenario
+        from engine.problems import InputError
+        from simulator.screens.picker import PickerScreen
+
+        picker = self.screen
+        if not isinstance(picker, PickerScreen):
+            return None
+        index = picker.query_one("#scenario-list").highlighted
+        if index is None or not 0 <= index < len(picker.scenarios):
+            return None
+        try:
+            return load_scenario(picker.scenarios[index].path)
+        except (InputError, OSError):
+            return None
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Explain the current screen and its keys", self.action_help)
@@ -238,6 +269,11 @@ class DealcraftApp(App):
             "Switch theme", "Cycle through the colour themes", self.action_next_theme
         )
         yield SystemCommand("Scenario picker", "Back to the list of deals", self.to_picker)
+        yield SystemCommand(
+            "Scenario timeline",
+            "Designer's view: events, joiners, milestones and hidden priorities by week",
+            self.action_timeline,
+        )
         if self.session is not None:
             yield SystemCommand("Save game", "Write the save file now", self.action_save)
             if self.session.state.phase == "week":

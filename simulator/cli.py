@@ -197,6 +197,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=_lazy("simulator.balance", "cmd_balance"))
 
+    p = sub.add_parser(
+        "timeline", help="the deal week by week: events, joiners, milestones, priorities"
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
+    p.add_argument(
+        "--seed",
+        type=cliargs.seed,
+        default=None,
+        help="also show the chance events this seed's draws fire (0..2**64-1)",
+    )
+    p.add_argument("--json", action="store_true", help="print the timeline as JSON")
+    p.set_defaults(handler=_lazy("simulator.timeline", "cmd_timeline"))
+
     p = sub.add_parser("new", help="write a commented scenario scaffold that validates")
     p.add_argument(
         "name", type=cliargs.file_name, metavar="NAME", help="scenario id or file name (NAME.yaml)"
