@@ -4,15 +4,18 @@ A plan is written against one seed's events; on another seed someone may be pull
 away, the budget frozen or the deal closed early, and a decision the plan makes becomes
 illegal. Played leniently, such a decision is skipped with the engine's reason and the
 game goes on. What no seed can make legal stays an error, as in strict play: a setup
-decision the rules refuse (no event has arrived yet) and a decision naming something
-the scenario does not have. A saved game log replays strictly everywhere else.
+decision the rules refuse (no event has arrived yet) and a decision `never_legal` names
+(something the scenario does not have, or a refusal the scenario fixes for every seed).
+A saved game log replays strictly everywhere else.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.decisions import Decision, EndWeek, Focus, Shift
+from engine import legal
+from engine.decisions import Decision, EndWeek, Focus, Run, Shift, Staff
+from engine.legal import No
 from engine.model import Scenario
 from engine.plan import HeadlessPlan, check_fits
 from engine.problems import InputError
@@ -51,13 +54,24 @@ class Skip:
 
 
 def never_legal(state: GameState, d: Decision) -> bool:
-    """True when `d` names an id the scenario lacks or weights no game accepts: no event
-    can make it legal, so it is the plan's mistake, not the seed's."""
+    """True when no event can make `d` legal, so it is the plan's mistake, not the seed's:
+    it names an id the scenario lacks, gives weights no game accepts, uses a member
+    outside their available weeks, or aims an action at a target it cannot take then (an
+    internal action at anyone, a buyer of the wrong role, a stakeholder yet to join:
+    joining weeks are fixed by the scenario)."""
     c = state.compiled
     for name, kind in _ID_FIELDS.items():
         value = getattr(d, name, None)
         if value is not None and value not in getattr(c, kind):
             return True
+    if isinstance(d, Staff | Run):
+        m, w = c.members.index(d.member), max(state.week, 1)
+        if not c.m_from[m] <= w <= c.m_until[m]:
+            return True
+    if isinstance(d, Run) and state.phase == "week":
+        a = c.actions.index(d.action)
+        s = -1 if d.target is None else c.stakeholders.index(d.target)
+        return bool(legal.target_check(c, state.batch)[0, a, s + 2] != No.OK)
     if isinstance(d, Focus | Shift):
         w = d.weights
         return any(k not in c.dims or not 0 <= v <= 100 for k, v in w.items()) or (

@@ -200,23 +200,42 @@ def _header(W: int) -> Text:
 
 
 class _Sheet:
-    """One table for the whole timeline, so every section's weeks line up."""
+    """One table for the whole timeline, so every section's weeks line up. Laid out when
+    drawn: notes beside the weeks where the width allows, else on a line below."""
+
+    LABEL = 28  # widest label column
+    NOTE = 40  # narrowest note column worth keeping beside the weeks
 
     def __init__(self, W: int) -> None:
         self.W = W
-        self.table = Table(show_edge=False, show_header=False, box=None, pad_edge=False)
-        self.table.add_column(no_wrap=True, max_width=28, overflow="ellipsis")
-        self.table.add_column(no_wrap=True)
-        self.table.add_column(overflow="fold", ratio=1)
+        self.rows: list[tuple[Text | str, Text | str, Text | str]] = []
 
     def section(self, title: str, legend: str) -> None:
-        self.table.add_row(Text(title, "bold cyan"), _header(self.W), Text(legend, "dim italic"))
+        self.rows.append((Text(title, "bold cyan"), _header(self.W), Text(legend, "dim italic")))
 
     def row(self, label: str, lane: Text, note: Text | str) -> None:
-        self.table.add_row(label, lane, note)
+        self.rows.append((label, lane, note))
 
     def gap(self) -> None:
-        self.table.add_row("", "", "")
+        self.rows.append(("", "", ""))
+
+    def __rich_console__(self, console, options):
+        lane = self.W * _cell(self.W)
+        wide = options.max_width >= self.LABEL + lane + self.NOTE + 2
+        label = self.LABEL if wide else max(12, min(self.LABEL, options.max_width - lane - 1))
+        table = Table(show_edge=False, show_header=False, box=None, pad_edge=False)
+        table.add_column(no_wrap=True, max_width=label, overflow="ellipsis")
+        table.add_column()
+        if wide:
+            table.add_column(overflow="fold", ratio=1)
+        for name, weeks, note in self.rows:
+            if wide:
+                table.add_row(name, weeks, note)
+                continue
+            table.add_row(name, weeks)
+            if note:
+                table.add_row("", note)
+        yield table
 
 
 def render(data: dict) -> Group:
@@ -324,7 +343,7 @@ def render(data: dict) -> Group:
             changes.append(f"week {p['week']}: {p['top']}" + (f" ({why})" if why else "") + "   ")
             prev = p["top"]
     top = Text.assemble(("\nTop priority by week: ", "bold"), changes)
-    return Group(head, sheet.table, top)
+    return Group(head, sheet, top)
 
 
 def _joins(data: dict) -> dict[int, list[str]]:

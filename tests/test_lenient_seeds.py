@@ -77,6 +77,25 @@ def test_lenient_keeps_setup_and_unknown_ids_strict(northwind, tmp_path):
     assert exc.value.problems[0].line == 6
 
 
+@pytest.mark.parametrize(
+    "week_1",
+    [
+        "{action: account_review, member: maya, target: coo}",  # internal: no target
+        "{action: discovery_meeting, member: maya, target: cfo}",  # the CFO joins in week 6
+    ],
+)
+def test_lenient_keeps_fixed_refusals_strict(northwind, tmp_path, week_1):
+    """A refusal the scenario fixes for every seed is the plan's mistake, not a skip."""
+    plan = tmp_path / "fixed.yaml"
+    plan.write_text(
+        "setup:\n  team:\n    - {member: maya, role: quarterback}\nweeks:\n  1:\n"
+        f"    - {week_1}\n"
+    )
+    with pytest.raises(InputError) as exc:
+        play_lenient(northwind, parse_plan(plan), 1)
+    assert exc.value.codes == ["plan.illegal"] and exc.value.problems[0].line == 6
+
+
 def test_run_seeds_reports_distribution_and_skips(capsys):
     assert main([*RUN, "--seeds", "1-8", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

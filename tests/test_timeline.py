@@ -60,7 +60,8 @@ def test_priorities_follow_events_and_joiners():
     first = weeks[0]
     present = [x for x in s.stakeholders if not x.joins_week or x.joins_week <= 1]
     expect = sum(
-        x.influence * np.array([x.priorities.get(d.id, 0) for d in s.dimensions])
+        x.influence
+        * np.array([x.priorities.get(d.id, 0) for d in s.dimensions])
         / sum(x.priorities.values())
         for x in present
     )
@@ -109,6 +110,17 @@ def test_render_fits_a_long_deal(northwind):
     console = Console(width=200, record=True, color_system=None)
     console.print(render(timeline(long)))
     assert "50" in console.export_text()
+
+
+def test_render_at_80_columns_keeps_every_note(northwind):
+    """On a narrow terminal the notes go under the weeks instead of being squeezed."""
+    from rich.console import Console
+
+    console = Console(width=80, record=True, color_system=None)
+    console.print(render(timeline(northwind)))
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "target week 10; the customer decides here" in text
 
 
 def test_timeline_cli(capsys):
