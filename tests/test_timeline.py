@@ -184,3 +184,18 @@ def test_timeline_screen_in_a_game_toggles_the_seed(home, northwind):
             assert not screen.with_seed
 
     asyncio.run(run())
+
+
+def test_timeline_screen_snapshot(home, snap_compare):
+    """The designer screen over a game on week 3 (the game's seed's chance events shown)."""
+    from support.app import make_app, northwind_game
+
+    async def go(pilot):
+        pilot.app.action_timeline()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    app = make_app(northwind_game("all", weeks=2))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=go)
