@@ -238,13 +238,14 @@ class DealcraftApp(App):
 
         if isinstance(self.screen, TimelineScreen):
             return
-        scenario, seed = self._picked_scenario(), None
+        scenario, seed, week = self._picked_scenario(), None, 0
         if scenario is None and self.session is not None:
-            scenario, seed = self.session.scenario, self.session.state.seed
+            state = self.session.state
+            scenario, seed, week = state.scenario, state.seed, state.week
         if scenario is None:
             self.notify("Highlight a scenario or open a game first.", severity="warning")
             return
-        self.push_screen(TimelineScreen(scenario, seed))
+        self.push_screen(TimelineScreen(scenario, seed, week))
 
     def _picked_scenario(self) -> Scenario | None:
         from engine.loader import load_scenario

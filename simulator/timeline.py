@@ -190,12 +190,13 @@ def _lane(W: int, marks: dict[int, tuple[str, str]], fill: tuple[str, str] = ("�
     return t
 
 
-def _header(W: int) -> Text:
+def _header(W: int, now: int | None = None) -> Text:
+    """The week numbers; `now` (the game's week) highlighted."""
     cw = _cell(W)
     t = Text(no_wrap=True, overflow="crop", style="bold")
     for w in range(1, W + 1):
-        label = str(w) if cw == 3 or w == 1 or w % 5 == 0 else ""
-        t.append(label.ljust(cw))
+        label = str(w) if cw == 3 or w in (1, now) or w % 5 == 0 else ""
+        t.append(label.ljust(cw), "reverse" if w == now else "")
     return t
 
 
@@ -206,12 +207,14 @@ class _Sheet:
     LABEL = 28  # widest label column
     NOTE = 40  # narrowest note column worth keeping beside the weeks
 
-    def __init__(self, W: int) -> None:
-        self.W = W
+    def __init__(self, W: int, now: int | None = None) -> None:
+        self.W, self.now = W, now
         self.rows: list[tuple[Text | str, Text | str, Text | str]] = []
 
     def section(self, title: str, legend: str) -> None:
-        self.rows.append((Text(title, "bold cyan"), _header(self.W), Text(legend, "dim italic")))
+        self.rows.append(
+            (Text(title, "bold cyan"), _header(self.W, self.now), Text(legend, "dim italic"))
+        )
 
     def row(self, label: str, lane: Text, note: Text | str) -> None:
         self.rows.append((label, lane, note))
@@ -238,8 +241,9 @@ class _Sheet:
         yield table
 
 
-def render(data: dict) -> Group:
-    """The timeline as rich renderables: one week-by-week section per kind of thing."""
+def render(data: dict, now: int | None = None) -> Group:
+    """The timeline as rich renderables: one week-by-week section per kind of thing;
+    `now`, the week a game is in, is highlighted in each section's week numbers."""
     W = data["weeks"]
     mode = (
         f"seed {data['seed']}: scheduled events and the chance events this seed's draws fire"
@@ -251,7 +255,7 @@ def render(data: dict) -> Group:
         f"  ({data['scenario']}, {W} weeks)\n",
         (f"{mode}; every event's condition taken as met\n", "dim"),
     )
-    sheet = _Sheet(W)
+    sheet = _Sheet(W, now)
 
     sheet.section("Events", "● scheduled (or fired on this seed), ░ chance window")
     for e in data["events"]:

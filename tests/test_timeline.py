@@ -179,6 +179,7 @@ def test_timeline_screen_in_a_game_toggles_the_seed(home, northwind):
             screen = app.screen
             assert type(screen).__name__ == "TimelineScreen"
             assert screen.game_seed == 3 and screen.with_seed
+            assert screen.week is None  # still in setup: no week to mark
             await pilot.press("s")
             await pilot.pause()
             assert not screen.with_seed

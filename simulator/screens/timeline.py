@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 
 class TimelineScreen(Screen):
-    """The timeline of one scenario; `seed` is the game's, when opened from a game."""
+    """The timeline of one scenario; `seed` and `week` are the game's, when opened from
+    a game."""
 
     HELP = """\
 ## Scenario timeline
@@ -42,10 +43,11 @@ the scheduled events alone and the chance events this game's seed fires too.
         Binding("s", "toggle_seed", "Seed's chance events"),
     ]
 
-    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+    def __init__(self, scenario: Scenario, seed: int | None = None, week: int = 0) -> None:
         super().__init__()
         self.scenario = scenario
         self.game_seed = seed
+        self.week = week or None  # the game's week, highlighted; none in setup
         self.with_seed = seed is not None
 
     def compose(self) -> ComposeResult:
@@ -63,7 +65,8 @@ the scheduled events alone and the chance events this game's seed fires too.
         from simulator.timeline import render, timeline
 
         seed = self.game_seed if self.with_seed else None
-        self.query_one("#timeline-text", Static).update(render(timeline(self.scenario, seed)))
+        data = timeline(self.scenario, seed)
+        self.query_one("#timeline-text", Static).update(render(data, self.week))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "toggle_seed":
