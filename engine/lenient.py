@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine import legal
-from engine.decisions import Decision, EndWeek, Focus, Run, Shift, Staff
+from engine.decisions import Decision, EndWeek, Focus, IllegalDecision, Run, Shift, Staff
 from engine.legal import No
 from engine.model import Scenario
 from engine.plan import HeadlessPlan, check_fits
@@ -92,10 +92,11 @@ def play_lenient(
     for decision, loc in plan.steps:
         if state.is_over() and isinstance(decision, EndWeek):
             continue  # the weeks a plan lists after the close
-        why = state.why_illegal(decision)
-        if why is None:
+        try:
             state = state.apply(decision)
             continue
+        except IllegalDecision as exc:
+            why = str(exc)
         if state.phase == "setup" or never_legal(state, decision):
             week = f"week {state.week}" if state.week else "setup"
             raise InputError(
