@@ -187,8 +187,68 @@ def _saved(path: str | Path) -> GameLog | None:
     return json_log(str(path), raw)
 
 
-def play_plan(scenario: Scenario, plan: HeadlessPlan, seed: int | None = None) -> GameState:
-    """Play the plan; after its last week, end the remaining weeks with no actions."""
+def play_plan(
+    scenario: Scenario, plan: HeadlessPlan, seed: int | None = None, until: int | None = None
+) -> GameState:
+    """Play the plan; after its last week, end the remaining weeks with no actions. With
+    `until`, stop at the start of that week (the decisions from it on are not played)."""
+    check_fits(scenario, plan)
+    chosen = seed if seed is not None else plan.seed if plan.seed is not None else 0
+    state = new_game(scenario, int(chosen))
+    if until is not None:
+        return _play_until(plan, state, until)
+    rest = plan.steps
+    while rest:
+        try:
+            state = state.apply_all([d for d, _ in rest])
+            break
+        except IllegalDecision as exc:
+            n, state, why = exc.index, exc.state, str(exc)  # type: ignore[attr-defined]
+        decision, loc = rest[n]
+        if state.is_over():
+            if isinstance(decision, EndWeek):  # the weeks a plan lists after the close
+                rest = rest[n + 1 :]
+                continue
+            raise _illegal(plan, loc, state, "the deal is over: the customer has decided")
+        raise _illegal(plan, loc, state, why)
+    return _close(plan, state)
+
+
+def _illegal(plan: HeadlessPlan, loc, state: GameState, why: str) -> InputError:
+    week = f"week {state.week}" if state.week else "setup"
+    return InputError([plan.source.problem(loc, "plan.illegal", f"illegal in {week}: {why}")])
+
+
+def _play_until(plan: HeadlessPlan, state: GameState, until: int) -> GameState:
+    """The plan played decision by decision up to the start of week `until`."""
+    for decision, loc in plan.steps:
+        if state.week >= until:
+            return state
+        if state.is_over():
+            if isinstance(decision, EndWeek):
+                continue
+            raise _illegal(plan, loc, state, "the deal is over: the customer has decided")
+        try:
+            state = state.apply(decision)
+        except IllegalDecision as exc:
+            raise _illegal(plan, loc, state, str(exc)) from None
+    return _close(plan, state, until)
+
+
+def _close(plan: HeadlessPlan, state: GameState, until: int | None = None) -> GameState:
+    """End the weeks the plan leaves out (up to `until`), with no actions."""
+    while not state.is_over() and (until is None or state.week < until):
+        if state.phase == "setup":
+            raise InputError(
+                [plan.source.problem((), "plan.no-start", "the plan never starts the deal")]
+            )
+        state = state.apply(EndWeek())
+    return state
+
+
+def check_fits(scenario: Scenario, plan: HeadlessPlan) -> None:
+    """Refuse a plan that cannot be played on `scenario` whatever the seed: a saved log of
+    another version, or weeks after the deal's last."""
     if plan.log_hash is not None and plan.log_hash != scenario.content_hash:
         raise InputError(
             [
@@ -213,33 +273,3 @@ def play_plan(scenario: Scenario, plan: HeadlessPlan, seed: int | None = None) -
                 )
             ]
         )
-    chosen = seed if seed is not None else plan.seed if plan.seed is not None else 0
-    state = new_game(scenario, int(chosen))
-    rest = plan.steps
-    while rest:
-        try:
-            state = state.apply_all([d for d, _ in rest])
-            break
-        except IllegalDecision as exc:
-            n, state, why = exc.index, exc.state, str(exc)  # type: ignore[attr-defined]
-        decision, loc = rest[n]
-        if state.is_over():
-            if isinstance(decision, EndWeek):  # the weeks a plan lists after the close
-                rest = rest[n + 1 :]
-                continue
-            raise InputError(
-                [
-                    plan.source.problem(
-                        loc, "plan.illegal", "the deal is over: the customer has decided"
-                    )
-                ]
-            )
-        week = f"week {state.week}" if state.week else "setup"
-        raise InputError([plan.source.problem(loc, "plan.illegal", f"illegal in {week}: {why}")])
-    while not state.is_over():
-        if state.phase == "setup":
-            raise InputError(
-                [plan.source.problem((), "plan.no-start", "the plan never starts the deal")]
-            )
-        state = state.apply(EndWeek())
-    return state

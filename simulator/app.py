@@ -8,6 +8,7 @@ decisions through the session, which writes the save after every one.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -274,6 +275,38 @@ class DealcraftApp(App):
         except OSError as exc:
             self.notify(f"Progress not recorded: {exc.strerror or exc}", severity="warning")
 
+    def action_timeline(self) -> None:
+        """Open the designer's timeline of the scenario in hand: the one highlighted in the
+        picker, else the current game's (with the game's seed)."""
+        from simulator.screens.timeline import TimelineScreen
+
+        if isinstance(self.screen, TimelineScreen):
+            return
+        scenario, seed, week = self._picked_scenario(), None, 0
+        if scenario is None and self.session is not None:
+            state = self.session.state
+            scenario, seed, week = state.scenario, state.seed, state.week
+        if scenario is None:
+            self.notify("Highlight a scenario or open a game first.", severity="warning")
+            return
+        self.push_screen(TimelineScreen(scenario, seed, week))
+
+    def _picked_scenario(self) -> Scenario | None:
+        from engine.loader import load_scenario
+        from engine.problems import InputError
+        from simulator.screens.picker import PickerScreen
+
+        picker = self.screen
+        if not isinstance(picker, PickerScreen):
+            return None
+        index = picker.query_one("#scenario-list").highlighted
+        if index is None or not 0 <= index < len(picker.scenarios):
+            return None
+        try:
+            return load_scenario(picker.scenarios[index].path)
+        except (InputError, OSError):
+            return None
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(
@@ -284,6 +317,11 @@ class DealcraftApp(App):
             "Switch theme", "Cycle through the colour themes", self.action_next_theme
         )
         yield SystemCommand("Scenario picker", "Back to the list of deals", self.to_picker)
+        yield SystemCommand(
+            "Scenario timeline",
+            "Designer's view: events, joiners, milestones and hidden priorities by week",
+            self.action_timeline,
+        )
         if self.session is not None:
             yield SystemCommand("Save game", "Write the save file now", self.action_save)
             if self.session.state.phase == "week":
@@ -309,9 +347,19 @@ def cmd_play(args: argparse.Namespace) -> int:
     for d in extra:
         if not d.is_dir():
             raise _usage_error(f"--scenarios {d}: not a folder")
+    from simulator import warp
+
+    problem = warp.usage_problem(args)
+    if problem:
+        print(f"dealcraft play: error: {problem}", file=sys.stderr)
+        return 2
     session = scenario = None
     resume = getattr(args, "resume", None)
-    if getattr(args, "join", None):
+    if getattr(args, "warp", None) is not None:
+        from engine.loader import find_scenario
+
+        session = warp.warp_session(args, find_scenario(args.scenario, extra))
+    elif getattr(args, "join", None):
         from simulator.saves import WorkshopSession
 
         if not getattr(args, "team", None):

@@ -90,6 +90,18 @@ def _lazy(module: str, name: str) -> Handler:
     return run
 
 
+def _lazy_type(module: str, name: str) -> Callable[[str], object]:
+    """An argparse type imported on first use (as `_lazy` for handlers)."""
+
+    def parse(text: str) -> object:
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(text)
+
+    parse.__name__ = name  # argparse names the type in its error for a bad value
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = cliargs.Parser(
         prog="dealcraft",
@@ -124,6 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="seed for the game's randomness (0..2**64-1)",
     )
     p.add_argument("--resume", metavar="SAVE", help="resume a saved game")
+    p.add_argument("--plan", metavar="PLAN", help="with --warp: the plan to play up to WEEK")
+    p.add_argument(
+        "--warp",
+        type=cliargs.whole(1),
+        metavar="WEEK",
+        help="play --plan up to the start of WEEK, then hand over to you (a new save)",
+    )
     p.add_argument(
         "--scenarios",
         action="append",
@@ -137,8 +156,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="play a plan headless and print the scorecard")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
     p.add_argument("--plan", required=True, metavar="PLAN", help="plan file or saved game log")
-    p.add_argument(
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
         "--seed", type=cliargs.seed, default=None, help="override the plan's seed (0..2**64-1)"
+    )
+    which.add_argument(
+        "--seeds",
+        type=_lazy_type("simulator.seeds", "seed_list"),
+        default=None,
+        metavar="LIST",
+        help="play the plan on each seed (1-100, 1,5,9), skipping decisions a seed's events "
+        "made illegal, and print the distribution of scores",
     )
     p.add_argument("--json", action="store_true", help="print a stable JSON object")
     p.add_argument(
@@ -180,6 +208,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("keys", help="list the key bindings you can remap in settings.toml")
     p.set_defaults(handler=_lazy("simulator.progress_cli", "cmd_keys"))
+
+    p = sub.add_parser(
+        "timeline", help="the deal week by week: events, joiners, milestones, priorities"
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
+    p.add_argument(
+        "--seed",
+        type=cliargs.seed,
+        default=None,
+        help="also show the chance events this seed's draws fire (0..2**64-1)",
+    )
+    p.add_argument("--json", action="store_true", help="print the timeline as JSON")
+    p.set_defaults(handler=_lazy("simulator.timeline", "cmd_timeline"))
 
     p = sub.add_parser("new", help="write a commented scenario scaffold that validates")
     p.add_argument(

@@ -62,6 +62,14 @@ def render(card: dict, brief: dict, title: str, currency: str) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     scenario = find_scenario(args.scenario)
     plan = parse_plan(args.plan)
+    if getattr(args, "seeds", None) is not None:
+        from simulator.seeds import cmd_run_seeds
+
+        for flag in ("join", "coach"):
+            if getattr(args, flag, None):
+                print(f"dealcraft run: --seeds cannot be used with --{flag}", file=sys.stderr)
+                return 2
+        return cmd_run_seeds(args, scenario, plan)
     if args.join:
         from simulator.workshop.session import session_seed, submit_headless
 

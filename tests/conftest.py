@@ -11,10 +11,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def player_config(tmp_path_factory, monkeypatch):
+def player_config(tmp_path_factory):
     """Every test gets its own empty settings folder ($DEALCRAFT_CONFIG): no test reads
-    or writes the real player's key map and theme."""
-    monkeypatch.setenv("DEALCRAFT_CONFIG", str(tmp_path_factory.mktemp("config")))
+    or writes the real player's key map and theme. Its own patch context, so that it does
+    not set up the shared `monkeypatch` first and change the order other patches undo in."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DEALCRAFT_CONFIG", str(tmp_path_factory.mktemp("config")))
+        yield
 
 
 @pytest.fixture(scope="session")
