@@ -24,6 +24,8 @@ from engine.model import Scenario
 from engine.state import GameState, new_game
 from scoring import alignment as al
 from scoring.scorecard import score
+from simulator.workshop.curveballs import curveball_list
+from simulator.workshop.records import decode
 
 REALIGNED = 0.9  # focus cosine at which a team counts as re-aligned after a curveball
 
@@ -244,7 +246,6 @@ class Leaderboard:
 
     def refresh(self) -> list[TeamResult]:
         """Every team's current result, ranked by expected (luck-free) score."""
-        from simulator.workshop.session import curveball_list, decode
 
         sid = self.row["id"]
         counts = self.store.team_counts(sid)
