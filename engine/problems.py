@@ -99,6 +99,10 @@ CODES: dict[str, str] = {
     "workshop.input": "a facilitator command given a value it cannot use",
     "workshop.session": "a workshop action refused (wrong code, key, team or state)",
     "workshop.store": "the workshop store cannot be opened, read or written",
+    "workshop.held": "a decision the facilitator's pacing stops for now (paused, held, revealed)",
+    "workshop.seat": "a team seat refused: its passcode is missing or wrong",
+    "workshop.key": "the facilitator key is missing, wrong, or offered on the command line",
+    "workshop.server": "the workshop server cannot be reached, or answered something unreadable",
 }
 
 

@@ -107,6 +107,9 @@ class DealcraftApp(App):
             exit_on_signals(self)
         if self.session is not None:
             self.open_game(self.session)
+            notice = self.session.meta.get("passcode_notice")
+            if notice:
+                self.notify(notice, title="Team passcode", timeout=60, markup=False)
         elif self.start_scenario is not None:
             self.new_game(self.start_scenario)
 
@@ -254,6 +257,42 @@ def _usage_error(message: str):
     return InputError.at("dealcraft play", "play.start", message)
 
 
+def join_workshop(args: argparse.Namespace):
+    """A WorkshopSession for `play --join CODE --team NAME [--server URL | --db URL]`.
+
+    The team passcode comes from $DEALCRAFT_TEAM_PASSCODE (browser seats set it), else
+    the one this computer kept, else a prompt when the team already has one.
+    """
+    import os
+    import sys
+
+    from engine.problems import InputError
+    from simulator.saves import WorkshopSession
+    from simulator.serve import PASSCODE_ENV
+    from simulator.workshop.seats import join, keep_passcode, passcode_notice, where_of
+
+    server, db = getattr(args, "server", None), getattr(args, "db", None)
+    given = os.environ.get(PASSCODE_ENV) or None
+    try:
+        seat = join(args.join, args.team, db=db, server=server, passcode=given, announce=False)
+    except InputError as exc:
+        if exc.codes != ["workshop.seat"] or given or not sys.stdin.isatty():
+            raise
+        import getpass
+
+        print(exc.problems[0].message, file=sys.stderr)
+        given = getpass.getpass(f"Team passcode for '{args.team}': ").strip()
+        seat = join(args.join, args.team, db=db, server=server, passcode=given, announce=False)
+        keep_passcode(where_of(server, db), seat.code, seat.team, given)
+    meta = {"title": seat.scenario.title, "workshop": seat.code, "team": seat.team}
+    if seat.passcode:
+        meta["passcode_notice"] = passcode_notice(seat.team, seat.passcode, True)
+        print(meta["passcode_notice"], file=sys.stderr)
+    session = WorkshopSession(seat.resume(), None, meta)
+    session.team = seat
+    return session
+
+
 def cmd_play(args: argparse.Namespace) -> int:
     """`dealcraft play [SCENARIO] [--seed N] [--resume SAVE] [--scenarios DIR]`."""
     from simulator.saves import Session, saves_dir
@@ -265,11 +304,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     session = scenario = None
     resume = getattr(args, "resume", None)
     if getattr(args, "join", None):
-        from simulator.saves import WorkshopSession
-
         if not getattr(args, "team", None):
             raise _usage_error('--join needs your team\'s name: --team "NAME"')
-        session = WorkshopSession.join(args.join, args.team, getattr(args, "db", None))
+        session = join_workshop(args)
     elif resume:
         path = Path(resume)
         if not path.exists() and (saves_dir() / path.name).exists():

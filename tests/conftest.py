@@ -18,9 +18,16 @@ def northwind():
 @pytest.fixture
 def home(tmp_path, monkeypatch):
     """An empty Dealcraft data folder ($DEALCRAFT_HOME: saves, the workshop store) for this
-    test only, and no facilitator key ($DEALCRAFT_KEY) leaking in from the shell."""
+    test only, and no facilitator key, store URL or server leaking in from the shell."""
     monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
-    monkeypatch.delenv("DEALCRAFT_KEY", raising=False)
+    for name in (
+        "DEALCRAFT_KEY",
+        "DEALCRAFT_FACILITATOR_KEY",
+        "DEALCRAFT_DB",
+        "DEALCRAFT_SERVER",
+        "DEALCRAFT_TEAM_PASSCODE",
+    ):
+        monkeypatch.delenv(name, raising=False)
     return tmp_path
 
 

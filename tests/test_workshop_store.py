@@ -188,7 +188,7 @@ def test_a_version_1_store_is_migrated_in_place(tmp_path):
 
     s = st.Store(url)  # opening migrates: version 2, the shifts table, the old data kept
     con = sqlite3.connect(path)
-    assert con.execute("SELECT version FROM schema_version").fetchone()[0] == 2
+    assert con.execute("SELECT version FROM schema_version").fetchone()[0] == st.SCHEMA_VERSION
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "shifts" in tables
     con.close()

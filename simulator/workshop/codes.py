@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import string
 
@@ -42,3 +43,26 @@ def check_team_name(name: str | None) -> str:
 def name_key(name: str) -> str:
     """Team names are unique ignoring case and repeated spaces."""
     return " ".join(name.casefold().split())
+
+
+PASSCODE_GROUPS, PASSCODE_GROUP = 3, 4  # 'ABCD-EFGH-JKLM': 12 of 32 symbols, 60 bits
+
+
+def new_passcode() -> str:
+    """A team passcode: issued at a team's first join, shown once, needed at every later one."""
+    groups = (new_code_of(PASSCODE_GROUP) for _ in range(PASSCODE_GROUPS))
+    return "-".join(groups)
+
+
+def new_code_of(n: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(n))
+
+
+def normalise_passcode(passcode: str | None) -> str:
+    """Passcodes compare ignoring case, dashes and spaces (they are read aloud and retyped)."""
+    return "".join(ch for ch in str(passcode or "").upper() if ch.isalnum())
+
+
+def check_secret(salt: str, stored_hash: str, given: str) -> bool:
+    """Whether `given` is the secret whose salted hash is stored (constant-time compare)."""
+    return hmac.compare_digest(key_hash(salt, given), stored_hash)

@@ -234,7 +234,7 @@ class Facilitator:
         """
         info = self.reload()
         bots = [t for t in self.store.team_counts(self.id) if t.kind == "bot"]
-        if not bots or info.paused:
+        if not bots or info.paused or info.revealed:
             return 0
         target = self.bot_target(rows)
         cbs, injects = session_due(self.store, self.scenario, self.id)

@@ -79,6 +79,8 @@ class SessionInfo:
 
     def held_at(self, week: int) -> str | None:
         """Why a team at `week` may not move on to the next week now, or None."""
+        if self.revealed:
+            return "the results are revealed: the workshop is read-only now"
         if self.paused:
             return "the facilitator has paused the workshop; wait for them to resume"
         if self.hold_week is not None and week >= self.hold_week:

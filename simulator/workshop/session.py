@@ -54,9 +54,10 @@ from simulator.workshop.records import (
     session_scenario,
 )
 from simulator.workshop.scripted import catch_up, play_bot, play_script, sync_log
+from simulator.workshop.seats import join
 from simulator.workshop.store import open_store
 from simulator.workshop.submit import session_seed, submit_headless
-from simulator.workshop.team import KINDS, TeamSession, join
+from simulator.workshop.team import KINDS, TeamSession
 
 __all__ = [
     "BOT_POLICIES",

@@ -51,11 +51,17 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+)
 
 from engine.problems import InputError
 
-SCHEMA_VERSION = 2  # 1: the first release; 2: adds `shifts`
+SCHEMA_VERSION = 3  # 1: the first release; 2: adds `shifts`; 3: adds `seats`
 DB_FILE = "workshop.sqlite3"
 LOCK_WAIT_S = 30.0  # give up on a busy database after this long
 BUSY_TIMEOUT_MS = 30_000  # SQLite's own busy wait (it sleeps, leaving the CPU to the writer)
@@ -148,6 +154,15 @@ activity = Table(
     Column("text", String(300), nullable=False),
 )
 Index("ix_activity_session", activity.c.session_id)
+
+seats = Table(  # since schema version 3: a team's passcode (salted hash), set at first join
+    "seats",
+    metadata,
+    Column("team_id", Integer, ForeignKey("teams.id"), primary_key=True),
+    Column("salt", String(64), nullable=False),
+    Column("hash", String(128), nullable=False),
+    Column("created_at", Float, nullable=False),
+)
 
 
 class LogConflict(Exception):
@@ -567,13 +582,49 @@ class Store:
 
         return self.read(fn)
 
+    # ---- team passcodes (schema version 3) ------------------------------------------------
+
+    def seat(self, team_id: int) -> tuple[str, str] | None:
+        """(salt, hash) of a team's passcode, or None while it has none."""
+
+        def fn(conn: Connection):
+            q = select(seats.c.salt, seats.c.hash).where(seats.c.team_id == team_id)
+            row = conn.execute(q).first()
+            return (row[0], row[1]) if row else None
+
+        return self.read(fn)
+
+    def claim_seat(self, team_id: int, salt: str, hash_: str) -> bool:
+        """Give a team its passcode hash unless it has one; False when another join won."""
+
+        def fn(conn: Connection) -> bool:
+            if conn.execute(select(seats.c.team_id).where(seats.c.team_id == team_id)).first():
+                return False
+            conn.execute(
+                insert(seats).values(team_id=team_id, salt=salt, hash=hash_, created_at=time.time())
+            )
+            return True
+
+        try:
+            return self.write(fn)
+        except IntegrityError:  # two first joins at once (a server database): one wins
+            return False
+
 
 def _to_v2(conn: Connection) -> None:
     """Version 2: the custom priority shifts."""
     shifts.create(conn, checkfirst=True)  # with its index
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_v2}  # version -> step up to it
+def _to_v3(conn: Connection) -> None:
+    """Version 3: team passcodes. Teams of an older store get theirs at their next join."""
+    seats.create(conn, checkfirst=True)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _to_v2,
+    3: _to_v3,
+}  # version -> step up to it
 
 
 def migrate(conn: Connection) -> int:

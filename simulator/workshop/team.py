@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterable
+
 from engine.decisions import (
     Decision,
     EndWeek,
@@ -12,8 +15,15 @@ from engine.decisions import (
 )
 from engine.model import Scenario
 from engine.state import GameState, new_game
-from simulator.workshop.codes import check_team_name, name_key
-from simulator.workshop.curveballs import curveball_decision, curveball_list
+from simulator.workshop.codes import (
+    check_secret,
+    check_team_name,
+    key_hash,
+    name_key,
+    new_passcode,
+    normalise_passcode,
+)
+from simulator.workshop.curveballs import curveball_decision, curveball_list, session_due
 from simulator.workshop.records import (
     Held,
     SessionInfo,
@@ -23,6 +33,7 @@ from simulator.workshop.records import (
     refuse,
     session_scenario,
 )
+from simulator.workshop.scripted import play_script, sync_log
 from simulator.workshop.store import LogConflict, Store, open_store
 
 KINDS = ("player", "headless", "bot")
@@ -39,6 +50,7 @@ class TeamSession:
         self.team: str = team["name"]
         self.kind: str = team["kind"]
         self._n: int = team["n_decisions"]
+        self.passcode: str | None = None  # set on the team's first join only (shown once)
 
     @property
     def code(self) -> str:
@@ -110,7 +122,7 @@ class TeamSession:
     def hold_reason(self, state: GameState, decision: Decision | None = None) -> str | None:
         """Why pacing stops `decision` (or any decision) now, in the player's words; or None."""
         info = self.status()
-        if info.paused:
+        if info.paused or info.revealed:
             return info.held_at(state.week)
         if isinstance(decision, Start | EndWeek):
             return info.held_at(state.week)
@@ -145,6 +157,24 @@ class TeamSession:
         self.append(*injects, decision)
         return nxt
 
+    def submit(self, decisions: Iterable[Decision], where: str = "plan") -> tuple[GameState, int]:
+        """Store a scripted (headless) game: `decisions` replayed with the session's seed and
+        curveballs (each arrives after the week it was injected at), as far as the hold
+        allows. Returns the stored game and how many decisions were new. The stored log must
+        be a prefix of the new game (re-running a plan extends it)."""
+        info = self.status()
+        if info.revealed:
+            raise refuse("workshop", "the results are revealed: the workshop is read-only now")
+        if info.paused:
+            raise refuse("workshop", "the workshop is paused; submit after the facilitator resumes")
+        _, due = session_due(self.store, self.scenario, info.id)
+        played = play_script(
+            self.scenario, info.seed, decisions, due, lambda w: info.held_at(w) is None, where
+        )
+        n = sync_log(self.store, {"id": self.team_id, "name": self.team}, played, "workshop")
+        self._n = len(played.history)
+        return played, n
+
     def class_results(self):
         """Every team's results, once the facilitator has revealed them."""
         if not self.status().revealed:
@@ -154,8 +184,24 @@ class TeamSession:
         return Leaderboard(self.store, self._row, self.scenario).refresh()
 
 
-def join(code: str, team: str, db: str | None = None, kind: str = "player") -> TeamSession:
-    """Join session `code` as `team` (created on first join; later joins resume it)."""
+SEAT_KINDS = ("player", "headless")  # the teams a passcode guards (bots are the facilitator's)
+
+
+def join(
+    code: str,
+    team: str,
+    db: str | None = None,
+    kind: str = "player",
+    passcode: str | None = None,
+) -> TeamSession:
+    """Take team `team`'s seat in session `code`: the authority's check, run where the store
+    is (the workshop server, or the one laptop of an embedded workshop).
+
+    The first join of a name creates the team and issues its passcode (on the returned
+    seat's `passcode`, shown once; only a salted hash is stored); every later join of a
+    player or headless team needs that passcode. Players normally join through
+    `simulator.workshop.seats.join`, which keeps their passcodes on their computer.
+    """
     name = check_team_name(team)
     store = open_store(db)
     row = find_session(store, code)
@@ -171,4 +217,30 @@ def join(code: str, team: str, db: str | None = None, kind: str = "player") -> T
             "team",
             f"'{existing['name']}' is a {existing['kind']} team in this session; pick another name",
         )
-    return TeamSession(store, row, scenario, existing)
+    seat = TeamSession(store, row, scenario, existing)
+    if kind in SEAT_KINDS:
+        seat.passcode = _check_seat(store, existing, passcode)
+    return seat
+
+
+def _check_seat(store: Store, team: dict, passcode: str | None) -> str | None:
+    """The passcode just issued to `team` (its first join), or None after checking the
+    given one; refuses a missing or wrong passcode."""
+    stored = store.seat(team["id"])
+    if stored is None:
+        new = new_passcode()
+        salt = secrets.token_hex(16)
+        if store.claim_seat(team["id"], salt, key_hash(salt, normalise_passcode(new))):
+            return new
+        stored = store.seat(team["id"])  # another join claimed it a moment ago
+    given = normalise_passcode(passcode)
+    if not given:
+        raise refuse(
+            "team",
+            f"team '{team['name']}' has already joined; to take its seat give the team "
+            "passcode shown at its first join, or pick another team name",
+            code="workshop.seat",
+        )
+    if stored is None or not check_secret(stored[0], stored[1], given):
+        raise refuse("team", f"wrong passcode for team '{team['name']}'", code="workshop.seat")
+    return None
