@@ -345,18 +345,12 @@ def build_app(workshop: str | None = None, max_games: int = 40, public_url: str 
     return app
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from engine.problems import InputError
-
-    host = getattr(args, "host", None) or "127.0.0.1"
-    port = getattr(args, "port", 8000)
-    check_port(port)
-    workshop = getattr(args, "workshop", None)
-    app = build_app(workshop, getattr(args, "max_games", 40))
-    lines = [banner(host, port)]
-    if workshop:
-        lines.append(f"Browser seats in the workshop at {workshop}: the page asks code and team.")
+def run(app, host: str, port: int, lines: list[str]) -> None:
+    """Serve an aiohttp application until interrupted, printing `lines` once it listens;
+    InputError when the address cannot be bound."""
     from aiohttp import web
+
+    from engine.problems import InputError
 
     try:
         web.run_app(
@@ -370,4 +364,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise InputError.at(
             f"{host}:{port}", "serve.bind", f"cannot serve: {exc.strerror or exc}"
         ) from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    host = getattr(args, "host", None) or "127.0.0.1"
+    port = getattr(args, "port", 8000)
+    check_port(port)
+    workshop = getattr(args, "workshop", None)
+    app = build_app(workshop, getattr(args, "max_games", 40))
+    lines = [banner(host, port)]
+    if workshop:
+        lines.append(f"Browser seats in the workshop at {workshop}: the page asks code and team.")
+    run(app, host, port, lines)
     return 0

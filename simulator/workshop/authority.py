@@ -76,8 +76,8 @@ class Authority:
     """The workshop server's state: one store, the seats and facilitator handles in use."""
 
     def __init__(self, db: str | None = None):
-        self.db = db
         self.store = open_store(db)
+        self.db = self.store.url  # fixed now: the default store must not follow a later $HOME
         self._seats: dict[tuple[str, str], _Seat] = {}
         self._facs: dict[str, tuple[Facilitator, threading.Lock]] = {}
         self._lock = threading.Lock()

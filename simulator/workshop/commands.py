@@ -368,29 +368,19 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """`dealcraft workshop serve`: the workshop server (and its browser seats)."""
-    from simulator.serve import add_browser_seats, check_port
-    from simulator.workshop.server import build_app, reach_lines, serve
+    from simulator.serve import add_browser_seats, check_port, run, url_of
+    from simulator.workshop.server import build_app, reach_lines
     from simulator.workshop.store import open_store
 
     check_port(args.port)
     open_store(args.db)  # a bad URL or an unreadable store: one line now, not per request
     app = build_app(args.db)
-    from simulator.serve import url_of
-
-    own = args.public_url or url_of(
-        "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host, args.port
-    )
-    if args.max_games:
-        add_browser_seats(
-            app,
-            workshop=f"http://127.0.0.1:{args.port}"
-            if args.host in ("0.0.0.0", "::")
-            else url_of(args.host, args.port),
-            max_games=args.max_games,
-            public_url=args.public_url,
-        )
+    wildcard = args.host in ("0.0.0.0", "::")
+    itself = url_of("127.0.0.1" if wildcard else args.host, args.port)
+    if args.max_games:  # the seats' game processes run here and reach the server directly
+        add_browser_seats(app, itself, args.max_games, args.public_url)
     lines = reach_lines(args.host, args.port)
     if args.public_url:
-        lines.append(f"  public address (reverse proxy): {own}")
-    serve(app, args.host, args.port, lines)
+        lines.append(f"  public address (reverse proxy): {args.public_url}")
+    run(app, args.host, args.port, lines)
     return 0

@@ -70,9 +70,14 @@ def facilitate(code: str, key: str | None, db: str | None = None) -> Facilitator
     store = open_store(db)
     row = find_session(store, code)
     if not key:
-        raise refuse("workshop", "this needs the facilitator key: --key KEY (or $DEALCRAFT_KEY)")
+        raise refuse(
+            "workshop",
+            "this needs the facilitator key: $DEALCRAFT_FACILITATOR_KEY, --key-file FILE "
+            "or the prompt",
+            code="workshop.key",
+        )
     if not hmac.compare_digest(key_hash(row["key_salt"], key), row["key_hash"]):
-        raise refuse("workshop", f"wrong facilitator key for session {row['code']}")
+        raise refuse("workshop", f"wrong facilitator key for session {row['code']}", "workshop.key")
     return Facilitator(store, row, session_scenario(store, row))
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -86,6 +85,10 @@ def endpoint(work: Callable[[Authority, web.Request, dict], Any]):
     return handle
 
 
+async def health(request: web.Request) -> web.Response:
+    return _json({"ok": True})
+
+
 def _code(request: web.Request) -> str:
     return request.match_info["code"]
 
@@ -119,7 +122,7 @@ def routes() -> list[web.RouteDef]:
         return a.act(_code(r), key(r), r.match_info["action"], b)
 
     return [
-        web.get(f"{API}/health", lambda r: _json({"ok": True})),
+        web.get(f"{API}/health", health),
         web.get(f"{s}/status", endpoint(lambda a, r, b: a.status(_code(r)))),
         web.get(f"{s}/leaderboard", endpoint(lambda a, r, b: a.leaderboard(_code(r)))),
         web.post(f"{s}/join", endpoint(join)),
@@ -182,19 +185,3 @@ def _addresses() -> list[str]:
     except OSError:
         pass
     return found or ["THIS-MACHINE"]
-
-
-def serve(app: web.Application, host: str, port: int, banner: list[str]) -> None:
-    """Run `app` until interrupted; InputError when the address cannot be bound."""
-    try:
-        web.run_app(
-            app,
-            host=host,
-            port=port,
-            print=lambda _msg: print("\n".join(banner), file=sys.stderr, flush=True),
-            access_log=None,
-        )
-    except OSError as exc:
-        raise InputError.at(
-            f"{host}:{port}", "serve.bind", f"cannot serve: {exc.strerror or exc}"
-        ) from None
