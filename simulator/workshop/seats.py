@@ -73,9 +73,9 @@ def where_of(server: str | None, db: str | None) -> str:
     """The key a passcode is kept under: the server URL, or the store URL (no password)."""
     if server:
         return server.rstrip("/")
-    from simulator.workshop.store import default_url
+    from simulator.workshop.store import configured_url
 
-    return safe_url(db or default_url())
+    return safe_url(configured_url(db))
 
 
 def join(
