@@ -38,6 +38,8 @@ class Running:
         self._ready.set()
         self._loop.run_forever()
         self._loop.run_until_complete(self._runner.cleanup())
+        self._loop.run_until_complete(asyncio.sleep(0.3))  # game processes finish exiting
+        self._loop.close()
 
     def __enter__(self) -> str:
         self._thread.start()
