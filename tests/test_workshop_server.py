@@ -357,3 +357,58 @@ def test_the_store_url_can_come_from_the_environment(home, monkeypatch, tmp_path
 
     assert build_parser().parse_args(["workshop", "serve"]).db == url
     assert build_parser().parse_args(["play", "--join", "X", "--team", "T"]).db == url
+
+
+def _play_through(url: str, code: str, name: str) -> list[str]:
+    """A whole game through the server; the decisions the client ended with (as JSON)."""
+    seat = seats.join(code, name, server=url, announce=False)
+    state = seat.resume()
+    for d in steps():
+        if state.is_over():
+            break
+        state = seat.step(state, d)
+    seat.remote.close()
+    return [ws.encode(d)[1] for d in state.history]
+
+
+def _played_concurrently(urls: list[str], code: str, n: int) -> dict[str, list[str]]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [f"Team {i:02d}" for i in range(n)]
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        games = pool.map(lambda i: _play_through(urls[i % len(urls)], code, names[i]), range(n))
+        return dict(zip(names, games, strict=True))
+
+
+@pytest.mark.slow
+def test_30_players_at_once_lose_and_duplicate_nothing(home, store_url):
+    info, key = ws.create_session("northwind-new-logo", seed=SEED, db=store_url)
+    with Running(workshop_app(store_url)) as url:
+        games = _played_concurrently([url], info.code, 30)
+    fac = ws.facilitate(info.code, key, store_url)
+    for name, game in games.items():
+        team = fac.store.team(info.id, name.casefold())
+        assert fac.store.log(team["id"]) == game  # none lost, none duplicated, same order
+        assert fac.store.check_log(team["id"]) == (len(game), len(game))
+    rows = fac.leaderboard().refresh()
+    assert len(rows) == 30 and len({r.expected_score for r in rows}) == 1  # one plan, one seed
+
+
+@pytest.mark.slow
+def test_two_servers_on_one_database_see_every_decision_exactly_once(home, store_url):
+    """Teams split across two servers (two applications, each with its own caches) on one
+    database; the board of either server and the report count each decision once."""
+    db = store_url
+    info, key = ws.create_session("northwind-new-logo", seed=SEED, db=db)
+    with Running(workshop_app(db)) as a, Running(workshop_app(db)) as b:
+        games = _played_concurrently([a, b], info.code, 8)
+        boards = [RemoteFacilitator(u, info.code, key).board() for u in (a, b)]
+    for board in boards:
+        assert sorted(t["team"] for t in board["teams"]) == sorted(games)
+    fac = ws.facilitate(info.code, key, db)
+    total = sum(fac.store.check_log(t.id)[1] for t in fac.store.team_counts(info.id))
+    assert total == sum(len(g) for g in games.values())
+    from simulator.workshop.report import build_report
+
+    html = build_report(fac.reload(), fac.scenario, fac.leaderboard().refresh(), [])
+    assert all(name in html for name in games)
