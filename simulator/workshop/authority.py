@@ -226,8 +226,12 @@ class Authority:
 
         fac, lock = self.facilitator(code, key)
         with lock:
-            fac.advance_bots()
-            return board_data(fac)
+            board = fac.leaderboard()
+            rows = board.refresh()
+            if any(r.kind == "bot" for r in rows) and fac.advance_bots(rows):
+                rows = board.refresh()
+            fac.reload()
+            return board_data(fac, rows, board.curveballs)
 
     def act(self, code: str, key: str | None, action: str, args: dict) -> dict:
         """One facilitator action (FACILITATOR_ACTIONS) with its JSON arguments."""

@@ -5,9 +5,25 @@ from __future__ import annotations
 
 from simulator.workshop.results import TeamResult, recap, recap_week
 
+_MEMO: dict[int, tuple[TeamResult, tuple, dict]] = {}  # id(row) -> (row, args, dict)
+MEMO_MAX = 20_000
+
 
 def row_dict(r: TeamResult, curveballs: list[str], public: bool) -> dict:
-    """One leaderboard row; `public` leaves out the curveball response lags."""
+    """One leaderboard row; `public` leaves out the curveball response lags. A row the
+    leaderboard kept (its team did not move) is not converted again; only its rank is."""
+    args = (tuple(curveballs), public)
+    hit = _MEMO.get(id(r))
+    if hit is not None and hit[0] is r and hit[1] == args:
+        return {**hit[2], "rank": r.rank}
+    if len(_MEMO) > MEMO_MAX:
+        _MEMO.clear()
+    out = _row_dict(r, curveballs, public)
+    _MEMO[id(r)] = (r, args, out)
+    return dict(out)
+
+
+def _row_dict(r: TeamResult, curveballs: list[str], public: bool) -> dict:
     out = {
         "rank": r.rank,
         "team": r.name,
@@ -40,10 +56,14 @@ def session_dict(info) -> dict:
     }
 
 
-def board_data(fac, rows: list[TeamResult] | None = None) -> dict:
-    """The facilitator's view: session, every team with its lags, curveballs, recap."""
-    rows = fac.leaderboard().refresh() if rows is None else rows
-    info, cbs = fac.reload(), fac.curveballs()
+def board_data(fac, rows: list[TeamResult] | None = None, cbs: list[dict] | None = None) -> dict:
+    """The facilitator's view: session, every team with its lags, curveballs, recap.
+    Given `rows` and `cbs` (a refresh just made) it reads nothing more from the store."""
+    if rows is None:
+        rows, info, cbs = fac.leaderboard().refresh(), fac.reload(), fac.curveballs()
+    else:
+        info = fac.info
+        cbs = fac.curveballs() if cbs is None else cbs
     labels = {c["key"]: c["name"] for c in cbs}
     return {
         "session": session_dict(info),
