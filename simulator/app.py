@@ -81,8 +81,10 @@ class DealcraftApp(App):
         seed: int | None = None,
         scenario_dirs: Iterable[Path] = (),
         saves_folder: Path | None = None,
+        workshop_server: str | None = None,
     ) -> None:
         super().__init__()
+        self.workshop_server = workshop_server  # the picker's "Join workshop" default
         self.session: Session | None = session
         self.start_scenario = scenario
         self.seed = seed
@@ -257,8 +259,31 @@ def _usage_error(message: str):
     return InputError.at("dealcraft play", "play.start", message)
 
 
+def workshop_session(
+    code: str,
+    team: str,
+    server: str | None = None,
+    db: str | None = None,
+    passcode: str | None = None,
+):
+    """A WorkshopSession: the team's seat (through the server, or the local store) with
+    the stored game. A passcode issued by this join is on meta["passcode_notice"]."""
+    from simulator.saves import WorkshopSession
+    from simulator.workshop.seats import join, keep_passcode, passcode_notice, where_of
+
+    seat = join(code, team, db=db, server=server, passcode=passcode, announce=False)
+    if passcode and not seat.passcode:
+        keep_passcode(where_of(server, db), seat.code, seat.team, passcode)
+    meta = {"title": seat.scenario.title, "workshop": seat.code, "team": seat.team}
+    if seat.passcode:
+        meta["passcode_notice"] = passcode_notice(seat.team, seat.passcode, True)
+    session = WorkshopSession(seat.resume(), None, meta)
+    session.team = seat
+    return session
+
+
 def join_workshop(args: argparse.Namespace):
-    """A WorkshopSession for `play --join CODE --team NAME [--server URL | --db URL]`.
+    """`play --join CODE --team NAME [--server URL | --db URL]`: the WorkshopSession.
 
     The team passcode comes from $DEALCRAFT_TEAM_PASSCODE (browser seats set it), else
     the one this computer kept, else a prompt when the team already has one.
@@ -267,14 +292,12 @@ def join_workshop(args: argparse.Namespace):
     import sys
 
     from engine.problems import InputError
-    from simulator.saves import WorkshopSession
     from simulator.serve import PASSCODE_ENV
-    from simulator.workshop.seats import join, keep_passcode, passcode_notice, where_of
 
     server, db = getattr(args, "server", None), getattr(args, "db", None)
     given = os.environ.get(PASSCODE_ENV) or None
     try:
-        seat = join(args.join, args.team, db=db, server=server, passcode=given, announce=False)
+        session = workshop_session(args.join, args.team, server, db, given)
     except InputError as exc:
         if exc.codes != ["workshop.seat"] or given or not sys.stdin.isatty():
             raise
@@ -282,14 +305,9 @@ def join_workshop(args: argparse.Namespace):
 
         print(exc.problems[0].message, file=sys.stderr)
         given = getpass.getpass(f"Team passcode for '{args.team}': ").strip()
-        seat = join(args.join, args.team, db=db, server=server, passcode=given, announce=False)
-        keep_passcode(where_of(server, db), seat.code, seat.team, given)
-    meta = {"title": seat.scenario.title, "workshop": seat.code, "team": seat.team}
-    if seat.passcode:
-        meta["passcode_notice"] = passcode_notice(seat.team, seat.passcode, True)
-        print(meta["passcode_notice"], file=sys.stderr)
-    session = WorkshopSession(seat.resume(), None, meta)
-    session.team = seat
+        session = workshop_session(args.join, args.team, server, db, given)
+    if session.meta.get("passcode_notice"):
+        print(session.meta["passcode_notice"], file=sys.stderr)
     return session
 
 
@@ -319,7 +337,11 @@ def cmd_play(args: argparse.Namespace) -> int:
 
         scenario = find_scenario(args.scenario, extra)
     app = DealcraftApp(
-        session=session, scenario=scenario, seed=getattr(args, "seed", None), scenario_dirs=extra
+        session=session,
+        scenario=scenario,
+        seed=getattr(args, "seed", None),
+        scenario_dirs=extra,
+        workshop_server=getattr(args, "server", None),
     )
     app.run()
     return app.return_code or 0  # non-zero after a crash (1) or a stop signal (128 + n)

@@ -412,3 +412,39 @@ def test_two_servers_on_one_database_see_every_decision_exactly_once(home, store
 
     html = build_report(fac.reload(), fac.scenario, fac.leaderboard().refresh(), [])
     assert all(name in html for name in games)
+
+
+def test_the_pickers_join_workshop_takes_a_seat_on_the_server(class_, monkeypatch, tmp_path):
+    import asyncio
+
+    from simulator.app import DealcraftApp
+    from simulator.screens.join import JoinWorkshopModal
+
+    info, _, url = class_
+    another_computer(monkeypatch, tmp_path, "picker")
+    blue = seats.join(info.code, "Blue", server=url, announce=False)
+    another_computer(monkeypatch, tmp_path, "teammate")
+
+    async def go():
+        app = DealcraftApp(workshop_server=url)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.press("w")
+            await pilot.pause()
+            assert isinstance(app.screen, JoinWorkshopModal)
+            await pilot.press(*info.code, "enter", *"Blue", "enter", "enter")
+            for _ in range(200):  # a refusal reopens the dialog, saying why
+                await pilot.pause(0.02)
+                if isinstance(app.screen, JoinWorkshopModal) and app.screen.problem:
+                    break
+            refused = app.screen.problem
+            await pilot.press("enter", "enter", *blue.passcode, "enter")
+            for _ in range(200):
+                await pilot.pause(0.02)
+                if app.session is not None:
+                    break
+            return refused, app.session
+
+    refused, session = asyncio.run(go())
+    assert "passcode" in refused
+    assert session is not None and session.meta["team"] == "Blue"
+    assert session.team.remote.url == url  # the seat writes through the server
