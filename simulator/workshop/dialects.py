@@ -132,7 +132,8 @@ class PostgreSQL(Dialect):
     name = "postgresql"
 
     def engine(self, url: URL) -> Engine:
-        return create_engine(url, pool_pre_ping=True)
+        connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": 10}
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
     def begin_options(self, write: bool) -> dict[str, Any]:
         if write:

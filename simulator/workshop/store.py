@@ -55,6 +55,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from engine.problems import InputError
 from engine.rng import validate_seed
@@ -304,6 +305,11 @@ class Store:
                     raise self._failure(exc, write) from None
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, 0.5)
+            except PoolTimeout:
+                raise _problem(
+                    self.where,
+                    "the workshop store is too busy: no database connection came free in time",
+                ) from None
 
     def _failure(self, exc: DBAPIError, write: bool) -> InputError:
         reason = str(exc.orig).strip() or type(exc.orig).__name__
