@@ -448,16 +448,21 @@ def test_default_store_is_0600_in_a_0700_folder(tmp_path, monkeypatch):
 
 
 def test_an_older_looser_default_store_is_tightened(tmp_path, monkeypatch):
-    home = tmp_path / "dealcraft"
-    home.mkdir(mode=0o755)
-    home.chmod(0o755)
-    db = home / st.DB_FILE
-    st.Store(f"sqlite:///{db}").close()
-    db.chmod(0o644)
-    monkeypatch.setenv("DEALCRAFT_HOME", str(home))
+    """The user data folder and the store file are Dealcraft's own: tightened. A
+    $DEALCRAFT_HOME that already exists may be the user's folder: left alone."""
     monkeypatch.delenv("DEALCRAFT_DB", raising=False)
-    st.Store().close()
-    assert _mode(home) == 0o700 and _mode(db) == 0o600
+    monkeypatch.delenv("DEALCRAFT_HOME", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # platformdirs on Linux
+    for home, folder_mode in ((st.data_dir(), 0o700), (tmp_path / "mine", 0o755)):
+        home.mkdir(parents=True, mode=0o755)
+        home.chmod(0o755)
+        db = home / st.DB_FILE
+        st.Store(f"sqlite:///{db}").close()
+        db.chmod(0o644)
+        if home.name == "mine":
+            monkeypatch.setenv("DEALCRAFT_HOME", str(home))
+        st.Store().close()
+        assert (_mode(home), _mode(db)) == (folder_mode, 0o600)
 
 
 def test_a_new_store_named_by_url_is_0600(tmp_path):
