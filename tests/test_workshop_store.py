@@ -477,3 +477,41 @@ def test_dealcraft_db_names_the_default_store(store_url, home, monkeypatch):
     assert st.open_store().url == store_url
     assert st.Store(store_url).session(info.code)["seed"] == 4
     assert not (home / st.DB_FILE).exists()
+
+
+def test_a_full_connection_table_is_waited_out(pg_server, pg_url):
+    """PostgreSQL's "too many connections" (here: a role allowed one) is retried until a
+    connection frees, not reported at once."""
+    import secrets
+    import time
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    role, password = f"dealcraft_one_{secrets.token_hex(4)}", secrets.token_hex(8)
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        try:
+            admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}' CONNECTION LIMIT 1")
+        except psycopg.errors.InsufficientPrivilege:
+            pytest.skip("the test server's admin may not create roles")
+        admin.execute(f'GRANT ALL ON DATABASE "{make_url(pg_url).database}" TO {role}')
+    url = make_url(pg_url).set(username=role, password=password)
+    url = url.render_as_string(hide_password=False)
+    try:
+        st.Store(pg_url).close()  # the schema, made by the owner
+        with psycopg.connect(pg_url, autocommit=True) as owner:
+            owner.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
+            owner.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        holder = psycopg.connect(url)
+        threading.Timer(0.5, holder.close).start()
+        start = time.monotonic()
+        s = st.Store(url)  # waits for the holder to let go
+        assert time.monotonic() - start >= 0.4
+        assert s.session("NOPE22") is None
+        s.close()
+    finally:
+        with psycopg.connect(pg_server, autocommit=True) as admin:
+            admin.execute(f'REVOKE ALL ON DATABASE "{make_url(pg_url).database}" FROM {role}')
+            with psycopg.connect(pg_url, autocommit=True) as owner:
+                owner.execute(f"DROP OWNED BY {role}")
+            admin.execute(f"DROP ROLE IF EXISTS {role}")
