@@ -2,6 +2,7 @@
 Textual Pilot. Shared helpers that are not fixtures live in tests/support/."""
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -48,6 +49,9 @@ def fast_pilot(monkeypatch):
 # ---- the workshop store on SQLite and on PostgreSQL -----------------------------------------
 
 
+PG_SKIP = "PostgreSQL store tests skipped"
+
+
 def _pg_status() -> tuple[str | None, str]:
     """(admin URL or None, how PostgreSQL tests will run or why they skip)."""
     from support import pg
@@ -68,6 +72,18 @@ def pytest_report_header(config):
     return f"PostgreSQL store tests: {_pg_status()[1]}"
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Say so when the PostgreSQL runs were skipped, even under -q (the header is not shown)."""
+    reasons = {}
+    for rep in terminalreporter.stats.get("skipped", []):
+        reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+        if PG_SKIP in reason:
+            reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, n in reasons.items():
+        why = reason.split(PG_SKIP, 1)[1].lstrip(": ")
+        terminalreporter.write_line(f"{n} PostgreSQL store test(s) skipped: {why}")
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     """An admin URL of a PostgreSQL server the tests may create databases on: $DEALCRAFT_TEST_PG
@@ -77,18 +93,18 @@ def pg_server():
 
     url, why = _pg_status()
     if url is None:
-        pytest.skip(f"PostgreSQL store tests skipped: {why}")
+        pytest.skip(f"{PG_SKIP}: {why}")
     if url:
         pg.check_server(url)
         yield url
         return
+    cluster = pg.Cluster(pg.server_binaries())
     try:
-        cluster = pg.Cluster(pg.server_binaries()).start()
+        cluster.start()
     except (OSError, subprocess.CalledProcessError) as exc:
-        detail = getattr(exc, "stderr", b"") or b""
-        pytest.skip(
-            f"PostgreSQL store tests skipped: cannot start a cluster: {exc} {detail[-300:]}"
-        )
+        detail = (getattr(exc, "stderr", b"") or b"").decode(errors="replace")[-300:]
+        shutil.rmtree(cluster.root, ignore_errors=True)
+        pytest.skip(f"{PG_SKIP}: cannot start a cluster: {exc} {detail}")
     try:
         yield cluster.url
     finally:

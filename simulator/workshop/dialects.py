@@ -24,6 +24,7 @@ _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_CORRUPT, _SQLITE_NOTADB = 5, 6, 11, 26
 # PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, too many
 # connections, the server starting up or shutting down
 _PG_TRANSIENT = {"40001", "40P01", "53300", "57P03"}
+_PG_REFUSALS = ("too many connections", "too many clients", "the database system is starting up")
 _PG_DAMAGED = {"XX001", "XX002"}  # data corrupted, index corrupted
 
 
@@ -132,7 +133,8 @@ class PostgreSQL(Dialect):
     name = "postgresql"
 
     def engine(self, url: URL) -> Engine:
-        return create_engine(url, pool_pre_ping=True)
+        connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": 10}
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
     def begin_options(self, write: bool) -> dict[str, Any]:
         if write:
@@ -144,7 +146,13 @@ class PostgreSQL(Dialect):
         return getattr(exc.orig, "sqlstate", None)
 
     def transient(self, exc: DBAPIError) -> bool:
-        return self._sqlstate(exc) in _PG_TRANSIENT
+        code = self._sqlstate(exc)
+        if code is not None:
+            return code in _PG_TRANSIENT
+        # libpq gives no SQLSTATE for a refused connection, only the server's message
+        # (English unless the server sets lc_messages otherwise).
+        message = str(exc.orig).lower()
+        return any(m in message for m in _PG_REFUSALS)
 
     def damaged(self, exc: DBAPIError) -> bool:
         return self._sqlstate(exc) in _PG_DAMAGED

@@ -85,7 +85,7 @@ def join(
     kind: str = "player",
     server: str | None = None,
     passcode: str | None = None,
-    announce: bool = True,
+    announce: bool = False,
 ):
     """Take a team's seat: through the workshop server at `server`, else in the local store.
 

@@ -55,6 +55,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from engine.problems import InputError
 from engine.rng import validate_seed
@@ -192,12 +193,14 @@ def _private(path: Path, mode: int) -> None:
 
 
 def default_url() -> str:
-    """The local SQLite store, its folder created (0700) if need be; InputError
-    (workshop.store-folder) when the folder cannot be made or is not a folder."""
+    """The local SQLite store, its folder created 0700 if need be (the user data folder,
+    Dealcraft's own, is tightened to 0700; a $DEALCRAFT_HOME that exists is left as its
+    owner set it); InputError (workshop.store-folder) when the folder cannot be made."""
     folder = data_dir()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _private(folder, 0o700)
+        if not os.environ.get("DEALCRAFT_HOME"):
+            _private(folder, 0o700)
     except OSError as exc:
         raise _problem(
             str(folder),
@@ -265,7 +268,8 @@ class Store:
         try:
             parsed, self.dialect = dialects.resolve(make_url(self.url))
             self.is_sqlite = self.dialect.name == "sqlite"
-            if self.is_sqlite and parsed.database not in (None, "", ":memory:"):
+            uri = str(parsed.query.get("uri", "")).lower() in ("true", "1")
+            if self.is_sqlite and not uri and parsed.database not in (None, "", ":memory:"):
                 path = Path(parsed.database).expanduser()
                 _sqlite_file(path, where, default=path == data_dir() / DB_FILE)
             self.engine = self.dialect.engine(parsed)
@@ -313,6 +317,11 @@ class Store:
                     raise self._failure(exc, write) from None
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, 0.5)
+            except PoolTimeout:
+                raise _problem(
+                    self.where,
+                    "the workshop store is too busy: no database connection came free in time",
+                ) from None
 
     def _failure(self, exc: DBAPIError, write: bool) -> InputError:
         reason = str(exc.orig).strip() or type(exc.orig).__name__

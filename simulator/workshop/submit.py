@@ -17,6 +17,7 @@ def _seat(args: argparse.Namespace):
         db=getattr(args, "db", None),
         kind="headless",
         server=getattr(args, "server", None),
+        announce=True,  # a new team's passcode, once, on stderr
     )
 
 
