@@ -314,7 +314,7 @@ class RevealScreen(Screen):
 
 
 class BoardApp(App):
-    """`dealcraft workshop board CODE --key KEY`."""
+    """`dealcraft workshop board CODE` (the key from a key file, the environment or a prompt)."""
 
     CSS_PATH = Path(__file__).with_name("board.tcss")
     TITLE = "Dealcraft workshop"

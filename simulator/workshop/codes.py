@@ -20,7 +20,7 @@ def new_code() -> str:
 
 
 def new_key() -> str:
-    """24 letters and digits (~143 bits): never starts with '-', so `--key KEY` parses."""
+    """The facilitator key: 24 letters and digits (~143 bits)."""
     return "".join(secrets.choice(KEY_ALPHABET) for _ in range(24))
 
 
