@@ -227,10 +227,12 @@ class Authority:
         fac, lock = self.facilitator(code, key)
         with lock:
             board = fac.leaderboard()
-            rows = board.refresh()
+            snapshot = self.store.board_snapshot(fac.id)
+            fac._row = board.row = snapshot[0]
+            rows = board.refresh(snapshot)
             if any(r.kind == "bot" for r in rows) and fac.advance_bots(rows):
                 rows = board.refresh()
-            fac.reload()
+                fac.reload()
             return board_data(fac, rows, board.curveballs)
 
     def act(self, code: str, key: str | None, action: str, args: dict) -> dict:

@@ -244,12 +244,17 @@ class Leaderboard:
         out.update({c["key"]: c["name"] for c in self.curveballs})
         return out
 
-    def refresh(self) -> list[TeamResult]:
-        """Every team's current result, ranked by expected (luck-free) score."""
+    def refresh(self, snapshot: tuple | None = None) -> list[TeamResult]:
+        """Every team's current result, ranked by expected (luck-free) score. `snapshot`
+        (Store.board_snapshot, just read) saves the reads of counts and curveballs."""
 
         sid = self.row["id"]
-        counts = self.store.team_counts(sid)
-        self.curveballs = curveball_list(self.scenario, *self.store.all_curveballs(sid))
+        if snapshot is None:
+            counts = self.store.team_counts(sid)
+            events, shifts = self.store.all_curveballs(sid)
+        else:
+            _, counts, events, shifts = snapshot
+        self.curveballs = curveball_list(self.scenario, events, shifts)
         cb_ids = [c["event"] for c in self.curveballs if c["kind"] == "event"]
         shift_ids = [c["key"] for c in self.curveballs if c["kind"] == "shift"]
         stale = {}

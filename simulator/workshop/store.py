@@ -516,18 +516,18 @@ class Store:
 
         return self.write(fn)
 
+    @staticmethod
+    def _team_counts(conn: Connection, session_id: int) -> list[TeamCount]:
+        q = (
+            select(teams.c.id, teams.c.name, teams.c.kind, teams.c.policy, teams.c.n_decisions)
+            .where(teams.c.session_id == session_id)
+            .order_by(teams.c.id)
+        )
+        return [TeamCount(*r) for r in conn.execute(q)]
+
     def team_counts(self, session_id: int) -> list[TeamCount]:
         """Every team of a session with the length of its log (one cheap query)."""
-
-        def fn(conn: Connection):
-            q = (
-                select(teams.c.id, teams.c.name, teams.c.kind, teams.c.policy, teams.c.n_decisions)
-                .where(teams.c.session_id == session_id)
-                .order_by(teams.c.id)
-            )
-            return [TeamCount(*r) for r in conn.execute(q)]
-
-        return self.read(fn)
+        return self.read(lambda conn: self._team_counts(conn, session_id))
 
     def append(self, team_id: int, expected: int, items: Iterable[tuple[str, str]]) -> int:
         """Append (kind, json body) decisions at position `expected`; the new log length.
@@ -605,6 +605,21 @@ class Store:
                 select(func.count()).select_from(decisions).where(decisions.c.team_id == team_id)
             ).scalar()
             return int(n or 0), int(rows or 0)
+
+        return self.read(fn)
+
+    def board_snapshot(self, session_id: int) -> tuple[dict, list[TeamCount], list, list]:
+        """(session row, team counts, curveballs, shifts) in one read: what a board refresh
+        needs before it fetches the logs of teams that moved (the server's board request)."""
+
+        def fn(conn: Connection):
+            row = conn.execute(select(sessions).where(sessions.c.id == session_id)).mappings()
+            return (
+                dict(row.first()),
+                self._team_counts(conn, session_id),
+                self._curveballs(conn, session_id),
+                self._shifts(conn, session_id),
+            )
 
         return self.read(fn)
 
