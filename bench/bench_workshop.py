@@ -10,6 +10,11 @@
    Target: median live refresh < 100 ms.
 2. Append throughput on the default SQLite store: 1 writer process vs N
    concurrent writer processes (each its own team), same run, decisions/second.
+3. The workshop server (`--db URL` for PostgreSQL): 200 teams each joined
+   through the server and keeping its connection open; the round trip of one
+   player decision (HTTP, passcode check, engine, store append) at p50 and p99,
+   against a direct in-process store append measured in the same run; and the
+   facilitator's board request after 3 teams moved. Target: board < 100 ms.
 """
 
 from __future__ import annotations
@@ -193,13 +198,81 @@ def bench_append(writers: int, per: int, tmp: Path) -> None:
     print(f"  lost or duplicated decisions: {lost}")
 
 
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))]
+
+
+def bench_server(teams: int, rounds: int, db: str | None) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from support.server import Running, workshop_app
+
+    from engine.decisions import Focus
+    from simulator.workshop import seats
+    from simulator.workshop import session as ws
+    from simulator.workshop.client import RemoteFacilitator
+    from simulator.workshop.records import encode
+
+    info, key = ws.create_session("northwind-new-logo", seed=11, db=db)
+    fac = ws.facilitate(info.code, key, db)
+    fill(fac, teams, info.seed)
+    with Running(workshop_app(db)) as url:
+        t = time.perf_counter()
+        joined = {}
+        for k in range(teams):
+            name = f"Team {k:03d}"
+            joined[name] = seats.join(info.code, name, server=url, announce=False)
+        print(f"  {teams} teams joined through the server in {time.perf_counter() - t:.1f} s")
+        states = {n: s.resume() for n, s in joined.items()}
+        live = [n for n, st in states.items() if st.phase == "week" and not st.is_over()]
+        first = []
+        for name in live:  # the server replays a team's log at its first step
+            t = time.perf_counter()
+            states[name] = joined[name].step(states[name], Focus({"cost": 1.0, "risk": 2.0}))
+            first.append(time.perf_counter() - t)
+        once = statistics.median(first)
+        print(f"  first decision of a team (the server replays its log): median {ms(once)}")
+        board = RemoteFacilitator(url, info.code, key)
+        t = time.perf_counter()
+        board.board()
+        cold = time.perf_counter() - t
+        trips, direct, boards = [], [], []
+        probe = fac.store.add_team(fac.id, "Direct", "direct", "headless")
+        n_direct = 0
+        for i in range(rounds * 5):
+            name = live[i % len(live)]
+            d = Focus({"cost": float(i % 7 + 1), "risk": 1.0})
+            t = time.perf_counter()
+            states[name] = joined[name].step(states[name], d)
+            trips.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            n_direct = fac.store.append(probe["id"], n_direct, [encode(d)])
+            direct.append(time.perf_counter() - t)
+            if i % 5 == 4:  # 5 decisions (>= 3 teams moved) between board requests
+                t = time.perf_counter()
+                board.board()
+                boards.append(time.perf_counter() - t)
+    p50, p99 = pct(trips, 0.5), pct(trips, 0.99)
+    d50, d99 = pct(direct, 0.5), pct(direct, 0.99)
+    print(f"  decision round trip through the server: p50 {ms(p50)}  p99 {ms(p99)}")
+    print(f"  direct in-process store append:         p50 {ms(d50)}  p99 {ms(d99)}")
+    print(f"  ratio server / direct: p50 {p50 / d50:.1f}x  p99 {p99 / d99:.1f}x")
+    b50 = statistics.median(boards)
+    print(f"  board request, cold (replays all {teams} logs): {ms(cold)}")
+    print(
+        f"  board request after 5 decisions: median {ms(b50)}  p95 {ms(pct(boards, 0.95))}  "
+        "target < 100 ms: " + ("OK" if b50 < 0.1 else "MISSED")
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--teams", type=int, default=200)
     ap.add_argument("--rounds", type=int, default=40)
     ap.add_argument("--writers", type=int, default=30)
     ap.add_argument("--per-writer", type=int, default=200)
-    ap.add_argument("--only", choices=["board", "append"], help="run one part only")
+    ap.add_argument("--only", choices=["board", "append", "server"], help="run one part only")
+    ap.add_argument("--db", help="store URL for the server part (default: a SQLite file)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="dealcraft-bench-") as tmp:
         os.environ["DEALCRAFT_HOME"] = tmp
@@ -209,6 +282,12 @@ def main() -> int:
         if args.only in (None, "append"):
             print("Decision append throughput (SQLite, WAL):")
             bench_append(args.writers, args.per_writer, Path(tmp))
+        if args.only in (None, "server"):
+            from simulator.workshop.store import safe_url
+
+            where = safe_url(args.db) if args.db else "SQLite"
+            print(f"Workshop server, {args.teams} connected teams ({where}):")
+            bench_server(args.teams, args.rounds, args.db)
     return 0
 
 

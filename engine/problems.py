@@ -112,6 +112,15 @@ CODES: dict[str, str] = {
     "workshop.input": "a facilitator command given a value it cannot use",
     "workshop.session": "a workshop action refused (wrong code, key, team or state)",
     "workshop.store": "the workshop store cannot be opened, read or written",
+    "workshop.held": "a decision the facilitator's pacing stops for now (paused, held, revealed)",
+    "workshop.seat": "a team seat refused: its passcode is missing or wrong",
+    "workshop.key": "the facilitator key is missing, wrong, or offered on the command line",
+    "workshop.server": "the workshop server cannot be reached, or answered something unreadable",
+    "workshop.store-folder": "the workshop store's folder cannot be created or is not a folder",
+    "workshop.store-damaged": "the workshop store's file is damaged (not a database, bad pages)",
+    "workshop.store-schema": "a workshop store whose schema version is missing, unknown or newer",
+    "workshop.store-value": "a value in the workshop store that cannot be right (a seed that is "
+    "not a number, ...)",
 }
 
 

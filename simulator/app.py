@@ -82,8 +82,10 @@ class DealcraftApp(App):
         seed: int | None = None,
         scenario_dirs: Iterable[Path] = (),
         saves_folder: Path | None = None,
+        workshop_server: str | None = None,
     ) -> None:
         super().__init__()
+        self.workshop_server = workshop_server  # the picker's "Join workshop" default
         self.session: Session | None = session
         self.start_scenario = scenario
         self.seed = seed
@@ -127,6 +129,9 @@ class DealcraftApp(App):
             exit_on_signals(self)
         if self.session is not None:
             self.open_game(self.session)
+            notice = self.session.meta.get("passcode_notice")
+            if notice:
+                self.notify(notice, title="Team passcode", timeout=60, markup=False)
         elif self.start_scenario is not None:
             self.new_game(self.start_scenario)
 
@@ -339,6 +344,58 @@ def _usage_error(message: str):
     return InputError.at("dealcraft play", "play.start", message)
 
 
+def workshop_session(
+    code: str,
+    team: str,
+    server: str | None = None,
+    db: str | None = None,
+    passcode: str | None = None,
+):
+    """A WorkshopSession: the team's seat (through the server, or the local store) with
+    the stored game. A passcode issued by this join is on meta["passcode_notice"]."""
+    from simulator.saves import WorkshopSession
+    from simulator.workshop.seats import join, keep_passcode, passcode_notice, where_of
+
+    seat = join(code, team, db=db, server=server, passcode=passcode, announce=False)
+    if passcode and not seat.passcode:
+        keep_passcode(where_of(server, db), seat.code, seat.team, passcode)
+    meta = {"title": seat.scenario.title, "workshop": seat.code, "team": seat.team}
+    if seat.passcode:
+        meta["passcode_notice"] = passcode_notice(seat.team, seat.passcode, True)
+    session = WorkshopSession(seat.resume(), None, meta)
+    session.team = seat
+    return session
+
+
+def join_workshop(args: argparse.Namespace):
+    """`play --join CODE --team NAME [--server URL | --db URL]`: the WorkshopSession.
+
+    The team passcode comes from $DEALCRAFT_TEAM_PASSCODE (browser seats set it), else
+    the one this computer kept, else a prompt when the team already has one.
+    """
+    import os
+    import sys
+
+    from engine.problems import InputError
+    from simulator.serve import PASSCODE_ENV
+
+    server, db = getattr(args, "server", None), getattr(args, "db", None)
+    given = os.environ.get(PASSCODE_ENV) or None
+    try:
+        session = workshop_session(args.join, args.team, server, db, given)
+    except InputError as exc:
+        if exc.codes != ["workshop.seat"] or given or not sys.stdin.isatty():
+            raise
+        import getpass
+
+        print(exc.problems[0].message, file=sys.stderr)
+        given = getpass.getpass(f"Team passcode for '{args.team}': ").strip()
+        session = workshop_session(args.join, args.team, server, db, given)
+    if session.meta.get("passcode_notice"):
+        print(session.meta["passcode_notice"], file=sys.stderr)
+    return session
+
+
 def cmd_play(args: argparse.Namespace) -> int:
     """`dealcraft play [SCENARIO] [--seed N] [--resume SAVE] [--scenarios DIR]`."""
     from simulator.saves import Session, saves_dir
@@ -360,11 +417,9 @@ def cmd_play(args: argparse.Namespace) -> int:
 
         session = warp.warp_session(args, find_scenario(args.scenario, extra))
     elif getattr(args, "join", None):
-        from simulator.saves import WorkshopSession
-
         if not getattr(args, "team", None):
             raise _usage_error('--join needs your team\'s name: --team "NAME"')
-        session = WorkshopSession.join(args.join, args.team, getattr(args, "db", None))
+        session = join_workshop(args)
     elif resume:
         path = Path(resume)
         if not path.exists() and (saves_dir() / path.name).exists():
@@ -377,7 +432,11 @@ def cmd_play(args: argparse.Namespace) -> int:
 
         scenario = find_scenario(args.scenario, extra)
     app = DealcraftApp(
-        session=session, scenario=scenario, seed=getattr(args, "seed", None), scenario_dirs=extra
+        session=session,
+        scenario=scenario,
+        seed=getattr(args, "seed", None),
+        scenario_dirs=extra,
+        workshop_server=getattr(args, "server", None),
     )
     app.run()
     return app.return_code or 0  # non-zero after a crash (1) or a stop signal (128 + n)

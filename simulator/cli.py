@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 
@@ -76,7 +77,15 @@ def _workshop_seat(p: argparse.ArgumentParser, join_help: str) -> None:
     """--join, --team and --db: take a seat in a workshop session (play and run)."""
     p.add_argument("--join", metavar="CODE", help=join_help)
     p.add_argument("--team", metavar="NAME", help="your team's name in the workshop")
-    p.add_argument("--db", metavar="URL", help="workshop store URL (default: local SQLite)")
+    from simulator.workshop.cli import SERVER_ENV, store_url
+
+    store_url(p)
+    p.add_argument(
+        "--server",
+        default=os.environ.get(SERVER_ENV),
+        metavar="URL",
+        help=f"the workshop server's address (or ${SERVER_ENV}); default: the local store",
+    )
 
 
 def _lazy(module: str, name: str) -> Handler:
@@ -236,6 +245,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument(
         "--port", type=cliargs.integer, default=8000, help="port, 1..65535 (default 8000)"
+    )
+    p.add_argument(
+        "--workshop",
+        metavar="URL",
+        help="offer seats in this workshop server's sessions (the page asks code, team, passcode)",
+    )
+    p.add_argument(
+        "--max-games",
+        type=cliargs.whole(1, 10_000),
+        default=40,
+        help="game processes at once; the next visitor is told to wait (default 40)",
     )
     p.set_defaults(handler=_lazy("simulator.serve", "cmd_serve"))
     return parser

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -65,18 +66,18 @@ COMMANDS = {
     "frobnicate": ["--seed"],
     "workshop": [],
     "workshop create": ["--name", "--seed"],
-    "workshop status": ["--key", "--json"],
-    "workshop board": ["--key", "--interval"],
-    "workshop inject": ["--key", "--week"],
-    "workshop shift": ["--key", "--week"],
-    "workshop hold": ["--key", "--week"],
-    "workshop release": ["--key"],
-    "workshop pause": ["--key"],
-    "workshop resume": ["--key"],
-    "workshop reveal": ["--key"],
-    "workshop add-bot": ["--key", "--policy", "--name"],
-    "workshop report": ["--key", "--out", "--csv"],
-    "workshop frobnicate": ["--key"],
+    "workshop status": ["--key-file", "--json"],
+    "workshop board": ["--key-file", "--interval"],
+    "workshop inject": ["--key-file", "--week"],
+    "workshop shift": ["--key-file", "--week"],
+    "workshop hold": ["--key-file", "--week"],
+    "workshop release": ["--key-file"],
+    "workshop pause": ["--key-file"],
+    "workshop resume": ["--key-file"],
+    "workshop reveal": ["--key-file"],
+    "workshop add-bot": ["--key-file", "--policy", "--name"],
+    "workshop report": ["--key-file", "--out", "--csv"],
+    "workshop frobnicate": ["--key-file"],
 }
 OPTIONS = sorted({o for opts in COMMANDS.values() for o in opts} | set(FLAGS) | {"--bogus"})
 
@@ -92,7 +93,7 @@ OPTION_VALUES = {  # what each option is mostly given; any value now and then
     "--plan": [PLAN, "/nonexistent/plan.yaml", ""],
     "--policy": ["random", "expert", "greedy", "abc"],
     "--resume": [PLAN, "/nonexistent/plan.yaml", "abc"],
-    "--key": ["KEY", "abc"],  # KEY and CODE stand for a real session's (see `session_words`)
+    "--key-file": ["KEY", "abc"],  # KEY, CODE: a real session's key file, code (`session_words`)
     "--join": ["CODE", "abc"],
     "--out": ["report.html", "/nonexistent/report.html"],
     "--csv": ["report.csv"],
@@ -102,12 +103,12 @@ REQUIRED = {
     "run": ["northwind-new-logo", "--plan", PLAN],
     "balance": ["northwind-new-logo"],
     "workshop create": ["northwind-new-logo"],
-    "workshop inject": ["CODE", "--key", "KEY", "list"],
-    "workshop shift": ["CODE", "--key", "KEY", "coo", "cost=60"],
-    "workshop hold": ["CODE", "--key", "KEY", "--week"],
-    "workshop report": ["CODE", "--key", "KEY", "--out", "report.html"],
+    "workshop inject": ["CODE", "--key-file", "KEY", "list"],
+    "workshop shift": ["CODE", "--key-file", "KEY", "coo", "cost=60"],
+    "workshop hold": ["CODE", "--key-file", "KEY", "--week"],
+    "workshop report": ["CODE", "--key-file", "KEY", "--out", "report.html"],
     **{
-        f"workshop {a}": ["CODE", "--key", "KEY"]
+        f"workshop {a}": ["CODE", "--key-file", "KEY"]
         for a in ("status", "board", "release", "pause", "resume", "reveal", "add-bot")
     },
 }
@@ -139,14 +140,6 @@ def argvs(draw) -> list[str]:
     return [*command.split(), *words]
 
 
-class _NoServer:
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def serve(self):
-        pass
-
-
 @contextlib.contextmanager
 def sandbox(base: Path):
     """A fresh scratch folder as cwd and DEALCRAFT_HOME (with a copy of the example plan),
@@ -164,10 +157,11 @@ def sandbox(base: Path):
         shutil.copy(ROOT / PLAN, folder / PLAN)
         mp.chdir(folder)
         mp.setenv("DEALCRAFT_HOME", str(folder / "home"))
-        mp.delenv("DEALCRAFT_KEY", raising=False)
+        for name in ("DEALCRAFT_KEY", "DEALCRAFT_FACILITATOR_KEY", "DEALCRAFT_DB"):
+            mp.delenv(name, raising=False)
         mp.setattr(simulator.app.DealcraftApp, "run", lambda self, *a, **k: None)
         mp.setattr(simulator.workshop.board.BoardApp, "run", lambda self, *a, **k: None)
-        mp.setattr(simulator.serve, "build_server", _NoServer)
+        mp.setattr(simulator.serve, "run", lambda *a, **k: None)
         yield folder
 
 
@@ -178,7 +172,10 @@ def session_words(argv: list[str]) -> list[str]:
     from simulator.workshop.session import create_session
 
     info, key = create_session("northwind-new-logo", seed=2)
-    return [{"CODE": info.code, "KEY": key}.get(w, w) for w in argv]
+    key_path = Path(os.environ["DEALCRAFT_HOME"]) / "facilitator.key"
+    key_path.parent.mkdir(parents=True, exist_ok=True)
+    key_path.write_text(key, encoding="utf-8")
+    return [{"CODE": info.code, "KEY": str(key_path)}.get(w, w) for w in argv]
 
 
 def call(argv: list[str]) -> tuple[int, str, str]:
@@ -290,13 +287,13 @@ def test_games_out_of_range_is_a_usage_error(scratch, games):
 @pytest.mark.parametrize(
     "argv",
     [
-        ["workshop", "hold", "ABCDEF", "--key", "k", "--week", "-1"],
-        ["workshop", "hold", "ABCDEF", "--key", "k", "--week", "1.5"],
-        ["workshop", "inject", "ABCDEF", "--key", "k", "list", "--week", "-2"],
-        ["workshop", "shift", "ABCDEF", "--key", "k", "coo", "cost=1", "--week", "x"],
-        ["workshop", "board", "ABCDEF", "--key", "k", "--interval", "nan"],
-        ["workshop", "board", "ABCDEF", "--key", "k", "--interval", "-1"],
-        ["workshop", "board", "ABCDEF", "--key", "k", "--interval", "inf"],
+        ["workshop", "hold", "ABCDEF", "--key-file", "k", "--week", "-1"],
+        ["workshop", "hold", "ABCDEF", "--key-file", "k", "--week", "1.5"],
+        ["workshop", "inject", "ABCDEF", "--key-file", "k", "list", "--week", "-2"],
+        ["workshop", "shift", "ABCDEF", "--key-file", "k", "coo", "cost=1", "--week", "x"],
+        ["workshop", "board", "ABCDEF", "--key-file", "k", "--interval", "nan"],
+        ["workshop", "board", "ABCDEF", "--key-file", "k", "--interval", "-1"],
+        ["workshop", "board", "ABCDEF", "--key-file", "k", "--interval", "inf"],
         ["serve", "--port", "abc"],
         ["serve", "--port", "80.5"],
     ],
@@ -308,8 +305,8 @@ def test_other_numeric_options_are_checked_at_the_boundary(scratch, argv):
 
 def test_in_range_numbers_reach_the_command(scratch):
     """Valid numbers pass the parser: an unknown session is the command's exit 1."""
-    assert call(["workshop", "hold", "ABCDEF", "--key", "k", "--week", "3"])[0] == 1
-    assert call(["workshop", "board", "ABCDEF", "--key", "k", "--interval", "0.5"])[0] == 1
+    assert call(["workshop", "hold", "ABCDEF", "--key-file", "k", "--week", "3"])[0] == 1
+    assert call(["workshop", "board", "ABCDEF", "--key-file", "k", "--interval", "0.5"])[0] == 1
     assert call(["serve", "--port", "8123"])[0] == 0
 
 

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from support.keys import key_args, key_file
 
 from engine.decisions import EndWeek, Shift
 from engine.plan import parse_plan
@@ -18,9 +19,9 @@ PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
 @pytest.fixture
 def created(home, capsys):
     assert main(["workshop", "create", "northwind-new-logo", "--seed", "2"]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     code = re.search(r"Join code for players:\s+(\S+)", out).group(1)
-    key = re.search(r"Facilitator key .*: (\S+)", out).group(1)
+    key = re.search(r"FACILITATOR KEY.*\n\s+(\S+)", err).group(1)
     return code, key
 
 
@@ -36,12 +37,13 @@ def _play(code, name, n):
 
 def test_create_prints_join_code_key_and_commands(home, capsys):
     assert main(["workshop", "create", "northwind-new-logo", "--seed", "2"]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     code = re.search(r"Join code for players:\s+(\S+)", out).group(1)
-    key = re.search(r"Facilitator key .*: (\S+)", out).group(1)
+    key = re.search(r"FACILITATOR KEY.*\n\s+(\S+)", err).group(1)
     assert len(code) == ws.CODE_LENGTH and len(key) == 24
     assert f'dealcraft play --join {code} --team "TEAM NAME"' in out
-    assert f"dealcraft workshop board {code} --key {key}" in out
+    assert key not in out  # apart from the join code, on the other stream
+    assert "--key " not in out + err  # no suggestion puts the key on a command line
     assert f"Store: sqlite:///{home / 'workshop.sqlite3'}" in out
     assert (home / "workshop.sqlite3").exists()
     assert ws.facilitate(code, key).info.seed == 2  # the key printed is the session's
@@ -83,23 +85,23 @@ def test_every_facilitator_action_needs_the_key(created, capsys, action, tmp_pat
     code, key = created
     assert main(["workshop", action[0], code, *action[1:]]) == 1
     assert "needs the facilitator key" in capsys.readouterr().err
-    assert main(["workshop", action[0], code, "--key", "nope", *action[1:]]) == 1
+    assert main(["workshop", action[0], code, *key_args("nope"), *action[1:]]) == 1
     err = capsys.readouterr().err
     assert "wrong facilitator key" in err and err.count("\n") == 1
-    assert main(["workshop", action[0], "ZZZZZZ", "--key", key, *action[1:]]) == 1
+    assert main(["workshop", action[0], "ZZZZZZ", *key_args(key), *action[1:]]) == 1
     assert "no workshop session with code 'ZZZZZZ'" in capsys.readouterr().err
 
 
 def test_key_from_the_environment(created, capsys, monkeypatch):
     code, key = created
-    monkeypatch.setenv("DEALCRAFT_KEY", key)
+    monkeypatch.setenv("DEALCRAFT_FACILITATOR_KEY", key)
     assert main(["workshop", "pause", code]) == 0
     assert "paused" in capsys.readouterr().out
 
 
 def test_scripted_workshop(created, capsys, tmp_path):
     code, key = created
-    k = ["--key", key]
+    k = [*key_args(key)]
     _play(code, "Alpha", 30)
     _play(code, "[red]Beta[/red]", 12)
     assert main(["workshop", "add-bot", code, *k]) == 0
@@ -153,7 +155,7 @@ def test_status_of_a_finished_class(created, capsys):
     team, state = _play(code, "Solo", 10_000)
     while not state.is_over():
         state = team.step(state, EndWeek())
-    assert main(["workshop", "status", code, "--key", key]) == 0
+    assert main(["workshop", "status", code, *key_args(key)]) == 0
     out = capsys.readouterr().out
     assert "Solo" in out and "✓" in out
 
@@ -175,7 +177,7 @@ def test_status_of_a_finished_class(created, capsys):
 )
 def test_shift_errors_are_one_line_exit_1(created, capsys, args, words):
     code, key = created
-    assert main(["workshop", "shift", code, "--key", key, *args]) == 1
+    assert main(["workshop", "shift", code, *key_args(key), *args]) == 1
     err = capsys.readouterr().err
     assert words in err and err.count("\n") == 1 and "Traceback" not in err
     if "stakeholder" in words:
@@ -186,7 +188,7 @@ def test_shift_errors_are_one_line_exit_1(created, capsys, args, words):
 
 def test_shift_from_the_command_line(created, capsys):
     code, key = created
-    k = ["--key", key]
+    k = [*key_args(key)]
     assert main(["workshop", "shift", code, *k, "list"]) == 0
     out = capsys.readouterr().out
     assert "coo" in out and "Helen Marsh" in out and "innovation" in out
@@ -220,15 +222,40 @@ def test_shift_from_the_command_line(created, capsys):
 def test_curveball_after_a_bot_has_played_keeps_the_session_working(created, capsys, tmp_path):
     """A bot that already played past the curveball's week must not break the session."""
     code, key = created
-    assert main(["workshop", "add-bot", code, "--key", key]) == 0
+    assert main(["workshop", "add-bot", code, *key_args(key)]) == 0
     assert (
-        main(["workshop", "inject", code, "--key", key, "peak_brought_forward", "--week", "3"]) == 0
+        main(
+            [
+                "workshop",
+                "inject",
+                code,
+                "--key-file",
+                key_file(key),
+                "peak_brought_forward",
+                "--week",
+                "3",
+            ]
+        )
+        == 0
     )
-    assert main(["workshop", "shift", code, "--key", key, "coo", "cost=60", "speed=40"]) == 0
+    assert main(["workshop", "shift", code, *key_args(key), "coo", "cost=60", "speed=40"]) == 0
     capsys.readouterr()
-    assert main(["workshop", "status", code, "--key", key]) == 0
+    assert main(["workshop", "status", code, *key_args(key)]) == 0
     assert "Bot (expert)" in capsys.readouterr().out
-    assert main(["workshop", "report", code, "--key", key, "--out", str(tmp_path / "r.html")]) == 0
+    assert (
+        main(
+            [
+                "workshop",
+                "report",
+                code,
+                "--key-file",
+                key_file(key),
+                "--out",
+                str(tmp_path / "r.html"),
+            ]
+        )
+        == 0
+    )
     bot = ws.join(code, "Bot (expert)", kind="bot").resume()
     assert bot.is_over()  # it finished alone before the curveballs: they never reach it
     assert not any(d.kind in ("inject", "shift") for d in bot.history)

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from support.keys import key_file
 
 from engine.decisions import EndWeek, Focus, IllegalDecision, Run, Start
 from engine.plan import parse_plan
@@ -87,7 +88,17 @@ def report(workshop, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     html, table = out / "report.html", out / "results.csv"
     os.environ["DEALCRAFT_HOME"] = str(home)
-    args = ["workshop", "report", info.code, "--key", key, "--out", str(html), "--csv", str(table)]
+    args = [
+        "workshop",
+        "report",
+        info.code,
+        "--key-file",
+        key_file(key),
+        "--out",
+        str(html),
+        "--csv",
+        str(table),
+    ]
     assert main(args) == 0
     return html, table
 
@@ -221,7 +232,17 @@ def test_custom_shifts_are_listed_with_their_response_lags(tmp_path, monkeypatch
     while not state.is_over():
         state = team.step(state, EndWeek())
     html, table = tmp_path / "r.html", tmp_path / "r.csv"
-    args = ["workshop", "report", info.code, "--key", key, "--out", str(html), "--csv", str(table)]
+    args = [
+        "workshop",
+        "report",
+        info.code,
+        "--key-file",
+        key_file(key),
+        "--out",
+        str(html),
+        "--csv",
+        str(table),
+    ]
     assert main(args) == 0
     text = html.read_text(encoding="utf-8")
     assert "1 curveball(s) · 2 custom shift(s)" in text

@@ -24,7 +24,8 @@ CURVEBALL = "peak_brought_forward"
 
 
 @pytest.fixture
-def session(home):
+def session(workshop_db):
+    """A session in the default store, on SQLite and on PostgreSQL ($DEALCRAFT_DB)."""
     info, key = ws.create_session("northwind-new-logo", name="Test class", seed=SEED)
     return info, key
 

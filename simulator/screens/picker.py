@@ -150,11 +150,15 @@ Pick a deal to play, or resume a saved game.
   play time and what the scenario teaches.
 - **Saved games** lists your games, most recent first. Every decision you make
   is saved at once, so you can quit at any time and pick up where you left off.
+- **w** joins a facilitator's workshop: give the workshop server's address (or
+  leave it empty for this computer's workshop), the join code and your team's
+  name; a team that joined before on another computer also needs its passcode.
 """
     BINDINGS = [
         Binding("enter", "choose", "Play / resume", show=False),
         Binding("tab", "app.focus_next", "Switch list", show=True),
         Binding("g", "app.progress", "Progress", id="picker.progress"),
+        Binding("w", "join_workshop", "Join workshop", show=True, id="picker.join"),
         Binding("escape", "app.quit", "Quit", show=False),
     ]
 
@@ -300,6 +304,47 @@ Pick a deal to play, or resume a saved game.
             self.dapp.new_game(scenario)
         elif oid.startswith("g"):
             self.resume(self.saves[int(oid[1:])])
+
+    def action_join_workshop(self, server: str = "", problem: str = "", **given: str) -> None:
+        from simulator.screens.join import JoinWorkshopModal
+
+        self.app.push_screen(
+            JoinWorkshopModal(server or self.dapp.workshop_server or "", problem, **given),
+            self.join_workshop,
+        )
+
+    def join_workshop(self, request) -> None:
+        """Take the seat off the UI thread (the server may be slow), then open the game."""
+        if request is None:
+            return
+
+        def work() -> None:
+            from engine.problems import InputError
+            from simulator.app import workshop_session
+
+            try:
+                session = workshop_session(
+                    request.code, request.team, server=request.server, passcode=request.passcode
+                )
+            except InputError as exc:
+                msg = exc.problems[0].message if exc.problems else str(exc)
+                self.app.call_from_thread(
+                    self.action_join_workshop,
+                    request.server or "",
+                    msg,
+                    code=request.code,
+                    team=request.team,
+                )
+                return
+            self.app.call_from_thread(self._open_workshop, session)
+
+        self.run_worker(work, thread=True, exclusive=True, group="join")
+
+    def _open_workshop(self, session) -> None:
+        self.dapp.open_game(session)
+        notice = session.meta.get("passcode_notice")
+        if notice:
+            self.notify(notice, title="Team passcode", timeout=60, markup=False)
 
     def resume(self, info: SaveInfo) -> None:
         from engine.problems import InputError

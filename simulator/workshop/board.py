@@ -39,6 +39,9 @@ from textual.widgets.option_list import Option
 from engine.problems import InputError
 from simulator.terminal import exit_on_signals, terminal_alive, terminal_fd
 from simulator.textcharts import spark
+from simulator.workshop.curveballs import check_shift
+from simulator.workshop.facilitator import Facilitator
+from simulator.workshop.records import SessionInfo
 from simulator.workshop.results import (
     TeamResult,
     component_keys,
@@ -46,7 +49,6 @@ from simulator.workshop.results import (
     recap,
     recap_week,
 )
-from simulator.workshop.session import Facilitator, SessionInfo, check_shift
 
 # Input patterns that cannot backtrack (Textual's own "number"/"integer" ones do, and a long
 # paste of digits then froze the board): a weight 0-100 with two decimals, a week number.
@@ -312,7 +314,7 @@ class RevealScreen(Screen):
 
 
 class BoardApp(App):
-    """`dealcraft workshop board CODE --key KEY`."""
+    """`dealcraft workshop board CODE` (the key from a key file, the environment or a prompt)."""
 
     CSS_PATH = Path(__file__).with_name("board.tcss")
     TITLE = "Dealcraft workshop"

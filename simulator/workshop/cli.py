@@ -11,7 +11,12 @@ import os
 
 from simulator import cliargs
 
-KEY_ENV = "DEALCRAFT_KEY"
+KEY_ENV = "DEALCRAFT_FACILITATOR_KEY"
+OLD_KEY_ENV = "DEALCRAFT_KEY"  # the name before 0.2, still read
+DB_ENV = "DEALCRAFT_DB"
+SERVER_ENV = "DEALCRAFT_SERVER"
+DEFAULT_PORT = 8700
+DEFAULT_MAX_GAMES = 40  # browser seats: game processes at once
 MAX_WEEK = 1_000  # --week sanity bound; each session checks its scenario's own length (exit 1)
 MIN_INTERVAL, MAX_INTERVAL = 0.2, 3_600.0  # board refresh, seconds
 
@@ -32,15 +37,25 @@ def add_parser(sub, lazy) -> None:
     p.set_defaults(handler=usage)
 
     def db(q: argparse.ArgumentParser) -> None:
-        q.add_argument("--db", metavar="URL", help="results store URL (default: local SQLite)")
+        store_url(q)
 
     def key(q: argparse.ArgumentParser, required: bool = True) -> None:
         q.add_argument(
-            "--key",
-            default=os.environ.get(KEY_ENV),
-            metavar="KEY",
-            help=f"the facilitator key printed by 'create' (or ${KEY_ENV})"
-            + ("" if required else "; without it, the public leaderboard only"),
+            "--key-file",
+            metavar="FILE",
+            help=f"read the facilitator key from FILE (else ${KEY_ENV}, else a prompt)"
+            + ("" if required else "; without a key, the public leaderboard only"),
+        )
+        q.add_argument("--key", dest="key_on_argv", help=argparse.SUPPRESS)
+        q.set_defaults(key_required=required)
+
+    def server(q: argparse.ArgumentParser) -> None:
+        q.add_argument(
+            "--server",
+            default=os.environ.get(SERVER_ENV),
+            metavar="URL",
+            help=f"send the command to this workshop server (or ${SERVER_ENV}); "
+            "default: the store itself",
         )
 
     def code(q: argparse.ArgumentParser) -> None:
@@ -59,6 +74,11 @@ def add_parser(sub, lazy) -> None:
 
     q = actions.add_parser("create", help="create a session; print the join code and the key")
     q.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
+    q.add_argument(
+        "--key-file",
+        metavar="FILE",
+        help="write the facilitator key to FILE (0600) instead of printing it",
+    )
     q.add_argument("--name", help="session name shown on the board (default: scenario title)")
     q.add_argument(
         "--seed",
@@ -84,6 +104,7 @@ def add_parser(sub, lazy) -> None:
     code(q)
     key(q, required=False)
     db(q)
+    server(q)
     q.add_argument("--json", action="store_true", help="print JSON")
     q.set_defaults(handler=handler("cmd_status"))
 
@@ -91,6 +112,7 @@ def add_parser(sub, lazy) -> None:
     code(q)
     key(q)
     db(q)
+    server(q)
     q.add_argument("event", metavar="EVENT", help="curveball event id ('list' to list them)")
     arrival_week(q)
     q.set_defaults(handler=handler("cmd_inject"))
@@ -105,6 +127,7 @@ def add_parser(sub, lazy) -> None:
     code(q)
     key(q)
     db(q)
+    server(q)
     q.add_argument("stakeholder", metavar="STAKEHOLDER", help="stakeholder id ('list' to list)")
     q.add_argument(
         "weights", nargs="*", metavar="dim=weight", help="new priority weights, e.g. cost=60"
@@ -116,6 +139,7 @@ def add_parser(sub, lazy) -> None:
     code(q)
     key(q)
     db(q)
+    server(q)
     q.add_argument(
         "--week",
         type=cliargs.whole(0, MAX_WEEK),
@@ -134,12 +158,14 @@ def add_parser(sub, lazy) -> None:
         code(q)
         key(q)
         db(q)
+        server(q)
         q.set_defaults(handler=handler(f"cmd_{name}"))
 
     q = actions.add_parser("add-bot", help="add a bot team as the benchmark")
     code(q)
     key(q)
     db(q)
+    server(q)
     q.add_argument("--policy", default="expert", choices=["expert", "random"])
     q.add_argument("--name", help="the bot team's name (default 'Bot (POLICY)')")
     q.set_defaults(handler=handler("cmd_add_bot"))
@@ -151,3 +177,41 @@ def add_parser(sub, lazy) -> None:
     q.add_argument("--out", required=True, metavar="FILE", help="HTML file to write")
     q.add_argument("--csv", metavar="FILE", help="also write one CSV row per team")
     q.set_defaults(handler=handler("cmd_report"))
+
+    q = actions.add_parser(
+        "serve",
+        help="run the workshop server: the one process that writes the store",
+        description="Serve the workshop's sessions to players (dealcraft play/run --server URL "
+        "and browser seats) and to the facilitator's commands. Binds to 127.0.0.1 unless "
+        "--host says otherwise. See docs/workshop.md.",
+    )
+    q.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    q.add_argument(
+        "--port",
+        type=cliargs.integer,
+        default=DEFAULT_PORT,
+        help=f"port, 1..65535 (default {DEFAULT_PORT})",
+    )
+    db(q)
+    q.add_argument(
+        "--max-games",
+        type=cliargs.whole(0, 10_000),
+        default=DEFAULT_MAX_GAMES,
+        help=f"browser seats: game processes at once, 0 for none (default {DEFAULT_MAX_GAMES})",
+    )
+    q.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address players use when a reverse proxy is in front (e.g. https://...)",
+    )
+    q.set_defaults(handler=handler("cmd_serve"))
+
+
+def store_url(q: argparse.ArgumentParser) -> None:
+    """--db URL, defaulting to $DEALCRAFT_DB (which keeps a password out of `ps`)."""
+    q.add_argument(
+        "--db",
+        default=os.environ.get(DB_ENV),
+        metavar="URL",
+        help=f"results store URL (or ${DB_ENV}; default: local SQLite)",
+    )

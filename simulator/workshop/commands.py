@@ -12,7 +12,7 @@ import sys
 
 from engine.problems import InputError
 from simulator.textcharts import spark
-from simulator.workshop.results import TeamResult, findings, recap, recap_week
+from simulator.workshop.results import TeamResult, findings, recap
 from simulator.workshop.session import (
     Facilitator,
     SessionInfo,
@@ -20,10 +20,62 @@ from simulator.workshop.session import (
     facilitate,
     peek,
 )
+from simulator.workshop.views import board_data, row_dict, session_dict
+
+KEY_HINT = (
+    "set $DEALCRAFT_FACILITATOR_KEY, or give --key-file FILE, or run it in a terminal "
+    "to be asked for it"
+)
+
+
+def facilitator_key(args: argparse.Namespace, required: bool = True) -> str | None:
+    """The facilitator key from a key file, the environment or a prompt; never from argv."""
+    import os
+
+    from simulator.workshop.cli import KEY_ENV, OLD_KEY_ENV
+
+    if getattr(args, "key_on_argv", None) is not None:
+        raise InputError.at(
+            "--key",
+            "workshop.key",
+            "the facilitator key is not taken from the command line (other users see it in "
+            f"ps and it stays in the shell history); {KEY_HINT}",
+        )
+    path = getattr(args, "key_file", None)
+    if path:
+        try:
+            key = open(path, encoding="utf-8").read().strip()
+        except OSError as exc:
+            raise InputError.at(path, "file.read", f"cannot read: {exc.strerror}") from None
+        if not key:
+            raise InputError.at(path, "workshop.key", "the key file is empty")
+        return key
+    key = os.environ.get(KEY_ENV) or os.environ.get(OLD_KEY_ENV)
+    if key or not required:
+        return key or None
+    if sys.stdin.isatty():
+        import getpass
+
+        try:
+            key = getpass.getpass("Facilitator key: ").strip()
+        except EOFError:
+            key = ""
+        if key:
+            return key
+    raise InputError.at("workshop", "workshop.key", f"this needs the facilitator key: {KEY_HINT}")
 
 
 def _fac(args: argparse.Namespace) -> Facilitator:
-    return facilitate(args.code, args.key, args.db)
+    return facilitate(args.code, facilitator_key(args), args.db)
+
+
+def _remote(args: argparse.Namespace):
+    """The facilitator's handle on a workshop server, when --server (or its env) is given."""
+    if not getattr(args, "server", None):
+        return None
+    from simulator.workshop.client import RemoteFacilitator
+
+    return RemoteFacilitator(args.server, args.code, facilitator_key(args))
 
 
 def state_line(info: SessionInfo) -> str:
@@ -38,16 +90,39 @@ def state_line(info: SessionInfo) -> str:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    info, key = create_session(args.scenario, args.name, args.seed, args.db)
+    from pathlib import Path
+
+    from simulator.workshop.seats import write_private
     from simulator.workshop.store import open_store
 
+    key_file = getattr(args, "key_file", None)
+    if key_file and Path(key_file).exists():
+        raise InputError.at(key_file, "file.write", "the key file exists; name a new file")
+    info, key = create_session(args.scenario, args.name, args.seed, args.db)
     where = open_store(args.db).where
     print(f"Workshop session created: {info.name} (scenario {info.scenario_id}, seed {info.seed})")
+    print(f"  Store: {where}")
+    print()
     print(f"  Join code for players:    {info.code}")
     print(f'      dealcraft play --join {info.code} --team "TEAM NAME"')
-    print(f"  Facilitator key (keep it private, it is not shown again): {key}")
-    print(f"      dealcraft workshop board {info.code} --key {key}")
-    print(f"  Store: {where}")
+    print("      (add --server URL when the class plays through `dealcraft workshop serve`)")
+    print()
+    if key_file:
+        try:
+            write_private(Path(key_file), key + "\n")
+        except OSError as exc:
+            raise InputError.at(key_file, "file.write", f"cannot write: {exc.strerror}") from None
+        print(f"  Facilitator key written to {key_file} (0600); it is not shown.")
+        print(f"      dealcraft workshop board {info.code} --key-file {key_file}")
+        return 0
+    print("-" * 72, file=sys.stderr)
+    print("  FACILITATOR KEY: private. Do not project or share this screen.", file=sys.stderr)
+    print(f"  {key}", file=sys.stderr)
+    print("  It is not shown again. Facilitator commands ask for it (or read", file=sys.stderr)
+    print(
+        "  $DEALCRAFT_FACILITATOR_KEY, or --key-file FILE); clear the screen now.", file=sys.stderr
+    )
+    print("-" * 72, file=sys.stderr)
     return 0
 
 
@@ -58,27 +133,6 @@ def cmd_board(args: argparse.Namespace) -> int:
     app = BoardApp(fac, interval=max(0.2, args.interval))
     app.run()
     return app.return_code or 0  # non-zero after a crash (1) or a stop signal (128 + n)
-
-
-def _row_dict(r: TeamResult, curveballs: list[str], public: bool) -> dict:
-    out = {
-        "rank": r.rank,
-        "team": r.name,
-        "kind": r.kind,
-        "week": r.week,
-        "over": r.over,
-        "result": r.result,
-        "expected_score": round(r.expected_score, 2),
-        "score": round(r.score, 2),
-        "alignment": round(r.alignment, 2),
-        "win_probability": round(r.win_probability, 4),
-        "trend": [round(v, 4) for v in r.trend()],
-        "response_lag": {e: r.lags.get(e) for e in curveballs if e in r.arrived},
-        "error": r.error,
-    }
-    if public:
-        out.pop("response_lag")
-    return out
 
 
 def render_status(info: SessionInfo, title: str, rows: list[TeamResult], cbs, public):
@@ -108,7 +162,11 @@ def render_status(info: SessionInfo, title: str, rows: list[TeamResult], cbs, pu
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    public = not args.key
+    key = facilitator_key(args, required=False)
+    public = not key
+    remote = getattr(args, "server", None)
+    if remote:
+        return _status_remote(args, key)
     if public:
         store, row, scenario = peek(args.code, args.db)
         from simulator.workshop.results import Leaderboard
@@ -116,30 +174,16 @@ def cmd_status(args: argparse.Namespace) -> int:
         rows = Leaderboard(store, row, scenario).refresh()
         info, cbs = SessionInfo.of(row), []
     else:
-        fac = _fac(args)
+        fac = facilitate(args.code, key, args.db)
         fac.advance_bots()
         rows = fac.leaderboard().refresh()
         info, scenario, cbs = fac.reload(), fac.scenario, fac.curveballs()
     labels = {c["key"]: c["name"] for c in cbs}
     if args.json:
-        data = {
-            "session": {
-                "code": info.code,
-                "name": info.name,
-                "scenario": info.scenario_id,
-                "seed": info.seed,
-                "paused": info.paused,
-                "hold_week": info.hold_week,
-                "revealed": info.revealed,
-            },
-            "teams": [_row_dict(r, [c["key"] for c in cbs], public) for r in rows],
-        }
-        if not public:
-            data["curveballs"] = cbs
-            data["recap"] = {
-                "week": recap_week(rows),
-                "headlines": recap(rows, scenario, labels=labels),
-            }
+        if public:
+            data = {"session": session_dict(info), "teams": [row_dict(r, [], True) for r in rows]}
+        else:
+            data = board_data(fac, rows)
         print(json.dumps(data, indent=2))
         return 0
     print(render_status(info, scenario.title, rows, cbs, public))
@@ -151,6 +195,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_inject(args: argparse.Namespace) -> int:
+    if args.event != "list" and getattr(args, "server", None):
+        done = _act_remote(args, "inject", event=args.event, week=args.week)
+        print(f"Injected '{args.event}': bots and headless teams after week {done['week']}.")
+        return 0
     fac = _fac(args)
     if args.event == "list":
         done = {c["event"] for c in fac.injected()}
@@ -205,6 +253,12 @@ def cmd_shift(args: argparse.Namespace) -> int:
             print(f"  {d.id:24} {d.name}")
         return 0
     weights = parse_weights(args.weights, dims)
+    if getattr(args, "server", None):
+        done = _act_remote(
+            args, "shift", stakeholder=args.stakeholder, weights=weights, week=args.week
+        )
+        print(f"Injected the shift: bots and headless teams after week {done['week']}.")
+        return 0
     week = fac.shift(args.stakeholder, weights, args.week)
     cb = [c for c in fac.curveballs() if c["kind"] == "shift"][-1]
     print(
@@ -214,32 +268,66 @@ def cmd_shift(args: argparse.Namespace) -> int:
     return 0
 
 
+def _status_remote(args: argparse.Namespace, key: str | None) -> int:
+    from simulator.workshop.client import Remote, RemoteFacilitator
+
+    if key:
+        data = RemoteFacilitator(args.server, args.code, key).board()
+    else:
+        data = Remote(args.server).call("GET", f"/sessions/{args.code}/leaderboard")
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    s = data["session"]
+    print(f"{s['name']} · code {s['code']}" + (" · PAUSED" if s.get("paused") else ""))
+    for t in data["teams"]:
+        print(
+            f"{t['rank']:>3} {t['team'][:32]:32} {t['week']:>4} {t['alignment']:6.1f} "
+            f"{t['win_probability']:5.0%} {t['expected_score']:6.1f}"
+        )
+    for line in data.get("recap", {}).get("headlines", []):
+        print(f"  - {line}")
+    return 0
+
+
+def _act_remote(args: argparse.Namespace, action: str, **kw) -> dict | None:
+    """Send a facilitator action to the server named by --server; None without one."""
+    remote = _remote(args)
+    return None if remote is None else remote.act(action, **kw)
+
+
 def cmd_hold(args: argparse.Namespace) -> int:
-    fac = _fac(args)
-    fac.hold(args.week)
+    if _act_remote(args, "hold", week=args.week) is None:
+        _fac(args).hold(args.week)
     print(f"Teams are held at week {args.week}: nobody can end it until you release.")
     return 0
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    _fac(args).release()
+    if _act_remote(args, "release") is None:
+        _fac(args).release()
     print("Hold released.")
     return 0
 
 
 def cmd_pause(args: argparse.Namespace) -> int:
-    _fac(args).pause()
+    if _act_remote(args, "pause") is None:
+        _fac(args).pause()
     print("Workshop paused: teams cannot make decisions until you resume.")
     return 0
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    _fac(args).resume()
+    if _act_remote(args, "resume") is None:
+        _fac(args).resume()
     print("Workshop resumed.")
     return 0
 
 
 def cmd_reveal(args: argparse.Namespace) -> int:
+    if _act_remote(args, "reveal") is not None:
+        print("Results revealed; the workshop is read-only now.")
+        return 0
     fac = _fac(args)
     fac.reveal()
     rows = fac.leaderboard().refresh()
@@ -250,8 +338,8 @@ def cmd_reveal(args: argparse.Namespace) -> int:
 
 
 def cmd_add_bot(args: argparse.Namespace) -> int:
-    fac = _fac(args)
-    name = fac.add_bot(args.policy, args.name)
+    done = _act_remote(args, "add-bot", policy=args.policy, name=args.name)
+    name = done["name"] if done is not None else _fac(args).add_bot(args.policy, args.name)
     print(f"Added bot team '{name}'; it keeps pace with the leading team.")
     return 0
 
@@ -275,4 +363,24 @@ def cmd_report(args: argparse.Namespace) -> int:
         msg = f"cannot write: {exc.strerror or exc}"
         raise InputError.at(where, "file.write", msg) from None
     print(f"Report written to {args.out}" + (f" and {args.csv}" if args.csv else ""))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`dealcraft workshop serve`: the workshop server (and its browser seats)."""
+    from simulator.serve import add_browser_seats, check_port, run, url_of
+    from simulator.workshop.server import build_app, reach_lines
+    from simulator.workshop.store import open_store
+
+    check_port(args.port)
+    open_store(args.db)  # a bad URL or an unreadable store: one line now, not per request
+    app = build_app(args.db)
+    wildcard = args.host in ("0.0.0.0", "::")
+    itself = url_of("127.0.0.1" if wildcard else args.host, args.port)
+    if args.max_games:  # the seats' game processes run here and reach the server directly
+        add_browser_seats(app, itself, args.max_games, args.public_url)
+    lines = reach_lines(args.host, args.port)
+    if args.public_url:
+        lines.append(f"  public address (reverse proxy): {args.public_url}")
+    run(app, args.host, args.port, lines)
     return 0

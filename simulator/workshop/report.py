@@ -16,8 +16,8 @@ from html import escape
 from pathlib import Path
 
 from engine.model import Scenario
+from simulator.workshop.records import SessionInfo
 from simulator.workshop.results import TeamResult, component_keys, findings
-from simulator.workshop.session import SessionInfo
 
 PALETTE = (
     "#1f77b4",

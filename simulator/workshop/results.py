@@ -24,6 +24,8 @@ from engine.model import Scenario
 from engine.state import GameState, new_game
 from scoring import alignment as al
 from scoring.scorecard import score
+from simulator.workshop.curveballs import curveball_list
+from simulator.workshop.records import decode
 
 REALIGNED = 0.9  # focus cosine at which a team counts as re-aligned after a curveball
 
@@ -242,13 +244,17 @@ class Leaderboard:
         out.update({c["key"]: c["name"] for c in self.curveballs})
         return out
 
-    def refresh(self) -> list[TeamResult]:
-        """Every team's current result, ranked by expected (luck-free) score."""
-        from simulator.workshop.session import curveball_list, decode
+    def refresh(self, snapshot: tuple | None = None) -> list[TeamResult]:
+        """Every team's current result, ranked by expected (luck-free) score. `snapshot`
+        (Store.board_snapshot, just read) saves the reads of counts and curveballs."""
 
         sid = self.row["id"]
-        counts = self.store.team_counts(sid)
-        self.curveballs = curveball_list(self.scenario, *self.store.all_curveballs(sid))
+        if snapshot is None:
+            counts = self.store.team_counts(sid)
+            events, shifts = self.store.all_curveballs(sid)
+        else:
+            _, counts, events, shifts = snapshot
+        self.curveballs = curveball_list(self.scenario, events, shifts)
         cb_ids = [c["event"] for c in self.curveballs if c["kind"] == "event"]
         shift_ids = [c["key"] for c in self.curveballs if c["kind"] == "shift"]
         stale = {}
@@ -256,7 +262,7 @@ class Leaderboard:
             e = self._cache.get(t.id)
             if e is None or e.n != t.n_decisions:
                 stale[t.id] = e.n if e is not None and e.state is not None else 0
-        if len(stale) <= 16:
+        if len(stale) <= 1:  # one read for any number of teams that moved
             logs = {tid: self.store.log(tid, start) for tid, start in stale.items()}
         else:
             logs = self.store.logs(stale)

@@ -1,16 +1,20 @@
 """The workshop results store: sessions, teams and their decision logs, behind SQLAlchemy Core.
 
-One URL names the store. The default is a SQLite file in the user data folder
-(`DEALCRAFT_HOME` overrides the folder, for tests and portable installs); any
-other SQLAlchemy URL works with `--db`. The program creates and versions its
-own schema (table `schema_version`) and refuses a store written by a newer
-version. Older stores are migrated in place, one version at a time (`MIGRATIONS`):
-version 2 added the `shifts` table (the facilitator's custom priority shifts).
+One URL names the store: `--db URL`, else $DEALCRAFT_DB, else a SQLite file in
+the user data folder (`DEALCRAFT_HOME` overrides the folder, for tests and
+portable installs), created 0600 in a 0700 folder. `postgresql://...` opens a
+PostgreSQL database through psycopg 3 (`pip install dealcraft[postgres]`); what
+differs between the backends lives in dialects.py. The program creates and
+versions its own schema (table `schema_version`) and refuses a store written by
+a newer version or holding a version it does not know. Older stores are
+migrated in place, one version at a time (`MIGRATIONS`): version 2 added the
+`shifts` table (the facilitator's custom priority shifts).
 
-SQLite is tuned for many writers on one machine: WAL journal (readers never
-block writers), a busy timeout, and write transactions that take the write
-lock up front (`BEGIN IMMEDIATE`) so two writers never deadlock upgrading a
-read lock. A write that still meets "database is locked" is retried.
+Unique keys settle races: two processes joining the same team name, or
+injecting the same curveball, both insert-if-absent, and the loser finds the
+winner's row (the same team; "already injected"). A write that meets a
+transient error ("database is locked", a serialisation failure) is retried;
+any other database error, and a damaged store, is one InputError line.
 
 A team's log is append-only: a row per decision, keyed by (team, position).
 Appends are optimistic: the writer says how long it believes the log is, and
@@ -23,11 +27,12 @@ from __future__ import annotations
 import json
 import os
 import random
+import stat
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -43,22 +48,25 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    create_engine,
-    event,
     func,
     insert,
     select,
     update,
 )
-from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from engine.problems import InputError
+from engine.rng import validate_seed
+from simulator.workshop import dialects
+from simulator.workshop.dialects import BUSY_TIMEOUT_MS  # noqa: F401 - part of the API
 
-SCHEMA_VERSION = 2  # 1: the first release; 2: adds `shifts`
+SCHEMA_VERSION = 3  # 1: the first release; 2: adds `shifts`; 3: adds `seats`
 DB_FILE = "workshop.sqlite3"
+DB_ENV = "DEALCRAFT_DB"  # the store URL when no --db is given
 LOCK_WAIT_S = 30.0  # give up on a busy database after this long
-BUSY_TIMEOUT_MS = 30_000  # SQLite's own busy wait (it sleeps, leaving the CPU to the writer)
+STORE_SEED_MAX = 2**63 - 1  # the seed column is a signed 64-bit integer on every backend
 
 T = TypeVar("T")
 
@@ -149,6 +157,15 @@ activity = Table(
 )
 Index("ix_activity_session", activity.c.session_id)
 
+seats = Table(  # since schema version 3: a team's passcode (salted hash), set at first join
+    "seats",
+    metadata,
+    Column("team_id", Integer, ForeignKey("teams.id"), primary_key=True),
+    Column("salt", String(64), nullable=False),
+    Column("hash", String(128), nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
 
 class LogConflict(Exception):
     """The team's log grew under us: another process appended first."""
@@ -168,10 +185,34 @@ def data_dir() -> Path:
     return Path(user_data_dir("dealcraft", appauthor=False))
 
 
+def _private(path: Path, mode: int) -> None:
+    """Take group and other permissions off a file or folder of ours."""
+    st_ = path.stat()
+    if st_.st_uid == os.geteuid() and stat.S_IMODE(st_.st_mode) & 0o077:
+        path.chmod(mode)
+
+
 def default_url() -> str:
+    """The local SQLite store, its folder created 0700 if need be (the user data folder,
+    Dealcraft's own, is tightened to 0700; a $DEALCRAFT_HOME that exists is left as its
+    owner set it); InputError (workshop.store-folder) when the folder cannot be made."""
     folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not os.environ.get("DEALCRAFT_HOME"):
+            _private(folder, 0o700)
+    except OSError as exc:
+        raise _problem(
+            str(folder),
+            f"cannot create the data folder for the workshop store: {exc.strerror or exc}",
+            "workshop.store-folder",
+        ) from None
     return f"sqlite:///{folder / DB_FILE}"
+
+
+def configured_url(url: str | None = None) -> str:
+    """The store to use: `url` (from --db), else $DEALCRAFT_DB, else the local file."""
+    return url or os.environ.get(DB_ENV) or default_url()
 
 
 def safe_url(url: str) -> str:
@@ -182,32 +223,30 @@ def safe_url(url: str) -> str:
         return "<invalid URL>"
 
 
-def _problem(where: str, msg: str) -> InputError:
-    return InputError.at(where, "workshop.store", msg)
+def _problem(where: str, msg: str, code: str = "workshop.store") -> InputError:
+    return InputError.at(where, code, msg)
 
 
-def _is_locked(exc: BaseException) -> bool:
-    text = str(getattr(exc, "orig", exc)).lower()
-    return "locked" in text or "busy" in text
-
-
-def _sqlite_events(engine: Engine, memory: bool) -> None:
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_conn, _record):  # pragma: no cover - exercised through every test
-        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is lazy).
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if not memory:
-            cur.execute("PRAGMA journal_mode = WAL")
-            cur.execute("PRAGMA synchronous = NORMAL")
-        cur.execute("PRAGMA foreign_keys = ON")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def on_begin(conn: Connection):
-        write = conn.get_execution_options().get("dealcraft_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+def _sqlite_file(path: Path, where: str, default: bool) -> None:
+    """Make sure a SQLite store file can be opened: its folder exists, and a new file
+    is created 0600 (SQLite gives its -wal and -shm files the same mode). The default
+    store's file, ours by definition, is tightened to 0600 if it is looser."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise _problem(where, f"no folder {folder} for the workshop store", "workshop.store-folder")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        if default:
+            try:
+                _private(path, 0o600)
+            except OSError:
+                pass  # not ours to change; SQLite reports anything that stops it opening
+    except OSError as exc:
+        raise _problem(
+            where, f"cannot create the workshop store: {exc.strerror or exc}", "workshop.store"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -223,35 +262,26 @@ class Store:
     """A connection to one results store; safe to share between threads of one process."""
 
     def __init__(self, url: str | None = None):
-        self.url = url or default_url()
+        self.url = configured_url(url)
         where = safe_url(self.url)
         self.where = where
         try:
-            parsed = make_url(self.url)
-            self.is_sqlite = parsed.get_backend_name() == "sqlite"
-            kwargs: dict[str, Any] = {}
-            memory = False
-            if self.is_sqlite:
-                memory = parsed.database in (None, "", ":memory:")
-                kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
-                if memory:
-                    from sqlalchemy.pool import StaticPool
-
-                    kwargs["poolclass"] = StaticPool
-                    kwargs["connect_args"]["check_same_thread"] = False
-                elif parsed.database:
-                    folder = Path(parsed.database).expanduser().parent
-                    if not folder.is_dir():
-                        raise _problem(where, f"no folder {folder} for the workshop store")
-            self.engine = create_engine(self.url, **kwargs)
+            parsed, self.dialect = dialects.resolve(make_url(self.url))
+            self.is_sqlite = self.dialect.name == "sqlite"
+            uri = str(parsed.query.get("uri", "")).lower() in ("true", "1")
+            if self.is_sqlite and not uri and parsed.database not in (None, "", ":memory:"):
+                path = Path(parsed.database).expanduser()
+                _sqlite_file(path, where, default=path == data_dir() / DB_FILE)
+            self.engine = self.dialect.engine(parsed)
         except NoSuchModuleError as exc:
             raise _problem(where, f"no database driver for this URL: {exc}") from None
         except ArgumentError as exc:
             raise _problem(where, f"not a database URL: {exc}") from None
         except ModuleNotFoundError as exc:
-            raise _problem(where, f"the database driver is not installed: {exc.name}") from None
-        if self.is_sqlite:
-            _sqlite_events(self.engine, memory)
+            hint = " (pip install 'dealcraft[postgres]')" if exc.name == "psycopg" else ""
+            raise _problem(
+                where, f"the database driver is not installed: {exc.name}{hint}"
+            ) from None
         self._ensure_schema()
 
     # ---- plumbing -------------------------------------------------------------------------
@@ -268,41 +298,54 @@ class Store:
         return self._retry(fn, write=True)
 
     def _retry(self, fn: Callable[[Connection], T], write: bool) -> T:
-        """Run `fn` in a transaction. SQLite's busy handler waits for the lock; should it
-        still report "database is locked", retry after a short jittered sleep."""
+        """Run `fn` in a transaction. A transient error (SQLite's "database is locked"
+        after its busy wait, a PostgreSQL serialisation failure or a full connection
+        table) is retried after a short jittered sleep; any other database error is one
+        InputError line, workshop.store-damaged when the database says it is damaged."""
         deadline = time.monotonic() + LOCK_WAIT_S
         delay = 0.005
+        options = self.dialect.begin_options(write)
         while True:
             try:
                 with self.engine.connect() as conn:
-                    if write:
-                        conn = conn.execution_options(dealcraft_write=True)
+                    if options:
+                        conn = conn.execution_options(**options)
                     with conn.begin():
                         return fn(conn)
-            except OperationalError as exc:
-                if not _is_locked(exc) or time.monotonic() > deadline:
-                    what = "write to" if write else "read"
-                    raise _problem(
-                        self.where, f"cannot {what} the workshop store: {exc.orig}"
-                    ) from None
+            except DBAPIError as exc:
+                if not self.dialect.transient(exc) or time.monotonic() > deadline:
+                    raise self._failure(exc, write) from None
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, 0.5)
+            except PoolTimeout:
+                raise _problem(
+                    self.where,
+                    "the workshop store is too busy: no database connection came free in time",
+                ) from None
+
+    def _failure(self, exc: DBAPIError, write: bool) -> InputError:
+        reason = str(exc.orig).strip() or type(exc.orig).__name__
+        if self.dialect.damaged(exc):
+            return _problem(
+                self.where,
+                f"the workshop store is damaged ({reason}); restore it from a backup or "
+                "use another --db",
+                "workshop.store-damaged",
+            )
+        what = "write to" if write else "read"
+        return _problem(self.where, f"cannot {what} the workshop store: {reason}")
 
     def _ensure_schema(self) -> None:
         def version(conn: Connection) -> int | None:
             if not conn.dialect.has_table(conn, "schema_version"):
                 return None
-            return conn.execute(select(schema_version.c.version)).scalar()
+            return stored_version(conn, self.where)
 
-        try:
-            found = self.read(version)
-        except InputError:
-            raise
-        except DBAPIError as exc:
-            raise _problem(self.where, f"cannot open the workshop store: {exc.orig}") from None
+        found = self.read(version)
         if found is None:
 
             def create(conn: Connection) -> int:
+                self.dialect.lock_schema(conn)
                 v = version(conn)
                 if v is None:
                     metadata.create_all(conn)
@@ -311,14 +354,13 @@ class Store:
                 return v
 
             found = self.write(create)
-        if found > SCHEMA_VERSION:
-            raise _problem(
-                self.where,
-                f"this workshop store uses schema version {found}, newer than this Dealcraft "
-                f"understands (version {SCHEMA_VERSION}); upgrade Dealcraft or use another --db",
-            )
         if found < SCHEMA_VERSION:
-            self.write(migrate)
+
+            def upgrade(conn: Connection) -> int:
+                self.dialect.lock_schema(conn)
+                return migrate(conn, self.where)
+
+            self.write(upgrade)
 
     # ---- sessions -------------------------------------------------------------------------
 
@@ -330,11 +372,15 @@ class Store:
         return self.write(fn)
 
     def session(self, code: str) -> dict | None:
+        """The session with join code `code`, its values checked (InputError
+        workshop.store-value naming the field when one cannot be right), or None."""
+
         def fn(conn: Connection):
             row = conn.execute(select(sessions).where(sessions.c.code == code)).mappings().first()
             return dict(row) if row else None
 
-        return self.read(fn)
+        row = self.read(fn)
+        return None if row is None else checked_session(row, self.where)
 
     def code_taken(self, code: str) -> bool:
         return self.read(
@@ -352,25 +398,14 @@ class Store:
         )
 
     def add_curveball(self, session_id: int, event_id: str, after_week: int) -> bool:
-        """Record a curveball once; False when it was already injected."""
-
-        def fn(conn: Connection) -> bool:
-            q = select(curveballs.c.id).where(
-                curveballs.c.session_id == session_id, curveballs.c.event == event_id
-            )
-            if conn.execute(q).first():
-                return False
-            conn.execute(
-                insert(curveballs).values(
-                    session_id=session_id,
-                    event=event_id,
-                    after_week=after_week,
-                    created_at=time.time(),
-                )
-            )
-            return True
-
-        return self.write(fn)
+        """Record a curveball once; False when it was already injected (also when another
+        process injected it a moment ago)."""
+        values = dict(
+            session_id=session_id, event=event_id, after_week=after_week, created_at=time.time()
+        )
+        return self.write(
+            lambda conn: self.dialect.insert_new(conn, curveballs, ["session_id", "event"], values)
+        )
 
     @staticmethod
     def _curveballs(conn: Connection, session_id: int) -> list[dict]:
@@ -453,40 +488,46 @@ class Store:
 
     def add_team(self, session_id: int, name: str, name_key: str, kind: str, policy=None) -> dict:
         """The team, created on first use (a second join with the same name resumes it)."""
+        return self.ensure_team(session_id, name, name_key, kind, policy)[0]
 
-        def fn(conn: Connection) -> dict:
+    def ensure_team(
+        self, session_id: int, name: str, name_key: str, kind: str, policy=None
+    ) -> tuple[dict, bool]:
+        """(the team, whether this call created it). Of several processes joining one
+        name at once, exactly one creates the team and the others get that same row."""
+        now = time.time()
+        values = dict(
+            session_id=session_id,
+            name=name,
+            name_key=name_key,
+            kind=kind,
+            policy=policy,
+            n_decisions=0,
+            created_at=now,
+            updated_at=now,
+        )
+
+        def fn(conn: Connection) -> tuple[dict, bool]:
             row = self._team(conn, session_id, name_key)
             if row:
-                return row
-            now = time.time()
-            conn.execute(
-                insert(teams).values(
-                    session_id=session_id,
-                    name=name,
-                    name_key=name_key,
-                    kind=kind,
-                    policy=policy,
-                    n_decisions=0,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            return self._team(conn, session_id, name_key)
+                return row, False
+            created = self.dialect.insert_new(conn, teams, ["session_id", "name_key"], values)
+            return self._team(conn, session_id, name_key), created
 
         return self.write(fn)
 
+    @staticmethod
+    def _team_counts(conn: Connection, session_id: int) -> list[TeamCount]:
+        q = (
+            select(teams.c.id, teams.c.name, teams.c.kind, teams.c.policy, teams.c.n_decisions)
+            .where(teams.c.session_id == session_id)
+            .order_by(teams.c.id)
+        )
+        return [TeamCount(*r) for r in conn.execute(q)]
+
     def team_counts(self, session_id: int) -> list[TeamCount]:
         """Every team of a session with the length of its log (one cheap query)."""
-
-        def fn(conn: Connection):
-            q = (
-                select(teams.c.id, teams.c.name, teams.c.kind, teams.c.policy, teams.c.n_decisions)
-                .where(teams.c.session_id == session_id)
-                .order_by(teams.c.id)
-            )
-            return [TeamCount(*r) for r in conn.execute(q)]
-
-        return self.read(fn)
+        return self.read(lambda conn: self._team_counts(conn, session_id))
 
     def append(self, team_id: int, expected: int, items: Iterable[tuple[str, str]]) -> int:
         """Append (kind, json body) decisions at position `expected`; the new log length.
@@ -567,20 +608,91 @@ class Store:
 
         return self.read(fn)
 
+    def board_snapshot(self, session_id: int) -> tuple[dict, list[TeamCount], list, list]:
+        """(session row, team counts, curveballs, shifts) in one read: what a board refresh
+        needs before it fetches the logs of teams that moved (the server's board request)."""
+
+        def fn(conn: Connection):
+            row = conn.execute(select(sessions).where(sessions.c.id == session_id)).mappings()
+            return (
+                dict(row.first()),
+                self._team_counts(conn, session_id),
+                self._curveballs(conn, session_id),
+                self._shifts(conn, session_id),
+            )
+
+        return self.read(fn)
+
+    # ---- team passcodes (schema version 3) ------------------------------------------------
+
+    def seat(self, team_id: int) -> tuple[str, str] | None:
+        """(salt, hash) of a team's passcode, or None while it has none."""
+
+        def fn(conn: Connection):
+            q = select(seats.c.salt, seats.c.hash).where(seats.c.team_id == team_id)
+            row = conn.execute(q).first()
+            return (row[0], row[1]) if row else None
+
+        return self.read(fn)
+
+    def claim_seat(self, team_id: int, salt: str, hash_: str) -> bool:
+        """Give a team its passcode hash unless it has one; False when another join won
+        (two first joins at once: exactly one gets the passcode)."""
+        values = dict(team_id=team_id, salt=salt, hash=hash_, created_at=time.time())
+        return self.write(lambda conn: self.dialect.insert_new(conn, seats, ["team_id"], values))
+
 
 def _to_v2(conn: Connection) -> None:
     """Version 2: the custom priority shifts."""
     shifts.create(conn, checkfirst=True)  # with its index
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_v2}  # version -> step up to it
+def _to_v3(conn: Connection) -> None:
+    """Version 3: team passcodes. Teams of an older store get theirs at their next join."""
+    seats.create(conn, checkfirst=True)
 
 
-def migrate(conn: Connection) -> int:
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _to_v2,
+    3: _to_v3,
+}  # version -> step up to it
+
+
+def stored_version(conn: Connection, where: str = "workshop store") -> int:
+    """The schema version the store records; InputError (workshop.store-schema) unless it
+    is one whole number this Dealcraft knows (1..SCHEMA_VERSION)."""
+    rows = conn.execute(select(schema_version.c.version)).all()
+    found = rows[0][0] if len(rows) == 1 else None
+    if isinstance(found, bool) or not isinstance(found, int):
+        shown = "no version" if not rows else f"{len(rows)} rows" if len(rows) > 1 else repr(found)
+        raise _problem(
+            where,
+            f"the workshop store's schema_version table holds {shown}, not one version number; "
+            "the store is damaged or was not made by Dealcraft",
+            "workshop.store-schema",
+        )
+    if found > SCHEMA_VERSION:
+        raise _problem(
+            where,
+            f"this workshop store uses schema version {found}, newer than this Dealcraft "
+            f"understands (version {SCHEMA_VERSION}); upgrade Dealcraft or use another --db",
+            "workshop.store-schema",
+        )
+    if found < 1:
+        raise _problem(
+            where,
+            f"this workshop store records schema version {found}, which no Dealcraft has "
+            f"written (versions are 1..{SCHEMA_VERSION}); the store is damaged",
+            "workshop.store-schema",
+        )
+    return found
+
+
+def migrate(conn: Connection, where: str = "workshop store") -> int:
     """Bring an older schema up to SCHEMA_VERSION, one step per version, in the caller's
     write transaction (so two processes opening an old store migrate it once); the
     version found."""
-    found = conn.execute(select(schema_version.c.version)).scalar()
+    found = stored_version(conn, where)
     for v in range(found + 1, SCHEMA_VERSION + 1):
         MIGRATIONS[v](conn)
     if found < SCHEMA_VERSION:
@@ -588,12 +700,35 @@ def migrate(conn: Connection) -> int:
     return found
 
 
+def checked_session(row: dict, where: str = "workshop store") -> dict:
+    """A session row whose values the game relies on are what they must be (the seed a
+    whole number the store can hold, the hold week none or a week); InputError
+    (workshop.store-value) naming the session and the field otherwise."""
+
+    def bad(field: str, why: str) -> InputError:
+        return _problem(
+            where,
+            f"session {row.get('code')}: {field} {row.get(field)!r} {why}; the store is damaged",
+            "workshop.store-value",
+        )
+
+    try:
+        validate_seed(row["seed"], STORE_SEED_MAX)
+    except (TypeError, ValueError):
+        raise bad("seed", f"is not a whole number from 0 to {STORE_SEED_MAX}") from None
+    hold = row["hold_week"]
+    if hold is not None and (isinstance(hold, bool) or not isinstance(hold, int) or hold < 0):
+        raise bad("hold_week", "is not a week number")
+    return row
+
+
 _STORES: dict[str, Store] = {}
 
 
 def open_store(url: str | None = None) -> Store:
-    """The store at `url` (default: the local SQLite file), shared within this process."""
-    url = url or default_url()
+    """The store at `url` (default: $DEALCRAFT_DB, else the local SQLite file), shared
+    within this process."""
+    url = configured_url(url)
     store = _STORES.get(url)
     if store is None:
         store = _STORES[url] = Store(url)

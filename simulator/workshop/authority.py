@@ -1,0 +1,276 @@
+"""The workshop's authority: every team decision and facilitator action goes through here,
+in the one process that writes the store (the workshop server).
+
+Plain synchronous methods taking what a request carries (code, team, passcode or
+facilitator key, JSON bodies) and returning JSON-ready dicts; the HTTP layer
+(server.py) only translates. A player's decision is applied by the engine before
+anything is stored, so an illegal or forged decision is refused with the engine's
+reason; pacing (pause, hold, reveal) is checked here, not trusted to the client.
+
+Games and facilitator handles are cached in memory, each checked against the store's
+log length before use, so several server processes can share one database: a log
+that another process moved on is reloaded (or the client told to resume).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import threading
+from dataclasses import asdict
+
+from engine.decisions import Decision, IllegalDecision, from_dict
+from engine.problems import InputError
+from engine.state import GameState, new_game
+from simulator.workshop.codes import check_secret, name_key, normalise_passcode
+from simulator.workshop.facilitator import Facilitator, facilitate
+from simulator.workshop.records import (
+    Held,
+    SessionInfo,
+    decode,
+    encode,
+    find_session,
+    refuse,
+    session_scenario,
+)
+from simulator.workshop.store import open_store
+from simulator.workshop.team import SEAT_KINDS, TeamSession, join
+
+FACILITATOR_ACTIONS = ("hold", "release", "pause", "resume", "reveal", "inject", "shift", "add-bot")
+
+
+class Refused(Exception):
+    """A decision the engine or the pacing refuses: `code` is a problem code, `held` says
+    whether it is pacing (wait and retry) rather than the rules."""
+
+    def __init__(self, message: str, code: str, held: bool = False):
+        super().__init__(message)
+        self.message, self.code, self.held = message, code, held
+
+
+def public_info(info: SessionInfo) -> dict:
+    """What anyone with the join code may see of a session."""
+    d = asdict(info)
+    return {k: d[k] for k in ("code", "name", "scenario_id", "hold_week", "paused", "revealed")}
+
+
+def _decision(body) -> Decision:
+    try:
+        return from_dict(body if isinstance(body, dict) else json.loads(body))
+    except (ValueError, TypeError) as exc:
+        raise Refused(f"not a decision: {exc}", "plan.decision") from None
+
+
+class _Seat:
+    """A verified seat: the TeamSession, the passcode hash it was verified against, the
+    cached game (None until loaded) and a lock serialising the team's requests."""
+
+    def __init__(self, team: TeamSession, passcode: str):
+        self.team = team
+        self.passcode = normalise_passcode(passcode)
+        self.state: GameState | None = None
+        self.lock = threading.Lock()
+
+
+class Authority:
+    """The workshop server's state: one store, the seats and facilitator handles in use."""
+
+    def __init__(self, db: str | None = None):
+        self.store = open_store(db)
+        self.db = self.store.url  # fixed now: the default store must not follow a later $HOME
+        self._seats: dict[tuple[str, str], _Seat] = {}
+        self._facs: dict[str, tuple[Facilitator, threading.Lock]] = {}
+        self._lock = threading.Lock()
+
+    # ---- players ----------------------------------------------------------------------------
+
+    def join(self, code: str, team: str, passcode: str | None, kind: str = "player") -> dict:
+        """Take a seat (issuing the passcode on a team's first join); what the client needs
+        to play: the scenario's YAML and hash, the seed, the stored log, the session."""
+        if kind not in SEAT_KINDS:
+            raise refuse("kind", f"players join as one of {', '.join(SEAT_KINDS)}")
+        seat = join(code, team, self.db, kind=kind, passcode=passcode)
+        given = seat.passcode or passcode or ""
+        with self._lock:
+            self._seats[(seat.code, name_key(seat.team))] = _Seat(seat, given)
+        row = find_session(self.store, seat.code)
+        return {
+            "code": seat.code,
+            "team": seat.team,
+            "kind": seat.kind,
+            "passcode": seat.passcode,
+            "seed": seat.seed,
+            "session_name": seat.session_name,
+            "scenario_ref": row["scenario_ref"],
+            "content_hash": row["content_hash"],
+            "scenario_yaml": row["scenario_yaml"],
+            "log": self.store.log(seat.team_id),
+            "status": public_info(seat.status()),
+        }
+
+    def seat(self, code: str, team: str, passcode: str | None) -> _Seat:
+        """The verified seat for a request; refuses a wrong passcode (workshop.seat)."""
+        from simulator.workshop.records import normalise_code
+
+        key = (normalise_code(code), name_key(team or ""))
+        given = normalise_passcode(passcode)
+        with self._lock:
+            seat = self._seats.get(key)
+        if seat is not None and given and hmac.compare_digest(seat.passcode, given):
+            return seat
+        row = find_session(self.store, key[0])
+        found = self.store.team(row["id"], key[1])
+        if found is None or found["kind"] not in SEAT_KINDS:
+            raise refuse("team", f"no team '{team}' has joined session {row['code']}")
+        stored = join(code, team, self.db, kind=found["kind"], passcode=passcode or "")
+        seat = _Seat(stored, given)
+        with self._lock:
+            self._seats[key] = self._seats.get(key) or seat
+            return self._seats[key]
+
+    def log(self, code: str, team: str, passcode: str | None) -> dict:
+        seat = self.seat(code, team, passcode)
+        return {"log": self.store.log(seat.team.team_id), "status": public_info(seat.team.status())}
+
+    def _game(self, seat: _Seat) -> GameState:
+        """The team's game, reloaded when the stored log moved on (another server)."""
+        team = seat.team
+        stored = self.store.team(team._row["id"], name_key(team.team))
+        n = stored["n_decisions"] if stored else None
+        if seat.state is None or n != len(seat.state.history):
+            seat.state = team.resume()
+        return seat.state
+
+    def step(self, code: str, team: str, passcode: str | None, n: int, body) -> dict:
+        """Apply one player decision: pacing, then the engine, then one append. Returns the
+        decisions stored (pending curveballs first, then this one) for the client to apply."""
+        seat = self.seat(code, team, passcode)
+        decision = _decision(body)
+        with seat.lock:
+            state = self._game(seat)
+            if n != len(state.history):
+                raise refuse(
+                    "workshop",
+                    f"this game ({n} decisions) is out of step with team '{seat.team.team}' "
+                    f"({len(state.history)} stored); resume from the stored log",
+                )
+            try:
+                new = seat.team.step(state, decision)
+            except Held as exc:
+                raise Refused(str(exc), "workshop.held", held=True) from None
+            except IllegalDecision as exc:
+                raise Refused(str(exc), "plan.illegal") from None
+            except InputError:
+                seat.state = None
+                raise
+            seat.state = new
+            added = new.history[len(state.history) :]
+            return {"decisions": [encode(d)[1] for d in added], "n": len(new.history)}
+
+    def submit(self, code: str, team: str, passcode: str | None, bodies, where: str) -> dict:
+        """A headless team's whole game (a plan), replayed with the session's curveballs as
+        far as pacing allows; the stored log and how many decisions were new."""
+        seat = self.seat(code, team, passcode)
+        decisions = [_decision(b) for b in bodies]
+        with seat.lock:
+            played, n = seat.team.submit(decisions, str(where)[:200])
+            seat.state = None
+            return {"log": [encode(d)[1] for d in played.history], "new": n}
+
+    def status(self, code: str) -> dict:
+        return public_info(SessionInfo.of(find_session(self.store, code)))
+
+    def leaderboard(self, code: str) -> dict:
+        """The public leaderboard (no decisions, no curveball detail), as `workshop status`
+        shows it without the key."""
+        from simulator.workshop.results import Leaderboard
+        from simulator.workshop.views import row_dict
+
+        row = find_session(self.store, code)
+        rows = Leaderboard(self.store, row, session_scenario(self.store, row)).refresh()
+        info = SessionInfo.of(row)
+        return {"session": public_info(info), "teams": [row_dict(r, [], True) for r in rows]}
+
+    def results(self, code: str, team: str, passcode: str | None) -> dict:
+        """Every team's results, to a seated player, once the facilitator has revealed them."""
+        from simulator.workshop.views import row_dict
+
+        seat = self.seat(code, team, passcode)
+        rows = seat.team.class_results()
+        return {"teams": [row_dict(r, list(r.lags), False) for r in rows]}
+
+    # ---- the facilitator --------------------------------------------------------------------
+
+    def facilitator(self, code: str, key: str | None) -> tuple[Facilitator, threading.Lock]:
+        """The facilitator's handle, its key checked on every request (a cached handle keeps
+        the board's per-team cache warm)."""
+        from simulator.workshop.records import normalise_code
+
+        code = normalise_code(code)
+        with self._lock:
+            cached = self._facs.get(code)
+        if cached is None:
+            fac = facilitate(code, key, self.db)
+            with self._lock:
+                cached = self._facs.setdefault(code, (fac, threading.Lock()))
+            return cached
+        fac = cached[0]
+        row = fac._row
+        if not key or not check_secret(row["key_salt"], row["key_hash"], key):
+            facilitate(code, key, self.db)  # raises the usual refusal
+        return cached
+
+    def board(self, code: str, key: str | None) -> dict:
+        """The board's data: what `workshop status --json` prints with the key."""
+        from simulator.workshop.views import board_data
+
+        fac, lock = self.facilitator(code, key)
+        with lock:
+            board = fac.leaderboard()
+            snapshot = self.store.board_snapshot(fac.id)
+            fac._row = board.row = snapshot[0]
+            rows = board.refresh(snapshot)
+            if any(r.kind == "bot" for r in rows) and fac.advance_bots(rows):
+                rows = board.refresh()
+                fac.reload()
+            return board_data(fac, rows, board.curveballs)
+
+    def act(self, code: str, key: str | None, action: str, args: dict) -> dict:
+        """One facilitator action (FACILITATOR_ACTIONS) with its JSON arguments."""
+        fac, lock = self.facilitator(code, key)
+        if action not in FACILITATOR_ACTIONS:
+            raise refuse("action", f"unknown action '{action}'", code="workshop.input")
+        week = args.get("week")
+        if week is not None and not isinstance(week, int):
+            raise refuse("--week", "the week must be a whole number", code="workshop.input")
+        with lock:
+            out: dict = {"action": action}
+            if action == "hold":
+                if week is None:
+                    raise refuse("--week", "hold needs a week", code="workshop.input")
+                fac.hold(week)
+            elif action in ("release", "pause", "resume", "reveal"):
+                getattr(fac, action)()
+            elif action == "inject":
+                out["week"] = fac.inject(str(args.get("event", "")), week)
+            elif action == "shift":
+                weights = args.get("weights")
+                if not isinstance(weights, dict):
+                    raise refuse("shift", "weights must be a mapping", code="workshop.input")
+                out["week"] = fac.shift(str(args.get("stakeholder", "")), weights, week)
+            elif action == "add-bot":
+                name = args.get("name")
+                out["name"] = fac.add_bot(
+                    str(args.get("policy") or "expert"), None if name is None else str(name)
+                )
+            out["session"] = public_info(fac.reload())
+            out["curveballs"] = fac.curveballs()
+            return out
+
+
+def replay(scenario, seed: int, bodies: list[str]) -> GameState:
+    """The game a stored log replays to (the client's copy of what the server stored)."""
+    state = new_game(scenario, seed)
+    for b in bodies:
+        state = state.apply(decode(b))
+    return state

@@ -1,0 +1,239 @@
+"""Clients of the workshop server: a player's seat (`RemoteSeat`, the same API as the local
+TeamSession, so the TUI and `dealcraft run` do not care which they hold) and the
+facilitator's commands (`Remote`).
+
+Plain `http.client` over one kept-alive connection per client (guarded by a lock:
+the TUI polls pacing from a worker thread while the UI thread steps). Refusals come
+back as the server's problem codes; an unreachable server is one line
+(`workshop.server`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+from urllib.parse import quote, urlsplit
+
+from engine.decisions import Decision, IllegalDecision, Inject, Shift
+from engine.problems import InputError, Problem
+from engine.state import GameState
+from simulator.workshop.records import Held, SessionInfo, decode, encode, scenario_from_yaml
+
+API = "/api/v1"
+TIMEOUT_S = 30.0
+
+
+def _server_error(url: str, message: str) -> InputError:
+    return InputError.at(url, "workshop.server", message)
+
+
+class Remote:
+    """A JSON connection to one workshop server."""
+
+    def __init__(self, url: str, timeout: float = TIMEOUT_S):
+        parts = urlsplit(url if "://" in url else f"http://{url}")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise _server_error(url, "the server URL must look like http://HOST:PORT")
+        self.url = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+        self._https = parts.scheme == "https"
+        self._host, self._port = parts.hostname, parts.port
+        self._prefix = parts.path.rstrip("/")
+        self._timeout = timeout
+        self._conn: http.client.HTTPConnection | None = None
+        self._lock = threading.Lock()
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if self._conn is None:
+            cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+            self._conn = cls(self._host, self._port, timeout=self._timeout)
+        return self._conn
+
+    def call(self, method: str, path: str, body: dict | None = None, headers=None) -> dict:
+        """One request; the decoded JSON answer. Raises InputError with the server's problems,
+        or `_Refusal` for a decision the engine or pacing refused."""
+        data = None if body is None else json.dumps(body).encode()
+        hdrs = {"Content-Type": "application/json", **(headers or {})}
+        with self._lock:
+            for attempt in (1, 2):  # a kept-alive connection the server closed: reconnect once
+                conn = self._connection()
+                try:
+                    conn.request(method, f"{self._prefix}{API}{path}", body=data, headers=hdrs)
+                    resp = conn.getresponse()
+                    raw = resp.read()
+                    break
+                except (http.client.HTTPException, OSError) as exc:
+                    conn.close()
+                    self._conn = None
+                    if attempt == 2 or method != "GET" and not _is_stale(exc):
+                        raise _server_error(
+                            self.url, f"cannot reach the workshop server: {_reason(exc)}"
+                        ) from None
+        try:
+            answer = json.loads(raw or b"{}")
+        except ValueError:
+            raise _server_error(
+                self.url, f"the server answered HTTP {resp.status}, not JSON"
+            ) from None
+        if resp.status >= 400:
+            if "refused" in answer:
+                r = answer["refused"]
+                raise _Refusal(
+                    str(r.get("message", "")), str(r.get("code", "")), bool(r.get("held"))
+                )
+            problems = [_problem(p) for p in answer.get("problems", [])]
+            raise InputError(problems or [_problem({"message": f"HTTP {resp.status}"})])
+        return answer
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+def _is_stale(exc: BaseException) -> bool:
+    return isinstance(exc, http.client.RemoteDisconnected | BrokenPipeError | ConnectionResetError)
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def _problem(p: dict) -> Problem:
+    from engine.problems import CODES
+
+    code = p.get("code") if p.get("code") in CODES else "workshop.server"
+    return Problem(
+        str(p.get("path", "workshop")),
+        int(p.get("line", 1)),
+        int(p.get("col", 1)),
+        "error",
+        str(p.get("message", "")),
+        code,
+    )
+
+
+class _Refusal(Exception):
+    def __init__(self, message: str, code: str, held: bool):
+        super().__init__(message)
+        self.code, self.held = code, held
+
+
+class RemoteSeat:
+    """A team's seat on a workshop server: the TeamSession API, every write by the server."""
+
+    def __init__(self, remote: Remote, joined: dict):
+        self.remote = remote
+        self.code: str = joined["code"]
+        self.team: str = joined["team"]
+        self.kind: str = joined["kind"]
+        self.seed: int = int(joined["seed"])
+        self.session_name: str = joined["session_name"]
+        self.passcode: str | None = joined.get("passcode")
+        self._secret = self.passcode or ""
+        self.scenario = scenario_from_yaml(
+            joined["scenario_yaml"], joined["scenario_ref"], joined["content_hash"]
+        )
+        self._log: list[str] = list(joined["log"])
+        self._status = joined["status"]
+
+    @classmethod
+    def join(
+        cls, server: str, code: str, team: str, kind: str = "player", passcode: str | None = None
+    ) -> RemoteSeat:
+        remote = Remote(server)
+        body = {"team": team, "kind": kind, "passcode": passcode}
+        seat = cls(remote, remote.call("POST", f"/sessions/{quote(code)}/join", body))
+        seat._secret = seat.passcode or passcode or ""
+        return seat
+
+    def _headers(self) -> dict:
+        return {"X-Dealcraft-Team": quote(self.team), "Authorization": f"Bearer {self._secret}"}
+
+    def _path(self, what: str) -> str:
+        return f"/sessions/{quote(self.code)}/{what}"
+
+    def status(self) -> SessionInfo:
+        s = self.remote.call("GET", self._path("status"))
+        self._status = s
+        return SessionInfo(
+            id=0,
+            code=s["code"],
+            name=s["name"],
+            scenario_ref="",
+            scenario_id=s["scenario_id"],
+            content_hash=self.scenario.content_hash,
+            seed=self.seed,
+            hold_week=s["hold_week"],
+            paused=bool(s["paused"]),
+            revealed=bool(s["revealed"]),
+            created_at=0.0,
+        )
+
+    def log(self) -> list[Decision]:
+        self._log = self.remote.call("GET", self._path("team/log"), headers=self._headers())["log"]
+        return [decode(b) for b in self._log]
+
+    def resume(self) -> GameState:
+        from simulator.workshop.authority import replay
+
+        self.log()
+        return replay(self.scenario, self.seed, self._log)
+
+    def may_end_week(self, week: int) -> bool:
+        return self.status().held_at(week) is None
+
+    def step(self, state: GameState, decision: Decision) -> GameState:
+        """The server applies the decision (and any pending curveballs) and stores it; the
+        same decisions are applied here, so this game is exactly the stored one."""
+        if isinstance(decision, Inject | Shift):
+            raise IllegalDecision(
+                "curveballs and priority shifts come from the facilitator, not from a team"
+            )
+        body = {"n": len(state.history), "decision": decision.to_dict()}
+        try:
+            answer = self.remote.call("POST", self._path("team/step"), body, self._headers())
+        except _Refusal as exc:
+            raise (Held if exc.held else IllegalDecision)(str(exc)) from None
+        nxt = state
+        for b in answer["decisions"]:
+            nxt = nxt.apply(decode(b))
+        self._log.extend(answer["decisions"])
+        return nxt
+
+    def submit(self, decisions, where: str = "plan") -> tuple[GameState, int]:
+        from simulator.workshop.authority import replay
+
+        body = {"decisions": [encode(d)[1] for d in decisions], "where": where}
+        try:
+            answer = self.remote.call("POST", self._path("team/submit"), body, self._headers())
+        except _Refusal as exc:
+            raise InputError.at(where, exc.code or "workshop.session", str(exc)) from None
+        self._log = answer["log"]
+        return replay(self.scenario, self.seed, self._log), int(answer["new"])
+
+    def class_results(self) -> list[dict]:
+        """Every team's results (plain rows), after the reveal only."""
+        return self.remote.call("GET", self._path("team/results"), headers=self._headers())["teams"]
+
+
+class RemoteFacilitator:
+    """The facilitator's commands sent to a workshop server (the key in a header)."""
+
+    def __init__(self, server: str, code: str, key: str):
+        self.remote = Remote(server)
+        self.code = code
+        self._key = key
+
+    def _headers(self) -> dict:
+        return {"Authorization": f"Facilitator {self._key}"}
+
+    def act(self, action: str, **args) -> dict:
+        path = f"/sessions/{quote(self.code)}/facilitator/{action}"
+        return self.remote.call("POST", path, args, self._headers())
+
+    def board(self) -> dict:
+        return self.remote.call(
+            "GET", f"/sessions/{quote(self.code)}/board", headers=self._headers()
+        )

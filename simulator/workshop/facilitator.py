@@ -1,0 +1,262 @@
+"""The facilitator's side: create a session, then pace it, inject curveballs, add bots
+and reveal (every action behind the facilitator key)."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from pathlib import Path
+
+from engine.loader import find_scenario
+from engine.model import Event, Scenario
+from simulator.workshop.codes import (
+    check_team_name,
+    key_hash,
+    name_key,
+    new_code,
+    new_key,
+)
+from simulator.workshop.curveballs import check_shift, curveball_list, session_due, shift_label
+from simulator.workshop.records import SessionInfo, find_session, refuse, session_scenario
+from simulator.workshop.scripted import catch_up, play_bot, sync_log
+from simulator.workshop.store import Store, open_store
+
+BOT_POLICIES = ("expert", "random")
+
+
+def create_session(
+    scenario_name: str, name: str | None = None, seed: int | None = None, db: str | None = None
+) -> tuple[SessionInfo, str]:
+    """Create a session; return it and the facilitator key (shown once, stored hashed)."""
+    scenario = find_scenario(scenario_name)
+    p = Path(scenario_name)
+    ref = str(p.resolve()) if p.exists() else scenario_name
+    yaml_text = Path(scenario.source).read_text(encoding="utf-8")
+    name = (name or scenario.title).strip()[:80] or scenario.title
+    if not name.isprintable():
+        raise refuse("--name", "session names may use printable characters only")
+    if seed is None:
+        seed = secrets.randbelow(1_000_000)
+    store = open_store(db)
+    key = new_key()
+    salt = secrets.token_hex(16)
+    for _ in range(20):
+        code = new_code()
+        if not store.code_taken(code):
+            break
+    else:  # pragma: no cover - 2^30 codes
+        raise refuse("workshop", "could not find a free join code; try again")
+    store.add_session(
+        code=code,
+        name=name,
+        scenario_ref=ref,
+        scenario_id=scenario.id,
+        content_hash=scenario.content_hash,
+        scenario_yaml=yaml_text,
+        seed=int(seed),
+        key_salt=salt,
+        key_hash=key_hash(salt, key),
+        hold_week=None,
+        paused=False,
+        revealed=False,
+    )
+    row = find_session(store, code)
+    store.note(row["id"], f"session created: {scenario.title}, seed {seed}")
+    return SessionInfo.of(row), key
+
+
+def facilitate(code: str, key: str | None, db: str | None = None) -> Facilitator:
+    """The facilitator's handle on session `code`; InputError unless `key` is its key."""
+    store = open_store(db)
+    row = find_session(store, code)
+    if not key:
+        raise refuse(
+            "workshop",
+            "this needs the facilitator key: $DEALCRAFT_FACILITATOR_KEY, --key-file FILE "
+            "or the prompt",
+            code="workshop.key",
+        )
+    if not hmac.compare_digest(key_hash(row["key_salt"], key), row["key_hash"]):
+        raise refuse("workshop", f"wrong facilitator key for session {row['code']}", "workshop.key")
+    return Facilitator(store, row, session_scenario(store, row))
+
+
+def peek(code: str, db: str | None = None) -> tuple[Store, dict, Scenario]:
+    """Read-only access to a session by its join code (the public leaderboard)."""
+    store = open_store(db)
+    row = find_session(store, code)
+    return store, row, session_scenario(store, row)
+
+
+class Facilitator:
+    """Pacing, curveballs, bots and the reveal for one session (the key was checked)."""
+
+    def __init__(self, store: Store, row: dict, scenario: Scenario):
+        self.store = store
+        self._row = row
+        self.scenario = scenario
+        self._board = None
+        self._bot_marks: dict[int, tuple] = {}
+
+    @property
+    def id(self) -> int:
+        return self._row["id"]
+
+    @property
+    def info(self) -> SessionInfo:
+        return SessionInfo.of(self._row)
+
+    def reload(self) -> SessionInfo:
+        self._row = find_session(self.store, self._row["code"])
+        return self.info
+
+    def leaderboard(self):
+        """The session's Leaderboard (cached per team by log length)."""
+        from simulator.workshop.results import Leaderboard
+
+        if self._board is None:
+            self._board = Leaderboard(self.store, self._row, self.scenario)
+        self._board.row = self._row
+        return self._board
+
+    def curveball_events(self) -> list[Event]:
+        return [e for e in self.scenario.events if e.curveball]
+
+    def injected(self) -> list[dict]:
+        """The scenario curveballs injected so far (store rows: event, after_week)."""
+        return self.store.curveballs(self.id)
+
+    def shifts(self) -> list[dict]:
+        """The custom shifts so far (store rows: stakeholder, weights, after_week)."""
+        return self.store.shifts(self.id)
+
+    def curveballs(self) -> list[dict]:
+        """Every curveball so far, scenario events and custom shifts, oldest first
+        (see `curveball_list`)."""
+        return curveball_list(self.scenario, *self.store.all_curveballs(self.id))
+
+    def _current_week(self) -> int:
+        """The furthest week a player team has reached (any team when there are none)."""
+        rows = [r for r in self.leaderboard().refresh() if not r.error]
+        players = [r.week for r in rows if r.kind == "player"]
+        return max(players or [r.week for r in rows] or [0])
+
+    def inject(self, event_id: str, week: int | None = None) -> int:
+        """Inject a curveball into every team's game; the week it arrives after for
+        scripted teams (players get it at their next week). Returns that week."""
+        ids = [e.id for e in self.curveball_events()]
+        if event_id not in ids:
+            avail = ", ".join(ids) or "none"
+            raise refuse(
+                "inject",
+                f"'{event_id}' is not a curveball of scenario '{self.scenario.id}' "
+                f"(curveballs: {avail})",
+            )
+        week = self._arrival_week(week, "inject")
+        if not self.store.add_curveball(self.id, event_id, int(week)):
+            raise refuse("inject", f"curveball '{event_id}' was already injected in this session")
+        name = next(e.name for e in self.curveball_events() if e.id == event_id)
+        self.store.note(self.id, f"curveball injected: {name} (after week {week})")
+        self.advance_bots()
+        return int(week)
+
+    def _arrival_week(self, week: int | None, where: str) -> int:
+        """The week a new curveball arrives after for scripted teams: `week`, else the
+        hold week, else the furthest week a player team has reached."""
+        info = self.reload()
+        if week is None:
+            week = info.hold_week if info.hold_week is not None else self._current_week()
+        if week < 0 or week > self.scenario.deal.weeks:
+            raise refuse(where, f"--week must lie in 0-{self.scenario.deal.weeks}")
+        return int(week)
+
+    def shift(self, stakeholder: str, weights: dict, week: int | None = None) -> int:
+        """Inject a custom priority shift on one stakeholder into every team's game: from
+        the start of each team's next week the stakeholder's priorities are `weights`
+        (dimension id -> 0-100; relative, missing dimensions 0). Players get it at their
+        next decision, scripted teams after the returned week (as `inject`)."""
+        weights = check_shift(self.scenario, stakeholder, weights)
+        week = self._arrival_week(week, "shift")
+        row_id = self.store.add_shift(self.id, stakeholder, weights, week)
+        n = [r["id"] for r in self.store.shifts(self.id)].index(row_id) + 1
+        label = shift_label(self.scenario, stakeholder, weights, n)
+        self.store.note(self.id, f"custom shift injected: {label} (after week {week})")
+        self.advance_bots()
+        return week
+
+    def _set(self, note: str, advance: bool = True, **values) -> None:
+        """Store new session `values`, log `note`, reload; then let bots catch up."""
+        self.store.set_session(self.id, **values)
+        self.store.note(self.id, note)
+        self.reload()
+        if advance:
+            self.advance_bots()
+
+    def hold(self, week: int) -> None:
+        if week < 0 or week > self.scenario.deal.weeks:
+            raise refuse("hold", f"--week must lie in 0-{self.scenario.deal.weeks}")
+        self._set(f"teams held at week {week}", hold_week=int(week))
+
+    def release(self) -> None:
+        self._set("hold released", hold_week=None)
+
+    def pause(self) -> None:
+        self._set("workshop paused", advance=False, paused=True)
+
+    def resume(self) -> None:
+        self._set("workshop resumed", paused=False)
+
+    def reveal(self) -> None:
+        self._set("results revealed", advance=False, revealed=True)
+
+    def add_bot(self, policy: str = "expert", name: str | None = None) -> str:
+        """Add a bot team (the benchmark); it keeps pace with the class."""
+        if policy not in BOT_POLICIES:
+            raise refuse(
+                "--policy", f"unknown bot policy '{policy}'; use {', '.join(BOT_POLICIES)}"
+            )
+        name = check_team_name(name or f"Bot ({policy})")
+        if self.store.team(self.id, name_key(name)) is not None:
+            raise refuse("team", f"there is already a team called '{name}'")
+        self.store.add_team(self.id, name, name_key(name), "bot", policy)
+        self.store.note(self.id, f"bot team added: {name}")
+        self._bot_marks.clear()
+        self.advance_bots()
+        return name
+
+    def bot_target(self, rows=None) -> int | None:
+        """How far bots may play: the week the leading live player team is in (bots wait
+        before ending it); None for no limit when no player team is still playing."""
+        if rows is None:
+            rows = self.leaderboard().refresh()
+        live = [r.week for r in rows if r.kind == "player" and not r.over and not r.error]
+        return max(live) if live else None
+
+    def advance_bots(self, rows=None) -> int:
+        """Bring every bot's log up to pace; the number of decisions appended.
+
+        `rows` (the leaderboard just computed) saves a refresh when the board calls this.
+        """
+        info = self.reload()
+        bots = [t for t in self.store.team_counts(self.id) if t.kind == "bot"]
+        if not bots or info.paused or info.revealed:
+            return 0
+        target = self.bot_target(rows)
+        cbs, injects = session_due(self.store, self.scenario, self.id)
+
+        def may_end(w: int) -> bool:
+            return info.held_at(w) is None and (target is None or w < target)
+
+        added = 0
+        for bot in bots:
+            mark = (target, info.hold_week, len(cbs), bot.n_decisions)
+            if self._bot_marks.get(bot.id) == mark:
+                continue
+            due = catch_up(self.scenario, info.seed, injects, self.store.log(bot.id))
+            if due is None:  # the bot's deal is over: a late curveball never reaches it
+                self._bot_marks[bot.id] = mark
+                continue
+            state = play_bot(self.scenario, info.seed, bot.policy or "expert", due, may_end)
+            added += sync_log(self.store, {"id": bot.id, "name": bot.name}, state, "bot")
+            self._bot_marks[bot.id] = (target, info.hold_week, len(cbs), len(state.history))
+        return added

@@ -1,0 +1,187 @@
+"""`dealcraft workshop serve`: the workshop server, the one process that writes the store.
+
+aiohttp (already installed: textual-serve is built on it) serves a small JSON API
+over HTTP; every handler hands its work to `Authority` on a worker thread, so the
+event loop keeps answering while the engine or the store works. Browser seats (the
+game in a browser tab) are added by `simulator.serve.add_browser_seats`.
+
+Requests name the session in the path; a team request carries the team's name in
+`X-Dealcraft-Team` (URL-quoted) and its passcode as `Authorization: Bearer ...`;
+a facilitator request carries `Authorization: Facilitator KEY`. Refusals are JSON:
+`{"problems": [{"code": ..., "message": ...}]}` (InputError) or
+`{"refused": {"code": ..., "message": ..., "held": bool}}` (the engine or pacing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import unquote
+
+from aiohttp import web
+
+from engine.problems import InputError
+from simulator.workshop.authority import Authority, Refused
+
+API = "/api/v1"
+MAX_BODY = 2 * 1024 * 1024  # a whole plan fits many times over
+WORKERS = 8  # threads for store and engine work (the store serialises its own writes)
+STATUS_OF = {"workshop.seat": 403, "workshop.key": 403, "workshop.store": 503}
+
+AUTHORITY = web.AppKey("authority", Authority)
+EXECUTOR = web.AppKey("executor", ThreadPoolExecutor)
+
+
+def _team(request: web.Request) -> str:
+    return unquote(request.headers.get("X-Dealcraft-Team", ""))
+
+
+def _secret(request: web.Request, scheme: str) -> str | None:
+    auth = request.headers.get("Authorization", "")
+    kind, _, value = auth.partition(" ")
+    return value.strip() if kind.lower() == scheme.lower() and value.strip() else None
+
+
+async def _body(request: web.Request) -> dict:
+    if not request.can_read_body:
+        return {}
+    try:
+        data = json.loads(await request.read())
+    except ValueError:
+        raise InputError.at("request", "workshop.input", "the request body is not JSON") from None
+    if not isinstance(data, dict):
+        raise InputError.at("request", "workshop.input", "the request body must be an object")
+    return data
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=lambda d: json.dumps(d, default=str))
+
+
+def endpoint(work: Callable[[Authority, web.Request, dict], Any]):
+    """An aiohttp handler running `work(authority, request, body)` on a worker thread and
+    turning its result or refusal into JSON."""
+
+    async def handle(request: web.Request) -> web.Response:
+        try:
+            body = await _body(request) if request.method == "POST" else {}
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(
+                request.app[EXECUTOR], work, request.app[AUTHORITY], request, body
+            )
+        except InputError as exc:
+            problems = [p.to_dict() for p in exc.problems]
+            status = 404 if "no workshop session" in str(exc) else 400
+            status = STATUS_OF.get(problems[0]["code"], status) if problems else status
+            return _json({"problems": problems}, status)
+        except Refused as exc:
+            data = {"code": exc.code, "message": exc.message, "held": exc.held}
+            return _json({"refused": data}, 409 if exc.held else 422)
+        return _json(result)
+
+    return handle
+
+
+async def health(request: web.Request) -> web.Response:
+    return _json({"ok": True})
+
+
+def _code(request: web.Request) -> str:
+    return request.match_info["code"]
+
+
+def routes() -> list[web.RouteDef]:
+    s = f"{API}/sessions/{{code}}"
+    team = _team
+
+    def passcode(r: web.Request) -> str | None:
+        return _secret(r, "Bearer")
+
+    def key(r: web.Request) -> str | None:
+        return _secret(r, "Facilitator")
+
+    def join(a: Authority, r: web.Request, b: dict):
+        return a.join(_code(r), str(b.get("team", "")), b.get("passcode"), b.get("kind", "player"))
+
+    def step(a: Authority, r: web.Request, b: dict):
+        n = b.get("n")
+        if not isinstance(n, int):
+            raise InputError.at("n", "workshop.input", "say how many decisions the game has")
+        return a.step(_code(r), team(r), passcode(r), n, b.get("decision"))
+
+    def submit(a: Authority, r: web.Request, b: dict):
+        decisions = b.get("decisions")
+        if not isinstance(decisions, list):
+            raise InputError.at("decisions", "workshop.input", "decisions must be a list")
+        return a.submit(_code(r), team(r), passcode(r), decisions, b.get("where", "plan"))
+
+    def act(a: Authority, r: web.Request, b: dict):
+        return a.act(_code(r), key(r), r.match_info["action"], b)
+
+    return [
+        web.get(f"{API}/health", health),
+        web.get(f"{s}/status", endpoint(lambda a, r, b: a.status(_code(r)))),
+        web.get(f"{s}/leaderboard", endpoint(lambda a, r, b: a.leaderboard(_code(r)))),
+        web.post(f"{s}/join", endpoint(join)),
+        web.get(f"{s}/team/log", endpoint(lambda a, r, b: a.log(_code(r), team(r), passcode(r)))),
+        web.post(f"{s}/team/step", endpoint(step)),
+        web.post(f"{s}/team/submit", endpoint(submit)),
+        web.get(
+            f"{s}/team/results",
+            endpoint(lambda a, r, b: a.results(_code(r), team(r), passcode(r))),
+        ),
+        web.get(f"{s}/board", endpoint(lambda a, r, b: a.board(_code(r), key(r)))),
+        web.post(f"{s}/facilitator/{{action}}", endpoint(act)),
+    ]
+
+
+def build_app(db: str | None = None, workers: int = WORKERS) -> web.Application:
+    """The workshop server's aiohttp application (not started)."""
+    app = web.Application(client_max_size=MAX_BODY)
+    app[AUTHORITY] = Authority(db)
+    app[EXECUTOR] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="workshop")
+    app.add_routes(routes())
+
+    async def stop(app: web.Application) -> None:
+        app[EXECUTOR].shutdown(wait=True)
+
+    app.on_cleanup.append(stop)
+    return app
+
+
+def reach_lines(host: str, port: int) -> list[str]:
+    """How players reach the server, for the start banner."""
+    from simulator.serve import LOOPBACK, url_of
+
+    lines = [f"Workshop server at {url_of(host, port)}"]
+    if host in LOOPBACK:
+        lines.append(
+            "  loopback only: players on this machine use --server "
+            f"{url_of(host, port)}; to reach it from other machines, start it with "
+            "--host 0.0.0.0 (or this machine's address), ideally behind a TLS reverse proxy "
+            "(docs/workshop.md)"
+        )
+    else:
+        for addr in _addresses() if host in ("0.0.0.0", "::") else [host]:
+            lines.append(f"  players on other machines: --server {url_of(addr, port)}")
+        lines.append("  anyone who can reach this port can join; use a network you trust or TLS")
+    lines.append("  browser seats: open the same address in a browser")
+    return lines
+
+
+def _addresses() -> list[str]:
+    """This machine's non-loopback IPv4 addresses (best effort, no network traffic)."""
+    import socket
+
+    found: list[str] = []
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            addr = str(info[4][0])
+            if not addr.startswith("127.") and addr not in found:
+                found.append(addr)
+    except OSError:
+        pass
+    return found or ["THIS-MACHINE"]
