@@ -162,36 +162,31 @@ class RandomPolicy(Policy):
         return _random_week(self.gen, c, b, audible_p=0.2)
 
 
-def _nth_true(valid: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each row of `valid` (..., N) bool, the index of the True at uniform position u
-    (u in [0, 1) per row), a uniform pick among the Trues; and how many Trues there are."""
-    count = valid.sum(-1, dtype=np.int8)
-    r = np.minimum((u * count).astype(np.int8), count - 1)
-    pick = np.zeros_like(count)
-    seen = np.zeros_like(count)
-    for k in range(valid.shape[-1] - 1):  # the r-th True has exactly r Trues before it
-        seen += valid[..., k]
-        pick += seen <= r
-    return pick.astype(int), count
-
-
 def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
     """Each member, in each of a few rounds, acts with chance `act_p` and then picks an
     action uniformly among those they may still run, and a target uniformly among those
-    it may aim at."""
+    it may aim at. The picks read legal's menus (the legal runs in order of hours, the
+    legal targets), so a round costs a few operations over (game, member) pairs."""
     B, M = b.size, len(c.members)
     left = _hours_left(c, b)
+    menu, counts = legal.run_menu(c, b)
+    t_menu, t_counts = legal.target_menu(c, b)
+    grid = np.arange(B) + (np.arange(M) * (B * counts.shape[-1]))[:, None]  # (M, B) offsets
     gs, as_, ms, ss = [], [], [], []
     for _ in range(attempts):
-        valid = _valid_runs(c, b, left)
-        u = A.random(gen, (B, M), np.float32)
-        pick, count = _nth_true(valid, u / np.float32(act_p))  # u < act_p: uniform position
+        h = legal.affordable(c, A.memory(left))  # (M, B)
+        count = A.memory(counts).reshape(-1).take(grid + h * B)  # legal runs of each pair
+        u = gen.random((M, B), np.float32)  # memory order: member-major
         acts = (count > 0) & (u < act_p)
-        m, g = np.divmod(np.flatnonzero(A.memory(acts)), B)  # member-major: memory order
-        a = A.pick(pick, g, m)
-        s, _ = _nth_true(legal.run_targets(c, b, g, a), gen.random(len(a), np.float32))
-        s = np.where(c.a_internal[a], -1, s)
-        left[g, m] -= c.a_hours[a]
+        flat = np.flatnonzero(acts)
+        m, g = np.divmod(flat, B)
+        n = count.reshape(-1).take(flat)
+        r = np.minimum((u.reshape(-1).take(flat) * (n / np.float32(act_p))).astype(np.intp), n - 1)
+        a = A.pick(menu, g, m, r).astype(np.intp)
+        n_t = A.pick(t_counts, g, a)
+        r_t = np.minimum((gen.random(len(a), np.float32) * n_t).astype(np.intp), n_t - 1)
+        s = np.where(c.a_internal.take(a), -1, A.pick(t_menu, g, a, np.maximum(r_t, 0)))
+        left[g, m] -= c.a_hours.take(a)
         gs.append(g), as_.append(a), ms.append(m), ss.append(s)
     live = b.ended == 0
     refocus = live & (gen.random(B) < audible_p)
