@@ -183,14 +183,31 @@ def above_even(focus: np.ndarray, prio: np.ndarray) -> np.ndarray:
 
 
 def _alignment(b: Batch) -> np.ndarray:
-    """above_even(b.focus[:, None], b.prio), bit for bit, with what depends on the
-    priorities alone (the even guess's cosine, their squared norm) kept while they last:
-    a focus changes more often than the priorities."""
+    """(B, S) above_even(b.focus[:, None], b.prio), bit for bit, with what depends on the
+    priorities alone (the even guess's cosine, their squared norm) kept while they last,
+    and recomputed only for the games whose focus changed since the last call while the
+    priorities stayed: a focus changes more often than the priorities, in a few games."""
     prio = b.prio
     base, prio_sq = derived(
         b, "align_prio", (prio,), lambda: (even_cosine(prio), A.total(prio * prio))
     )
-    focus = b.focus[:, None]
+    hit = b.memo.get("align")
+    if hit is not None and hit[0][1] is prio:
+        (focus0, _), _, table0 = hit
+        if focus0 is b.focus:
+            return table0
+        rows = np.flatnonzero((focus0 != b.focus).any(1))
+        table = np.copy(table0)
+        if len(rows):
+            table[rows] = _align(b.focus[rows], prio[rows], base[rows], prio_sq[rows])
+    else:
+        table = _align(b.focus, prio, base, prio_sq)
+    b.memo["align"] = ((b.focus, prio), None, table)
+    return table
+
+
+def _align(focus, prio, base, prio_sq) -> np.ndarray:
+    focus = focus[:, None]
     cos = A.ratio(A.total(focus * prio), np.sqrt(A.total(focus * focus) * prio_sq))
     return np.clip(A.ratio(cos - base, 1.0 - base), 0, 1)
 
@@ -502,9 +519,7 @@ def resolve_week(
     linked = A.pick(b.conn, gt, mt, st).view(np.int8)
     reach = np.array([R.unconnected_reach, R.connected_reach]).take(linked)
     reach = reach * seniority.take(mt * S + st)
-    align_table = derived(  # (B, S) how well the strategy speaks to each stakeholder
-        b, "align", (b.focus, b.prio), lambda: _alignment(b)
-    )
+    align_table = _alignment(b)  # (B, S) how well the strategy speaks to each stakeholder
     known = A.pick(align_table, gt, st) * (1.0 - A.pick(b.unknown, gt, mt, st))
     pitch = R.unknown_pitch + (1.0 - R.unknown_pitch) * known
     gain = c.a_stance[at] * qt * reach * (2.0 * pitch - 0.6)
@@ -551,9 +566,11 @@ def resolve_week(
     best_known = 1.0 - least
     share = np.zeros(B, bool)  # games that held an account review
     share[g[c.a_share[a]]] = True
-    if share.any():
-        pool = share[:, None, None] & b.staffed[..., None]
-        np.copyto(A.memory(unknown), A.memory(least[:, None, :]), where=A.memory(pool))
+    if share.any():  # the staffed members of a reviewing game learn what the team knows
+        # least <= every staffed member's unknown <= 1 <= least + 1, so the minimum below
+        # sets theirs to least and keeps everyone else's
+        apart = A.memory(~(share[:, None] & b.staffed))[:, None, :]  # (M, 1, B)
+        np.minimum(A.memory(unknown), A.memory(least)[None] + apart, out=A.memory(unknown))
     covered = conn.any(1)
     drift = np.where(covered, R.covered_drift, -R.uncovered_drift * competition[:, None])
     stance = b.stance
@@ -596,9 +613,10 @@ def resolve_week(
         request_due, request_missed = np.copy(request_due), np.copy(request_missed)
         due = request_due[:, req]
         open_ = due >= w
-        qualified = skill[:, :, c.e_req_skill[req]] >= c.e_req_level[req]  # (B, M, n)
-        reached = conn[:, :, c.e_req_stakeholder[req]]
-        answered = open_ & (qualified & reached).any(1)
+        # in memory order, (M, requests, B): a member qualified for and reaching each
+        qualified = A.memory(skill)[:, c.e_req_skill[req]] >= c.e_req_level[req][:, None]
+        reached = A.memory(conn)[:, c.e_req_stakeholder[req]]
+        answered = open_ & A.batched((qualified & reached).any(0))
         missed = open_ & ~answered & (due == w)
         hurt = np.zeros((B, S))
         for k, e in enumerate(req):  # loop over the scenario's few request events
@@ -640,7 +658,7 @@ def resolve_week(
     if closing.any():
         ended = np.where(closing, w, ended)
 
-    return _keep_ended(
+    out = _keep_ended(
         b,
         resolved=w,
         stance=stance,
@@ -658,6 +676,15 @@ def resolve_week(
         ended=ended,
         record=b.record + (rec,),
     )
+    # what the team knows next is best_known (max of 1 - u is 1 - min u, bit for bit), but
+    # in the games decided before this week, which keep their state
+    know = best_known
+    done = np.flatnonzero(b.ended > 0)
+    if len(done):
+        know = np.copy(know)
+        know[done] = np.where(b.staffed[done][..., None], b.know[done], 0.0).max(1)
+    out.memo["team_know"] = ((out.staffed, out.unknown), None, know)
+    return out
 
 
 def trace(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
