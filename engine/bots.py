@@ -213,8 +213,9 @@ def _best_valid(value: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.nd
     invalid action ranks n, past every valid one) rather than over floats."""
     B, n = value.shape
     order = np.argsort(-value, axis=1, kind="stable")  # (B, A) best first
-    rank = np.empty((n, B), np.uint8)  # memory order: (A, B)
-    np.put_along_axis(rank, order.T, np.arange(n, dtype=np.uint8)[:, None], 0)
+    rank = np.empty(n * B, np.uint8)  # memory order: (A, B)
+    rank[(order * B + np.arange(B)[:, None]).reshape(-1)] = np.tile(np.arange(n, dtype=np.uint8), B)
+    rank = rank.reshape(n, B)
     ranked = np.invert(A.memory(valid)).view(np.uint8)  # (M, A, B): 1 where invalid
     ranked *= np.uint8(n)
     np.maximum(ranked, rank, out=ranked)
@@ -254,27 +255,22 @@ def _aim(c: Compiled, b: rules.Batch, g, m, a, need, unknown, probe) -> np.ndarr
     """(n,) the target of each run (member m of game g running a): among the stakeholders
     it may aim at, the one who needs it most (need, half again for m's own connections;
     what is left to discover for a probing action), the first on a tie; -1 for an
-    internal action. Stakeholder by stakeholder over the runs, as argmax would pick."""
+    internal action. All runs at once over (run, stakeholder) gathers."""
     out = np.full(len(a), -1, np.intp)
-    t = np.flatnonzero(~c.a_internal[a])  # the runs that take a target
+    t = np.flatnonzero(~c.a_internal.take(a))  # the runs that take a target
+    if not len(t):
+        return out
     g, m, a, probe = g.take(t), m.take(t), a.take(t), probe.take(t)
-    targetable = c.a_targets[:, c.st_role]  # (A, S)
-    needs = A.pick_last(need, g)
-    unknowns = A.pick_last(unknown, g)
-    conns = A.pick_last(b.conn, g, m)
-    present = A.pick_last(b.present, g)
-    best = s = None
-    for k in range(len(c.stakeholders)):
-        pref = np.where(probe, unknowns[k], needs[k] * (1 + 0.5 * conns[k]))
-        v = np.where(targetable[:, k].take(a) & present[k], pref + 1e-6, -1)
-        if best is None:
-            best, s = v, np.zeros(len(a), np.intp)
-        else:
-            better = v > best
-            best = np.where(better, v, best)
-            s[better] = k
-    if s is not None:
-        out[t] = s
+    B, S = b.size, len(c.stakeholders)
+    at = g[:, None] + np.arange(S) * B  # (n, S) offsets in a (B, S) batch-last array
+    conns = A.memory(b.conn).reshape(-1).take(at + (m * (S * B))[:, None])
+    pref = np.where(
+        probe[:, None],
+        A.memory(unknown).reshape(-1).take(at),
+        A.memory(need).reshape(-1).take(at) * (1 + 0.5 * conns),
+    )
+    fits = c.a_targets[:, c.st_role].take(a, 0) & A.memory(b.present).reshape(-1).take(at)
+    out[t] = np.where(fits, pref + 1e-6, -1).argmax(1)
     return out
 
 
@@ -420,8 +416,12 @@ class ExpertPolicy(Policy):
         disc = c.a_discovery * unknown.max(1, keepdims=True) * np.where(learning, 18, 6)[:, None]
         if self.variant == "skip_discovery":
             disc = disc * 0
-        prog = (c.a_progress[None] * open_ms[:, None, :]).sum(-1) / c.l_effort.mean()
-        aims = (c.a_targets[:, c.st_role][None] * need[:, None, :]).max(-1)  # (B, A)
+        prog = np.zeros((b.size, len(c.actions)))
+        for j in range(len(c.milestones)):
+            prog += open_ms[:, j, None] * c.a_progress[:, j]
+        prog /= c.l_effort.mean()
+        targetable = c.a_targets[:, c.st_role]  # (A, S)
+        aims = A.batched((targetable[..., None] * A.memory(need)[None]).max(1))  # (B, A)
         per_hour = c.a_hours**-0.3
         base = (disc + prog + 2 * c.a_stance * aims - c.a_competition) * per_hour  # (B, A)
         cadence = (
