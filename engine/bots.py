@@ -251,27 +251,36 @@ def _best_links(c: Compiled, staffed: np.ndarray) -> np.ndarray:
     return np.where(staffed.any(1, keepdims=True), best, -1)
 
 
-def _aim(c: Compiled, b: rules.Batch, g, m, a, need, unknown, probe) -> np.ndarray:
-    """(n,) the target of each run (member m of game g running a): among the stakeholders
-    it may aim at, the one who needs it most (need, half again for m's own connections;
-    what is left to discover for a probing action), the first on a tie; -1 for an
-    internal action. All runs at once over (run, stakeholder) gathers."""
-    out = np.full(len(a), -1, np.intp)
-    t = np.flatnonzero(~c.a_internal.take(a))  # the runs that take a target
-    if not len(t):
-        return out
-    g, m, a, probe = g.take(t), m.take(t), a.take(t), probe.take(t)
+def _aimer(c: Compiled, b: rules.Batch, need: np.ndarray, unknown: np.ndarray):
+    """aim(g, m, a, probe) -> (n,) the target of each run (member m of game g running a):
+    among the stakeholders it may aim at, the one who needs it most (need, half again for
+    m's own connections; what is left to discover for a probing action), the first on a
+    tie; -1 for an internal action. The preferences are laid out once for the week's
+    rounds, (M, S, B) and (S, B) in memory, -1 for who is not on the buying team."""
     B, S = b.size, len(c.stakeholders)
-    at = g[:, None] + np.arange(S) * B  # (n, S) offsets in a (B, S) batch-last array
-    conns = A.memory(b.conn).reshape(-1).take(at + (m * (S * B))[:, None])
-    pref = np.where(
-        probe[:, None],
-        A.memory(unknown).reshape(-1).take(at),
-        A.memory(need).reshape(-1).take(at) * (1 + 0.5 * conns),
-    )
-    fits = c.a_targets[:, c.st_role].take(a, 0) & A.memory(b.present).reshape(-1).take(at)
-    out[t] = np.where(fits, pref + 1e-6, -1).argmax(1)
-    return out
+    present = A.memory(b.present)  # (S, B)
+    conn = A.memory(b.conn)  # (M, S, B)
+    by_need = np.where(present, A.memory(need) * (1 + 0.5 * conn) + 1e-6, -1).reshape(-1)
+    by_unknown = np.where(present, A.memory(unknown) + 1e-6, -1).reshape(-1)
+    targetable = c.a_targets[:, c.st_role]  # (A, S)
+    cols = np.arange(S) * B
+
+    def aim(g, m, a, probe) -> np.ndarray:
+        out = np.full(len(a), -1, np.intp)
+        external = ~c.a_internal.take(a)
+        for table, runs in (
+            (by_unknown, np.flatnonzero(external & probe)),
+            (by_need, np.flatnonzero(external & ~probe)),
+        ):
+            if not len(runs):
+                continue
+            gr, ar = g.take(runs), a.take(runs)
+            at = gr if table is by_unknown else m.take(runs) * (S * B) + gr
+            pref = table.take(at[:, None] + cols)  # (n, S)
+            out[runs] = np.where(targetable.take(ar, 0), pref, -1).argmax(1)
+        return out
+
+    return aim
 
 
 @dataclass
@@ -377,7 +386,7 @@ class ExpertPolicy(Policy):
                 rows = np.flatnonzero(reach & ~b.conn[np.arange(B), who, s])
                 connect[rows, who[rows], s] = True
         if self.variant not in ("one_stakeholder", "no_connections"):
-            linked = (b.conn & b.staffed[..., None]).any(1) | connect.any(1)  # (B, S)
+            linked = rules.covered_by(b) | connect.any(1)  # (B, S)
             lonely = live[:, None] & b.present & ~linked
             if lonely.any():
                 who = _best_links(c, b.staffed)
@@ -449,6 +458,7 @@ class ExpertPolicy(Policy):
             return v
 
         left = _hours_left(c, b)
+        aim = _aimer(c, b, need, unknown)
         gs, as_, ms, ss = [], [], [], []
         for _ in range(3):
             valid = _valid_runs(c, b, left)  # (B, M, A)
@@ -467,7 +477,7 @@ class ExpertPolicy(Policy):
                     a[g, m], ok[g, m] = redo[:, 0], worth[:, 0]
             m, g = np.nonzero(A.memory(ok))  # member by member, games in order: the replay's
             a = A.pick(a, g, m)
-            s = _aim(c, b, g, m, a, need, unknown, probing[a])
+            s = aim(g, m, a, probing.take(a))
             left[g, m] -= c.a_hours[a]  # one run per member and round: no repeated (g, m)
             gs.append(g), as_.append(a), ms.append(m), ss.append(s)
         return gs, as_, ms, ss

@@ -29,6 +29,7 @@ an unchanged state costs a lookup.
 from __future__ import annotations
 
 from enum import IntEnum
+from functools import cache
 
 import numpy as np
 
@@ -228,11 +229,17 @@ def run_menu(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray]:
 
 def affordable(c: Compiled, left: np.ndarray) -> np.ndarray:
     """How many actions of `by_hours` take at most `left` hours (same shape as left)."""
-    levels, n = np.unique(c.a_hours, return_counts=True)  # a handful of distinct hours
+    levels, n = _hour_levels(c)
     out = np.zeros(np.shape(left), np.intp)
     for h, k in zip(levels, n, strict=True):
-        out += (left >= h) * k
+        out += (left >= h) * k if k > 1 else left >= h
     return out
+
+
+@cache
+def _hour_levels(c: Compiled) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct hours actions take (a handful), and how many actions take each."""
+    return np.unique(c.a_hours, return_counts=True)
 
 
 def _menu(ok: np.ndarray, before: np.ndarray, label: np.ndarray) -> np.ndarray:

@@ -223,6 +223,17 @@ def team_know(b: Batch) -> np.ndarray:
     return derived(b, "team_know", (b.staffed, b.unknown), compute)
 
 
+def links(b: Batch) -> np.ndarray:
+    """(B, M, S) the standing connections of staffed members; memoised, callers must not
+    change it."""
+    return derived(b, "conn", (b.conn, b.staffed), lambda: b.conn & b.staffed[..., None])
+
+
+def covered_by(b: Batch) -> np.ndarray:
+    """(B, S) some staffed member is connected to the stakeholder; memoised like `links`."""
+    return derived(b, "covered", (b.conn, b.staffed), lambda: links(b).any(1))
+
+
 def recent_shift(b: Batch, w: int, weeks: int) -> np.ndarray:
     """(B,) a priority shift arrived in week w or the `weeks` - 1 weeks before it."""
     if weeks <= 0:
@@ -529,8 +540,16 @@ def resolve_week(
     # the rest of an action's effects scale with the quality it was run with
     effort = A.scatter((B, len(c.actions)), (g, a), quality)  # (B, A)
 
-    def per_game(effect: np.ndarray) -> np.ndarray:
-        return A.total(effort * effect)
+    # every per-game effect at once: sum over actions in index order of effort x effect,
+    # as A.total(effort * effect) adds, in memory order (effects, B)
+    eff = A.memory(effort)
+    table = c.effects  # (A, L + 3): progress per milestone, competition, morale, coaching
+    sums = table[0][:, None] * eff[0]
+    if len(eff) > 1:
+        sums = sums + table[1][:, None] * eff[1]
+    for k in range(2, len(eff)):
+        sums += table[k][:, None] * eff[k]
+    sums = A.batched(sums)
 
     def planned():  # (B, L) 1 for an owned milestone with an action, else unowned_progress
         owned = (b.ms_owner >= 0) & (b.ms_action >= 0)
@@ -538,7 +557,7 @@ def resolve_week(
         return np.where(owner_here, 1.0, R.unowned_progress)
 
     plan_mult = derived(b, "plan", (b.ms_owner, b.ms_action, b.staffed), planned)
-    d_prog = A.stack([per_game(c.a_progress[:, j]) for j in range(L)]) * plan_mult
+    d_prog = sums[:, :L] * plan_mult
     progress = b.progress
     if c.close >= 0:
         frac = np.clip(progress / c.l_effort, 0, 1)
@@ -550,10 +569,10 @@ def resolve_week(
     hit = np.take_along_axis(ran, np.clip(b.ms_action, 0, None), 1) & due_ok
     on_time = b.ms_done_on_time | hit
 
-    d_comp, d_morale, coach = (per_game(x) for x in (c.a_competition, c.a_morale, c.a_coaching))
+    d_comp, d_morale, coach = sums[:, L], sums[:, L + 1], sums[:, L + 2]
 
     # passive effects of standing connections and of neglect
-    conn = derived(b, "conn", (b.conn, b.staffed), lambda: b.conn & b.staffed[..., None])
+    conn = links(b)
     passive = np.array([1.0, 1.0 - R.passive_learning])
     unknown = b.unknown * derived(
         b, "passive", (conn,), lambda: A.take(passive, conn.view(np.int8))
@@ -571,7 +590,7 @@ def resolve_week(
         # sets theirs to least and keeps everyone else's
         apart = A.memory(~(share[:, None] & b.staffed))[:, None, :]  # (M, 1, B)
         np.minimum(A.memory(unknown), A.memory(least)[None] + apart, out=A.memory(unknown))
-    covered = conn.any(1)
+    covered = covered_by(b)
     drift = np.where(covered, R.covered_drift, -R.uncovered_drift * competition[:, None])
     stance = b.stance
     stance = np.clip(stance + d_stance * (1.05 - np.abs(stance) * 0.5) + drift * b.present, -1, 1)
