@@ -59,7 +59,7 @@ def believed_focus(c: Compiled, b: rules.Batch) -> np.ndarray:
     from engine.observe import estimate
 
     weights = b.influence * b.present
-    return (weights[..., None] * estimate(c, b)[0]).sum(1)
+    return A.total(weights[..., None] * estimate(c, b)[0], 1)  # in stakeholder order
 
 
 # legality is engine.legal's; the policies read its masks through these names
@@ -168,14 +168,16 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
     it may aim at. The picks read legal's menus (the legal runs in order of hours, the
     legal targets), so a round costs a few operations over (game, member) pairs."""
     B, M = b.size, len(c.members)
-    left = _hours_left(c, b)
+    left = np.ascontiguousarray(A.memory(_hours_left(c, b)))  # (M, B)
     menu, counts = legal.run_menu(c, b)
     t_menu, t_counts = legal.target_menu(c, b)
     grid = np.arange(B) + (np.arange(M) * (B * counts.shape[-1]))[:, None]  # (M, B) offsets
     gs, as_, ms, ss = [], [], [], []
     for _ in range(attempts):
-        h = legal.affordable(c, A.memory(left))  # (M, B)
-        count = A.memory(counts).reshape(-1).take(grid + h * B)  # legal runs of each pair
+        h = legal.affordable(c, left)  # (M, B)
+        count = (
+            A.memory(counts).reshape(-1).take(grid + h.astype(np.intp) * B)
+        )  # legal runs of each pair
         u = gen.random((M, B), np.float32)  # memory order: member-major
         acts = (count > 0) & (u < act_p)
         flat = np.flatnonzero(acts)
@@ -186,7 +188,7 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
         n_t = A.pick(t_counts, g, a)
         r_t = np.minimum((gen.random(len(a), np.float32) * n_t).astype(np.intp), n_t - 1)
         s = np.where(c.a_internal.take(a), -1, A.pick(t_menu, g, a, np.maximum(r_t, 0)))
-        left[g, m] -= c.a_hours.take(a)
+        left.reshape(-1)[flat] -= c.a_hours.take(a)
         gs.append(g), as_.append(a), ms.append(m), ss.append(s)
     live = b.ended == 0
     refocus = live & (gen.random(B) < audible_p)
@@ -323,6 +325,11 @@ class ExpertPolicy(Policy):
         return np.where(c.m_internal & staffed, skip, 0)
 
     def setup(self, c, b):
+        if b.week == 0 and b.size > 1:  # every game is still the scenario's start: plan one
+            one = self.setup(c, rules.first_game(b))
+            return Setup(
+                *(A.broadcast(getattr(one, k)[0], b.size) for k in Setup.__dataclass_fields__)
+            )
         B, M = b.size, len(c.members)
         order = np.broadcast_to(self._team_order(c), (B, M))
         staffed = _affordable(c, order, np.full(B, c.headcount))
@@ -356,8 +363,8 @@ class ExpertPolicy(Policy):
         """Answer open requests for an expert and connect stakeholders who have joined."""
         B, M, S = b.size, len(c.members), len(c.stakeholders)
         w = b.week
-        staff = np.zeros((B, M), bool)
-        connect = np.zeros((B, M, S), bool)
+        staff = A.zeros((B, M), bool)
+        connect = A.zeros((B, M, S), bool)
         live = b.ended == 0
         staffed = b.staffed.copy()
         if self.variant != "ignore_requests":

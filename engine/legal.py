@@ -230,9 +230,10 @@ def run_menu(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray]:
 def affordable(c: Compiled, left: np.ndarray) -> np.ndarray:
     """How many actions of `by_hours` take at most `left` hours (same shape as left)."""
     levels, n = _hour_levels(c)
-    out = np.zeros(np.shape(left), np.intp)
+    out = np.zeros(np.shape(left), np.int8)
     for h, k in zip(levels, n, strict=True):
-        out += (left >= h) * k if k > 1 else left >= h
+        step = np.greater_equal(left, h).view(np.int8)
+        out += step if k == 1 else step * np.int8(k)
     return out
 
 

@@ -141,6 +141,12 @@ def _copy(b: Batch, **changes) -> Batch:
     return out
 
 
+def first_game(b: Batch) -> Batch:
+    """Game 0 of b as a batch of its own (with a memo of its own)."""
+    arrays = {k: v[:1] for k, v in b.__dict__.items() if isinstance(v, np.ndarray)}
+    return _copy(b, **arrays, memo={})
+
+
 def _keep_ended(b: Batch, **changes) -> Batch:
     """Apply changes, except to games already decided: their state stays as it closed.
 
