@@ -210,22 +210,25 @@ def _week(gs, as_, ms, ss, focus=None, refocus=None) -> Week:
 def _best_valid(value: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For value (B, A) and valid (B, M, A): each member's most valuable valid action
     (ties to the lowest index) and whether it is worth running (value above 0.02), both
-    (B, M) batch-last. Ranks the actions once per game; each member's pick is then the
+    (B, M) batch-last. Ranks the actions once per game (by counting, for each, the actions
+    that beat it: a handful of passes over (A, B) bytes); each member's pick is then the
     valid action of lowest rank, found with one pass over bytes in memory order (an
     invalid action ranks n, past every valid one) rather than over floats."""
     B, n = value.shape
-    order = np.argsort(-value, axis=1, kind="stable")  # (B, A) best first
-    rank = np.empty(n * B, np.uint8)  # memory order: (A, B)
-    rank[(order * B + np.arange(B)[:, None]).reshape(-1)] = np.tile(np.arange(n, dtype=np.uint8), B)
-    rank = rank.reshape(n, B)
+    v = np.ascontiguousarray(value.T)  # (A, B)
+    rank = np.zeros((n, B), np.uint8)  # memory order: (A, B)
+    for j in range(n):  # j beats a: worth more, or as much and listed earlier
+        rank += v[j] > v
+        rank[j + 1 :] += v[j] == v[j + 1 :]
+    rows = np.arange(B)
+    order = np.empty(n * B, np.intp)  # (rank, B): the action of each rank
+    order[(rank.astype(np.intp) * B + rows).reshape(-1)] = np.repeat(np.arange(n), B)
     ranked = np.invert(A.memory(valid)).view(np.uint8)  # (M, A, B): 1 where invalid
     ranked *= np.uint8(n)
     np.maximum(ranked, rank, out=ranked)
     first = ranked.min(-2)  # (M, B)
-    rows = np.arange(B)
-    pick = np.minimum(first, n - 1).astype(np.intp) * B + rows
-    a = np.ascontiguousarray(order.T).reshape(-1).take(pick)
-    worth = np.ascontiguousarray(value.T).reshape(-1).take(a * B + rows) > 0.02
+    a = order.take(np.minimum(first, n - 1).astype(np.intp) * B + rows)
+    worth = v.reshape(-1).take(a * B + rows) > 0.02
     return A.batched(a), A.batched((first < n) & worth)
 
 
