@@ -369,32 +369,34 @@ class ExpertPolicy(Policy):
         staff = A.zeros((B, M), bool)
         connect = A.zeros((B, M, S), bool)
         live = b.ended == 0
-        staffed = b.staffed.copy()
+        staffed = np.copy(b.staffed)
         if self.variant != "ignore_requests":
             for e in np.flatnonzero(c.e_req_on):
                 q, s = c.e_req_skill[e], c.e_req_stakeholder[e]
-                open_ = live & (b.request_due[:, e] >= w) & b.present[:, s]
-                if not open_.any():
+                asked = np.flatnonzero(live & (b.request_due[:, e] >= w) & b.present[:, s])
+                if not len(asked):
                     continue
-                able = b.skill[:, :, q] >= c.e_req_level[e]  # (B, M)
-                here = (c.m_from <= w) & (w <= c.m_until) & (b.away_until < w)
-                cost = A.total(staffed * c.m_cost, 1)
-                fits = (cost[:, None] + c.m_cost <= b.budget[:, None]) & (
-                    staffed.sum(1, keepdims=True) < c.headcount
+                # the games with the request open, apart: usually a few of the batch
+                skill = b.skill[asked, :, q]
+                able = skill >= c.e_req_level[e]  # (n, M)
+                here = (c.m_from <= w) & (w <= c.m_until) & (b.away_until[asked] < w)
+                team = staffed[asked]
+                cost = A.total(team * c.m_cost, 1)
+                fits = (cost[:, None] + c.m_cost <= b.budget[asked, None]) & (
+                    team.sum(1, keepdims=True) < c.headcount
                 )
-                on_team = able & staffed
-                hire = open_ & ~on_team.any(1)
-                pool = able & ~staffed & here & fits & hire[:, None]
-                pick = np.where(pool, b.skill[:, :, q], -np.inf).argmax(1)
+                on_team = able & team
+                hire = ~on_team.any(1)
+                pool = able & ~team & here & fits & hire[:, None]
+                pick = np.where(pool, skill, -np.inf).argmax(1)
                 hired = pool.any(1)
-                rows = np.flatnonzero(hired)
-                staff[rows, pick[rows]] = True
-                staffed[rows, pick[rows]] = True
-                who = np.where(on_team, b.skill[:, :, q], -np.inf).argmax(1)
-                who = np.where(hired, pick, who)
-                reach = open_ & (on_team.any(1) | hired)
-                rows = np.flatnonzero(reach & ~b.conn[np.arange(B), who, s])
-                connect[rows, who[rows], s] = True
+                rows = asked[hired]
+                staff[rows, pick[hired]] = True
+                staffed[rows, pick[hired]] = True
+                who = np.where(hired, pick, np.where(on_team, skill, -np.inf).argmax(1))
+                reach = on_team.any(1) | hired
+                fresh = reach & ~b.conn[asked, who, s]
+                connect[asked[fresh], who[fresh], s] = True
         if self.variant not in ("one_stakeholder", "no_connections"):
             linked = rules.covered_by(b) | connect.any(1)  # (B, S)
             lonely = live[:, None] & b.present & ~linked
@@ -501,18 +503,20 @@ class ExpertPolicy(Policy):
         know = rules.team_know(b)  # (B, S)
         gs, as_, ms, ss = self._runs(c, b, know)
         moves = self._moves(c, b)
-        believed = believed_focus(c, b)
         if self.variant == "audible_every_week":
             refocus = live.copy()
-            focus = np.roll(believed, w, axis=1)
+            focus = np.roll(believed_focus(c, b), w, axis=1)
         else:
             shift = rules.recent_shift(b, w, max(R.response_weeks, 1))
             settle = _even(b.focus) & (known_share(c, b) >= KNOWN_ENOUGH)
-            drift = rules.cosine(b.focus, believed) < 0.995
-            refocus = live & (settle | (shift & drift))
             if self.variant == "skip_discovery":
-                refocus = live & shift & drift
-            focus = believed
+                settle = np.zeros_like(settle)
+            if (live & (settle | shift)).any():  # the belief matters only to a possible audible
+                focus = believed_focus(c, b)
+                drift = rules.cosine(b.focus, focus) < 0.995
+                refocus = live & (settle | (shift & drift))
+            else:
+                focus, refocus = b.focus, np.zeros_like(live)
         wk = _week(gs, as_, ms, ss, focus, refocus)
         wk.moves = moves
         return wk
