@@ -612,6 +612,8 @@ def _apply_moves(c: Compiled, b: rules.Batch, mv: Moves | None) -> rules.Batch:
     """Staff, assign and connect as the week's moves say (before its focus and runs)."""
     if mv is None:
         return b
+    if not mv.staff.any():  # connections only: the team's other arrays (and memos) stay
+        return rules.set_team(b, conn=b.conn | mv.connect)
     staffed = b.staffed | mv.staff
     role = np.where(mv.staff, mv.role, b.role)
     missing = np.where(mv.staff, mv.missing, b.missing)
