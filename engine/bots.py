@@ -469,28 +469,34 @@ class ExpertPolicy(Policy):
                 v = v + due[:, None] * bonus
             return v
 
-        left = _hours_left(c, b)
+        B = b.size
+        left = A.batched(np.ascontiguousarray(A.memory(_hours_left(c, b))))  # (B, M)
         aim = _aimer(c, b, need, unknown)
         gs, as_, ms, ss = [], [], [], []
+        worth = None  # value(), kept until a cadence bonus is taken
         for _ in range(3):
             valid = _valid_runs(c, b, left)  # (B, M, A)
             if banned.any():
                 valid &= ~banned
-            a, ok = _best_valid(value(), valid)
+            if worth is None:
+                worth = value()
+            a, ok = _best_valid(worth, valid)
             for kind, _, due in cadence:  # the bonus goes to the first member who takes it
                 took = ok & kind[a] & due[:, None]
                 if not took.any():
                     continue
                 later = took & (np.arange(M) > took.argmax(1)[:, None])
                 due &= ~took.any(1)
+                worth = None
                 if later.any():
                     g, m = np.nonzero(later)
-                    redo, worth = _best_valid(value()[g], valid[g, m][:, None, :])
-                    a[g, m], ok[g, m] = redo[:, 0], worth[:, 0]
+                    redo, fine = _best_valid(value()[g], valid[g, m][:, None, :])
+                    a[g, m], ok[g, m] = redo[:, 0], fine[:, 0]
             m, g = np.nonzero(A.memory(ok))  # member by member, games in order: the replay's
             a = A.pick(a, g, m)
             s = aim(g, m, a, probing.take(a))
-            left[g, m] -= c.a_hours[a]  # one run per member and round: no repeated (g, m)
+            # one run per member and round: no repeated (g, m)
+            A.memory(left).reshape(-1)[m * B + g] -= c.a_hours.take(a)
             gs.append(g), as_.append(a), ms.append(m), ss.append(s)
         return gs, as_, ms, ss
 
