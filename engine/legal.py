@@ -15,6 +15,9 @@ they have its hours left (HOURS); and the target fits: none for an internal acti
 
 - `runs(c, b, left)`: (B, M, A) may m run a now (by all of the above, for some target);
   what the bots choose from. `targets(c, b)`: (B, A, S) which stakeholders fit.
+- `run_menu(c, b)` and `target_menu(c, b)`: the same masks as menus, for the bots that
+  pick among the legal runs: each member's allowed actions in order of hours (so the
+  runs they can afford are a prefix, `affordable`), and each action's legal targets.
 - `run_check(c, b, g, a, m, s)`: the code of each of n runs, taken in order (a member's
   earlier runs use their hours first); `run_code` is the same for one run, for the
   single game. Both read `run_table`, (B, M, A, 2 + S): the code of every run by every
