@@ -59,7 +59,7 @@ def believed_focus(c: Compiled, b: rules.Batch) -> np.ndarray:
     from engine.observe import estimate
 
     weights = b.influence * b.present
-    return A.total(weights[..., None] * estimate(c, b)[0], 1)  # in stakeholder order
+    return (weights[..., None] * estimate(c, b)[0]).sum(1)
 
 
 # legality is engine.legal's; the policies read its masks through these names
@@ -328,11 +328,21 @@ class ExpertPolicy(Policy):
         return np.where(c.m_internal & staffed, skip, 0)
 
     def setup(self, c, b):
-        if b.week == 0 and b.size > 1:  # every game is still the scenario's start: plan one
-            one = self.setup(c, rules.first_game(b))
-            return Setup(
-                *(A.broadcast(getattr(one, k)[0], b.size) for k in Setup.__dataclass_fields__)
-            )
+        B = b.size
+        if b.week == 0 and B > 1:  # every game starts alike: staff and plan one, copy it
+            one = self._team_and_plan(c, rules.first_game(b))
+            staffed, role, conn, missing, owner, action, due = (A.broadcast(x[0], B) for x in one)
+        else:
+            staffed, role, conn, missing, owner, action, due = self._team_and_plan(c, b)
+        # what the team believes of the customer differs from game to game (observation noise)
+        b2 = rules.set_team(b, staffed=staffed, conn=conn)
+        guessed = self.variant == "skip_discovery" or self.variant == "audible_every_week"
+        informed = guessed | (known_share(c, b2) >= KNOWN_ENOUGH)
+        focus = np.where(informed[:, None], believed_focus(c, b2), 1.0 / len(c.dims))
+        return Setup(staffed, role, conn, focus, missing, owner, action, due)
+
+    def _team_and_plan(self, c: Compiled, b: rules.Batch) -> tuple:
+        """The team (staffed, role, conn, skipped items) and the plan (owner, action, due)."""
         B, M = b.size, len(c.members)
         order = np.broadcast_to(self._team_order(c), (B, M))
         staffed = _affordable(c, order, np.full(B, c.headcount))
@@ -350,17 +360,12 @@ class ExpertPolicy(Policy):
             rows = np.arange(B)[:, None]
             conn[rows, np.clip(who, 0, None), np.arange(len(c.stakeholders))[None]] = who >= 0
             conn &= b.present[:, None, :]
-        b2 = rules.set_team(b, staffed=staffed, conn=conn)
-        guessed = self.variant == "skip_discovery" or self.variant == "audible_every_week"
-        informed = guessed | (known_share(c, b2) >= KNOWN_ENOUGH)
-        focus = np.where(informed[:, None], believed_focus(c, b2), 1.0 / len(c.dims))
         if self.variant == "no_plan":
             L = len(c.milestones)
             owner, action, due = np.full((B, L), -1), np.full((B, L), -1), np.zeros((B, L), int)
         else:
             owner, action, due = _plan_for(c, staffed, role)
-        missing = self._skipped(c, staffed)
-        return Setup(staffed, role, conn, focus, missing, owner, action, due)
+        return staffed, role, conn, self._skipped(c, staffed), owner, action, due
 
     def _moves(self, c: Compiled, b: rules.Batch) -> Moves | None:
         """Answer open requests for an expert and connect stakeholders who have joined."""
