@@ -86,7 +86,7 @@ def _fill_roles(c: Compiled, staffed: np.ndarray, pref: np.ndarray) -> np.ndarra
     rows = np.arange(B)
     role = np.full((B, M), -1)
     count = np.zeros((B, len(c.roles)), int)
-    order = np.argsort(-pref.max(-1), axis=1)
+    order = _descending(A.memory(A.batch_last(pref.max(-1)))).T  # (B, M)
     by_member = pref.reshape(B * M, -1)
     for k in range(M):
         m = order[:, k]
@@ -207,6 +207,25 @@ def _week(gs, as_, ms, ss, focus=None, refocus=None) -> Week:
     return Week(*cat, focus=focus, refocus=refocus)
 
 
+def _ranks(v: np.ndarray) -> np.ndarray:
+    """(N, B) uint8: where each of N values of each of B columns ranks, largest first and
+    the earlier on a tie (a stable descending sort's positions), by counting for each the
+    values that beat it: a few passes over (N, B) bytes instead of B tiny sorts."""
+    rank = np.zeros(v.shape, np.uint8)
+    for j in range(len(v)):
+        rank += v[j] > v
+        rank[j + 1 :] += v[j] == v[j + 1 :]
+    return rank
+
+
+def _descending(v: np.ndarray) -> np.ndarray:
+    """(N, B) the indices of each column of v (N, B) ordered as `_ranks` ranks them."""
+    N, B = v.shape
+    order = np.empty(N * B, np.intp)
+    order[(_ranks(v).astype(np.intp) * B + np.arange(B)).reshape(-1)] = np.repeat(np.arange(N), B)
+    return order.reshape(N, B)
+
+
 def _best_valid(value: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For value (B, A) and valid (B, M, A): each member's most valuable valid action
     (ties to the lowest index) and whether it is worth running (value above 0.02), both
@@ -216,10 +235,7 @@ def _best_valid(value: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.nd
     invalid action ranks n, past every valid one) rather than over floats."""
     B, n = value.shape
     v = np.ascontiguousarray(value.T)  # (A, B)
-    rank = np.zeros((n, B), np.uint8)  # memory order: (A, B)
-    for j in range(n):  # j beats a: worth more, or as much and listed earlier
-        rank += v[j] > v
-        rank[j + 1 :] += v[j] == v[j + 1 :]
+    rank = _ranks(v)  # memory order: (A, B)
     rows = np.arange(B)
     order = np.empty(n * B, np.intp)  # (rank, B): the action of each rank
     order[(rank.astype(np.intp) * B + rows).reshape(-1)] = np.repeat(np.arange(n), B)
