@@ -86,7 +86,7 @@ def _fill_roles(c: Compiled, staffed: np.ndarray, pref: np.ndarray) -> np.ndarra
     rows = np.arange(B)
     role = np.full((B, M), -1)
     count = np.zeros((B, len(c.roles)), int)
-    order = np.argsort(-pref.max(-1), axis=1)
+    order = _descending(A.memory(A.batch_last(pref.max(-1)))).T  # (B, M)
     by_member = pref.reshape(B * M, -1)
     for k in range(M):
         m = order[:, k]
@@ -162,36 +162,33 @@ class RandomPolicy(Policy):
         return _random_week(self.gen, c, b, audible_p=0.2)
 
 
-def _nth_true(valid: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each row of `valid` (..., N) bool, the index of the True at uniform position u
-    (u in [0, 1) per row), a uniform pick among the Trues; and how many Trues there are."""
-    count = valid.sum(-1, dtype=np.int8)
-    r = np.minimum((u * count).astype(np.int8), count - 1)
-    pick = np.zeros_like(count)
-    seen = np.zeros_like(count)
-    for k in range(valid.shape[-1] - 1):  # the r-th True has exactly r Trues before it
-        seen += valid[..., k]
-        pick += seen <= r
-    return pick.astype(int), count
-
-
 def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
     """Each member, in each of a few rounds, acts with chance `act_p` and then picks an
     action uniformly among those they may still run, and a target uniformly among those
-    it may aim at."""
+    it may aim at. The picks read legal's menus (the legal runs in order of hours, the
+    legal targets), so a round costs a few operations over (game, member) pairs."""
     B, M = b.size, len(c.members)
-    left = _hours_left(c, b)
+    left = np.ascontiguousarray(A.memory(_hours_left(c, b)))  # (M, B)
+    menu, counts = legal.run_menu(c, b)
+    t_menu, t_counts = legal.target_menu(c, b)
+    grid = np.arange(B) + (np.arange(M) * (B * counts.shape[-1]))[:, None]  # (M, B) offsets
     gs, as_, ms, ss = [], [], [], []
     for _ in range(attempts):
-        valid = _valid_runs(c, b, left)
-        u = A.random(gen, (B, M), np.float32)
-        pick, count = _nth_true(valid, u / np.float32(act_p))  # u < act_p: uniform position
+        h = legal.affordable(c, left)  # (M, B)
+        count = (
+            A.memory(counts).reshape(-1).take(grid + h.astype(np.intp) * B)
+        )  # legal runs of each pair
+        u = gen.random((M, B), np.float32)  # memory order: member-major
         acts = (count > 0) & (u < act_p)
-        m, g = np.divmod(np.flatnonzero(A.memory(acts)), B)  # member-major: memory order
-        a = A.pick(pick, g, m)
-        s, _ = _nth_true(legal.run_targets(c, b, g, a), gen.random(len(a), np.float32))
-        s = np.where(c.a_internal[a], -1, s)
-        left[g, m] -= c.a_hours[a]
+        flat = np.flatnonzero(acts)
+        m, g = np.divmod(flat, B)
+        n = count.reshape(-1).take(flat)
+        r = np.minimum((u.reshape(-1).take(flat) * (n / np.float32(act_p))).astype(np.intp), n - 1)
+        a = A.pick(menu, g, m, r).astype(np.intp)
+        n_t = A.pick(t_counts, g, a)
+        r_t = np.minimum((gen.random(len(a), np.float32) * n_t).astype(np.intp), n_t - 1)
+        s = np.where(c.a_internal.take(a), -1, A.pick(t_menu, g, a, np.maximum(r_t, 0)))
+        left.reshape(-1)[flat] -= c.a_hours.take(a)
         gs.append(g), as_.append(a), ms.append(m), ss.append(s)
     live = b.ended == 0
     refocus = live & (gen.random(B) < audible_p)
@@ -210,24 +207,44 @@ def _week(gs, as_, ms, ss, focus=None, refocus=None) -> Week:
     return Week(*cat, focus=focus, refocus=refocus)
 
 
+def _ranks(v: np.ndarray) -> np.ndarray:
+    """(N, B) uint8: where each of N values of each of B columns ranks, largest first and
+    the earlier on a tie (a stable descending sort's positions), by counting for each the
+    values that beat it: a few passes over (N, B) bytes instead of B tiny sorts."""
+    rank = np.zeros(v.shape, np.uint8)
+    for j in range(len(v)):
+        rank += v[j] > v
+        rank[j + 1 :] += v[j] == v[j + 1 :]
+    return rank
+
+
+def _descending(v: np.ndarray) -> np.ndarray:
+    """(N, B) the indices of each column of v (N, B) ordered as `_ranks` ranks them."""
+    N, B = v.shape
+    order = np.empty(N * B, np.intp)
+    order[(_ranks(v).astype(np.intp) * B + np.arange(B)).reshape(-1)] = np.repeat(np.arange(N), B)
+    return order.reshape(N, B)
+
+
 def _best_valid(value: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For value (B, A) and valid (B, M, A): each member's most valuable valid action
     (ties to the lowest index) and whether it is worth running (value above 0.02), both
-    (B, M) batch-last. Ranks the actions once per game; each member's pick is then the
+    (B, M) batch-last. Ranks the actions once per game (by counting, for each, the actions
+    that beat it: a handful of passes over (A, B) bytes); each member's pick is then the
     valid action of lowest rank, found with one pass over bytes in memory order (an
     invalid action ranks n, past every valid one) rather than over floats."""
     B, n = value.shape
-    order = np.argsort(-value, axis=1, kind="stable")  # (B, A) best first
-    rank = np.empty((n, B), np.uint8)  # memory order: (A, B)
-    np.put_along_axis(rank, order.T, np.arange(n, dtype=np.uint8)[:, None], 0)
+    v = np.ascontiguousarray(value.T)  # (A, B)
+    rank = _ranks(v)  # memory order: (A, B)
+    rows = np.arange(B)
+    order = np.empty(n * B, np.intp)  # (rank, B): the action of each rank
+    order[(rank.astype(np.intp) * B + rows).reshape(-1)] = np.repeat(np.arange(n), B)
     ranked = np.invert(A.memory(valid)).view(np.uint8)  # (M, A, B): 1 where invalid
     ranked *= np.uint8(n)
     np.maximum(ranked, rank, out=ranked)
     first = ranked.min(-2)  # (M, B)
-    rows = np.arange(B)
-    pick = np.minimum(first, n - 1).astype(np.intp) * B + rows
-    a = np.ascontiguousarray(order.T).reshape(-1).take(pick)
-    worth = np.ascontiguousarray(value.T).reshape(-1).take(a * B + rows) > 0.02
+    a = order.take(np.minimum(first, n - 1).astype(np.intp) * B + rows)
+    worth = v.reshape(-1).take(a * B + rows) > 0.02
     return A.batched(a), A.batched((first < n) & worth)
 
 
@@ -255,32 +272,36 @@ def _best_links(c: Compiled, staffed: np.ndarray) -> np.ndarray:
     return np.where(staffed.any(1, keepdims=True), best, -1)
 
 
-def _aim(c: Compiled, b: rules.Batch, g, m, a, need, unknown, probe) -> np.ndarray:
-    """(n,) the target of each run (member m of game g running a): among the stakeholders
-    it may aim at, the one who needs it most (need, half again for m's own connections;
-    what is left to discover for a probing action), the first on a tie; -1 for an
-    internal action. Stakeholder by stakeholder over the runs, as argmax would pick."""
-    out = np.full(len(a), -1, np.intp)
-    t = np.flatnonzero(~c.a_internal[a])  # the runs that take a target
-    g, m, a, probe = g.take(t), m.take(t), a.take(t), probe.take(t)
+def _aimer(c: Compiled, b: rules.Batch, need: np.ndarray, unknown: np.ndarray):
+    """aim(g, m, a, probe) -> (n,) the target of each run (member m of game g running a):
+    among the stakeholders it may aim at, the one who needs it most (need, half again for
+    m's own connections; what is left to discover for a probing action), the first on a
+    tie; -1 for an internal action. The preferences are laid out once for the week's
+    rounds, (M, S, B) and (S, B) in memory, -1 for who is not on the buying team."""
+    B, S = b.size, len(c.stakeholders)
+    present = A.memory(b.present)  # (S, B)
+    conn = A.memory(b.conn)  # (M, S, B)
+    by_need = np.where(present, A.memory(need) * (1 + 0.5 * conn) + 1e-6, -1).reshape(-1)
+    by_unknown = np.where(present, A.memory(unknown) + 1e-6, -1).reshape(-1)
     targetable = c.a_targets[:, c.st_role]  # (A, S)
-    needs = A.pick_last(need, g)
-    unknowns = A.pick_last(unknown, g)
-    conns = A.pick_last(b.conn, g, m)
-    present = A.pick_last(b.present, g)
-    best = s = None
-    for k in range(len(c.stakeholders)):
-        pref = np.where(probe, unknowns[k], needs[k] * (1 + 0.5 * conns[k]))
-        v = np.where(targetable[:, k].take(a) & present[k], pref + 1e-6, -1)
-        if best is None:
-            best, s = v, np.zeros(len(a), np.intp)
-        else:
-            better = v > best
-            best = np.where(better, v, best)
-            s[better] = k
-    if s is not None:
-        out[t] = s
-    return out
+    cols = np.arange(S) * B
+
+    def aim(g, m, a, probe) -> np.ndarray:
+        out = np.full(len(a), -1, np.intp)
+        external = ~c.a_internal.take(a)
+        for table, runs in (
+            (by_unknown, np.flatnonzero(external & probe)),
+            (by_need, np.flatnonzero(external & ~probe)),
+        ):
+            if not len(runs):
+                continue
+            gr, ar = g.take(runs), a.take(runs)
+            at = gr if table is by_unknown else m.take(runs) * (S * B) + gr
+            pref = table.take(at[:, None] + cols)  # (n, S)
+            out[runs] = np.where(targetable.take(ar, 0), pref, -1).argmax(1)
+        return out
+
+    return aim
 
 
 @dataclass
@@ -323,6 +344,21 @@ class ExpertPolicy(Policy):
         return np.where(c.m_internal & staffed, skip, 0)
 
     def setup(self, c, b):
+        B = b.size
+        if b.week == 0 and B > 1:  # every game starts alike: staff and plan one, copy it
+            one = self._team_and_plan(c, rules.first_game(b))
+            staffed, role, conn, missing, owner, action, due = (A.broadcast(x[0], B) for x in one)
+        else:
+            staffed, role, conn, missing, owner, action, due = self._team_and_plan(c, b)
+        # what the team believes of the customer differs from game to game (observation noise)
+        b2 = rules.set_team(b, staffed=staffed, conn=conn)
+        guessed = self.variant == "skip_discovery" or self.variant == "audible_every_week"
+        informed = guessed | (known_share(c, b2) >= KNOWN_ENOUGH)
+        focus = np.where(informed[:, None], believed_focus(c, b2), 1.0 / len(c.dims))
+        return Setup(staffed, role, conn, focus, missing, owner, action, due)
+
+    def _team_and_plan(self, c: Compiled, b: rules.Batch) -> tuple:
+        """The team (staffed, role, conn, skipped items) and the plan (owner, action, due)."""
         B, M = b.size, len(c.members)
         order = np.broadcast_to(self._team_order(c), (B, M))
         staffed = _affordable(c, order, np.full(B, c.headcount))
@@ -340,53 +376,50 @@ class ExpertPolicy(Policy):
             rows = np.arange(B)[:, None]
             conn[rows, np.clip(who, 0, None), np.arange(len(c.stakeholders))[None]] = who >= 0
             conn &= b.present[:, None, :]
-        b2 = rules.set_team(b, staffed=staffed, conn=conn)
-        guessed = self.variant == "skip_discovery" or self.variant == "audible_every_week"
-        informed = guessed | (known_share(c, b2) >= KNOWN_ENOUGH)
-        focus = np.where(informed[:, None], believed_focus(c, b2), 1.0 / len(c.dims))
         if self.variant == "no_plan":
             L = len(c.milestones)
             owner, action, due = np.full((B, L), -1), np.full((B, L), -1), np.zeros((B, L), int)
         else:
             owner, action, due = _plan_for(c, staffed, role)
-        missing = self._skipped(c, staffed)
-        return Setup(staffed, role, conn, focus, missing, owner, action, due)
+        return staffed, role, conn, self._skipped(c, staffed), owner, action, due
 
     def _moves(self, c: Compiled, b: rules.Batch) -> Moves | None:
         """Answer open requests for an expert and connect stakeholders who have joined."""
         B, M, S = b.size, len(c.members), len(c.stakeholders)
         w = b.week
-        staff = np.zeros((B, M), bool)
-        connect = np.zeros((B, M, S), bool)
+        staff = A.zeros((B, M), bool)
+        connect = A.zeros((B, M, S), bool)
         live = b.ended == 0
-        staffed = b.staffed.copy()
+        staffed = np.copy(b.staffed)
         if self.variant != "ignore_requests":
             for e in np.flatnonzero(c.e_req_on):
                 q, s = c.e_req_skill[e], c.e_req_stakeholder[e]
-                open_ = live & (b.request_due[:, e] >= w) & b.present[:, s]
-                if not open_.any():
+                asked = np.flatnonzero(live & (b.request_due[:, e] >= w) & b.present[:, s])
+                if not len(asked):
                     continue
-                able = b.skill[:, :, q] >= c.e_req_level[e]  # (B, M)
-                here = (c.m_from <= w) & (w <= c.m_until) & (b.away_until < w)
-                cost = A.total(staffed * c.m_cost, 1)
-                fits = (cost[:, None] + c.m_cost <= b.budget[:, None]) & (
-                    staffed.sum(1, keepdims=True) < c.headcount
+                # the games with the request open, apart: usually a few of the batch
+                skill = b.skill[asked, :, q]
+                able = skill >= c.e_req_level[e]  # (n, M)
+                here = (c.m_from <= w) & (w <= c.m_until) & (b.away_until[asked] < w)
+                team = staffed[asked]
+                cost = A.total(team * c.m_cost, 1)
+                fits = (cost[:, None] + c.m_cost <= b.budget[asked, None]) & (
+                    team.sum(1, keepdims=True) < c.headcount
                 )
-                on_team = able & staffed
-                hire = open_ & ~on_team.any(1)
-                pool = able & ~staffed & here & fits & hire[:, None]
-                pick = np.where(pool, b.skill[:, :, q], -np.inf).argmax(1)
+                on_team = able & team
+                hire = ~on_team.any(1)
+                pool = able & ~team & here & fits & hire[:, None]
+                pick = np.where(pool, skill, -np.inf).argmax(1)
                 hired = pool.any(1)
-                rows = np.flatnonzero(hired)
-                staff[rows, pick[rows]] = True
-                staffed[rows, pick[rows]] = True
-                who = np.where(on_team, b.skill[:, :, q], -np.inf).argmax(1)
-                who = np.where(hired, pick, who)
-                reach = open_ & (on_team.any(1) | hired)
-                rows = np.flatnonzero(reach & ~b.conn[np.arange(B), who, s])
-                connect[rows, who[rows], s] = True
+                rows = asked[hired]
+                staff[rows, pick[hired]] = True
+                staffed[rows, pick[hired]] = True
+                who = np.where(hired, pick, np.where(on_team, skill, -np.inf).argmax(1))
+                reach = on_team.any(1) | hired
+                fresh = reach & ~b.conn[asked, who, s]
+                connect[asked[fresh], who[fresh], s] = True
         if self.variant not in ("one_stakeholder", "no_connections"):
-            linked = (b.conn & b.staffed[..., None]).any(1) | connect.any(1)  # (B, S)
+            linked = rules.covered_by(b) | connect.any(1)  # (B, S)
             lonely = live[:, None] & b.present & ~linked
             if lonely.any():
                 who = _best_links(c, b.staffed)
@@ -425,8 +458,12 @@ class ExpertPolicy(Policy):
         disc = c.a_discovery * unknown.max(1, keepdims=True) * np.where(learning, 18, 6)[:, None]
         if self.variant == "skip_discovery":
             disc = disc * 0
-        prog = (c.a_progress[None] * open_ms[:, None, :]).sum(-1) / c.l_effort.mean()
-        aims = (c.a_targets[:, c.st_role][None] * need[:, None, :]).max(-1)  # (B, A)
+        prog = np.zeros((b.size, len(c.actions)))
+        for j in range(len(c.milestones)):
+            prog += open_ms[:, j, None] * c.a_progress[:, j]
+        prog /= c.l_effort.mean()
+        targetable = c.a_targets[:, c.st_role]  # (A, S)
+        aims = A.batched((targetable[..., None] * A.memory(need)[None]).max(1))  # (B, A)
         per_hour = c.a_hours**-0.3
         base = (disc + prog + 2 * c.a_stance * aims - c.a_competition) * per_hour  # (B, A)
         cadence = (
@@ -453,27 +490,34 @@ class ExpertPolicy(Policy):
                 v = v + due[:, None] * bonus
             return v
 
-        left = _hours_left(c, b)
+        B = b.size
+        left = A.batched(np.ascontiguousarray(A.memory(_hours_left(c, b))))  # (B, M)
+        aim = _aimer(c, b, need, unknown)
         gs, as_, ms, ss = [], [], [], []
+        worth = None  # value(), kept until a cadence bonus is taken
         for _ in range(3):
             valid = _valid_runs(c, b, left)  # (B, M, A)
             if banned.any():
                 valid &= ~banned
-            a, ok = _best_valid(value(), valid)
+            if worth is None:
+                worth = value()
+            a, ok = _best_valid(worth, valid)
             for kind, _, due in cadence:  # the bonus goes to the first member who takes it
                 took = ok & kind[a] & due[:, None]
                 if not took.any():
                     continue
                 later = took & (np.arange(M) > took.argmax(1)[:, None])
                 due &= ~took.any(1)
+                worth = None
                 if later.any():
                     g, m = np.nonzero(later)
-                    redo, worth = _best_valid(value()[g], valid[g, m][:, None, :])
-                    a[g, m], ok[g, m] = redo[:, 0], worth[:, 0]
+                    redo, fine = _best_valid(value()[g], valid[g, m][:, None, :])
+                    a[g, m], ok[g, m] = redo[:, 0], fine[:, 0]
             m, g = np.nonzero(A.memory(ok))  # member by member, games in order: the replay's
             a = A.pick(a, g, m)
-            s = _aim(c, b, g, m, a, need, unknown, probing[a])
-            left[g, m] -= c.a_hours[a]  # one run per member and round: no repeated (g, m)
+            s = aim(g, m, a, probing.take(a))
+            # one run per member and round: no repeated (g, m)
+            A.memory(left).reshape(-1)[m * B + g] -= c.a_hours.take(a)
             gs.append(g), as_.append(a), ms.append(m), ss.append(s)
         return gs, as_, ms, ss
 
@@ -486,18 +530,20 @@ class ExpertPolicy(Policy):
         know = rules.team_know(b)  # (B, S)
         gs, as_, ms, ss = self._runs(c, b, know)
         moves = self._moves(c, b)
-        believed = believed_focus(c, b)
         if self.variant == "audible_every_week":
             refocus = live.copy()
-            focus = np.roll(believed, w, axis=1)
+            focus = np.roll(believed_focus(c, b), w, axis=1)
         else:
             shift = rules.recent_shift(b, w, max(R.response_weeks, 1))
             settle = _even(b.focus) & (known_share(c, b) >= KNOWN_ENOUGH)
-            drift = rules.cosine(b.focus, believed) < 0.995
-            refocus = live & (settle | (shift & drift))
             if self.variant == "skip_discovery":
-                refocus = live & shift & drift
-            focus = believed
+                settle = np.zeros_like(settle)
+            if (live & (settle | shift)).any():  # the belief matters only to a possible audible
+                focus = believed_focus(c, b)
+                drift = rules.cosine(b.focus, focus) < 0.995
+                refocus = live & (settle | (shift & drift))
+            else:
+                focus, refocus = b.focus, np.zeros_like(live)
         wk = _week(gs, as_, ms, ss, focus, refocus)
         wk.moves = moves
         return wk
@@ -593,6 +639,8 @@ def _apply_moves(c: Compiled, b: rules.Batch, mv: Moves | None) -> rules.Batch:
     """Staff, assign and connect as the week's moves say (before its focus and runs)."""
     if mv is None:
         return b
+    if not mv.staff.any():  # connections only: the team's other arrays (and memos) stay
+        return rules.set_team(b, conn=b.conn | mv.connect)
     staffed = b.staffed | mv.staff
     role = np.where(mv.staff, mv.role, b.role)
     missing = np.where(mv.staff, mv.missing, b.missing)

@@ -6,6 +6,7 @@ Built once per scenario (cached by content hash) and never mutated.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -114,6 +115,14 @@ class Compiled:
     def rules(self) -> Rules:
         """The scenario's practice numbers (engine.model.Rules)."""
         return self.scenario.rules
+
+    @cached_property
+    def effects(self) -> np.ndarray:
+        """(A, L + 3) what one unit of quality in each action adds per game: progress on
+        each milestone, then competition, morale and coaching (resolve_week sums them)."""
+        return np.column_stack(
+            [self.a_progress, self.a_competition, self.a_morale, self.a_coaching]
+        )
 
     @property
     def shape(self) -> dict[str, int]:

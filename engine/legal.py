@@ -15,6 +15,9 @@ they have its hours left (HOURS); and the target fits: none for an internal acti
 
 - `runs(c, b, left)`: (B, M, A) may m run a now (by all of the above, for some target);
   what the bots choose from. `targets(c, b)`: (B, A, S) which stakeholders fit.
+- `run_menu(c, b)` and `target_menu(c, b)`: the same masks as menus, for the bots that
+  pick among the legal runs: each member's allowed actions in order of hours (so the
+  runs they can afford are a prefix, `affordable`), and each action's legal targets.
 - `run_check(c, b, g, a, m, s)`: the code of each of n runs, taken in order (a member's
   earlier runs use their hours first); `run_code` is the same for one run, for the
   single game. Both read `run_table`, (B, M, A, 2 + S): the code of every run by every
@@ -29,6 +32,7 @@ an unchanged state costs a lookup.
 from __future__ import annotations
 
 from enum import IntEnum
+from functools import cache
 
 import numpy as np
 
@@ -200,6 +204,73 @@ def run_targets(c: Compiled, b: rules.Batch, g: np.ndarray, a: np.ndarray) -> np
     return A.stack(
         [targetable[:, k].take(a) & A.pick(b.present, g, k) for k in range(len(c.stakeholders))]
     )
+
+
+def by_hours(c: Compiled) -> tuple[np.ndarray, np.ndarray]:
+    """The actions in order of hours (cheapest first, then by index) and their hours."""
+    order = np.argsort(c.a_hours, kind="stable")
+    return order, c.a_hours.take(order)
+
+
+def run_menu(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray]:
+    """`runs` as a menu per (game, member), for choosing among the legal runs without
+    building the (B, M, A) mask each time: `menu` (B, M, A) lists the actions `allowed`
+    gives the member in order of hours (cheapest first; the rest of the row is -1) and
+    `counts` (B, M, A + 1) how many of them take at most the first j hours of `by_hours`.
+    A member with h hours left may run exactly the first `counts[..., j]` entries of
+    their menu, where j = `affordable(c, h)`. Memoised with `allowed`."""
+
+    def compute():
+        order, _ = by_hours(c)
+        ok = A.memory(allowed(c, b)).take(order, 1)  # (M, A, B) in memory, by hours
+        counts = np.zeros((ok.shape[0], ok.shape[1] + 1, ok.shape[2]), np.int8)
+        np.cumsum(ok, 1, dtype=np.int8, out=counts[:, 1:])
+        return A.batched(_menu(ok, counts[:, :-1], order)), A.batched(counts)
+
+    return rules.derived(b, "run_menu", (b.role, b.present), compute)
+
+
+def affordable(c: Compiled, left: np.ndarray) -> np.ndarray:
+    """How many actions of `by_hours` take at most `left` hours (same shape as left)."""
+    levels, n = _hour_levels(c)
+    out = np.zeros(np.shape(left), np.int8)
+    for h, k in zip(levels, n, strict=True):
+        step = np.greater_equal(left, h).view(np.int8)
+        out += step if k == 1 else step * np.int8(k)
+    return out
+
+
+@cache
+def _hour_levels(c: Compiled) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct hours actions take (a handful), and how many actions take each."""
+    return np.unique(c.a_hours, return_counts=True)
+
+
+def _menu(ok: np.ndarray, before: np.ndarray, label: np.ndarray) -> np.ndarray:
+    """(X, N, B) int8: for each row of ok (X, N, B) bool over its middle axis, the labels
+    of its Trues in order, then -1; `before` counts the Trues ahead of each entry."""
+    X, N, B = ok.shape
+    menu = np.full(ok.shape, -1, np.int8)
+    flat = menu.reshape(-1)
+    base = np.arange(X)[:, None] * (N * B) + np.arange(B)
+    for j in range(N):
+        at = (base + before[:, j].astype(np.intp) * B)[ok[:, j]]
+        flat[at] = label[j]
+    return menu
+
+
+def target_menu(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray]:
+    """`targets` as a menu: `menu` (B, A, S) the stakeholders each action may aim at now,
+    in index order (then -1), and `counts` (B, A) how many. Memoised on who is present."""
+
+    def compute():
+        ok = c.a_targets[:, c.st_role][..., None] & A.memory(b.present)[None]  # (A, S, B)
+        before = np.zeros(ok.shape, np.int8)
+        np.cumsum(ok[:, :-1], 1, dtype=np.int8, out=before[:, 1:])
+        menu = _menu(ok, before, np.arange(ok.shape[1]))
+        return A.batched(menu), A.batched(ok.sum(1, dtype=np.int8))
+
+    return rules.derived(b, "target_menu", (b.present,), compute)
 
 
 def run_table(c: Compiled, b: rules.Batch) -> np.ndarray:

@@ -141,6 +141,12 @@ def _copy(b: Batch, **changes) -> Batch:
     return out
 
 
+def first_game(b: Batch) -> Batch:
+    """Game 0 of b as a batch of its own (with a memo of its own)."""
+    arrays = {k: v[:1] for k, v in b.__dict__.items() if isinstance(v, np.ndarray)}
+    return _copy(b, **arrays, memo={})
+
+
 def _keep_ended(b: Batch, **changes) -> Batch:
     """Apply changes, except to games already decided: their state stays as it closed.
 
@@ -183,14 +189,31 @@ def above_even(focus: np.ndarray, prio: np.ndarray) -> np.ndarray:
 
 
 def _alignment(b: Batch) -> np.ndarray:
-    """above_even(b.focus[:, None], b.prio), bit for bit, with what depends on the
-    priorities alone (the even guess's cosine, their squared norm) kept while they last:
-    a focus changes more often than the priorities."""
+    """(B, S) above_even(b.focus[:, None], b.prio), bit for bit, with what depends on the
+    priorities alone (the even guess's cosine, their squared norm) kept while they last,
+    and recomputed only for the games whose focus changed since the last call while the
+    priorities stayed: a focus changes more often than the priorities, in a few games."""
     prio = b.prio
     base, prio_sq = derived(
         b, "align_prio", (prio,), lambda: (even_cosine(prio), A.total(prio * prio))
     )
-    focus = b.focus[:, None]
+    hit = b.memo.get("align")
+    if hit is not None and hit[0][1] is prio:
+        (focus0, _), _, table0 = hit
+        if focus0 is b.focus:
+            return table0
+        rows = np.flatnonzero((focus0 != b.focus).any(1))
+        table = np.copy(table0)
+        if len(rows):
+            table[rows] = _align(b.focus[rows], prio[rows], base[rows], prio_sq[rows])
+    else:
+        table = _align(b.focus, prio, base, prio_sq)
+    b.memo["align"] = ((b.focus, prio), None, table)
+    return table
+
+
+def _align(focus, prio, base, prio_sq) -> np.ndarray:
+    focus = focus[:, None]
     cos = A.ratio(A.total(focus * prio), np.sqrt(A.total(focus * focus) * prio_sq))
     return np.clip(A.ratio(cos - base, 1.0 - base), 0, 1)
 
@@ -204,6 +227,17 @@ def team_know(b: Batch) -> np.ndarray:
         return np.where(b.staffed[..., None], b.know, 0.0).max(1)
 
     return derived(b, "team_know", (b.staffed, b.unknown), compute)
+
+
+def links(b: Batch) -> np.ndarray:
+    """(B, M, S) the standing connections of staffed members; memoised, callers must not
+    change it."""
+    return derived(b, "conn", (b.conn, b.staffed), lambda: b.conn & b.staffed[..., None])
+
+
+def covered_by(b: Batch) -> np.ndarray:
+    """(B, S) some staffed member is connected to the stakeholder; memoised like `links`."""
+    return derived(b, "covered", (b.conn, b.staffed), lambda: links(b).any(1))
 
 
 def recent_shift(b: Batch, w: int, weeks: int) -> np.ndarray:
@@ -502,9 +536,7 @@ def resolve_week(
     linked = A.pick(b.conn, gt, mt, st).view(np.int8)
     reach = np.array([R.unconnected_reach, R.connected_reach]).take(linked)
     reach = reach * seniority.take(mt * S + st)
-    align_table = derived(  # (B, S) how well the strategy speaks to each stakeholder
-        b, "align", (b.focus, b.prio), lambda: _alignment(b)
-    )
+    align_table = _alignment(b)  # (B, S) how well the strategy speaks to each stakeholder
     known = A.pick(align_table, gt, st) * (1.0 - A.pick(b.unknown, gt, mt, st))
     pitch = R.unknown_pitch + (1.0 - R.unknown_pitch) * known
     gain = c.a_stance[at] * qt * reach * (2.0 * pitch - 0.6)
@@ -514,8 +546,16 @@ def resolve_week(
     # the rest of an action's effects scale with the quality it was run with
     effort = A.scatter((B, len(c.actions)), (g, a), quality)  # (B, A)
 
-    def per_game(effect: np.ndarray) -> np.ndarray:
-        return A.total(effort * effect)
+    # every per-game effect at once: sum over actions in index order of effort x effect,
+    # as A.total(effort * effect) adds, in memory order (effects, B)
+    eff = A.memory(effort)
+    table = c.effects  # (A, L + 3): progress per milestone, competition, morale, coaching
+    sums = table[0][:, None] * eff[0]
+    if len(eff) > 1:
+        sums = sums + table[1][:, None] * eff[1]
+    for k in range(2, len(eff)):
+        sums += table[k][:, None] * eff[k]
+    sums = A.batched(sums)
 
     def planned():  # (B, L) 1 for an owned milestone with an action, else unowned_progress
         owned = (b.ms_owner >= 0) & (b.ms_action >= 0)
@@ -523,7 +563,7 @@ def resolve_week(
         return np.where(owner_here, 1.0, R.unowned_progress)
 
     plan_mult = derived(b, "plan", (b.ms_owner, b.ms_action, b.staffed), planned)
-    d_prog = A.stack([per_game(c.a_progress[:, j]) for j in range(L)]) * plan_mult
+    d_prog = sums[:, :L] * plan_mult
     progress = b.progress
     if c.close >= 0:
         frac = np.clip(progress / c.l_effort, 0, 1)
@@ -535,10 +575,10 @@ def resolve_week(
     hit = np.take_along_axis(ran, np.clip(b.ms_action, 0, None), 1) & due_ok
     on_time = b.ms_done_on_time | hit
 
-    d_comp, d_morale, coach = (per_game(x) for x in (c.a_competition, c.a_morale, c.a_coaching))
+    d_comp, d_morale, coach = sums[:, L], sums[:, L + 1], sums[:, L + 2]
 
     # passive effects of standing connections and of neglect
-    conn = derived(b, "conn", (b.conn, b.staffed), lambda: b.conn & b.staffed[..., None])
+    conn = links(b)
     passive = np.array([1.0, 1.0 - R.passive_learning])
     unknown = b.unknown * derived(
         b, "passive", (conn,), lambda: A.take(passive, conn.view(np.int8))
@@ -551,10 +591,12 @@ def resolve_week(
     best_known = 1.0 - least
     share = np.zeros(B, bool)  # games that held an account review
     share[g[c.a_share[a]]] = True
-    if share.any():
-        pool = share[:, None, None] & b.staffed[..., None]
-        np.copyto(A.memory(unknown), A.memory(least[:, None, :]), where=A.memory(pool))
-    covered = conn.any(1)
+    if share.any():  # the staffed members of a reviewing game learn what the team knows
+        # least <= every staffed member's unknown <= 1 <= least + 1, so the minimum below
+        # sets theirs to least and keeps everyone else's
+        apart = A.memory(~(share[:, None] & b.staffed))[:, None, :]  # (M, 1, B)
+        np.minimum(A.memory(unknown), A.memory(least)[None] + apart, out=A.memory(unknown))
+    covered = covered_by(b)
     drift = np.where(covered, R.covered_drift, -R.uncovered_drift * competition[:, None])
     stance = b.stance
     stance = np.clip(stance + d_stance * (1.05 - np.abs(stance) * 0.5) + drift * b.present, -1, 1)
@@ -596,9 +638,10 @@ def resolve_week(
         request_due, request_missed = np.copy(request_due), np.copy(request_missed)
         due = request_due[:, req]
         open_ = due >= w
-        qualified = skill[:, :, c.e_req_skill[req]] >= c.e_req_level[req]  # (B, M, n)
-        reached = conn[:, :, c.e_req_stakeholder[req]]
-        answered = open_ & (qualified & reached).any(1)
+        # in memory order, (M, requests, B): a member qualified for and reaching each
+        qualified = A.memory(skill)[:, c.e_req_skill[req]] >= c.e_req_level[req][:, None]
+        reached = A.memory(conn)[:, c.e_req_stakeholder[req]]
+        answered = open_ & A.batched((qualified & reached).any(0))
         missed = open_ & ~answered & (due == w)
         hurt = np.zeros((B, S))
         for k, e in enumerate(req):  # loop over the scenario's few request events
@@ -640,7 +683,7 @@ def resolve_week(
     if closing.any():
         ended = np.where(closing, w, ended)
 
-    return _keep_ended(
+    out = _keep_ended(
         b,
         resolved=w,
         stance=stance,
@@ -658,6 +701,15 @@ def resolve_week(
         ended=ended,
         record=b.record + (rec,),
     )
+    # what the team knows next is best_known (max of 1 - u is 1 - min u, bit for bit), but
+    # in the games decided before this week, which keep their state
+    know = best_known
+    done = np.flatnonzero(b.ended > 0)
+    if len(done):
+        know = np.copy(know)
+        know[done] = np.where(b.staffed[done][..., None], b.know[done], 0.0).max(1)
+    out.memo["team_know"] = ((out.staffed, out.unknown), None, know)
+    return out
 
 
 def trace(c: Compiled, b: Batch) -> dict[str, np.ndarray]:

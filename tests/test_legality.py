@@ -180,6 +180,33 @@ def test_every_bot_run_is_legal_in_the_batch(sid):
                 _mask_matches_checks(c, b)
 
 
+@pytest.mark.parametrize("sid", sorted(SCENARIOS))
+def test_menus_list_exactly_the_legal_runs_and_targets(sid):
+    """The menus the bots pick from (legal.run_menu, legal.target_menu) hold the same runs
+    and targets as the masks, for every member at every level of hours left."""
+    c = compile_scenario(SCENARIOS[sid])
+    for b, _ in _bot_weeks(c, make_policy("random", 3), np.arange(24)):
+        menu, counts = legal.run_menu(c, b)
+        left = legal.hours_left(c, b)
+        for spent in (0.0, 2.0, 5.0, 1e9):
+            short = np.where(left >= 0, left - spent, left)
+            may = legal.runs(c, b, short)
+            n = np.take_along_axis(counts, legal.affordable(c, short)[..., None], -1)[..., 0]
+            listed = np.zeros_like(may)
+            for k in range(menu.shape[-1]):
+                has = k < n
+                g, m = np.nonzero(has)
+                listed[g, m, menu[g, m, k]] = True
+            assert np.array_equal(listed, may), (b.week, spent)
+        t_menu, t_counts = legal.target_menu(c, b)
+        aims = legal.targets(c, b)
+        listed = np.zeros_like(aims)
+        for k in range(t_menu.shape[-1]):
+            g, a = np.nonzero(k < t_counts)
+            listed[g, a, t_menu[g, a, k]] = True
+        assert np.array_equal(listed, aims), b.week
+
+
 def _mask_matches_checks(c, b):
     """Each (game, member) once per call, so no run uses another's hours."""
     may, aims = legal.runs(c, b), legal.targets(c, b)
