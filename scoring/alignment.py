@@ -139,8 +139,15 @@ def connection_fit(t: dict) -> np.ndarray:
     return ratio(total(inf * connection_quality(t)), whole)
 
 
+CUSTOMER = "d_customer_priorities"  # the trace key `shared` stores them under
+
+
 def customer_priorities(t: dict) -> np.ndarray:
-    """(B, W, K) influence-weighted true priorities of the buying team."""
+    """(B, W, K) influence-weighted true priorities of the buying team (computed once by
+    `shared`: the focus cosine, the even guess and the outcome all read them)."""
+    known = t.get(CUSTOMER)
+    if known is not None:
+        return known
     inf, prio = t["t_influence"], t["t_prio"]
     out = inf[..., 0, None] * prio[..., 0, :]
     for s in range(1, prio.shape[-2]):  # stakeholders in order, as `total` would add them
@@ -161,11 +168,13 @@ def focus_cosine(t: dict) -> np.ndarray:
 
 
 def shared(t: dict) -> dict:
-    """The trace (a shallow copy) with the focus cosine computed once: the focus component,
-    the outcome and the weekly series all read it."""
+    """The trace (a shallow copy) with the customer's priorities and the focus cosine
+    computed once: the focus component, the outcome and the weekly series all read them."""
     if FOCUS_COSINE in t:
         return t
-    return {**t, FOCUS_COSINE: focus_cosine(t)}
+    t = {**t, CUSTOMER: customer_priorities(t)}
+    t[FOCUS_COSINE] = focus_cosine(t)
+    return t
 
 
 def even_cosine(t: dict) -> np.ndarray:
