@@ -148,8 +148,11 @@ Pick a deal to play, or resume a saved game.
 - **Scenarios** lists the shipped deal library (and any `--scenarios` folder).
   The panel on the right shows the difficulty, the length in weeks, the typical
   play time and what the scenario teaches.
-- **Saved games** lists your games, most recent first. Every decision you make
-  is saved at once, so you can quit at any time and pick up where you left off.
+- **Saved games** lists your games, most recent first, with the result and score
+  of the finished ones (↻ marks a replay from a week of an earlier game). Every
+  decision you make is saved at once, so you can quit at any time and pick up where
+  you left off. **x** (or Delete) deletes the highlighted save, after a confirm.
+- **g** shows your progress across plays.
 - **w** joins a facilitator's workshop: give the workshop server's address (or
   leave it empty for this computer's workshop), the join code and your team's
   name; a team that joined before on another computer also needs its passcode.
@@ -159,6 +162,7 @@ Pick a deal to play, or resume a saved game.
         Binding("tab", "app.focus_next", "Switch list", show=True),
         Binding("g", "app.progress", "Progress", id="picker.progress"),
         Binding("w", "join_workshop", "Join workshop", show=True, id="picker.join"),
+        Binding("delete,x", "delete_save", "Delete save", show=False, id="picker.delete"),
         Binding("escape", "app.quit", "Quit", show=False),
     ]
 
@@ -236,11 +240,83 @@ Pick a deal to play, or resume a saved game.
         if not self.saves:
             ol.add_option(Option(Text("No saved games yet.", style="dim"), disabled=True))
         for i, info in enumerate(self.saves):
-            t = Text(info.label)
-            t.append(f"\n  {info.updated}", style="dim")
-            ol.add_option(Option(t, id=f"g{i}"))
+            ol.add_option(Option(self.save_text(info), id=f"g{i}"))
         if self.saves:
             ol.highlighted = 0
+        self.results: dict[Path, tuple[str, float]] = {}
+        finished = [x for x in self.saves if x.phase == "ended" and not x.damaged]
+        if finished:
+            self.score_saves(finished)
+
+    def save_text(self, info: SaveInfo) -> Text:
+        t = Text("↻ " if info.parent else "")
+        t.append(info.label)
+        got = getattr(self, "results", {}).get(info.path)
+        if got:
+            result, points = got
+            style = {"win": "green bold", "loss": "red bold"}.get(result, "yellow bold")
+            t.append(f"  {result.upper()} {points:.1f}", style=style)
+        t.append(f"\n  {info.updated}", style="dim")
+        return t
+
+    def score_saves(self, finished: list[SaveInfo]) -> None:
+        """Replay the finished saves off the UI thread for their result and score."""
+        dirs = self.dapp.scenario_dirs
+
+        def work() -> None:
+            out = {}
+            for info in finished:
+                got = finished_result(info.path, dirs)
+                if got is not None:
+                    out[info.path] = got
+            self.app.call_from_thread(self.show_results, out)
+
+        self.run_worker(work, thread=True, exclusive=True, group="save-results")
+
+    def show_results(self, results: dict) -> None:
+        if not self.is_mounted:
+            return
+        self.results.update(results)
+        ol = self.query_one("#save-list", OptionList)
+        for i, info in enumerate(self.saves):
+            if info.path in results:
+                ol.replace_option_prompt(f"g{i}", self.save_text(info))
+
+    def action_delete_save(self) -> None:
+        from simulator.screens.modals import ConfirmModal
+
+        ol = self.query_one("#save-list", OptionList)
+        if self.focused is not ol or ol.highlighted is None or not self.saves:
+            self.notify("Highlight a saved game (Tab) to delete it.", timeout=3)
+            return
+        info = self.saves[ol.highlighted]
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                info.path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                self.notify(f"Not deleted: {exc.strerror or exc}", severity="error")
+                return
+            self.notify(f"Deleted {info.path.name}.", timeout=3, markup=False)
+            self.load_saves()
+            ol.focus()
+
+        detail = f"{info.label}\n{info.path}\nThis cannot be undone."
+        self.app.push_screen(ConfirmModal("Delete this saved game?", detail), done)
+
+    def on_descendant_focus(self, event) -> None:
+        """The detail panel follows the list that has the focus."""
+        ol = event.widget
+        if isinstance(ol, OptionList) and ol.highlighted is not None and ol.option_count:
+            oid = ol.get_option_at_index(ol.highlighted).id or ""
+            if oid.startswith("s"):
+                self.show_scenario(self.scenarios[int(oid[1:])])
+            elif oid.startswith("g"):
+                self.show_save(self.saves[int(oid[1:])])
 
     # ---- events -----------------------------------------------------------------------------
 
@@ -271,6 +347,11 @@ Pick a deal to play, or resume a saved game.
         t.append(info.title + "\n", style="bold")
         t.append(info.label + "\n\n")
         t.append(f"Last played {info.updated}\n{info.decisions} decisions so far\n")
+        got = getattr(self, "results", {}).get(info.path)
+        if got:
+            t.append(f"Result: {got[0]}, score {got[1]:.1f}\n", style="bold")
+        if info.parent:
+            t.append(f"A replay of {Path(info.parent).name} from a week\n", style="dim")
         t.append(f"\n{info.path}", style="dim")
         self.query_one("#detail", Static).update(t)
 
@@ -367,3 +448,21 @@ Pick a deal to play, or resume a saved game.
             )
             return
         self.dapp.open_game(session)
+
+
+def finished_result(path: Path, dirs) -> tuple[str, float] | None:
+    """(result, score) of the finished game saved at `path`, replayed without taking its
+    lock; None when it cannot be replayed."""
+    from engine.log import load_save
+    from engine.problems import InputError
+    from scoring.scorecard import score
+    from simulator.saves import find_for_log
+
+    try:
+        log = load_save(path).log
+        where = log.meta.get("scenario_path")
+        scenario = find_for_log(log.scenario_id, where, list(dirs), log.content_hash)
+        card = score(log.replay(scenario).trace()).game(0)
+    except (InputError, OSError, ValueError):
+        return None
+    return card["result"], card["score"]
