@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,7 +56,6 @@ THEMES = [
         dark=False,
     ),
 ]
-SIDE_SCREENS = ("staffing", "connections", "plan", "briefing")
 THEME_CYCLE = ["dealcraft", "dealcraft-light", "textual-dark", "nord", "gruvbox"]
 
 
@@ -168,33 +167,34 @@ class DealcraftApp(App):
     def open_game(self, session: Session, compare_with: Session | None = None) -> None:
         """Show `session` on the screen its phase calls for (above the picker)."""
         self.to_picker(refresh=False)
-        for name in SIDE_SCREENS:
+        from simulator.screens.registry import SIDE
+
+        for name in SIDE:
             if self.is_screen_installed(name):
                 self.uninstall_screen(name)
         self.session = session
         self.compare_with = compare_with
         self.push_screen(self.screen_for_phase())
 
-    def show_side(self, name: str, factory: Callable[[], Screen]) -> None:
+    def show_side(self, name: str) -> None:
         """Push a screen the week view visits often, built once per game and kept mounted
         so coming back is instant."""
+        from simulator.screens.registry import make
+
         if not self.is_screen_installed(name):
-            self.install_screen(factory(), name)
+            self.install_screen(make(name), name)
         self.push_screen(name)
 
     def screen_for_phase(self) -> Screen:
-        from simulator.screens.briefing import BriefingScreen
-        from simulator.screens.debrief import DebriefScreen
-        from simulator.screens.staffing import StaffingScreen
-        from simulator.screens.week import WeekScreen
+        from simulator.screens.registry import make
 
         assert self.session is not None
         state = self.session.state
         if state.phase == "ended":
-            return DebriefScreen()
+            return make("debrief")
         if state.phase == "week":
-            return WeekScreen()
-        return StaffingScreen() if state.history else BriefingScreen()
+            return make("week")
+        return make("staffing" if state.history else "briefing")
 
     def to_picker(self, refresh: bool = True) -> None:
         from simulator.screens.picker import PickerScreen

@@ -2,52 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
+from simulator.labels import first_name, initials, money, plain, role_label, short
+
+__all__ = ["first_name", "initials", "money", "plain", "role_label", "short"]
+
 if TYPE_CHECKING:
     from engine.decisions import Decision
     from engine.state import GameState
     from simulator.app import DealcraftApp
     from simulator.saves import Session
-
-
-def plain(value: object, style: str = "") -> Text:
-    """User or scenario text as a renderable that can never be read as markup."""
-    return Text(str(value), style=style)
-
-
-def money(value: float, currency: str = "") -> str:
-    text = f"{value:,.0f}"
-    return f"{text} {currency}".strip()
-
-
-def first_name(name: str) -> str:
-    return name.split()[0] if name.split() else name
-
-
-def short(name: str, ident: str = "", width: int = 8) -> str:
-    """A short label for a column: the name if it fits, else its id, else cut."""
-    for cand in (name, ident.replace("_", " ").capitalize()):
-        if cand and len(cand) <= width:
-            return cand
-    text = ident or name
-    return text[: width - 1].capitalize() + "…"
-
-
-def role_label(name: str, width: int = 16) -> str:
-    """A role's display name without its parenthesis, cut to `width`."""
-    text = name.split(" (")[0]
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def initials(name: str) -> str:
-    words = [w for w in name.split(" (")[0].replace("-", " ").split() if w[:1].isalpha()]
-    return "".join(w[0].upper() for w in words[:3]) or name[:2]
 
 
 class TitleBar(Static):
@@ -78,13 +47,19 @@ class GameScreen(Screen):
     def in_setup(self) -> bool:
         return self.state.phase == "setup"
 
-    def setup_step(self, screen: Callable[[], Screen]) -> None:
-        """Next/back between the setup screens; after setup they are side screens over the
-        week view, so the same key closes them."""
-        if self.in_setup:
-            self.app.switch_screen(screen())
-        else:
+    SCREEN_NAME = ""  # the name this screen is registered under (screens.registry)
+
+    def setup_step(self, step: int) -> None:
+        """Next (+1) or back (-1) along the setup order; after setup the setup screens are
+        side screens over the week view, so the same key closes them."""
+        from simulator.screens.registry import make, next_in_setup
+
+        if not self.in_setup:
             self.app.pop_screen()
+            return
+        target = next_in_setup(self.SCREEN_NAME, step)
+        if target is not None:
+            self.app.switch_screen(make(target))
 
     def apply(self, decision: Decision, quiet: bool = False) -> bool:
         reason = self.session.apply(decision)

@@ -26,6 +26,7 @@ def strength_word(x: float) -> str:
 
 
 class BriefingScreen(GameScreen):
+    SCREEN_NAME = "briefing"
     TITLE = "Briefing"
     HELP = """\
 ## Briefing
@@ -145,9 +146,7 @@ Press **Enter** to staff your team.
         return out
 
     def action_next(self) -> None:
-        from simulator.screens.staffing import StaffingScreen
-
-        self.setup_step(StaffingScreen)
+        self.setup_step(1)
 
     def action_back(self) -> None:
         if self.in_setup:

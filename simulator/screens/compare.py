@@ -11,8 +11,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from scoring.components import GROUP_LABELS as GROUP_NAMES
+from scoring.components import label as component_name
+from simulator.analysis import analyse
 from simulator.screens.base import GameScreen, TitleBar
-from simulator.screens.debrief import GROUP_NAMES, analyse, component_name
 from simulator.widgets.charts import weekly_chart
 from simulator.widgets.keys import KeyFooter
 

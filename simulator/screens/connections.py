@@ -18,6 +18,7 @@ ROLE_SHORT = {"economic": "econ", "user": "user", "technical": "tech", "coach": 
 
 
 class ConnectionsScreen(GameScreen):
+    SCREEN_NAME = "connections"
     TITLE = "Connections"
     HELP = """\
 ## Connection map
@@ -125,11 +126,7 @@ connection point for that stakeholder, or to break the connection.
         self.action_toggle()
 
     def action_next(self) -> None:
-        from simulator.screens.plan import PlanScreen
-
-        self.setup_step(PlanScreen)
+        self.setup_step(1)
 
     def action_back(self) -> None:
-        from simulator.screens.staffing import StaffingScreen
-
-        self.setup_step(StaffingScreen)
+        self.setup_step(-1)

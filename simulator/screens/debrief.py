@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 
 from scoring.components import GROUP_LABELS, label
 from scoring.debrief import NOT_YET
+from simulator.analysis import analyse
 from simulator.screens.base import GameScreen, TitleBar, money
 from simulator.textcharts import bar
 from simulator.widgets.charts import weekly_chart
@@ -29,19 +30,6 @@ GROUP_NAMES = GROUP_LABELS
 def component_name(group: str, name: str) -> str:
     """A scorecard row's name on screen, from the component registry."""
     return label(group, name)
-
-
-def analyse(state) -> tuple[dict, dict, dict]:
-    """(scorecard, debrief, trace) for one game, its points measured against the expert's
-    play of the same scenario."""
-    from scoring.debrief import debrief
-    from scoring.scorecard import score
-    from simulator.coach import expert_games
-
-    t = state.trace()
-    baseline = expert_games(state.scenario, state.seed)[1] if state.week else None
-    sc = score(t)
-    return sc.game(0), debrief(t, 0, sc, baseline), t
 
 
 class DebriefScreen(GameScreen):
@@ -323,7 +311,6 @@ decisions are kept). **c** compares this run with the one it branched from.
         self.dapp.open_game(new, compare_with=original)
 
     def action_compare(self) -> None:
-        from simulator.screens.compare import CompareScreen
 
         other = self.dapp.compare_with
         if other is None:
@@ -343,7 +330,9 @@ decisions are kept). **c** compares this run with the one it branched from.
                 timeout=5,
             )
             return
-        self.app.push_screen(CompareScreen(other, self.session))
+        from simulator.screens.registry import make
+
+        self.app.push_screen(make("compare", other, self.session))
 
     def action_back(self) -> None:
         if self.state.is_over():

@@ -16,6 +16,7 @@ from simulator.widgets.table import GameTable
 
 
 class PlanScreen(GameScreen):
+    SCREEN_NAME = "plan"
     TITLE = "Plan"
     HELP = """\
 ## The plan
@@ -168,7 +169,7 @@ Press **g** to start week 1 when you are ready.
 
     def start_deal(self) -> None:
         from engine.decisions import Focus, Start
-        from simulator.screens.week import WeekScreen
+        from simulator.screens.registry import make
 
         ed = self.query_one(FocusEditor)
         draft = ed.weights()
@@ -176,9 +177,7 @@ Press **g** to start week 1 when you are ready.
             if not self.apply(Focus(draft)):
                 return
         if self.apply(Start()):
-            self.app.switch_screen(WeekScreen())
+            self.app.switch_screen(make("week"))
 
     def action_back(self) -> None:
-        from simulator.screens.connections import ConnectionsScreen
-
-        self.setup_step(ConnectionsScreen)
+        self.setup_step(-1)

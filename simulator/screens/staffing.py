@@ -18,6 +18,7 @@ from simulator.widgets.table import GameTable
 
 
 class StaffingScreen(GameScreen):
+    SCREEN_NAME = "staffing"
     TITLE = "Team"
     HELP = """\
 ## Staffing and roles
@@ -349,11 +350,7 @@ Clear roles and one quarterback score well; "fit" often beats star players.
             self.apply(Assign(mid, self.state.compiled.roles[self.state.compiled.qb_role]))
 
     def action_next(self) -> None:
-        from simulator.screens.connections import ConnectionsScreen
-
-        self.setup_step(ConnectionsScreen)
+        self.setup_step(1)
 
     def action_back(self) -> None:
-        from simulator.screens.briefing import BriefingScreen
-
-        self.setup_step(BriefingScreen)
+        self.setup_step(-1)

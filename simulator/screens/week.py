@@ -383,24 +383,16 @@ the causes; requests; morale and why). Each week's report also opens the event l
         self.dapp.to_picker()
 
     def action_team(self) -> None:
-        from simulator.screens.staffing import StaffingScreen
-
-        self.dapp.show_side("staffing", StaffingScreen)
+        self.dapp.show_side("staffing")
 
     def action_connections(self) -> None:
-        from simulator.screens.connections import ConnectionsScreen
-
-        self.dapp.show_side("connections", ConnectionsScreen)
+        self.dapp.show_side("connections")
 
     def action_plan(self) -> None:
-        from simulator.screens.plan import PlanScreen
-
-        self.dapp.show_side("plan", PlanScreen)
+        self.dapp.show_side("plan")
 
     def action_briefing(self) -> None:
-        from simulator.screens.briefing import BriefingScreen
-
-        self.dapp.show_side("briefing", BriefingScreen)
+        self.dapp.show_side("briefing")
 
     def action_end_week(self) -> None:
         from simulator.readiness import end_week_detail
@@ -421,10 +413,10 @@ the causes; requests; morale and why). Each week's report also opens the event l
         if not self.apply(EndWeek()):
             return
         if self.state.is_over():
-            from simulator.screens.debrief import DebriefScreen
+            from simulator.screens.registry import make
 
             self.dapp.record_progress()
-            self.app.switch_screen(DebriefScreen())
+            self.app.switch_screen(make("debrief"))
             return
         self.log_week_report(self.state.week - 1)
         self.log_new_events(notify=True)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from simulator.screens.base import short
+from simulator.labels import short
 from simulator.textcharts import bar
 from simulator.widgets.scaleline import ScaleLine
 
