@@ -19,13 +19,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, find, given, settings
 from support.app import Driver, make_app
 from support.strategies import scenarios
 
 from engine.decisions import EndWeek, Focus, Release, Run, Start
-from engine.loader import load_scenario
+from engine.loader import load_scenario, parse_scenario
 from engine.state import GameState, new_game
+from engine.yamlsource import read_yaml
 from scoring.scorecard import score
 from simulator import cli
 from simulator.balance import render, report
@@ -227,3 +228,16 @@ def test_many_generated_scenarios_play_everywhere(home):
         check_everything(data, home / "scenarios", next(seeds), greedy_games=20)
 
     check()
+
+
+def test_a_response_window_longer_than_the_game_scores():
+    """Found by the generated run: `rules.response_weeks` above the weeks played made the
+    stability score index past the week axis (a broadcast error in every policy)."""
+    data = find(scenarios("smallest"), lambda d: True, settings=profile(1))
+    data["deal"]["weeks"] = 3
+    data["rules"] = {"response_weeks": 10}
+    scenario = parse_scenario(read_yaml("short.yaml", raw=yaml.safe_dump(data).encode()))[0]
+    rep = report(scenario, 20, ["random", "audible_every_week"], workers=1, progress=False)
+    assert all(r["games"] == 20 for r in rep["policies"])
+    state, _ = legal_game(scenario, 0)
+    assert 0 <= score(state.trace()).game(0)["score"] <= 100
