@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
+from engine.problems import shorten
+
 
 class IllegalDecision(Exception):
     """A decision the rules do not allow now; the message says why, in the player's terms."""
@@ -166,6 +168,14 @@ KINDS: dict[str, type[Decision]] = {
 }
 
 
+def _number(kind: str, what: str, value, convert=float):
+    """`value` as a number, or a ValueError that quotes at most a short piece of it."""
+    try:
+        return convert(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"'{kind}' {what} must be a number, not {shorten(repr(value))}") from None
+
+
 def from_dict(data: dict) -> Decision:
     """Build a decision from its dict form; raise ValueError with a readable reason."""
     if not isinstance(data, dict):
@@ -173,11 +183,13 @@ def from_dict(data: dict) -> Decision:
     kind = data.get("do")
     cls = KINDS.get(kind)
     if cls is None:
-        raise ValueError(f"unknown decision '{kind}'; expected one of: {', '.join(KINDS)}")
+        raise ValueError(
+            f"unknown decision '{shorten(str(kind))}'; expected one of: {', '.join(KINDS)}"
+        )
     names = {f.name for f in fields(cls)}
     extra = set(data) - names - {"do"}
     if extra:
-        raise ValueError(f"'{kind}' does not take {', '.join(sorted(extra))}")
+        raise ValueError(f"'{kind}' does not take {shorten(', '.join(sorted(map(str, extra))))}")
     args = {k: v for k, v in data.items() if k != "do"}
     try:
         if "checklist" in args:
@@ -186,9 +198,11 @@ def from_dict(data: dict) -> Decision:
             w = args.get("weights")
             if not isinstance(w, dict) or not w:
                 raise ValueError(f"'{kind}' needs weights: a mapping of dimension id to weight")
-            args["weights"] = {str(k): float(v) for k, v in w.items()}
-        if kind == "plan":
-            args["due"] = int(args["due"])
+            args["weights"] = {
+                str(k): _number(kind, f"weight for {shorten(str(k))}", v) for k, v in w.items()
+            }
+        if kind == "plan" and "due" in args:
+            args["due"] = _number(kind, "due week", args["due"], int)
         dec = cls(**args)
     except TypeError as exc:
         missing = [f.name for f in fields(cls) if f.name not in args]
@@ -197,5 +211,5 @@ def from_dict(data: dict) -> Decision:
         v = getattr(dec, f.name)
         if f.name in ("member", "role", "stakeholder", "milestone", "owner", "action", "event"):
             if not isinstance(v, str):
-                raise ValueError(f"'{kind}' field '{f.name}' must be an id, not {v!r}")
+                raise ValueError(f"'{kind}' field '{f.name}' must be an id, not {shorten(repr(v))}")
     return dec

@@ -101,8 +101,9 @@ def unforced_audibles(t: dict) -> np.ndarray:
     """(B, W) audibles not answering a priority shift in the previous response_weeks weeks."""
     shift = t["t_shift"]
     recent = np.zeros_like(shift)
-    for k in range(int(t["p_rules"]["response_weeks"])):  # a constant, not games or weeks
-        recent[:, k:] |= shift[:, : shift.shape[1] - k]
+    weeks = shift.shape[1]
+    for k in range(min(int(t["p_rules"]["response_weeks"]), weeks)):  # a constant, not games
+        recent[:, k:] |= shift[:, : weeks - k]
     return t["t_audible"] & ~recent & t["played"]
 
 
