@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements/lock.txt
 UV_VERSION := 0.13.9
 
-.PHONY: play test test-fast lint lock bench clean
+.PHONY: play test test-exhaustive test-fast lint lock bench clean
 
 # Everything is installed from the hash-pinned lock; the project itself goes in
 # editable, with no dependencies of its own and the locked build backend.
@@ -21,10 +21,15 @@ play: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest --cov --cov-report=term
+	$(BIN)/pytest --cov --cov-report=term --durations=15
+
+# The minutes-long runs CI leaves out: every key on every screen, the largest and the
+# many generated scenarios.
+test-exhaustive: $(STAMP)
+	$(BIN)/pytest -m exhaustive --no-cov
 
 test-fast: $(STAMP)
-	$(BIN)/pytest -m "not slow and not e2e" --no-cov
+	$(BIN)/pytest -m "not slow and not e2e and not exhaustive" --no-cov
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

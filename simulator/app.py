@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
+from simulator import textual_fixes  # noqa: F401 - guards a Textual bug before any list
 from simulator.terminal import exit_on_signals, terminal_alive, terminal_fd
 
 if TYPE_CHECKING:

@@ -202,7 +202,9 @@ def check_everything(data: dict, folder: Path, seed: int, greedy_games: int = 20
     [
         ("any", 15),
         ("smallest", 3),
-        pytest.param("largest", 2, marks=pytest.mark.slow),  # ~2 min: greedy on 52 weeks
+        pytest.param(
+            "largest", 2, marks=[pytest.mark.slow, pytest.mark.exhaustive]
+        ),  # ~2 min: greedy on 52 weeks
     ],
     ids=SHAPES,
 )
@@ -217,6 +219,7 @@ def test_generated_scenarios_play_everywhere(shape, examples, home):
     check()
 
 
+@pytest.mark.exhaustive
 @pytest.mark.slow
 @pytest.mark.usefixtures("fast_pilot")
 def test_many_generated_scenarios_play_everywhere(home):

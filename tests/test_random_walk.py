@@ -74,6 +74,7 @@ MUST_REACH = {
 MUST_REACH["mid-game"] = MUST_REACH["week 1"]
 
 
+@pytest.mark.exhaustive
 @pytest.mark.parametrize("size", [(80, 24), (20, 8)], ids=["80x24", "20x8"])
 @pytest.mark.parametrize("phase", list(PHASES))
 def test_every_key_and_command_on_every_screen(phase, size, home, monkeypatch):
