@@ -38,7 +38,12 @@ class JoinWorkshopModal(ModalScreen[JoinRequest | None]):
         with Vertical(classes="dialog", id="join-dialog"):
             yield Label(Text("Join a workshop", style="bold"))
             yield Static(Text("Workshop server (empty: this computer's workshop store)"))
-            yield Input(self.values.get("server", ""), placeholder="http://HOST:PORT", id="server")
+            yield Input(
+                self.values.get("server", ""),
+                placeholder="http://HOST:PORT",
+                id="server",
+                max_length=200,
+            )
             yield Static(Text("Join code"))
             yield Input(self.values.get("code", ""), placeholder="K7QM2P", id="code", max_length=16)
             yield Static(Text("Team name"))
