@@ -21,7 +21,7 @@ play: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest --cov --cov-report=term --durations=15
+	$(BIN)/pytest -n auto --dist worksteal --cov --cov-report=term --durations=15
 
 # The minutes-long runs CI leaves out: every key on every screen, the largest and the
 # many generated scenarios.

@@ -16,7 +16,9 @@ FEATURES = ("stance", "external", "internal", "progress", "competition")
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
+    """The logistic function; a very negative z overflows exp to inf, which correctly gives 0."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 def weighted_stance(t: dict) -> np.ndarray:
