@@ -39,6 +39,7 @@ ID_KINDS = (
     "milestones",
     "actions",
     "events",
+    "hints",
 )
 NOUNS = {
     "dimensions": "priority dimension",
@@ -49,6 +50,7 @@ NOUNS = {
     "milestones": "milestone",
     "actions": "action",
     "events": "event",
+    "hints": "hint",
 }
 
 # The rules below, in the words the designer's guide uses (docs/scenario-format.md).
@@ -72,6 +74,9 @@ RULES = (
     "Scoring weights are not all zero: `internal` or `external` is above 0, and so is some "
     "weight in each of `internal_parts` and `external_parts`.",
     "Chemistry pairs two different roster members, and each pair only once.",
+    "A hint names stakeholders and events that exist and a practice the game teaches, its "
+    "`week` or `window` lies within `deal.weeks`, and it is timed for setup or for the weeks, "
+    "not both.",
 )
 LINTS = (
     "A stakeholder no action can reach: no action targets their buying role.",
@@ -92,6 +97,9 @@ LINTS = (
     "A role no action can be run by: every action lists its `roles` and none lists this one.",
     "A milestone whose `effort` is more than the best possible team could add over the whole "
     "deal (every member at full capacity on the action that adds most to it, every week).",
+    "A hint that can never show: timed for setup but waiting on an event or a request (neither "
+    "arrives before week 1), waiting on a buying role nobody has, or on an event that arrives "
+    "only after the hint's weeks.",
 )
 
 # The most an action's quality can be: a perfect fit (1) with morale at its best, which
@@ -201,6 +209,7 @@ class _Checker:
         self.staffable()
         self.weights()
         self.teaches()
+        self.hints()
         return self.problems
 
     # -- errors -------------------------------------------------------------------------
@@ -497,6 +506,51 @@ class _Checker:
                     hint=join_hints(did_you_mean(pid, known), odd_chars(pid)),
                 )
 
+    def hints(self):
+        """A hint's references exist, its weeks fit the deal, its moment is one moment."""
+        weeks = self.weeks
+        known = [p.id for p in PRACTICES]
+        for i, h in self.each("hints"):
+            loc, w = ("hints", i), h.when
+            what = f"hint '{h.id}'"
+            if h.practice and h.practice not in known:
+                self.error(
+                    "ref.unknown",
+                    loc + ("practice",),
+                    f"practice '{shorten(h.practice)}' is not one the game teaches (practices: "
+                    f"{', '.join(known)})",
+                    hint=join_hints(did_you_mean(h.practice, known), odd_chars(h.practice)),
+                )
+            if w.setup and (w.week is not None or w.window is not None):
+                self.error(
+                    "hint.moment",
+                    loc + ("when", "setup"),
+                    f"{what} is timed for setup and for a week; setup comes before week 1, "
+                    "pick one",
+                    key=True,
+                )
+            if weeks is not None and w.week is not None and w.week > weeks:
+                self.error(
+                    "week.range",
+                    loc + ("when", "week"),
+                    f"{what} shows in week {w.week}; the deal has {weeks} weeks",
+                )
+            if w.window is not None and weeks is not None:
+                a, b = w.window
+                if not 1 <= a <= b <= weeks:
+                    self.error(
+                        "week.range",
+                        loc + ("when", "window"),
+                        f"{what} window [{a}, {b}] must lie within weeks 1..{weeks}, first "
+                        "week first",
+                    )
+            for j, sid in enumerate(w.if_unconnected):
+                self.ref(loc + ("when", "if_unconnected", j), sid, "stakeholders", what)
+            self.refs(loc + ("when", "if_known_below"), w.if_known_below, "stakeholders", what)
+            self.refs(loc + ("when", "if_stance_below"), w.if_stance_below, "stakeholders", what)
+            for j, eid in enumerate(w.if_arrived):
+                self.ref(loc + ("when", "if_arrived", j), eid, "events", what)
+
     # -- warnings -----------------------------------------------------------------------
 
     def lint(self) -> list[Problem]:
@@ -509,7 +563,43 @@ class _Checker:
         self.lint_influence()
         self.lint_chemistry()
         self.lint_effort()
+        self.lint_hints()
         return self.problems
+
+    def lint_hints(self):
+        """Hints whose conditions can never all hold at their moment."""
+        roles_present = {st.buying_role for st in self.s.stakeholders}
+        events = {ev.id: ev for ev in self.s.events}
+        for i, h in enumerate(self.s.hints):
+            loc, w = ("hints", i, "when"), h.when
+            what = f"hint '{h.id}'"
+            if w.setup and (w.if_arrived or w.if_request_open):
+                self.warn(
+                    "lint.hint-never",
+                    loc + ("if_arrived" if w.if_arrived else "if_request_open",),
+                    f"{what} can never show: it is timed for setup, and events and requests "
+                    "only arrive from week 1",
+                    key=True,
+                )
+            if w.if_unconnected_roles and not roles_present.intersection(w.if_unconnected_roles):
+                self.warn(
+                    "lint.hint-never",
+                    loc + ("if_unconnected_roles",),
+                    f"{what} can never show: nobody on the buying team has the buying roles "
+                    "it waits on",
+                    key=True,
+                )
+            last = w.week if w.week is not None else (w.window[1] if w.window else None)
+            for j, eid in enumerate(w.if_arrived):
+                ev = events[eid]
+                if last is not None and not ev.curveball and ev.when.week is not None:
+                    if ev.when.week > last:
+                        self.warn(
+                            "lint.hint-never",
+                            loc + ("if_arrived", j),
+                            f"{what} can never show: event '{eid}' arrives in week "
+                            f"{ev.when.week}, after the hint's last week {last}",
+                        )
 
     def lint_roles(self):
         has = {k for m in self.s.roster for k, v in m.skills.items() if v > 0}

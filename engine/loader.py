@@ -24,9 +24,15 @@ from engine.yamlsource import Source, read_yaml
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
+# Guidance that never changes play: left out of the hash, so rewording a hint (or adding
+# hints to a deal) keeps every save of it loadable.
+NOT_HASHED = frozenset({"hints", "tutorial"})
+
+
 def content_hash(scenario: Scenario) -> str:
-    """Hash of the scenario's content (not its formatting or comments): saves name it."""
-    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """Hash of the scenario's content (not its formatting, comments or hints): saves name it."""
+    data = scenario.model_dump(mode="json", exclude=set(NOT_HASHED))
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 

@@ -527,6 +527,83 @@ class Facilitator(Frozen):
     )
 
 
+class HintWhen(Frozen):
+    """When a hint shows: a moment in the deal, and conditions on what the team can see.
+
+    Every condition given must hold; each is read from the player's view of the game
+    (engine.observe), never from the hidden truth.
+    """
+
+    setup: bool = Field(
+        False, description="Show only during setup, before the deal starts (not with a week)."
+    )
+    week: int | None = Field(None, ge=1, description="Show only in this week.")
+    window: tuple[int, int] | None = Field(
+        None, description="Or: show only from the first to the last week of this range."
+    )
+    if_no_quarterback: bool = Field(
+        False, description="Condition: while nobody on the team holds the quarterback role."
+    )
+    if_unconnected: list[str] = Field(
+        default_factory=list,
+        description="Condition: while these stakeholders are on the buying team and nobody on "
+        "the team is connected to any of them.",
+    )
+    if_unconnected_roles: list[BuyingRole] = Field(
+        default_factory=list,
+        description="Condition: while someone of these buying roles on the buying team has no "
+        "connection point (e.g. [economic]: the economic buyer is unconnected).",
+    )
+    if_anyone_unconnected: bool = Field(
+        False, description="Condition: while someone on the buying team has no connection point."
+    )
+    if_known_below: dict[str, Unit] = Field(
+        default_factory=dict,
+        description="Condition: while the team knows less than this share of these "
+        "stakeholders' priorities (the week view's Known column).",
+    )
+    if_stance_below: dict[str, Signed] = Field(
+        default_factory=dict,
+        description="Condition: while these stakeholders' stance, as the team reads it, is "
+        "below the value.",
+    )
+    if_focus_even: bool = Field(
+        False,
+        description="Condition: while the strategy focus is still the even, uninformed one.",
+    )
+    if_plan_incomplete: bool = Field(
+        False,
+        description="Condition: while some milestone has no owner or no short-term action.",
+    )
+    if_request_open: bool = Field(
+        False, description="Condition: while the customer waits on a request for an expert."
+    )
+    if_arrived: list[str] = Field(
+        default_factory=list,
+        description="Condition: once these events have reached the team (event ids).",
+    )
+
+
+class Hint(Frozen):
+    """A tip the designer writes for the player, shown while its moment and conditions hold."""
+
+    id: Id
+    title: str = Field(min_length=1, max_length=80, description="The hint's headline.")
+    text: str = Field(
+        min_length=1,
+        max_length=400,
+        description="What to do and why, in a sentence or two (the keys may be named).",
+    )
+    practice: str = Field(
+        "",
+        description="The practice id this hint introduces (see engine.practices), shown with "
+        "it; empty for none.",
+    )
+    when: HintWhen = Field(
+        default_factory=HintWhen, description="When it shows; empty means all game long."
+    )
+
+
 class Scenario(Frozen):
     """One deal: everything the game needs, and nothing scenario-specific lives in code."""
 
@@ -572,6 +649,16 @@ class Scenario(Frozen):
         default_factory=list,
         description="Practice ids this deal is built to teach (see engine.practices); the "
         "balance report holds each of them to the lessons targets.",
+    )
+    hints: list[Hint] = Field(
+        default_factory=list,
+        max_length=40,
+        description="Tips shown to the player at the right moment (a tutorial's guide).",
+    )
+    tutorial: bool = Field(
+        False,
+        description="True for a guided first deal: the picker offers it first to a player "
+        "with no saved games.",
     )
     rules: Rules = Field(
         default_factory=Rules, description="The numbers behind each practice; defaults suit most."
