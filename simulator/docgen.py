@@ -38,6 +38,8 @@ from engine.model import (
     ExpertRequest,
     ExternalWeights,
     Facilitator,
+    Hint,
+    HintWhen,
     InternalWeights,
     Limits,
     Member,
@@ -176,6 +178,26 @@ SECTIONS: list[tuple[str, str, type[BaseModel], str]] = [
         ExpertRequest,
         "The customer asks for someone with a skill: the team must staff and connect such a "
         "person to the asking stakeholder in time, or lose stance.",
+    ),
+    (
+        "Hints",
+        "hints[]",
+        Hint,
+        "Tips in the designer's words, shown to the player in a strip above the keys while "
+        "their moment and conditions hold, one at a time in file order (the first that "
+        "holds; the rest wait). A tutorial walks a first game through its practices with "
+        "them. Conditions read only what the team can see, never the hidden truth, so a hint "
+        "cannot give away a priority or a stance. Hints do not change play: they are left "
+        "out of the content hash, so rewording one keeps every save of the deal loadable.",
+    ),
+    (
+        "Hint timing",
+        "hints[].when",
+        HintWhen,
+        "The moment is `setup: true` (while staffing, before week 1), a `week`, a `window` of "
+        "weeks, or, with none of these, the whole game. Every condition given must hold as "
+        "well; a hint that stops holding (the quarterback is named, the newcomer connected) "
+        "leaves the screen.",
     ),
     (
         "Practice rules",

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from simulator.labels import first_name, initials, money, plain, role_label, short
+from simulator.widgets.hints import mount_hints, refresh_hints
 
 __all__ = ["first_name", "initials", "money", "plain", "role_label", "short"]
 
@@ -75,6 +76,7 @@ class GameScreen(Screen):
         """Re-render from the engine state."""
         self._shown = self.dapp.session.state if self.dapp.session else None
         self.render_state()
+        refresh_hints(self)
 
     def render_state(self) -> None:
         """Draw the screen from `self.state` (override)."""
@@ -99,6 +101,9 @@ class GameScreen(Screen):
     def update_title(self) -> None:
         for bar_ in self.query(TitleBar):
             bar_.update(self.title_text())
+
+    def on_mount(self) -> None:
+        mount_hints(self)  # the deal's hints, when it has any (runs after a screen's own)
 
     def on_resize(self, event) -> None:
         self.set_class(event.size.width < 100, "-narrow")
