@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from simulator.library import tutorial_first
 from simulator.screens.base import TitleBar
 from simulator.widgets.keys import KeyFooter
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from simulator.saves import SaveInfo
 
 SUFFIXES = (".yaml", ".yml")
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: cards carry `tutorial`
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Card:
     customer: str
     industry: str
     objectives: list[str] = field(default_factory=list)
+    tutorial: bool = False
 
     @classmethod
     def of(cls, s: Scenario, path: Path) -> Card:
@@ -60,6 +62,7 @@ class Card:
             customer=s.customer.name,
             industry=s.customer.industry,
             objectives=list(s.learning_objectives),
+            tutorial=s.tutorial,
         )
 
 
@@ -198,6 +201,7 @@ Pick a deal to play, or resume a saved game.
 
     def load_scenarios(self) -> None:
         found, self.bad = scenario_cards(self.dapp.scenario_dirs)
+        found = tutorial_first(found, self.dapp.saves_folder)
         self.scenarios = found
         ol = self.query_one("#scenario-list", OptionList)
         ol.clear_options()
@@ -327,6 +331,8 @@ Pick a deal to play, or resume a saved game.
         t.append(f" · {s.weeks} weeks · about {s.minutes} minutes")
         t.append(f" · {s.value:,} {s.currency}\n\n")
         t.append(s.summary + "\n")
+        if s.tutorial:
+            t.append("\nA guided deal: hints show you what to do at each step.\n", style="bold")
         if s.objectives:
             t.append("\nYou will practise\n", style="bold")
             for obj in s.objectives:
