@@ -66,11 +66,12 @@ class HintPanel(Static):
                 t.append("\n")
             t.append("Hint ", style="bold reverse")
             t.append(f" {h.title}", style="bold")
-            if h.practice in BY_ID:
-                t.append(f"  · {BY_ID[h.practice].name}", style="dim")
+            practice = BY_ID[h.practice].name if h.practice in BY_ID else ""
+            if practice and practice.lower() != h.title.lower():
+                t.append(f"  · {practice}", style="dim")
+            if more > 0 and n == len(hints) - 1:
+                t.append(f"  (+{more} more after this)", style="dim")
             t.append(f"\n{' '.join(h.text.split())}")
-        if more > 0:
-            t.append(f"  (+{more} more after this)", style="dim")
         self.update(t)
 
 
