@@ -19,7 +19,7 @@ from scoring.debrief import debrief, lapses
 from scoring.scorecard import score
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ["northwind-new-logo", "meridian-renewal", "harbor-cross-sell"]
+SCENARIOS = ["northwind-new-logo", "meridian-renewal", "harbor-cross-sell", "first-deal"]
 
 
 def test_every_practice_is_one_complete_record():
