@@ -206,3 +206,14 @@ def test_the_card_gives_nothing_hidden_away(deal):
 
 def test_the_tutorial_loads_from_its_file(deal):
     assert load_scenario(FILE).id == deal.id and deal.tutorial and len(deal.hints) >= 6
+
+
+def test_the_library_page_lists_every_shipped_deal_and_its_lessons():
+    from engine.loader import builtin_scenarios
+    from engine.practices import BY_ID
+
+    page = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    for s in builtin_scenarios():
+        assert f"`{s.id}`" in page and s.title in page, s.id
+        for pid in s.teaches:
+            assert f"{BY_ID[pid].name} (`{BY_ID[pid].probe}`)" in page, (s.id, pid)
