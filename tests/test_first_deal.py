@@ -217,3 +217,48 @@ def test_the_library_page_lists_every_shipped_deal_and_its_lessons():
         assert f"`{s.id}`" in page and s.title in page, s.id
         for pid in s.teaches:
             assert f"{BY_ID[pid].name} (`{BY_ID[pid].probe}`)" in page, (s.id, pid)
+
+
+def _hint(deal, **when):
+    from engine.model import Hint, HintWhen
+
+    return Hint(id="probe", title="Probe", text="A probe hint.", when=HintWhen(**when))
+
+
+def test_each_condition_reads_the_players_view(deal):
+    """Every condition, false then true in the same kind of game (or the reverse)."""
+    setup = new_game(deal, 3)
+    staffed = setup.apply(Staff("nadia")).apply(Assign("nadia", "account_lead"))
+    obs0, obs1 = observe(setup), observe(staffed)
+    h = _hint(deal, if_no_quarterback=True)
+    assert holds(h, deal, obs0) and not holds(h, deal, obs1)
+    h = _hint(deal, if_unconnected_roles=["economic"])
+    assert holds(h, deal, obs1)
+    assert not holds(h, deal, observe(staffed.apply(Connect("nadia", "owner"))))
+    h = _hint(deal, if_plan_incomplete=True)
+    assert holds(h, deal, obs1)
+    planned = new_game(deal, 3)
+    for d in T.setup_decisions():
+        planned = planned.apply(d)
+    assert not holds(h, deal, observe(planned))
+    h = _hint(deal, if_stance_below={"it": 0.0})  # Bea as the team reads her: a sceptic
+    obs = observe(planned)
+    bea = next(st for st in obs["stakeholders"] if st["id"] == "it")
+    assert holds(h, deal, obs) == (bea["stance_estimate"] < 0.0)
+    bea["stance_estimate"] = 0.5
+    assert not holds(h, deal, obs)
+    week3 = planned.apply(Start()).apply(EndWeek()).apply(EndWeek())
+    h = _hint(deal, if_arrived=["tillroll_discount"])
+    assert holds(h, deal, observe(week3))
+    assert not holds(h, deal, observe(planned.apply(Start())))
+    h = _hint(deal, if_request_open=True)  # the tutorial never asks for an expert
+    assert not holds(h, deal, observe(week3))
+    obs = observe(week3)
+    obs["open_requests"] = [{"skill": "technical", "stakeholder": "it"}]
+    assert holds(h, deal, obs)
+
+
+def test_a_setup_hint_is_gone_once_the_deal_starts(deal):
+    g = new_game(deal, 3).apply(Staff("nadia")).apply(Start())
+    h = _hint(deal, setup=True)
+    assert holds(h, deal, observe(new_game(deal, 3))) and not holds(h, deal, observe(g))
