@@ -152,3 +152,10 @@ def test_week_with_a_hint(home, snap_compare):
 
     assert s.apply(Start()) is None and s.apply(EndWeek()) is None  # week 2: Grace joins
     assert snap_compare(make_app(s), terminal_size=SIZE, run_before=_quiet)
+
+
+def test_debrief_of_the_tutorial(home, snap_compare):
+    """The debrief of a game that followed the hints: no hint strip once the deal is over."""
+    state = T.follow_hints(T.SEED)
+    s = Session.new(state.scenario, T.SEED, state=state)
+    assert snap_compare(make_app(s), terminal_size=SIZE, run_before=_quiet)
