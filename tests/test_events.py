@@ -8,10 +8,11 @@ import pytest
 from engine.batch import simulate
 from engine.bots import make_policy
 from engine.decisions import Assign, Connect, EndWeek, Focus, Run, Staff, Start
-from engine.loader import load_scenario
+from engine.loader import load_scenario, validate_file
 from engine.observe import estimated_priorities, observe
 from engine.state import new_game
 from scoring.scorecard import score
+from simulator.scaffold import render
 
 ROOT = Path(__file__).resolve().parents[1]
 NORTHWIND = ROOT / "scenarios" / "northwind_new_logo.yaml"
@@ -204,3 +205,110 @@ def test_skipped_practice_condition_and_max_times(scn):
     assert res.batch.fire_count[:, e].mean() > 1  # it repeats
     expert = simulate(scn, np.arange(200), make_policy("expert", 3))
     assert expert.batch.fire_count[:, e].mean() < res.batch.fire_count[:, e].mean()
+
+
+# ---- validation: references, practices and lint, each at its node ------------------------
+
+BASE = render(Path("acme_deal.yaml"))
+FREEZE = """    curveball: true         # only a facilitator can fire it, in a workshop
+    effects:
+      budget: -1500
+"""
+
+
+def with_event(when: str, effects: str = "stance: {cfo: -0.1}") -> str:
+    event = f"""  - id: extra
+    name: Extra
+    signal: Something happens.
+    when: {when}
+    effects: {{{effects}}}
+"""
+    assert BASE.count(FREEZE) == 1
+    return BASE.replace(FREEZE, FREEZE + event)
+
+
+def problems(tmp_path, text):
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    return validate_file(path), text
+
+
+def at(text, needle):
+    """(line, col) of the first `needle` after the 'id: extra' line."""
+    start = text.index("id: extra")
+    i = text.index(needle, start)
+    return text.count("\n", 0, i) + 1, i - (text.rfind("\n", 0, i) + 1) + 1
+
+
+def test_base_with_every_new_kind_is_clean(tmp_path):
+    found, _ = problems(
+        tmp_path,
+        with_event(
+            "{week: 3, repeat_every: 2, max_times: 2, if_not_run: {account_review: 2}, "
+            "if_not_met: {cfo: 2}, if_skipped: [rhythm]}",
+            "budget: -500, lasts: 2, silent: true, priorities: {cfo: {cost: 1}}",
+        ),
+    )
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "when, needle",
+    [
+        ("{week: 3, if_run: {demoo: 1}}", "demoo"),
+        ("{week: 3, if_not_run: {nope: 1}}", "nope"),
+        ("{week: 3, if_met: {cfoo: 1}}", "cfoo"),
+        ("{week: 3, if_not_met: {ceo: 1}}", "ceo"),
+    ],
+)
+def test_conditions_name_defined_ids(tmp_path, when, needle):
+    found, text = problems(tmp_path, with_event(when))
+    assert [(p.code, p.line, p.col) for p in found] == [("ref.unknown", *at(text, needle))]
+
+
+def test_an_unseeable_practice_is_an_error_with_the_choices(tmp_path):
+    found, text = problems(tmp_path, with_event("{week: 3, if_skipped: [rythm]}"))
+    assert [(p.code, p.line, p.col) for p in found] == [("event.practice", *at(text, "rythm"))]
+    assert "rhythm" in found[0].hint
+
+
+@pytest.mark.parametrize(
+    "when, effects, code, needle",
+    [
+        ("{week: 3, if_not_run: {demo: 3}}", "stance: {cfo: -0.1}", "lint.condition", "demo"),
+        ("{week: 3, if_not_met: {cfo: 3}}", "stance: {cfo: -0.1}", "lint.condition", "cfo: 3"),
+        (
+            "{week: 3, if_run: {demo: 1}, if_not_run: {demo: 1}}",
+            "stance: {cfo: -0.1}",
+            "lint.condition",
+            "demo: 1}, if_not",
+        ),
+        (
+            "{week: 3, if_skipped: [follow_through]}",
+            "stance: {cfo: -0.1}",
+            "lint.condition",
+            "follow_through",
+        ),
+        ("{week: 3, max_times: 2}", "stance: {cfo: -0.1}", "lint.repeat", "max_times"),
+        (
+            "{week: 3, repeat_every: 2, max_times: 1}",
+            "stance: {cfo: -0.1}",
+            "lint.repeat",
+            "repeat_every",
+        ),
+        (
+            "{probability: 0.5, window: [3, 4], repeat_every: 2}",
+            "stance: {cfo: -0.1}",
+            "lint.repeat",
+            "repeat_every",
+        ),
+        ("{week: 3}", "stance: {cfo: -0.1}, lasts: 2", "lint.lasts", "lasts"),
+        ("{week: 6}", "budget: -500, lasts: 3", "lint.lasts", "lasts"),
+        ("{week: 3}", "stance: {cfo: -0.1}, silent: true", "lint.silent", "silent"),
+    ],
+)
+def test_misuse_is_a_warning_at_the_node(tmp_path, when, effects, code, needle):
+    found, text = problems(tmp_path, with_event(when, effects))
+    assert [(p.severity, p.code, p.line, p.col) for p in found] == [
+        ("warning", code, *at(text, needle))
+    ]
