@@ -255,3 +255,43 @@ def fresh_arrays(c, B: int) -> dict:
         "belief": A.zeros((B, S, K)),
         "stale": A.zeros((B, S)),
     }
+
+
+def harm(c) -> np.ndarray:
+    """(E,) whether each event hurts the team's chances: it costs stance, adds competitor
+    pressure, cuts the deal value or the budget, or pulls people away."""
+    return (
+        (c.e_stance.sum(1) < 0)
+        | (c.e_competition > 0)
+        | (c.e_value < 0)
+        | (c.e_budget < 0)
+        | (c.e_unavailable > 0).any(1)
+    ) & ~(c.e_stance.sum(1) > 0)
+
+
+def avoidable(c, b) -> tuple[np.ndarray, np.ndarray]:
+    """What a team can do this week so that a harmful behaviour-conditioned event cannot
+    fire because of what it left undone: (B, A) actions to run (an `if_not_run` about to
+    hold next week) and (B, S) stakeholders to meet (an `if_not_met` that holds now). Only
+    events that may still fire in a later week count."""
+    t = tables(c)
+    w = b.week
+    run = np.zeros((b.size, len(c.actions)), bool)
+    meet = np.zeros((b.size, len(c.stakeholders)), bool)
+    if not t.behaviour.any():
+        return run, meet
+    bad = harm(c) & t.behaviour & ~c.e_curveball
+    for e in np.flatnonzero(bad):
+        if c.e_week[e]:
+            later = c.e_week[e] > w or t.repeat[e] > 0
+        else:
+            later = c.e_last[e] > w
+        if not later:
+            continue
+        again = ~b.fired[:, e] | (t.repeat[e] > 0)
+        for a in np.flatnonzero(t.if_not_run[e]):
+            run[:, a] |= again & (w - b.last_run[:, a] >= t.if_not_run[e, a])
+        for s in np.flatnonzero(t.if_not_met[e]):
+            since = t.if_not_met[e, s]
+            meet[:, s] |= again & (w >= since) & (b.last_met[:, s] < since) & b.present[:, s]
+    return run, meet

@@ -23,6 +23,7 @@ from pydantic.fields import FieldInfo
 
 from engine import yamlsource
 from engine.checks import LINTS, RULES
+from engine.events import SKIPPABLE, SKIPPED_MEANS
 from engine.loader import load_scenario
 from engine.model import (
     Action,
@@ -159,7 +160,9 @@ SECTIONS: list[tuple[str, str, type[BaseModel], str]] = [
         "events[]",
         Event,
         "What happens to the deal: priority shifts, competitor moves, people pulled away, "
-        "budget freezes, requests for an expert. Each event fires at most once.",
+        "budget freezes, requests for an expert. An event fires at most once unless it "
+        "repeats (`when.repeat_every`); see 'Behaviour conditions, repeats, durations and "
+        "silent shifts' below.",
     ),
     (
         "Event timing",
@@ -438,6 +441,60 @@ def example_notes(path: Path = EXAMPLE) -> list[str]:
     return notes
 
 
+def event_kinds() -> list[str]:
+    """The section on behaviour conditions, repeats, lasting effects and silent shifts."""
+    return [
+        "## Behaviour conditions, repeats, durations and silent shifts",
+        "",
+        "An event can answer what the team did or did not do. Conditions sit in `when`",
+        "beside the trigger (a `week` or a `probability`) and all must hold at the start of",
+        "the week for the event to fire; the weeks they count are weeks already played.",
+        "",
+        "| condition | holds when |",
+        "|---|---|",
+        "| `if_run: {ACTION: N}` | the team ran ACTION in one of the last N weeks |",
+        "| `if_not_run: {ACTION: N}` | the team ran no ACTION in the last N weeks, and N "
+        "weeks have been played |",
+        "| `if_met: {STAKEHOLDER: W}` | an action was aimed at STAKEHOLDER in week W or later |",
+        "| `if_not_met: {STAKEHOLDER: W}` | week W has been played and no action was aimed at "
+        "STAKEHOLDER since week W |",
+        "| `if_skipped: [PRACTICE, ...]` | the team is skipping each practice (below) |",
+        "| `if_stance_below`, `if_unconnected` | as in the table above |",
+        "",
+        "The practices `if_skipped` can see, checked at the start of the week:",
+        "",
+        *[f"- `{p}`: {SKIPPED_MEANS[p]}." for p in SKIPPABLE],
+        "",
+        "**Repeating events.** With `repeat_every: N` an event may fire again N weeks after",
+        "it last fired, whenever its trigger and conditions hold; `max_times` caps how often.",
+        "A repeating event with a `week` is a candidate every week from that week on, so",
+        '`when: {week: 3, repeat_every: 2, if_not_run: {account_review: 2}}` reads "from week',
+        '3, whenever no review ran for two weeks, at most every other week". A repeating',
+        "chance event draws again in each week of its window once the gap has passed.",
+        "",
+        "**Effects with a duration.** `effects.lasts: N` undoes the event's `budget` and",
+        "`deal_value` changes at the start of the week N weeks after it fired: `budget:",
+        "-3000, lasts: 3` fired in week 4 freezes weeks 4, 5 and 6 and gives the money back",
+        "in week 7. Stance, influence, priorities and competition are never undone (people",
+        "do not forget), and `unavailable` has its own weeks. An event does not fire again",
+        "while its own lasting effect holds.",
+        "",
+        "**Silent priority shifts.** With `effects.silent: true` the team is not told: the",
+        "event is not announced, and what the team knew of the shifted stakeholders'",
+        "priorities now refers to the old ones, so the player's estimate (and its",
+        "uncertainty) stays where it was. Discovery, a standing connection and account",
+        "reviews then learn the new priorities and the estimate moves toward them; the",
+        "debrief scores the real ones. The event's `signal` is what the facilitator and the",
+        "debrief show. A told shift (the default) shows at once in proportion to what the",
+        "team already knew.",
+        "",
+        "The timeline (`dealcraft timeline`) lists each event's conditions, repeats,",
+        "duration and silence, and the balance report gives per-event figures for them:",
+        "how often they fired, how many times in a game, and the score with and without.",
+        "",
+    ]
+
+
 def generate() -> str:
     out: list[str] = [
         "# Writing a Dealcraft scenario",
@@ -575,6 +632,7 @@ def generate() -> str:
             out += ["", guidance]
         out += ["", *field_table(model), ""]
 
+    out += event_kinds()
     out += [
         "## The practices",
         "",

@@ -312,3 +312,47 @@ def test_misuse_is_a_warning_at_the_node(tmp_path, when, effects, code, needle):
     assert [(p.severity, p.code, p.line, p.col) for p in found] == [
         ("warning", code, *at(text, needle))
     ]
+
+
+# ---- the timeline and the balance report show them -------------------------------------
+
+
+def test_timeline_lists_repeats_durations_silence_and_behaviour(scn):
+    from simulator.timeline import render, timeline
+
+    data = timeline(scn)
+    ev = {e["id"]: e for e in data["events"]}
+    assert ev["review_lapse"]["fires_in_weeks"] == [3, 5, 7, 9]  # conditions taken as met
+    assert "no account_review for 2 wk" in ev["review_lapse"]["conditions"]
+    assert ev["cfo_neglect"]["conditions"] == ["cfo not met since week 6"]
+    assert ev["freeze"]["lasts"] == 3 and ev["quiet_shift"]["silent"]
+    assert ev["rhythm_slip"]["conditions"] == ["rhythm skipped"]
+    budget = {p["week"]: p for p in data["priorities"]}
+    assert "quiet_shift" in budget[5]["events"]
+    from rich.console import Console
+
+    console = Console(width=120, record=True)
+    console.print(render(data))
+    text = console.export_text()
+    assert "repeats every 2 wk" in text and "silent: not announced" in text
+    assert "budget and value for 3 wk" in ev["freeze"]["effects"]
+
+
+def test_balance_events_table_covers_the_new_kinds(scn):
+    from simulator.balance import _summary, event_kinds, events_table
+
+    res = simulate(scn, np.arange(60), make_policy("no_rhythm", 1))
+    got = _summary(res)
+    rows = {r["event"]: r for r in events_table(scn, got)}
+    assert rows["review_lapse"]["kinds"] == ["behaviour", "repeats"]
+    assert rows["freeze"]["kinds"] == ["lasts"] and rows["quiet_shift"]["kinds"] == ["silent"]
+    assert rows["review_lapse"]["mean_times"] > 1  # repeats count every firing
+    assert rows["rhythm_slip"]["mean_times"] <= 3
+    assert event_kinds(scn.events[0]) == []
+
+
+def test_expert_avoids_an_avoidable_penalty(scn):
+    res = simulate(scn, np.arange(100), make_policy("expert", 2))
+    e = scn.index("events")
+    assert res.batch.fire_count[:, e["review_lapse"]].sum() == 0
+    assert res.batch.fire_count[:, e["cfo_neglect"]].sum() == 0
