@@ -349,6 +349,12 @@ def report(
     once on the same game seeds; lessons cover the practices whose probe was played."""
     policies = list(dict.fromkeys(policies or default_policies()))
     played = play_all(scenario, policies, games, seed, workers, chunk, progress)
+    return report_of(scenario, games, seed, played)
+
+
+def report_of(scenario, games: int, seed: int, played: dict[str, dict[str, np.ndarray]]) -> dict:
+    """The balance report of games already played (`play_all`'s per-game arrays)."""
+    policies = list(played)
     rows = [policy_row(p, played[p]) for p in policies]
     by = {r["policy"]: r for r in rows}
     warnings = []
@@ -493,6 +499,10 @@ def render(rep: dict) -> str:
 
 
 def cmd_balance(args: argparse.Namespace) -> int:
+    if getattr(args, "against", None):
+        from simulator.balance_diff import cmd_against
+
+        return cmd_against(args)
     scenario = find_scenario(args.scenario)  # --games and --seed are range-checked by the parser
     rep = report(scenario, args.games, args.policy or None, args.seed)
     print(json.dumps(rep, indent=2) if args.json else render(rep))
