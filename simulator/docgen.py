@@ -441,6 +441,16 @@ def example_notes(path: Path = EXAMPLE) -> list[str]:
     return notes
 
 
+# the quick start's example edit (tests/test_quick_start.py applies it to the scaffold)
+QUICK_EDIT = """\
+  - id: review_lapse
+    name: The plan drifts
+    signal: Nobody has pulled the account plan together for two weeks.
+    when: {week: 3, repeat_every: 2, if_not_run: {account_review: 2}}
+    effects: {stance: {cfo: -0.1}}
+"""
+
+
 def event_kinds() -> list[str]:
     """The section on behaviour conditions, repeats, lasting effects and silent shifts."""
     return [
@@ -509,19 +519,34 @@ def generate() -> str:
         "",
         "## Quick start",
         "",
+        "The designer's loop, end to end: scaffold a deal, keep a copy, edit it, check it,",
+        "see what the edit moved, then play it from the middle.",
+        "",
         "```sh",
         "dealcraft new acme_deal              # writes acme_deal.yaml: a small, playable deal",
+        "cp acme_deal.yaml acme_deal.v1.yaml  # keep this version to compare against",
+        "$EDITOR acme_deal.yaml               # e.g. add the event below under `events:`",
         "dealcraft validate acme_deal.yaml    # every problem at once, as file:line:col",
         "dealcraft timeline acme_deal.yaml    # the deal week by week, hidden priorities too",
         "dealcraft balance acme_deal.yaml     # is it winnable, fair and varied?",
-        "dealcraft play acme_deal.yaml",
+        "dealcraft balance acme_deal.yaml --against acme_deal.v1.yaml   # what the edit moved",
         "python -m simulator.recorder acme_deal.yaml --seed 1 > acme.plan.yaml  # expert's game",
         "dealcraft run acme_deal.yaml --plan acme.plan.yaml --seeds 1-100       # 100 seeds",
         "dealcraft play acme_deal.yaml --plan acme.plan.yaml --warp 4           # from week 4",
         "```",
         "",
-        "The timeline, plans across seeds and warping to a week are described in",
-        "[designing.md](designing.md).",
+        "The edit: a penalty the team earns by skipping its account reviews, from week 3",
+        "on, whenever no review ran for two weeks, at most every other week (see",
+        "'Behaviour conditions, repeats, durations and silent shifts' below):",
+        "",
+        "```yaml",
+        *QUICK_EDIT.rstrip("\n").split("\n"),
+        "```",
+        "",
+        "`balance --against` then shows the expert's score and the rhythm lesson's cost",
+        "moving, each with its 95% interval. The timeline, plans across seeds and warping",
+        "to a week are described in [designing.md](designing.md); the balance report and",
+        "`--against` in [balance-report.md](balance-report.md).",
         "",
         "`dealcraft validate` takes files and folders and prints one line per problem,",
         "`path:line:col: error[code]: message (hint)` or `warning[code]:`, pointing at the",
