@@ -147,6 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="SAVE", help="resume a saved game")
     p.add_argument("--plan", metavar="PLAN", help="with --warp: the plan to play up to WEEK")
     p.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload the scenario file when it is saved and replay the game on it",
+    )
+    p.add_argument(
         "--warp",
         type=cliargs.whole(1),
         metavar="WEEK",
