@@ -37,11 +37,15 @@ class Outcome:
 def describe(stop: Stop | None, replayed: int, total: int) -> str:
     if stop is None:
         return f"replayed all {total} decision(s)"
-    d = stop.decision
+    fields = stop.decision.to_dict()
+    what = " ".join(
+        [str(fields.pop("do", stop.decision.kind))]
+        + [str(v) for v in fields.values() if v is not None and not isinstance(v, dict | list)]
+    )
     where = f"week {stop.week}" if stop.week else "setup"
     return (
         f"replayed {replayed} of {total} decision(s); stopped at decision {stop.index + 1} "
-        f"({d.kind} in {where}): {stop.reason}"
+        f"({what}, {where}): {stop.reason}"
     )
 
 
