@@ -56,7 +56,7 @@ def test_reload_outcomes(tmp_path, home):
         load_scenario(path), SEED, state=warp_state(load_scenario(path), PLAN, 4, SEED)
     )
     assert reload.reload(session, path).session is None  # unchanged file: nothing to do
-    edit(path, "the first deal\"", "the first deal (v2)\"")
+    edit(path, 'the first deal"', 'the first deal (v2)"')
     out = reload.reload(session, path)
     assert out.session is not None and out.severity == "information"
     assert out.session.state.history == session.state.history and "all" in out.text
@@ -127,7 +127,7 @@ def test_resume_after_an_edit_offers_the_replay(tmp_path, home, monkeypatch):
         load_scenario(path), SEED, state=warp_state(load_scenario(path), PLAN, 3, SEED)
     )
     save = session.path
-    edit(path, "the first deal\"", "the first deal (v2)\"")
+    edit(path, 'the first deal"', 'the first deal (v2)"')
     assert reload.changed_save(save) is not None
 
     async def drive(app: DealcraftApp) -> None:
