@@ -364,14 +364,3 @@ def test_scoring_is_bit_identical_for_either_layout_with_the_new_kinds(scn):
     a, b = score(t), score(c_order)
     assert np.array_equal(a.expected_score, b.expected_score)
     assert np.array_equal(a.score, b.score)
-
-
-def test_a_game_of_a_batch_alone_keeps_its_event_history(scn):
-    """A batch of 1 and the same seed inside a batch of 30 fire the same events."""
-    many = simulate(scn, np.arange(30), make_policy("random", 4))
-    one = simulate(scn, np.arange(7, 8), make_policy("random", 4))
-    g = new_game(scn, 7)
-    for d in many.decisions(7):
-        g = g.apply(d)
-    assert np.array_equal(g.batch.fire_log[0], many.batch.fire_log[7])
-    assert one.batch.fire_log.shape[1:] == many.batch.fire_log.shape[1:]
