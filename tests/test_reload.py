@@ -157,3 +157,35 @@ def test_resume_after_an_edit_offers_the_replay(tmp_path, home, monkeypatch):
     assert GameLog.load(app.session.path).meta["resumed_from"] == str(save)
     # the old save itself is untouched, and still refused for exact replay elsewhere
     assert GameLog.load(save).content_hash == session.scenario.content_hash
+
+
+def test_the_pickers_saved_games_offer_the_replay_after_an_edit(tmp_path, home):
+    from support.app import make_app
+
+    path = copy(tmp_path)
+    scenario = load_scenario(path)
+    session = Session.new(scenario, SEED, state=warp_state(scenario, PLAN, 3, SEED))
+    edit(path, 'the first deal"', 'the first deal (v2)"')
+    app = make_app()
+
+    async def go():
+        async with app.run_test(size=(100, 32)) as pilot:
+            for _ in range(50):
+                if type(app.screen).__name__ == "PickerScreen":
+                    break
+                await pilot.pause(0.02)
+            await app.workers.wait_for_complete()
+            picker = app.screen
+            [info] = [i for i in picker.saves if i.path == session.path]
+            picker.resume(info)
+            await pilot.pause()
+            assert type(app.screen).__name__ == "ConfirmModal"
+            await pilot.press("y")
+            for _ in range(50):
+                if app.session is not None:
+                    break
+                await pilot.pause(0.02)
+
+    asyncio.run(go())
+    assert app.session.state.history == session.state.history
+    assert app.session.scenario.content_hash != scenario.content_hash
