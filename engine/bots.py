@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import arrays as A
-from engine import legal, rng, rules
+from engine import events, legal, rng, rules
 from engine.compiled import CHECKLIST, Compiled
 from engine.practices import PRACTICES
 
@@ -449,6 +449,8 @@ class ExpertPolicy(Policy):
         if c.close >= 0 and len(c.milestones) > 1:
             open_ms[:, c.close] &= ~np.delete(open_ms, c.close, axis=1).any(1)
         need = b.influence * b.present * (1.2 - b.stance)  # who to work on
+        if events.tables(c).track_met:
+            need = need + 2.0 * events.avoidable(c, b)[1]
         if self.variant == "one_stakeholder":
             need = np.zeros_like(need)
             need[:, int(np.argmax(c.st_influence))] = 1
@@ -478,6 +480,8 @@ class ExpertPolicy(Policy):
                 (w - b.last_coaching) >= R.coaching_every,
             ),
         )
+        if events.tables(c).behaviour.any():  # leave no penalty the rules make avoidable
+            cadence += _avoidance(c, b, per_hour)
         banned = np.zeros(len(c.actions), bool)
         if self.variant == "skip_discovery":
             banned |= probing
@@ -528,6 +532,8 @@ class ExpertPolicy(Policy):
         if self.variant == "last_week_pile" and w < c.weeks:
             return _week([], [], [], [])
         know = rules.team_know(b)  # (B, S)
+        if b.stale.any():  # after a silent shift the team is as sure as it was before
+            know = know + np.minimum(b.stale, 1.0 - know)
         gs, as_, ms, ss = self._runs(c, b, know)
         moves = self._moves(c, b)
         if self.variant == "audible_every_week":
@@ -589,6 +595,17 @@ class GreedyPolicy(Policy):
             best_val = np.where(take, val, best_val)
             best = wk if best is None else _merge_week(best, wk, take)
         return best
+
+
+def _avoidance(c: Compiled, b: rules.Batch, per_hour: np.ndarray) -> tuple:
+    """Cadence entries (kind, bonus, due) for the actions whose run this week keeps a
+    harmful `if_not_run` event from firing (engine.events.avoidable)."""
+    run, _ = events.avoidable(c, b)
+    out = []
+    for a in np.flatnonzero(run.any(0)):
+        kind = np.arange(len(c.actions)) == a
+        out.append((kind, kind * 5.0 * per_hour, np.copy(run[:, a])))
+    return tuple(out)
 
 
 def _merge_setup(a: Setup, b: Setup, take: np.ndarray) -> Setup:

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.events import SKIPPABLE, SKIPPED_MEANS
 from engine.model import ActionEffects, Scenario
 from engine.practices import PRACTICES
 from engine.problems import Problem, closest, did_you_mean, join_hints, odd_chars, shorten
@@ -71,6 +72,9 @@ RULES = (
     "fit in `limits.headcount`, enough roster members are available, and the cheapest such "
     "team fits in `limits.weekly_budget`.",
     "Each event fires somehow: a `week`, a `probability` (not both), or `curveball: true`.",
+    "An event's `if_skipped` names practices the game can see skipped: "
+    + ", ".join(SKIPPABLE)
+    + ".",
     "Scoring weights are not all zero: `internal` or `external` is above 0, and so is some "
     "weight in each of `internal_parts` and `external_parts`.",
     "Chemistry pairs two different roster members, and each pair only once.",
@@ -100,6 +104,14 @@ LINTS = (
     "A hint that can never show: timed for setup but waiting on an event or a request (neither "
     "arrives before week 1), waiting on a buying role nobody has, or on an event that arrives "
     "only after the hint's weeks.",
+    "A behaviour condition that can never hold while the event may fire: an action not run for "
+    "N weeks, or a meeting since week W, when the event's last week is N (or W) or earlier; an "
+    "action both in `if_run` and `if_not_run`; a practice the scenario gives no way to skip.",
+    "A repeat that can never happen: `max_times` without `repeat_every`, `max_times: 1`, a "
+    "repeating curveball, or a window (or deal) too short for a second firing.",
+    "A duration (`lasts`) on an event with no budget or deal-value change to undo, or one that "
+    "runs past the end of the deal.",
+    "`silent: true` on an event that shifts no priorities.",
 )
 
 # The most an action's quality can be: a perfect fit (1) with morale at its best, which
@@ -411,6 +423,21 @@ class _Checker:
                     f"{what} never fires: give it a week or a probability, or mark it a curveball",
                 )
             self.refs(loc + ("when", "if_stance_below"), w.if_stance_below, "stakeholders", what)
+            self.refs(loc + ("when", "if_run"), w.if_run, "actions", what)
+            self.refs(loc + ("when", "if_not_run"), w.if_not_run, "actions", what)
+            self.refs(loc + ("when", "if_met"), w.if_met, "stakeholders", what)
+            self.refs(loc + ("when", "if_not_met"), w.if_not_met, "stakeholders", what)
+            for j, p in enumerate(w.if_skipped):
+                if p not in SKIPPABLE:
+                    self.error(
+                        "event.practice",
+                        loc + ("when", "if_skipped", j),
+                        f"{what} waits for practice '{shorten(p)}' to be skipped, which the "
+                        "game cannot see",
+                        hint=join_hints(
+                            did_you_mean(p, SKIPPABLE), "one of " + ", ".join(SKIPPABLE)
+                        ),
+                    )
             for j, sid in enumerate(w.if_unconnected):
                 self.ref(loc + ("when", "if_unconnected", j), sid, "stakeholders", what)
             fx = ev.effects
@@ -556,6 +583,7 @@ class _Checker:
     def lint(self) -> list[Problem]:
         self.lint_stakeholders_and_actions()
         self.lint_events()
+        self.lint_event_kinds()
         self.lint_roster()
         self.lint_unused()
         self.lint_roles()
@@ -788,6 +816,112 @@ class _Checker:
                             f"{what} in week {w.week} changes stakeholder '{sid}', who only "
                             f"joins in week {joins[sid]}",
                         )
+
+    def lint_event_kinds(self):
+        """Misuse of behaviour conditions, repeats, durations and silent shifts."""
+        W = self.s.deal.weeks
+        has = {
+            "rhythm": any(
+                a.effects.share_knowledge or a.effects.coaching > 0 for a in self.s.actions
+            ),
+            "customer_voice": any(e.effects.request is not None for e in self.s.events),
+            "follow_through": any(m.internal_resource for m in self.s.roster),
+        }
+        for i, ev in enumerate(self.s.events):
+            loc, w, fx = ("events", i), ev.when, ev.effects
+            what = f"event '{ev.id}'"
+            if w.week is not None:
+                first, last = w.week, W if w.repeat_every else w.week
+            elif w.probability is not None:
+                first, last = w.window or (1, W)
+            else:
+                first, last = 1, W  # a curveball may be injected any week
+            wl = loc + ("when",)
+            for kind, conds in (("if_not_run", w.if_not_run), ("if_run", w.if_run)):
+                for aid, n in conds.items():
+                    if kind == "if_not_run" and n >= last:
+                        self.warn(
+                            "lint.condition",
+                            wl + (kind, aid),
+                            f"{what} can never fire: '{aid}' not run for {n} weeks needs week "
+                            f"{n + 1} or later, and it may fire only up to week {last}",
+                            key=True,
+                        )
+                    if kind == "if_run" and aid in w.if_not_run:
+                        self.warn(
+                            "lint.condition",
+                            wl + (kind, aid),
+                            f"{what} can never fire: it needs '{aid}' both run and not run",
+                            key=True,
+                        )
+            for kind, conds in (("if_met", w.if_met), ("if_not_met", w.if_not_met)):
+                for sid, since in conds.items():
+                    if since >= last:
+                        self.warn(
+                            "lint.condition",
+                            wl + (kind, sid),
+                            f"{what} can never fire: a meeting with '{sid}' since week {since} "
+                            f"is known from week {since + 1}, and it may fire only up to week "
+                            f"{last}",
+                            key=True,
+                        )
+            for j, p in enumerate(w.if_skipped):
+                if p in has and not has[p]:
+                    self.warn(
+                        "lint.condition",
+                        wl + ("if_skipped", j),
+                        f"{what} can never fire: this scenario has nothing that lets a team "
+                        f"skip '{p}' ({SKIPPED_MEANS[p]})",
+                    )
+            if w.max_times is not None and not w.repeat_every:
+                self.warn(
+                    "lint.repeat",
+                    wl + ("max_times",),
+                    f"{what} has max_times but no repeat_every: it fires at most once",
+                    key=True,
+                )
+            elif w.repeat_every:
+                if ev.curveball:
+                    why = "a curveball fires only when a facilitator injects it, once"
+                elif w.max_times == 1:
+                    why = "max_times is 1"
+                elif first + w.repeat_every > last:
+                    why = f"it may fire in weeks {first}-{last} only"
+                else:
+                    why = ""
+                if why:
+                    self.warn(
+                        "lint.repeat",
+                        wl + ("repeat_every",),
+                        f"{what} can never repeat every {w.repeat_every} weeks: {why}",
+                        key=True,
+                    )
+            if fx.lasts is not None:
+                fl = loc + ("effects", "lasts")
+                if not fx.budget and not fx.deal_value:
+                    self.warn(
+                        "lint.lasts",
+                        fl,
+                        f"{what} lasts {fx.lasts} weeks but has no budget or deal_value change "
+                        "to undo (other effects are never undone)",
+                        key=True,
+                    )
+                elif first + fx.lasts > W:
+                    self.warn(
+                        "lint.lasts",
+                        fl,
+                        f"{what} lasts {fx.lasts} weeks from week {first} at the earliest, past "
+                        f"the deal's {W} weeks: it is never undone",
+                        key=True,
+                    )
+            if fx.silent and not fx.priorities:
+                self.warn(
+                    "lint.silent",
+                    loc + ("effects", "silent"),
+                    f"{what} is silent but shifts no priorities: only a priority shift can be "
+                    "silent",
+                    key=True,
+                )
 
     def lint_roster(self):
         needed = {k for r in self.s.roles for k, v in r.needs.items() if v > 0}

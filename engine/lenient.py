@@ -111,3 +111,30 @@ def play_lenient(
             )
         state = state.apply(EndWeek())
     return state, tuple(skips)
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Where replaying a log on another version of its scenario stopped: the decision's
+    index in the log (0-based), the decision, the week it fell in and the engine's reason."""
+
+    index: int
+    decision: Decision
+    week: int
+    reason: str
+
+
+def replay_prefix(scenario: Scenario, decisions, seed: int) -> tuple[GameState, int, Stop | None]:
+    """Replay `decisions` (a game's log, made on another version of `scenario`) as far as
+    they stay legal: (the state after the longest legal prefix, its length, and where it
+    stopped and why, or None when every decision replayed). The first refusal stops the
+    replay, since every later decision was made in a game that no longer exists."""
+    state = new_game(scenario, int(seed))
+    for n, d in enumerate(decisions):
+        if state.is_over():
+            return state, n, Stop(n, d, state.week, "the deal was already decided")
+        try:
+            state = state.apply(d)
+        except IllegalDecision as exc:
+            return state, n, Stop(n, d, state.week, str(exc))
+    return state, len(decisions), None

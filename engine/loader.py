@@ -17,7 +17,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from engine.checks import ID_KINDS, Parts, check_parts, check_scenario
-from engine.model import Scenario
+from engine.model import EventEffects, EventWhen, Scenario
 from engine.problems import InputError, Problem, did_you_mean, join_hints, odd_chars, shorten
 from engine.yamlsource import Source, read_yaml
 
@@ -28,11 +28,37 @@ SCENARIO_SUFFIXES = (".yaml", ".yml")
 # hints to a deal) keeps every save of it loadable.
 NOT_HASHED = frozenset({"hints", "tutorial"})
 
+# event fields added after saves named hashes: left out at their defaults, so a scenario
+# that does not use them keeps its hash (and its saves)
+_LATER = {
+    "when": (
+        "if_run",
+        "if_not_run",
+        "if_met",
+        "if_not_met",
+        "if_skipped",
+        "repeat_every",
+        "max_times",
+    ),
+    "effects": ("lasts", "silent"),
+}
+
+
+def _canonical(scenario: Scenario) -> dict:
+    data = scenario.model_dump(mode="json", exclude=set(NOT_HASHED))
+    models = {"when": EventWhen, "effects": EventEffects}
+    for ev in data["events"]:
+        for part, names in _LATER.items():
+            fields = models[part].model_fields
+            for name in names:
+                if ev[part].get(name) == fields[name].get_default(call_default_factory=True):
+                    ev[part].pop(name, None)
+    return data
+
 
 def content_hash(scenario: Scenario) -> str:
     """Hash of the scenario's content (not its formatting, comments or hints): saves name it."""
-    data = scenario.model_dump(mode="json", exclude=set(NOT_HASHED))
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(_canonical(scenario), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 

@@ -246,6 +246,48 @@ class EventWhen(Frozen):
         default_factory=list,
         description="Condition: fire only while no member is connected to these stakeholders.",
     )
+    if_run: dict[str, Annotated[int, Field(ge=1, le=52)]] = Field(
+        default_factory=dict,
+        description="Condition: fire only if the team ran each of these actions (action id -> "
+        "N) in one of the last N weeks.",
+    )
+    if_not_run: dict[str, Annotated[int, Field(ge=1, le=52)]] = Field(
+        default_factory=dict,
+        description="Condition: fire only if the team ran none of these actions (action id -> "
+        "N) in the last N weeks, and N weeks have been played (e.g. no account review for 2 "
+        "weeks).",
+    )
+    if_met: dict[str, Annotated[int, Field(ge=1, le=52)]] = Field(
+        default_factory=dict,
+        description="Condition: fire only if the team ran an action aimed at each of these "
+        "stakeholders (stakeholder id -> week W) in week W or later.",
+    )
+    if_not_met: dict[str, Annotated[int, Field(ge=1, le=52)]] = Field(
+        default_factory=dict,
+        description="Condition: fire only if no action was aimed at these stakeholders "
+        "(stakeholder id -> week W) since week W (e.g. the economic buyer not met since "
+        "week 3).",
+    )
+    if_skipped: list[str] = Field(
+        default_factory=list,
+        description="Condition: fire only while the team skips each of these practices: "
+        "quarterback, connections, milestones, follow_through, rhythm or customer_voice "
+        "(see 'Behaviour conditions').",
+    )
+    repeat_every: int | None = Field(
+        None,
+        ge=1,
+        le=52,
+        description="Repeating event: it may fire again this many weeks after it last fired, "
+        "whenever its trigger and conditions hold (a scheduled week then means 'from this "
+        "week on'); empty means it fires at most once.",
+    )
+    max_times: int | None = Field(
+        None,
+        ge=1,
+        le=52,
+        description="Most times a repeating event fires; empty means no limit.",
+    )
 
 
 class ExpertRequest(Frozen):
@@ -283,6 +325,20 @@ class EventEffects(Frozen):
     )
     deal_value: float = Field(
         0.0, ge=-0.9, le=2.0, description="Relative change in deal value (0.1 = +10%)."
+    )
+    lasts: int | None = Field(
+        None,
+        ge=1,
+        le=52,
+        description="Weeks the budget and deal-value changes hold: they are undone at the "
+        "start of the week `lasts` weeks after the event fired (a budget freeze for 3 weeks); "
+        "empty means they last to the end. Other effects are never undone.",
+    )
+    silent: bool = Field(
+        False,
+        description="A silent priority shift: the team is not told. What it knew of these "
+        "stakeholders' priorities now refers to the old ones, so the estimate does not move "
+        "until discovery (or a standing connection) learns the new ones.",
     )
 
 

@@ -17,7 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
-from engine import rng
+from engine import events, rng
 from engine.compiled import Compiled
 from engine.model import Scenario
 from engine.rules import Batch, derived, team_know
@@ -79,8 +79,13 @@ def estimate(c: Compiled, b: Batch) -> tuple[np.ndarray, np.ndarray]:
     visibility is what the team knows.
     """
     S, K = len(c.stakeholders), len(c.dims)
-    know = np.where(b.staffed.any(1, keepdims=True), team_know(b), c.st_visibility)
     guess = derived(b, "guess", (b.seeds,), lambda: _guess(b.seeds, S, K))  # fixed per game
+    if b.stale.any():  # a silent shift: the team still believes what it knew before
+        know = events.team_knowledge(c, b.staffed, b.unknown, b.stale)
+        est = events.blend(know, b.prio, guess, b.belief, b.stale)
+        believed = know + np.minimum(b.stale, 1.0 - know)  # as sure as before the shift
+        return est / est.sum(-1, keepdims=True), 1.0 - believed
+    know = np.where(b.staffed.any(1, keepdims=True), team_know(b), c.st_visibility)
     est = know[..., None] * b.prio + (1 - know[..., None]) * guess
     return est / est.sum(-1, keepdims=True), 1.0 - know
 
@@ -160,7 +165,7 @@ def observe(state: GameView) -> dict:
         {"week": w, "id": e, "name": ev.name, "signal": ev.signal}
         for w, e in state.fired_events()
         for ev in s.events
-        if ev.id == e and not _elsewhere(ev, c, b)
+        if ev.id == e and not ev.effects.silent and not _elsewhere(ev, c, b)
     ]
     joined = [
         {

@@ -70,6 +70,7 @@ CODES: dict[str, str] = {
     "milestone.close": "more than one close milestone",
     "milestone.unreachable": "no action adds progress to a milestone",
     "event.trigger": "an event with no way to fire, or with both a week and a probability",
+    "event.practice": "an event's `if_skipped` names a practice the game cannot see skipped",
     "team.unstaffable": "no legal week-one team fits the headcount, roster and budget",
     "scoring.weights": "scoring weights that are all zero",
     "hint.moment": "a hint timed both for setup and for a week (or a window)",
@@ -90,6 +91,11 @@ CODES: dict[str, str] = {
     "lint.chemistry-apart": "chemistry between two members never available in the same week",
     "lint.role-unused": "a role no action can be run by",
     "lint.effort": "a milestone needing more effort than the best team can add in the deal",
+    "lint.condition": "an event's behaviour condition that can never hold while it may fire",
+    "lint.repeat": "a repeat that can never happen (max_times alone or 1, a curveball, a short "
+    "window, a week too late)",
+    "lint.lasts": "an effect duration that undoes nothing or outlasts the deal",
+    "lint.silent": "'silent' on an event that shifts no priorities",
     # Plans, game logs and saves
     "plan.shape": "a plan that is not laid out as the plan format says",
     "plan.field": "a field a plan does not have",

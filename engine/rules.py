@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine import arrays as A
-from engine import rng
+from engine import events, rng
 from engine.compiled import Compiled
 from engine.practices import PRACTICES
 
@@ -62,6 +62,14 @@ class Batch:
     record: tuple  # one dict per resolved week: the arrays scoring reads (see resolve_week)
     t_shift: np.ndarray  # (B, W) bool: a priority shift arrived this week
     t_audible: np.ndarray  # (B, W) bool: the strategy focus changed this week
+    # what engine.events keeps: behaviour, repeats, lasting effects, silent shifts
+    last_run: np.ndarray  # (B, A) last week each action ran, 0 for never (when read)
+    last_met: np.ndarray  # (B, S) last week an action was aimed at each (when read)
+    fire_count: np.ndarray  # (B, E) times each event fired
+    fire_log: np.ndarray  # (B, W, E) bool: the event fired at the start of that week
+    undo_week: np.ndarray  # (B, E) week its lasting effect is undone, 0 for none
+    belief: np.ndarray  # (B, S, K) what the team believes of silently shifted priorities
+    stale: np.ndarray  # (B, S) how much of the estimate that belief still holds
     memo: dict = field(default_factory=dict, repr=False)  # see `derived`; shared by copies
 
     @property
@@ -302,6 +310,7 @@ def new_batch(c: Compiled, seeds) -> Batch:
         record=(),
         t_shift=z(W, dtype=bool),
         t_audible=z(W, dtype=bool),
+        **events.fresh_arrays(c, B),
         memo={},
     )
 
@@ -376,6 +385,12 @@ def start_week(
     stance, competition = b.stance, b.competition
     budget, value_mult, away = b.budget, b.value_mult, b.away_until
     fired, fired_week, request_due = b.fired, b.fired_week, b.request_due
+    ev = events.tables(c)
+    kept = {}  # what engine.events keeps, where this week changes it
+    if ev.lasts.any():
+        budget, value_mult, undo_week = events.undo(c, ev, b, w, budget, value_mult, b.undo_week)
+        if undo_week is not b.undo_week:
+            kept["undo_week"] = undo_week
 
     joining = c.st_joins == w
     shift = np.zeros(B, bool)  # the buying team's priorities change: a shift or a new voice
@@ -385,7 +400,7 @@ def start_week(
         present = present | joining
         shift |= w > 1  # the buying team at the start is no change
 
-    scheduled = (c.e_week == w) & ~c.e_curveball
+    scheduled = events.scheduled(c, ev, w)
     windowed = (c.e_prob > 0) & (c.e_first <= w) & (w <= c.e_last) & ~c.e_curveball
     maybe = scheduled | windowed
     if injected is not None:
@@ -397,7 +412,9 @@ def start_week(
         chance = windowed[cand] & (u < c.e_prob[cand])
         cond = (stance[:, None, :] < c.e_stance_below[cand][None]).all(-1)  # (B, n)
         cond &= ~(connected[:, None, :] & c.e_unconnected[cand][None]).any(-1)
-        fire = (scheduled[cand] | chance) & cond & ~fired[:, cand]
+        if ev.behaviour[cand].any():
+            cond &= events.behaviour_ok(c, ev, b, w, cand)
+        fire = (scheduled[cand] | chance) & cond & events.may_fire(ev, b, w, cand)
         if injected is not None:
             fire |= np.asarray(injected, bool)[:, cand] & ~fired[:, cand]
         if not fire.any():
@@ -406,6 +423,7 @@ def start_week(
         fired, fired_week, request_due = np.copy(fired), np.copy(fired_week), np.copy(request_due)
         fired[:, cand] |= fire
         fired_week[:, cand] = np.where(fire, w, fired_week[:, cand])
+        kept |= _note_fired(c, ev, b, w, cand, fire, kept)
         f = A.batch_last(fire.astype(float))
         for k, e in enumerate(cand):  # a handful of events: apply each in id order
             on = fire[:, k]
@@ -414,6 +432,8 @@ def start_week(
             if c.e_prio_set[e].any():
                 prio = np.copy(prio) if prio is b.prio else prio
                 for st in np.flatnonzero(c.e_prio_set[e]):
+                    if ev.silent[e]:
+                        kept |= _silence(c, b, on, st, prio[:, st], kept)
                     prio[on, st] = c.e_prio[e, st]
                 shift |= on
             if c.e_influence_set[e].any():
@@ -467,7 +487,29 @@ def start_week(
         hours=A.zeros((B, M)),
         weak=weak,
         t_shift=t_shift,
+        **kept,
     )
+
+
+def _note_fired(c: Compiled, ev, b: Batch, w: int, cand, fire, kept: dict) -> dict:
+    """The counts, week log and undo weeks of the events that fired in week w."""
+    count, log = np.copy(b.fire_count), np.copy(b.fire_log)
+    count[:, cand] += fire
+    log[:, w - 1, cand] = fire
+    out = {"fire_count": count, "fire_log": log}
+    if ev.lasts[cand].any():
+        undo_week = np.copy(kept.get("undo_week", b.undo_week))
+        lasting = fire & (ev.lasts[cand] > 0)
+        undo_week[:, cand] = np.where(lasting, w + ev.lasts[cand], undo_week[:, cand])
+        out["undo_week"] = undo_week
+    return out
+
+
+def _silence(c: Compiled, b: Batch, on, st: int, old, kept: dict) -> dict:
+    """Copies of the belief, stale and unknown arrays after a silent shift of `st`."""
+    arrays = [np.copy(kept.get(k, getattr(b, k))) for k in ("belief", "stale", "unknown")]
+    belief, stale, unknown = events.silence(c, b, on, st, np.copy(old), *arrays)
+    return {"belief": belief, "stale": stale, "unknown": unknown}
 
 
 def capacity(c: Compiled, b: Batch) -> np.ndarray:
@@ -685,6 +727,7 @@ def resolve_week(
 
     out = _keep_ended(
         b,
+        **events.note_runs(events.tables(c), b, w, g, a, s),
         resolved=w,
         stance=stance,
         unknown=unknown,

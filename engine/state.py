@@ -104,8 +104,8 @@ class GameState:
     def fired_events(self) -> list[tuple[int, str]]:
         """(week, event id) of every event that has arrived, oldest first."""
         c = self.compiled
-        fw = self.batch.fired_week[0]
-        return sorted((int(fw[i]), c.events[i]) for i in np.flatnonzero(fw))
+        weeks, evs = np.nonzero(self.batch.fire_log[0])
+        return sorted((int(w) + 1, c.events[e]) for w, e in zip(weeks, evs, strict=True))
 
     def trace(self) -> dict[str, np.ndarray]:
         return rules.trace(self.compiled, self.batch)

@@ -474,6 +474,7 @@ def _syntax_error(name: str, text: str, exc: yaml.MarkedYAMLError) -> InputError
     if "tab" in what:
         what += " (indent with spaces, not tabs)"
     message = f"YAML syntax: {' '.join(what.split())}"
+    opened = None
     if (
         started is not None
         and mark is not None
@@ -481,15 +482,25 @@ def _syntax_error(name: str, text: str, exc: yaml.MarkedYAMLError) -> InputError
         and text[at_start : at_start + 1] in ("[", "{")
         and not _closed(text, at_start, at_mark)
     ):
-        bracket = text[at_start]
+        opened = at_start
+    elif not text[at_mark:].strip():  # the parser ran out of file: a bracket left open?
+        opened = _open_bracket(text)
+    if opened is not None:
+        bracket = text[opened]
         close = "]" if bracket == "[" else "}"
+        oline, ocol = _index_position(text, opened)
+        reached = (
+            "the end of the file"
+            if not text[at_mark:].strip()
+            else f"line {mark.line + 1 if mark else oline}"
+        )
         return _fail(
             name,
             "yaml.syntax",
-            f"YAML syntax: this '{bracket}' is never closed (the parser reached line "
-            f"{mark.line + 1} still looking for ',' or '{close}')",
-            started.line + 1,
-            started.column + 1,
+            f"YAML syntax: this '{bracket}' is never closed (the parser reached {reached} "
+            f"still looking for ',' or '{close}')",
+            oline,
+            ocol,
             f"close it with '{close}', or write the items as indented lines",
         )
     return _fail(name, "yaml.syntax", message, line, col, _indent_hint(text, line))
@@ -517,6 +528,30 @@ def _invisible_near(text: str, start: int, end: int) -> int | None:
         if not before.strip() or before[-1] in _OPENS or (after and after in _CLOSES):
             return i
     return None
+
+
+def _open_bracket(text: str) -> int | None:
+    """Offset of the innermost flow bracket still open at the end of `text`, or None. A
+    bracket counts where it can open a flow collection: at the start of a value (after
+    ':', '-', '?', ',', another bracket or the line's indentation); quoted text and
+    comments are skipped."""
+    stack: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        before = text[:i].rstrip(" \t")[-1:]
+        if c in "[{" and (before in ("", "\n", ":", "-", "?", ",", "[", "{") or stack):
+            stack.append(i)
+        elif c in "]}" and stack:
+            stack.pop()
+        elif c in "'\"" and before in ("", "\n", ":", "-", ",", "[", "{", "?"):
+            close = text.find(c, i + 1)
+            i = n if close < 0 else close
+        elif c == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            newline = text.find("\n", i)
+            i = n if newline < 0 else newline
+        i += 1
+    return stack[-1] if stack else None
 
 
 def _closed(text: str, start: int, end: int) -> bool:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,6 +72,7 @@ class DealcraftApp(App):
         Binding("question_mark", "help", "Help", show=False, id="app.help_alt"),
         Binding("ctrl+s", "save", "Save", show=False, id="app.save"),
         Binding("ctrl+t", "next_theme", "Theme", show=False, id="app.next_theme"),
+        Binding("ctrl+r", "reload_scenario", "Reload", show=False, id="app.reload_scenario"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
 
@@ -83,8 +85,10 @@ class DealcraftApp(App):
         scenario_dirs: Iterable[Path] = (),
         saves_folder: Path | None = None,
         workshop_server: str | None = None,
+        on_start: Callable[[App], None] | None = None,
     ) -> None:
         super().__init__()
+        self.on_start = on_start  # run once mounted: a scenario watcher, a replay offer
         self.workshop_server = workshop_server  # the picker's "Join workshop" default
         self.session: Session | None = session
         self.start_scenario = scenario
@@ -134,6 +138,8 @@ class DealcraftApp(App):
                 self.notify(notice, title="Team passcode", timeout=60, markup=False)
         elif self.start_scenario is not None:
             self.new_game(self.start_scenario)
+        if self.on_start is not None:
+            self.on_start(self)
 
     def _check_terminal(self) -> None:
         """Quit when the terminal has gone away (a closed window or a dropped session),
@@ -297,6 +303,12 @@ class DealcraftApp(App):
             return
         self.push_screen(TimelineScreen(scenario, seed, week))
 
+    def action_reload_scenario(self) -> None:
+        """Read the game's scenario file again and replay the game on it (simulator.reload)."""
+        from simulator import reload
+
+        reload.reload_now(self)
+
     def _picked_scenario(self) -> Scenario | None:
         from engine.loader import load_scenario
         from engine.problems import InputError
@@ -330,6 +342,11 @@ class DealcraftApp(App):
         )
         if self.session is not None:
             yield SystemCommand("Save game", "Write the save file now", self.action_save)
+            yield SystemCommand(
+                "Reload scenario",
+                "Read the scenario file again and replay this game on it (ctrl+r)",
+                self.action_reload_scenario,
+            )
             if self.session.state.phase == "week":
                 yield SystemCommand(
                     "End week", "Resolve this week and start the next", self.action_end_week
@@ -411,7 +428,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     if problem:
         print(f"dealcraft play: error: {problem}", file=sys.stderr)
         return 2
-    session = scenario = None
+    session = scenario = on_start = None
     resume = getattr(args, "resume", None)
     if getattr(args, "warp", None) is not None:
         from engine.loader import find_scenario
@@ -427,17 +444,28 @@ def cmd_play(args: argparse.Namespace) -> int:
             path = saves_dir() / path.name
         if not path.exists():
             raise _usage_error(f"--resume {resume}: no such save file")
-        session = Session.resume(path, extra)
+        from simulator import reload
+
+        changed = reload.changed_save(path, extra)
+        if changed is not None:  # an edited scenario: offer the replay instead of refusing
+            on_start = partial(reload.offer_replay, save=path, log=changed[0], scenario=changed[1])
+        else:
+            session = Session.resume(path, extra)
     elif getattr(args, "scenario", None):
         from engine.loader import find_scenario
 
         scenario = find_scenario(args.scenario, extra)
+    if getattr(args, "watch", False):
+        from simulator import reload
+
+        on_start = reload.watch_hook(args, session, scenario, on_start)
     app = DealcraftApp(
         session=session,
         scenario=scenario,
         seed=getattr(args, "seed", None),
         scenario_dirs=extra,
         workshop_server=getattr(args, "server", None),
+        on_start=on_start,
     )
     app.run()
     return app.return_code or 0  # non-zero after a crash (1) or a stop signal (128 + n)

@@ -60,7 +60,8 @@ def _summary(result) -> dict[str, np.ndarray]:
         "result": sc.outcome["result"],
         "team": np.packbits(result.setup.staffed, axis=1),  # one row of bits per team
         "fired": np.ascontiguousarray(result.batch.fired),
-        "fired_week": np.ascontiguousarray(result.batch.fired_week).astype(np.int16),
+        "fired_week": _first_week(result.batch.fire_log),  # (B, E) first firing, 0 never
+        "fire_count": np.ascontiguousarray(result.batch.fire_count).astype(np.int16),
         "completed_week": completed,  # (B, L) week each milestone was reached, 0 for never
         "ever_staffed": np.ascontiguousarray(ever),  # (B, M)
         "runs": runs.astype(np.int16),  # (B, A) runs of each action per game
@@ -68,6 +69,13 @@ def _summary(result) -> dict[str, np.ndarray]:
     out |= {f"internal.{k}": v for k, v in sc.internal_parts.items()}
     out |= {f"external.{k}": v for k, v in sc.external_parts.items()}
     return out
+
+
+def _first_week(log: np.ndarray) -> np.ndarray:
+    """(B, E) the week each event first fired (a repeating one may fire again), 0 never."""
+    log = np.asarray(log)
+    first = log.argmax(1) + 1
+    return np.where(log.any(1), first, 0).astype(np.int16)
 
 
 def game_seeds(seed: int, games: int) -> np.ndarray:
@@ -164,12 +172,29 @@ def _medians(weeks: np.ndarray) -> list[int | float | None]:
     return out
 
 
+def event_kinds(e) -> list[str]:
+    """The richer kinds an event uses: behaviour, repeats, lasts, silent."""
+    w, fx = e.when, e.effects
+    out = []
+    if w.if_run or w.if_not_run or w.if_met or w.if_not_met or w.if_skipped:
+        out.append("behaviour")
+    if w.repeat_every:
+        out.append("repeats")
+    if fx.lasts:
+        out.append("lasts")
+    if fx.silent:
+        out.append("silent")
+    return out
+
+
 def events_table(scenario, got: dict[str, np.ndarray]) -> list[dict]:
     fired = got["fired"]
     y = got["expected"].astype(float)
     rate = fired.mean(0) if len(y) else np.zeros(fired.shape[1])
     with_, without = _split(fired, y)
     weeks = _medians(np.where(fired, got["fired_week"], 0))
+    count = got.get("fire_count", fired)
+    times = count.mean(0) if len(y) else np.zeros(fired.shape[1])
     return [
         {
             "event": e.id,
@@ -178,6 +203,8 @@ def events_table(scenario, got: dict[str, np.ndarray]) -> list[dict]:
             "median_week": weeks[i],
             "score_fired": with_[i],
             "score_not_fired": without[i],
+            "mean_times": float(times[i]),
+            "kinds": event_kinds(e),
         }
         for i, e in enumerate(scenario.events)
     ]
@@ -322,6 +349,12 @@ def report(
     once on the same game seeds; lessons cover the practices whose probe was played."""
     policies = list(dict.fromkeys(policies or default_policies()))
     played = play_all(scenario, policies, games, seed, workers, chunk, progress)
+    return report_of(scenario, games, seed, played)
+
+
+def report_of(scenario, games: int, seed: int, played: dict[str, dict[str, np.ndarray]]) -> dict:
+    """The balance report of games already played (`play_all`'s per-game arrays)."""
+    policies = list(played)
     rows = [policy_row(p, played[p]) for p in policies]
     by = {r["policy"]: r for r in rows}
     warnings = []
@@ -416,14 +449,21 @@ def render(rep: dict) -> str:
             f">= {L.TARGET_WIN * 100:g} points of win rate, both intervals above zero"
         )
     if rep["events"]:
-        out += [
-            "",
-            f"Events (expert games)  {'fired':>6} {'week':>5} {'score if':>9} {'if not':>7}",
-        ]
+        richer = any(e.get("kinds") for e in rep["events"])
+        head = f"Events (expert games)  {'fired':>6} {'week':>5} {'score if':>9} {'if not':>7}"
+        out += ["", head + (f" {'times':>5}  kind" if richer else "")]
         for e in rep["events"]:
-            out.append(
+            line = (
                 f"  {e['event']:<20} {e['fire_rate']:>6.0%} {_num(e['median_week'], '.0f'):>5} "
                 f"{_num(e['score_fired']):>9} {_num(e['score_not_fired']):>7}"
+            )
+            if richer:
+                line += f" {e['mean_times']:>5.2f}  {', '.join(e['kinds'])}"
+            out.append(line)
+        if richer:
+            out.append(
+                "  week: median first week it fired; times: mean firings a game; kind: "
+                "behaviour, repeats, lasts, silent"
             )
     if rep["milestones"]:
         out += ["", f"Milestones (expert)    {'done':>6} {'week':>5} {'target':>9}"]
@@ -459,6 +499,10 @@ def render(rep: dict) -> str:
 
 
 def cmd_balance(args: argparse.Namespace) -> int:
+    if getattr(args, "against", None):
+        from simulator.balance_diff import cmd_against
+
+        return cmd_against(args)
     scenario = find_scenario(args.scenario)  # --games and --seed are range-checked by the parser
     rep = report(scenario, args.games, args.policy or None, args.seed)
     print(json.dumps(rep, indent=2) if args.json else render(rep))

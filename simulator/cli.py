@@ -147,6 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="SAVE", help="resume a saved game")
     p.add_argument("--plan", metavar="PLAN", help="with --warp: the plan to play up to WEEK")
     p.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload the scenario file when it is saved and replay the game on it",
+    )
+    p.add_argument(
         "--warp",
         type=cliargs.whole(1),
         metavar="WEEK",
@@ -204,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=cliargs.seed, default=0, help="first game's seed, 0..2**64-1 (default 0)"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument(
+        "--against",
+        metavar="OLD",
+        help="compare with another version of the scenario on the same seeds: what moved",
+    )
     p.set_defaults(handler=_lazy("simulator.balance", "cmd_balance"))
 
     p = sub.add_parser("progress", help="your level per practice across your finished games")

@@ -23,6 +23,7 @@ from pydantic.fields import FieldInfo
 
 from engine import yamlsource
 from engine.checks import LINTS, RULES
+from engine.events import SKIPPABLE, SKIPPED_MEANS
 from engine.loader import load_scenario
 from engine.model import (
     Action,
@@ -161,7 +162,9 @@ SECTIONS: list[tuple[str, str, type[BaseModel], str]] = [
         "events[]",
         Event,
         "What happens to the deal: priority shifts, competitor moves, people pulled away, "
-        "budget freezes, requests for an expert. Each event fires at most once.",
+        "budget freezes, requests for an expert. An event fires at most once unless it "
+        "repeats (`when.repeat_every`); see 'Behaviour conditions, repeats, durations and "
+        "silent shifts' below.",
     ),
     (
         "Event timing",
@@ -460,6 +463,70 @@ def example_notes(path: Path = EXAMPLE) -> list[str]:
     return notes
 
 
+# the quick start's example edit (tests/test_quick_start.py applies it to the scaffold)
+QUICK_EDIT = """\
+  - id: review_lapse
+    name: The plan drifts
+    signal: Nobody has pulled the account plan together for two weeks.
+    when: {week: 3, repeat_every: 2, if_not_run: {account_review: 2}}
+    effects: {stance: {cfo: -0.1}}
+"""
+
+
+def event_kinds() -> list[str]:
+    """The section on behaviour conditions, repeats, lasting effects and silent shifts."""
+    return [
+        "## Behaviour conditions, repeats, durations and silent shifts",
+        "",
+        "An event can answer what the team did or did not do. Conditions sit in `when`",
+        "beside the trigger (a `week` or a `probability`) and all must hold at the start of",
+        "the week for the event to fire; the weeks they count are weeks already played.",
+        "",
+        "| condition | holds when |",
+        "|---|---|",
+        "| `if_run: {ACTION: N}` | the team ran ACTION in one of the last N weeks |",
+        "| `if_not_run: {ACTION: N}` | the team ran no ACTION in the last N weeks, and N "
+        "weeks have been played |",
+        "| `if_met: {STAKEHOLDER: W}` | an action was aimed at STAKEHOLDER in week W or later |",
+        "| `if_not_met: {STAKEHOLDER: W}` | week W has been played and no action was aimed at "
+        "STAKEHOLDER since week W |",
+        "| `if_skipped: [PRACTICE, ...]` | the team is skipping each practice (below) |",
+        "| `if_stance_below`, `if_unconnected` | as in the table above |",
+        "",
+        "The practices `if_skipped` can see, checked at the start of the week:",
+        "",
+        *[f"- `{p}`: {SKIPPED_MEANS[p]}." for p in SKIPPABLE],
+        "",
+        "**Repeating events.** With `repeat_every: N` an event may fire again N weeks after",
+        "it last fired, whenever its trigger and conditions hold; `max_times` caps how often.",
+        "A repeating event with a `week` is a candidate every week from that week on, so",
+        '`when: {week: 3, repeat_every: 2, if_not_run: {account_review: 2}}` reads "from week',
+        '3, whenever no review ran for two weeks, at most every other week". A repeating',
+        "chance event draws again in each week of its window once the gap has passed.",
+        "",
+        "**Effects with a duration.** `effects.lasts: N` undoes the event's `budget` and",
+        "`deal_value` changes at the start of the week N weeks after it fired: `budget:",
+        "-3000, lasts: 3` fired in week 4 freezes weeks 4, 5 and 6 and gives the money back",
+        "in week 7. Stance, influence, priorities and competition are never undone (people",
+        "do not forget), and `unavailable` has its own weeks. An event does not fire again",
+        "while its own lasting effect holds.",
+        "",
+        "**Silent priority shifts.** With `effects.silent: true` the team is not told: the",
+        "event is not announced, and what the team knew of the shifted stakeholders'",
+        "priorities now refers to the old ones, so the player's estimate (and its",
+        "uncertainty) stays where it was. Discovery, a standing connection and account",
+        "reviews then learn the new priorities and the estimate moves toward them; the",
+        "debrief scores the real ones. The event's `signal` is what the facilitator and the",
+        "debrief show. A told shift (the default) shows at once in proportion to what the",
+        "team already knew.",
+        "",
+        "The timeline (`dealcraft timeline`) lists each event's conditions, repeats,",
+        "duration and silence, and the balance report gives per-event figures for them:",
+        "how often they fired, how many times in a game, and the score with and without.",
+        "",
+    ]
+
+
 def generate() -> str:
     out: list[str] = [
         "# Writing a Dealcraft scenario",
@@ -474,19 +541,34 @@ def generate() -> str:
         "",
         "## Quick start",
         "",
+        "The designer's loop, end to end: scaffold a deal, keep a copy, edit it, check it,",
+        "see what the edit moved, then play it from the middle.",
+        "",
         "```sh",
         "dealcraft new acme_deal              # writes acme_deal.yaml: a small, playable deal",
+        "cp acme_deal.yaml acme_deal.v1.yaml  # keep this version to compare against",
+        "$EDITOR acme_deal.yaml               # e.g. add the event below under `events:`",
         "dealcraft validate acme_deal.yaml    # every problem at once, as file:line:col",
         "dealcraft timeline acme_deal.yaml    # the deal week by week, hidden priorities too",
         "dealcraft balance acme_deal.yaml     # is it winnable, fair and varied?",
-        "dealcraft play acme_deal.yaml",
+        "dealcraft balance acme_deal.yaml --against acme_deal.v1.yaml   # what the edit moved",
         "python -m simulator.recorder acme_deal.yaml --seed 1 > acme.plan.yaml  # expert's game",
         "dealcraft run acme_deal.yaml --plan acme.plan.yaml --seeds 1-100       # 100 seeds",
         "dealcraft play acme_deal.yaml --plan acme.plan.yaml --warp 4           # from week 4",
         "```",
         "",
-        "The timeline, plans across seeds and warping to a week are described in",
-        "[designing.md](designing.md).",
+        "The edit: a penalty the team earns by skipping its account reviews, from week 3",
+        "on, whenever no review ran for two weeks, at most every other week (see",
+        "'Behaviour conditions, repeats, durations and silent shifts' below):",
+        "",
+        "```yaml",
+        *QUICK_EDIT.rstrip("\n").split("\n"),
+        "```",
+        "",
+        "`balance --against` then shows the expert's score and the rhythm lesson's cost",
+        "moving, each with its 95% interval. The timeline, plans across seeds and warping",
+        "to a week are described in [designing.md](designing.md); the balance report and",
+        "`--against` in [balance-report.md](balance-report.md).",
         "",
         "`dealcraft validate` takes files and folders and prints one line per problem,",
         "`path:line:col: error[code]: message (hint)` or `warning[code]:`, pointing at the",
@@ -597,6 +679,7 @@ def generate() -> str:
             out += ["", guidance]
         out += ["", *field_table(model), ""]
 
+    out += event_kinds()
     out += [
         "## The practices",
         "",

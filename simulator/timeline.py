@@ -20,7 +20,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from engine import rules
+from engine import events, rules
 from engine.compiled import compile_scenario
 from engine.model import Event, Scenario
 from simulator.textcharts import spark
@@ -33,8 +33,14 @@ def _kind(e: Event) -> str:
 
 
 def _conditions(e: Event) -> list[str]:
-    out = [f"{s} stance below {v:+.2f}" for s, v in e.when.if_stance_below.items()]
-    out += [f"nobody connected to {s}" for s in e.when.if_unconnected]
+    w = e.when
+    out = [f"{s} stance below {v:+.2f}" for s, v in w.if_stance_below.items()]
+    out += [f"nobody connected to {s}" for s in w.if_unconnected]
+    out += [f"{a} run in the last {n} wk" for a, n in w.if_run.items()]
+    out += [f"no {a} for {n} wk" for a, n in w.if_not_run.items()]
+    out += [f"{s} met since week {n}" for s, n in w.if_met.items()]
+    out += [f"{s} not met since week {n}" for s, n in w.if_not_met.items()]
+    out += [f"{p} skipped" for p in w.if_skipped]
     return out
 
 
@@ -55,7 +61,24 @@ def _effects(e: Event, currency: str) -> list[str]:
         out.append(f"{r.stakeholder} asks for {r.skill} >= {r.level:.1f} within {r.within} wk")
     if fx.deal_value:
         out.append(f"deal value {fx.deal_value:+.0%}")
+    if fx.lasts:
+        out.append(f"budget and value for {fx.lasts} wk")
+    if fx.silent:
+        out.append("silent: not announced")
     return out
+
+
+def _all_conditions_met(c):
+    """The compiled scenario with every condition taken as met (stance, connection and
+    behaviour), so the timeline shows when events can arrive."""
+    t = events.tables(c)
+    met = replace(
+        c,
+        e_stance_below=np.full_like(c.e_stance_below, np.inf),
+        e_unconnected=np.zeros_like(c.e_unconnected),
+    )
+    met.__dict__["_event_tables"] = replace(t, behaviour=np.zeros_like(t.behaviour))
+    return met
 
 
 def _chance(e: Event, weeks: int) -> float:
@@ -68,22 +91,19 @@ def _chance(e: Event, weeks: int) -> float:
 def _path(scenario: Scenario, seed: int | None) -> list[dict]:
     """Per week: the influence-weighted priorities, each stakeholder's influence and the
     events that fired, from the engine's week start with every condition met."""
-    c = compile_scenario(scenario)
-    c = replace(
-        c,
-        e_stance_below=np.full_like(c.e_stance_below, np.inf),
-        e_unconnected=np.zeros_like(c.e_unconnected),
-        e_prob=c.e_prob if seed is not None else np.zeros_like(c.e_prob),
-    )
+    c = _all_conditions_met(compile_scenario(scenario))
+    if seed is None:
+        t = c.__dict__["_event_tables"]
+        c = replace(c, e_prob=np.zeros_like(c.e_prob))
+        c.__dict__["_event_tables"] = t
     b = rules.new_batch(c, [0 if seed is None else seed])
     out = []
     for w in range(1, c.weeks + 1):
-        before = b.fired[0].copy()
         b = rules.start_week(c, b)
         infl = b.influence[0] * b.present[0]
         prio = (infl[:, None] * b.prio[0]).sum(0)
         prio = prio / prio.sum() if prio.sum() > 0 else prio
-        fired = [c.events[e] for e in np.flatnonzero(b.fired[0] & ~before)]
+        fired = [c.events[e] for e in np.flatnonzero(b.fire_log[0, w - 1])]
         out.append(
             {
                 "week": w,
@@ -102,7 +122,10 @@ def timeline(scenario: Scenario, seed: int | None = None) -> dict:
     """Everything the timeline shows, as plain data (the --json shape)."""
     W = scenario.deal.weeks
     path = _path(scenario, seed)
-    fired_on = {e: p["week"] for p in path for e in p["events"]}
+    fired_on: dict[str, list[int]] = {}
+    for p in path:
+        for e in p["events"]:
+            fired_on.setdefault(e, []).append(p["week"])
     events = []
     for e in scenario.events:
         item = {"id": e.id, "name": e.name, "kind": _kind(e)}
@@ -117,8 +140,16 @@ def timeline(scenario: Scenario, seed: int | None = None) -> dict:
             }
         item["conditions"] = _conditions(e)
         item["effects"] = _effects(e, scenario.deal.currency)
+        item |= {
+            "repeat_every": e.when.repeat_every,
+            "max_times": e.when.max_times,
+            "lasts": e.effects.lasts,
+            "silent": e.effects.silent,
+        }
         if item["kind"] != "curveball":
-            item["fires_in_week"] = fired_on.get(e.id)
+            weeks = fired_on.get(e.id, [])
+            item["fires_in_week"] = weeks[0] if weeks else None
+            item["fires_in_weeks"] = weeks
         events.append(item)
     away: dict[str, list[dict]] = {}
     for e in scenario.events:
@@ -171,7 +202,19 @@ def timeline(scenario: Scenario, seed: int | None = None) -> dict:
 
 # ---- rendering ------------------------------------------------------------------------
 
-MARK = {"scheduled": "●", "window": "░", "fired": "●", "join": "▲", "milestone": "◆"}
+MARK = {
+    "scheduled": "●",
+    "window": "░",
+    "fired": "●",
+    "join": "▲",
+    "milestone": "◆",
+    "lasts": "─",
+}
+
+
+def _repeats_text(e: dict) -> str:
+    text = f"every {e['repeat_every']} wk"
+    return text + (f", at most {e['max_times']} times" if e.get("max_times") else "")
 
 
 def _cell(W: int) -> int:
@@ -257,7 +300,9 @@ def render(data: dict, now: int | None = None) -> Group:
     )
     sheet = _Sheet(W, now)
 
-    sheet.section("Events", "● scheduled (or fired on this seed), ░ chance window")
+    sheet.section(
+        "Events", "● scheduled (or fired on this seed), ░ chance window, ─ effect lasting"
+    )
     for e in data["events"]:
         marks: dict[int, tuple[str, str]] = {}
         if e["kind"] == "scheduled":
@@ -274,6 +319,14 @@ def render(data: dict, now: int | None = None) -> Group:
             when = "curveball: fires when a facilitator injects it"
         if e.get("fires_in_week") and e["kind"] == "window":
             marks[e["fires_in_week"]] = (MARK["fired"], "bold yellow")
+        for w in e.get("fires_in_weeks", [])[1:]:  # a repeating event's later firings
+            marks[w] = (MARK["fired"], "bold yellow")
+        if e.get("lasts"):
+            for w in e.get("fires_in_weeks", []):
+                for k in range(w + 1, min(w + e["lasts"], W + 1)):
+                    marks.setdefault(k, (MARK["lasts"], "yellow"))
+        if e.get("repeat_every"):
+            when += "; repeats " + _repeats_text(e)
         if e["conditions"]:
             when += "; only if " + " and ".join(e["conditions"])
         detail = Text(when, style="dim")

@@ -22,6 +22,8 @@ WHERE = "dealcraft play --warp"
 
 def usage_problem(args: argparse.Namespace) -> str | None:
     """Why --plan/--warp cannot be used as given (a usage error), or None."""
+    if getattr(args, "watch", False) and getattr(args, "join", None):
+        return "--watch cannot be used with --join: a workshop game keeps its scenario version"
     plan, warp = getattr(args, "plan", None), getattr(args, "warp", None)
     if plan is None and warp is None:
         return None

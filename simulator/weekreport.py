@@ -86,8 +86,12 @@ def compare(before: GameState, after: GameState, decisions, week: int) -> WeekRe
     member = {m.id: m.name.split()[0] for m in s.roster}
     action = {a.id: a for a in s.actions}
     runs = [d for d in decisions if d.kind == "run"]
-    fired = [e for w, e in after.fired_events() if w == week + 1 or (after.is_over() and w > week)]
     events = {e.id: e for e in s.events}
+    fired = [
+        e
+        for w, e in after.fired_events()
+        if (w == week + 1 or (after.is_over() and w > week)) and not events[e].effects.silent
+    ]
     missed_now = after.batch.request_missed[0] & ~before.batch.request_missed[0]
     people = []
     for x in oa["stakeholders"]:

@@ -211,3 +211,38 @@ def test_a_stop_signal_restores_the_terminal_and_keeps_the_save(term, sig):
     flags = term.tmux("display-message", "-p", "-t", term.name, "#{alternate_on} #{mouse_any_flag}")
     assert flags.split() == ["0", "0"]
     assert decisions(term.home) == kept
+
+
+def test_saving_the_scenario_while_playing_reloads_and_replays(term, tmp_path):
+    """`dealcraft play FILE --watch`: an edit that keeps the game legal replays all of it;
+    a broken file is shown and the old version kept; an edit that makes a decision
+    illegal replays up to it and says where it stopped and why."""
+    root = Path(__file__).resolve().parents[1]
+    scenario = tmp_path / "northwind.yaml"
+    shutil.copy(root / "scenarios" / "northwind_new_logo.yaml", scenario)
+    plan = root / "plans" / "northwind_new_logo.plan.yaml"
+    term.size = (140, 40)
+    term.start("play", str(scenario), "--plan", str(plan), "--warp", "3", "--seed", "2", "--watch")
+    term.wait_for("week 3 of 10")
+    term.wait_for("Watching northwind.yaml")
+    text = scenario.read_text()
+    scenario.write_text(text.replace('the first deal"', 'the first deal, v2"', 1))
+    screen = term.wait_for("Scenario reloaded")
+    assert "replayed all" in " ".join(screen.split())
+    term.wait_for("week 3 of 10")
+    scenario.write_text("id: [broken\n")
+    screen = term.wait_for("Scenario not reloaded")
+    assert "yaml.syntax" in screen
+    slow = text.replace(
+        "    hours: 4\n    roles: [quarterback, solution_consultant]\n",
+        "    hours: 30\n    roles: [quarterback, solution_consultant]\n",
+        1,
+    )
+    time.sleep(1.0)
+    scenario.write_text(slow)
+    screen = term.wait_for("stopped at decision")
+    assert "hours" in " ".join(screen.split())
+    saves = sorted((term.home / "saves").glob("*.json"))
+    assert len(saves) == 3  # the warp's save, then one per reloaded version
+    versions = {json.loads(p.read_text().splitlines()[0])["content_hash"] for p in saves}
+    assert len(versions) == 3

@@ -446,6 +446,12 @@ Pick a deal to play, or resume a saved game.
             )
             return
 
+        from simulator import reload
+
+        changed = reload.changed_save(info.path, self.dapp.scenario_dirs)
+        if changed is not None:  # its scenario file was edited: offer the replay on it
+            reload.offer_replay(self.dapp, info.path, *changed)
+            return
         try:
             session = Session.resume(info.path, self.dapp.scenario_dirs)
         except InputError as exc:

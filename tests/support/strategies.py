@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from engine.events import SKIPPABLE
 from engine.model import BuyingRole, Rules
 from engine.practices import PRACTICES
 
@@ -216,6 +217,9 @@ def scenarios(draw, shape: str = "any") -> dict:
     events = [
         _event(draw, i, eid, weeks, dims, skills, sh_ids, members) for i, eid in enumerate(ev_ids)
     ]
+    act_ids = [a["id"] for a in actions]
+    for ev in events:  # the richer kinds (engine.events), drawn after the rest
+        _event_kinds(draw, ev, weeks, act_ids, sh_ids)
     return {
         "id": "generated" if not long else ("g" + "x" * 47),
         "title": "Generated deal",
@@ -319,6 +323,31 @@ def _event(draw, i, eid, weeks, dims, skills, sh_ids, members) -> dict:
         "curveball": trigger == "curveball",
         "effects": fx,
     }
+
+
+def _event_kinds(draw, ev: dict, weeks: int, act_ids: list, sh_ids: list) -> None:
+    """Maybe add behaviour conditions, a repeat, a duration and silence to an event."""
+    if not draw(st.booleans()):
+        return
+    when, fx = ev["when"], ev["effects"]
+    some = st.lists(st.sampled_from(act_ids), unique=True, max_size=2)
+    if not ev["curveball"]:
+        when["if_run"] = {a: draw(st.integers(1, 52)) for a in draw(some)}
+        when["if_not_run"] = {
+            a: draw(st.integers(1, 52)) for a in draw(some) if a not in when["if_run"]
+        }
+        people = st.lists(st.sampled_from(sh_ids), unique=True, max_size=2)
+        when["if_met"] = {s: draw(st.integers(1, 52)) for s in draw(people)}
+        when["if_not_met"] = {s: draw(st.integers(1, 52)) for s in draw(people)}
+        when["if_skipped"] = draw(st.lists(st.sampled_from(SKIPPABLE), unique=True, max_size=2))
+        if draw(st.booleans()):
+            when["repeat_every"] = draw(st.integers(1, 52))
+            if draw(st.booleans()):
+                when["max_times"] = draw(st.integers(1, 52))
+    if draw(st.booleans()):
+        fx["lasts"] = draw(st.integers(1, 52))
+    if fx.get("priorities") and draw(st.booleans()):
+        fx["silent"] = True
 
 
 @st.composite
