@@ -175,7 +175,7 @@ def test_custom_shift_from_the_board(fac):
         assert "Custom shifts: " + label in recap_text
         columns = [str(c.label) for c in app.query_one("#leaderboard", DataTable).columns.values()]
         assert "↺ Shift 1: To…" in columns
-        assert next(r for r in cells(app) if r[1] == "Alpha")[-1] == "pending"
+        assert next(r for r in cells(app) if r[1] == "Alpha")[-1] == "not-arrived"
         # Alpha plays on: the shift arrives next week and its response lag is computed
         team = ws.join(fac.info.code, "Alpha")
         state = team.resume()

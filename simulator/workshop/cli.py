@@ -106,6 +106,11 @@ def add_parser(sub, lazy) -> None:
     db(q)
     server(q)
     q.add_argument("--json", action="store_true", help="print JSON")
+    q.add_argument(
+        "--show-seed",
+        action="store_true",
+        help="show the session's seed (needs the key; players never see it)",
+    )
     q.set_defaults(handler=handler("cmd_status"))
 
     q = actions.add_parser("inject", help="inject a scenario curveball into every team's game")

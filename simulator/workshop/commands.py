@@ -78,8 +78,10 @@ def _remote(args: argparse.Namespace):
     return RemoteFacilitator(args.server, args.code, facilitator_key(args))
 
 
-def state_line(info: SessionInfo) -> str:
-    bits = [f"code {info.code}", f"seed {info.seed}"]
+def state_line(info: SessionInfo, show_seed: bool = False) -> str:
+    """The session's pacing in one line; the seed only when the facilitator asks for it
+    (a trainee who knows it can rehearse the identical game alone)."""
+    bits = [f"code {info.code}"] + ([f"seed {info.seed}"] if show_seed else [])
     if info.paused:
         bits.append("PAUSED")
     if info.hold_week is not None:
@@ -100,7 +102,7 @@ def cmd_create(args: argparse.Namespace) -> int:
         raise InputError.at(key_file, "file.write", "the key file exists; name a new file")
     info, key = create_session(args.scenario, args.name, args.seed, args.db)
     where = open_store(args.db).where
-    print(f"Workshop session created: {info.name} (scenario {info.scenario_id}, seed {info.seed})")
+    print(f"Workshop session created: {info.name} (scenario {info.scenario_id})")
     print(f"  Store: {where}")
     print()
     print(f"  Join code for players:    {info.code}")
@@ -113,11 +115,13 @@ def cmd_create(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise InputError.at(key_file, "file.write", f"cannot write: {exc.strerror}") from None
         print(f"  Facilitator key written to {key_file} (0600); it is not shown.")
+        print(f"  The seed is private too: workshop status {info.code} --show-seed")
         print(f"      dealcraft workshop board {info.code} --key-file {key_file}")
         return 0
     print("-" * 72, file=sys.stderr)
     print("  FACILITATOR KEY: private. Do not project or share this screen.", file=sys.stderr)
     print(f"  {key}", file=sys.stderr)
+    print(f"  Seed (private too, it replays the class's game): {info.seed}", file=sys.stderr)
     print("  It is not shown again. Facilitator commands ask for it (or read", file=sys.stderr)
     print(
         "  $DEALCRAFT_FACILITATOR_KEY, or --key-file FILE); clear the screen now.", file=sys.stderr
@@ -135,9 +139,11 @@ def cmd_board(args: argparse.Namespace) -> int:
     return app.return_code or 0  # non-zero after a crash (1) or a stop signal (128 + n)
 
 
-def render_status(info: SessionInfo, title: str, rows: list[TeamResult], cbs, public):
+def render_status(
+    info: SessionInfo, title: str, rows: list[TeamResult], cbs, public, show_seed: bool = False
+):
     """The board as text; `cbs` are the session's curveballs (session.curveball_list)."""
-    lines = [f"{info.name} — {title}", state_line(info), ""]
+    lines = [f"{info.name} — {title}", state_line(info, show_seed and not public), ""]
     head = f"{'#':>3} {'team':32} {'week':>4} {'align':>6} {'win':>5} {'exp':>6}  trend"
     lines.append(head)
     for r in rows:
@@ -164,6 +170,11 @@ def render_status(info: SessionInfo, title: str, rows: list[TeamResult], cbs, pu
 def cmd_status(args: argparse.Namespace) -> int:
     key = facilitator_key(args, required=False)
     public = not key
+    show_seed = bool(getattr(args, "show_seed", False))
+    if show_seed and public:
+        raise InputError.at(
+            "--show-seed", "workshop.key", f"the seed is for the facilitator only: {KEY_HINT}"
+        )
     remote = getattr(args, "server", None)
     if remote:
         return _status_remote(args, key)
@@ -184,9 +195,11 @@ def cmd_status(args: argparse.Namespace) -> int:
             data = {"session": session_dict(info), "teams": [row_dict(r, [], True) for r in rows]}
         else:
             data = board_data(fac, rows)
+            if not show_seed:
+                data["session"].pop("seed", None)
         print(json.dumps(data, indent=2))
         return 0
-    print(render_status(info, scenario.title, rows, cbs, public))
+    print(render_status(info, scenario.title, rows, cbs, public, show_seed))
     if not public:
         print("\nRecap:")
         for line in recap(rows, scenario, labels=labels):
@@ -273,13 +286,16 @@ def _status_remote(args: argparse.Namespace, key: str | None) -> int:
 
     if key:
         data = RemoteFacilitator(args.server, args.code, key).board()
+        if not getattr(args, "show_seed", False):
+            data["session"].pop("seed", None)
     else:
         data = Remote(args.server).call("GET", f"/sessions/{args.code}/leaderboard")
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
     s = data["session"]
-    print(f"{s['name']} · code {s['code']}" + (" · PAUSED" if s.get("paused") else ""))
+    seed = f" · seed {s['seed']}" if "seed" in s else ""
+    print(f"{s['name']} · code {s['code']}{seed}" + (" · PAUSED" if s.get("paused") else ""))
     for t in data["teams"]:
         print(
             f"{t['rank']:>3} {t['team'][:32]:32} {t['week']:>4} {t['alignment']:6.1f} "

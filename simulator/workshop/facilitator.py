@@ -61,7 +61,7 @@ def create_session(
         revealed=False,
     )
     row = find_session(store, code)
-    store.note(row["id"], f"session created: {scenario.title}, seed {seed}")
+    store.note(row["id"], f"session created: {scenario.title}")
     return SessionInfo.of(row), key
 
 

@@ -228,7 +228,7 @@ def build_report(
         f"<title>Dealcraft workshop report: {_e(info.name)}</title>",
         f"<style>{CSS}</style></head><body>",
         f"<header><h1>{_e(info.name)}</h1>",
-        f'<p class="meta">Scenario <b>{_e(scenario.title)}</b> · seed {info.seed} · '
+        f'<p class="meta">Scenario <b>{_e(scenario.title)}</b> · '
         f"{len(ok)} team(s) · {len(curveballs) - n_shifts} curveball(s) · "
         f"{n_shifts} custom shift(s) · generated {when}</p></header>",
     ]
