@@ -181,6 +181,17 @@ def add_parser(sub, lazy) -> None:
     db(q)
     q.add_argument("--out", required=True, metavar="FILE", help="HTML file to write")
     q.add_argument("--csv", metavar="FILE", help="also write one CSV row per team")
+    q.add_argument(
+        "--debriefs",
+        metavar="DIR",
+        help="also write a printable one-page debrief per team into DIR",
+    )
+    q.add_argument(
+        "--no-compare",
+        dest="compare",
+        action="store_false",
+        help="leave out the comparison with earlier sessions of the same scenario",
+    )
     q.set_defaults(handler=handler("cmd_report"))
 
     q = actions.add_parser(

@@ -363,22 +363,35 @@ def cmd_add_bot(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from simulator.workshop.report import build_report, write_csv
+    from simulator.workshop.history import compare
+    from simulator.workshop.report import build_debrief, build_report, debrief_name, write_csv
 
     fac = _fac(args)
     fac.advance_bots()
     rows = fac.leaderboard().refresh()
     cbs = fac.curveballs()
-    html = build_report(fac.reload(), fac.scenario, rows, cbs)
+    info = fac.reload()
+    earlier = compare(fac.store, info) if getattr(args, "compare", True) else []
+    html = build_report(info, fac.scenario, rows, cbs, earlier)
+    written = [args.out]
     try:
         Path(args.out).write_text(html, encoding="utf-8")
         if args.csv:
             write_csv(Path(args.csv), rows, cbs)
+            written.append(args.csv)
+        folder = getattr(args, "debriefs", None)
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            for r in rows:
+                if not r.error:
+                    page = build_debrief(info, fac.scenario, r, cbs)
+                    (Path(folder) / debrief_name(r)).write_text(page, encoding="utf-8")
+            written.append(f"{sum(not r.error for r in rows)} debrief(s) in {folder}")
     except OSError as exc:
         where = str(exc.filename or args.out)
         msg = f"cannot write: {exc.strerror or exc}"
         raise InputError.at(where, "file.write", msg) from None
-    print(f"Report written to {args.out}" + (f" and {args.csv}" if args.csv else ""))
+    print("Report written: " + ", ".join(written))
     return 0
 
 

@@ -47,8 +47,8 @@ NOT_APPLICABLE = "n/a"  # cannot arrive: the team's game ended first, or its log
 class Response:
     """How a team answered one curveball: the week it changed its focus (at or after the
     arrival), how many weeks that took, and the focus cosine against the customer's new
-    priorities before (the focus the curveball found) and after the change. A cosine is
-    None where the trace cannot tell (a shift that arrived in week 1, answered in week 1)."""
+    priorities before (the focus the curveball found) and after the change (None until
+    the week is played)."""
 
     arrived: int
     week: int | None
@@ -182,33 +182,35 @@ def shift_arrivals(state: GameState) -> list[int | None]:
 
 def responses(state: GameState, trace: dict, arrivals: dict[str, int]) -> dict[str, Response]:
     """Each curveball's Response: the first week at or after its arrival in which the team
-    changed its focus (a Focus decision that moved it), and the focus cosine against the
-    customer's priorities of the arrival week (before) and of the response week (after)."""
+    moved its focus (a Focus decision that changed it), and the focus cosine against the
+    customer's priorities of the arrival week (before: the focus the curveball found) and
+    of the response week (after: the focus at the end of that week)."""
     t = al.shared(trace)
-    focus = t["t_focus"][0]  # (W, K): the focus held at the end of each week
     prio = t[al.CUSTOMER][0]  # (W, K): the customer's priorities each week
+    end_focus = t["t_focus"][0]  # (W, K): the focus held at the end of each week
     played = int(trace["played"][0].sum())
-    weeks = _weeks_of(state.history)
-    focus_weeks = sorted(
-        {w for d, w in zip(state.history, weeks, strict=True) if w >= 1 and isinstance(d, Focus)}
-    )
+    dims = state.compiled.dims
+    current = np.full(len(dims), 1.0 / len(dims))  # the even default before any Focus
+    changes: list[tuple[int, np.ndarray, np.ndarray]] = []  # (week, focus before, after)
+    for d, w in zip(state.history, _weeks_of(state.history), strict=True):
+        if isinstance(d, Focus):
+            new = np.array([float(d.weights.get(k, 0.0)) for k in dims])
+            if new.sum() > 0:
+                new = new / new.sum()
+            if np.abs(new - current).max() > 1e-9:
+                changes.append((w, current, new))
+            current = new
 
-    def moved(w: int) -> bool:
-        return w == 1 or bool(np.abs(focus[w - 1] - focus[w - 2]).max() > 1e-9)
-
-    def cos(f: np.ndarray, w: int) -> float:
-        return round(float(al.cosine(f, prio[w - 1])), 4)
+    def cos(f: np.ndarray, w: int) -> float | None:
+        return round(float(al.cosine(f, prio[w - 1])), 4) if 1 <= w <= played else None
 
     out = {}
     for key, fw in arrivals.items():
-        week = next((w for w in focus_weeks if fw <= w <= played and moved(w)), None)
-        before = None
-        if 2 <= fw <= played:
-            before = cos(focus[fw - 2], fw)
-        elif fw == 1 and week != 1 and played >= 1:
-            before = cos(focus[0], 1)
-        after = cos(focus[week - 1], week) if week is not None else None
-        out[key] = Response(fw, week, before, after)
+        found = [f for f in changes if f[0] < fw]
+        held = found[-1][2] if found else np.full(len(dims), 1.0 / len(dims))
+        week = next((w for w, _, _ in changes if fw <= w <= played), None)
+        after = cos(end_focus[week - 1], week) if week is not None else None
+        out[key] = Response(fw, week, cos(held, fw), after)
     return out
 
 
@@ -505,9 +507,7 @@ def findings(rows: list[TeamResult], min_teams: int = MIN_FINDING_TEAMS) -> list
     n = len(teams)
     warning = None
     if 0 < n < min_teams:
-        warning = (
-            f"Rests on {n} human team(s), fewer than {min_teams}: an anecdote, not a pattern."
-        )
+        warning = f"Rests on {n} human team(s), fewer than {min_teams}: an anecdote, not a pattern."
     out = []
     for p in PRACTICES:
         yes = [r for r in teams if p.shown(r.practices)]
