@@ -1,11 +1,14 @@
 """The facilitator's board: a Textual app over the workshop store.
 
 A live leaderboard (team, week, alignment, win probability, expected score,
-trend, curveball response lag), the selected team's weekly Sparklines, the
-recap strip between weeks, the scenario's facilitator notes (hidden until
-you press n: the board is often projected), pacing (hold, release, pause),
-curveballs (the scenario's, and custom priority shifts), bots and the
-side-by-side reveal.
+trend, the response to each curveball), the selected team's weekly Sparklines
+in a side panel that folds away (d; folded by default under 100 columns), the
+recap strip between weeks (it scrolls), the scenario's facilitator notes in
+the side column (hidden until you press n: the board is often projected),
+pacing (hold, release, pause), curveballs (the scenario's, and custom
+priority shifts), bots and the side-by-side reveal. The HOLD, PAUSED and
+revealed badges sit at the right of the session bar, which crops the title
+rather than them; the seed is shown only on request (e).
 
 The store is read in a thread worker on a timer (set_interval), so the UI
 never waits for the database; facilitator actions run in workers too. Team
@@ -43,6 +46,10 @@ from simulator.workshop.curveballs import check_shift
 from simulator.workshop.facilitator import Facilitator
 from simulator.workshop.records import SessionInfo
 from simulator.workshop.results import (
+    NEVER,
+    NOT_ARRIVED,
+    NOT_YET,
+    RESPONDED,
     TeamResult,
     component_keys,
     findings,
@@ -296,10 +303,17 @@ class RevealScreen(Screen):
         line("Econ. buyer coverage", [f"{r.practices.get('eb_coverage', 0):.0%}" for r in rows])
         line("One quarterback", [f"{r.practices.get('one_qb', 0):.0%}" for r in rows])
         for cb in self.snap.curveballs:
-            line(f"Lag: {_short(cb['name'], 22)}", [r.lag_text(cb["key"]) for r in rows])
+            key = cb["key"]
+            line(f"Response: {_short(cb['name'], 18)}", [r.response_text(key) for r in rows])
+            line(f"Re-aligned: {_short(cb['name'], 16)}", [r.lag_text(key) for r in rows])
         t = Text()
-        t.append("What went with winning\n", style="bold")
-        for f in findings(rows):
+        t.append("What went with winning (human teams only)\n", style="bold")
+        found = findings(rows)
+        if found and found[0].warning:
+            t.append(found[0].warning + "\n", style="bold yellow")
+        if found and found[0].excluded:
+            t.append("Left out: " + ", ".join(found[0].excluded) + "\n", style="dim")
+        for f in found:
             t.append(f"• {f.practice.label}: ", style="bold")
             t.append(f.text + "\n")
         self.query_one("#reveal-findings", Static).update(t)
@@ -311,6 +325,22 @@ class RevealScreen(Screen):
             for item in r.key_decisions:
                 k.append(f"  {item}\n")
         self.query_one("#reveal-keys", Static).update(k)
+
+
+NARROW = 100  # columns below which the side panel starts folded
+TEAM_WIDTH = ((100, 16), (140, 20), (10**6, 30))  # (terminal width below, Team column cap)
+TREND_WEEKS = 6  # the trend column's last weeks
+CELL_STATES = {NOT_ARRIVED: "due", NOT_YET: "waiting"}  # short words for a leaderboard cell
+
+
+def response_cell(r: TeamResult, key: str) -> Text:
+    """A team's response to one curveball, short enough for a leaderboard cell: the week it
+    re-focused and how many weeks after the arrival, else never / waiting / due / n/a."""
+    state = r.response_state(key)
+    if state == RESPONDED:
+        resp = r.responses[key]
+        return Text(f"wk{resp.week} +{resp.lag}", style="green" if resp.lag <= 1 else "")
+    return Text(CELL_STATES.get(state, state), style="red" if state == NEVER else "dim")
 
 
 class BoardApp(App):
@@ -327,6 +357,8 @@ class BoardApp(App):
         Binding("b", "add_bot", "Add bot"),
         Binding("v", "reveal", "Reveal"),
         Binding("n", "toggle_notes", "Notes"),
+        Binding("d", "toggle_side", "Details"),
+        Binding("e", "toggle_seed", "Seed", show=False),
         Binding("f5,ctrl+r", "refresh_now", "Refresh", show=False),
         Binding("q", "quit", "Quit"),
     ]
@@ -340,14 +372,20 @@ class BoardApp(App):
         self._lock = threading.RLock()
         self._columns: tuple = ()
         self.refreshes = 0
+        self.side_open: bool | None = None  # None: by the terminal's width
+        self.show_seed = False
 
     # ---- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="session-bar")
+        with Horizontal(id="session-bar"):
+            yield Static(id="session-info")
+            yield Static(id="badges")
         with Horizontal(id="main"):
             yield DataTable(id="leaderboard", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="notes-panel"):
+                yield Static(id="notes")
             with VerticalScroll(id="side"):
                 yield Static(id="team-title")
                 yield Label("Alignment", classes="spark-label")
@@ -357,18 +395,20 @@ class BoardApp(App):
                 yield Label("Focus vs customer", classes="spark-label")
                 yield Sparkline([], id="spark-focus")
                 yield Static(id="team-detail")
-        yield Static(id="notes")
-        yield Static(id="recap")
+        with VerticalScroll(id="recap-box"):
+            yield Static(id="recap")
         yield Footer()
 
     def on_mount(self) -> None:
         info = self.fac.info
         self.title = "Dealcraft workshop"
         self.sub_title = f"{info.name} · code {info.code}"
-        self.query_one("#notes", Static).display = False
+        self.query_one("#notes-panel").display = False
         self.query_one("#notes", Static).update(self._notes_text())
         self.query_one("#leaderboard", DataTable).border_title = "Leaderboard"
-        self.query_one("#recap", Static).border_title = "Recap"
+        self.query_one("#recap-box").border_title = "Recap"
+        self.query_one("#notes-panel").border_title = "Notes"
+        self._layout()
         self.set_interval(self.interval, self.refresh_board)
         if terminal_fd() is not None:
             self.set_interval(2.0, self._check_terminal)
@@ -432,37 +472,79 @@ class BoardApp(App):
 
     # ---- drawing --------------------------------------------------------------------------
 
+    def narrow(self) -> bool:
+        return self.size.width < NARROW
+
+    def _layout(self) -> None:
+        """Fold or open the side panel (by the width unless the facilitator chose); the
+        notes take the side column while shown, so the leaderboard is never covered."""
+        notes = self.query_one("#notes-panel").display
+        side = (not self.narrow()) if self.side_open is None else self.side_open
+        self.query_one("#side").display = side and not notes
+        self.query_one("#recap-box").styles.max_height = 5 if self.size.height < 30 else 7
+
+    def on_resize(self, event) -> None:
+        self._layout()
+        if self.snap is not None:
+            self._fill_table(self.snap)
+
+    def session_text(self, info: SessionInfo, n_teams: int) -> Text:
+        bar = Text(no_wrap=True, overflow="ellipsis")
+        bar.append(" Join code ")
+        bar.append(info.code, style="bold")
+        if self.show_seed:
+            bar.append(f" · seed {info.seed}", style="bold magenta")
+        bar.append(f" · {n_teams} team(s) · ")
+        bar.append(self.scenario.title, style="bold")
+        return bar
+
+    @staticmethod
+    def badges(info: SessionInfo) -> Text:
+        """The pacing badges, kept whole at any width."""
+        t = Text(no_wrap=True)
+        if info.paused:
+            t.append(" PAUSED ", style="bold reverse red")
+            t.append(" ")
+        if info.hold_week is not None:
+            t.append(f" HOLD at {info.hold_label} ", style="bold reverse yellow")
+            t.append(" ")
+        if info.revealed:
+            t.append(" revealed ", style="bold reverse green")
+            t.append(" ")
+        return t
+
     def show(self, snap: Snapshot) -> None:
         self.snap = snap
         self.refreshes += 1
         info = snap.info
-        bar = Text()
-        bar.append(f" {self.scenario.title}", style="bold")
-        bar.append(f" · join code {info.code} · seed {info.seed} · {len(snap.rows)} team(s)")
-        if info.paused:
-            bar.append("  PAUSED ", style="bold reverse red")
-        if info.hold_week is not None:
-            bar.append(f"  HOLD at {info.hold_label} ", style="bold reverse yellow")
-        if info.revealed:
-            bar.append("  revealed ", style="bold reverse green")
-        self.query_one("#session-bar", Static).update(bar)
+        self.query_one("#session-info", Static).update(self.session_text(info, len(snap.rows)))
+        self.query_one("#badges", Static).update(self.badges(info))
         self._fill_table(snap)
         self._show_selected()
         t = Text()
+        numbered = list(enumerate(snap.curveballs, 1))
+        for kind, label in (("event", "Curveballs: "), ("shift", "Custom shifts: ")):
+            cbs = [(i, c) for i, c in numbered if c["kind"] == kind]
+            if cbs:
+                t.append(label, style="bold")
+                t.append(
+                    ", ".join(f"↺{i} {c['name']} (after week {c['after_week']})" for i, c in cbs)
+                )
+                t.append("\n")
         if snap.recap_week >= 1:
             t.append(f"Week {snap.recap_week} recap  ", style="bold")
         t.append("  ·  ".join(snap.recap))
-        for kind, label in (("event", "Curveballs: "), ("shift", "Custom shifts: ")):
-            cbs = [c for c in snap.curveballs if c["kind"] == kind]
-            if cbs:
-                t.append("\n" + label, style="bold")
-                t.append(", ".join(f"{c['name']} (after week {c['after_week']})" for c in cbs))
         self.query_one("#recap", Static).update(t)
 
     def _fill_table(self, snap: Snapshot) -> None:
         table = self.query_one("#leaderboard", DataTable)
-        columns = tuple((c, c) for c in ("#", "Team", "Week", "Align", "Win", "Expected", "Trend"))
-        columns += tuple(("↺ " + _short(c["name"], 12), c["key"]) for c in snap.curveballs)
+        cap = next(c for below, c in TEAM_WIDTH if self.size.width < below)
+        team_w = min(cap, max([4] + [len(r.name) + 6 * (r.kind == "bot") for r in snap.rows]))
+        columns = tuple(
+            (c, c, team_w if c == "Team" else None)
+            for c in ("#", "Team", "Week", "Align", "Win", "Expected", "Trend")
+        )
+        columns += tuple((f"↺{i}", c["key"], None) for i, c in enumerate(snap.curveballs, 1))
         selected = None
         if table.row_count and table.cursor_row is not None:
             try:
@@ -471,13 +553,13 @@ class BoardApp(App):
                 selected = None
         if columns != self._columns:
             table.clear(columns=True)
-            for label, key in columns:
-                table.add_column(label, key=key)
+            for label, key, width in columns:
+                table.add_column(label, key=key, width=width)
             self._columns = columns
         else:
             table.clear()
         for r in snap.rows:
-            name = Text(r.name)
+            name = Text(r.name, no_wrap=True, overflow="ellipsis")
             if r.kind == "bot" and "bot" not in r.name.casefold():
                 name.append(" (bot)", style="dim italic")
             if r.error:
@@ -499,8 +581,8 @@ class BoardApp(App):
                 Text(f"{r.alignment:.1f}" if r.started else "—"),
                 Text(f"{r.win_probability:.0%}" if r.started else "—"),
                 Text(f"{r.expected_score:.1f}" if r.started else "—"),
-                Text(spark(r.trend()), style="cyan"),
-                *[Text(r.lag_text(c["key"])) for c in snap.curveballs],
+                Text(spark(r.trend()[-TREND_WEEKS:]), style="cyan"),
+                *[response_cell(r, c["key"]) for c in snap.curveballs],
                 key=str(r.team_id),
             )
         if selected is not None:
@@ -554,7 +636,9 @@ class BoardApp(App):
         names = {e.id: e.name for e in self.scenario.events}
         names.update({c["key"]: c["name"] for c in (self.snap.curveballs if self.snap else [])})
         for e, w in r.arrived.items():
-            d.append(f"\n{_short(names.get(e, e), 24)}: week {w}, re-aligned {r.lag_text(e)}")
+            d.append(f"\n{_short(names.get(e, e), 30)}", style="bold")
+            d.append(f"\n arrived week {w}; responded {r.response_text(e)}")
+            d.append(f"\n re-aligned (cos ≥ 0.9): {r.lag_text(e)}")
         detail.update(d)
 
     # ---- facilitator actions ---------------------------------------------------------------
@@ -622,8 +706,27 @@ class BoardApp(App):
         self.perform(f"Added {name}", self.fac.add_bot, "expert", name)
 
     def action_toggle_notes(self) -> None:
-        notes = self.query_one("#notes", Static)
+        notes = self.query_one("#notes-panel")
         notes.display = not notes.display
+        self._layout()
+
+    def action_toggle_side(self) -> None:
+        side = self.query_one("#side")
+        if self.query_one("#notes-panel").display:
+            self.query_one("#notes-panel").display = False
+            self.side_open = True
+        else:
+            self.side_open = not side.display
+        self._layout()
+
+    def action_toggle_seed(self) -> None:
+        """Show or hide the seed in the session bar (off again before projecting)."""
+        self.show_seed = not self.show_seed
+        if self.snap is not None:
+            info = self.snap.info
+            self.query_one("#session-info", Static).update(
+                self.session_text(info, len(self.snap.rows))
+            )
 
     def action_reveal(self) -> None:
         if self.snap is None:

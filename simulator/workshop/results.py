@@ -609,10 +609,14 @@ def recap(
     for e in sorted(first, key=lambda k: (first[k], k)):
         hit = [r for r in players if e in r.arrived and r.arrived[e] <= w]
         if hit:
-            back = sum(
-                1 for r in hit if r.lags.get(e) is not None and r.arrived[e] + r.lags[e] <= w
+            moved = sum(
+                1
+                for r in hit
+                if r.responses.get(e) is not None
+                and r.responses[e].week is not None
+                and r.responses[e].week <= w
             )
-            lines.append(f"{back} of {len(hit)} team(s) re-aligned after “{names.get(e, e)}”")
+            lines.append(f"{moved} of {len(hit)} team(s) re-focused after “{names.get(e, e)}”")
     done = [r for r in players if r.over]
     if done:
         wins = sum(r.result == "win" for r in done)
