@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.widgets import DataTable, OptionList, Sparkline, Static
+from textual.widgets import DataTable, Label, OptionList, Sparkline, Static
 
 from engine.decisions import EndWeek
 from engine.plan import parse_plan
+from simulator.screens.modals import ConfirmModal
 from simulator.workshop import session as ws
 from simulator.workshop.board import BoardApp, RevealScreen, ShiftModal, response_cell
 
@@ -100,6 +101,12 @@ def test_inject_hold_pause_and_bot_from_the_board(fac):
         await pilot.press("i")
         await pilot.pause()
         await pilot.press("enter")  # the first (only) curveball
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal) and fac.injected() == []  # a preview first
+        assert "Peak season" in str(app.screen.query_one(Label).render()) or "Peak season" in (
+            app.screen.detail
+        )
+        await pilot.press("y")
         await settle(app, pilot)
         assert [c["event"] for c in fac.injected()] == ["peak_brought_forward"]
         assert "↺1" in [str(c.label) for c in app.query_one(DataTable).columns.values()]
@@ -165,6 +172,9 @@ def test_custom_shift_from_the_board(fac):
         await pilot.pause()
         assert isinstance(app.screen, ShiftModal) and fac.shifts() == []
         await pilot.press("7", "0", "tab", "3", "0", "enter")  # cost 70, risk 30
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal) and fac.shifts() == []  # the preview
+        await pilot.press("y")
         await settle(app, pilot)
         assert not isinstance(app.screen, ShiftModal)
         [row] = fac.shifts()

@@ -40,9 +40,10 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from engine.problems import InputError
+from simulator.screens.modals import ConfirmModal
 from simulator.terminal import exit_on_signals, terminal_alive, terminal_fd
 from simulator.textcharts import spark
-from simulator.workshop.curveballs import check_shift
+from simulator.workshop.curveballs import SIGNAL_MAX, check_shift, check_signal, shift_label
 from simulator.workshop.facilitator import Facilitator
 from simulator.workshop.records import SessionInfo
 from simulator.workshop.results import (
@@ -119,8 +120,17 @@ class InjectModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ShiftModal(ModalScreen[tuple[str, dict] | None]):
-    """Pick a stakeholder and type new priority weights; returns (stakeholder, weights).
+@dataclass(frozen=True)
+class ShiftChoice:
+    stakeholder: str
+    weights: dict
+    signal: str | None
+    at_week: int | None
+
+
+class ShiftModal(ModalScreen[ShiftChoice | None]):
+    """Pick a stakeholder and type new priority weights, and optionally what the teams hear
+    and the week it arrives; returns a ShiftChoice.
 
     The stakeholders' current priorities are not shown: they are the scenario's hidden
     truth, and the board is often projected."""
@@ -152,10 +162,27 @@ class ShiftModal(ModalScreen[tuple[str, dict] | None]):
                             id=f"w-{d.id}",
                             classes="weight",
                         )
+            with Horizontal(classes="weight-row"):
+                yield Label(Text("Teams hear"), classes="weight-label")
+                yield Input(
+                    placeholder="what the teams hear (optional)",
+                    max_length=SIGNAL_MAX,
+                    id="shift-signal",
+                )
+            with Horizontal(classes="weight-row"):
+                yield Label(Text("Arrives in week"), classes="weight-label")
+                yield Input(
+                    placeholder="next",
+                    restrict=WEEK_INPUT,
+                    max_length=3,
+                    id="shift-week",
+                    classes="weight",
+                )
             yield Static(
                 Text(
                     "Enter picks the stakeholder, then type weights 0-100 (relative; blank = 0) "
-                    "and press Enter. It arrives at the start of each team's next week.",
+                    "and press Enter. It arrives at the start of each team's next week, or in "
+                    "the week given; you confirm before it goes out.",
                     style="dim",
                 )
             )
@@ -169,7 +196,7 @@ class ShiftModal(ModalScreen[tuple[str, dict] | None]):
         event.stop()
         self.query_one("#shift-weights Input", Input).focus()
 
-    def values(self) -> tuple[str, dict] | None:
+    def values(self) -> ShiftChoice | None:
         """The chosen stakeholder and weights, or None after telling what is wrong."""
         options = self.query_one(OptionList)
         if options.highlighted is None:
@@ -181,8 +208,14 @@ class ShiftModal(ModalScreen[tuple[str, dict] | None]):
             text = self.query_one(f"#w-{d.id}", Input).value.strip()
             if text:
                 weights[d.id] = text
+        week = self.query_one("#shift-week", Input).value.strip()
         try:
-            return stakeholder, check_shift(self.scenario, stakeholder, weights)
+            return ShiftChoice(
+                stakeholder,
+                check_shift(self.scenario, stakeholder, weights),
+                check_signal(self.query_one("#shift-signal", Input).value),
+                int(week) if week else None,
+            )
         except InputError as exc:
             self.notify(exc.problems[0].message, severity="warning", markup=False)
             return None
@@ -233,23 +266,47 @@ class WeekModal(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class ConfirmModal(ModalScreen[bool]):
-    BINDINGS = [Binding("y", "yes", "Yes"), Binding("n,escape", "no", "No")]
+class PickModal(ModalScreen[str | None]):
+    """Pick one item (id, text, disabled) from a list; returns its id."""
 
-    def __init__(self, question: str, detail: str = "") -> None:
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, items: list[tuple[str, Text, bool]], hint: str) -> None:
         super().__init__()
-        self.question, self.detail = question, detail
+        self.title_text, self.items, self.hint = title, items, hint
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.question, style="bold"))
-            yield Static(Text(self.detail + "\n\n[y] yes   [n] no", style="dim"))
+            yield Label(Text(self.title_text, style="bold"))
+            options = [Option(t, id=i, disabled=d) for i, t, d in self.items]
+            if not options:
+                options.append(Option(Text("Nothing to pick"), disabled=True))
+            yield OptionList(*options, id="pick-list")
+            yield Static(Text(self.hint, style="dim"))
 
-    def action_yes(self) -> None:
-        self.dismiss(True)
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
 
-    def action_no(self) -> None:
-        self.dismiss(False)
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def activity_text(entries: list[dict]) -> Text:
+    """The session's activity log, newest first, with the time of day."""
+    import time
+
+    t = Text()
+    t.append("Activity\n", style="bold")
+    for a in entries:
+        t.append(time.strftime("%H:%M ", time.localtime(a["at"])), style="dim")
+        t.append(a["text"] + "\n")
+    if not entries:
+        t.append("Nothing yet.", style="dim")
+    return t
 
 
 class RevealScreen(Screen):
@@ -327,6 +384,7 @@ class RevealScreen(Screen):
         self.query_one("#reveal-keys", Static).update(k)
 
 
+ACTIVITY_SHOWN = 30  # entries of the activity log on the board
 NARROW = 100  # columns below which the side panel starts folded
 TEAM_WIDTH = ((100, 16), (140, 20), (10**6, 30))  # (terminal width below, Team column cap)
 TREND_WEEKS = 6  # the trend column's last weeks
@@ -351,6 +409,9 @@ class BoardApp(App):
     BINDINGS = [
         Binding("i", "inject", "Curveball"),
         Binding("s", "shift", "Custom shift"),
+        Binding("w", "schedule", "Schedule"),
+        Binding("x", "retract", "Retract"),
+        Binding("a", "toggle_activity", "Activity"),
         Binding("h", "hold", "Hold"),
         Binding("r", "release", "Release"),
         Binding("p", "pause", "Pause/resume"),
@@ -386,6 +447,8 @@ class BoardApp(App):
             yield DataTable(id="leaderboard", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="notes-panel"):
                 yield Static(id="notes")
+            with VerticalScroll(id="activity-panel"):
+                yield Static(id="activity")
             with VerticalScroll(id="side"):
                 yield Static(id="team-title")
                 yield Label("Alignment", classes="spark-label")
@@ -404,6 +467,8 @@ class BoardApp(App):
         self.title = "Dealcraft workshop"
         self.sub_title = f"{info.name} · code {info.code}"
         self.query_one("#notes-panel").display = False
+        self.query_one("#activity-panel").display = False
+        self.query_one("#activity-panel").border_title = "Activity"
         self.query_one("#notes", Static).update(self._notes_text())
         self.query_one("#leaderboard", DataTable).border_title = "Leaderboard"
         self.query_one("#recap-box").border_title = "Recap"
@@ -450,7 +515,7 @@ class BoardApp(App):
                 curveballs=cbs,
                 recap_week=recap_week(rows),
                 recap=recap(rows, self.scenario, labels=board.labels()),
-                activity=self.fac.store.activity(self.fac.id, 5),
+                activity=self.fac.store.activity(self.fac.id, ACTIVITY_SHOWN),
             )
 
     def _check_terminal(self) -> None:
@@ -479,8 +544,9 @@ class BoardApp(App):
         """Fold or open the side panel (by the width unless the facilitator chose); the
         notes take the side column while shown, so the leaderboard is never covered."""
         notes = self.query_one("#notes-panel").display
+        log = self.query_one("#activity-panel").display
         side = (not self.narrow()) if self.side_open is None else self.side_open
-        self.query_one("#side").display = side and not notes
+        self.query_one("#side").display = side and not notes and not log
         self.query_one("#recap-box").styles.max_height = 5 if self.size.height < 30 else 7
 
     def on_resize(self, event) -> None:
@@ -521,6 +587,7 @@ class BoardApp(App):
         self.query_one("#badges", Static).update(self.badges(info))
         self._fill_table(snap)
         self._show_selected()
+        self.query_one("#activity", Static).update(activity_text(snap.activity))
         t = Text()
         numbered = list(enumerate(snap.curveballs, 1))
         for kind, label in (("event", "Curveballs: "), ("shift", "Custom shifts: ")):
@@ -656,24 +723,134 @@ class BoardApp(App):
         self.call_from_thread(self.notify, label, markup=False)
         self.call_from_thread(self.refresh_board)
 
-    def action_inject(self) -> None:
-        done = {c["event"] for c in (self.snap.curveballs if self.snap else [])}
+    def _preview(self, question: str, cb_name: str, signal: str | None, when: str, go) -> None:
+        """Show what a curveball will do and run `go` once the facilitator confirms."""
+        detail = f"{cb_name}\n\nTeams hear: " + (signal or "(no signal: the numbers change)")
+        detail += f"\n\n{when}"
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                go()
+
+        self.push_screen(ConfirmModal(question, detail), confirmed)
+
+    def _pick_event(self, then) -> None:
+        done = {c["event"] for c in (self.snap.curveballs if self.snap else []) if "event" in c}
 
         def chosen(event_id: str | None) -> None:
             if event_id:
-                name = next(e.name for e in self.fac.curveball_events() if e.id == event_id)
-                self.perform(f"Curveball injected: {name}", self.fac.inject, event_id)
+                then(next(e for e in self.fac.curveball_events() if e.id == event_id))
 
         self.push_screen(InjectModal(self.fac.curveball_events(), done), chosen)
 
+    def action_inject(self) -> None:
+        def go(event) -> None:
+            self._preview(
+                "Inject this curveball now?",
+                event.name,
+                event.signal,
+                "Players get it at the start of their next week; bots and scripted teams "
+                "after the hold week (or the furthest week a team has reached).",
+                lambda: self.perform(
+                    f"Curveball injected: {event.name}", self.fac.inject, event.id
+                ),
+            )
+
+        self._pick_event(go)
+
+    def action_schedule(self) -> None:
+        """Schedule a scenario curveball for a week (it can be retracted until then)."""
+        rows = self.snap.rows if self.snap else []
+        nxt = max([r.week for r in rows if r.human and not r.error] or [0]) + 1
+
+        def go(event) -> None:
+            def week_chosen(week: int | None) -> None:
+                if week is None:
+                    return
+                self._preview(
+                    f"Schedule this curveball for week {week}?",
+                    event.name,
+                    event.signal,
+                    f"It arrives in week {week} for every team; x retracts it until a team has it.",
+                    lambda: self.perform(
+                        f"Curveball scheduled for week {week}: {event.name}",
+                        self.fac.inject,
+                        event.id,
+                        None,
+                        week,
+                    ),
+                )
+
+            self.push_screen(
+                WeekModal("It arrives in week:", nxt, self.scenario.deal.weeks), week_chosen
+            )
+
+        self._pick_event(go)
+
     def action_shift(self) -> None:
-        def chosen(value: tuple[str, dict] | None) -> None:
-            if value:
-                stakeholder, weights = value
-                who = next(s.name for s in self.scenario.stakeholders if s.id == stakeholder)
-                self.perform(f"Custom shift injected: {who}", self.fac.shift, stakeholder, weights)
+        def chosen(choice: ShiftChoice | None) -> None:
+            if not choice:
+                return
+            n = 1 + sum(c["kind"] == "shift" for c in (self.snap.curveballs if self.snap else []))
+            label = shift_label(self.scenario, choice.stakeholder, choice.weights, n)
+            when = (
+                f"It arrives in week {choice.at_week} for every team."
+                if choice.at_week
+                else "Players get it at the start of their next week."
+            )
+            self._preview(
+                "Send this custom shift?",
+                label,
+                choice.signal,
+                when,
+                lambda: self.perform(
+                    f"Custom shift: {label}",
+                    self.fac.shift,
+                    choice.stakeholder,
+                    choice.weights,
+                    None,
+                    choice.at_week,
+                    choice.signal,
+                ),
+            )
 
         self.push_screen(ShiftModal(self.scenario), chosen)
+
+    def action_retract(self) -> None:
+        """Withdraw a curveball that no team has taken yet (the facilitator confirms)."""
+        cbs = self.snap.curveballs if self.snap else []
+
+        def item(c: dict) -> tuple[str, Text, bool]:
+            t = Text(c["name"], style="bold")
+            when = f"week {c['arrive_week']}" if c.get("arrive_week") else "next week"
+            t.append(f"  (arrives {when})", style="dim")
+            return c["key"], t, False
+
+        def chosen(key: str | None) -> None:
+            if not key:
+                return
+            name = next(c["name"] for c in cbs if c["key"] == key)
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self.perform(f"Retracted: {name}", self.fac.retract, key)
+
+            self.push_screen(
+                ConfirmModal(
+                    "Retract this curveball?",
+                    f"{name}\n\nNo team will get it. Refused when a team already has it.",
+                ),
+                confirmed,
+            )
+
+        self.push_screen(
+            PickModal(
+                "Retract a curveball before it arrives",
+                [item(c) for c in cbs],
+                "Only one that no team has taken yet can be retracted.",
+            ),
+            chosen,
+        )
 
     def action_hold(self) -> None:
         rows = self.snap.rows if self.snap else []
@@ -708,12 +885,22 @@ class BoardApp(App):
     def action_toggle_notes(self) -> None:
         notes = self.query_one("#notes-panel")
         notes.display = not notes.display
+        if notes.display:
+            self.query_one("#activity-panel").display = False
+        self._layout()
+
+    def action_toggle_activity(self) -> None:
+        log = self.query_one("#activity-panel")
+        log.display = not log.display
+        if log.display:
+            self.query_one("#notes-panel").display = False
         self._layout()
 
     def action_toggle_side(self) -> None:
         side = self.query_one("#side")
-        if self.query_one("#notes-panel").display:
+        if self.query_one("#notes-panel").display or self.query_one("#activity-panel").display:
             self.query_one("#notes-panel").display = False
+            self.query_one("#activity-panel").display = False
             self.side_open = True
         else:
             self.side_open = not side.display

@@ -69,6 +69,15 @@ def add_parser(sub, lazy) -> None:
             "week, else the furthest week a team has reached)",
         )
 
+    def at_week(q: argparse.ArgumentParser) -> None:
+        q.add_argument(
+            "--at-week",
+            type=cliargs.whole(1, MAX_WEEK),
+            metavar="N",
+            help="schedule it to arrive in week N for every team (retract it with "
+            "`workshop retract` until a team has it)",
+        )
+
     def handler(name: str):
         return lazy("simulator.workshop.commands", name)
 
@@ -120,6 +129,7 @@ def add_parser(sub, lazy) -> None:
     server(q)
     q.add_argument("event", metavar="EVENT", help="curveball event id ('list' to list them)")
     arrival_week(q)
+    at_week(q)
     q.set_defaults(handler=handler("cmd_inject"))
 
     q = actions.add_parser(
@@ -138,7 +148,24 @@ def add_parser(sub, lazy) -> None:
         "weights", nargs="*", metavar="dim=weight", help="new priority weights, e.g. cost=60"
     )
     arrival_week(q)
+    at_week(q)
+    q.add_argument(
+        "--signal",
+        metavar="TEXT",
+        help="what the teams hear when it arrives (shown as an event), e.g. "
+        "'The COO now says cost is all that matters'",
+    )
     q.set_defaults(handler=handler("cmd_shift"))
+
+    q = actions.add_parser(
+        "retract", help="withdraw a curveball or custom shift before any team has it"
+    )
+    code(q)
+    key(q)
+    db(q)
+    server(q)
+    q.add_argument("curveball", metavar="KEY", help="the event id, or shift-N")
+    q.set_defaults(handler=handler("cmd_retract"))
 
     q = actions.add_parser("hold", help="hold every team at a week until released")
     code(q)

@@ -207,7 +207,24 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _console_remote(args: argparse.Namespace, action: str, **kw) -> dict | None:
+    """Send a console action (schedule, retract) to the server named by --server."""
+    remote = _remote(args)
+    if remote is None:
+        return None
+    from urllib.parse import quote
+
+    path = f"/sessions/{quote(remote.code)}/console/{action}"
+    return remote.remote.call("POST", path, kw, remote._headers())
+
+
 def cmd_inject(args: argparse.Namespace) -> int:
+    at = getattr(args, "at_week", None)
+    if args.event != "list" and at:
+        if _console_remote(args, "schedule", event=args.event, at_week=at) is None:
+            _fac(args).inject(args.event, at_week=at)
+        print(f"Scheduled '{args.event}': it arrives in week {at} for every team.")
+        return 0
     if args.event != "list" and getattr(args, "server", None):
         done = _act_remote(args, "inject", event=args.event, week=args.week)
         print(f"Injected '{args.event}': bots and headless teams after week {done['week']}.")
@@ -266,6 +283,17 @@ def cmd_shift(args: argparse.Namespace) -> int:
             print(f"  {d.id:24} {d.name}")
         return 0
     weights = parse_weights(args.weights, dims)
+    at, signal = getattr(args, "at_week", None), getattr(args, "signal", None)
+    if at or signal:
+        kw = dict(stakeholder=args.stakeholder, weights=weights, at_week=at, signal=signal)
+        done = _console_remote(args, "schedule", **kw)
+        if done is None:
+            fac.shift(args.stakeholder, weights, args.week, at_week=at, signal=signal)
+            done = {"curveballs": fac.curveballs()}
+        cb = [c for c in done["curveballs"] if c["kind"] == "shift"][-1]
+        when = f"arrives in week {at}" if at else "players get it at the start of their next week"
+        print(f"Injected '{cb['name']}': {when}.")
+        return 0
     if getattr(args, "server", None):
         done = _act_remote(
             args, "shift", stakeholder=args.stakeholder, weights=weights, week=args.week
@@ -278,6 +306,13 @@ def cmd_shift(args: argparse.Namespace) -> int:
         f"Injected '{cb['name']}': players get it at the start of their next week; "
         f"bots and headless teams after week {week}."
     )
+    return 0
+
+
+def cmd_retract(args: argparse.Namespace) -> int:
+    done = _console_remote(args, "retract", key=args.curveball)
+    name = done["name"] if done is not None else _fac(args).retract(args.curveball)
+    print(f"Retracted '{name}': no team will get it.")
     return 0
 
 
