@@ -590,13 +590,17 @@ class BoardApp(App):
         self.query_one("#activity", Static).update(activity_text(snap.activity))
         t = Text()
         numbered = list(enumerate(snap.curveballs, 1))
+
+        def when(c: dict) -> str:
+            if c.get("arrive_week"):
+                return f"scheduled for week {c['arrive_week']}"
+            return f"after week {c['after_week']}"
+
         for kind, label in (("event", "Curveballs: "), ("shift", "Custom shifts: ")):
             cbs = [(i, c) for i, c in numbered if c["kind"] == kind]
             if cbs:
                 t.append(label, style="bold")
-                t.append(
-                    ", ".join(f"↺{i} {c['name']} (after week {c['after_week']})" for i, c in cbs)
-                )
+                t.append(", ".join(f"↺{i} {c['name']} ({when(c)})" for i, c in cbs))
                 t.append("\n")
         if snap.recap_week >= 1:
             t.append(f"Week {snap.recap_week} recap  ", style="bold")
