@@ -231,3 +231,55 @@ def test_a_signal_must_be_printable(klass):
     fac = klass[2]
     with pytest.raises(InputError, match="printable"):
         fac.shift("cfo", {"cost": 1}, signal="bad\x1b[31m")
+
+
+def test_every_player_screen_shows_the_session_state_and_the_signal(home, tmp_path):
+    from support.app import make_app
+
+    from simulator.saves import WorkshopSession
+    from simulator.workshop.strip import SessionStrip, strip_text
+
+    db = f"sqlite:///{tmp_path / 'workshop.db'}"
+    info, key = ws.create_session("northwind-new-logo", seed=2, db=db)
+    fac = ws.facilitate(info.code, key, db=db)
+    seat = WorkshopSession.join(info.code, "Blue", db=db)
+    app = make_app(seat)
+
+    async def shown(pilot) -> str:
+        app._workshop_strips.poll()
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        [strip] = app.screen.query(SessionStrip)
+        return str(strip.render())
+
+    async def go():
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            assert type(app.screen).__name__ == "BriefingScreen"
+            text = await shown(pilot)
+            assert f"Workshop {info.code} · Blue" in text and "PAUSED" not in text
+            fac.pause()
+            fac.hold(0)
+            text = await shown(pilot)
+            assert "PAUSED" in text and "HOLD at setup" in text  # during setup, unasked
+            await pilot.press("enter")  # on to the staffing screen: the strip follows
+            await pilot.pause()
+            assert type(app.screen).__name__ == "StaffingScreen"
+            assert "PAUSED" in await shown(pilot)
+            fac.resume()
+            fac.release()
+            assert "PAUSED" not in await shown(pilot)
+
+    asyncio.run(go())
+    # the signal: what the teams heard with the last shift this team received
+    team = ws.join(info.code, "Blue", db=db)
+    state = to_week(team, 1)
+    fac.shift("cfo", {"cost": 100}, signal="Marcus: cost is all that matters now")
+    state = team.step(state, EndWeek())
+    from simulator.workshop.strip import last_signal
+
+    signal = last_signal(team, state)
+    assert signal == "Marcus: cost is all that matters now"
+    text = str(strip_text(fac.reload(), info.code, "Blue", signal))
+    assert text.endswith("Facilitator: Marcus: cost is all that matters now")
