@@ -167,6 +167,27 @@ def add_parser(sub, lazy) -> None:
     q.add_argument("curveball", metavar="KEY", help="the event id, or shift-N")
     q.set_defaults(handler=handler("cmd_retract"))
 
+    q = actions.add_parser(
+        "team",
+        help="team admin: rename, remove, reset, mark, log, undo-week",
+        description="rename TEAM NEW; remove TEAM; reset TEAM (empty its log); mark TEAM "
+        "human|scripted|bot|test (all but human are left out of the class findings); log "
+        "TEAM (its decisions, for your eyes); undo-week TEAM (back to the start of its last "
+        "week). remove, reset and undo-week need --yes.",
+    )
+    code(q)
+    key(q)
+    db(q)
+    server(q)
+    q.add_argument(
+        "op", choices=("rename", "remove", "reset", "mark", "log", "undo-week"), metavar="OP"
+    )
+    q.add_argument("team", metavar="TEAM", help="the team's name")
+    q.add_argument("arg", nargs="?", metavar="VALUE", help="rename: the new name; mark: the kind")
+    q.add_argument("--yes", action="store_true", help="confirm remove, reset or undo-week")
+    q.add_argument("--json", action="store_true", help="log: print JSON")
+    q.set_defaults(handler=handler("cmd_team"))
+
     q = actions.add_parser("hold", help="hold every team at a week until released")
     code(q)
     key(q)

@@ -316,6 +316,40 @@ def cmd_retract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_team(args: argparse.Namespace) -> int:
+    """`workshop team CODE OP TEAM [VALUE]`: the facilitator's team administration."""
+    from simulator.workshop.admin import DESTRUCTIVE, team_op
+
+    if args.op in DESTRUCTIVE and not args.yes:
+        raise InputError.at(
+            args.op,
+            "workshop.input",
+            f"{args.op} changes team '{args.team}' for good; add --yes to confirm",
+        )
+    kw = dict(op=args.op, team=args.team, arg=args.arg)
+    done = _console_remote(args, "team", **kw)
+    result = done["result"] if done is not None else team_op(_fac(args), **kw)
+    if args.op == "log":
+        if args.json:
+            print(json.dumps(result, indent=2))
+        else:
+            for d in result:
+                body = {k: v for k, v in d["decision"].items() if k != "do"}
+                where = f"week {d['week']}" if d["week"] else "setup"
+                print(f"{d['n']:>4}  {where:8} {d['kind']:10} {json.dumps(body)}")
+        return 0
+    said = {
+        "rename": f"Team renamed to '{result}'.",
+        "remove": f"Team '{result}' removed.",
+        "reset": f"Team '{result}' reset: it starts again from setup at its next join.",
+        "mark": f"Team '{args.team}' now counts as {args.arg} ({result}).",
+        "undo-week": f"Team '{args.team}' is back at the start of "
+        + (f"week {result}." if result else "setup."),
+    }
+    print(said[args.op])
+    return 0
+
+
 def _status_remote(args: argparse.Namespace, key: str | None) -> int:
     from simulator.workshop.client import Remote, RemoteFacilitator
 

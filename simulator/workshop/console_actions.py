@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from simulator.workshop.records import refuse
 
-CONSOLE_ACTIONS = ("schedule", "retract")
+CONSOLE_ACTIONS = ("schedule", "retract", "team")
 
 
 def _week(args: dict, name: str) -> int | None:
@@ -22,7 +22,8 @@ def console_act(authority, code: str, key: str | None, action: str, args: dict) 
     - schedule: {event, at_week} a scenario curveball, or {stakeholder, weights, at_week,
       signal} a custom shift; at_week may be null (each team's next week) for a shift
       that only carries a signal;
-    - retract: {key} (an event id or shift-N) before any team has taken it.
+    - retract: {key} (an event id or shift-N) before any team has taken it;
+    - team: {op, team, arg} team administration (admin.TEAM_OPS), e.g. a team's log.
     """
     fac, lock = authority.facilitator(code, key)  # refuses a missing or wrong key
     if action not in CONSOLE_ACTIONS:
@@ -46,6 +47,16 @@ def console_act(authority, code: str, key: str | None, action: str, args: dict) 
                     at_week=at,
                     signal=None if signal is None else str(signal),
                 )
+        elif action == "team":
+            from simulator.workshop.admin import team_op
+
+            arg = args.get("arg")
+            out["result"] = team_op(
+                fac,
+                str(args.get("op", "")),
+                str(args.get("team", "")),
+                None if arg is None else str(arg),
+            )
         else:
             out["name"] = fac.retract(str(args.get("key", "")))
         from simulator.workshop.authority import public_info

@@ -26,6 +26,7 @@ from engine.model import Scenario
 from engine.state import GameState, new_game
 from scoring import alignment as al
 from scoring.scorecard import score
+from simulator.workshop.admin import effective_kind
 from simulator.workshop.curveballs import curveball_list
 from simulator.workshop.records import decode
 
@@ -374,7 +375,10 @@ class Leaderboard:
         for t in counts:
             e = self._cache.get(t.id)
             if e is None or e.n != t.n_decisions:
-                stale[t.id] = e.n if e is not None and e.state is not None else 0
+                grew = e is not None and e.state is not None and e.n < t.n_decisions
+                stale[t.id] = e.n if grew else 0  # a log cut back (undo, reset): replay it
+                if not grew:
+                    self._cache.pop(t.id, None)
         if len(stale) <= 1:  # one read for any number of teams that moved
             logs = {tid: self.store.log(tid, start) for tid, start in stale.items()}
         else:
@@ -382,6 +386,7 @@ class Leaderboard:
         rows = []
         for t in counts:
             e = self._cache.get(t.id)
+            kind = effective_kind(t.kind, t.policy)
             if t.id in stale:
                 start = stale[t.id]
                 state = (
@@ -398,12 +403,12 @@ class Leaderboard:
                         error = f"decision {n + 1} cannot be replayed: {exc}"
                         break
                     n += 1
-                e = _Entry(n, None if error else state, (), TeamResult(t.id, t.name, t.kind, n))
+                e = _Entry(n, None if error else state, (), TeamResult(t.id, t.name, kind, n))
                 e.row.error = error
                 self._cache[t.id] = e
-            key = (e.n, tuple(cb_ids), tuple(shift_ids))
+            key = (e.n, tuple(cb_ids), tuple(shift_ids), t.name, kind)
             if e.key != key and e.state is not None:
-                base = TeamResult(t.id, t.name, t.kind, e.n)
+                base = TeamResult(t.id, t.name, kind, e.n)
                 e.row = evaluate(e.state, cb_ids, base, shift_ids)
                 e.key = key
             rows.append(e.row)

@@ -707,6 +707,60 @@ class ConsoleStore:
         return self.store.write(fn)
 
 
+class TeamAdmin:
+    """The facilitator's team administration on a Store: rename, mark, truncate (undo a
+    week, reset) and remove; apart from the store's own functions."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def rename(self, team_id: int, name: str, name_key: str) -> None:
+        self.store.write(
+            lambda conn: conn.execute(
+                update(teams)
+                .where(teams.c.id == team_id)
+                .values(name=name, name_key=name_key, updated_at=time.time())
+            )
+        )
+
+    def set_policy(self, team_id: int, policy: str | None) -> None:
+        """The team's `policy` column: a bot's policy, or a player team's mark."""
+        self.store.write(
+            lambda conn: conn.execute(
+                update(teams).where(teams.c.id == team_id).values(policy=policy)
+            )
+        )
+
+    def truncate(self, team_id: int, keep: int) -> int:
+        """Drop the team's decisions from position `keep` on; the new log length."""
+
+        def fn(conn: Connection) -> int:
+            conn.execute(
+                decisions.delete().where(decisions.c.team_id == team_id, decisions.c.seq >= keep)
+            )
+            n = conn.execute(
+                select(func.count()).select_from(decisions).where(decisions.c.team_id == team_id)
+            ).scalar_one()
+            conn.execute(
+                update(teams)
+                .where(teams.c.id == team_id)
+                .values(n_decisions=n, updated_at=time.time())
+            )
+            return int(n)
+
+        return self.store.write(fn)
+
+    def remove(self, team_id: int) -> None:
+        """Delete a team, its log and its seat in one write."""
+
+        def fn(conn: Connection) -> None:
+            conn.execute(decisions.delete().where(decisions.c.team_id == team_id))
+            conn.execute(seats.delete().where(seats.c.team_id == team_id))
+            conn.execute(teams.delete().where(teams.c.id == team_id))
+
+        self.store.write(fn)
+
+
 def _to_v4(conn: Connection) -> None:
     """Version 4: curveball schedules (arrival week, signal). Older curveballs have none."""
     schedules.create(conn, checkfirst=True)
