@@ -243,6 +243,27 @@ def add_parser(sub, lazy) -> None:
     q.set_defaults(handler=handler("cmd_report"))
 
     q = actions.add_parser(
+        "export",
+        help="learning records: the results as xAPI statements (file or LRS)",
+        description="Write the human teams' results as xAPI statements (Serious Games "
+        "profile verbs: initialized, progressed, completed) to FILE, and/or POST them to a "
+        "learning record store. The LRS credentials come from $DEALCRAFT_LRS_USER and "
+        "$DEALCRAFT_LRS_PASSWORD, never from the command line.",
+    )
+    code(q)
+    key(q)
+    db(q)
+    q.add_argument("--xapi", metavar="FILE", help="write the statements to FILE (JSON)")
+    q.add_argument("--lrs", metavar="URL", help="POST them to this LRS xAPI endpoint")
+    q.add_argument(
+        "--home",
+        metavar="URL",
+        default="https://dealcraft.invalid",
+        help="the home page of the teams' accounts (default https://dealcraft.invalid)",
+    )
+    q.set_defaults(handler=handler("cmd_export"))
+
+    q = actions.add_parser(
         "serve",
         help="run the workshop server: the one process that writes the store",
         description="Serve the workshop's sessions to players (dealcraft play/run --server URL "

@@ -464,6 +464,26 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """`workshop export CODE --xapi FILE [--lrs URL]`: the results as xAPI statements."""
+    from simulator.workshop import xapi
+
+    if not args.xapi and not args.lrs:
+        raise InputError.at("export", "workshop.input", "give --xapi FILE, --lrs URL or both")
+    creds = xapi.credentials() if args.lrs else None  # before any work: one clear line
+    fac = _fac(args)
+    fac.advance_bots()
+    rows = fac.leaderboard().refresh()
+    items = xapi.statements(fac.reload(), fac.scenario, rows, home=args.home)
+    if args.xapi:
+        xapi.write(args.xapi, items)
+        print(f"{len(items)} xAPI statement(s) written to {args.xapi}")
+    if args.lrs:
+        sent = xapi.post(args.lrs, items, *creds)
+        print(f"{sent} xAPI statement(s) sent to {args.lrs}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """`dealcraft workshop serve`: the workshop server (and its browser seats)."""
     from simulator.serve import add_browser_seats, check_port, run, url_of
