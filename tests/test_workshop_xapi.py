@@ -10,7 +10,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -19,13 +18,11 @@ from pathlib import Path
 
 import pytest
 from support.keys import key_file
+from test_workshop_honest import CURVEBALL, plans, play, steps
 
 from simulator.cli import main
 from simulator.workshop import session as ws
 from simulator.workshop import xapi
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_workshop_honest import CURVEBALL, play, plans, steps  # noqa: E402
 
 LRS_VENV = Path(
     os.environ.get("DEALCRAFT_LRS_VENV")
