@@ -113,7 +113,7 @@ def test_schedule_signal_and_retract_from_the_command_line(klass, capsys):
     shift = ["workshop", "shift", info.code, "--key-file", kf, "coo", "cost=5"]
     assert main(shift + ["--signal", "Helen: the board wants savings", "--at-week", "6"]) == 0
     assert "week 6" in capsys.readouterr().out
-    assert main(shift + ["--signal", "x" * 301]) == 1
+    assert main(shift + ["--signal", "x" * 201]) == 1
     assert "workshop.session" in capsys.readouterr().err
     retract = ["workshop", "retract", info.code, "--key-file", kf]
     assert main(retract + ["shift-1"]) == 0 and main(retract + [CURVEBALL]) == 0

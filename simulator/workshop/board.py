@@ -43,7 +43,7 @@ from engine.problems import InputError
 from simulator.screens.modals import ConfirmModal
 from simulator.terminal import exit_on_signals, terminal_alive, terminal_fd
 from simulator.textcharts import spark
-from simulator.workshop.curveballs import SIGNAL_MAX, check_shift, check_signal, shift_label
+from simulator.workshop.curveballs import check_shift, check_signal, shift_label
 from simulator.workshop.facilitator import Facilitator
 from simulator.workshop.records import SessionInfo
 from simulator.workshop.results import (
@@ -166,7 +166,7 @@ class ShiftModal(ModalScreen[ShiftChoice | None]):
                 yield Label(Text("Teams hear"), classes="weight-label")
                 yield Input(
                     placeholder="what the teams hear (optional)",
-                    max_length=SIGNAL_MAX,
+                    max_length=200,
                     id="shift-signal",
                 )
             with Horizontal(classes="weight-row"):

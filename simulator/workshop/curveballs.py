@@ -122,7 +122,7 @@ def check_shift(scenario: Scenario, stakeholder: str, weights: dict) -> dict[str
     return out
 
 
-SIGNAL_MAX = 300  # characters of a custom shift's signal
+SIGNAL_MAX = 200  # characters of a custom shift's signal (the dialog's Input caps at 200 too)
 
 
 def check_signal(signal: str | None) -> str | None:
