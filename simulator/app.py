@@ -181,6 +181,10 @@ class DealcraftApp(App):
                 self.uninstall_screen(name)
         self.session = session
         self.compare_with = compare_with
+        if getattr(session, "team", None) is not None:  # a workshop seat: show its state
+            from simulator.workshop.strip import attach
+
+            attach(self)
         self.push_screen(self.screen_for_phase())
 
     def show_side(self, name: str) -> None:

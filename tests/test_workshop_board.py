@@ -5,12 +5,13 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.widgets import DataTable, OptionList, Sparkline, Static
+from textual.widgets import DataTable, Label, OptionList, Sparkline, Static
 
 from engine.decisions import EndWeek
 from engine.plan import parse_plan
+from simulator.screens.modals import ConfirmModal
 from simulator.workshop import session as ws
-from simulator.workshop.board import BoardApp, RevealScreen, ShiftModal
+from simulator.workshop.board import BoardApp, RevealScreen, ShiftModal, response_cell
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
@@ -84,10 +85,10 @@ def test_live_leaderboard_and_plain_text_names(fac):
 
 def test_notes_are_hidden_until_asked_for(fac):
     async def script(app, pilot):
-        notes = app.query_one("#notes", Static)
+        notes = app.query_one("#notes-panel")
         assert not notes.display
         truth = fac.scenario.facilitator.hidden_truth.strip()[:30]
-        assert truth and truth in str(notes.render())
+        assert truth and truth in str(app.query_one("#notes", Static).render())
         await pilot.press("n")
         assert notes.display
 
@@ -100,15 +101,21 @@ def test_inject_hold_pause_and_bot_from_the_board(fac):
         await pilot.press("i")
         await pilot.pause()
         await pilot.press("enter")  # the first (only) curveball
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal) and fac.injected() == []  # a preview first
+        assert "Peak season" in str(app.screen.query_one(Label).render()) or "Peak season" in (
+            app.screen.detail
+        )
+        await pilot.press("y")
         await settle(app, pilot)
         assert [c["event"] for c in fac.injected()] == ["peak_brought_forward"]
-        assert any("Peak season" in str(c.label) for c in app.query_one(DataTable).columns.values())
+        assert "↺1" in [str(c.label) for c in app.query_one(DataTable).columns.values()]
         await pilot.press("h")
         await pilot.pause()
         await pilot.press("backspace", "backspace", "6", "enter")
         await settle(app, pilot)
         assert fac.reload().hold_week == 6
-        assert "HOLD at week 6" in str(app.query_one("#session-bar", Static).render())
+        assert "HOLD at week 6" in str(app.query_one("#badges", Static).render())
         await pilot.press("p")
         await settle(app, pilot)
         assert fac.reload().paused
@@ -165,6 +172,9 @@ def test_custom_shift_from_the_board(fac):
         await pilot.pause()
         assert isinstance(app.screen, ShiftModal) and fac.shifts() == []
         await pilot.press("7", "0", "tab", "3", "0", "enter")  # cost 70, risk 30
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal) and fac.shifts() == []  # the preview
+        await pilot.press("y")
         await settle(app, pilot)
         assert not isinstance(app.screen, ShiftModal)
         [row] = fac.shifts()
@@ -172,10 +182,10 @@ def test_custom_shift_from_the_board(fac):
         assert row["weights"] == {"cost": 70.0, "risk": 30.0}
         label = "Shift 1: Tom Abbott → Total cost 70%, Delivery risk 30%"
         recap_text = str(app.query_one("#recap", Static).render())
-        assert "Custom shifts: " + label in recap_text
+        assert "Custom shifts: ↺1 " + label in recap_text
         columns = [str(c.label) for c in app.query_one("#leaderboard", DataTable).columns.values()]
-        assert "↺ Shift 1: To…" in columns
-        assert next(r for r in cells(app) if r[1] == "Alpha")[-1] == "pending"
+        assert "↺1" in columns
+        assert next(r for r in cells(app) if r[1] == "Alpha")[-1] == "due"
         # Alpha plays on: the shift arrives next week and its response lag is computed
         team = ws.join(fac.info.code, "Alpha")
         state = team.resume()
@@ -184,10 +194,10 @@ def test_custom_shift_from_the_board(fac):
         await pilot.press("f5")
         await settle(app, pilot)
         alpha = next(r for r in cells(app) if r[1] == "Alpha")
-        assert alpha[-1] not in ("pending", "")
+        assert alpha[-1] not in ("due", "")
         row = next(r for r in app.snap.rows if r.name == "Alpha")
         assert row.arrived == {"shift-1": 6}
-        assert alpha[-1] == row.lag_text("shift-1")
+        assert alpha[-1] == response_cell(row, "shift-1").plain
         await pilot.press("s")
         await pilot.pause()
         await pilot.press("escape")  # cancel: nothing stored

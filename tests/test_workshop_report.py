@@ -261,13 +261,17 @@ def test_custom_shifts_are_listed_with_their_response_lags(tmp_path, monkeypatch
     assert set(row.arrived) == {"peak_brought_forward", "shift-1", "shift-2"}
     assert row.arrived["shift-2"] == 3
     for k in row.arrived:
-        assert f"<td>{row.lag_text(k)}</td>" in lag_table
-    assert f"After “{second}, Delivery risk 25%”: {row.lag_text('shift-2')}" in text
-    rows = list(csv.DictReader(table.open(encoding="utf-8")))
-    assert rows[0]["lag.shift-1"] == str(
-        row.lags["shift-1"] if row.lags["shift-1"] is not None else ""
+        assert f'<td class="{row.lag_state(k)}">{row.lag_text(k)}</td>' in lag_table
+    assert (
+        f"After “{second}, Delivery risk 25%”: responded {row.response_text('shift-2')}; "
+        f"re-aligned {row.lag_text('shift-2')}" in text.replace("&gt;", ">")
     )
-    assert "lag.shift-2" in rows[0] and "lag.peak_brought_forward" in rows[0]
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    lag = row.lags["shift-1"]
+    assert rows[0]["lag.shift-1"] == (str(lag) if lag is not None else row.lag_state("shift-1"))
+    for col in ("lag", "response_week", "response_lag", "cos_before", "cos_after"):
+        assert f"{col}.shift-2" in rows[0] and f"{col}.peak_brought_forward" in rows[0]
+        assert all(r[f"{col}.shift-2"] != "" for r in rows)
 
 
 @pytest.mark.e2e

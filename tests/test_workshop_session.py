@@ -340,7 +340,7 @@ def test_curveballs_and_shifts_arrive_in_the_order_they_were_made(session):
     assert team.pending_curveballs(state) == [Shift("coo", {"innovation": 5.0})]
     rows = fac.leaderboard().refresh()
     assert set(rows[0].arrived) == {"shift-1", CURVEBALL, "shift-2"}  # shift-3 is pending
-    assert rows[0].lag_text("shift-3") == "pending"
+    assert rows[0].lag_text("shift-3") == "not-arrived"
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,14 @@
 """The facilitator's board: a Textual app over the workshop store.
 
 A live leaderboard (team, week, alignment, win probability, expected score,
-trend, curveball response lag), the selected team's weekly Sparklines, the
-recap strip between weeks, the scenario's facilitator notes (hidden until
-you press n: the board is often projected), pacing (hold, release, pause),
-curveballs (the scenario's, and custom priority shifts), bots and the
-side-by-side reveal.
+trend, the response to each curveball), the selected team's weekly Sparklines
+in a side panel that folds away (d; folded by default under 100 columns), the
+recap strip between weeks (it scrolls), the scenario's facilitator notes in
+the side column (hidden until you press n: the board is often projected),
+pacing (hold, release, pause), curveballs (the scenario's, and custom
+priority shifts), bots and the side-by-side reveal. The HOLD, PAUSED and
+revealed badges sit at the right of the session bar, which crops the title
+rather than them; the seed is shown only on request (e).
 
 The store is read in a thread worker on a timer (set_interval), so the UI
 never waits for the database; facilitator actions run in workers too. Team
@@ -37,12 +40,17 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from engine.problems import InputError
+from simulator.screens.modals import ConfirmModal
 from simulator.terminal import exit_on_signals, terminal_alive, terminal_fd
 from simulator.textcharts import spark
-from simulator.workshop.curveballs import check_shift
+from simulator.workshop.curveballs import check_shift, check_signal, shift_label
 from simulator.workshop.facilitator import Facilitator
 from simulator.workshop.records import SessionInfo
 from simulator.workshop.results import (
+    NEVER,
+    NOT_ARRIVED,
+    NOT_YET,
+    RESPONDED,
     TeamResult,
     component_keys,
     findings,
@@ -112,8 +120,17 @@ class InjectModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ShiftModal(ModalScreen[tuple[str, dict] | None]):
-    """Pick a stakeholder and type new priority weights; returns (stakeholder, weights).
+@dataclass(frozen=True)
+class ShiftChoice:
+    stakeholder: str
+    weights: dict
+    signal: str | None
+    at_week: int | None
+
+
+class ShiftModal(ModalScreen[ShiftChoice | None]):
+    """Pick a stakeholder and type new priority weights, and optionally what the teams hear
+    and the week it arrives; returns a ShiftChoice.
 
     The stakeholders' current priorities are not shown: they are the scenario's hidden
     truth, and the board is often projected."""
@@ -145,10 +162,27 @@ class ShiftModal(ModalScreen[tuple[str, dict] | None]):
                             id=f"w-{d.id}",
                             classes="weight",
                         )
+            with Horizontal(classes="weight-row"):
+                yield Label(Text("Teams hear"), classes="weight-label")
+                yield Input(
+                    placeholder="what the teams hear (optional)",
+                    max_length=200,
+                    id="shift-signal",
+                )
+            with Horizontal(classes="weight-row"):
+                yield Label(Text("Arrives in week"), classes="weight-label")
+                yield Input(
+                    placeholder="next",
+                    restrict=WEEK_INPUT,
+                    max_length=3,
+                    id="shift-week",
+                    classes="weight",
+                )
             yield Static(
                 Text(
                     "Enter picks the stakeholder, then type weights 0-100 (relative; blank = 0) "
-                    "and press Enter. It arrives at the start of each team's next week.",
+                    "and press Enter. It arrives at the start of each team's next week, or in "
+                    "the week given; you confirm before it goes out.",
                     style="dim",
                 )
             )
@@ -162,7 +196,7 @@ class ShiftModal(ModalScreen[tuple[str, dict] | None]):
         event.stop()
         self.query_one("#shift-weights Input", Input).focus()
 
-    def values(self) -> tuple[str, dict] | None:
+    def values(self) -> ShiftChoice | None:
         """The chosen stakeholder and weights, or None after telling what is wrong."""
         options = self.query_one(OptionList)
         if options.highlighted is None:
@@ -174,8 +208,14 @@ class ShiftModal(ModalScreen[tuple[str, dict] | None]):
             text = self.query_one(f"#w-{d.id}", Input).value.strip()
             if text:
                 weights[d.id] = text
+        week = self.query_one("#shift-week", Input).value.strip()
         try:
-            return stakeholder, check_shift(self.scenario, stakeholder, weights)
+            return ShiftChoice(
+                stakeholder,
+                check_shift(self.scenario, stakeholder, weights),
+                check_signal(self.query_one("#shift-signal", Input).value),
+                int(week) if week else None,
+            )
         except InputError as exc:
             self.notify(exc.problems[0].message, severity="warning", markup=False)
             return None
@@ -226,23 +266,47 @@ class WeekModal(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class ConfirmModal(ModalScreen[bool]):
-    BINDINGS = [Binding("y", "yes", "Yes"), Binding("n,escape", "no", "No")]
+class PickModal(ModalScreen[str | None]):
+    """Pick one item (id, text, disabled) from a list; returns its id."""
 
-    def __init__(self, question: str, detail: str = "") -> None:
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, items: list[tuple[str, Text, bool]], hint: str) -> None:
         super().__init__()
-        self.question, self.detail = question, detail
+        self.title_text, self.items, self.hint = title, items, hint
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.question, style="bold"))
-            yield Static(Text(self.detail + "\n\n[y] yes   [n] no", style="dim"))
+            yield Label(Text(self.title_text, style="bold"))
+            options = [Option(t, id=i, disabled=d) for i, t, d in self.items]
+            if not options:
+                options.append(Option(Text("Nothing to pick"), disabled=True))
+            yield OptionList(*options, id="pick-list")
+            yield Static(Text(self.hint, style="dim"))
 
-    def action_yes(self) -> None:
-        self.dismiss(True)
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
 
-    def action_no(self) -> None:
-        self.dismiss(False)
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def activity_text(entries: list[dict]) -> Text:
+    """The session's activity log, newest first, with the time of day."""
+    import time
+
+    t = Text()
+    t.append("Activity\n", style="bold")
+    for a in entries:
+        t.append(time.strftime("%H:%M ", time.localtime(a["at"])), style="dim")
+        t.append(a["text"] + "\n")
+    if not entries:
+        t.append("Nothing yet.", style="dim")
+    return t
 
 
 class RevealScreen(Screen):
@@ -296,10 +360,17 @@ class RevealScreen(Screen):
         line("Econ. buyer coverage", [f"{r.practices.get('eb_coverage', 0):.0%}" for r in rows])
         line("One quarterback", [f"{r.practices.get('one_qb', 0):.0%}" for r in rows])
         for cb in self.snap.curveballs:
-            line(f"Lag: {_short(cb['name'], 22)}", [r.lag_text(cb["key"]) for r in rows])
+            key = cb["key"]
+            line(f"Response: {_short(cb['name'], 18)}", [r.response_text(key) for r in rows])
+            line(f"Re-aligned: {_short(cb['name'], 16)}", [r.lag_text(key) for r in rows])
         t = Text()
-        t.append("What went with winning\n", style="bold")
-        for f in findings(rows):
+        t.append("What went with winning (human teams only)\n", style="bold")
+        found = findings(rows)
+        if found and found[0].warning:
+            t.append(found[0].warning + "\n", style="bold yellow")
+        if found and found[0].excluded:
+            t.append("Left out: " + ", ".join(found[0].excluded) + "\n", style="dim")
+        for f in found:
             t.append(f"• {f.practice.label}: ", style="bold")
             t.append(f.text + "\n")
         self.query_one("#reveal-findings", Static).update(t)
@@ -313,6 +384,23 @@ class RevealScreen(Screen):
         self.query_one("#reveal-keys", Static).update(k)
 
 
+ACTIVITY_SHOWN = 30  # entries of the activity log on the board
+NARROW = 100  # columns below which the side panel starts folded
+TEAM_WIDTH = ((100, 16), (140, 20), (10**6, 30))  # (terminal width below, Team column cap)
+TREND_WEEKS = 6  # the trend column's last weeks
+CELL_STATES = {NOT_ARRIVED: "due", NOT_YET: "waiting"}  # short words for a leaderboard cell
+
+
+def response_cell(r: TeamResult, key: str) -> Text:
+    """A team's response to one curveball, short enough for a leaderboard cell: the week it
+    re-focused and how many weeks after the arrival, else never / waiting / due / n/a."""
+    state = r.response_state(key)
+    if state == RESPONDED:
+        resp = r.responses[key]
+        return Text(f"wk{resp.week} +{resp.lag}", style="green" if resp.lag <= 1 else "")
+    return Text(CELL_STATES.get(state, state), style="red" if state == NEVER else "dim")
+
+
 class BoardApp(App):
     """`dealcraft workshop board CODE` (the key from a key file, the environment or a prompt)."""
 
@@ -321,12 +409,17 @@ class BoardApp(App):
     BINDINGS = [
         Binding("i", "inject", "Curveball"),
         Binding("s", "shift", "Custom shift"),
+        Binding("w", "schedule", "Schedule"),
+        Binding("x", "retract", "Retract"),
+        Binding("a", "toggle_activity", "Activity"),
         Binding("h", "hold", "Hold"),
         Binding("r", "release", "Release"),
         Binding("p", "pause", "Pause/resume"),
         Binding("b", "add_bot", "Add bot"),
         Binding("v", "reveal", "Reveal"),
         Binding("n", "toggle_notes", "Notes"),
+        Binding("d", "toggle_side", "Details"),
+        Binding("e", "toggle_seed", "Seed", show=False),
         Binding("f5,ctrl+r", "refresh_now", "Refresh", show=False),
         Binding("q", "quit", "Quit"),
     ]
@@ -340,14 +433,22 @@ class BoardApp(App):
         self._lock = threading.RLock()
         self._columns: tuple = ()
         self.refreshes = 0
+        self.side_open: bool | None = None  # None: by the terminal's width
+        self.show_seed = False
 
     # ---- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="session-bar")
+        with Horizontal(id="session-bar"):
+            yield Static(id="session-info")
+            yield Static(id="badges")
         with Horizontal(id="main"):
             yield DataTable(id="leaderboard", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="notes-panel"):
+                yield Static(id="notes")
+            with VerticalScroll(id="activity-panel"):
+                yield Static(id="activity")
             with VerticalScroll(id="side"):
                 yield Static(id="team-title")
                 yield Label("Alignment", classes="spark-label")
@@ -357,18 +458,22 @@ class BoardApp(App):
                 yield Label("Focus vs customer", classes="spark-label")
                 yield Sparkline([], id="spark-focus")
                 yield Static(id="team-detail")
-        yield Static(id="notes")
-        yield Static(id="recap")
+        with VerticalScroll(id="recap-box"):
+            yield Static(id="recap")
         yield Footer()
 
     def on_mount(self) -> None:
         info = self.fac.info
         self.title = "Dealcraft workshop"
         self.sub_title = f"{info.name} · code {info.code}"
-        self.query_one("#notes", Static).display = False
+        self.query_one("#notes-panel").display = False
+        self.query_one("#activity-panel").display = False
+        self.query_one("#activity-panel").border_title = "Activity"
         self.query_one("#notes", Static).update(self._notes_text())
         self.query_one("#leaderboard", DataTable).border_title = "Leaderboard"
-        self.query_one("#recap", Static).border_title = "Recap"
+        self.query_one("#recap-box").border_title = "Recap"
+        self.query_one("#notes-panel").border_title = "Notes"
+        self._layout()
         self.set_interval(self.interval, self.refresh_board)
         if terminal_fd() is not None:
             self.set_interval(2.0, self._check_terminal)
@@ -410,7 +515,7 @@ class BoardApp(App):
                 curveballs=cbs,
                 recap_week=recap_week(rows),
                 recap=recap(rows, self.scenario, labels=board.labels()),
-                activity=self.fac.store.activity(self.fac.id, 5),
+                activity=self.fac.store.activity(self.fac.id, ACTIVITY_SHOWN),
             )
 
     def _check_terminal(self) -> None:
@@ -432,37 +537,85 @@ class BoardApp(App):
 
     # ---- drawing --------------------------------------------------------------------------
 
+    def narrow(self) -> bool:
+        return self.size.width < NARROW
+
+    def _layout(self) -> None:
+        """Fold or open the side panel (by the width unless the facilitator chose); the
+        notes take the side column while shown, so the leaderboard is never covered."""
+        notes = self.query_one("#notes-panel").display
+        log = self.query_one("#activity-panel").display
+        side = (not self.narrow()) if self.side_open is None else self.side_open
+        self.query_one("#side").display = side and not notes and not log
+        self.query_one("#recap-box").styles.max_height = 5 if self.size.height < 30 else 7
+
+    def on_resize(self, event) -> None:
+        self._layout()
+        if self.snap is not None:
+            self._fill_table(self.snap)
+
+    def session_text(self, info: SessionInfo, n_teams: int) -> Text:
+        bar = Text(no_wrap=True, overflow="ellipsis")
+        bar.append(" Join code ")
+        bar.append(info.code, style="bold")
+        if self.show_seed:
+            bar.append(f" · seed {info.seed}", style="bold magenta")
+        bar.append(f" · {n_teams} team(s) · ")
+        bar.append(self.scenario.title, style="bold")
+        return bar
+
+    @staticmethod
+    def badges(info: SessionInfo) -> Text:
+        """The pacing badges, kept whole at any width."""
+        t = Text(no_wrap=True)
+        if info.paused:
+            t.append(" PAUSED ", style="bold reverse red")
+            t.append(" ")
+        if info.hold_week is not None:
+            t.append(f" HOLD at {info.hold_label} ", style="bold reverse yellow")
+            t.append(" ")
+        if info.revealed:
+            t.append(" revealed ", style="bold reverse green")
+            t.append(" ")
+        return t
+
     def show(self, snap: Snapshot) -> None:
         self.snap = snap
         self.refreshes += 1
         info = snap.info
-        bar = Text()
-        bar.append(f" {self.scenario.title}", style="bold")
-        bar.append(f" · join code {info.code} · seed {info.seed} · {len(snap.rows)} team(s)")
-        if info.paused:
-            bar.append("  PAUSED ", style="bold reverse red")
-        if info.hold_week is not None:
-            bar.append(f"  HOLD at {info.hold_label} ", style="bold reverse yellow")
-        if info.revealed:
-            bar.append("  revealed ", style="bold reverse green")
-        self.query_one("#session-bar", Static).update(bar)
+        self.query_one("#session-info", Static).update(self.session_text(info, len(snap.rows)))
+        self.query_one("#badges", Static).update(self.badges(info))
         self._fill_table(snap)
         self._show_selected()
+        self.query_one("#activity", Static).update(activity_text(snap.activity))
         t = Text()
+        numbered = list(enumerate(snap.curveballs, 1))
+
+        def when(c: dict) -> str:
+            if c.get("arrive_week"):
+                return f"scheduled for week {c['arrive_week']}"
+            return f"after week {c['after_week']}"
+
+        for kind, label in (("event", "Curveballs: "), ("shift", "Custom shifts: ")):
+            cbs = [(i, c) for i, c in numbered if c["kind"] == kind]
+            if cbs:
+                t.append(label, style="bold")
+                t.append(", ".join(f"↺{i} {c['name']} ({when(c)})" for i, c in cbs))
+                t.append("\n")
         if snap.recap_week >= 1:
             t.append(f"Week {snap.recap_week} recap  ", style="bold")
         t.append("  ·  ".join(snap.recap))
-        for kind, label in (("event", "Curveballs: "), ("shift", "Custom shifts: ")):
-            cbs = [c for c in snap.curveballs if c["kind"] == kind]
-            if cbs:
-                t.append("\n" + label, style="bold")
-                t.append(", ".join(f"{c['name']} (after week {c['after_week']})" for c in cbs))
         self.query_one("#recap", Static).update(t)
 
     def _fill_table(self, snap: Snapshot) -> None:
         table = self.query_one("#leaderboard", DataTable)
-        columns = tuple((c, c) for c in ("#", "Team", "Week", "Align", "Win", "Expected", "Trend"))
-        columns += tuple(("↺ " + _short(c["name"], 12), c["key"]) for c in snap.curveballs)
+        cap = next(c for below, c in TEAM_WIDTH if self.size.width < below)
+        team_w = min(cap, max([4] + [len(r.name) + 6 * (r.kind == "bot") for r in snap.rows]))
+        columns = tuple(
+            (c, c, team_w if c == "Team" else None)
+            for c in ("#", "Team", "Week", "Align", "Win", "Expected", "Trend")
+        )
+        columns += tuple((f"↺{i}", c["key"], None) for i, c in enumerate(snap.curveballs, 1))
         selected = None
         if table.row_count and table.cursor_row is not None:
             try:
@@ -471,13 +624,13 @@ class BoardApp(App):
                 selected = None
         if columns != self._columns:
             table.clear(columns=True)
-            for label, key in columns:
-                table.add_column(label, key=key)
+            for label, key, width in columns:
+                table.add_column(label, key=key, width=width)
             self._columns = columns
         else:
             table.clear()
         for r in snap.rows:
-            name = Text(r.name)
+            name = Text(r.name, no_wrap=True, overflow="ellipsis")
             if r.kind == "bot" and "bot" not in r.name.casefold():
                 name.append(" (bot)", style="dim italic")
             if r.error:
@@ -499,8 +652,8 @@ class BoardApp(App):
                 Text(f"{r.alignment:.1f}" if r.started else "—"),
                 Text(f"{r.win_probability:.0%}" if r.started else "—"),
                 Text(f"{r.expected_score:.1f}" if r.started else "—"),
-                Text(spark(r.trend()), style="cyan"),
-                *[Text(r.lag_text(c["key"])) for c in snap.curveballs],
+                Text(spark(r.trend()[-TREND_WEEKS:]), style="cyan"),
+                *[response_cell(r, c["key"]) for c in snap.curveballs],
                 key=str(r.team_id),
             )
         if selected is not None:
@@ -554,7 +707,9 @@ class BoardApp(App):
         names = {e.id: e.name for e in self.scenario.events}
         names.update({c["key"]: c["name"] for c in (self.snap.curveballs if self.snap else [])})
         for e, w in r.arrived.items():
-            d.append(f"\n{_short(names.get(e, e), 24)}: week {w}, re-aligned {r.lag_text(e)}")
+            d.append(f"\n{_short(names.get(e, e), 30)}", style="bold")
+            d.append(f"\n arrived week {w}; responded {r.response_text(e)}")
+            d.append(f"\n re-aligned (cos ≥ 0.9): {r.lag_text(e)}")
         detail.update(d)
 
     # ---- facilitator actions ---------------------------------------------------------------
@@ -572,24 +727,134 @@ class BoardApp(App):
         self.call_from_thread(self.notify, label, markup=False)
         self.call_from_thread(self.refresh_board)
 
-    def action_inject(self) -> None:
-        done = {c["event"] for c in (self.snap.curveballs if self.snap else [])}
+    def _preview(self, question: str, cb_name: str, signal: str | None, when: str, go) -> None:
+        """Show what a curveball will do and run `go` once the facilitator confirms."""
+        detail = f"{cb_name}\n\nTeams hear: " + (signal or "(no signal: the numbers change)")
+        detail += f"\n\n{when}"
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                go()
+
+        self.push_screen(ConfirmModal(question, detail), confirmed)
+
+    def _pick_event(self, then) -> None:
+        done = {c["event"] for c in (self.snap.curveballs if self.snap else []) if "event" in c}
 
         def chosen(event_id: str | None) -> None:
             if event_id:
-                name = next(e.name for e in self.fac.curveball_events() if e.id == event_id)
-                self.perform(f"Curveball injected: {name}", self.fac.inject, event_id)
+                then(next(e for e in self.fac.curveball_events() if e.id == event_id))
 
         self.push_screen(InjectModal(self.fac.curveball_events(), done), chosen)
 
+    def action_inject(self) -> None:
+        def go(event) -> None:
+            self._preview(
+                "Inject this curveball now?",
+                event.name,
+                event.signal,
+                "Players get it at the start of their next week; bots and scripted teams "
+                "after the hold week (or the furthest week a team has reached).",
+                lambda: self.perform(
+                    f"Curveball injected: {event.name}", self.fac.inject, event.id
+                ),
+            )
+
+        self._pick_event(go)
+
+    def action_schedule(self) -> None:
+        """Schedule a scenario curveball for a week (it can be retracted until then)."""
+        rows = self.snap.rows if self.snap else []
+        nxt = max([r.week for r in rows if r.human and not r.error] or [0]) + 1
+
+        def go(event) -> None:
+            def week_chosen(week: int | None) -> None:
+                if week is None:
+                    return
+                self._preview(
+                    f"Schedule this curveball for week {week}?",
+                    event.name,
+                    event.signal,
+                    f"It arrives in week {week} for every team; x retracts it until a team has it.",
+                    lambda: self.perform(
+                        f"Curveball scheduled for week {week}: {event.name}",
+                        self.fac.inject,
+                        event.id,
+                        None,
+                        week,
+                    ),
+                )
+
+            self.push_screen(
+                WeekModal("It arrives in week:", nxt, self.scenario.deal.weeks), week_chosen
+            )
+
+        self._pick_event(go)
+
     def action_shift(self) -> None:
-        def chosen(value: tuple[str, dict] | None) -> None:
-            if value:
-                stakeholder, weights = value
-                who = next(s.name for s in self.scenario.stakeholders if s.id == stakeholder)
-                self.perform(f"Custom shift injected: {who}", self.fac.shift, stakeholder, weights)
+        def chosen(choice: ShiftChoice | None) -> None:
+            if not choice:
+                return
+            n = 1 + sum(c["kind"] == "shift" for c in (self.snap.curveballs if self.snap else []))
+            label = shift_label(self.scenario, choice.stakeholder, choice.weights, n)
+            when = (
+                f"It arrives in week {choice.at_week} for every team."
+                if choice.at_week
+                else "Players get it at the start of their next week."
+            )
+            self._preview(
+                "Send this custom shift?",
+                label,
+                choice.signal,
+                when,
+                lambda: self.perform(
+                    f"Custom shift: {label}",
+                    self.fac.shift,
+                    choice.stakeholder,
+                    choice.weights,
+                    None,
+                    choice.at_week,
+                    choice.signal,
+                ),
+            )
 
         self.push_screen(ShiftModal(self.scenario), chosen)
+
+    def action_retract(self) -> None:
+        """Withdraw a curveball that no team has taken yet (the facilitator confirms)."""
+        cbs = self.snap.curveballs if self.snap else []
+
+        def item(c: dict) -> tuple[str, Text, bool]:
+            t = Text(c["name"], style="bold")
+            when = f"week {c['arrive_week']}" if c.get("arrive_week") else "next week"
+            t.append(f"  (arrives {when})", style="dim")
+            return c["key"], t, False
+
+        def chosen(key: str | None) -> None:
+            if not key:
+                return
+            name = next(c["name"] for c in cbs if c["key"] == key)
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self.perform(f"Retracted: {name}", self.fac.retract, key)
+
+            self.push_screen(
+                ConfirmModal(
+                    "Retract this curveball?",
+                    f"{name}\n\nNo team will get it. Refused when a team already has it.",
+                ),
+                confirmed,
+            )
+
+        self.push_screen(
+            PickModal(
+                "Retract a curveball before it arrives",
+                [item(c) for c in cbs],
+                "Only one that no team has taken yet can be retracted.",
+            ),
+            chosen,
+        )
 
     def action_hold(self) -> None:
         rows = self.snap.rows if self.snap else []
@@ -622,8 +887,37 @@ class BoardApp(App):
         self.perform(f"Added {name}", self.fac.add_bot, "expert", name)
 
     def action_toggle_notes(self) -> None:
-        notes = self.query_one("#notes", Static)
+        notes = self.query_one("#notes-panel")
         notes.display = not notes.display
+        if notes.display:
+            self.query_one("#activity-panel").display = False
+        self._layout()
+
+    def action_toggle_activity(self) -> None:
+        log = self.query_one("#activity-panel")
+        log.display = not log.display
+        if log.display:
+            self.query_one("#notes-panel").display = False
+        self._layout()
+
+    def action_toggle_side(self) -> None:
+        side = self.query_one("#side")
+        if self.query_one("#notes-panel").display or self.query_one("#activity-panel").display:
+            self.query_one("#notes-panel").display = False
+            self.query_one("#activity-panel").display = False
+            self.side_open = True
+        else:
+            self.side_open = not side.display
+        self._layout()
+
+    def action_toggle_seed(self) -> None:
+        """Show or hide the seed in the session bar (off again before projecting)."""
+        self.show_seed = not self.show_seed
+        if self.snap is not None:
+            info = self.snap.info
+            self.query_one("#session-info", Static).update(
+                self.session_text(info, len(self.snap.rows))
+            )
 
     def action_reveal(self) -> None:
         if self.snap is None:

@@ -69,6 +69,15 @@ def add_parser(sub, lazy) -> None:
             "week, else the furthest week a team has reached)",
         )
 
+    def at_week(q: argparse.ArgumentParser) -> None:
+        q.add_argument(
+            "--at-week",
+            type=cliargs.whole(1, MAX_WEEK),
+            metavar="N",
+            help="schedule it to arrive in week N for every team (retract it with "
+            "`workshop retract` until a team has it)",
+        )
+
     def handler(name: str):
         return lazy("simulator.workshop.commands", name)
 
@@ -106,6 +115,11 @@ def add_parser(sub, lazy) -> None:
     db(q)
     server(q)
     q.add_argument("--json", action="store_true", help="print JSON")
+    q.add_argument(
+        "--show-seed",
+        action="store_true",
+        help="show the session's seed (needs the key; players never see it)",
+    )
     q.set_defaults(handler=handler("cmd_status"))
 
     q = actions.add_parser("inject", help="inject a scenario curveball into every team's game")
@@ -115,6 +129,7 @@ def add_parser(sub, lazy) -> None:
     server(q)
     q.add_argument("event", metavar="EVENT", help="curveball event id ('list' to list them)")
     arrival_week(q)
+    at_week(q)
     q.set_defaults(handler=handler("cmd_inject"))
 
     q = actions.add_parser(
@@ -133,7 +148,45 @@ def add_parser(sub, lazy) -> None:
         "weights", nargs="*", metavar="dim=weight", help="new priority weights, e.g. cost=60"
     )
     arrival_week(q)
+    at_week(q)
+    q.add_argument(
+        "--signal",
+        metavar="TEXT",
+        help="what the teams hear when it arrives (shown as an event), e.g. "
+        "'The COO now says cost is all that matters'",
+    )
     q.set_defaults(handler=handler("cmd_shift"))
+
+    q = actions.add_parser(
+        "retract", help="withdraw a curveball or custom shift before any team has it"
+    )
+    code(q)
+    key(q)
+    db(q)
+    server(q)
+    q.add_argument("curveball", metavar="KEY", help="the event id, or shift-N")
+    q.set_defaults(handler=handler("cmd_retract"))
+
+    q = actions.add_parser(
+        "team",
+        help="team admin: rename, remove, reset, mark, log, undo-week",
+        description="rename TEAM NEW; remove TEAM; reset TEAM (empty its log); mark TEAM "
+        "human|scripted|bot|test (all but human are left out of the class findings); log "
+        "TEAM (its decisions, for your eyes); undo-week TEAM (back to the start of its last "
+        "week). remove, reset and undo-week need --yes.",
+    )
+    code(q)
+    key(q)
+    db(q)
+    server(q)
+    q.add_argument(
+        "op", choices=("rename", "remove", "reset", "mark", "log", "undo-week"), metavar="OP"
+    )
+    q.add_argument("team", metavar="TEAM", help="the team's name")
+    q.add_argument("arg", nargs="?", metavar="VALUE", help="rename: the new name; mark: the kind")
+    q.add_argument("--yes", action="store_true", help="confirm remove, reset or undo-week")
+    q.add_argument("--json", action="store_true", help="log: print JSON")
+    q.set_defaults(handler=handler("cmd_team"))
 
     q = actions.add_parser("hold", help="hold every team at a week until released")
     code(q)
@@ -176,7 +229,39 @@ def add_parser(sub, lazy) -> None:
     db(q)
     q.add_argument("--out", required=True, metavar="FILE", help="HTML file to write")
     q.add_argument("--csv", metavar="FILE", help="also write one CSV row per team")
+    q.add_argument(
+        "--debriefs",
+        metavar="DIR",
+        help="also write a printable one-page debrief per team into DIR",
+    )
+    q.add_argument(
+        "--no-compare",
+        dest="compare",
+        action="store_false",
+        help="leave out the comparison with earlier sessions of the same scenario",
+    )
     q.set_defaults(handler=handler("cmd_report"))
+
+    q = actions.add_parser(
+        "export",
+        help="learning records: the results as xAPI statements (file or LRS)",
+        description="Write the human teams' results as xAPI statements (Serious Games "
+        "profile verbs: initialized, progressed, completed) to FILE, and/or POST them to a "
+        "learning record store. The LRS credentials come from $DEALCRAFT_LRS_USER and "
+        "$DEALCRAFT_LRS_PASSWORD, never from the command line.",
+    )
+    code(q)
+    key(q)
+    db(q)
+    q.add_argument("--xapi", metavar="FILE", help="write the statements to FILE (JSON)")
+    q.add_argument("--lrs", metavar="URL", help="POST them to this LRS xAPI endpoint")
+    q.add_argument(
+        "--home",
+        metavar="URL",
+        default="https://dealcraft.invalid",
+        help="the home page of the teams' accounts (default https://dealcraft.invalid)",
+    )
+    q.set_defaults(handler=handler("cmd_export"))
 
     q = actions.add_parser(
         "serve",

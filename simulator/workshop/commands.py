@@ -78,8 +78,10 @@ def _remote(args: argparse.Namespace):
     return RemoteFacilitator(args.server, args.code, facilitator_key(args))
 
 
-def state_line(info: SessionInfo) -> str:
-    bits = [f"code {info.code}", f"seed {info.seed}"]
+def state_line(info: SessionInfo, show_seed: bool = False) -> str:
+    """The session's pacing in one line; the seed only when the facilitator asks for it
+    (a trainee who knows it can rehearse the identical game alone)."""
+    bits = [f"code {info.code}"] + ([f"seed {info.seed}"] if show_seed else [])
     if info.paused:
         bits.append("PAUSED")
     if info.hold_week is not None:
@@ -100,7 +102,7 @@ def cmd_create(args: argparse.Namespace) -> int:
         raise InputError.at(key_file, "file.write", "the key file exists; name a new file")
     info, key = create_session(args.scenario, args.name, args.seed, args.db)
     where = open_store(args.db).where
-    print(f"Workshop session created: {info.name} (scenario {info.scenario_id}, seed {info.seed})")
+    print(f"Workshop session created: {info.name} (scenario {info.scenario_id})")
     print(f"  Store: {where}")
     print()
     print(f"  Join code for players:    {info.code}")
@@ -113,11 +115,13 @@ def cmd_create(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise InputError.at(key_file, "file.write", f"cannot write: {exc.strerror}") from None
         print(f"  Facilitator key written to {key_file} (0600); it is not shown.")
+        print(f"  The seed is private too: workshop status {info.code} --show-seed")
         print(f"      dealcraft workshop board {info.code} --key-file {key_file}")
         return 0
     print("-" * 72, file=sys.stderr)
     print("  FACILITATOR KEY: private. Do not project or share this screen.", file=sys.stderr)
     print(f"  {key}", file=sys.stderr)
+    print(f"  Seed (private too, it replays the class's game): {info.seed}", file=sys.stderr)
     print("  It is not shown again. Facilitator commands ask for it (or read", file=sys.stderr)
     print(
         "  $DEALCRAFT_FACILITATOR_KEY, or --key-file FILE); clear the screen now.", file=sys.stderr
@@ -135,9 +139,11 @@ def cmd_board(args: argparse.Namespace) -> int:
     return app.return_code or 0  # non-zero after a crash (1) or a stop signal (128 + n)
 
 
-def render_status(info: SessionInfo, title: str, rows: list[TeamResult], cbs, public):
+def render_status(
+    info: SessionInfo, title: str, rows: list[TeamResult], cbs, public, show_seed: bool = False
+):
     """The board as text; `cbs` are the session's curveballs (session.curveball_list)."""
-    lines = [f"{info.name} — {title}", state_line(info), ""]
+    lines = [f"{info.name} — {title}", state_line(info, show_seed and not public), ""]
     head = f"{'#':>3} {'team':32} {'week':>4} {'align':>6} {'win':>5} {'exp':>6}  trend"
     lines.append(head)
     for r in rows:
@@ -164,6 +170,11 @@ def render_status(info: SessionInfo, title: str, rows: list[TeamResult], cbs, pu
 def cmd_status(args: argparse.Namespace) -> int:
     key = facilitator_key(args, required=False)
     public = not key
+    show_seed = bool(getattr(args, "show_seed", False))
+    if show_seed and public:
+        raise InputError.at(
+            "--show-seed", "workshop.key", f"the seed is for the facilitator only: {KEY_HINT}"
+        )
     remote = getattr(args, "server", None)
     if remote:
         return _status_remote(args, key)
@@ -184,9 +195,11 @@ def cmd_status(args: argparse.Namespace) -> int:
             data = {"session": session_dict(info), "teams": [row_dict(r, [], True) for r in rows]}
         else:
             data = board_data(fac, rows)
+            if not show_seed:
+                data["session"].pop("seed", None)
         print(json.dumps(data, indent=2))
         return 0
-    print(render_status(info, scenario.title, rows, cbs, public))
+    print(render_status(info, scenario.title, rows, cbs, public, show_seed))
     if not public:
         print("\nRecap:")
         for line in recap(rows, scenario, labels=labels):
@@ -194,7 +207,24 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _console_remote(args: argparse.Namespace, action: str, **kw) -> dict | None:
+    """Send a console action (schedule, retract) to the server named by --server."""
+    remote = _remote(args)
+    if remote is None:
+        return None
+    from urllib.parse import quote
+
+    path = f"/sessions/{quote(remote.code)}/console/{action}"
+    return remote.remote.call("POST", path, kw, remote._headers())
+
+
 def cmd_inject(args: argparse.Namespace) -> int:
+    at = getattr(args, "at_week", None)
+    if args.event != "list" and at:
+        if _console_remote(args, "schedule", event=args.event, at_week=at) is None:
+            _fac(args).inject(args.event, at_week=at)
+        print(f"Scheduled '{args.event}': it arrives in week {at} for every team.")
+        return 0
     if args.event != "list" and getattr(args, "server", None):
         done = _act_remote(args, "inject", event=args.event, week=args.week)
         print(f"Injected '{args.event}': bots and headless teams after week {done['week']}.")
@@ -253,6 +283,17 @@ def cmd_shift(args: argparse.Namespace) -> int:
             print(f"  {d.id:24} {d.name}")
         return 0
     weights = parse_weights(args.weights, dims)
+    at, signal = getattr(args, "at_week", None), getattr(args, "signal", None)
+    if at or signal:
+        kw = dict(stakeholder=args.stakeholder, weights=weights, at_week=at, signal=signal)
+        done = _console_remote(args, "schedule", **kw)
+        if done is None:
+            fac.shift(args.stakeholder, weights, args.week, at_week=at, signal=signal)
+            done = {"curveballs": fac.curveballs()}
+        cb = [c for c in done["curveballs"] if c["kind"] == "shift"][-1]
+        when = f"arrives in week {at}" if at else "players get it at the start of their next week"
+        print(f"Injected '{cb['name']}': {when}.")
+        return 0
     if getattr(args, "server", None):
         done = _act_remote(
             args, "shift", stakeholder=args.stakeholder, weights=weights, week=args.week
@@ -268,18 +309,62 @@ def cmd_shift(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retract(args: argparse.Namespace) -> int:
+    done = _console_remote(args, "retract", key=args.curveball)
+    name = done["name"] if done is not None else _fac(args).retract(args.curveball)
+    print(f"Retracted '{name}': no team will get it.")
+    return 0
+
+
+def cmd_team(args: argparse.Namespace) -> int:
+    """`workshop team CODE OP TEAM [VALUE]`: the facilitator's team administration."""
+    from simulator.workshop.admin import DESTRUCTIVE, team_op
+
+    if args.op in DESTRUCTIVE and not args.yes:
+        raise InputError.at(
+            args.op,
+            "workshop.input",
+            f"{args.op} changes team '{args.team}' for good; add --yes to confirm",
+        )
+    kw = dict(op=args.op, team=args.team, arg=args.arg)
+    done = _console_remote(args, "team", **kw)
+    result = done["result"] if done is not None else team_op(_fac(args), **kw)
+    if args.op == "log":
+        if args.json:
+            print(json.dumps(result, indent=2))
+        else:
+            for d in result:
+                body = {k: v for k, v in d["decision"].items() if k != "do"}
+                where = f"week {d['week']}" if d["week"] else "setup"
+                print(f"{d['n']:>4}  {where:8} {d['kind']:10} {json.dumps(body)}")
+        return 0
+    said = {
+        "rename": f"Team renamed to '{result}'.",
+        "remove": f"Team '{result}' removed.",
+        "reset": f"Team '{result}' reset: it starts again from setup at its next join.",
+        "mark": f"Team '{args.team}' now counts as {args.arg} ({result}).",
+        "undo-week": f"Team '{args.team}' is back at the start of "
+        + (f"week {result}." if result else "setup."),
+    }
+    print(said[args.op])
+    return 0
+
+
 def _status_remote(args: argparse.Namespace, key: str | None) -> int:
     from simulator.workshop.client import Remote, RemoteFacilitator
 
     if key:
         data = RemoteFacilitator(args.server, args.code, key).board()
+        if not getattr(args, "show_seed", False):
+            data["session"].pop("seed", None)
     else:
         data = Remote(args.server).call("GET", f"/sessions/{args.code}/leaderboard")
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
     s = data["session"]
-    print(f"{s['name']} · code {s['code']}" + (" · PAUSED" if s.get("paused") else ""))
+    seed = f" · seed {s['seed']}" if "seed" in s else ""
+    print(f"{s['name']} · code {s['code']}{seed}" + (" · PAUSED" if s.get("paused") else ""))
     for t in data["teams"]:
         print(
             f"{t['rank']:>3} {t['team'][:32]:32} {t['week']:>4} {t['alignment']:6.1f} "
@@ -347,22 +432,55 @@ def cmd_add_bot(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from simulator.workshop.report import build_report, write_csv
+    from simulator.workshop.history import compare
+    from simulator.workshop.report import build_debrief, build_report, debrief_name, write_csv
 
     fac = _fac(args)
     fac.advance_bots()
     rows = fac.leaderboard().refresh()
     cbs = fac.curveballs()
-    html = build_report(fac.reload(), fac.scenario, rows, cbs)
+    info = fac.reload()
+    earlier = compare(fac.store, info) if getattr(args, "compare", True) else []
+    html = build_report(info, fac.scenario, rows, cbs, earlier)
+    written = [args.out]
     try:
         Path(args.out).write_text(html, encoding="utf-8")
         if args.csv:
             write_csv(Path(args.csv), rows, cbs)
+            written.append(args.csv)
+        folder = getattr(args, "debriefs", None)
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            for r in rows:
+                if not r.error:
+                    page = build_debrief(info, fac.scenario, r, cbs)
+                    (Path(folder) / debrief_name(r)).write_text(page, encoding="utf-8")
+            written.append(f"{sum(not r.error for r in rows)} debrief(s) in {folder}")
     except OSError as exc:
         where = str(exc.filename or args.out)
         msg = f"cannot write: {exc.strerror or exc}"
         raise InputError.at(where, "file.write", msg) from None
-    print(f"Report written to {args.out}" + (f" and {args.csv}" if args.csv else ""))
+    print("Report written: " + ", ".join(written))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """`workshop export CODE --xapi FILE [--lrs URL]`: the results as xAPI statements."""
+    from simulator.workshop import xapi
+
+    if not args.xapi and not args.lrs:
+        raise InputError.at("export", "workshop.input", "give --xapi FILE, --lrs URL or both")
+    creds = xapi.credentials() if args.lrs else None  # before any work: one clear line
+    fac = _fac(args)
+    fac.advance_bots()
+    rows = fac.leaderboard().refresh()
+    items = xapi.statements(fac.reload(), fac.scenario, rows, home=args.home)
+    if args.xapi:
+        xapi.write(args.xapi, items)
+        print(f"{len(items)} xAPI statement(s) written to {args.xapi}")
+    if args.lrs:
+        sent = xapi.post(args.lrs, items, *creds)
+        print(f"{sent} xAPI statement(s) sent to {args.lrs}")
     return 0
 
 

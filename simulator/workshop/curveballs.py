@@ -31,9 +31,13 @@ def curveball_list(scenario: Scenario, events: list[dict], shifts: list[dict]) -
     """Every curveball of a session, oldest first, as plain dicts (JSON-ready).
 
     Each has `key` (the event id, or `shift-N` for the N-th custom shift), `kind`
-    ("event" or "shift"), `name`, `after_week` and `created_at`; events add `event`,
-    shifts add `stakeholder` and `weights`.
+    ("event" or "shift"), `name`, `after_week`, `created_at`, `id` (its store row),
+    `arrive_week` (the week it is scheduled to arrive in, None: each team's next week)
+    and `signal` (what the teams hear; the event's own for a scenario curveball, the
+    facilitator's for a shift, None when a shift has none); events add `event`, shifts
+    add `stakeholder` and `weights`.
     """
+    signals = {e.id: e.signal for e in scenario.events}
     names = {e.id: e.name for e in scenario.events}
     out = [
         {
@@ -43,6 +47,9 @@ def curveball_list(scenario: Scenario, events: list[dict], shifts: list[dict]) -
             "event": cb["event"],
             "after_week": int(cb["after_week"]),
             "created_at": cb["created_at"],
+            "id": cb.get("id"),
+            "arrive_week": cb.get("arrive_week"),
+            "signal": signals.get(cb["event"]),
         }
         for cb in events
     ]
@@ -56,10 +63,21 @@ def curveball_list(scenario: Scenario, events: list[dict], shifts: list[dict]) -
                 "weights": dict(sh["weights"]),
                 "after_week": int(sh["after_week"]),
                 "created_at": sh["created_at"],
+                "id": sh.get("id"),
+                "arrive_week": sh.get("arrive_week"),
+                "signal": sh.get("signal"),
             }
         )
     out.sort(key=lambda c: (c["created_at"], c["kind"] == "shift"))
     return out
+
+
+def due_for(cb: dict, week: int) -> bool:
+    """Whether a team in `week` takes curveball `cb` now (at its next decision, so that it
+    arrives at the start of its next week): always, unless it is scheduled for a later
+    week than that."""
+    at = cb.get("arrive_week")
+    return at is None or week >= at - 1
 
 
 def curveball_decision(cb: dict) -> Inject | Shift:
@@ -102,6 +120,24 @@ def check_shift(scenario: Scenario, stakeholder: str, weights: dict) -> dict[str
     if sum(out.values()) <= 0:
         raise refuse("shift", "the new priorities need at least one positive weight")
     return out
+
+
+SIGNAL_MAX = 200  # characters of a custom shift's signal (the dialog's Input caps at 200 too)
+
+
+def check_signal(signal: str | None) -> str | None:
+    """A custom shift's signal (what the teams hear), trimmed; None for none; InputError for
+    one that is too long or not printable."""
+    if signal is None or not signal.strip():
+        return None
+    signal = " ".join(signal.split())
+    if len(signal) > SIGNAL_MAX:
+        raise refuse(
+            "--signal", f"a signal is at most {SIGNAL_MAX} characters ({len(signal)} given)"
+        )
+    if not signal.isprintable():
+        raise refuse("--signal", "a signal may use printable characters only")
+    return signal
 
 
 Due = dict[int, list]  # week -> the curveballs (Inject/Shift, or event ids) due after it

@@ -16,10 +16,22 @@ from simulator.workshop.codes import (
     new_code,
     new_key,
 )
-from simulator.workshop.curveballs import check_shift, curveball_list, session_due, shift_label
-from simulator.workshop.records import SessionInfo, find_session, refuse, session_scenario
+from simulator.workshop.curveballs import (
+    check_shift,
+    check_signal,
+    curveball_list,
+    session_due,
+    shift_label,
+)
+from simulator.workshop.records import (
+    SessionInfo,
+    decode,
+    find_session,
+    refuse,
+    session_scenario,
+)
 from simulator.workshop.scripted import catch_up, play_bot, sync_log
-from simulator.workshop.store import Store, open_store
+from simulator.workshop.store import ConsoleStore, Store, open_store
 
 BOT_POLICIES = ("expert", "random")
 
@@ -61,7 +73,7 @@ def create_session(
         revealed=False,
     )
     row = find_session(store, code)
-    store.note(row["id"], f"session created: {scenario.title}, seed {seed}")
+    store.note(row["id"], f"session created: {scenario.title}")
     return SessionInfo.of(row), key
 
 
@@ -141,9 +153,13 @@ class Facilitator:
         players = [r.week for r in rows if r.kind == "player"]
         return max(players or [r.week for r in rows] or [0])
 
-    def inject(self, event_id: str, week: int | None = None) -> int:
+    def inject(self, event_id: str, week: int | None = None, at_week: int | None = None) -> int:
         """Inject a curveball into every team's game; the week it arrives after for
-        scripted teams (players get it at their next week). Returns that week."""
+        scripted teams (players get it at their next week). Returns that week.
+
+        `at_week` schedules it instead: it arrives in that week for every team (players
+        take it during the week before; scripted teams after that week), and it can be
+        retracted until a team has taken it."""
         ids = [e.id for e in self.curveball_events()]
         if event_id not in ids:
             avail = ", ".join(ids) or "none"
@@ -152,11 +168,18 @@ class Facilitator:
                 f"'{event_id}' is not a curveball of scenario '{self.scenario.id}' "
                 f"(curveballs: {avail})",
             )
+        if at_week:
+            week = self._scheduled_week(at_week, "inject")
         week = self._arrival_week(week, "inject")
         if not self.store.add_curveball(self.id, event_id, int(week)):
             raise refuse("inject", f"curveball '{event_id}' was already injected in this session")
         name = next(e.name for e in self.curveball_events() if e.id == event_id)
-        self.store.note(self.id, f"curveball injected: {name} (after week {week})")
+        if at_week:
+            console = ConsoleStore(self.store)
+            console.plan(self.id, "event", console.curveball_id(self.id, event_id), at_week, None)
+            self.store.note(self.id, f"curveball scheduled: {name} (arrives in week {at_week})")
+        else:
+            self.store.note(self.id, f"curveball injected: {name} (after week {week})")
         self.advance_bots()
         return int(week)
 
@@ -170,19 +193,87 @@ class Facilitator:
             raise refuse(where, f"--week must lie in 0-{self.scenario.deal.weeks}")
         return int(week)
 
-    def shift(self, stakeholder: str, weights: dict, week: int | None = None) -> int:
+    def shift(
+        self,
+        stakeholder: str,
+        weights: dict,
+        week: int | None = None,
+        at_week: int | None = None,
+        signal: str | None = None,
+    ) -> int:
         """Inject a custom priority shift on one stakeholder into every team's game: from
         the start of each team's next week the stakeholder's priorities are `weights`
         (dimension id -> 0-100; relative, missing dimensions 0). Players get it at their
-        next decision, scripted teams after the returned week (as `inject`)."""
+        next decision, scripted teams after the returned week (as `inject`). `at_week`
+        schedules it (as `inject`); `signal` is what the teams hear when it arrives."""
         weights = check_shift(self.scenario, stakeholder, weights)
+        signal = check_signal(signal)
+        if at_week:
+            week = self._scheduled_week(at_week, "shift")
         week = self._arrival_week(week, "shift")
         row_id = self.store.add_shift(self.id, stakeholder, weights, week)
+        if at_week or signal:
+            ConsoleStore(self.store).plan(self.id, "shift", row_id, at_week or None, signal)
         n = [r["id"] for r in self.store.shifts(self.id)].index(row_id) + 1
         label = shift_label(self.scenario, stakeholder, weights, n)
-        self.store.note(self.id, f"custom shift injected: {label} (after week {week})")
+        when = f"arrives in week {at_week}" if at_week else f"after week {week}"
+        verb = "scheduled" if at_week else "injected"
+        self.store.note(self.id, f"custom shift {verb}: {label} ({when})")
         self.advance_bots()
         return week
+
+    def _scheduled_week(self, at_week: int, where: str) -> int:
+        """The week scripted teams get a curveball scheduled for `at_week` (the week before);
+        refuses a week outside the deal or one a team has already reached."""
+        weeks = self.scenario.deal.weeks
+        if not 1 <= at_week <= weeks:
+            raise refuse(where, f"--at-week must lie in 1-{weeks}", code="workshop.input")
+        reached = self._current_week()
+        if at_week <= reached:
+            raise refuse(
+                where,
+                f"a team is already in week {reached}: schedule for week {reached + 1} or "
+                "later, or inject it now",
+                code="workshop.input",
+            )
+        return at_week - 1
+
+    def taken(self, cb: dict) -> list[str]:
+        """The teams whose logs hold curveball `cb` (a `curveballs()` item) already."""
+        from engine.decisions import Inject, Shift
+
+        counts = self.store.team_counts(self.id)
+        logs = self.store.logs({t.id: 0 for t in counts}) if counts else {}
+        out = []
+        for t in counts:
+            log = [decode(b) for b in logs[t.id] if '"inject"' in b or '"shift"' in b]
+            if cb["kind"] == "event":
+                hit = any(isinstance(d, Inject) and d.event == cb["event"] for d in log)
+            else:
+                hit = sum(isinstance(d, Shift) for d in log) >= int(cb["key"].split("-")[1])
+            if hit:
+                out.append(t.name)
+        return out
+
+    def retract(self, key: str) -> str:
+        """Withdraw curveball `key` (an event id, or shift-N) before any team has taken it;
+        its name. A later custom shift takes its number."""
+        cb = next((c for c in self.curveballs() if c["key"] == key), None)
+        if cb is None:
+            keys = ", ".join(c["key"] for c in self.curveballs()) or "none"
+            raise refuse("retract", f"no curveball '{key}' in this session (curveballs: {keys})")
+        taken = self.taken(cb)
+        if taken:
+            raise refuse(
+                "retract",
+                f"'{cb['name']}' has reached {len(taken)} team(s) already "
+                f"({', '.join(taken[:3])}{'…' if len(taken) > 3 else ''}); it cannot be retracted",
+            )
+        if not ConsoleStore(self.store).retract(self.id, cb["kind"], cb["id"]):
+            raise refuse("retract", f"'{cb['name']}' was retracted already")
+        self.store.note(self.id, f"curveball retracted: {cb['name']}")
+        self._bot_marks.clear()
+        return cb["name"]
 
     def _set(self, note: str, advance: bool = True, **values) -> None:
         """Store new session `values`, log `note`, reload; then let bots catch up."""

@@ -6,10 +6,12 @@ cached game. A team whose log did not grow keeps its cached row, so a refresh
 of 200 idle teams costs two small queries.
 
 Everything a facilitator sees is here: the row per team (week, alignment, win
-probability, expected score, weekly series), the response lag after each
-curveball, scenario event or custom priority shift (weeks from its arrival to
-focus cosine >= 0.9), the practices each team showed, the class findings
-(which practices went with winning) and the recap headlines between weeks.
+probability, expected score, deal value, weekly series), the response to each
+curveball, scenario event or custom priority shift (the week the team re-focused
+after it arrived, with the focus cosine before and after, and separately the weeks
+until the focus cosine reached 0.9), the practices each team showed, the class
+findings (which practices went with winning, over human teams only, with the number
+of teams each rests on) and the recap headlines between weeks.
 """
 
 from __future__ import annotations
@@ -19,15 +21,44 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.compiled import BUYING_ROLES
-from engine.decisions import EndWeek, IllegalDecision, Run, Shift, Start
+from engine.decisions import EndWeek, Focus, IllegalDecision, Run, Shift, Start
 from engine.model import Scenario
 from engine.state import GameState, new_game
 from scoring import alignment as al
 from scoring.scorecard import score
+from simulator.workshop.admin import effective_kind
 from simulator.workshop.curveballs import curveball_list
 from simulator.workshop.records import decode
 
 REALIGNED = 0.9  # focus cosine at which a team counts as re-aligned after a curveball
+HUMAN_KINDS = ("player",)  # the class: scripted (headless), bot and test teams are not
+TEAM_KINDS = ("player", "headless", "bot", "test")  # what a team can be marked as
+KIND_LABELS = {"player": "human", "headless": "scripted", "bot": "bot", "test": "test"}
+MIN_FINDING_TEAMS = 4  # a class finding resting on fewer human teams carries a warning
+
+# The state of one team's response to one curveball (report cells, CSV, JSON).
+RESPONDED = "responded"
+NOT_YET = "not-yet"  # arrived, the game goes on, no re-focus so far
+NEVER = "never"  # arrived, the game ended without a re-focus (or without re-aligning)
+NOT_ARRIVED = "not-arrived"  # not arrived yet; it will at the team's next week
+NOT_APPLICABLE = "n/a"  # cannot arrive: the team's game ended first, or its log is broken
+
+
+@dataclass(frozen=True)
+class Response:
+    """How a team answered one curveball: the week it changed its focus (at or after the
+    arrival), how many weeks that took, and the focus cosine against the customer's new
+    priorities before (the focus the curveball found) and after the change (None until
+    the week is played)."""
+
+    arrived: int
+    week: int | None
+    cos_before: float | None
+    cos_after: float | None
+
+    @property
+    def lag(self) -> int | None:
+        return None if self.week is None else self.week - self.arrived
 
 
 @dataclass
@@ -46,11 +77,15 @@ class TeamResult:
     external: float = 0.0
     win_probability: float = 0.0
     weeks_played: int = 0
+    expected_value: float = 0.0
+    realised_value: float = 0.0
+    deal_value: float = 0.0
     components: dict = field(default_factory=dict)
     weekly: dict = field(default_factory=dict)
     events: list = field(default_factory=list)  # (week, event id) that arrived
     arrived: dict = field(default_factory=dict)  # curveball key -> week it arrived
     lags: dict = field(default_factory=dict)  # curveball key -> weeks to re-align, None: not yet
+    responses: dict = field(default_factory=dict)  # curveball key -> Response
     practices: dict = field(default_factory=dict)
     key_decisions: list = field(default_factory=list)
     audible_weeks: list = field(default_factory=list)
@@ -61,14 +96,55 @@ class TeamResult:
     def started(self) -> bool:
         return self.week >= 1
 
-    def lag_text(self, event: str) -> str:
-        """How fast the team re-aligned after curveball `event`, for a table cell."""
+    @property
+    def human(self) -> bool:
+        """A member of the class (not a scripted, bot or test team)."""
+        return self.kind in HUMAN_KINDS
+
+    def _pending(self, event: str) -> str | None:
+        if self.error:
+            return NOT_APPLICABLE
         if event not in self.arrived:
-            return "—" if self.over else "pending"
-        lag = self.lags.get(event)
-        if lag is not None:
-            return f"{lag} wk"
-        return "never" if self.over else "not yet"
+            return NOT_APPLICABLE if self.over else NOT_ARRIVED
+        return None
+
+    def lag_state(self, event: str) -> str:
+        """RESPONDED (re-aligned), NOT_YET, NEVER, NOT_ARRIVED or NOT_APPLICABLE."""
+        pending = self._pending(event)
+        if pending:
+            return pending
+        if self.lags.get(event) is not None:
+            return RESPONDED
+        return NEVER if self.over else NOT_YET
+
+    def response_state(self, event: str) -> str:
+        """Like lag_state, for the re-focus after curveball `event`."""
+        pending = self._pending(event)
+        if pending:
+            return pending
+        resp = self.responses.get(event)
+        if resp is not None and resp.week is not None:
+            return RESPONDED
+        return NEVER if self.over else NOT_YET
+
+    def lag_text(self, event: str) -> str:
+        """Weeks until the focus cosine reached REALIGNED after `event`, or its state."""
+        state = self.lag_state(event)
+        return f"{self.lags[event]} wk" if state == RESPONDED else state
+
+    def response_text(self, event: str) -> str:
+        """The re-focus after `event` for a table cell: "week 5 (+2), cos 0.61→0.95"."""
+        state = self.response_state(event)
+        resp = self.responses.get(event)
+        if state != RESPONDED:
+            if state in (NEVER, NOT_YET) and resp is not None and resp.cos_before is not None:
+                return f"{state} (cos {resp.cos_before:.2f})"
+            return state
+        cos = ""
+        if resp.cos_after is not None:
+            before = "?" if resp.cos_before is None else f"{resp.cos_before:.2f}"
+            cos = f", cos {before}→{resp.cos_after:.2f}"
+        return f"week {resp.week} (+{resp.lag}){cos}"
 
     def trend(self, key: str = "win_probability") -> list[float]:
         return [v for v in self.weekly.get(key, []) if v == v]  # drop NaN
@@ -102,6 +178,40 @@ def shift_arrivals(state: GameState) -> list[int | None]:
                 for k in pending:
                     out[k] = w + 1
             pending = []
+    return out
+
+
+def responses(state: GameState, trace: dict, arrivals: dict[str, int]) -> dict[str, Response]:
+    """Each curveball's Response: the first week at or after its arrival in which the team
+    moved its focus (a Focus decision that changed it), and the focus cosine against the
+    customer's priorities of the arrival week (before: the focus the curveball found) and
+    of the response week (after: the focus at the end of that week)."""
+    t = al.shared(trace)
+    prio = t[al.CUSTOMER][0]  # (W, K): the customer's priorities each week
+    end_focus = t["t_focus"][0]  # (W, K): the focus held at the end of each week
+    played = int(trace["played"][0].sum())
+    dims = state.compiled.dims
+    current = np.full(len(dims), 1.0 / len(dims))  # the even default before any Focus
+    changes: list[tuple[int, np.ndarray, np.ndarray]] = []  # (week, focus before, after)
+    for d, w in zip(state.history, _weeks_of(state.history), strict=True):
+        if isinstance(d, Focus):
+            new = np.array([float(d.weights.get(k, 0.0)) for k in dims])
+            if new.sum() > 0:
+                new = new / new.sum()
+            if np.abs(new - current).max() > 1e-9:
+                changes.append((w, current, new))
+            current = new
+
+    def cos(f: np.ndarray, w: int) -> float | None:
+        return round(float(al.cosine(f, prio[w - 1])), 4) if 1 <= w <= played else None
+
+    out = {}
+    for key, fw in arrivals.items():
+        found = [f for f in changes if f[0] < fw]
+        held = found[-1][2] if found else np.full(len(dims), 1.0 / len(dims))
+        week = next((w for w, _, _ in changes if fw <= w <= played), None)
+        after = cos(end_focus[week - 1], week) if week is not None else None
+        out[key] = Response(fw, week, cos(held, fw), after)
     return out
 
 
@@ -200,6 +310,9 @@ def evaluate(
     r.external = card["alignment"]["external"]
     r.win_probability = card["outcome"]["win_probability"]
     r.weeks_played = card["weeks_played"]
+    r.expected_value = card["outcome"]["expected_value"]
+    r.realised_value = card["outcome"]["realised_value"]
+    r.deal_value = float(state.scenario.deal.value)
     r.components = card["components"]
     r.weekly = {k: card["weekly"][k] for k in ("alignment", "win_probability", "focus_cosine")}
     r.events = state.fired_events()
@@ -213,6 +326,7 @@ def evaluate(
     for key, fw in arrivals.items():
         r.arrived[key] = fw
         r.lags[key] = next((w - fw for w in range(fw, len(fc) + 1) if fc[w - 1] >= REALIGNED), None)
+    r.responses = responses(state, trace, arrivals)
     r.practices = practices(state, trace)
     r.key_decisions = key_decisions(state, r.practices)
     aud = trace["t_audible"][0] & trace["played"][0]
@@ -261,7 +375,10 @@ class Leaderboard:
         for t in counts:
             e = self._cache.get(t.id)
             if e is None or e.n != t.n_decisions:
-                stale[t.id] = e.n if e is not None and e.state is not None else 0
+                grew = e is not None and e.state is not None and e.n < t.n_decisions
+                stale[t.id] = e.n if grew else 0  # a log cut back (undo, reset): replay it
+                if not grew:
+                    self._cache.pop(t.id, None)
         if len(stale) <= 1:  # one read for any number of teams that moved
             logs = {tid: self.store.log(tid, start) for tid, start in stale.items()}
         else:
@@ -269,6 +386,7 @@ class Leaderboard:
         rows = []
         for t in counts:
             e = self._cache.get(t.id)
+            kind = effective_kind(t.kind, t.policy)
             if t.id in stale:
                 start = stale[t.id]
                 state = (
@@ -285,12 +403,12 @@ class Leaderboard:
                         error = f"decision {n + 1} cannot be replayed: {exc}"
                         break
                     n += 1
-                e = _Entry(n, None if error else state, (), TeamResult(t.id, t.name, t.kind, n))
+                e = _Entry(n, None if error else state, (), TeamResult(t.id, t.name, kind, n))
                 e.row.error = error
                 self._cache[t.id] = e
-            key = (e.n, tuple(cb_ids), tuple(shift_ids))
+            key = (e.n, tuple(cb_ids), tuple(shift_ids), t.name, kind)
             if e.key != key and e.state is not None:
-                base = TeamResult(t.id, t.name, t.kind, e.n)
+                base = TeamResult(t.id, t.name, kind, e.n)
                 e.row = evaluate(e.state, cb_ids, base, shift_ids)
                 e.key = key
             rows.append(e.row)
@@ -363,15 +481,38 @@ class Finding:
     win_with: float | None
     win_without: float | None
     text: str
+    n_teams: int = 0  # the human teams this finding rests on
+    warning: str | None = None  # set when n_teams < the threshold
+    excluded: list[str] = field(default_factory=list)  # teams left out, with why
 
 
 def _mean(xs: list[float]) -> float | None:
     return float(np.mean(xs)) if xs else None
 
 
-def findings(rows: list[TeamResult]) -> list[Finding]:
-    """Which practices went with winning, across the class (bots excluded)."""
-    teams = [r for r in rows if r.kind != "bot" and r.started and not r.error]
+def excluded_teams(rows: list[TeamResult]) -> list[str]:
+    """The teams a class finding leaves out, each with why ("Robo (bot)")."""
+    out = []
+    for r in rows:
+        if not r.human:
+            out.append(f"{r.name} ({KIND_LABELS.get(r.kind, r.kind)})")
+        elif r.error:
+            out.append(f"{r.name} (log error)")
+        elif not r.started:
+            out.append(f"{r.name} (still in setup)")
+    return out
+
+
+def findings(rows: list[TeamResult], min_teams: int = MIN_FINDING_TEAMS) -> list[Finding]:
+    """Which practices went with winning, over the human teams that have played a week
+    (scripted, bot and test teams left out); each finding says how many teams it rests on
+    and warns when that is fewer than `min_teams`."""
+    teams = [r for r in rows if r.human and r.started and not r.error]
+    left_out = excluded_teams(rows)
+    n = len(teams)
+    warning = None
+    if 0 < n < min_teams:
+        warning = f"Rests on {n} human team(s), fewer than {min_teams}: an anecdote, not a pattern."
     out = []
     for p in PRACTICES:
         yes = [r for r in teams if p.shown(r.practices)]
@@ -379,9 +520,9 @@ def findings(rows: list[TeamResult]) -> list[Finding]:
         ew, en = _mean([r.expected_score for r in yes]), _mean([r.expected_score for r in no])
         ww, wn = _mean([r.win_probability for r in yes]), _mean([r.win_probability for r in no])
         if not teams:
-            text = "No team has played a week yet."
+            text = "No human team has played a week yet."
         elif not yes or not no:
-            who = "Every team" if yes else "No team"
+            who = "Every human team" if yes else "No human team"
             text = f"{who} showed this ({p.rule}), so it does not separate the class."
         else:
             gap = ew - en
@@ -395,7 +536,23 @@ def findings(rows: list[TeamResult]) -> list[Finding]:
                 f"win chance {ww:.0%}. The other {len(no)}: {en:.1f} and {wn:.0%}. "
                 f"It {verdict}."
             )
-        out.append(Finding(p, [r.name for r in yes], [r.name for r in no], ew, en, ww, wn, text))
+        if teams:
+            text += f" Based on {n} human team(s)."
+        out.append(
+            Finding(
+                p,
+                [r.name for r in yes],
+                [r.name for r in no],
+                ew,
+                en,
+                ww,
+                wn,
+                text,
+                n_teams=n,
+                warning=warning,
+                excluded=left_out,
+            )
+        )
     return out
 
 
@@ -449,7 +606,7 @@ def recap(
             lines.append(f"Biggest gain: {up[1].name}, win chance {up[2]:.0%} → {up[3]:.0%}")
         if down[0] < -0.005:
             lines.append(f"Biggest drop: {down[1].name}, win chance {down[2]:.0%} → {down[3]:.0%}")
-    players = [r for r in rows if r.kind != "bot"]
+    players = [r for r in rows if r.human]
     first: dict[str, int] = {}
     for r in rows:
         for e, fw in r.arrived.items():
@@ -457,10 +614,14 @@ def recap(
     for e in sorted(first, key=lambda k: (first[k], k)):
         hit = [r for r in players if e in r.arrived and r.arrived[e] <= w]
         if hit:
-            back = sum(
-                1 for r in hit if r.lags.get(e) is not None and r.arrived[e] + r.lags[e] <= w
+            moved = sum(
+                1
+                for r in hit
+                if r.responses.get(e) is not None
+                and r.responses[e].week is not None
+                and r.responses[e].week <= w
             )
-            lines.append(f"{back} of {len(hit)} team(s) re-aligned after “{names.get(e, e)}”")
+            lines.append(f"{moved} of {len(hit)} team(s) re-focused after “{names.get(e, e)}”")
     done = [r for r in players if r.over]
     if done:
         wins = sum(r.result == "win" for r in done)
@@ -468,7 +629,7 @@ def recap(
     waiting = sum(1 for r in players if not r.started)
     if waiting:
         lines.append(f"{waiting} team(s) still in setup")
-    lead = next((r for r in rows if r.kind != "bot" and r.started), None)
+    lead = next((r for r in rows if r.human and r.started), None)
     if lead:
         lines.append(f"Class leader: {lead.name} (expected score {lead.expected_score:.1f})")
     return lines

@@ -121,6 +121,11 @@ def routes() -> list[web.RouteDef]:
     def act(a: Authority, r: web.Request, b: dict):
         return a.act(_code(r), key(r), r.match_info["action"], b)
 
+    def console(a: Authority, r: web.Request, b: dict):
+        from simulator.workshop.console_actions import console_act
+
+        return console_act(a, _code(r), key(r), r.match_info["action"], b)
+
     return [
         web.get(f"{API}/health", health),
         web.get(f"{s}/status", endpoint(lambda a, r, b: a.status(_code(r)))),
@@ -135,6 +140,7 @@ def routes() -> list[web.RouteDef]:
         ),
         web.get(f"{s}/board", endpoint(lambda a, r, b: a.board(_code(r), key(r)))),
         web.post(f"{s}/facilitator/{{action}}", endpoint(act)),
+        web.post(f"{s}/console/{{action}}", endpoint(console)),
     ]
 
 

@@ -62,7 +62,7 @@ from engine.rng import validate_seed
 from simulator.workshop import dialects
 from simulator.workshop.dialects import BUSY_TIMEOUT_MS  # noqa: F401 - part of the API
 
-SCHEMA_VERSION = 3  # 1: the first release; 2: adds `shifts`; 3: adds `seats`
+SCHEMA_VERSION = 4  # 1: the first release; 2: adds `shifts`; 3: adds `seats`; 4: `schedules`
 DB_FILE = "workshop.sqlite3"
 DB_ENV = "DEALCRAFT_DB"  # the store URL when no --db is given
 LOCK_WAIT_S = 30.0  # give up on a busy database after this long
@@ -164,6 +164,19 @@ seats = Table(  # since schema version 3: a team's passcode (salted hash), set a
     Column("salt", String(64), nullable=False),
     Column("hash", String(128), nullable=False),
     Column("created_at", Float, nullable=False),
+)
+
+
+schedules = Table(  # since schema version 4: a curveball's planned week and its signal
+    "schedules",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", Integer, ForeignKey("sessions.id"), nullable=False),
+    Column("kind", String(8), nullable=False),  # event (curveballs.id) or shift (shifts.id)
+    Column("ref_id", Integer, nullable=False),
+    Column("arrive_week", Integer, nullable=True),  # None: at each team's next week
+    Column("signal", String(300), nullable=True),  # what the teams hear (custom shifts)
+    UniqueConstraint("kind", "ref_id", name="uq_schedule"),
 )
 
 
@@ -409,7 +422,7 @@ class Store:
 
     @staticmethod
     def _curveballs(conn: Connection, session_id: int) -> list[dict]:
-        q = select(curveballs).where(curveballs.c.session_id == session_id)
+        q = _planned(curveballs, "event").where(curveballs.c.session_id == session_id)
         return [dict(r) for r in conn.execute(q.order_by(curveballs.c.id)).mappings()]
 
     def curveballs(self, session_id: int) -> list[dict]:
@@ -437,7 +450,8 @@ class Store:
 
     @staticmethod
     def _shifts(conn: Connection, session_id: int) -> list[dict]:
-        q = select(shifts).where(shifts.c.session_id == session_id).order_by(shifts.c.id)
+        q = _planned(shifts, "shift").where(shifts.c.session_id == session_id)
+        q = q.order_by(shifts.c.id)
         out = []
         for r in conn.execute(q).mappings():
             row = dict(r)
@@ -642,6 +656,116 @@ class Store:
         return self.write(lambda conn: self.dialect.insert_new(conn, seats, ["team_id"], values))
 
 
+def _planned(table: Table, kind: str):
+    """SELECT the rows of `table` (curveballs or shifts) with their schedule's arrival week
+    and signal (None when not scheduled)."""
+    on = (schedules.c.kind == kind) & (schedules.c.ref_id == table.c.id)
+    return select(table, schedules.c.arrive_week, schedules.c.signal).select_from(
+        table.outerjoin(schedules, on)
+    )
+
+
+class ConsoleStore:
+    """The facilitator console's writes (schema version 4): schedules and retractions, as
+    functions on a Store so they stay apart from the store's own."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def plan(
+        self, session_id: int, kind: str, ref_id: int, arrive_week: int | None, signal: str | None
+    ) -> None:
+        values = dict(
+            session_id=session_id,
+            kind=kind,
+            ref_id=int(ref_id),
+            arrive_week=arrive_week,
+            signal=None if signal is None else signal[:300],
+        )
+        self.store.write(lambda conn: conn.execute(insert(schedules).values(**values)))
+
+    def curveball_id(self, session_id: int, event_id: str) -> int | None:
+        q = select(curveballs.c.id).where(
+            curveballs.c.session_id == session_id, curveballs.c.event == event_id
+        )
+        return self.store.read(lambda conn: conn.execute(q).scalar())
+
+    def retract(self, session_id: int, kind: str, ref_id: int) -> bool:
+        """Delete a curveball (kind event) or shift and its schedule in one write; False when
+        it was not there (already retracted)."""
+        table = curveballs if kind == "event" else shifts
+
+        def fn(conn: Connection) -> bool:
+            gone = conn.execute(
+                table.delete().where(table.c.id == ref_id, table.c.session_id == session_id)
+            ).rowcount
+            conn.execute(
+                schedules.delete().where(schedules.c.kind == kind, schedules.c.ref_id == ref_id)
+            )
+            return bool(gone)
+
+        return self.store.write(fn)
+
+
+class TeamAdmin:
+    """The facilitator's team administration on a Store: rename, mark, truncate (undo a
+    week, reset) and remove; apart from the store's own functions."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def rename(self, team_id: int, name: str, name_key: str) -> None:
+        self.store.write(
+            lambda conn: conn.execute(
+                update(teams)
+                .where(teams.c.id == team_id)
+                .values(name=name, name_key=name_key, updated_at=time.time())
+            )
+        )
+
+    def set_policy(self, team_id: int, policy: str | None) -> None:
+        """The team's `policy` column: a bot's policy, or a player team's mark."""
+        self.store.write(
+            lambda conn: conn.execute(
+                update(teams).where(teams.c.id == team_id).values(policy=policy)
+            )
+        )
+
+    def truncate(self, team_id: int, keep: int) -> int:
+        """Drop the team's decisions from position `keep` on; the new log length."""
+
+        def fn(conn: Connection) -> int:
+            conn.execute(
+                decisions.delete().where(decisions.c.team_id == team_id, decisions.c.seq >= keep)
+            )
+            n = conn.execute(
+                select(func.count()).select_from(decisions).where(decisions.c.team_id == team_id)
+            ).scalar_one()
+            conn.execute(
+                update(teams)
+                .where(teams.c.id == team_id)
+                .values(n_decisions=n, updated_at=time.time())
+            )
+            return int(n)
+
+        return self.store.write(fn)
+
+    def remove(self, team_id: int) -> None:
+        """Delete a team, its log and its seat in one write."""
+
+        def fn(conn: Connection) -> None:
+            conn.execute(decisions.delete().where(decisions.c.team_id == team_id))
+            conn.execute(seats.delete().where(seats.c.team_id == team_id))
+            conn.execute(teams.delete().where(teams.c.id == team_id))
+
+        self.store.write(fn)
+
+
+def _to_v4(conn: Connection) -> None:
+    """Version 4: curveball schedules (arrival week, signal). Older curveballs have none."""
+    schedules.create(conn, checkfirst=True)
+
+
 def _to_v2(conn: Connection) -> None:
     """Version 2: the custom priority shifts."""
     shifts.create(conn, checkfirst=True)  # with its index
@@ -655,6 +779,7 @@ def _to_v3(conn: Connection) -> None:
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _to_v2,
     3: _to_v3,
+    4: _to_v4,
 }  # version -> step up to it
 
 

@@ -23,7 +23,12 @@ from simulator.workshop.codes import (
     new_passcode,
     normalise_passcode,
 )
-from simulator.workshop.curveballs import curveball_decision, curveball_list, session_due
+from simulator.workshop.curveballs import (
+    curveball_decision,
+    curveball_list,
+    due_for,
+    session_due,
+)
 from simulator.workshop.records import (
     Held,
     SessionInfo,
@@ -110,6 +115,8 @@ class TeamSession:
         got = sum(isinstance(d, Shift) for d in state.history)  # shifts arrive in order
         out = []
         for cb in curveball_list(self.scenario, events, shifts[got:]):
+            if not due_for(cb, state.week):  # scheduled later: it and all after it wait
+                break
             d = curveball_decision(cb)
             if isinstance(d, Shift) or state.why_illegal(d) is None:
                 out.append(d)

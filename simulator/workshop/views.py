@@ -44,16 +44,19 @@ def _row_dict(r: TeamResult, curveballs: list[str], public: bool) -> dict:
     return out
 
 
-def session_dict(info) -> dict:
-    return {
+def session_dict(info, with_seed: bool = False) -> dict:
+    """The session's state; the seed only for the facilitator (`with_seed`)."""
+    out = {
         "code": info.code,
         "name": info.name,
         "scenario": info.scenario_id,
-        "seed": info.seed,
         "paused": info.paused,
         "hold_week": info.hold_week,
         "revealed": info.revealed,
     }
+    if with_seed:
+        out["seed"] = info.seed
+    return out
 
 
 def board_data(fac, rows: list[TeamResult] | None = None, cbs: list[dict] | None = None) -> dict:
@@ -66,7 +69,7 @@ def board_data(fac, rows: list[TeamResult] | None = None, cbs: list[dict] | None
         cbs = fac.curveballs() if cbs is None else cbs
     labels = {c["key"]: c["name"] for c in cbs}
     return {
-        "session": session_dict(info),
+        "session": session_dict(info, with_seed=True),
         "teams": [row_dict(r, [c["key"] for c in cbs], False) for r in rows],
         "curveballs": cbs,
         "recap": {"week": recap_week(rows), "headlines": recap(rows, fac.scenario, labels=labels)},
