@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.arrays import pair_total, ratio, stack, total, where
+from engine.arrays import batched, memory, pair_total, ratio, stack, total
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -43,13 +43,14 @@ def role_coverage(t: dict) -> np.ndarray:
 
 
 def member_fit(t: dict) -> np.ndarray:
-    """(B, W, M) role-skill fit of each member in their role that week (0 without a role)."""
+    """(B, W, M) role-skill fit of each member in their role that week (0 without a role):
+    one gather from the (B, M, R) fit table at each week's role."""
     table = total(t["skill"][:, :, None, :] * t["p_r_needs"][None, None])  # (B, M, R)
-    role = t["t_role"]  # (B, W, M), -1 for none
-    fit = np.zeros_like(role, dtype=float)
-    for r in range(table.shape[-1]):  # a handful of roles
-        fit = where(role == r, table[:, None, :, r], fit)
-    return fit
+    B, M, R = table.shape
+    role = memory(t["t_role"])  # (W, M, B), -1 for none
+    flat = np.ascontiguousarray(memory(table)).reshape(-1)  # (M, R, B)
+    at = (np.arange(M)[:, None] * R + np.clip(role, 0, R - 1)) * B + np.arange(B)
+    return batched(np.where(role >= 0, flat.take(at), 0.0))
 
 
 def role_fit(t: dict) -> np.ndarray:
@@ -124,14 +125,20 @@ def influence_coverage(t: dict) -> np.ndarray:
 
 
 def connection_quality(t: dict) -> np.ndarray:
-    """(B, W, S) fit of the best connection to each stakeholder (seniority match), 0 if none."""
+    """(B, W, S) fit of the best connection to each stakeholder (seniority match), 0 if none.
+
+    Each member's fit with a stakeholder is coded as its rank among that stakeholder's fits
+    (0 for no connection), so the best over members is a maximum over bytes; the rank is
+    then read back as the fit itself, the same bits as the maximum of the fits."""
     gap = np.maximum(0.0, t["p_st_seniority"][None, :] - t["p_m_seniority"][:, None])  # (M, S)
     fit = np.clip(1.0 - t["p_rules"]["connection_seniority_penalty"] * gap, 0, 1)
-    conn = t["t_conn"]
-    best = conn[:, :, 0] * fit[0]
-    for m in range(1, conn.shape[2]):  # loop over roster members (a constant), not games
-        np.maximum(best, conn[:, :, m] * fit[m], out=best)
-    return best
+    M, S = fit.shape
+    levels = np.sort(fit, 0)  # (M, S): code k > 0 stands for levels[k - 1]
+    code = np.stack([np.searchsorted(levels[:, s], fit[:, s]) + 1 for s in range(S)], 1)
+    conn = memory(np.asarray(t["t_conn"], bool))  # (W, M, S, B)
+    best = (conn.view(np.uint8) * code.astype(np.uint8)[None, :, :, None]).max(1)  # (W, S, B)
+    value = np.concatenate([np.zeros((1, S)), levels]).reshape(-1)  # (code, S) -> fit
+    return batched(value.take(best.astype(np.intp) * S + np.arange(S)[:, None]))
 
 
 def connection_fit(t: dict) -> np.ndarray:
