@@ -526,7 +526,7 @@ def resolve_week(
         lapsed = (w - b.last_review) > R.review_every
         team = team * np.where(lapsed, 1.0 - R.review_lapse_quality, 1.0)
     weak = np.array([1.0, R.underdeliver_quality]).take(A.pick(b.weak, g, m).view(np.int8))
-    quality = quality * weak * (0.85 + 0.3 * morale[g]) * team[g]
+    quality = quality * weak * (R.morale_quality_floor + R.morale_quality * morale[g]) * team[g]
 
     # actions aimed at a stakeholder move their stance and what the member learns of them
     t = np.flatnonzero(s >= 0)
@@ -539,9 +539,9 @@ def resolve_week(
     align_table = _alignment(b)  # (B, S) how well the strategy speaks to each stakeholder
     known = A.pick(align_table, gt, st) * (1.0 - A.pick(b.unknown, gt, mt, st))
     pitch = R.unknown_pitch + (1.0 - R.unknown_pitch) * known
-    gain = c.a_stance[at] * qt * reach * (2.0 * pitch - 0.6)
+    gain = c.a_stance[at] * qt * reach * (R.pitch_weight * pitch - R.pitch_cost)
     d_stance = A.scatter((B, S), (gt, st), gain)
-    learn = np.clip(c.a_discovery[at] * qt * reach, 0, 0.95)
+    learn = np.clip(c.a_discovery[at] * qt * reach, 0, R.discovery_cap)
 
     # the rest of an action's effects scale with the quality it was run with
     effort = A.scatter((B, len(c.actions)), (g, a), quality)  # (B, A)
@@ -599,7 +599,8 @@ def resolve_week(
     covered = covered_by(b)
     drift = np.where(covered, R.covered_drift, -R.uncovered_drift * competition[:, None])
     stance = b.stance
-    stance = np.clip(stance + d_stance * (1.05 - np.abs(stance) * 0.5) + drift * b.present, -1, 1)
+    room = R.stance_room - np.abs(stance) * R.stance_saturation
+    stance = np.clip(stance + d_stance * room + drift * b.present, -1, 1)
     progress = np.minimum(progress + d_prog, np.maximum(progress, c.l_pace * w))
     competition = np.clip(competition + d_comp + c.comp_momentum, 0, 1)
 
@@ -623,8 +624,9 @@ def resolve_week(
         (b.staffed,),
         lambda: A.pair_total(b.staffed, c.chem) / np.maximum(n * (n - 1), 1),
     )
-    overload = (load > 0.95).sum(1) / n
-    morale = morale + d_morale + 0.04 * chem_mean - 0.08 * overload - R.audible_morale * whim
+    overload = (load > R.overload_level).sum(1) / n
+    morale = morale + d_morale + R.chemistry_morale * chem_mean - R.overload_morale * overload
+    morale = morale - R.audible_morale * whim
     if c.a_coaching.any():
         uncoached = (w - b.last_coaching) > R.coaching_every
         morale = morale - R.coaching_lapse_morale * uncoached
