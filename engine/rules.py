@@ -579,10 +579,9 @@ def resolve_week(
 
     # passive effects of standing connections and of neglect
     conn = links(b)
-    passive = np.array([1.0, 1.0 - R.passive_learning])
-    unknown = b.unknown * derived(
-        b, "passive", (conn,), lambda: A.take(passive, conn.view(np.int8))
-    )
+    unknown = np.copy(b.unknown)  # x 1.0 where there is no link keeps the bits: scale only links
+    linked_at = derived(b, "passive", (conn,), lambda: np.flatnonzero(A.memory(conn)))
+    np.reshape(A.memory(unknown), -1, copy=False)[linked_at] *= 1.0 - R.passive_learning
     A.multiply_at(unknown, (gt, mt, st), 1.0 - learn)
     least = unknown[:, 0] + ~b.staffed[:, 0, None]  # (B, S) what the team knows at best
     for k in range(1, unknown.shape[1]):
@@ -594,8 +593,10 @@ def resolve_week(
     if share.any():  # the staffed members of a reviewing game learn what the team knows
         # least <= every staffed member's unknown <= 1 <= least + 1, so the minimum below
         # sets theirs to least and keeps everyone else's
-        apart = A.memory(~(share[:, None] & b.staffed))[:, None, :]  # (M, 1, B)
-        np.minimum(A.memory(unknown), A.memory(least)[None] + apart, out=A.memory(unknown))
+        apart = A.memory(~(share[:, None] & b.staffed))  # (M, B)
+        mem, floor = A.memory(unknown), A.memory(least)  # (M, S, B), (S, B)
+        for k in range(len(mem)):  # member by member: temporaries the size of `least`
+            np.minimum(mem[k], floor + apart[k], out=mem[k])
     covered = covered_by(b)
     drift = np.where(covered, R.covered_drift, -R.uncovered_drift * competition[:, None])
     stance = b.stance
