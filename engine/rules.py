@@ -492,10 +492,13 @@ def member_fit(c: Compiled, skill: np.ndarray, role: np.ndarray) -> np.ndarray:
 
 def run_fit(c: Compiled, skill: np.ndarray, g: np.ndarray, m: np.ndarray, a: np.ndarray):
     """(n,) skill fit of member m of game g for action a, for each run."""
-    rows = A.pick_last(skill, g, m)  # one skill at a time reads memory in order
-    fit = rows[0] * c.a_skill[:, 0].take(a)
-    for q in range(1, len(rows)):
-        fit += rows[q] * c.a_skill[:, q].take(a)
+    flat = A.memory(skill).reshape(-1)  # (M, Q, B): one skill at a time reads memory in order
+    B, Q = skill.shape[0], skill.shape[-1]
+    at = m * (Q * B) + g
+    needs = np.ascontiguousarray(c.a_skill.T)  # (Q, A)
+    fit = flat.take(at) * needs[0].take(a)
+    for q in range(1, Q):
+        fit += flat.take(at + q * B) * needs[q].take(a)
     return fit
 
 
