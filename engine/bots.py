@@ -279,9 +279,10 @@ def _aimer(c: Compiled, b: rules.Batch, need: np.ndarray, unknown: np.ndarray):
     tie; -1 for an internal action. The preferences are laid out once for the week's
     rounds, (M, S, B) and (S, B) in memory, -1 for who is not on the buying team."""
     B, S = b.size, len(c.stakeholders)
-    present = A.memory(b.present)  # (S, B)
-    conn = A.memory(b.conn)  # (M, S, B)
-    by_need = np.where(present, A.memory(need) * (1 + 0.5 * conn) + 1e-6, -1).reshape(-1)
+    present, need_m = A.memory(b.present), A.memory(need)  # (S, B)
+    linked = np.where(present, need_m * 1.5 + 1e-6, -1.0)  # half again for a connection
+    alone = np.where(present, need_m + 1e-6, -1.0)
+    by_need = np.where(A.memory(b.conn), linked, alone).reshape(-1)  # (M, S, B)
     by_unknown = np.where(present, A.memory(unknown) + 1e-6, -1).reshape(-1)
     targetable = c.a_targets[:, c.st_role]  # (A, S)
     cols = np.arange(S) * B
