@@ -44,13 +44,23 @@ def role_coverage(t: dict) -> np.ndarray:
 
 def member_fit(t: dict) -> np.ndarray:
     """(B, W, M) role-skill fit of each member in their role that week (0 without a role):
-    one gather from the (B, M, R) fit table at each week's role."""
+    a gather from the (B, M, R) fit table at the week's roles, once for each run of weeks
+    whose roles are the same (a team changes its roles only now and then)."""
     table = total(t["skill"][:, :, None, :] * t["p_r_needs"][None, None])  # (B, M, R)
     B, M, R = table.shape
     role = memory(t["t_role"])  # (W, M, B), -1 for none
     flat = np.ascontiguousarray(memory(table)).reshape(-1)  # (M, R, B)
-    at = (np.arange(M)[:, None] * R + np.clip(role, 0, R - 1)) * B + np.arange(B)
-    return batched(np.where(role >= 0, flat.take(at), 0.0))
+    rows, games = np.arange(M)[:, None] * R, np.arange(B)
+    out = np.empty(role.shape)
+    start = 0
+    for w in range(1, len(role) + 1):
+        if w == len(role) or not np.array_equal(role[w], role[start]):
+            r = role[start]
+            out[start:w] = np.where(
+                r >= 0, flat.take((rows + np.clip(r, 0, R - 1)) * B + games), 0.0
+            )
+            start = w
+    return batched(out)
 
 
 def role_fit(t: dict) -> np.ndarray:
