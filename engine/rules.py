@@ -582,7 +582,8 @@ def resolve_week(
 
     # passive effects of standing connections and of neglect
     conn = links(b)
-    unknown = np.copy(b.unknown)  # x 1.0 where there is no link keeps the bits: scale only links
+    # a copy in batch-last memory; x 1.0 keeps the bits where there is no link: scale only links
+    unknown = A.batched(np.array(A.memory(b.unknown), order="C"))
     linked_at = derived(b, "passive", (conn,), lambda: np.flatnonzero(A.memory(conn)))
     np.reshape(A.memory(unknown), -1, copy=False)[linked_at] *= 1.0 - R.passive_learning
     A.multiply_at(unknown, (gt, mt, st), 1.0 - learn)
