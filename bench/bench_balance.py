@@ -3,7 +3,9 @@
 Plays the report `dealcraft balance` prints by default (random, the expert and every
 practice and exploit probe, with the lessons and per-event/milestone/action/roster
 tables) on the largest shipped scenario, and the random policy's games alone on the
-same seeds; prints both times and their ratio. Usage:
+same seeds; prints both times and their ratio. Then `scaling`: the report's cost per
+game-week-member-stakeholder over scenarios grown from it up to the format's limits.
+Usage:
     python bench/bench_balance.py [GAMES] [SCENARIO]
 """
 
@@ -50,38 +52,39 @@ def main() -> None:
     print(f"  full report       {full:6.2f} s   ({full / base:.1f}x the random-only run)")
 
 
-def at_limits(base):
-    """A legal scenario at the format's size limits (16 stakeholders, 30 roster members,
-    52 weeks), grown from `base` by copying its people and stretching its calendar."""
+SIZES = ((11, 10, 7), (22, 15, 9), (33, 20, 12), (52, 30, 16))  # weeks, roster, stakeholders
+
+
+def grown(base, weeks: int, roster: int, stakeholders: int):
+    """A legal scenario of `weeks` weeks, `roster` members and `stakeholders` stakeholders,
+    grown from `base` by copying its people and stretching its calendar (evenly weighted
+    stakeholders present from the start, no chemistry, none of the events that aim at one
+    stakeholder). Every size is grown the same way, so only the size differs."""
     from engine.loader import parse_scenario
     from engine.yamlsource import read_yaml
 
     data = base.model_dump(mode="json", exclude_none=True)
-    stretch = 52 / data["deal"]["weeks"]
-    data["deal"]["weeks"] = 52
+    stretch = weeks / data["deal"]["weeks"]
+    data["deal"]["weeks"] = weeks
     people = data["stakeholders"]
-    grown = [
+    copies = [
         dict(p, id=f"{p['id']}_{k}", name=f"{p['name']} {k}") for k in range(1, 4) for p in people
     ]
-    data["stakeholders"] = (people + grown)[:16]
+    data["stakeholders"] = (people + copies)[:stakeholders]
     for p in data["stakeholders"]:
         p.pop("joins_week", None)
         p["influence"] = 1 / len(data["stakeholders"])
-    roster = data["roster"]
-    data["roster"] = (
-        roster
-        + [
-            dict(m, id=f"{m['id']}_{k}", name=f"{m['name']} {k}")
-            for k in range(1, 4)
-            for m in roster
-        ]
-    )[:30]
+    members = data["roster"]
+    copies = [
+        dict(m, id=f"{m['id']}_{k}", name=f"{m['name']} {k}") for k in range(1, 4) for m in members
+    ]
+    data["roster"] = (members + copies)[:roster]
     for m in data["roster"]:
         m.pop("available_until", None)
         m["available_from"] = 1
     data["chemistry"] = []
     for ms in data["milestones"]:
-        ms["target_week"] = min(52, round(ms["target_week"] * stretch))
+        ms["target_week"] = max(1, min(weeks, round(ms["target_week"] * stretch)))
     data["events"] = [
         e
         for e in data["events"]
@@ -95,30 +98,38 @@ def at_limits(base):
     for e in data["events"]:
         w = e["when"]
         if w.get("week"):
-            w["week"] = min(52, round(w["week"] * stretch))
+            w["week"] = max(1, min(weeks, round(w["week"] * stretch)))
         if w.get("window"):
-            w["window"] = [min(52, round(x * stretch)) for x in w["window"]]
+            w["window"] = [max(1, min(weeks, round(x * stretch))) for x in w["window"]]
     text = yaml.safe_dump(data, sort_keys=False)
-    return parse_scenario(read_yaml("limits.yaml", raw=text.encode()))[0]
+    return parse_scenario(read_yaml("grown.yaml", raw=text.encode()))[0]
+
+
+def at_limits(base):
+    """`base` grown to the format's size limits (52 weeks, 30 roster members, 16
+    stakeholders)."""
+    return grown(base, *SIZES[-1])
 
 
 def scaling(games: int = 2_000) -> None:
-    """Cost per game-week-member-stakeholder: the largest shipped scenario vs one at the
-    format's limits, with every policy. Linear growth keeps the ratio near 1 or below."""
+    """Cost per game-week-member-stakeholder of the full report over scenarios grown from the
+    largest shipped one to the format's limits (SIZES), against the smallest, grown the same
+    way at the shipped size. Linear growth keeps every ratio near 1 or below."""
     base = largest()
-    big = at_limits(base)
     policies = balance.default_policies()
-    out = []
-    for s in (base, big):
+    print(f"scaling, {len(policies)} policies x {games:,} games, grown from {base.id}:")
+    first = None
+    for weeks, roster, people in SIZES:
+        s = grown(base, weeks, roster, people)
         t0 = time.perf_counter()
         balance.report(s, games, policies, seed=0, progress=False)
-        size = s.deal.weeks * len(s.roster) * len(s.stakeholders)
-        out.append((s, time.perf_counter() - t0, size))
-    (s0, t0_, n0), (s1, t1, n1) = out
-    print(f"scaling, {len(policies)} policies x {games:,} games:")
-    print(f"  {s0.id:<20} W x M x S = {n0:>6,}  {t0_:6.2f} s")
-    print(f"  at the format limits W x M x S = {n1:>6,}  {t1:6.2f} s")
-    print(f"  cost per unit of W x M x S: {(t1 / n1) / (t0_ / n0):.2f}x the shipped scenario's")
+        took = time.perf_counter() - t0
+        size = weeks * roster * people
+        first = first or took / size
+        print(
+            f"  W x M x S = {weeks:>2} x {roster:>2} x {people:>2} = {size:>6,}  {took:6.2f} s"
+            f"  cost per unit {took / size / first:.2f}x the smallest's"
+        )
 
 
 if __name__ == "__main__":

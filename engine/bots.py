@@ -86,7 +86,10 @@ def _fill_roles(c: Compiled, staffed: np.ndarray, pref: np.ndarray) -> np.ndarra
     rows = np.arange(B)
     role = np.full((B, M), -1)
     count = np.zeros((B, len(c.roles)), int)
-    order = _descending(A.memory(A.batch_last(pref.max(-1)))).T  # (B, M)
+    best_pref = pref[..., 0]
+    for k in range(1, pref.shape[-1]):  # the best score of each member, a few roles at a time
+        best_pref = np.maximum(best_pref, pref[..., k])
+    order = _descending(A.memory(A.batch_last(best_pref))).T  # (B, M)
     by_member = pref.reshape(B * M, -1)
     for k in range(M):
         m = order[:, k]
@@ -116,20 +119,22 @@ def _affordable(c: Compiled, order: np.ndarray, limit: np.ndarray) -> np.ndarray
 
 def _plan_for(c: Compiled, staffed, role, gen=None):
     """Own each milestone with a staffed member whose role runs an action that moves it."""
-    B = staffed.shape[0]
+    B, M = staffed.shape
     L = len(c.milestones)
     owner = np.full((B, L), -1)
     action = np.full((B, L), -1)
     due = np.zeros((B, L), int)
     r = np.clip(role, 0, None)
     eligible = staffed & (role >= 0)
+    first = np.full((len(c.actions), B), -1)  # (A, B) the first member who may run each action
+    for m in range(M - 1, -1, -1):
+        first = np.where(c.a_roles.take(r[:, m], 1) & eligible[:, m], m, first)
     for ms in range(L):
         acts = np.flatnonzero(c.a_progress[:, ms] > 0)
         acts = acts[np.argsort(-c.a_progress[acts, ms])]
         for a in acts:
-            can = eligible & A.take(c.a_roles[a], r)  # (B, M)
-            has = can.any(1) & (owner[:, ms] < 0)
-            owner[:, ms] = np.where(has, can.argmax(1), owner[:, ms])
+            has = (first[a] >= 0) & (owner[:, ms] < 0)
+            owner[:, ms] = np.where(has, first[a], owner[:, ms])
             action[:, ms] = np.where(has, a, action[:, ms])
             due[:, ms] = np.where(has, c.l_target[ms], due[:, ms])
     return owner, action, due
@@ -279,9 +284,10 @@ def _aimer(c: Compiled, b: rules.Batch, need: np.ndarray, unknown: np.ndarray):
     tie; -1 for an internal action. The preferences are laid out once for the week's
     rounds, (M, S, B) and (S, B) in memory, -1 for who is not on the buying team."""
     B, S = b.size, len(c.stakeholders)
-    present = A.memory(b.present)  # (S, B)
-    conn = A.memory(b.conn)  # (M, S, B)
-    by_need = np.where(present, A.memory(need) * (1 + 0.5 * conn) + 1e-6, -1).reshape(-1)
+    present, need_m = A.memory(b.present), A.memory(need)  # (S, B)
+    linked = np.where(present, need_m * 1.5 + 1e-6, -1.0)  # half again for a connection
+    alone = np.where(present, need_m + 1e-6, -1.0)
+    by_need = np.where(A.memory(b.conn), linked, alone).reshape(-1)  # (M, S, B)
     by_unknown = np.where(present, A.memory(unknown) + 1e-6, -1).reshape(-1)
     targetable = c.a_targets[:, c.st_role]  # (A, S)
     cols = np.arange(S) * B

@@ -114,9 +114,11 @@ LINTS = (
     "`silent: true` on an event that shifts no priorities.",
 )
 
-# The most an action's quality can be: a perfect fit (1) with morale at its best, which
-# lifts quality by up to 15% (engine.rules: 0.85 + 0.3 x morale).
-MAX_QUALITY = 1.15
+
+def max_quality(rules) -> float:
+    """The most an action's quality can be: a perfect fit (1) at the best morale (1),
+    which scales quality by morale_quality_floor + morale_quality (engine.rules)."""
+    return rules.morale_quality_floor + rules.morale_quality
 
 
 @dataclass(frozen=True)
@@ -704,7 +706,7 @@ class _Checker:
                 (
                     a.hours,
                     a.effects.progress.get(ms.id, 0.0)
-                    * MAX_QUALITY
+                    * max_quality(self.s.rules)
                     * (1.0 if any(v > 0 for v in a.skills.values()) else unfit),
                 )
                 for a in self.s.actions

@@ -224,7 +224,7 @@ def run_menu(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray]:
         order, _ = by_hours(c)
         ok = A.memory(allowed(c, b)).take(order, 1)  # (M, A, B) in memory, by hours
         counts = np.zeros((ok.shape[0], ok.shape[1] + 1, ok.shape[2]), np.int8)
-        np.cumsum(ok, 1, dtype=np.int8, out=counts[:, 1:])
+        _count_along(ok, counts)
         return A.batched(_menu(ok, counts[:, :-1], order)), A.batched(counts)
 
     return rules.derived(b, "run_menu", (b.role, b.present), compute)
@@ -244,6 +244,15 @@ def affordable(c: Compiled, left: np.ndarray) -> np.ndarray:
 def _hour_levels(c: Compiled) -> tuple[np.ndarray, np.ndarray]:
     """The distinct hours actions take (a handful), and how many actions take each."""
     return np.unique(c.a_hours, return_counts=True)
+
+
+def _count_along(ok: np.ndarray, out: np.ndarray) -> None:
+    """out[:, j + 1] = out[:, j] + ok[:, j] for ok (X, N, B) bool into int8 out (X, N + 1, B)
+    (from out[:, 0]): a running count over the middle axis, one pass over (X, B) bytes per
+    column, several times faster than numpy's cumsum along a strided axis."""
+    v = ok.view(np.int8)
+    for j in range(ok.shape[1]):
+        np.add(out[:, j], v[:, j], out=out[:, j + 1])
 
 
 def _menu(ok: np.ndarray, before: np.ndarray, label: np.ndarray) -> np.ndarray:
@@ -266,7 +275,7 @@ def target_menu(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray]:
     def compute():
         ok = c.a_targets[:, c.st_role][..., None] & A.memory(b.present)[None]  # (A, S, B)
         before = np.zeros(ok.shape, np.int8)
-        np.cumsum(ok[:, :-1], 1, dtype=np.int8, out=before[:, 1:])
+        _count_along(ok[:, :-1], before)
         menu = _menu(ok, before, np.arange(ok.shape[1]))
         return A.batched(menu), A.batched(ok.sum(1, dtype=np.int8))
 

@@ -557,6 +557,74 @@ class Rules(Frozen):
         description="Morale lost in each week with no coaching in the last coaching_every weeks.",
     )
     morale_start: Unit = Field(0.6, description="The team's morale at the start.")
+    morale_quality_floor: float = Field(
+        0.85,
+        ge=0,
+        le=2,
+        description="Action quality kept at zero morale: quality is scaled by "
+        "morale_quality_floor + morale_quality x morale.",
+    )
+    morale_quality: float = Field(
+        0.3,
+        ge=0,
+        le=2,
+        description="Action quality added per unit of morale (morale 1 scales quality by "
+        "morale_quality_floor + morale_quality).",
+    )
+    chemistry_morale: float = Field(
+        0.04,
+        ge=0,
+        le=0.5,
+        description="Fit over stars: weekly morale change per unit of the staffed team's mean "
+        "pair chemistry (negative chemistry costs morale).",
+    )
+    overload_level: float = Field(
+        0.95,
+        gt=0,
+        le=2,
+        description="Share of a member's capacity used above which they count as overloaded "
+        "that week.",
+    )
+    overload_morale: float = Field(
+        0.08,
+        ge=0,
+        le=1,
+        description="Weekly morale lost when every staffed member is overloaded; in proportion "
+        "to the share who are.",
+    )
+    pitch_weight: float = Field(
+        2.0,
+        ge=0,
+        le=10,
+        description="Discovery before strategy: an action's stance gain scales with "
+        "pitch_weight x pitch - pitch_cost, where the pitch (unknown_pitch .. 1) is how well "
+        "the focus and what the runner knows speak to the stakeholder.",
+    )
+    pitch_cost: float = Field(
+        0.6,
+        ge=0,
+        le=10,
+        description="Subtracted from pitch_weight x pitch: a pitch below pitch_cost / "
+        "pitch_weight loses stance instead of gaining it.",
+    )
+    discovery_cap: Unit = Field(
+        0.95,
+        description="Most of a stakeholder's unknown priorities one action can uncover.",
+    )
+    stance_room: float = Field(
+        1.05,
+        ge=0,
+        le=3,
+        description="An action's stance change is scaled by stance_room - stance_saturation x "
+        "|stance|: an extreme stance moves more slowly.",
+    )
+    stance_saturation: float = Field(
+        0.5,
+        ge=0,
+        le=3,
+        description="How much an extreme stance (near -1 or +1) slows further change; see "
+        "stance_room.",
+    )
     scope_floor: Unit = Field(
         0.75,
         description="Share of the deal value won even with a focus that misses entirely; the "

@@ -37,7 +37,7 @@ PRACTICES: tuple[Practice, ...] = (
         "fit",
         "Fit over star position players",
         "star_staff",
-        ("unfit_quality",),
+        ("unfit_quality", "chemistry_morale"),
         ("internal.fit", "internal.chemistry"),
         "Staff each role for the skills it needs and for people who work well together, not "
         "for the cheapest or the most senior names.",
@@ -55,7 +55,7 @@ PRACTICES: tuple[Practice, ...] = (
         "discovery",
         "Discovery before strategy",
         "skip_discovery",
-        ("unknown_pitch",),
+        ("unknown_pitch", "pitch_weight", "pitch_cost"),
         ("external.focus",),
         "Run discovery before you settle the strategy: a focus set without knowing the "
         "customer scores no better than an even guess.",

@@ -534,10 +534,13 @@ def member_fit(c: Compiled, skill: np.ndarray, role: np.ndarray) -> np.ndarray:
 
 def run_fit(c: Compiled, skill: np.ndarray, g: np.ndarray, m: np.ndarray, a: np.ndarray):
     """(n,) skill fit of member m of game g for action a, for each run."""
-    rows = A.pick_last(skill, g, m)  # one skill at a time reads memory in order
-    fit = rows[0] * c.a_skill[:, 0].take(a)
-    for q in range(1, len(rows)):
-        fit += rows[q] * c.a_skill[:, q].take(a)
+    flat = A.memory(skill).reshape(-1)  # (M, Q, B): one skill at a time reads memory in order
+    B, Q = skill.shape[0], skill.shape[-1]
+    at = m * (Q * B) + g
+    needs = np.ascontiguousarray(c.a_skill.T)  # (Q, A)
+    fit = flat.take(at) * needs[0].take(a)
+    for q in range(1, Q):
+        fit += flat.take(at + q * B) * needs[q].take(a)
     return fit
 
 
@@ -568,7 +571,7 @@ def resolve_week(
         lapsed = (w - b.last_review) > R.review_every
         team = team * np.where(lapsed, 1.0 - R.review_lapse_quality, 1.0)
     weak = np.array([1.0, R.underdeliver_quality]).take(A.pick(b.weak, g, m).view(np.int8))
-    quality = quality * weak * (0.85 + 0.3 * morale[g]) * team[g]
+    quality = quality * weak * (R.morale_quality_floor + R.morale_quality * morale[g]) * team[g]
 
     # actions aimed at a stakeholder move their stance and what the member learns of them
     t = np.flatnonzero(s >= 0)
@@ -581,9 +584,9 @@ def resolve_week(
     align_table = _alignment(b)  # (B, S) how well the strategy speaks to each stakeholder
     known = A.pick(align_table, gt, st) * (1.0 - A.pick(b.unknown, gt, mt, st))
     pitch = R.unknown_pitch + (1.0 - R.unknown_pitch) * known
-    gain = c.a_stance[at] * qt * reach * (2.0 * pitch - 0.6)
+    gain = c.a_stance[at] * qt * reach * (R.pitch_weight * pitch - R.pitch_cost)
     d_stance = A.scatter((B, S), (gt, st), gain)
-    learn = np.clip(c.a_discovery[at] * qt * reach, 0, 0.95)
+    learn = np.clip(c.a_discovery[at] * qt * reach, 0, R.discovery_cap)
 
     # the rest of an action's effects scale with the quality it was run with
     effort = A.scatter((B, len(c.actions)), (g, a), quality)  # (B, A)
@@ -621,10 +624,10 @@ def resolve_week(
 
     # passive effects of standing connections and of neglect
     conn = links(b)
-    passive = np.array([1.0, 1.0 - R.passive_learning])
-    unknown = b.unknown * derived(
-        b, "passive", (conn,), lambda: A.take(passive, conn.view(np.int8))
-    )
+    # a copy in batch-last memory; x 1.0 keeps the bits where there is no link: scale only links
+    unknown = A.batched(np.array(A.memory(b.unknown), order="C"))
+    linked_at = derived(b, "passive", (conn,), lambda: np.flatnonzero(A.memory(conn)))
+    np.reshape(A.memory(unknown), -1, copy=False)[linked_at] *= 1.0 - R.passive_learning
     A.multiply_at(unknown, (gt, mt, st), 1.0 - learn)
     least = unknown[:, 0] + ~b.staffed[:, 0, None]  # (B, S) what the team knows at best
     for k in range(1, unknown.shape[1]):
@@ -636,12 +639,15 @@ def resolve_week(
     if share.any():  # the staffed members of a reviewing game learn what the team knows
         # least <= every staffed member's unknown <= 1 <= least + 1, so the minimum below
         # sets theirs to least and keeps everyone else's
-        apart = A.memory(~(share[:, None] & b.staffed))[:, None, :]  # (M, 1, B)
-        np.minimum(A.memory(unknown), A.memory(least)[None] + apart, out=A.memory(unknown))
+        apart = A.memory(~(share[:, None] & b.staffed))  # (M, B)
+        mem, floor = A.memory(unknown), A.memory(least)  # (M, S, B), (S, B)
+        for k in range(len(mem)):  # member by member: temporaries the size of `least`
+            np.minimum(mem[k], floor + apart[k], out=mem[k])
     covered = covered_by(b)
     drift = np.where(covered, R.covered_drift, -R.uncovered_drift * competition[:, None])
     stance = b.stance
-    stance = np.clip(stance + d_stance * (1.05 - np.abs(stance) * 0.5) + drift * b.present, -1, 1)
+    room = R.stance_room - np.abs(stance) * R.stance_saturation
+    stance = np.clip(stance + d_stance * room + drift * b.present, -1, 1)
     progress = np.minimum(progress + d_prog, np.maximum(progress, c.l_pace * w))
     competition = np.clip(competition + d_comp + c.comp_momentum, 0, 1)
 
@@ -665,8 +671,9 @@ def resolve_week(
         (b.staffed,),
         lambda: A.pair_total(b.staffed, c.chem) / np.maximum(n * (n - 1), 1),
     )
-    overload = (load > 0.95).sum(1) / n
-    morale = morale + d_morale + 0.04 * chem_mean - 0.08 * overload - R.audible_morale * whim
+    overload = (load > R.overload_level).sum(1) / n
+    morale = morale + d_morale + R.chemistry_morale * chem_mean - R.overload_morale * overload
+    morale = morale - R.audible_morale * whim
     if c.a_coaching.any():
         uncoached = (w - b.last_coaching) > R.coaching_every
         morale = morale - R.coaching_lapse_morale * uncoached

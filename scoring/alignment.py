@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.arrays import pair_total, ratio, stack, total, where
+from engine.arrays import batched, memory, pair_total, ratio, stack, total
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -26,10 +26,37 @@ def weekly_mean(series: np.ndarray, played: np.ndarray) -> np.ndarray:
     return ratio(total(series * played), played.sum(-1))
 
 
+def week_runs(*series: np.ndarray) -> list[tuple[int, int]]:
+    """The runs [start, end) of consecutive weeks in which none of the (B, W, ...) `series`
+    changes in any game (a team changes its roles, staff and links only now and then)."""
+    mems = [memory(x) for x in series]  # (W, ..., B)
+    weeks = series[0].shape[1]
+    cuts = [w for w in range(1, weeks) if any(not np.array_equal(m[w], m[w - 1]) for m in mems)]
+    return list(zip([0, *cuts], [*cuts, weeks], strict=True))
+
+
+def per_run(fn, *series: np.ndarray) -> np.ndarray:
+    """fn(*series) for an fn that works week by week on (B, W, ...) arrays, computed once
+    for each run of weeks whose inputs are the same and repeated over the run."""
+    weeks = series[0].shape[1]
+    runs = week_runs(*series) if weeks > 1 else []
+    if len(runs) in (0, weeks):
+        return fn(*series)
+    parts = [memory(fn(*(x[:, a : a + 1] for x in series))) for a, _ in runs]  # (1, ..., B)
+    out = np.empty((weeks, *parts[0].shape[1:]), parts[0].dtype)
+    for (a, z), part in zip(runs, parts, strict=True):
+        out[a:z] = part
+    return batched(out)
+
+
 def role_counts(t: dict) -> np.ndarray:
     """(B, W, R) how many staffed members hold each role each week."""
-    role, staffed = t["t_role"], t["t_staffed"]
-    return stack([((role == r) & staffed).sum(-1) for r in range(len(t["p_r_min"]))])
+    roles = range(len(t["p_r_min"]))
+
+    def counts(role, staffed):
+        return stack([((role == r) & staffed).sum(-1) for r in roles])
+
+    return per_run(counts, t["t_role"], t["t_staffed"])
 
 
 def role_coverage(t: dict) -> np.ndarray:
@@ -43,13 +70,19 @@ def role_coverage(t: dict) -> np.ndarray:
 
 
 def member_fit(t: dict) -> np.ndarray:
-    """(B, W, M) role-skill fit of each member in their role that week (0 without a role)."""
+    """(B, W, M) role-skill fit of each member in their role that week (0 without a role):
+    a gather from the (B, M, R) fit table at the week's roles."""
     table = total(t["skill"][:, :, None, :] * t["p_r_needs"][None, None])  # (B, M, R)
-    role = t["t_role"]  # (B, W, M), -1 for none
-    fit = np.zeros_like(role, dtype=float)
-    for r in range(table.shape[-1]):  # a handful of roles
-        fit = where(role == r, table[:, None, :, r], fit)
-    return fit
+    B, M, R = table.shape
+    flat = np.ascontiguousarray(memory(table)).reshape(-1)  # (M, R, B)
+    rows, games = np.arange(M)[:, None] * R, np.arange(B)
+
+    def weekly(role):
+        role = memory(role)  # (W, M, B), -1 for none
+        at = (rows + np.clip(role, 0, R - 1)) * B + games
+        return batched(np.where(role >= 0, flat.take(at), 0.0))
+
+    return per_run(weekly, t["t_role"])
 
 
 def role_fit(t: dict) -> np.ndarray:
@@ -59,7 +92,10 @@ def role_fit(t: dict) -> np.ndarray:
 
 def quarterbacks(t: dict) -> np.ndarray:
     """(B, W) number of quarterbacks each week."""
-    return ((t["t_role"] == t["p_qb_role"]) & t["t_staffed"]).sum(-1)
+    qb = t["p_qb_role"]
+    return per_run(
+        lambda role, staffed: ((role == qb) & staffed).sum(-1), t["t_role"], t["t_staffed"]
+    )
 
 
 def quarterback(t: dict) -> np.ndarray:
@@ -68,10 +104,13 @@ def quarterback(t: dict) -> np.ndarray:
 
 def chemistry(t: dict) -> np.ndarray:
     """0.5 + mean pair chemistry of the staffed team, summed over the declared pairs only."""
-    s = t["t_staffed"]
-    n = s.sum(-1).astype(float)
-    mean = ratio(pair_total(s, t["p_chem"]), n * (n - 1))
-    return np.clip(0.5 + mean, 0, 1)
+    chem = t["p_chem"]
+
+    def weekly(s):
+        n = s.sum(-1).astype(float)
+        return np.clip(0.5 + ratio(pair_total(s, chem), n * (n - 1)), 0, 1)
+
+    return per_run(weekly, t["t_staffed"])
 
 
 def loads(t: dict) -> np.ndarray:
@@ -113,7 +152,7 @@ def stability(t: dict) -> np.ndarray:
 
 def stakeholder_covered(t: dict) -> np.ndarray:
     """(B, W, S) a staffed member is connected to the stakeholder that week."""
-    return t["t_conn"].any(-2)
+    return per_run(lambda conn: conn.any(-2), t["t_conn"])
 
 
 def influence_coverage(t: dict) -> np.ndarray:
@@ -124,14 +163,24 @@ def influence_coverage(t: dict) -> np.ndarray:
 
 
 def connection_quality(t: dict) -> np.ndarray:
-    """(B, W, S) fit of the best connection to each stakeholder (seniority match), 0 if none."""
+    """(B, W, S) fit of the best connection to each stakeholder (seniority match), 0 if none.
+
+    Each member's fit with a stakeholder is coded as its rank among that stakeholder's fits
+    (0 for no connection), so the best over members is a maximum over bytes; the rank is
+    then read back as the fit itself, the same bits as the maximum of the fits."""
     gap = np.maximum(0.0, t["p_st_seniority"][None, :] - t["p_m_seniority"][:, None])  # (M, S)
     fit = np.clip(1.0 - t["p_rules"]["connection_seniority_penalty"] * gap, 0, 1)
-    conn = t["t_conn"]
-    best = conn[:, :, 0] * fit[0]
-    for m in range(1, conn.shape[2]):  # loop over roster members (a constant), not games
-        np.maximum(best, conn[:, :, m] * fit[m], out=best)
-    return best
+    M, S = fit.shape
+    levels = np.sort(fit, 0)  # (M, S): code k > 0 stands for levels[k - 1]
+    code = np.stack([np.searchsorted(levels[:, s], fit[:, s]) + 1 for s in range(S)], 1)
+    value = np.concatenate([np.zeros((1, S)), levels]).reshape(-1)  # (code, S) -> fit
+
+    def weekly(conn):
+        conn = memory(np.asarray(conn, bool))  # (W, M, S, B)
+        best = (conn.view(np.uint8) * code.astype(np.uint8)[None, :, :, None]).max(1)
+        return batched(value.take(best.astype(np.intp) * S + np.arange(S)[:, None]))
+
+    return per_run(weekly, t["t_conn"])
 
 
 def connection_fit(t: dict) -> np.ndarray:

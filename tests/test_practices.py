@@ -11,7 +11,7 @@ import pytest
 from engine.batch import simulate
 from engine.bots import make_policy
 from engine.loader import find_scenario
-from engine.model import Rules
+from engine.model import Rules, Scenario
 from engine.plan import parse_plan, play_plan
 from engine.practices import PRACTICES
 from scoring import alignment as al
@@ -92,3 +92,31 @@ def test_the_debrief_names_the_practice_a_probe_skipped(probe, practice):
     i = next(i for i, n in enumerate(named) if practice in n)  # a game that skipped it
     name = next(p.name for p in PRACTICES if p.id == practice)
     assert any(line.startswith(f"{name}: ") for line in debrief(t, i)["advice"])
+
+
+WEEK_RULES = {  # the resolve_week numbers that came out of the code, and a value off the default
+    "morale_quality_floor": 0.6,
+    "morale_quality": 0.8,
+    "chemistry_morale": 0.3,
+    "overload_level": 0.5,
+    "overload_morale": 0.5,
+    "pitch_weight": 1.0,
+    "pitch_cost": 0.2,
+    "discovery_cap": 0.3,
+    "stance_room": 2.0,
+    "stance_saturation": 0.0,
+}
+
+
+@pytest.mark.parametrize("rule", sorted(WEEK_RULES))
+def test_every_week_rule_is_read_from_the_scenario(rule):
+    s = find_scenario("harbor-cross-sell")
+    assert getattr(Rules(), rule) != WEEK_RULES[rule]
+    data = s.model_dump()
+    data["rules"][rule] = WEEK_RULES[rule]
+    changed = Scenario.model_validate(data)  # a scenario of its own (not the cached one)
+    seeds = np.arange(60, dtype=np.uint64)
+    policy = "random" if rule.startswith(("overload", "chemistry")) else "expert"
+    base = score(simulate(s, seeds, make_policy(policy, 1)).trace()).expected_score
+    moved = score(simulate(changed, seeds, make_policy(policy, 1)).trace()).expected_score
+    assert not np.array_equal(base, moved), rule
