@@ -8,11 +8,14 @@ decisions through the session, which writes the save after every one.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
+from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -93,9 +96,49 @@ class DealcraftApp(App):
         self.saves_folder = saves_folder
         self.compare_with: Session | None = None  # the run a replay branched from
         self.keys: dict[str, str] = {}  # binding id -> keys, from the player's settings
+        self.typed_ahead: deque[events.Key] = deque()  # keys held for a screen still opening
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = "dealcraft"  # before the first style pass: switching later re-styles all
+
+    # ---- keys typed ahead --------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Hold the keys that arrive while the top screen is still being built, and hand them
+        on in order once it is up: a key typed ahead is never lost on a screen without focus."""
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and (self.typed_ahead or not self.screen.is_mounted)
+        ):
+            self.typed_ahead.append(event)
+            if len(self.typed_ahead) == 1:
+                self._release_when_mounted()
+            return
+        await super().on_event(event)
+
+    def _release_when_mounted(self) -> None:
+        screen = self.screen
+
+        async def wait() -> None:
+            try:
+                await asyncio.wait_for(screen._mounted_event.wait(), 2.0)  # noqa: SLF001
+            except TimeoutError:
+                pass  # a screen that never came up: the keys go to whatever is on top
+            self.call_next(self._release_typed_ahead)
+
+        self._release_task = asyncio.get_running_loop().create_task(wait())
+
+    async def _release_typed_ahead(self) -> None:
+        """One held key, then the next after whatever it set off (a dialog's answer) ran."""
+        if not self.typed_ahead:
+            return
+        if not self.screen.is_mounted:
+            self._release_when_mounted()
+            return
+        await super().on_event(self.typed_ahead.popleft())
+        if self.typed_ahead:
+            self.call_next(self._release_typed_ahead)
 
     # ---- start-up and navigation ------------------------------------------------------------
 

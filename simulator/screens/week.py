@@ -55,18 +55,27 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far,
 **w** last week's report (each stakeholder's stance and what the team learned, with
 the causes; requests; morale and why). Each week's report also opens the event log.
 """
+    # priority: each key acts as the app reads it, so a key typed ahead lands on the dialog
+    # the key before it opened, never on a table that is about to lose the focus
     BINDINGS = [
-        Binding("a", "schedule", "Action", id="week.schedule"),
-        Binding("f", "audible", "Audible", id="week.audible"),
-        Binding("t", "team", "Team", id="week.team"),
-        Binding("c", "connections", "Connect", id="week.connections"),
-        Binding("p", "plan", "Plan", id="week.plan"),
-        Binding("b", "briefing", "Briefing", show=False, id="week.briefing"),
-        Binding("e", "end_week", "End week", id="week.end_week"),
-        Binding("d", "app.debrief", "Scorecard", show=False, id="week.debrief"),
-        Binding("w", "week_report", "Last week's report", show=False, id="week.week_report"),
-        Binding("u", "unbook", "Undo booking", id="week.unbook"),
-        Binding("r", "repeat_week", "Repeat last week", id="week.repeat"),
+        Binding("a", "schedule", "Action", priority=True, id="week.schedule"),
+        Binding("f", "audible", "Audible", priority=True, id="week.audible"),
+        Binding("t", "team", "Team", priority=True, id="week.team"),
+        Binding("c", "connections", "Connect", priority=True, id="week.connections"),
+        Binding("p", "plan", "Plan", priority=True, id="week.plan"),
+        Binding("b", "briefing", "Briefing", show=False, priority=True, id="week.briefing"),
+        Binding("e", "end_week", "End week", priority=True, id="week.end_week"),
+        Binding("d", "app.debrief", "Scorecard", show=False, priority=True, id="week.debrief"),
+        Binding(
+            "w",
+            "week_report",
+            "Last week's report",
+            show=False,
+            priority=True,
+            id="week.week_report",
+        ),
+        Binding("u", "unbook", "Undo booking", priority=True, id="week.unbook"),
+        Binding("r", "repeat_week", "Repeat last week", priority=True, id="week.repeat"),
         Binding("escape", "picker", "Scenarios", show=False, id="week.picker"),
     ]
 
