@@ -63,6 +63,7 @@ KEYS = [
     *["a", "down", "enter", "down", "enter", "down", "enter"],
     *["a", "down", "down", "enter", "enter", "down", "down", "enter"],
     *["u", "a", "enter", "down", "down", "enter", "enter"],
+    *["tab", "down", "down", "a", "enter", "enter", "enter", "m", "up", "a", "s", "left", "3"],
 ]
 
 

@@ -42,6 +42,11 @@ LIST_KEYS = [
     Binding("pagedown", "cursor('page_down')", "Page down", show=False, priority=True),
     Binding("enter", "choose", "Choose", show=False, priority=True),
 ]
+# a letter jumps to the next option whose name starts with it (as in a file manager)
+LETTER_KEYS = [
+    Binding(ch, f"jump('{ch}')", f"Jump to {ch}", show=False, priority=True)
+    for ch in "abcdefghijklmnopqrstuvwxyz"
+]
 
 
 class ListKeys:
@@ -75,11 +80,27 @@ class ListKeys:
     def chosen(self, ol: OptionList, option_id: str | None) -> None:
         """Enter on an enabled option (override)."""
 
+    def action_jump(self, letter: str) -> None:
+        """Highlight the next enabled option after the highlighted one whose text starts
+        with `letter`, wrapping round."""
+        ol = self.current_list()
+        if ol is None or not ol.option_count:
+            return
+        n = ol.option_count
+        here = ol.highlighted if ol.highlighted is not None else -1
+        for step in range(1, n + 1):
+            k = (here + step) % n
+            option = ol.get_option_at_index(k)
+            if not option.disabled and str(option.prompt).lstrip().lower().startswith(letter):
+                ol.highlighted = k
+                self.listed(ol)
+                return
+
 
 class ChoiceModal(ListKeys, ModalScreen[str | None]):
     """Pick one option; returns its id, or None on escape."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), *LIST_KEYS]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), *LIST_KEYS, *LETTER_KEYS]
 
     def __init__(
         self,
@@ -222,7 +243,9 @@ class ListsModal(ListKeys, ModalScreen[tuple | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("left", "move(-1)", "Previous list", show=False, priority=True),
         Binding("right", "move(1)", "Next list", show=False, priority=True),
+        Binding("space", "answer", "Done", priority=True, id="lists.done"),
         *LIST_KEYS,
+        *LETTER_KEYS,
     ]
     HEADINGS: tuple[str, ...] = ()
 
@@ -297,12 +320,16 @@ class ListsModal(ListKeys, ModalScreen[tuple | None]):
         if self.focused in ls:
             self.set_focus(ls[(ls.index(self.focused) + step) % len(ls)])
 
-    def answer(self) -> None:
+    def action_answer(self) -> None:
+        self.answer()
+
+    def answer(self, *extra) -> None:
+        """Answer with every list's highlighted option (and `extra`), from whichever list."""
         values = tuple(self.value(n) for n in range(len(self.lists())))
         if any(v is None for v in values):
             self.notify("Choose an option in every list.", severity="warning")
             return
-        self.dismiss(values)
+        self.dismiss(values + extra)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -363,11 +390,28 @@ class ScheduleModal(ListsModal):
     shown dimmed so the player sees why."""
 
     HEADINGS = ("Action", "Who runs it", "Aimed at")
+    BINDINGS = [
+        *ListsModal.BINDINGS,
+        *[
+            Binding(str(n), f"book({n})", f"Book {n}×", show=False, priority=True)
+            for n in range(1, 10)
+        ],
+    ]
 
-    def __init__(self, state: GameState, member: str | None = None, target: str | None = None):
+    def __init__(
+        self,
+        state: GameState,
+        member: str | None = None,
+        target: str | None = None,
+        action: str | None = None,
+    ):
         super().__init__(f"Schedule an action — week {state.week}")
         self.state = state
-        self.keep = [None, member, target]
+        self.keep = [action, member, target]  # the highlights it opens on, where enabled
+
+    def action_book(self, times: int) -> None:
+        """A digit books the highlighted action that many times (from any list)."""
+        self.answer(times)
 
     def fill(self, start: int) -> None:
         from engine.compiled import BUYING_ROLES

@@ -32,6 +32,48 @@ STANCE_STYLE = {
 }
 
 
+# the tables' cursor keys and the focus keys, acting as the app reads them (see BINDINGS)
+TABLE_KEYS = {
+    "up": "cursor_up",
+    "down": "cursor_down",
+    "left": "cursor_left",
+    "right": "cursor_right",
+    "home": "first_row",
+    "end": "last_row",
+    "pageup": "page_up",
+    "pagedown": "page_down",
+    "tab": "focus_next",
+    "shift+tab": "focus_previous",
+}
+
+SCROLL_KEYS = {
+    "cursor_up": "scroll_up",
+    "cursor_down": "scroll_down",
+    "cursor_left": "scroll_left",
+    "cursor_right": "scroll_right",
+    "first_row": "scroll_home",
+    "last_row": "scroll_end",
+    "page_up": "page_up",
+    "page_down": "page_down",
+}
+
+
+def member_default(history, member: str):
+    """The member's default booking: their latest run still standing (a run taken back
+    with unbook no longer counts), or None before their first."""
+    runs: list = []
+    for d in history:
+        if d.kind == "run" and d.member == member:
+            runs.append(d)
+        elif d.kind == "unbook" and d.member == member:
+            for k in range(len(runs) - 1, -1, -1):
+                r = runs[k]
+                if (r.action, r.target) == (d.action, d.target):
+                    del runs[k]
+                    break
+    return runs[-1] if runs else None
+
+
 class WeekScreen(GameScreen):
     TITLE = "Week"
     HELP = """\
@@ -45,6 +87,9 @@ Each week: read the signals, spend your team's hours, adjust, then end the week.
 - **Team** (bottom left): hours left this week; **This week** lists the actions
   booked so far. **u** takes back the latest booking (until you end the week);
   **r** books last week's actions again, skipping any this week does not allow.
+  **m** books the highlighted member's latest action again (their default), aimed at
+  the same person. The schedule dialog opens on that default too; with the buying
+  team's table focused, it aims at the highlighted stakeholder instead.
 - **Pipeline dashboard** (right): alignment and win chance week by week, focus,
   milestone progress, competition; the **event log** collects everything that
   happened at the customer and on your team.
@@ -76,7 +121,12 @@ the causes; requests; morale and why). Each week's report also opens the event l
         ),
         Binding("u", "unbook", "Undo booking", priority=True, id="week.unbook"),
         Binding("r", "repeat_week", "Repeat last week", priority=True, id="week.repeat"),
+        Binding("m", "book_default", "Book again", priority=True, id="week.book_default"),
         Binding("escape", "picker", "Scenarios", show=False, id="week.picker"),
+        *[
+            Binding(key, f"table('{move}')", move, show=False, priority=True)
+            for key, move in TABLE_KEYS.items()
+        ],
     ]
 
     def __init__(self) -> None:
@@ -326,12 +376,47 @@ the causes; requests; morale and why). Each week's report also opens the event l
 
         def done(answer: tuple | None) -> None:
             if answer:
-                action, member, target = answer
-                self.apply(Run(action, member, None if target == "-" else target))
+                action, member, target, *times = answer
+                run = Run(action, member, None if target == "-" else target)
+                for _ in range(times[0] if times else 1):
+                    if not self.apply(run):
+                        break
 
-        self.app.push_screen(
-            ScheduleModal(self.state, self.highlighted("team"), self.highlighted("buyers")), done
+        member = self.highlighted("team")
+        default = member_default(self.state.history, member) if member else None
+        target = self.highlighted("buyers")
+        if default is not None and not self.query_one("#buyers", DataTable).has_focus:
+            target = default.target or target
+        action = default.action if default is not None else None
+        self.app.push_screen(ScheduleModal(self.state, member, target, action), done)
+
+    def action_book_default(self) -> None:
+        member = self.highlighted("team")
+        if member is None:
+            self.notify("Your team is empty: press t to staff it.", severity="warning")
+            return
+        default = member_default(self.state.history, member)
+        name = first_name(
+            self.state.scenario.roster[self.state.compiled.members.index(member)].name
         )
+        if default is None:
+            self.notify(f"{name} has booked nothing yet: press a to schedule.", timeout=3)
+            return
+        if self.apply(default):
+            act = self.state.scenario.actions[self.state.compiled.actions.index(default.action)]
+            self.notify(f"Booked {act.name} for {name} again.", timeout=2, markup=False)
+
+    def action_table(self, move: str) -> None:
+        if move in ("focus_next", "focus_previous"):
+            getattr(self, move)()
+            return
+        widget = self.focused
+        if isinstance(widget, DataTable):
+            getattr(widget, f"action_{move}")()
+        elif widget is not None:  # the event log or the dashboard: scroll it
+            scroll = SCROLL_KEYS[move]
+            if hasattr(widget, f"action_{scroll}"):
+                getattr(widget, f"action_{scroll}")()
 
     def action_unbook(self) -> None:
         from engine.decisions import Unbook
