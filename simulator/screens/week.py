@@ -444,12 +444,11 @@ the causes; requests; morale and why). Each week's report also opens the event l
         reasons: dict[str, int] = {}
         booked = 0
         for d in runs:
-            why = self.session.apply(d)
+            why = self.dapp.apply_decision(d)
             if why is None:
                 booked += 1
             else:
                 reasons[why] = reasons.get(why, 0) + 1
-        self.refresh_view()
         note = f"Booked {booked} of {len(runs)} of last week's actions."
         if reasons:
             note += " Skipped: " + "; ".join(reasons) + "."
