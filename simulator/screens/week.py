@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, RichLog, Static
 
+from simulator.labels import compact_name
 from simulator.screens.base import (
     GameScreen,
     TitleBar,
@@ -56,6 +57,18 @@ SCROLL_KEYS = {
     "page_up": "page_up",
     "page_down": "page_down",
 }
+
+
+def request_met(state, req: dict) -> bool:
+    """A member on the team strong enough in the asked-for skill is connected to the
+    stakeholder who asked (the engine's own test when the week resolves)."""
+    c, b = state.compiled, state.batch
+    j = c.stakeholders.index(req["stakeholder"])
+    q = next(k for k, x in enumerate(state.scenario.skills) if x.id == req["skill"])
+    return any(
+        b.staffed[0, m] and b.conn[0, m, j] and b.skill[0, m, q] >= req["level"]
+        for m in range(len(c.members))
+    )
 
 
 def member_default(history, member: str):
@@ -228,13 +241,15 @@ the causes; requests; morale and why). Each week's report also opens the event l
         if self.pacing:
             st.append(f" · facilitator: {self.pacing}", style="yellow bold")
         for req in obs["open_requests"]:
+            if request_met(s, req):
+                continue  # answered when the week resolves: no banner to act on
             who = next(
                 (x["name"] for x in obs["stakeholders"] if x["id"] == req["stakeholder"]),
                 req["stakeholder"],
             )
             skill = next((k.name for k in sc.skills if k.id == req["skill"]), req["skill"])
             st.append(
-                f"\n Request: {first_name(who)} wants someone strong in {skill} "
+                f"\n Request: {who} wants someone strong in {skill} "
                 f"(≥{req['level']:.0%}) connected to them",
                 style="yellow",
             )
@@ -291,8 +306,8 @@ the causes; requests; morale and why). Each week's report also opens the event l
             prio = x["priorities"]
             top = max(prio, key=prio.get)
             name = x["name"]
-            if self.compact and len(name.split()) > 1:
-                name = f"{name.split()[0]} {name.split()[-1][0]}."
+            if self.compact:
+                name = compact_name(name)
             cells = [
                 Text(name, style="bold"),
                 Text(
