@@ -108,6 +108,23 @@ class Trainee:
         while ol.highlighted != want:
             await self.press("down" if want > ol.highlighted else "up")
 
+    async def jump_last(self, ol, option_id: str) -> bool:
+        """A capital letter picks the person aimed at from any list, when one or two
+        presses of it reach them."""
+        options = [ol.get_option_at_index(n) for n in range(ol.option_count)]
+        want = [o.id for o in options].index(option_id)
+        letter = str(options[want].prompt).lstrip()[:1].lower()
+        starts = [
+            n
+            for n, o in enumerate(options)
+            if not o.disabled and str(o.prompt).lstrip().lower().startswith(letter)
+        ]
+        after = sorted(starts, key=lambda n: (n - ol.highlighted - 1) % len(options))
+        if not letter.isalpha() or after.index(want) > 1:
+            return False
+        await self.press(*[letter.upper()] * (after.index(want) + 1))
+        return True
+
     async def dialog(self, run, times: int) -> None:
         """Book `run` (`times` times with shortcuts: a digit books that many)."""
         from textual.widgets import OptionList
@@ -118,13 +135,13 @@ class Trainee:
         wants = (run.action, run.member, run.target or "-")
         lists = [modal.query_one(f"#list{n}", OptionList) for n in range(3)]
         if self.shortcuts:  # only the lists that need a change; left wraps to the last
-            todo = [n for n, want in enumerate(wants) if modal.value(n) != want]
-            at = 0
-            for n in todo:
-                while at != n:
+            while todo := [n for n, want in enumerate(wants) if modal.value(n) != want]:
+                n = todo[0]
+                if n == 2 and await self.jump_last(lists[2], wants[2]):
+                    continue
+                while (at := lists.index(modal.focused)) != n:
                     right, left = (n - at) % 3, (at - n) % 3
                     await self.press("right" if right <= left else "left")
-                    at = (at + (1 if right <= left else -1)) % 3
                 await self.move_list(lists[n], wants[n])
         else:
             for n, want in enumerate(wants):

@@ -80,10 +80,10 @@ class ListKeys:
     def chosen(self, ol: OptionList, option_id: str | None) -> None:
         """Enter on an enabled option (override)."""
 
-    def action_jump(self, letter: str) -> None:
+    def action_jump(self, letter: str, ol: OptionList | None = None) -> None:
         """Highlight the next enabled option after the highlighted one whose text starts
-        with `letter`, wrapping round."""
-        ol = self.current_list()
+        with `letter`, wrapping round (in `ol`, else the list with the focus)."""
+        ol = ol or self.current_list()
         if ol is None or not ol.option_count:
             return
         n = ol.option_count
@@ -246,6 +246,10 @@ class ListsModal(ListKeys, ModalScreen[tuple | None]):
         Binding("space", "answer", "Done", priority=True, id="lists.done"),
         *LIST_KEYS,
         *LETTER_KEYS,
+        *[  # a capital jumps in the last list (the person aimed at) from any list
+            Binding(ch.upper(), f"jump_last('{ch}')", f"Jump to {ch}", show=False, priority=True)
+            for ch in "abcdefghijklmnopqrstuvwxyz"
+        ],
     ]
     HEADINGS: tuple[str, ...] = ()
 
@@ -322,6 +326,9 @@ class ListsModal(ListKeys, ModalScreen[tuple | None]):
 
     def action_answer(self) -> None:
         self.answer()
+
+    def action_jump_last(self, letter: str) -> None:
+        self.action_jump(letter, self.lists()[-1])
 
     def answer(self, *extra) -> None:
         """Answer with every list's highlighted option (and `extra`), from whichever list."""
