@@ -102,7 +102,9 @@ Each week: read the signals, spend your team's hours, adjust, then end the week.
   **r** books last week's actions again, skipping any this week does not allow.
   **m** books the highlighted member's latest action again (their default), aimed at
   the same person. The schedule dialog opens on that default too; with the buying
-  team's table focused, it aims at the highlighted stakeholder instead.
+  team's table focused, it aims at the highlighted stakeholder instead. In the
+  dialog a letter jumps to the next option starting with it, a capital picks the
+  person aimed at, space books, and a digit books that many times.
 - **Pipeline dashboard** (right): alignment and win chance week by week, focus,
   milestone progress, competition; the **event log** collects everything that
   happened at the customer and on your team.
