@@ -64,7 +64,17 @@ decisions are kept). **c** compares this run with the one it branched from.
         Binding("r", "replay", "Replay from week", id="debrief.replay"),
         Binding("c", "compare", "Compare runs", id="debrief.compare"),
         Binding("escape", "back", "Done", id="debrief.back"),
+        # the page keys scroll the whole debrief (the panels below the fold), not the table
+        Binding("pagedown", "page(1)", "Page down", show=False, priority=True),
+        Binding("pageup", "page(-1)", "Page up", show=False, priority=True),
     ]
+
+    def action_page(self, step: int) -> None:
+        body = self.query_one("#debrief-body", VerticalScroll)
+        if step > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.title_text())
