@@ -62,6 +62,16 @@ def progress_app(monkeypatch, tmp_path):
     return make_app()
 
 
+def harbor_app(monkeypatch, tmp_path):
+    """Harbor at week 4, with Dr. Alan Ferris's request open: the longest names shipped."""
+    from engine.plan import parse_plan, play_plan
+    from simulator.saves import Session
+
+    scenario = find_scenario("harbor_cross_sell")
+    state = play_plan(scenario, parse_plan(ROOT / "plans" / "harbor_cross_sell.plan.yaml"), until=4)
+    return make_app(Session.new(scenario, state.seed, save=False, state=state))
+
+
 # name -> (the app, the keys that reach the screen)
 SCREENS = {
     "picker": (picker_app, quiet),
@@ -73,6 +83,7 @@ SCREENS = {
     "connections": (lambda mp, tmp: make_app(northwind_game("connected")), keys("n")),
     "plan": (lambda mp, tmp: make_app(northwind_game("planned")), keys("n", "n")),
     "week_view": (lambda mp, tmp: make_app(northwind_game(weeks=4)), quiet),
+    "harbor_week": (harbor_app, quiet),
     "schedule_dialog": (lambda mp, tmp: make_app(northwind_game(weeks=2)), keys("a")),
     "week_report": (lambda mp, tmp: make_app(northwind_game(weeks=3)), keys("w")),
     "team_side": (lambda mp, tmp: make_app(northwind_game(weeks=2)), keys("t")),
@@ -122,11 +133,12 @@ WORDS = vocabulary()
 
 def cut_words(line: str) -> list[str]:
     """Words on `line` that stop at a panel edge or column end (space, border, line end)
-    and are the start of a longer word but not a word themselves."""
+    and are the start of a longer word but not a word themselves (initials such as a
+    role's "FAS" are abbreviations, not cuts)."""
     out = []
     for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*(?=[\s│┃|▏▕▌▐┤├╸╺]|$)", line):
         w = m.group().lower()
-        if len(w) < 3 or w in WORDS or line[m.end() : m.end() + 1] == "…":
+        if len(w) < 3 or w in WORDS or m.group().isupper() or line[m.end() : m.end() + 1] == "…":
             continue
         if any(v.startswith(w) and len(v) > len(w) for v in WORDS):
             out.append(m.group())

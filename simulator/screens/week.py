@@ -59,6 +59,33 @@ SCROLL_KEYS = {
 }
 
 
+class EventLog(RichLog):
+    """The event log, re-wrapped to its new width when the terminal is resized (a RichLog
+    wraps each entry once, when it is written, so a narrower window cut words)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.entries: list = []
+        self.wrapped_at = 0
+
+    def write(self, content, *args, **kwargs):
+        self.entries.append(content)
+        return super().write(content, *args, **kwargs)
+
+    def clear(self):
+        self.entries = []
+        return super().clear()
+
+    def on_resize(self, event) -> None:
+        width = event.size.width
+        if width != self.wrapped_at and self.entries:  # the first layout too
+            entries = list(self.entries)
+            self.clear()
+            for entry in entries:
+                self.write(entry)
+        self.wrapped_at = width
+
+
 def request_met(state, req: dict) -> bool:
     """A member on the team strong enough in the asked-for skill is connected to the
     stakeholder who asked (the engine's own test when the week resolves)."""
@@ -162,7 +189,7 @@ the causes; requests; morale and why). Each week's report also opens the event l
                 yield GameTable(id="team", cursor_type="row", classes="panel")
                 yield Static(id="booked", classes="panel")
             yield Dashboard(id="dashboard", classes="panel")
-            yield RichLog(id="events", wrap=True, markup=False, min_width=20, classes="panel")
+            yield EventLog(id="events", wrap=True, markup=False, min_width=8, classes="panel")
         yield KeyFooter()
 
     def on_mount(self) -> None:
