@@ -129,10 +129,24 @@ def workload(t: dict) -> np.ndarray:
     return np.where(t["t_over_budget"], 0.0, balance)
 
 
+def owner_held(t: dict) -> np.ndarray:
+    """(B, L) the milestone's owner is on the team at the end, or was on it the week the
+    milestone was complete: releasing an owner whose milestone is done costs nothing."""
+    owner = t["ms_owner"]
+    on_team = np.take_along_axis(t["t_staffed"], np.clip(owner, 0, None)[:, None, :], 2)
+    done = (t["t_progress"] >= 1.0) & t["played"][..., None]
+    return t["owner_staffed"] | ((done & on_team).any(1) & (owner >= 0))
+
+
+def owned(t: dict) -> np.ndarray:
+    """(B, L) a milestone with a held owner and a short-term action."""
+    return owner_held(t) & (t["ms_action"] >= 0)
+
+
 def accountability(t: dict) -> np.ndarray:
     """(B,) share of milestones with a staffed owner and an action, half credit more on time."""
-    owned = t["owner_staffed"] & (t["ms_action"] >= 0)
-    score = 0.6 * owned + 0.4 * (owned & t["ms_done_on_time"])
+    owned_ = owned(t)
+    score = 0.6 * owned_ + 0.4 * (owned_ & t["ms_done_on_time"])
     return total(score) / score.shape[-1]
 
 

@@ -148,7 +148,7 @@ def _workload_reason(t: dict, i: int, sc) -> str:
 
 def _accountability_reason(t: dict, i: int, sc) -> str:
     milestones = t["p_names"]["milestones"]
-    owned = t["owner_staffed"][i] & (t["ms_action"][i] >= 0)
+    owned = al.owned(t)[i]
     late = owned & ~t["ms_done_on_time"][i]
     if (~owned).any():
         return "no owner or short-term action for: " + ", ".join(
@@ -184,6 +184,8 @@ def _influence_coverage_reason(t: dict, i: int, sc) -> str:
 
 def _connection_fit_reason(t: dict, i: int, sc) -> str:
     covered = al.stakeholder_covered(t)[i]
+    if not (covered & t["played"][i][:, None]).any():
+        return "no connection points: nobody on the team met the buying team, so nothing fits"
     q = al.connection_quality(t)[i]
     weak = np.where(covered & t["played"][i][:, None], q, 2)
     if (weak < 1).any():
@@ -247,11 +249,35 @@ def per_week(fn: Series) -> Callable[[dict, int, Scorecard], dict]:
 
 
 def _accountability_inputs(t: dict, i: int, sc) -> dict:
-    return {
-        "owned": t["owner_staffed"][i].astype(int).tolist(),
-        "on time": t["ms_done_on_time"][i].astype(int).tolist(),
-        "milestones": t["p_names"]["milestones"],
-    }
+    """Per milestone, by name: owned (0.6) and its action on time (0.4 more)."""
+    owned, on_time = al.owned(t)[i], t["ms_done_on_time"][i]
+    members = t["p_names"]["members"]
+    out = {}
+    for k, name in enumerate(t["p_names"]["milestones"]):
+        owner = int(t["ms_owner"][i, k])
+        who = f"owner {members[owner]}" if owner >= 0 else "no owner"
+        if owned[k] and not t["owner_staffed"][i, k]:
+            who += " (released after it was complete)"
+        elif owner >= 0 and not owned[k]:
+            who += " (not on the team)" if t["ms_action"][i, k] >= 0 else ", no action"
+        got = 0.6 * owned[k] + 0.4 * (owned[k] and on_time[k])
+        out[name] = f"{who}; action {'on time' if on_time[k] else 'not on time'}: {got:.1f}"
+    return out
+
+
+def _chemistry_inputs(t: dict, i: int, sc) -> dict:
+    """Every declared pair on the team in some played week, with its chemistry and the weeks
+    both were on it; then the value per week."""
+    members = t["p_names"]["members"]
+    played = t["played"][i]
+    st = t["t_staffed"][i] & played[:, None]
+    chem = t["p_chem"]
+    pairs = []
+    for a, b in zip(*np.nonzero(np.triu(chem, 1)), strict=True):
+        together = st[:, a] & st[:, b]
+        if together.any():
+            pairs.append(f"{members[a]}–{members[b]} {chem[a, b]:+.1f} ({weeks_text(together)})")
+    return {"pairs": pairs or ["no declared pair on the team"]} | per_week(al.chemistry)(t, i, sc)
 
 
 def _stability_inputs(t: dict, i: int, sc) -> dict:
@@ -323,7 +349,7 @@ COMPONENTS: tuple[Component, ...] = (
         series=al.chemistry,
         formula="mean over weeks of 0.5 + mean pair chemistry of the staffed team",
         why="Fit beats star position players: pairs who work well together.",
-        inputs=per_week(al.chemistry),
+        inputs=_chemistry_inputs,
         advice="Pair people who work well together; watch the chemistry hints.",
         reason=_chemistry_reason,
     ),

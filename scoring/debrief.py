@@ -66,7 +66,7 @@ def lapses(t: dict, i: int = 0, sc: Scorecard | None = None) -> list[dict]:
                 if w
                 else "the strategy was set before any discovery"
             )
-    owned = t["owner_staffed"][i] & (t["ms_action"][i] >= 0)
+    owned = al.owned(t)[i]
     if (~owned).any():
         out["milestones"] = "no owner or short-term action for " + ", ".join(
             names["milestones"][k] for k in np.flatnonzero(~owned)

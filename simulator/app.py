@@ -8,21 +8,26 @@ decisions through the session, which writes the save after every one.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.theme import Theme
 
 from simulator import textual_fixes  # noqa: F401 - guards a Textual bug before any list
 from simulator.terminal import exit_on_signals, terminal_alive, terminal_fd
 
 if TYPE_CHECKING:
+    from engine.decisions import Decision
     from engine.model import Scenario
     from simulator.saves import Session
 
@@ -97,17 +102,77 @@ class DealcraftApp(App):
         self.saves_folder = saves_folder
         self.compare_with: Session | None = None  # the run a replay branched from
         self.keys: dict[str, str] = {}  # binding id -> keys, from the player's settings
+        self.typed_ahead: deque[events.Key] = deque()  # keys held for a screen still opening
+        self.decision_applied: Signal = Signal(self, "decision-applied")  # DecisionApplied
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = "dealcraft"  # before the first style pass: switching later re-styles all
+
+    # ---- keys typed ahead --------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Hold the keys that arrive while the top screen is still being built, and hand them
+        on in order once it is up: a key typed ahead is never lost on a screen without focus."""
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and (self.typed_ahead or not self.screen.is_mounted)
+        ):
+            self.typed_ahead.append(event)
+            if len(self.typed_ahead) == 1:
+                self._release_when_mounted()
+            return
+        await super().on_event(event)
+
+    def _release_when_mounted(self) -> None:
+        screen = self.screen
+
+        async def wait() -> None:
+            try:
+                await asyncio.wait_for(screen._mounted_event.wait(), 2.0)  # noqa: SLF001
+            except TimeoutError:
+                pass  # a screen that never came up: the keys go to whatever is on top
+            self.call_next(self._release_typed_ahead)
+
+        self._release_task = asyncio.get_running_loop().create_task(wait())
+
+    async def _release_typed_ahead(self) -> None:
+        """One held key, then the next after whatever it set off (a dialog's answer) ran."""
+        if not self.typed_ahead:
+            return
+        if not self.screen.is_mounted:
+            self._release_when_mounted()
+            return
+        await super().on_event(self.typed_ahead.popleft())
+        if self.typed_ahead:
+            self.call_next(self._release_typed_ahead)
+
+    # ---- decisions ---------------------------------------------------------------------------
+
+    def apply_decision(self, decision: Decision) -> str | None:
+        """The one way a screen changes the game: the session applies and saves `decision`
+        (or returns the engine's reason), then every game screen hears DecisionApplied."""
+        from simulator.screens.base import DecisionApplied
+
+        assert self.session is not None
+        reason = self.session.apply(decision)
+        if reason is None:
+            self.decision_applied.publish(DecisionApplied(decision, self.session.state))
+        return reason
 
     # ---- start-up and navigation ------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
         """The picker is the bottom of the stack: every game screen sits above it."""
-        from simulator.screens.picker import PickerScreen
+        from simulator.screens.registry import make
 
-        return PickerScreen()
+        return make("picker")
+
+    def showing(self) -> str | None:
+        """The registered name of the screen on top (None for a dialog)."""
+        from simulator.screens.registry import name_of
+
+        return name_of(self.screen)
 
     def apply_settings(self) -> None:
         """The player's theme and key map from their settings file (defaults if it is bad,
@@ -208,20 +273,18 @@ class DealcraftApp(App):
         return make("staffing" if state.history else "briefing")
 
     def to_picker(self, refresh: bool = True) -> None:
-        from simulator.screens.picker import PickerScreen
-
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, PickerScreen):
+        while len(self.screen_stack) > 1 and self.showing() != "picker":
             self.pop_screen()
-        if refresh and isinstance(self.screen, PickerScreen):
-            self.screen.load_saves()
+        if refresh and self.showing() == "picker":
+            self.screen.load_saves()  # type: ignore[attr-defined]
 
     # ---- app-wide actions -------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from simulator.screens.help import HelpScreen
+        from simulator.screens.registry import make
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+        if self.showing() != "help":
+            self.push_screen(make("help", self.screen))
 
     def action_save(self) -> None:
         if self.session is not None and self.session.meta.get("workshop"):
@@ -252,15 +315,13 @@ class DealcraftApp(App):
             pass  # a read-only config folder: the theme holds for this run
 
     def action_end_week(self) -> None:
-        from simulator.screens.week import WeekScreen
-
-        if isinstance(self.screen, WeekScreen):
-            self.screen.action_end_week()
+        if self.showing() == "week":
+            self.screen.action_end_week()  # type: ignore[attr-defined]
         else:
             self.notify("End the week from the week view.", severity="warning")
 
     def action_debrief(self) -> None:
-        from simulator.screens.debrief import DebriefScreen
+        from simulator.screens.registry import make
 
         if self.session is None:
             return
@@ -269,14 +330,14 @@ class DealcraftApp(App):
                 "The debrief opens when the deal closes; this is the score so far.",
                 timeout=4,
             )
-        if not isinstance(self.screen, DebriefScreen):
-            self.push_screen(DebriefScreen())
+        if self.showing() != "debrief":
+            self.push_screen(make("debrief"))
 
     def action_progress(self) -> None:
-        from simulator.screens.progress import ProgressScreen
+        from simulator.screens.registry import make
 
-        if not isinstance(self.screen, ProgressScreen):
-            self.push_screen(ProgressScreen())
+        if self.showing() != "progress":
+            self.push_screen(make("progress"))
 
     def record_progress(self) -> None:
         """Add the finished game to the player's progress (a derived record: a failure to
@@ -294,9 +355,9 @@ class DealcraftApp(App):
     def action_timeline(self) -> None:
         """Open the designer's timeline of the scenario in hand: the one highlighted in the
         picker, else the current game's (with the game's seed)."""
-        from simulator.screens.timeline import TimelineScreen
+        from simulator.screens.registry import make
 
-        if isinstance(self.screen, TimelineScreen):
+        if self.showing() == "timeline":
             return
         scenario, seed, week = self._picked_scenario(), None, 0
         if scenario is None and self.session is not None:
@@ -305,7 +366,7 @@ class DealcraftApp(App):
         if scenario is None:
             self.notify("Highlight a scenario or open a game first.", severity="warning")
             return
-        self.push_screen(TimelineScreen(scenario, seed, week))
+        self.push_screen(make("timeline", scenario, seed, week))
 
     def action_reload_scenario(self) -> None:
         """Read the game's scenario file again and replay the game on it (simulator.reload)."""
@@ -316,10 +377,9 @@ class DealcraftApp(App):
     def _picked_scenario(self) -> Scenario | None:
         from engine.loader import load_scenario
         from engine.problems import InputError
-        from simulator.screens.picker import PickerScreen
 
         picker = self.screen
-        if not isinstance(picker, PickerScreen):
+        if self.showing() != "picker":
             return None
         index = picker.query_one("#scenario-list").highlighted
         if index is None or not 0 <= index < len(picker.scenarios):

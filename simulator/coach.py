@@ -370,7 +370,9 @@ def _quarterback(g: Game) -> Iterator[Candidate]:
 
 def _milestones(g: Game) -> Iterator[Candidate]:
     t, s = g.t, g.scenario
-    unowned = ~(t["owner_staffed"][0] & (t["ms_action"][0] >= 0))
+    from scoring.alignment import owned
+
+    unowned = ~owned(t)[0]
     staffed = g.staffed(1)
     roles = t["t_role"][0, 0]
     for k in np.flatnonzero(unowned):

@@ -17,7 +17,33 @@ def money(value: float, currency: str = "") -> str:
 
 
 def first_name(name: str) -> str:
-    return name.split()[0] if name.split() else name
+    """How the game refers to someone in short: the first name, or title and surname for a
+    titled name ("Dr. Alan Ferris" is "Dr. Ferris", never "Dr.")."""
+    words = name.split()
+    if not words:
+        return name
+    if len(words) > 1 and words[0].endswith(".") and len(words[0]) <= 5:
+        return f"{words[0]} {words[-1]}"
+    return words[0]
+
+
+def compact_name(name: str) -> str:
+    """A name for a narrow column: "Alan F.", or "Dr. Ferris" for a titled name."""
+    words = name.split()
+    if len(words) < 2 or first_name(name) != words[0]:
+        return first_name(name)
+    return f"{words[0]} {words[-1][0]}."
+
+
+def clip(text: str, width: int) -> str:
+    """`text` in `width` characters, shortened at a word boundary with an ellipsis; a
+    single word too long for the width is cut with the ellipsis showing it was."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rstrip()
+    if " " in cut and text[len(cut)] != " ":
+        cut = cut[: cut.rindex(" ")].rstrip(" ,;:-")
+    return cut + "…"
 
 
 def short(name: str, ident: str = "", width: int = 8) -> str:
@@ -26,13 +52,12 @@ def short(name: str, ident: str = "", width: int = 8) -> str:
         if cand and len(cand) <= width:
             return cand
     text = ident or name
-    return text[: width - 1].capitalize() + "…"
+    return clip(text.replace("_", " ").capitalize(), width)
 
 
 def role_label(name: str, width: int = 16) -> str:
     """A role's display name without its parenthesis, cut to `width`."""
-    text = name.split(" (")[0]
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return clip(name.split(" (")[0], width)
 
 
 def initials(name: str) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from engine.decisions import EndWeek, IllegalDecision, Run
 from engine.observe import observe
 from engine.state import GameState
+from simulator.labels import first_name
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Preview:
         if target_name is not None:
             if abs(self.stance) >= 0.005:
                 parts.append(
-                    f"{target_name.split()[0]} {'warmer' if self.stance > 0 else 'cooler'}"
+                    f"{first_name(target_name)} {'warmer' if self.stance > 0 else 'cooler'}"
                     f" ({self.stance:+.2f})"
                 )
             if self.known >= 0.005:

@@ -14,6 +14,7 @@ import numpy as np
 
 from engine.observe import observe
 from engine.state import GameState, new_game
+from simulator.labels import first_name
 
 OVERLOADED = 0.95  # share of a member's hours that counts as overloaded, as the rules do
 
@@ -45,9 +46,10 @@ class WeekReport:
         parts = []
         for x in moved[:2]:
             if x.stance_before != x.stance_after:
-                parts.append(f"{x.name.split()[0]} {x.stance_before} → {x.stance_after}")
+                parts.append(f"{first_name(x.name)} {x.stance_before} → {x.stance_after}")
         if round(self.morale_after * 100) != round(self.morale_before * 100):
-            parts.append(f"morale {self.morale_before:.0%} → {self.morale_after:.0%}")
+            why = f" ({self.morale_causes[0]})" if self.morale_causes else ""
+            parts.append(f"morale {self.morale_before:.0%} → {self.morale_after:.0%}{why}")
         parts += list(self.requests[:1])
         return "; ".join(parts) or "no visible change at the customer"
 
@@ -83,7 +85,7 @@ def compare(before: GameState, after: GameState, decisions, week: int) -> WeekRe
     s, c = before.scenario, before.compiled
     ob, oa = observe(before), observe(after)
     then = {x["id"]: x for x in ob["stakeholders"]}
-    member = {m.id: m.name.split()[0] for m in s.roster}
+    member = {m.id: first_name(m.name) for m in s.roster}
     action = {a.id: a for a in s.actions}
     runs = [d for d in decisions if d.kind == "run"]
     events = {e.id: e for e in s.events}
@@ -125,7 +127,7 @@ def compare(before: GameState, after: GameState, decisions, week: int) -> WeekRe
     requests = []
     opened = {(r["stakeholder"], r["skill"]) for r in ob["open_requests"]}
     still = {(r["stakeholder"], r["skill"]) for r in oa["open_requests"]}
-    names = {x.id: x.name.split()[0] for x in s.stakeholders}
+    names = {x.id: first_name(x.name) for x in s.stakeholders}
     for st, _skill in sorted(opened - still):
         met = not any(
             missed_now[e] and events[c.events[e]].effects.request.stakeholder == st
@@ -183,10 +185,23 @@ def _morale_causes(before: GameState, after: GameState, decisions, week: int) ->
                 out.append(f"{a.name} ({'+' if a.effects.morale > 0 else '−'})")
     cap = {m.id: m.capacity for m in s.roster}
     busy = [m for m, h in hours.items() if h >= OVERLOADED * cap[m]]
-    names = {m.id: m.name.split()[0] for m in s.roster}
+    names = {m.id: first_name(m.name) for m in s.roster}
     if busy:
         out.append("stretched to the limit: " + ", ".join(names[m] for m in busy))
     r = c.rules
     if c.a_coaching.any() and week - int(b.last_coaching[0]) > r.coaching_every:
         out.append(f"no coaching for more than {r.coaching_every} weeks")
+    out += _chemistry_causes(before)
     return tuple(dict.fromkeys(out))
+
+
+def _chemistry_causes(state: GameState) -> list[str]:
+    """The team's declared pairs, which move morale a little every week (clashes first)."""
+    s, c = state.scenario, state.compiled
+    on = [i for i in range(len(c.members)) if state.batch.staffed[0, i]]
+    pairs = [(float(c.chem[i, j]), i, j) for i in on for j in on if i < j and c.chem[i, j]]
+    out = []
+    for v, i, j in sorted(pairs):
+        a, b = (first_name(s.roster[k].name) for k in (i, j))
+        out.append(f"{a} and {b} {'clash' if v < 0 else 'work well together'} ({v:+.1f})")
+    return out

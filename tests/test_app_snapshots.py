@@ -1,11 +1,17 @@
-"""SVG snapshots of every screen at a fixed terminal size (pytest-textual-snapshot).
+"""SVG snapshots of every screen at 80x24 and 120x36 (pytest-textual-snapshot), and a
+check over those snapshots that no text on any screen is cut mid-word.
 
 Games are set up headless through the session (the same decisions the player keys in),
 so each snapshot only drives the keys that reach its screen. Update the snapshots
-after an intended change with `pytest tests/test_app_snapshots.py --snapshot-update`.
+after an intended change with `pytest tests/test_app_snapshots.py --snapshot-update`
+and look at them (README shows some) before committing.
 """
 
 from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
 
 import pytest
 from support.app import SEED, finished, make_app, northwind_game
@@ -14,7 +20,9 @@ from engine.loader import find_scenario
 
 pytestmark = pytest.mark.usefixtures("fast_pilot")
 
-SIZE = (100, 32)
+SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
+ROOT = Path(__file__).resolve().parents[1]
+SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "test_app_snapshots"
 
 
 async def quiet(pilot) -> None:
@@ -26,7 +34,15 @@ async def quiet(pilot) -> None:
     await pilot.pause()
 
 
-def test_picker(home, snap_compare, monkeypatch, tmp_path):
+def keys(*pressed: str):
+    async def go(pilot):
+        await pilot.press(*pressed)
+        await quiet(pilot)
+
+    return go
+
+
+def picker_app(monkeypatch, tmp_path):
     import shutil
 
     import simulator.screens.picker as picker
@@ -35,77 +51,108 @@ def test_picker(home, snap_compare, monkeypatch, tmp_path):
     library.mkdir()
     shutil.copy(find_scenario("northwind_new_logo").source, library)
     monkeypatch.setattr(picker, "builtin_folder", lambda: library)  # new scenarios: no churn
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=quiet)
+    return make_app()
 
 
-def test_briefing(home, snap_compare):
-    app = make_app(scenario=find_scenario("northwind_new_logo"), seed=SEED)
-    assert snap_compare(app, terminal_size=SIZE, run_before=quiet)
+def progress_app(monkeypatch, tmp_path):
+    from simulator import progress
+    from simulator.saves import home_dir
+
+    progress.record(finished().state, home_dir())
+    return make_app()
 
 
-def test_staffing(home, snap_compare):
-    assert snap_compare(make_app(northwind_game("team")), terminal_size=SIZE, run_before=quiet)
+def harbor_app(monkeypatch, tmp_path):
+    """Harbor at week 4, with Dr. Alan Ferris's request open: the longest names shipped."""
+    from engine.plan import parse_plan, play_plan
+    from simulator.saves import Session
+
+    scenario = find_scenario("harbor_cross_sell")
+    state = play_plan(scenario, parse_plan(ROOT / "plans" / "harbor_cross_sell.plan.yaml"), until=4)
+    return make_app(Session.new(scenario, state.seed, save=False, state=state))
 
 
-def test_staffing_80x24(home, snap_compare):
-    assert snap_compare(make_app(northwind_game("team")), terminal_size=(80, 24), run_before=quiet)
+# name -> (the app, the keys that reach the screen)
+SCREENS = {
+    "picker": (picker_app, quiet),
+    "briefing": (
+        lambda mp, tmp: make_app(scenario=find_scenario("northwind_new_logo"), seed=SEED),
+        quiet,
+    ),
+    "staffing": (lambda mp, tmp: make_app(northwind_game("team")), quiet),
+    "connections": (lambda mp, tmp: make_app(northwind_game("connected")), keys("n")),
+    "plan": (lambda mp, tmp: make_app(northwind_game("planned")), keys("n", "n")),
+    "week_view": (lambda mp, tmp: make_app(northwind_game(weeks=4)), quiet),
+    "harbor_week": (harbor_app, quiet),
+    "schedule_dialog": (lambda mp, tmp: make_app(northwind_game(weeks=2)), keys("a")),
+    "week_report": (lambda mp, tmp: make_app(northwind_game(weeks=3)), keys("w")),
+    "team_side": (lambda mp, tmp: make_app(northwind_game(weeks=2)), keys("t")),
+    "debrief": (lambda mp, tmp: make_app(finished()), quiet),
+    "debrief_explain": (lambda mp, tmp: make_app(finished()), keys("down", "down", "enter")),
+    "help": (lambda mp, tmp: make_app(northwind_game(weeks=1)), keys("f1")),
+    "progress": (progress_app, keys("g")),
+    "timeline": (lambda mp, tmp: make_app(northwind_game(weeks=1)), keys("ctrl+p")),
+}
 
 
-def test_connections(home, snap_compare):
-    async def go(pilot):
-        await pilot.press("n")
-        await quiet(pilot)
-
-    assert snap_compare(make_app(northwind_game("connected")), terminal_size=SIZE, run_before=go)
-
-
-def test_plan(home, snap_compare):
-    async def go(pilot):
-        await pilot.press("n", "n")
-        await quiet(pilot)
-
-    assert snap_compare(make_app(northwind_game("planned")), terminal_size=SIZE, run_before=go)
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_screen(screen, size, home, snap_compare, monkeypatch, tmp_path):
+    factory, run_before = SCREENS[screen]
+    app = factory(monkeypatch, tmp_path)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
 
 
-def test_week_view(home, snap_compare):
-    assert snap_compare(make_app(northwind_game(weeks=4)), terminal_size=SIZE, run_before=quiet)
+# ---- no text cut mid-word ---------------------------------------------------------------------
 
 
-def test_week_view_80x24(home, snap_compare):
-    assert snap_compare(make_app(northwind_game(weeks=4)), terminal_size=(80, 24), run_before=quiet)
+def svg_lines(path: Path) -> list[str]:
+    """The terminal's lines as drawn in a Textual SVG snapshot."""
+    svg = path.read_text()
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for x, y, text in re.findall(
+        r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', svg
+    ):
+        rows.setdefault(float(y), []).append((float(x), html.unescape(text)))
+    return [
+        "".join(t for _, t in sorted(parts)).replace("\xa0", " ")
+        for _, parts in sorted(rows.items())
+    ]
 
 
-def test_schedule_dialog(home, snap_compare):
-    async def go(pilot):
-        await pilot.press("a")
-        await quiet(pilot)
-
-    assert snap_compare(make_app(northwind_game(weeks=2)), terminal_size=SIZE, run_before=go)
-
-
-def test_debrief(home, snap_compare):
-    assert snap_compare(make_app(finished()), terminal_size=SIZE, run_before=quiet)
+def vocabulary() -> set[str]:
+    """Every word the game can show: the shipped scenarios and the app's own text."""
+    text = "".join(p.read_text() for p in (ROOT / "scenarios").glob("*.yaml"))
+    text += "".join(p.read_text() for p in (ROOT / "simulator").rglob("*.py"))
+    text += "".join(p.read_text() for p in (ROOT / "engine").rglob("*.py"))
+    return {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text)}
 
 
-def test_debrief_explain(home, snap_compare):
-    async def go(pilot):
-        await pilot.press("down", "down", "enter")
-        await quiet(pilot)
-
-    assert snap_compare(make_app(finished()), terminal_size=SIZE, run_before=go)
+WORDS = vocabulary()
 
 
-def test_help(home, snap_compare):
-    async def go(pilot):
-        await pilot.press("f1")
-        await quiet(pilot)
+def cut_words(line: str) -> list[str]:
+    """Words on `line` that stop at a panel edge or column end (space, border, line end)
+    and are the start of a longer word but not a word themselves (initials such as a
+    role's "FAS" are abbreviations, not cuts)."""
+    out = []
+    for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*(?=[\s│┃|▏▕▌▐┤├╸╺]|$)", line):
+        w = m.group().lower()
+        if len(w) < 3 or w in WORDS or m.group().isupper() or line[m.end() : m.end() + 1] == "…":
+            continue
+        if any(v.startswith(w) and len(v) > len(w) for v in WORDS):
+            out.append(m.group())
+    return out
 
-    assert snap_compare(make_app(northwind_game(weeks=1)), terminal_size=SIZE, run_before=go)
 
-
-def test_week_report(home, snap_compare):
-    async def go(pilot):
-        await pilot.press("w")
-        await quiet(pilot)
-
-    assert snap_compare(make_app(northwind_game(weeks=3)), terminal_size=SIZE, run_before=go)
+def test_no_screen_cuts_a_word():
+    shots = sorted(SNAPSHOTS.glob("test_screen*.svg"))
+    assert len(shots) == len(SCREENS) * len(SIZES)
+    cuts = {}
+    for shot in shots:
+        for n, line in enumerate(svg_lines(shot)):
+            found = cut_words(line)
+            if found:
+                cuts.setdefault(shot.stem, []).append((n, found, line.strip()))
+            assert not re.search(r"\bDr\.(?! [A-Z])", line), f"{shot.stem}: {line}"
+    assert not cuts, "\n".join(f"{k}: {v}" for k, v in cuts.items())

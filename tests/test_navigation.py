@@ -47,3 +47,34 @@ def test_setup_walks_the_table():
     assert registry.next_in_setup("plan", 1) is None
     assert registry.next_in_setup("staffing", -1) == "briefing"
     assert set(registry.SIDE) <= set(registry.SETUP)
+
+
+def test_the_app_moves_between_screens_by_name():
+    path = ROOT / "app.py"
+    assert not imported(path) & SCREEN_MODULES, "app.py: open screens through the registry"
+
+
+def test_a_decision_applied_redraws_the_screen_showing(home, fast_pilot):
+    """Screens react to the published DecisionApplied; nobody refreshes them by hand."""
+    import asyncio
+
+    from support.app import make_app, northwind_game
+    from textual.widgets import Static
+
+    from engine.decisions import Run
+    from simulator.screens.base import DecisionApplied
+
+    app = make_app(northwind_game())
+    heard: list[DecisionApplied] = []
+
+    async def go():
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            app.decision_applied.subscribe(app.screen, heard.append, immediate=True)
+            assert app.apply_decision(Run("discovery_meeting", "raj", "it_architect")) is None
+            await pilot.pause()
+            return str(app.screen.query_one("#booked", Static).render())
+
+    booked = asyncio.run(go())
+    assert "Discovery" in booked and "Raj" in booked
+    assert [h.decision.kind for h in heard] == ["run"] and heard[0].state.runs

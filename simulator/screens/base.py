@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -18,6 +19,16 @@ if TYPE_CHECKING:
     from engine.state import GameState
     from simulator.app import DealcraftApp
     from simulator.saves import Session
+
+
+@dataclass(frozen=True)
+class DecisionApplied:
+    """Published on the app's `decision_applied` signal after the session accepted (and
+    saved) a decision: every game screen redraws from `state`, the one showing at once,
+    the others when they come back."""
+
+    decision: Decision
+    state: GameState
 
 
 class TitleBar(Static):
@@ -63,12 +74,23 @@ class GameScreen(Screen):
             self.app.switch_screen(make(target))
 
     def apply(self, decision: Decision, quiet: bool = False) -> bool:
-        reason = self.session.apply(decision)
+        """Send `decision` through the app; False (with the engine's reason shown unless
+        `quiet`) when it is refused. The screen redraws on the DecisionApplied it sets off."""
+        reason = self.dapp.apply_decision(decision)
         if reason is not None:
-            self.notify(reason, title="Not allowed", severity="warning", markup=False)
+            if not quiet:
+                self.notify(reason, title="Not allowed", severity="warning", markup=False)
             return False
-        self.refresh_view()
         return True
+
+    def on_mount(self) -> None:
+        # Textual calls every class's on_mount in turn, so subclasses keep their own
+        self.dapp.decision_applied.subscribe(self, self.on_decision_applied, immediate=True)
+
+    def on_decision_applied(self, applied: DecisionApplied) -> None:
+        """Redraw now if this screen is showing; otherwise when it is resumed."""
+        if self.is_current:
+            self.refresh_view()
 
     _shown: object = None
 

@@ -25,6 +25,7 @@ from simulator.widgets.table import GameTable
 
 RESULT_STYLE = {"win": "bold green", "loss": "bold red", "no decision": "bold yellow"}
 GROUP_NAMES = GROUP_LABELS
+GROUP_SHORT = {"internal": "Int.", "external": "Ext.", "outcome": "Out."}  # row prefixes
 
 
 def component_name(group: str, name: str) -> str:
@@ -63,7 +64,17 @@ decisions are kept). **c** compares this run with the one it branched from.
         Binding("r", "replay", "Replay from week", id="debrief.replay"),
         Binding("c", "compare", "Compare runs", id="debrief.compare"),
         Binding("escape", "back", "Done", id="debrief.back"),
+        # the page keys scroll the whole debrief (the panels below the fold), not the table
+        Binding("pagedown", "page(1)", "Page down", show=False, priority=True),
+        Binding("pageup", "page(-1)", "Page up", show=False, priority=True),
     ]
+
+    def action_page(self, step: int) -> None:
+        body = self.query_one("#debrief-body", VerticalScroll)
+        if step > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.title_text())
@@ -86,7 +97,7 @@ decisions are kept). **c** compares this run with the one it branched from.
         self.query_one("#debrief-advice").border_title = "Advice"
         self.query_one("#debrief-coach").border_title = "Coach: your costliest mistakes, replayed"
         t = self.query_one("#components", DataTable)
-        t.add_column("Component", key="name", width=24)
+        t.add_column("Component", key="name", width=25)
         t.add_column("Value", key="bar", width=16)
         t.add_column("Weight", key="weight", width=6)
         t.add_column("Points", key="points", width=6)
@@ -186,9 +197,9 @@ decisions are kept). **c** compares this run with the one it branched from.
             name = Text()
             if r["group"] != group:
                 group = r["group"]
-                name.append(GROUP_NAMES[group][:3] + " ", style="dim")
+                name.append(GROUP_SHORT.get(group, "") + " ", style="dim")
             else:
-                name.append("    ")
+                name.append("     ")
             name.append(component_name(r["group"], r["component"]))
             pts = r["points"]
             t.add_row(

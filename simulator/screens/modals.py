@@ -30,10 +30,77 @@ CHECKLIST_TEXT = {
 }
 
 
-class ChoiceModal(ModalScreen[str | None]):
+# The list keys, handled by the dialog itself as each key arrives (priority bindings run
+# in the app's own queue, in typing order): keys typed ahead of the screen are never sent
+# to a list that is about to lose the focus, nor lost before the focus has moved.
+LIST_KEYS = [
+    Binding("up", "cursor('cursor_up')", "Up", show=False, priority=True),
+    Binding("down", "cursor('cursor_down')", "Down", show=False, priority=True),
+    Binding("home", "cursor('first')", "First", show=False, priority=True),
+    Binding("end", "cursor('last')", "Last", show=False, priority=True),
+    Binding("pageup", "cursor('page_up')", "Page up", show=False, priority=True),
+    Binding("pagedown", "cursor('page_down')", "Page down", show=False, priority=True),
+    Binding("enter", "choose", "Choose", show=False, priority=True),
+]
+# a letter jumps to the next option whose name starts with it (as in a file manager)
+LETTER_KEYS = [
+    Binding(ch, f"jump('{ch}')", f"Jump to {ch}", show=False, priority=True)
+    for ch in "abcdefghijklmnopqrstuvwxyz"
+]
+
+
+class ListKeys:
+    """Route the list keys to the list that has the focus, synchronously; `listed` is the
+    hook for what depends on a list's highlighted option."""
+
+    def current_list(self) -> OptionList | None:
+        lists = list(self.query(OptionList))  # type: ignore[attr-defined]
+        focused = self.focused  # type: ignore[attr-defined]
+        if focused in lists:
+            return focused
+        return lists[0] if lists else None
+
+    def action_cursor(self, move: str) -> None:
+        ol = self.current_list()
+        if ol is not None and ol.option_count:
+            getattr(ol, f"action_{move}")()
+            self.listed(ol)
+
+    def listed(self, ol: OptionList) -> None:
+        """The highlight of `ol` may have moved (override)."""
+
+    def action_choose(self) -> None:
+        ol = self.current_list()
+        if ol is None or ol.highlighted is None:
+            return
+        option = ol.get_option_at_index(ol.highlighted)
+        if not option.disabled:
+            self.chosen(ol, option.id)
+
+    def chosen(self, ol: OptionList, option_id: str | None) -> None:
+        """Enter on an enabled option (override)."""
+
+    def action_jump(self, letter: str, ol: OptionList | None = None) -> None:
+        """Highlight the next enabled option after the highlighted one whose text starts
+        with `letter`, wrapping round (in `ol`, else the list with the focus)."""
+        ol = ol or self.current_list()
+        if ol is None or not ol.option_count:
+            return
+        n = ol.option_count
+        here = ol.highlighted if ol.highlighted is not None else -1
+        for step in range(1, n + 1):
+            k = (here + step) % n
+            option = ol.get_option_at_index(k)
+            if not option.disabled and str(option.prompt).lstrip().lower().startswith(letter):
+                ol.highlighted = k
+                self.listed(ol)
+                return
+
+
+class ChoiceModal(ListKeys, ModalScreen[str | None]):
     """Pick one option; returns its id, or None on escape."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), *LIST_KEYS, *LETTER_KEYS]
 
     def __init__(
         self,
@@ -66,7 +133,10 @@ class ChoiceModal(ModalScreen[str | None]):
             first = enabled[0] if enabled else None
         if first is not None:
             ol.highlighted = first
-        ol.focus()
+        self.set_focus(ol)
+
+    def chosen(self, ol: OptionList, option_id: str | None) -> None:
+        self.dismiss(option_id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -77,9 +147,11 @@ class ChoiceModal(ModalScreen[str | None]):
 
 
 class ConfirmModal(ModalScreen[bool]):
+    """A yes/no question; the answer keys act in typing order (priority bindings)."""
+
     BINDINGS = [
-        Binding("y,enter", "yes", "Yes"),
-        Binding("n,escape", "no", "No"),
+        Binding("y,enter", "yes", "Yes", priority=True),
+        Binding("n,escape", "no", "No", priority=True),
     ]
 
     def __init__(self, question: str, detail: str = "") -> None:
@@ -160,19 +232,31 @@ class ChecklistModal(ModalScreen[tuple[str, ...] | None]):
         self.dismiss(None)
 
 
-class ListsModal(ModalScreen[tuple | None]):
-    """Several option lists side by side; Enter moves on, Enter on the last one answers."""
+class ListsModal(ListKeys, ModalScreen[tuple | None]):
+    """Several option lists side by side; Enter moves on, Enter on the last one answers.
+
+    A list is refilled at once when the one before it changes (not when the highlight
+    message arrives later), so keys typed ahead always meet the options they were meant
+    for."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("left", "move(-1)", "Previous list", show=False),
-        Binding("right", "move(1)", "Next list", show=False),
+        Binding("left", "move(-1)", "Previous list", show=False, priority=True),
+        Binding("right", "move(1)", "Next list", show=False, priority=True),
+        Binding("space", "answer", "Done", priority=True, id="lists.done"),
+        *LIST_KEYS,
+        *LETTER_KEYS,
+        *[  # a capital jumps in the last list (the person aimed at) from any list
+            Binding(ch.upper(), f"jump_last('{ch}')", f"Jump to {ch}", show=False, priority=True)
+            for ch in "abcdefghijklmnopqrstuvwxyz"
+        ],
     ]
     HEADINGS: tuple[str, ...] = ()
 
     def __init__(self, title: str) -> None:
         super().__init__()
         self.title_text = title
+        self.filled_for: dict[int, str | None] = {}  # list n -> its value when the next were filled
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -189,11 +273,27 @@ class ListsModal(ModalScreen[tuple | None]):
         return list(self.query(OptionList))
 
     def on_mount(self) -> None:
-        self.fill(0)
-        self.lists()[0].focus()
+        self.refill(0)
+        self.set_focus(self.lists()[0])
 
     def fill(self, start: int) -> None:
         """Refill lists from `start` onwards (override)."""
+
+    def refill(self, start: int) -> None:
+        self.fill(start)
+        self.filled_for = {n: self.value(n) for n in range(len(self.lists()))}
+
+    def listed(self, ol: OptionList) -> None:
+        n = self.lists().index(ol)
+        if self.filled_for.get(n) != self.value(n):
+            self.refill(n + 1)  # past the last list: only what depends on every choice
+
+    def chosen(self, ol: OptionList, option_id: str | None) -> None:
+        n = self.lists().index(ol)
+        if n + 1 < len(self.lists()):
+            self.set_focus(self.lists()[n + 1])
+        else:
+            self.answer()
 
     def set_options(self, n: int, options: list[tuple[str, Text, bool]], keep: str | None) -> None:
         ol = self.lists()[n]
@@ -213,28 +313,30 @@ class ListsModal(ModalScreen[tuple | None]):
         return None if opt.disabled else opt.id
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        n = self.lists().index(event.option_list)
-        self.fill(n + 1)  # past the last list: only what depends on every choice
+        self.listed(event.option_list)  # a click; a key has refilled already
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        n = self.lists().index(event.option_list)
-        if n + 1 < len(self.lists()):
-            self.lists()[n + 1].focus()
-        else:
-            self.answer()
+        self.chosen(event.option_list, event.option.id)
 
     def action_move(self, step: int) -> None:
         ls = self.lists()
         if self.focused in ls:
-            ls[(ls.index(self.focused) + step) % len(ls)].focus()
+            self.set_focus(ls[(ls.index(self.focused) + step) % len(ls)])
 
-    def answer(self) -> None:
+    def action_answer(self) -> None:
+        self.answer()
+
+    def action_jump_last(self, letter: str) -> None:
+        self.action_jump(letter, self.lists()[-1])
+
+    def answer(self, *extra) -> None:
+        """Answer with every list's highlighted option (and `extra`), from whichever list."""
         values = tuple(self.value(n) for n in range(len(self.lists())))
         if any(v is None for v in values):
             self.notify("Choose an option in every list.", severity="warning")
             return
-        self.dismiss(values)
+        self.dismiss(values + extra)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -295,11 +397,28 @@ class ScheduleModal(ListsModal):
     shown dimmed so the player sees why."""
 
     HEADINGS = ("Action", "Who runs it", "Aimed at")
+    BINDINGS = [
+        *ListsModal.BINDINGS,
+        *[
+            Binding(str(n), f"book({n})", f"Book {n}×", show=False, priority=True)
+            for n in range(1, 10)
+        ],
+    ]
 
-    def __init__(self, state: GameState, member: str | None = None, target: str | None = None):
+    def __init__(
+        self,
+        state: GameState,
+        member: str | None = None,
+        target: str | None = None,
+        action: str | None = None,
+    ):
         super().__init__(f"Schedule an action — week {state.week}")
         self.state = state
-        self.keep = [None, member, target]
+        self.keep = [action, member, target]  # the highlights it opens on, where enabled
+
+    def action_book(self, times: int) -> None:
+        """A digit books the highlighted action that many times (from any list)."""
+        self.answer(times)
 
     def fill(self, start: int) -> None:
         from engine.compiled import BUYING_ROLES

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from simulator.labels import clip
 from simulator.screens.base import GameScreen, TitleBar, first_name
 from simulator.widgets.focus import FocusEditor, same_focus
 from simulator.widgets.keys import KeyFooter
@@ -16,6 +17,7 @@ from simulator.widgets.table import GameTable
 
 
 class PlanScreen(GameScreen):
+    name_width, action_width = 26, 24  # the milestone and action columns (narrower < 100)
     SCREEN_NAME = "plan"
     TITLE = "Plan"
     HELP = """\
@@ -56,6 +58,7 @@ Press **g** to start week 1 when you are ready.
         t = self.query_one("#milestones", DataTable)
         wide = self.app.size.width >= 100
         widths = (26 if wide else 19, 6, 7, 9, 24 if wide else 18, 5)
+        self.name_width, self.action_width = widths[0], widths[4]
         labels = ("Milestone", "Target", "Points", "Owner", "Short-term action", "Due")
         for label, width in zip(labels, widths, strict=True):
             t.add_column(label, width=width)
@@ -81,7 +84,8 @@ Press **g** to start week 1 when you are ready.
             owner = int(b.ms_owner[0, i])
             action = int(b.ms_action[0, i])
             done = min(float(b.progress[0, i]), float(c.l_effort[i]))
-            name = Text(m.name, style="bold" if m.close else "")
+            room = self.name_width - (2 if m.close else 0)
+            name = Text(clip(m.name, room), style="bold" if m.close else "")
             if m.close:
                 name.append(" ★", style="dim")
             t.add_row(
@@ -95,7 +99,7 @@ Press **g** to start week 1 when you are ready.
                     first_name(sc.roster[owner].name) if owner >= 0 else "—",
                     style="" if owner >= 0 else "yellow",
                 ),
-                Text(sc.actions[action].name if action >= 0 else "—"),
+                Text(clip(sc.actions[action].name, self.action_width) if action >= 0 else "—"),
                 Text(f"wk {int(b.ms_due[0, i])}" if action >= 0 else ""),
                 key=m.id,
             )

@@ -29,6 +29,13 @@ def screen_class(name: str) -> type[Screen]:
     return getattr(import_module(module), cls)
 
 
+def name_of(screen: Screen) -> str | None:
+    """The name `screen`'s class is registered under, or None (a dialog, say), found
+    without importing any screen module."""
+    where = f"{type(screen).__module__}:{type(screen).__name__}"
+    return next((name for name, path in SCREENS.items() if path == where), None)
+
+
 def make(name: str, *args, **kwargs) -> Screen:
     """A new instance of the screen registered as `name`."""
     return screen_class(name)(*args, **kwargs)

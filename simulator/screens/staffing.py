@@ -74,7 +74,7 @@ Clear roles and one quarterback score well; "fit" often beats star players.
         self.query_one("#fb-fit").border_title = "Fit and chemistry"
         t = self.query_one("#roster", DataTable)
         self.columns = ["", "Name", "Role", "Sen", "Cost", "Hrs", "Weeks"]
-        self.columns += [short(k.name, k.id, 9) for k in self.state.scenario.skills] + ["Traits"]
+        self.columns += [short(k.name, k.id, 9) for k in self.state.scenario.skills]
         for n, label in enumerate(self.columns):
             t.add_column(label, key=str(n))
         self.refresh_view()
@@ -96,7 +96,6 @@ Clear roles and one quarterback score well; "fit" often beats star players.
             (m.available_from, m.available_until or c.weeks),
         ]
         keys += [-float(s.batch.skill[0, i, q]) for q in range(len(c.skills))]
-        keys.append(", ".join(m.traits))
         return keys[self.sort_by]
 
     def render_state(self) -> None:
@@ -138,10 +137,6 @@ Clear roles and one quarterback score well; "fit" often beats star players.
                         style="bold" if v >= 0.7 else "dim" if v < 0.3 else "",
                     )
                 )
-            traits = ", ".join(m.traits)
-            if m.internal_resource:
-                traits = "internal; " + traits if traits else "internal"
-            row.append(Text(traits))
             t.add_row(*row, key=m.id)
         if current is not None:
             t.move_cursor(row=t.get_row_index(current))
@@ -165,6 +160,11 @@ Clear roles and one quarterback score well; "fit" often beats star players.
         t.append(m.name, style="bold")
         t.append(f", {m.title}. ")
         t.append(m.bio)
+        traits = ", ".join(m.traits)
+        if m.internal_resource:
+            traits = "borrowed from elsewhere in the company" + (f"; {traits}" if traits else "")
+        if traits:
+            t.append(f"  Traits: {traits}.", style="dim")
         self.query_one("#member-detail", Static).update(t)
 
     def show_feedback(self) -> None:

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, RichLog, Static
 
+from simulator.labels import compact_name
 from simulator.screens.base import (
     GameScreen,
     TitleBar,
@@ -32,6 +33,87 @@ STANCE_STYLE = {
 }
 
 
+# the tables' cursor keys and the focus keys, acting as the app reads them (see BINDINGS)
+TABLE_KEYS = {
+    "up": "cursor_up",
+    "down": "cursor_down",
+    "left": "cursor_left",
+    "right": "cursor_right",
+    "home": "first_row",
+    "end": "last_row",
+    "pageup": "page_up",
+    "pagedown": "page_down",
+    "tab": "focus_next",
+    "shift+tab": "focus_previous",
+}
+
+SCROLL_KEYS = {
+    "cursor_up": "scroll_up",
+    "cursor_down": "scroll_down",
+    "cursor_left": "scroll_left",
+    "cursor_right": "scroll_right",
+    "first_row": "scroll_home",
+    "last_row": "scroll_end",
+    "page_up": "page_up",
+    "page_down": "page_down",
+}
+
+
+class EventLog(RichLog):
+    """The event log, re-wrapped to its new width when the terminal is resized (a RichLog
+    wraps each entry once, when it is written, so a narrower window cut words)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.entries: list = []
+        self.wrapped_at = 0
+
+    def write(self, content, *args, **kwargs):
+        self.entries.append(content)
+        return super().write(content, *args, **kwargs)
+
+    def clear(self):
+        self.entries = []
+        return super().clear()
+
+    def on_resize(self, event) -> None:
+        width = event.size.width
+        if width != self.wrapped_at and self.entries:  # the first layout too
+            entries = list(self.entries)
+            self.clear()
+            for entry in entries:
+                self.write(entry)
+        self.wrapped_at = width
+
+
+def request_met(state, req: dict) -> bool:
+    """A member on the team strong enough in the asked-for skill is connected to the
+    stakeholder who asked (the engine's own test when the week resolves)."""
+    c, b = state.compiled, state.batch
+    j = c.stakeholders.index(req["stakeholder"])
+    q = next(k for k, x in enumerate(state.scenario.skills) if x.id == req["skill"])
+    return any(
+        b.staffed[0, m] and b.conn[0, m, j] and b.skill[0, m, q] >= req["level"]
+        for m in range(len(c.members))
+    )
+
+
+def member_default(history, member: str):
+    """The member's default booking: their latest run still standing (a run taken back
+    with unbook no longer counts), or None before their first."""
+    runs: list = []
+    for d in history:
+        if d.kind == "run" and d.member == member:
+            runs.append(d)
+        elif d.kind == "unbook" and d.member == member:
+            for k in range(len(runs) - 1, -1, -1):
+                r = runs[k]
+                if (r.action, r.target) == (d.action, d.target):
+                    del runs[k]
+                    break
+    return runs[-1] if runs else None
+
+
 class WeekScreen(GameScreen):
     TITLE = "Week"
     HELP = """\
@@ -45,6 +127,11 @@ Each week: read the signals, spend your team's hours, adjust, then end the week.
 - **Team** (bottom left): hours left this week; **This week** lists the actions
   booked so far. **u** takes back the latest booking (until you end the week);
   **r** books last week's actions again, skipping any this week does not allow.
+  **m** books the highlighted member's latest action again (their default), aimed at
+  the same person. The schedule dialog opens on that default too; with the buying
+  team's table focused, it aims at the highlighted stakeholder instead. In the
+  dialog a letter jumps to the next option starting with it, a capital picks the
+  person aimed at, space books, and a digit books that many times.
 - **Pipeline dashboard** (right): alignment and win chance week by week, focus,
   milestone progress, competition; the **event log** collects everything that
   happened at the customer and on your team.
@@ -55,19 +142,33 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far,
 **w** last week's report (each stakeholder's stance and what the team learned, with
 the causes; requests; morale and why). Each week's report also opens the event log.
 """
+    # priority: each key acts as the app reads it, so a key typed ahead lands on the dialog
+    # the key before it opened, never on a table that is about to lose the focus
     BINDINGS = [
-        Binding("a", "schedule", "Action", id="week.schedule"),
-        Binding("f", "audible", "Audible", id="week.audible"),
-        Binding("t", "team", "Team", id="week.team"),
-        Binding("c", "connections", "Connect", id="week.connections"),
-        Binding("p", "plan", "Plan", id="week.plan"),
-        Binding("b", "briefing", "Briefing", show=False, id="week.briefing"),
-        Binding("e", "end_week", "End week", id="week.end_week"),
-        Binding("d", "app.debrief", "Scorecard", show=False, id="week.debrief"),
-        Binding("w", "week_report", "Last week's report", show=False, id="week.week_report"),
-        Binding("u", "unbook", "Undo booking", id="week.unbook"),
-        Binding("r", "repeat_week", "Repeat last week", id="week.repeat"),
+        Binding("a", "schedule", "Action", priority=True, id="week.schedule"),
+        Binding("f", "audible", "Audible", priority=True, id="week.audible"),
+        Binding("t", "team", "Team", priority=True, id="week.team"),
+        Binding("c", "connections", "Connect", priority=True, id="week.connections"),
+        Binding("p", "plan", "Plan", priority=True, id="week.plan"),
+        Binding("b", "briefing", "Briefing", show=False, priority=True, id="week.briefing"),
+        Binding("e", "end_week", "End week", priority=True, id="week.end_week"),
+        Binding("d", "app.debrief", "Scorecard", show=False, priority=True, id="week.debrief"),
+        Binding(
+            "w",
+            "week_report",
+            "Last week's report",
+            show=False,
+            priority=True,
+            id="week.week_report",
+        ),
+        Binding("u", "unbook", "Undo booking", priority=True, id="week.unbook"),
+        Binding("r", "repeat_week", "Repeat last week", priority=True, id="week.repeat"),
+        Binding("m", "book_default", "Book again", priority=True, id="week.book_default"),
         Binding("escape", "picker", "Scenarios", show=False, id="week.picker"),
+        *[
+            Binding(key, f"table('{move}')", move, show=False, priority=True)
+            for key, move in TABLE_KEYS.items()
+        ],
     ]
 
     def __init__(self) -> None:
@@ -88,7 +189,7 @@ the causes; requests; morale and why). Each week's report also opens the event l
                 yield GameTable(id="team", cursor_type="row", classes="panel")
                 yield Static(id="booked", classes="panel")
             yield Dashboard(id="dashboard", classes="panel")
-            yield RichLog(id="events", wrap=True, markup=False, min_width=20, classes="panel")
+            yield EventLog(id="events", wrap=True, markup=False, min_width=8, classes="panel")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -169,13 +270,15 @@ the causes; requests; morale and why). Each week's report also opens the event l
         if self.pacing:
             st.append(f" · facilitator: {self.pacing}", style="yellow bold")
         for req in obs["open_requests"]:
+            if request_met(s, req):
+                continue  # answered when the week resolves: no banner to act on
             who = next(
                 (x["name"] for x in obs["stakeholders"] if x["id"] == req["stakeholder"]),
                 req["stakeholder"],
             )
             skill = next((k.name for k in sc.skills if k.id == req["skill"]), req["skill"])
             st.append(
-                f"\n Request: {first_name(who)} wants someone strong in {skill} "
+                f"\n Request: {who} wants someone strong in {skill} "
                 f"(≥{req['level']:.0%}) connected to them",
                 style="yellow",
             )
@@ -232,8 +335,8 @@ the causes; requests; morale and why). Each week's report also opens the event l
             prio = x["priorities"]
             top = max(prio, key=prio.get)
             name = x["name"]
-            if self.compact and len(name.split()) > 1:
-                name = f"{name.split()[0]} {name.split()[-1][0]}."
+            if self.compact:
+                name = compact_name(name)
             cells = [
                 Text(name, style="bold"),
                 Text(
@@ -317,12 +420,47 @@ the causes; requests; morale and why). Each week's report also opens the event l
 
         def done(answer: tuple | None) -> None:
             if answer:
-                action, member, target = answer
-                self.apply(Run(action, member, None if target == "-" else target))
+                action, member, target, *times = answer
+                run = Run(action, member, None if target == "-" else target)
+                for _ in range(times[0] if times else 1):
+                    if not self.apply(run):
+                        break
 
-        self.app.push_screen(
-            ScheduleModal(self.state, self.highlighted("team"), self.highlighted("buyers")), done
+        member = self.highlighted("team")
+        default = member_default(self.state.history, member) if member else None
+        target = self.highlighted("buyers")
+        if default is not None and not self.query_one("#buyers", DataTable).has_focus:
+            target = default.target or target
+        action = default.action if default is not None else None
+        self.app.push_screen(ScheduleModal(self.state, member, target, action), done)
+
+    def action_book_default(self) -> None:
+        member = self.highlighted("team")
+        if member is None:
+            self.notify("Your team is empty: press t to staff it.", severity="warning")
+            return
+        default = member_default(self.state.history, member)
+        name = first_name(
+            self.state.scenario.roster[self.state.compiled.members.index(member)].name
         )
+        if default is None:
+            self.notify(f"{name} has booked nothing yet: press a to schedule.", timeout=3)
+            return
+        if self.apply(default):
+            act = self.state.scenario.actions[self.state.compiled.actions.index(default.action)]
+            self.notify(f"Booked {act.name} for {name} again.", timeout=2, markup=False)
+
+    def action_table(self, move: str) -> None:
+        if move in ("focus_next", "focus_previous"):
+            getattr(self, move)()
+            return
+        widget = self.focused
+        if isinstance(widget, DataTable):
+            getattr(widget, f"action_{move}")()
+        elif widget is not None:  # the event log or the dashboard: scroll it
+            scroll = SCROLL_KEYS[move]
+            if hasattr(widget, f"action_{scroll}"):
+                getattr(widget, f"action_{scroll}")()
 
     def action_unbook(self) -> None:
         from engine.decisions import Unbook
@@ -350,12 +488,11 @@ the causes; requests; morale and why). Each week's report also opens the event l
         reasons: dict[str, int] = {}
         booked = 0
         for d in runs:
-            why = self.session.apply(d)
+            why = self.dapp.apply_decision(d)
             if why is None:
                 booked += 1
             else:
                 reasons[why] = reasons.get(why, 0) + 1
-        self.refresh_view()
         note = f"Booked {booked} of {len(runs)} of last week's actions."
         if reasons:
             note += " Skipped: " + "; ".join(reasons) + "."

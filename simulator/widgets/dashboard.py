@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from simulator.labels import short
+from simulator.labels import clip, short
 from simulator.textcharts import bar
 from simulator.widgets.scaleline import ScaleLine
 
@@ -94,7 +94,14 @@ class Dashboard(VerticalScroll):
         spark.data = tuple(x / scale for x in series)
         spark.display = len(series) > 1
 
+    last: tuple | None = None  # the state and observation drawn, to redraw on a resize
+
+    def on_resize(self) -> None:
+        if self.last is not None:
+            self.update_from(*self.last)
+
     def update_from(self, state: GameState, obs: dict) -> None:
+        self.last = (state, obs)
         game = (state.scenario.content_hash, state.seed)
         history = state.history
         if game != self.game or len(history) < self.seen:
@@ -117,9 +124,10 @@ class Dashboard(VerticalScroll):
             )
         )
         t.append("\n")
+        room = max(12, (self.content_size.width or 29) - 7)  # after the bar: never mid-word
         for m in obs["milestones"]:
             late = state.week > m["target_week"] and m["progress"] < 1
             t.append(f"{bar(m['progress'], 6)} ", style="red" if late else "green")
-            t.append(f"{m['name'][:22]}\n", style="dim" if m["progress"] >= 1 else "")
+            t.append(f"{clip(m['name'], room)}\n", style="dim" if m["progress"] >= 1 else "")
         t.append(f"Competition {obs['competition']}", style="bold")
         self.query_one("#dash-more", Static).update(t)

@@ -29,22 +29,53 @@ class KeyFooter(Static):
         if self.is_attached and screen is self.screen:
             self.redraw()
 
+    def on_resize(self) -> None:
+        self.redraw()
+
     def redraw(self) -> None:
         app = self.app
         seen: set[str] = set()
-        parts = []
+        entries = []  # (key to press, key shown, description, style)
         accent = app.theme_variables.get("accent", "yellow")
         for _node, binding, enabled, _tip in self.screen.active_bindings.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            key = escape(app.get_key_display(binding))
-            press = binding.key.split(",")[0]
             style = f"b {accent}" if enabled else "dim"
-            parts.append(
-                f"[@click=app.simulate_key({press!r})][{style}] {key} [/]"
-                f"{escape(binding.description)}[/] "
-            )
-        if app.ENABLE_COMMAND_PALETTE:
-            parts.append(f"[@click=app.command_palette][b {accent}] ^p [/]Commands[/]")
+            shown = app.get_key_display(binding)
+            entries.append((binding.key.split(",")[0], shown, binding.description, style))
+        palette = app.ENABLE_COMMAND_PALETTE
+        texts, palette_text = fit(
+            [(shown, desc) for _, shown, desc, _ in entries],
+            self.size.width or app.size.width,
+            palette,
+        )
+        parts = [
+            f"[@click=app.simulate_key({press!r})][{style}] {escape(shown)} [/]{escape(text)}[/] "
+            for (press, shown, _, style), text in zip(entries, texts, strict=True)
+        ]
+        if palette:
+            parts.append(f"[@click=app.command_palette][b {accent}] ^p [/]{palette_text}[/]")
         self.update(Content.from_markup("".join(parts)))
+
+
+def fit(keys: list[tuple[str, str]], width: int, palette: bool) -> tuple[list[str], str]:
+    """The footer's descriptions for `keys` (shown key, description) in `width` cells: in
+    full when they fit, else first words, else first words while they fit and then the
+    keys alone, so that no key is ever cut off."""
+
+    def length(texts: list[str], palette_text: str) -> int:
+        cells = sum(len(k) + len(t) + 3 for (k, _), t in zip(keys, texts, strict=True))
+        return cells + (len(palette_text) + 4 if palette else 0)
+
+    full = [d for _, d in keys]
+    short = [d.split()[0] if d.split() else "" for d in full]
+    for texts, palette_text in ((full, "Commands"), (short, "")):
+        if length(texts, palette_text) <= width:
+            return texts, palette_text
+    texts = [""] * len(keys)
+    for n, word in enumerate(short):
+        if length(texts[:n] + [word] + texts[n + 1 :], "") > width:
+            break
+        texts[n] = word
+    return texts, ""
