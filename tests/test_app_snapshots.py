@@ -42,6 +42,12 @@ def keys(*pressed: str):
     return go
 
 
+async def open_timeline(pilot) -> None:
+    """The designer's timeline of the deal in play, as the palette's "Scenario timeline" opens it."""
+    pilot.app.action_timeline()
+    await quiet(pilot)
+
+
 def picker_app(monkeypatch, tmp_path):
     import shutil
 
@@ -91,7 +97,8 @@ SCREENS = {
     "debrief_explain": (lambda mp, tmp: make_app(finished()), keys("down", "down", "enter")),
     "help": (lambda mp, tmp: make_app(northwind_game(weeks=1)), keys("f1")),
     "progress": (progress_app, keys("g")),
-    "timeline": (lambda mp, tmp: make_app(northwind_game(weeks=1)), keys("ctrl+p")),
+    "palette": (lambda mp, tmp: make_app(northwind_game(weeks=1)), keys("ctrl+p")),
+    "timeline": (lambda mp, tmp: make_app(northwind_game(weeks=1)), open_timeline),
 }
 
 

@@ -86,6 +86,7 @@ class GameScreen(Screen):
     def on_mount(self) -> None:
         # Textual calls every class's on_mount in turn, so subclasses keep their own
         self.dapp.decision_applied.subscribe(self, self.on_decision_applied, immediate=True)
+        mount_hints(self)  # the deal's hints, when it has any (runs after a screen's own)
 
     def on_decision_applied(self, applied: DecisionApplied) -> None:
         """Redraw now if this screen is showing; otherwise when it is resumed."""
@@ -123,9 +124,6 @@ class GameScreen(Screen):
     def update_title(self) -> None:
         for bar_ in self.query(TitleBar):
             bar_.update(self.title_text())
-
-    def on_mount(self) -> None:
-        mount_hints(self)  # the deal's hints, when it has any (runs after a screen's own)
 
     def on_resize(self, event) -> None:
         self.set_class(event.size.width < 100, "-narrow")
