@@ -220,20 +220,52 @@ class Authority:
             facilitate(code, key, self.db)  # raises the usual refusal
         return cached
 
+    def _refresh(self, fac: Facilitator) -> list:
+        """The board's rows now, bots brought up to pace first (call with the fac's lock)."""
+        board = fac.leaderboard()
+        snapshot = self.store.board_snapshot(fac.id)
+        fac._row = board.row = snapshot[0]
+        rows = board.refresh(snapshot)
+        if any(r.kind == "bot" for r in rows) and fac.advance_bots(rows):
+            rows = board.refresh()
+            fac.reload()
+        return rows
+
     def board(self, code: str, key: str | None) -> dict:
         """The board's data: what `workshop status --json` prints with the key."""
         from simulator.workshop.views import board_data
 
         fac, lock = self.facilitator(code, key)
         with lock:
-            board = fac.leaderboard()
-            snapshot = self.store.board_snapshot(fac.id)
-            fac._row = board.row = snapshot[0]
-            rows = board.refresh(snapshot)
-            if any(r.kind == "bot" for r in rows) and fac.advance_bots(rows):
-                rows = board.refresh()
-                fac.reload()
-            return board_data(fac, rows, board.curveballs)
+            rows = self._refresh(fac)
+            return board_data(fac, rows, fac.leaderboard().curveballs)
+
+    def facilitator_view(self, code: str, key: str | None) -> dict:
+        """What a remote board or report needs once: the whole session (never its key) and
+        the scenario it pins (the facilitator notes included)."""
+        fac, _ = self.facilitator(code, key)
+        row = find_session(self.store, fac.info.code)
+        return {
+            "session": asdict(SessionInfo.of(row)),
+            "scenario_ref": row["scenario_ref"],
+            "content_hash": row["content_hash"],
+            "scenario_yaml": row["scenario_yaml"],
+        }
+
+    def board_full(self, code: str, key: str | None, activity: int = 5) -> dict:
+        """Every team's full result (what the live board and the report draw), the
+        session, its curveballs and the latest activity: one remote board refresh."""
+        from simulator.workshop.views import result_dict
+
+        fac, lock = self.facilitator(code, key)
+        with lock:
+            rows = self._refresh(fac)
+            return {
+                "session": asdict(fac.info),
+                "results": [result_dict(r) for r in rows],
+                "curveballs": fac.leaderboard().curveballs,
+                "activity": self.store.activity(fac.id, max(0, min(int(activity), 100))),
+            }
 
     def act(self, code: str, key: str | None, action: str, args: dict) -> dict:
         """One facilitator action (FACILITATOR_ACTIONS) with its JSON arguments."""

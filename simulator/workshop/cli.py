@@ -92,6 +92,7 @@ def add_parser(sub, lazy) -> None:
     code(q)
     key(q)
     db(q)
+    server(q)
     q.add_argument(
         "--interval",
         type=cliargs.number(MIN_INTERVAL, MAX_INTERVAL),
@@ -174,6 +175,7 @@ def add_parser(sub, lazy) -> None:
     code(q)
     key(q)
     db(q)
+    server(q)
     q.add_argument("--out", required=True, metavar="FILE", help="HTML file to write")
     q.add_argument("--csv", metavar="FILE", help="also write one CSV row per team")
     q.set_defaults(handler=handler("cmd_report"))

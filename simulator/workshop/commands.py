@@ -66,6 +66,12 @@ def facilitator_key(args: argparse.Namespace, required: bool = True) -> str | No
 
 
 def _fac(args: argparse.Namespace) -> Facilitator:
+    """The facilitator's handle: on the workshop server named by --server (which alone
+    writes the store), else on the store itself (the one-laptop workshop)."""
+    if getattr(args, "server", None):
+        from simulator.workshop.client import RemoteBoard
+
+        return RemoteBoard(args.server, args.code, facilitator_key(args))  # type: ignore[return-value]
     return facilitate(args.code, facilitator_key(args), args.db)
 
 
@@ -165,9 +171,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     key = facilitator_key(args, required=False)
     public = not key
     remote = getattr(args, "server", None)
-    if remote:
+    if remote and (public or args.json):
         return _status_remote(args, key)
-    if public:
+    if remote:
+        from simulator.workshop.client import RemoteBoard
+
+        fac = RemoteBoard(remote, args.code, key)
+        rows = fac.leaderboard().refresh()
+        info, scenario, cbs = fac.info, fac.scenario, fac.curveballs()
+    elif public:
         store, row, scenario = peek(args.code, args.db)
         from simulator.workshop.results import Leaderboard
 

@@ -216,9 +216,9 @@ class Facilitator:
                 "--policy", f"unknown bot policy '{policy}'; use {', '.join(BOT_POLICIES)}"
             )
         name = check_team_name(name or f"Bot ({policy})")
-        if self.store.team(self.id, name_key(name)) is not None:
+        _, created = self.store.ensure_team(self.id, name, name_key(name), "bot", policy)
+        if not created:  # a team (or a racing add-bot) has the name: refuse, never adopt it
             raise refuse("team", f"there is already a team called '{name}'")
-        self.store.add_team(self.id, name, name_key(name), "bot", policy)
         self.store.note(self.id, f"bot team added: {name}")
         self._bot_marks.clear()
         self.advance_bots()

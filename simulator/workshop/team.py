@@ -210,8 +210,9 @@ def join(
     if existing is None:
         if row["revealed"]:
             raise refuse("workshop", "this session's results are revealed; it takes no new teams")
-        existing = store.add_team(row["id"], name, name_key(name), kind)
-        store.note(row["id"], f"team joined: {name}")
+        existing, created = store.ensure_team(row["id"], name, name_key(name), kind)
+        if created:  # of several joins racing on one new name, only the creator notes it
+            store.note(row["id"], f"team joined: {name}")
     if existing["kind"] != kind:
         raise refuse(
             "team",
