@@ -265,6 +265,32 @@ def test_second_inject_at_once_says_already_injected(shared):
     assert {p.code for e in errors for p in e.problems} == {"workshop.session"}
 
 
+def test_same_bot_added_at_once_is_added_once(shared):
+    """Facilitator add-bot and player joins racing on one new name: exactly one team, made
+    by whichever came first; every other call is refused with a problem code (never an
+    IntegrityError, and a bot never adopts a player's team or the other way round)."""
+    url, _, _, _ = shared
+    info, key = ws.create_session("northwind-new-logo", seed=2, db=url)
+
+    def add(i, fac):
+        if fac is None:
+            return ws.facilitate(info.code, key, url) if i % 2 else True
+        if i % 2:
+            return "bot", fac.add_bot("expert", "Bot Rival")
+        return "player", ws.join(info.code, "bot rival", url, announce=False).passcode
+
+    results, errors = _at_once(16, add)
+    assert all(isinstance(e, InputError) for e in errors), errors
+    assert {p.code for e in errors for p in e.problems} <= {"workshop.session", "workshop.seat"}
+    teams = Store(url).team_counts(info.id)
+    assert len(teams) == 1
+    if teams[0].kind == "bot":
+        assert results == [("bot", "Bot Rival")]
+    else:  # a player got there first: one passcode issued, no bot added
+        assert [r for r in results if r[0] == "bot"] == []
+        assert sum(passcode is not None for _, passcode in results) == 1
+
+
 # ---- two servers, one database --------------------------------------------------------------
 
 SERVER = r"""
