@@ -359,32 +359,45 @@ def test_the_store_url_can_come_from_the_environment(home, monkeypatch, tmp_path
     assert build_parser().parse_args(["play", "--join", "X", "--team", "T"]).db == url
 
 
-def _play_through(url: str, code: str, name: str) -> list[str]:
+def _play_through(url: str, code: str, name: str, decisions=None) -> list[str]:
     """A whole game through the server; the decisions the client ended with (as JSON)."""
     seat = seats.join(code, name, server=url, announce=False)
     state = seat.resume()
-    for d in steps():
+    for d in decisions or steps():
         if state.is_over():
             break
         state = seat.step(state, d)
+    assert state.is_over()
     seat.remote.close()
     return [ws.encode(d)[1] for d in state.history]
 
 
-def _played_concurrently(urls: list[str], code: str, n: int) -> dict[str, list[str]]:
+def _played_concurrently(urls: list[str], code: str, n: int, decisions=None) -> dict:
     from concurrent.futures import ThreadPoolExecutor
 
     names = [f"Team {i:02d}" for i in range(n)]
     with ThreadPoolExecutor(max_workers=n) as pool:
-        games = pool.map(lambda i: _play_through(urls[i % len(urls)], code, names[i]), range(n))
+        games = pool.map(
+            lambda i: _play_through(urls[i % len(urls)], code, names[i], decisions), range(n)
+        )
         return dict(zip(names, games, strict=True))
 
 
+@pytest.fixture
+def short(tmp_path):
+    """(the short deal's file, the expert bot's whole game in it): full games, few weeks."""
+    from support.short_deal import bot_game, short_deal
+
+    path = short_deal(tmp_path)
+    return path, bot_game(path, SEED)
+
+
 @pytest.mark.slow
-def test_30_players_at_once_lose_and_duplicate_nothing(home, store_url):
-    info, key = ws.create_session("northwind-new-logo", seed=SEED, db=store_url)
+def test_30_players_at_once_lose_and_duplicate_nothing(home, store_url, short):
+    path, decisions = short
+    info, key = ws.create_session(str(path), seed=SEED, db=store_url)
     with Running(workshop_app(store_url)) as url:
-        games = _played_concurrently([url], info.code, 30)
+        games = _played_concurrently([url], info.code, 30, decisions)
     fac = ws.facilitate(info.code, key, store_url)
     for name, game in games.items():
         team = fac.store.team(info.id, name.casefold())
@@ -395,13 +408,14 @@ def test_30_players_at_once_lose_and_duplicate_nothing(home, store_url):
 
 
 @pytest.mark.slow
-def test_two_servers_on_one_database_see_every_decision_exactly_once(home, store_url):
+def test_two_servers_on_one_database_see_every_decision_exactly_once(home, store_url, short):
     """Teams split across two servers (two applications, each with its own caches) on one
     database; the board of either server and the report count each decision once."""
     db = store_url
-    info, key = ws.create_session("northwind-new-logo", seed=SEED, db=db)
+    path, decisions = short
+    info, key = ws.create_session(str(path), seed=SEED, db=db)
     with Running(workshop_app(db)) as a, Running(workshop_app(db)) as b:
-        games = _played_concurrently([a, b], info.code, 8)
+        games = _played_concurrently([a, b], info.code, 8, decisions)
         boards = [RemoteFacilitator(u, info.code, key).board() for u in (a, b)]
     for board in boards:
         assert sorted(t["team"] for t in board["teams"]) == sorted(games)

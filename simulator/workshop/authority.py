@@ -132,11 +132,15 @@ class Authority:
         seat = self.seat(code, team, passcode)
         return {"log": self.store.log(seat.team.team_id), "status": public_info(seat.team.status())}
 
-    def _game(self, seat: _Seat) -> GameState:
-        """The team's game, reloaded when the stored log moved on (another server)."""
+    def _game(self, seat: _Seat, seen=None) -> GameState:
+        """The team's game, reloaded when the stored log moved on (another server).
+        `seen` (Store.step_snapshot) gives the stored count without another read."""
         team = seat.team
-        stored = self.store.team(team._row["id"], name_key(team.team))
-        n = stored["n_decisions"] if stored else None
+        if seen is None:
+            stored = self.store.team(team._row["id"], name_key(team.team))
+            n = stored["n_decisions"] if stored else None
+        else:
+            n = seen.n_decisions
         if seat.state is None or n != len(seat.state.history):
             seat.state = team.resume()
         return seat.state
@@ -147,7 +151,8 @@ class Authority:
         seat = self.seat(code, team, passcode)
         decision = _decision(body)
         with seat.lock:
-            state = self._game(seat)
+            seen = self.store.step_snapshot(seat.team._row["id"], seat.team.team_id)
+            state = self._game(seat, seen)
             if n != len(state.history):
                 raise refuse(
                     "workshop",
@@ -155,7 +160,7 @@ class Authority:
                     f"({len(state.history)} stored); resume from the stored log",
                 )
             try:
-                new = seat.team.step(state, decision)
+                new = seat.team.step(state, decision, seen)
             except Held as exc:
                 raise Refused(str(exc), "workshop.held", held=True) from None
             except IllegalDecision as exc:
