@@ -407,27 +407,6 @@ def test_30_players_at_once_lose_and_duplicate_nothing(home, store_url, short):
     assert len(rows) == 30 and len({r.expected_score for r in rows}) == 1  # one plan, one seed
 
 
-@pytest.mark.slow
-def test_two_servers_on_one_database_see_every_decision_exactly_once(home, store_url, short):
-    """Teams split across two servers (two applications, each with its own caches) on one
-    database; the board of either server and the report count each decision once."""
-    db = store_url
-    path, decisions = short
-    info, key = ws.create_session(str(path), seed=SEED, db=db)
-    with Running(workshop_app(db)) as a, Running(workshop_app(db)) as b:
-        games = _played_concurrently([a, b], info.code, 8, decisions)
-        boards = [RemoteFacilitator(u, info.code, key).board() for u in (a, b)]
-    for board in boards:
-        assert sorted(t["team"] for t in board["teams"]) == sorted(games)
-    fac = ws.facilitate(info.code, key, db)
-    total = sum(fac.store.check_log(t.id)[1] for t in fac.store.team_counts(info.id))
-    assert total == sum(len(g) for g in games.values())
-    from simulator.workshop.report import build_report
-
-    html = build_report(fac.reload(), fac.scenario, fac.leaderboard().refresh(), [])
-    assert all(name in html for name in games)
-
-
 def test_the_pickers_join_workshop_takes_a_seat_on_the_server(class_, monkeypatch, tmp_path):
     import asyncio
 

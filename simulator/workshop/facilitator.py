@@ -9,6 +9,7 @@ from pathlib import Path
 
 from engine.loader import find_scenario
 from engine.model import Event, Scenario
+from engine.problems import InputError
 from simulator.workshop.codes import (
     check_team_name,
     key_hash,
@@ -257,6 +258,10 @@ class Facilitator:
                 self._bot_marks[bot.id] = mark
                 continue
             state = play_bot(self.scenario, info.seed, bot.policy or "expert", due, may_end)
-            added += sync_log(self.store, {"id": bot.id, "name": bot.name}, state, "bot")
+            try:
+                added += sync_log(self.store, {"id": bot.id, "name": bot.name}, state, "bot")
+            except InputError:  # another server advanced this bot meanwhile: its log is ours
+                self._bot_marks.pop(bot.id, None)
+                continue
             self._bot_marks[bot.id] = (target, info.hold_week, len(cbs), len(state.history))
         return added
