@@ -116,6 +116,8 @@ CODES: dict[str, str] = {
     "workshop.seat": "a team seat refused: its passcode is missing or wrong",
     "workshop.key": "the facilitator key is missing, wrong, or offered on the command line",
     "workshop.server": "the workshop server cannot be reached, or answered something unreadable",
+    "workshop.rate": "too many wrong passcodes or facilitator keys: the server waits before "
+    "checking more from that team, session or address",
     "workshop.store-folder": "the workshop store's folder cannot be created or is not a folder",
     "workshop.store-damaged": "the workshop store's file is damaged (not a database, bad pages)",
     "workshop.store-schema": "a workshop store whose schema version is missing, unknown or newer",

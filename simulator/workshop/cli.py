@@ -206,6 +206,14 @@ def add_parser(sub, lazy) -> None:
         metavar="URL",
         help="the address players use when a reverse proxy is in front (e.g. https://...)",
     )
+    q.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="a reverse proxy's address whose X-Forwarded-For names the client (for the "
+        "limits on wrong passcodes and keys); repeat for several",
+    )
     q.set_defaults(handler=handler("cmd_serve"))
 
 

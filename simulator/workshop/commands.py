@@ -386,7 +386,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     check_port(args.port)
     open_store(args.db)  # a bad URL or an unreadable store: one line now, not per request
-    app = build_app(args.db)
+    app = build_app(args.db, trusted_proxies=tuple(args.trusted_proxy))
     wildcard = args.host in ("0.0.0.0", "::")
     itself = url_of("127.0.0.1" if wildcard else args.host, args.port)
     if args.max_games:  # the seats' game processes run here and reach the server directly
