@@ -239,10 +239,61 @@ def _args_of_all_processes() -> str:
     return subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
 
 
+def _board_in_a_terminal(argv: list[str], key: str) -> tuple[str, int]:
+    """The live board in a pseudo-terminal of its own: the key typed at its prompt, `ps`
+    read once the board has drawn, then q. (what ps showed, the exit code)"""
+    import pty
+    import select
+
+    primary, secondary = pty.openpty()
+    board = subprocess.Popen(
+        argv,
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=_env(DEALCRAFT_SERVER=""),
+        start_new_session=True,
+    )
+    os.close(secondary)
+    shown, seen = b"", ""
+    try:
+
+        def wait_for(text: bytes, timeout: float = 90) -> None:
+            nonlocal shown
+            end = time.monotonic() + timeout
+            while text not in shown:
+                assert time.monotonic() < end and board.poll() is None, shown[-2000:]
+                if select.select([primary], [], [], 0.2)[0]:
+                    try:
+                        shown += os.read(primary, 65536)
+                    except OSError:
+                        break
+
+        wait_for(b"Facilitator key")
+        os.write(primary, key.encode() + b"\r")
+        wait_for(b"Leaderboard")
+        seen = _args_of_all_processes()
+        os.write(primary, b"q")
+        end = time.monotonic() + 60
+        while board.poll() is None and time.monotonic() < end:  # drain: it must not block
+            if select.select([primary], [], [], 0.2)[0]:
+                try:
+                    os.read(primary, 65536)
+                except OSError:
+                    break
+        code = board.wait(10)
+    finally:
+        if board.poll() is None:
+            board.kill()
+        os.close(primary)
+    return seen, code
+
+
 @pytest.mark.slow
 def test_the_key_is_never_on_a_command_line_in_the_documented_workflow(home):
     """create --key-file, serve, facilitator commands reading the key file or the
-    environment: `ps` never shows the key, and no output suggests `--key KEY`."""
+    environment, the report and the live board through the server (the key typed at its
+    prompt): `ps` never shows the key, and no output suggests `--key KEY`."""
     cli = [sys.executable, "-m", "simulator.cli", "workshop"]
     key_file = home / "class.key"
     env = _env()
@@ -281,6 +332,11 @@ def test_the_key_is_never_on_a_command_line_in_the_documented_workflow(home):
             (["hold", join_code, "--week", "2", "--server", url, "--key-file", str(key_file)], {}),
             (["status", join_code, "--server", url], {"DEALCRAFT_FACILITATOR_KEY": key}),
             (["release", join_code, "--key-file", str(key_file)], {}),
+            (
+                ["report", join_code, "--server", url, "--key-file", str(key_file)]
+                + ["--out", str(home / "class.html")],
+                {},
+            ),
         ):
             p = subprocess.Popen(
                 [*cli, *argv],
@@ -294,6 +350,8 @@ def test_the_key_is_never_on_a_command_line_in_the_documented_workflow(home):
             assert p.returncode == 0, err
             assert key not in seen
             outputs.append(out + err)
+        seen, board_exit = _board_in_a_terminal([*cli, "board", join_code, "--server", url], key)
+        assert key not in seen and board_exit == 0  # the key typed at the board's prompt
         assert key not in _args_of_all_processes()
         assert all("--key " not in o and key not in o for o in outputs)
         refused = subprocess.run(
