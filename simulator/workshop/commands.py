@@ -120,6 +120,7 @@ def cmd_create(args: argparse.Namespace) -> int:
             raise InputError.at(key_file, "file.write", f"cannot write: {exc.strerror}") from None
         print(f"  Facilitator key written to {key_file} (0600); it is not shown.")
         print(f"      dealcraft workshop board {info.code} --key-file {key_file}")
+        print("      (add --server URL to run the board through the workshop server)")
         return 0
     print("-" * 72, file=sys.stderr)
     print("  FACILITATOR KEY: private. Do not project or share this screen.", file=sys.stderr)

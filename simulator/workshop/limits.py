@@ -103,8 +103,8 @@ def _digest(secret: str) -> str:
 
 def _describe(target: tuple) -> str:
     if target[0] == "key":
-        return f"for the facilitator key of session {target[1]}"
-    return f"for team '{target[2]}' of session {target[1]}"
+        return f"at the facilitator key of session {target[1]}"
+    return f"at the passcode of team '{target[2]}' in session {target[1]}"
 
 
 class RateLimited(InputError):
@@ -113,9 +113,6 @@ class RateLimited(InputError):
     def __init__(self, retry_after: int, what: str):
         from engine.problems import Problem
 
-        msg = (
-            f"too many wrong passcodes or keys {what}; the server checks no more for "
-            f"{retry_after} s"
-        )
+        msg = f"too many wrong guesses {what}; the server checks none for {retry_after} s"
         super().__init__([Problem("workshop", 1, 1, "error", msg, "workshop.rate")])
         self.retry_after = retry_after
