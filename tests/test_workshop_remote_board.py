@@ -124,3 +124,28 @@ def test_the_board_through_the_server_needs_the_key(served):
     with pytest.raises(InputError) as exc:
         RemoteBoard(url, info.code, "not-the-key")
     assert exc.value.codes == ["workshop.key"]
+
+
+def test_a_board_refresh_sends_only_the_rows_that_changed(served):
+    info, key, url, db, _ = served
+    board = RemoteBoard(url, info.code, key)
+    path, headers = f"/sessions/{info.code}/board/full", board._fac._headers()
+
+    def changed() -> list[str]:
+        known = {"known": [v for v, _ in board._rows.values()]}
+        return [d["name"] for d in board._fac.remote.call("POST", path, known, headers)["results"]]
+
+    def rows() -> dict:
+        return {r.name: (r.n_decisions, r.expected_score) for r in board.fetch()}
+
+    before = rows()
+    assert changed() == []  # nothing moved: no row is sent again
+    delta = seats.join(info.code, "Delta", server=url, announce=False)
+    assert changed() == ["Delta"]
+    after_join = rows()
+    delta.step(delta.resume(), parse_plan(PLAN).steps[0][0])
+    assert changed() == ["Delta"]
+    after = rows()
+    assert after_join["Delta"][0] == 0
+    assert after["Delta"][0] == 2  # the curveball injected before it joined, then its decision
+    assert {n: v for n, v in after.items() if n != "Delta"} == before

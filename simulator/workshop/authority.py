@@ -257,18 +257,29 @@ class Authority:
             "scenario_yaml": row["scenario_yaml"],
         }
 
-    def board_full(self, code: str, key: str | None, activity: int = 5) -> dict:
+    def board_full(self, code: str, key: str | None, known=(), activity: int = 5) -> dict:
         """Every team's full result (what the live board and the report draw), the
-        session, its curveballs and the latest activity: one remote board refresh."""
+        session, its curveballs and the latest activity: one remote board refresh.
+
+        `known` are the row versions the client already holds (`order` of its last
+        answer): those rows are not sent again, only their rank in `order`."""
         from simulator.workshop.views import result_dict
 
         fac, lock = self.facilitator(code, key)
+        have = {str(v) for v in known} if isinstance(known, list | tuple) else set()
         with lock:
             rows = self._refresh(fac)
+            cbs = fac.leaderboard().curveballs
+            order = [[r.team_id, r.rank, f"{r.team_id}:{r.n_decisions}:{len(cbs)}"] for r in rows]
             return {
                 "session": asdict(fac.info),
-                "results": [result_dict(r) for r in rows],
-                "curveballs": fac.leaderboard().curveballs,
+                "results": [
+                    result_dict(r)
+                    for r, (_, _, v) in zip(rows, order, strict=True)
+                    if v not in have
+                ],
+                "order": order,
+                "curveballs": cbs,
                 "activity": self.store.activity(fac.id, max(0, min(int(activity), 100))),
             }
 

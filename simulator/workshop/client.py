@@ -22,6 +22,7 @@ from simulator.workshop.records import Held, SessionInfo, decode, encode, scenar
 
 API = "/api/v1"
 TIMEOUT_S = 30.0
+BOARD_TIMEOUT_S = 180.0  # a board's first request after a server start replays every log
 
 
 def _server_error(url: str, message: str) -> InputError:
@@ -221,8 +222,8 @@ class RemoteSeat:
 class RemoteFacilitator:
     """The facilitator's commands sent to a workshop server (the key in a header)."""
 
-    def __init__(self, server: str, code: str, key: str):
-        self.remote = Remote(server)
+    def __init__(self, server: str, code: str, key: str, timeout: float = BOARD_TIMEOUT_S):
+        self.remote = Remote(server, timeout)
         self.code = code
         self._key = key
 
@@ -246,7 +247,7 @@ class RemoteBoard:
     when it serves the board)."""
 
     def __init__(self, server: str, code: str, key: str):
-        self._fac = RemoteFacilitator(server, code, key)
+        self._fac = RemoteFacilitator(server, code, key, timeout=BOARD_TIMEOUT_S)
         view = self._fac.remote.call("GET", self._path(""), headers=self._fac._headers())
         self.scenario = scenario_from_yaml(
             view["scenario_yaml"], view["scenario_ref"], view["content_hash"]
@@ -254,6 +255,7 @@ class RemoteBoard:
         self._info = SessionInfo(**view["session"])
         self._curveballs: list[dict] | None = None
         self._activity: list[dict] = []
+        self._rows: dict[int, tuple[str, object]] = {}  # team id -> (version, TeamResult)
         self.store = _BoardReads(self)
         self._board = _RemoteLeaderboard(self)
 
@@ -262,16 +264,28 @@ class RemoteBoard:
 
     def fetch(self) -> list:
         """One board request: every team's result, and the session, curveballs and activity
-        as of that moment (kept for `info`, `curveballs()` and the board's activity)."""
+        as of that moment (kept for `info`, `curveballs()` and the board's activity). Rows
+        that did not change since the last request are not sent again."""
         from simulator.workshop.views import result_of
 
         data = self._fac.remote.call(
-            "GET", f"/sessions/{quote(self._fac.code)}/board/full", headers=self._fac._headers()
+            "POST",
+            f"/sessions/{quote(self._fac.code)}/board/full",
+            {"known": [v for v, _ in self._rows.values()]},
+            headers=self._fac._headers(),
         )
         self._info = SessionInfo(**data["session"])
         self._curveballs = data["curveballs"]
         self._activity = data["activity"]
-        return [result_of(d) for d in data["results"]]
+        sent = {d["team_id"]: result_of(d) for d in data["results"]}
+        rows, kept = [], {}
+        for team_id, rank, version in data["order"]:
+            row = sent.get(team_id) or self._rows[team_id][1]
+            row.rank = rank
+            kept[team_id] = (version, row)
+            rows.append(row)
+        self._rows = kept
+        return rows
 
     @property
     def id(self) -> int:

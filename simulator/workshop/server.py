@@ -180,7 +180,10 @@ def routes() -> list[web.RouteDef]:
             endpoint(lambda a, r, b: a.results(_code(r), team(r), passcode(r))),
         ),
         web.get(f"{s}/board", endpoint(lambda a, r, b: a.board(_code(r), key(r)))),
-        web.get(f"{s}/board/full", endpoint(lambda a, r, b: a.board_full(_code(r), key(r)))),
+        web.post(
+            f"{s}/board/full",
+            endpoint(lambda a, r, b: a.board_full(_code(r), key(r), b.get("known", []))),
+        ),
         web.get(f"{s}/facilitator", endpoint(lambda a, r, b: a.facilitator_view(_code(r), key(r)))),
         web.post(f"{s}/facilitator/{{action}}", endpoint(act)),
     ]
