@@ -126,6 +126,8 @@ CODES: dict[str, str] = {
     "workshop.server": "the workshop server cannot be reached, or answered something unreadable",
     "workshop.lrs": "a learning record store that refuses the statements, cannot be reached, "
     "or has no credentials in the environment",
+    "workshop.rate": "too many wrong passcodes or facilitator keys: the server waits before "
+    "checking more from that team, session or address",
     "workshop.store-folder": "the workshop store's folder cannot be created or is not a folder",
     "workshop.store-damaged": "the workshop store's file is damaged (not a database, bad pages)",
     "workshop.store-schema": "a workshop store whose schema version is missing, unknown or newer",

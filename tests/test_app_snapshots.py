@@ -43,7 +43,7 @@ def keys(*pressed: str):
 
 
 async def open_timeline(pilot) -> None:
-    """The designer's timeline of the deal in play, as the palette's "Scenario timeline" opens it."""
+    """The timeline of the deal in play, as the palette's "Scenario timeline" opens it."""
     pilot.app.action_timeline()
     await quiet(pilot)
 

@@ -11,6 +11,7 @@ them, leave a board and a report that see every decision exactly once.
 """
 
 import json
+import multiprocessing
 import os
 import signal
 import sqlite3
@@ -30,33 +31,31 @@ from simulator.workshop.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 PLAYERS = 30
 DECISIONS = 200
-
-PLAYER = r"""
-import os, sys, time
-from engine.decisions import Focus
-from simulator.workshop.session import join
-
-url, code, i, go, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
-team = join(code, f"Team {i}", url)
-start = len(team.log())
-open(f"{go}.ready{i}", "w").close()
-while not os.path.exists(go):
-    time.sleep(0.005)
-j = start
-while n < 0 or j < n:
-    team.append(Focus({"cost": float(i), "risk": float(j)}))
-    j += 1
-"""
+FORK = multiprocessing.get_context("fork")
 
 
-def _spawn(url, code, i, go, n):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen(
-        [sys.executable, "-c", PLAYER, url, code, str(i), str(go), str(n)],
-        env=env,
-        cwd=ROOT,
-        stderr=subprocess.PIPE,
-    )
+def _player(url: str, code: str, i: int, barrier, n: int) -> None:
+    """A player process, forked from the test so it starts at once (nothing to import): it
+    opens its own connection, joins (or resumes) team i, waits for the others at `barrier`
+    (None: starts at once), then appends n decisions (n < 0: until killed)."""
+    from simulator.workshop import store as stores
+
+    for inherited in stores._STORES.values():  # noqa: SLF001 - the parent's pools stay its own
+        inherited.engine.dispose(close=False)
+    stores._STORES.clear()  # noqa: SLF001
+    team = ws.join(code, f"Team {i}", url)
+    j = len(team.log())
+    if barrier is not None:
+        barrier.wait(timeout=240)
+    while n < 0 or j < n:
+        team.append(Focus({"cost": float(i), "risk": float(j)}))
+        j += 1
+
+
+def _spawn(url, code, i, barrier, n):
+    proc = FORK.Process(target=_player, args=(url, code, i, barrier, n), daemon=True)
+    proc.start()
+    return proc
 
 
 def _integrity(db: Path | None) -> str:
@@ -88,30 +87,19 @@ def shared(home, store_url):
     return store_url, db, info.code, home
 
 
-def _wait_ready(go: Path, ids, procs, timeout=240.0):
-    end = time.monotonic() + timeout
-    while not all(Path(f"{go}.ready{i}").exists() for i in ids):
-        for p in procs:
-            if p.poll() not in (None, 0):
-                raise AssertionError(p.stderr.read().decode())
-        assert time.monotonic() < end, "players did not start in time"
-        time.sleep(0.02)
-
-
 @pytest.mark.slow
 def test_thirty_players_append_at_once(shared):
     url, db, code, tmp = shared
-    go = tmp / "go"
-    procs = [_spawn(url, code, i, go, DECISIONS) for i in range(PLAYERS)]
+    barrier = FORK.Barrier(PLAYERS + 1)
+    procs = [_spawn(url, code, i, barrier, DECISIONS) for i in range(PLAYERS)]
     try:
-        _wait_ready(go, range(PLAYERS), procs)
-        go.touch()  # everyone starts writing together
+        barrier.wait(timeout=240)  # everyone starts writing together
         for p in procs:
-            _, err = p.communicate(timeout=300)
-            assert p.returncode == 0, err.decode()
+            p.join(timeout=300)
+            assert p.exitcode == 0  # a failing player's traceback is in the captured stderr
     finally:
         for p in procs:
-            if p.poll() is None:
+            if p.is_alive():
                 p.kill()
     assert _integrity(db) == "ok"
     store = Store(url)
@@ -130,22 +118,20 @@ def test_player_killed_mid_write_leaves_the_store_readable(shared):
     sid = store.session(code)["id"]
     seen = 0
     for round_ in range(3):
-        go = tmp / f"go{round_}"
-        go.touch()
-        p = _spawn(url, code, 0, go, -1)  # appends until killed
+        p = _spawn(url, code, 0, None, -1)  # appends until killed
         try:
             end = time.monotonic() + 30
             while True:
                 teams = store.team_counts(sid)
                 if teams and teams[0].n_decisions >= seen + 25 + 7 * round_:
                     break
-                assert p.poll() is None, p.stderr.read().decode()
+                assert p.is_alive()
                 assert time.monotonic() < end
                 time.sleep(0.01)
             os.kill(p.pid, signal.SIGKILL)
-            p.wait(timeout=10)
+            p.join(timeout=10)
         finally:
-            if p.poll() is None:
+            if p.is_alive():
                 p.kill()
         assert _integrity(db) == "ok"
         n = _check_team(Store(url), store.team_counts(sid)[0].id, 0)
@@ -263,6 +249,32 @@ def test_second_inject_at_once_says_already_injected(shared):
     assert len(results) == 1 and len(errors) == 3
     assert all(isinstance(e, InputError) for e in errors)
     assert {p.code for e in errors for p in e.problems} == {"workshop.session"}
+
+
+def test_same_bot_added_at_once_is_added_once(shared):
+    """Facilitator add-bot and player joins racing on one new name: exactly one team, made
+    by whichever came first; every other call is refused with a problem code (never an
+    IntegrityError, and a bot never adopts a player's team or the other way round)."""
+    url, _, _, _ = shared
+    info, key = ws.create_session("northwind-new-logo", seed=2, db=url)
+
+    def add(i, fac):
+        if fac is None:
+            return ws.facilitate(info.code, key, url) if i % 2 else True
+        if i % 2:
+            return "bot", fac.add_bot("expert", "Bot Rival")
+        return "player", ws.join(info.code, "bot rival", url, announce=False).passcode
+
+    results, errors = _at_once(16, add)
+    assert all(isinstance(e, InputError) for e in errors), errors
+    assert {p.code for e in errors for p in e.problems} <= {"workshop.session", "workshop.seat"}
+    teams = Store(url).team_counts(info.id)
+    assert len(teams) == 1
+    if teams[0].kind == "bot":
+        assert results == [("bot", "Bot Rival")]
+    else:  # a player got there first: one passcode issued, no bot added
+        assert [r for r in results if r[0] == "bot"] == []
+        assert sum(passcode is not None for _, passcode in results) == 1
 
 
 # ---- two servers, one database --------------------------------------------------------------

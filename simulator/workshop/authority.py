@@ -132,11 +132,15 @@ class Authority:
         seat = self.seat(code, team, passcode)
         return {"log": self.store.log(seat.team.team_id), "status": public_info(seat.team.status())}
 
-    def _game(self, seat: _Seat) -> GameState:
-        """The team's game, reloaded when the stored log moved on (another server)."""
+    def _game(self, seat: _Seat, seen=None) -> GameState:
+        """The team's game, reloaded when the stored log moved on (another server).
+        `seen` (Store.step_snapshot) gives the stored count without another read."""
         team = seat.team
-        stored = self.store.team(team._row["id"], name_key(team.team))
-        n = stored["n_decisions"] if stored else None
+        if seen is None:
+            stored = self.store.team(team._row["id"], name_key(team.team))
+            n = stored["n_decisions"] if stored else None
+        else:
+            n = seen.n_decisions
         if seat.state is None or n != len(seat.state.history):
             seat.state = team.resume()
         return seat.state
@@ -147,7 +151,8 @@ class Authority:
         seat = self.seat(code, team, passcode)
         decision = _decision(body)
         with seat.lock:
-            state = self._game(seat)
+            seen = self.store.step_snapshot(seat.team._row["id"], seat.team.team_id)
+            state = self._game(seat, seen)
             if n != len(state.history):
                 raise refuse(
                     "workshop",
@@ -155,7 +160,7 @@ class Authority:
                     f"({len(state.history)} stored); resume from the stored log",
                 )
             try:
-                new = seat.team.step(state, decision)
+                new = seat.team.step(state, decision, seen)
             except Held as exc:
                 raise Refused(str(exc), "workshop.held", held=True) from None
             except IllegalDecision as exc:
@@ -220,20 +225,63 @@ class Authority:
             facilitate(code, key, self.db)  # raises the usual refusal
         return cached
 
+    def _refresh(self, fac: Facilitator) -> list:
+        """The board's rows now, bots brought up to pace first (call with the fac's lock)."""
+        board = fac.leaderboard()
+        snapshot = self.store.board_snapshot(fac.id)
+        fac._row = board.row = snapshot[0]
+        rows = board.refresh(snapshot)
+        if any(r.kind == "bot" for r in rows) and fac.advance_bots(rows):
+            rows = board.refresh()
+            fac.reload()
+        return rows
+
     def board(self, code: str, key: str | None) -> dict:
         """The board's data: what `workshop status --json` prints with the key."""
         from simulator.workshop.views import board_data
 
         fac, lock = self.facilitator(code, key)
         with lock:
-            board = fac.leaderboard()
-            snapshot = self.store.board_snapshot(fac.id)
-            fac._row = board.row = snapshot[0]
-            rows = board.refresh(snapshot)
-            if any(r.kind == "bot" for r in rows) and fac.advance_bots(rows):
-                rows = board.refresh()
-                fac.reload()
-            return board_data(fac, rows, board.curveballs)
+            rows = self._refresh(fac)
+            return board_data(fac, rows, fac.leaderboard().curveballs)
+
+    def facilitator_view(self, code: str, key: str | None) -> dict:
+        """What a remote board or report needs once: the whole session (never its key) and
+        the scenario it pins (the facilitator notes included)."""
+        fac, _ = self.facilitator(code, key)
+        row = find_session(self.store, fac.info.code)
+        return {
+            "session": asdict(SessionInfo.of(row)),
+            "scenario_ref": row["scenario_ref"],
+            "content_hash": row["content_hash"],
+            "scenario_yaml": row["scenario_yaml"],
+        }
+
+    def board_full(self, code: str, key: str | None, known=(), activity: int = 5) -> dict:
+        """Every team's full result (what the live board and the report draw), the
+        session, its curveballs and the latest activity: one remote board refresh.
+
+        `known` are the row versions the client already holds (`order` of its last
+        answer): those rows are not sent again, only their rank in `order`."""
+        from simulator.workshop.views import result_dict
+
+        fac, lock = self.facilitator(code, key)
+        have = {str(v) for v in known} if isinstance(known, list | tuple) else set()
+        with lock:
+            rows = self._refresh(fac)
+            cbs = fac.leaderboard().curveballs
+            order = [[r.team_id, r.rank, f"{r.team_id}:{r.n_decisions}:{len(cbs)}"] for r in rows]
+            return {
+                "session": asdict(fac.info),
+                "results": [
+                    result_dict(r)
+                    for r, (_, _, v) in zip(rows, order, strict=True)
+                    if v not in have
+                ],
+                "order": order,
+                "curveballs": cbs,
+                "activity": self.store.activity(fac.id, max(0, min(int(activity), 100))),
+            }
 
     def act(self, code: str, key: str | None, action: str, args: dict) -> dict:
         """One facilitator action (FACILITATOR_ACTIONS) with its JSON arguments."""

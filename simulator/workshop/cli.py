@@ -101,6 +101,7 @@ def add_parser(sub, lazy) -> None:
     code(q)
     key(q)
     db(q)
+    server(q)
     q.add_argument(
         "--interval",
         type=cliargs.number(MIN_INTERVAL, MAX_INTERVAL),
@@ -227,6 +228,7 @@ def add_parser(sub, lazy) -> None:
     code(q)
     key(q)
     db(q)
+    server(q)
     q.add_argument("--out", required=True, metavar="FILE", help="HTML file to write")
     q.add_argument("--csv", metavar="FILE", help="also write one CSV row per team")
     q.add_argument(
@@ -288,6 +290,14 @@ def add_parser(sub, lazy) -> None:
         "--public-url",
         metavar="URL",
         help="the address players use when a reverse proxy is in front (e.g. https://...)",
+    )
+    q.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="a reverse proxy's address whose X-Forwarded-For names the client (for the "
+        "limits on wrong passcodes and keys); repeat for several",
     )
     q.set_defaults(handler=handler("cmd_serve"))
 

@@ -22,6 +22,7 @@ from simulator.workshop.records import Held, SessionInfo, decode, encode, scenar
 
 API = "/api/v1"
 TIMEOUT_S = 30.0
+BOARD_TIMEOUT_S = 180.0  # a board's first request after a server start replays every log
 
 
 def _server_error(url: str, message: str) -> InputError:
@@ -221,8 +222,8 @@ class RemoteSeat:
 class RemoteFacilitator:
     """The facilitator's commands sent to a workshop server (the key in a header)."""
 
-    def __init__(self, server: str, code: str, key: str):
-        self.remote = Remote(server)
+    def __init__(self, server: str, code: str, key: str, timeout: float = BOARD_TIMEOUT_S):
+        self.remote = Remote(server, timeout)
         self.code = code
         self._key = key
 
@@ -237,3 +238,140 @@ class RemoteFacilitator:
         return self.remote.call(
             "GET", f"/sessions/{quote(self.code)}/board", headers=self._headers()
         )
+
+
+class RemoteBoard:
+    """The facilitator's handle for `workshop board`, `report` and the `list` commands on a
+    workshop server: the part of `Facilitator`'s API they use, every read one board request
+    and every action sent to the server (which alone writes the store, and advances bots
+    when it serves the board)."""
+
+    def __init__(self, server: str, code: str, key: str):
+        self._fac = RemoteFacilitator(server, code, key, timeout=BOARD_TIMEOUT_S)
+        view = self._fac.remote.call("GET", self._path(""), headers=self._fac._headers())
+        self.scenario = scenario_from_yaml(
+            view["scenario_yaml"], view["scenario_ref"], view["content_hash"]
+        )
+        self._info = SessionInfo(**view["session"])
+        self._curveballs: list[dict] | None = None
+        self._activity: list[dict] = []
+        self._rows: dict[int, tuple[str, object]] = {}  # team id -> (version, TeamResult)
+        self.store = _BoardReads(self)
+        self._board = _RemoteLeaderboard(self)
+
+    def _path(self, what: str) -> str:
+        return f"/sessions/{quote(self._fac.code)}/facilitator" + (f"/{what}" if what else "")
+
+    def fetch(self) -> list:
+        """One board request: every team's result, and the session, curveballs and activity
+        as of that moment (kept for `info`, `curveballs()` and the board's activity). Rows
+        that did not change since the last request are not sent again."""
+        from simulator.workshop.views import result_of
+
+        data = self._fac.remote.call(
+            "POST",
+            f"/sessions/{quote(self._fac.code)}/board/full",
+            {"known": [v for v, _ in self._rows.values()]},
+            headers=self._fac._headers(),
+        )
+        self._info = SessionInfo(**data["session"])
+        self._curveballs = data["curveballs"]
+        self._activity = data["activity"]
+        sent = {d["team_id"]: result_of(d) for d in data["results"]}
+        rows, kept = [], {}
+        for team_id, rank, version in data["order"]:
+            row = sent.get(team_id) or self._rows[team_id][1]
+            row.rank = rank
+            kept[team_id] = (version, row)
+            rows.append(row)
+        self._rows = kept
+        return rows
+
+    @property
+    def id(self) -> int:
+        return self._info.id
+
+    @property
+    def info(self) -> SessionInfo:
+        return self._info
+
+    def reload(self) -> SessionInfo:
+        view = self._fac.remote.call("GET", self._path(""), headers=self._fac._headers())
+        self._info = SessionInfo(**view["session"])
+        return self._info
+
+    def leaderboard(self) -> _RemoteLeaderboard:
+        return self._board
+
+    def advance_bots(self, rows=None) -> int:
+        """Nothing to do here: the server advances bots whenever it serves the board."""
+        return 0
+
+    def curveball_events(self):
+        return [e for e in self.scenario.events if e.curveball]
+
+    def curveballs(self) -> list[dict]:
+        if self._curveballs is None:
+            self.fetch()
+        return list(self._curveballs or [])
+
+    def injected(self) -> list[dict]:
+        return [c for c in self.curveballs() if c["kind"] == "event"]
+
+    def _act(self, action: str, **args) -> dict:
+        done = self._fac.act(action, **args)
+        self._curveballs = done.get("curveballs", self._curveballs)
+        return done
+
+    def inject(self, event_id: str, week: int | None = None) -> int:
+        return int(self._act("inject", event=event_id, week=week)["week"])
+
+    def shift(self, stakeholder: str, weights: dict, week: int | None = None) -> int:
+        return int(self._act("shift", stakeholder=stakeholder, weights=weights, week=week)["week"])
+
+    def hold(self, week: int) -> None:
+        self._act("hold", week=week)
+
+    def release(self) -> None:
+        self._act("release")
+
+    def pause(self) -> None:
+        self._act("pause")
+
+    def resume(self) -> None:
+        self._act("resume")
+
+    def reveal(self) -> None:
+        self._act("reveal")
+
+    def add_bot(self, policy: str = "expert", name: str | None = None) -> str:
+        return str(self._act("add-bot", policy=policy, name=name)["name"])
+
+
+class _RemoteLeaderboard:
+    """`Leaderboard`'s reading side over the server (`refresh`, `curveballs`, `labels`)."""
+
+    def __init__(self, board: RemoteBoard):
+        self._board = board
+        self.curveballs: list[dict] = []
+
+    def refresh(self, snapshot=None) -> list:
+        rows = self._board.fetch()
+        self.curveballs = self._board.curveballs()
+        return rows
+
+    def labels(self) -> dict[str, str]:
+        out = {e.id: e.name for e in self._board.scenario.events}
+        out.update({c["key"]: c["name"] for c in self.curveballs})
+        return out
+
+
+class _BoardReads:
+    """The one store read the live board makes besides the leaderboard (its activity
+    strip), answered from the last board request."""
+
+    def __init__(self, board: RemoteBoard):
+        self._board = board
+
+    def activity(self, session_id: int, limit: int = 20) -> list[dict]:
+        return self._board._activity[-limit:]

@@ -66,6 +66,12 @@ def facilitator_key(args: argparse.Namespace, required: bool = True) -> str | No
 
 
 def _fac(args: argparse.Namespace) -> Facilitator:
+    """The facilitator's handle: on the workshop server named by --server (which alone
+    writes the store), else on the store itself (the one-laptop workshop)."""
+    if getattr(args, "server", None):
+        from simulator.workshop.client import RemoteBoard
+
+        return RemoteBoard(args.server, args.code, facilitator_key(args))  # type: ignore[return-value]
     return facilitate(args.code, facilitator_key(args), args.db)
 
 
@@ -117,6 +123,7 @@ def cmd_create(args: argparse.Namespace) -> int:
         print(f"  Facilitator key written to {key_file} (0600); it is not shown.")
         print(f"  The seed is private too: workshop status {info.code} --show-seed")
         print(f"      dealcraft workshop board {info.code} --key-file {key_file}")
+        print("      (add --server URL to run the board through the workshop server)")
         return 0
     print("-" * 72, file=sys.stderr)
     print("  FACILITATOR KEY: private. Do not project or share this screen.", file=sys.stderr)
@@ -176,9 +183,15 @@ def cmd_status(args: argparse.Namespace) -> int:
             "--show-seed", "workshop.key", f"the seed is for the facilitator only: {KEY_HINT}"
         )
     remote = getattr(args, "server", None)
-    if remote:
+    if remote and (public or args.json):
         return _status_remote(args, key)
-    if public:
+    if remote:
+        from simulator.workshop.client import RemoteBoard
+
+        fac = RemoteBoard(remote, args.code, key)
+        rows = fac.leaderboard().refresh()
+        info, scenario, cbs = fac.info, fac.scenario, fac.curveballs()
+    elif public:
         store, row, scenario = peek(args.code, args.db)
         from simulator.workshop.results import Leaderboard
 
@@ -492,7 +505,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     check_port(args.port)
     open_store(args.db)  # a bad URL or an unreadable store: one line now, not per request
-    app = build_app(args.db)
+    app = build_app(args.db, trusted_proxies=tuple(args.trusted_proxy))
     wildcard = args.host in ("0.0.0.0", "::")
     itself = url_of("127.0.0.1" if wildcard else args.host, args.port)
     if args.max_games:  # the seats' game processes run here and reach the server directly

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from engine.loader import find_scenario
 from engine.model import Event, Scenario
+from engine.problems import InputError
 from simulator.workshop.codes import (
     check_team_name,
     key_hash,
@@ -307,9 +308,9 @@ class Facilitator:
                 "--policy", f"unknown bot policy '{policy}'; use {', '.join(BOT_POLICIES)}"
             )
         name = check_team_name(name or f"Bot ({policy})")
-        if self.store.team(self.id, name_key(name)) is not None:
+        _, created = self.store.ensure_team(self.id, name, name_key(name), "bot", policy)
+        if not created:  # a team (or a racing add-bot) has the name: refuse, never adopt it
             raise refuse("team", f"there is already a team called '{name}'")
-        self.store.add_team(self.id, name, name_key(name), "bot", policy)
         self.store.note(self.id, f"bot team added: {name}")
         self._bot_marks.clear()
         self.advance_bots()
@@ -348,6 +349,10 @@ class Facilitator:
                 self._bot_marks[bot.id] = mark
                 continue
             state = play_bot(self.scenario, info.seed, bot.policy or "expert", due, may_end)
-            added += sync_log(self.store, {"id": bot.id, "name": bot.name}, state, "bot")
+            try:
+                added += sync_log(self.store, {"id": bot.id, "name": bot.name}, state, "bot")
+            except InputError:  # another server advanced this bot meanwhile: its log is ours
+                self._bot_marks.pop(bot.id, None)
+                continue
             self._bot_marks[bot.id] = (target, info.hold_week, len(cbs), len(state.history))
         return added

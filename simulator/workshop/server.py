@@ -25,6 +25,7 @@ from aiohttp import web
 
 from engine.problems import InputError
 from simulator.workshop.authority import Authority, Refused
+from simulator.workshop.limits import GUARDED, Guard, RateLimited
 
 API = "/api/v1"
 MAX_BODY = 2 * 1024 * 1024  # a whole plan fits many times over
@@ -33,6 +34,8 @@ STATUS_OF = {"workshop.seat": 403, "workshop.key": 403, "workshop.store": 503}
 
 AUTHORITY = web.AppKey("authority", Authority)
 EXECUTOR = web.AppKey("executor", ThreadPoolExecutor)
+GUARD = web.AppKey("guard", Guard)
+TRUSTED_PROXIES = web.AppKey("trusted_proxies", frozenset)
 
 
 def _team(request: web.Request) -> str:
@@ -61,25 +64,68 @@ def _json(data: Any, status: int = 200) -> web.Response:
     return web.json_response(data, status=status, dumps=lambda d: json.dumps(d, default=str))
 
 
+def client_address(request: web.Request) -> str:
+    """The client's address: the peer's, or (when the peer is a trusted reverse proxy) the
+    last address it added to X-Forwarded-For."""
+    peer = request.remote or ""
+    if peer in request.app[TRUSTED_PROXIES]:
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+        return forwarded or peer
+    return peer
+
+
+def guarded_target(request: web.Request, body: dict) -> tuple | None:
+    """What a request's secret is aimed at, for the guessing limits: ("key", code) for the
+    facilitator's requests, ("team", code, name key) for a seat's; None for public ones."""
+    from simulator.workshop.codes import name_key
+    from simulator.workshop.records import normalise_code
+
+    code = normalise_code(request.match_info.get("code", ""))
+    path = request.path.removeprefix(f"{API}/sessions/{request.match_info.get('code', '')}")
+    if path.startswith(("/facilitator", "/board")) or _secret(request, "Facilitator"):
+        return ("key", code)
+    team = _team(request) if path.startswith("/team/") else str(body.get("team", ""))
+    if path.startswith("/team/") or path == "/join":
+        return ("team", code, name_key(team)[:80])
+    return None
+
+
 def endpoint(work: Callable[[Authority, web.Request, dict], Any]):
     """An aiohttp handler running `work(authority, request, body)` on a worker thread and
-    turning its result or refusal into JSON."""
+    turning its result or refusal into JSON. Wrong passcodes and keys are counted, and
+    past the limits (limits.py) refused unchecked with workshop.rate (429)."""
 
     async def handle(request: web.Request) -> web.Response:
+        guard, address, target, secret = request.app[GUARD], client_address(request), None, ""
         try:
             body = await _body(request) if request.method == "POST" else {}
+            target = guarded_target(request, body)
+            if target is not None and target[0] == "key":
+                secret = _secret(request, "Facilitator") or ""
+            else:
+                secret = _secret(request, "Bearer") or str(body.get("passcode") or "")
+            if target is not None:
+                guard.check(address, target, secret)
             loop = asyncio.get_running_loop()
             result = await loop.run_in_executor(
                 request.app[EXECUTOR], work, request.app[AUTHORITY], request, body
             )
+        except RateLimited as exc:
+            headers = {"Retry-After": str(exc.retry_after)}
+            problems = [p.to_dict() for p in exc.problems]
+            return web.json_response({"problems": problems}, status=429, headers=headers)
         except InputError as exc:
             problems = [p.to_dict() for p in exc.problems]
+            if target is not None and any(p["code"] in GUARDED for p in problems):
+                guard.failed(address, target)
             status = 404 if "no workshop session" in str(exc) else 400
             status = STATUS_OF.get(problems[0]["code"], status) if problems else status
             return _json({"problems": problems}, status)
         except Refused as exc:
             data = {"code": exc.code, "message": exc.message, "held": exc.held}
             return _json({"refused": data}, 409 if exc.held else 422)
+        if target is not None:
+            guard.succeeded(address, target, secret)
         return _json(result)
 
     return handle
@@ -139,15 +185,28 @@ def routes() -> list[web.RouteDef]:
             endpoint(lambda a, r, b: a.results(_code(r), team(r), passcode(r))),
         ),
         web.get(f"{s}/board", endpoint(lambda a, r, b: a.board(_code(r), key(r)))),
+        web.post(
+            f"{s}/board/full",
+            endpoint(lambda a, r, b: a.board_full(_code(r), key(r), b.get("known", []))),
+        ),
+        web.get(f"{s}/facilitator", endpoint(lambda a, r, b: a.facilitator_view(_code(r), key(r)))),
         web.post(f"{s}/facilitator/{{action}}", endpoint(act)),
         web.post(f"{s}/console/{{action}}", endpoint(console)),
     ]
 
 
-def build_app(db: str | None = None, workers: int = WORKERS) -> web.Application:
-    """The workshop server's aiohttp application (not started)."""
+def build_app(
+    db: str | None = None,
+    workers: int = WORKERS,
+    guard: Guard | None = None,
+    trusted_proxies: tuple[str, ...] = (),
+) -> web.Application:
+    """The workshop server's aiohttp application (not started). `trusted_proxies` are the
+    reverse proxies whose X-Forwarded-For names the client (for the guessing limits)."""
     app = web.Application(client_max_size=MAX_BODY)
     app[AUTHORITY] = Authority(db)
+    app[GUARD] = guard or Guard()
+    app[TRUSTED_PROXIES] = frozenset(trusted_proxies)
     app[EXECUTOR] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="workshop")
     app.add_routes(routes())
 

@@ -271,6 +271,17 @@ class TeamCount:
     n_decisions: int
 
 
+@dataclass(frozen=True)
+class StepSnapshot:
+    """`Store.step_snapshot`: the session row, the team's stored count (None: no such
+    team), the scenario curveballs and the custom shifts."""
+
+    session: dict
+    n_decisions: int | None
+    curveballs: list
+    shifts: list
+
+
 class Store:
     """A connection to one results store; safe to share between threads of one process."""
 
@@ -631,6 +642,22 @@ class Store:
             return (
                 dict(row.first()),
                 self._team_counts(conn, session_id),
+                self._curveballs(conn, session_id),
+                self._shifts(conn, session_id),
+            )
+
+        return self.read(fn)
+
+    def step_snapshot(self, session_id: int, team_id: int) -> StepSnapshot:
+        """What a team's next decision is checked against, in one read: the session row
+        (pacing), the team's stored decision count and the session's curveballs."""
+
+        def fn(conn: Connection):
+            row = conn.execute(select(sessions).where(sessions.c.id == session_id)).mappings()
+            n = conn.execute(select(teams.c.n_decisions).where(teams.c.id == team_id)).scalar()
+            return StepSnapshot(
+                dict(row.first()),
+                None if n is None else int(n),
                 self._curveballs(conn, session_id),
                 self._shifts(conn, session_id),
             )

@@ -39,7 +39,7 @@ from simulator.workshop.records import (
     session_scenario,
 )
 from simulator.workshop.scripted import play_script, sync_log
-from simulator.workshop.store import LogConflict, Store, open_store
+from simulator.workshop.store import LogConflict, StepSnapshot, Store, open_store
 
 KINDS = ("player", "headless", "bot")
 
@@ -106,12 +106,17 @@ class TeamSession:
                 "join again to continue from where it is",
             ) from None
 
-    def pending_curveballs(self, state: GameState) -> list[Inject | Shift]:
+    def pending_curveballs(
+        self, state: GameState, seen: StepSnapshot | None = None
+    ) -> list[Inject | Shift]:
         """Curveballs the facilitator has injected (scenario events and custom shifts) that
-        this game has not received yet, oldest first."""
+        this game has not received yet, oldest first (as of `seen`, else read now)."""
         if state.is_over():
             return []
-        events, shifts = self.store.all_curveballs(self._row["id"])
+        if seen is None:
+            events, shifts = self.store.all_curveballs(self._row["id"])
+        else:
+            events, shifts = seen.curveballs, seen.shifts
         got = sum(isinstance(d, Shift) for d in state.history)  # shifts arrive in order
         out = []
         for cb in curveball_list(self.scenario, events, shifts[got:]):
@@ -126,22 +131,32 @@ class TeamSession:
         """False while paused, or while the facilitator holds teams at `week` (or earlier)."""
         return self.status().held_at(week) is None
 
-    def hold_reason(self, state: GameState, decision: Decision | None = None) -> str | None:
-        """Why pacing stops `decision` (or any decision) now, in the player's words; or None."""
-        info = self.status()
+    def hold_reason(
+        self, state: GameState, decision: Decision | None = None, seen: StepSnapshot | None = None
+    ) -> str | None:
+        """Why pacing stops `decision` (or any decision) now, in the player's words; or None.
+        Pacing is the store's (as of `seen`, else read now), whichever process set it."""
+        if seen is None:
+            info = self.status()
+        else:
+            self._row = seen.session
+            info = SessionInfo.of(self._row)
         if info.paused or info.revealed:
             return info.held_at(state.week)
         if isinstance(decision, Start | EndWeek):
             return info.held_at(state.week)
         return None
 
-    def step(self, state: GameState, decision: Decision) -> GameState:
+    def step(
+        self, state: GameState, decision: Decision, seen: StepSnapshot | None = None
+    ) -> GameState:
         """Apply one player decision the workshop way and return the new state.
 
         Raises Held (an IllegalDecision) while paused or held, IllegalDecision when the
         rules refuse; nothing is stored then. Otherwise pending curveballs are applied
         first (they arrive at the start of the team's next week) and everything is
         appended to the log in one write, so the stored log replays to the returned state.
+        `seen` (Store.step_snapshot, just read) saves the reads of pacing and curveballs.
         """
         if isinstance(decision, Inject | Shift):
             raise IllegalDecision(
@@ -153,10 +168,10 @@ class TeamSession:
                 f"this game ({len(state.history)} decisions) is out of step with team "
                 f"'{self.team}' ({self._n} stored); resume from the stored log",
             )
-        why = self.hold_reason(state, decision)
+        why = self.hold_reason(state, decision, seen)
         if why:
             raise Held(why)
-        injects = self.pending_curveballs(state)
+        injects = self.pending_curveballs(state, seen)
         nxt = state
         for inj in injects:
             nxt = nxt.apply(inj)
@@ -217,8 +232,9 @@ def join(
     if existing is None:
         if row["revealed"]:
             raise refuse("workshop", "this session's results are revealed; it takes no new teams")
-        existing = store.add_team(row["id"], name, name_key(name), kind)
-        store.note(row["id"], f"team joined: {name}")
+        existing, created = store.ensure_team(row["id"], name, name_key(name), kind)
+        if created:  # of several joins racing on one new name, only the creator notes it
+            store.note(row["id"], f"team joined: {name}")
     if existing["kind"] != kind:
         raise refuse(
             "team",

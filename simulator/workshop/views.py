@@ -3,6 +3,8 @@ and the workshop server's board and leaderboard endpoints serve."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from simulator.workshop.results import TeamResult, recap, recap_week
 
 _MEMO: dict[int, tuple[TeamResult, tuple, dict]] = {}  # id(row) -> (row, args, dict)
@@ -74,3 +76,26 @@ def board_data(fac, rows: list[TeamResult] | None = None, cbs: list[dict] | None
         "curveballs": cbs,
         "recap": {"week": recap_week(rows), "headlines": recap(rows, fac.scenario, labels=labels)},
     }
+
+
+_FULL: dict[int, tuple[TeamResult, dict]] = {}  # id(row) -> (row, its full dict)
+
+
+def result_dict(r: TeamResult) -> dict:
+    """Everything the board and the report know of one team (a remote board rebuilds the
+    TeamResult with `result_of`). Memoised like `row_dict`: an idle team costs its rank."""
+    hit = _FULL.get(id(r))
+    if hit is not None and hit[0] is r:
+        return {**hit[1], "rank": r.rank}
+    if len(_FULL) > MEMO_MAX:
+        _FULL.clear()
+    out = asdict(r)
+    _FULL[id(r)] = (r, out)
+    return dict(out)
+
+
+def result_of(d: dict) -> TeamResult:
+    """The TeamResult a `result_dict` describes."""
+    r = TeamResult(**d)
+    r.events = [(int(w), str(e)) for w, e in r.events]
+    return r
