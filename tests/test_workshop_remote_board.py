@@ -149,3 +149,16 @@ def test_a_board_refresh_sends_only_the_rows_that_changed(served):
     assert after_join["Delta"][0] == 0
     assert after["Delta"][0] == 2  # the curveball injected before it joined, then its decision
     assert {n: v for n, v in after.items() if n != "Delta"} == before
+
+
+def test_the_comparison_with_earlier_classes_through_the_server_equals_the_store_side(served):
+    info, key, url, db, _ = served
+    ws.facilitate(info.code, key, db).reveal()
+    later, later_key = ws.create_session("northwind-new-logo", name="Next class", seed=5, db=db)
+    seat = seats.join(later.code, "Delta", server=url, announce=False)
+    seat.step(seat.resume(), parse_plan(PLAN).steps[0][0])
+    seat.remote.close()
+    remote = RemoteBoard(url, later.code, later_key).earlier_classes()
+    local = ws.facilitate(later.code, later_key, db).earlier_classes()
+    assert remote == local
+    assert [c.name for c in remote] == ["Remote class"] and remote[0].teams >= 1

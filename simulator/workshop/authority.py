@@ -257,6 +257,13 @@ class Authority:
             "scenario_yaml": row["scenario_yaml"],
         }
 
+    def earlier_classes(self, code: str, key: str | None) -> dict:
+        """The report's comparison with earlier classes of the same scenario (class
+        figures only): what `workshop report --server` needs besides the board."""
+        fac, lock = self.facilitator(code, key)
+        with lock:
+            return {"earlier": [asdict(c) for c in fac.earlier_classes()]}
+
     def board_full(self, code: str, key: str | None, known=(), activity: int = 5) -> dict:
         """Every team's full result (what the live board and the report draw), the
         session, its curveballs and the latest activity: one remote board refresh.

@@ -303,6 +303,13 @@ class RemoteBoard:
     def leaderboard(self) -> _RemoteLeaderboard:
         return self._board
 
+    def earlier_classes(self) -> list:
+        """The server's summaries of earlier classes of the same scenario (history)."""
+        from simulator.workshop.history import ClassSummary
+
+        data = self._fac.remote.call("GET", self._path("earlier"), headers=self._fac._headers())
+        return [ClassSummary(**d) for d in data["earlier"]]
+
     def advance_bots(self, rows=None) -> int:
         """Nothing to do here: the server advances bots whenever it serves the board."""
         return 0

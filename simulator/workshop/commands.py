@@ -445,7 +445,6 @@ def cmd_add_bot(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from simulator.workshop.history import compare
     from simulator.workshop.report import build_debrief, build_report, debrief_name, write_csv
 
     fac = _fac(args)
@@ -453,7 +452,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     rows = fac.leaderboard().refresh()
     cbs = fac.curveballs()
     info = fac.reload()
-    earlier = compare(fac.store, info) if getattr(args, "compare", True) else []
+    earlier = fac.earlier_classes() if getattr(args, "compare", True) else []
     html = build_report(info, fac.scenario, rows, cbs, earlier)
     written = [args.out]
     try:

@@ -123,6 +123,13 @@ class Facilitator:
         self._row = find_session(self.store, self._row["code"])
         return self.info
 
+    def earlier_classes(self) -> list:
+        """This class against earlier ones: history.ClassSummary per earlier revealed
+        session of the same scenario (class figures only, never another class's teams)."""
+        from simulator.workshop.history import compare
+
+        return compare(self.store, self.reload())
+
     def leaderboard(self):
         """The session's Leaderboard (cached per team by log length)."""
         from simulator.workshop.results import Leaderboard

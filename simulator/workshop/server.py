@@ -190,6 +190,10 @@ def routes() -> list[web.RouteDef]:
             endpoint(lambda a, r, b: a.board_full(_code(r), key(r), b.get("known", []))),
         ),
         web.get(f"{s}/facilitator", endpoint(lambda a, r, b: a.facilitator_view(_code(r), key(r)))),
+        web.get(
+            f"{s}/facilitator/earlier",
+            endpoint(lambda a, r, b: a.earlier_classes(_code(r), key(r))),
+        ),
         web.post(f"{s}/facilitator/{{action}}", endpoint(act)),
         web.post(f"{s}/console/{{action}}", endpoint(console)),
     ]
