@@ -162,3 +162,19 @@ def test_the_comparison_with_earlier_classes_through_the_server_equals_the_store
     local = ws.facilitate(later.code, later_key, db).earlier_classes()
     assert remote == local
     assert [c.name for c in remote] == ["Remote class"] and remote[0].teams >= 1
+
+
+def test_the_board_through_the_server_schedules_signals_and_retracts(served):
+    info, key, url, db, _ = served
+    board = RemoteBoard(url, info.code, key)
+    said = "The COO now talks only about cost."
+    board.shift("coo", {"cost": 1.0}, None, 9, said)
+    board.shift("coo", {"speed": 1.0}, None, 10, None)
+    store_side = ws.facilitate(info.code, key, db)
+    shifts = [c for c in store_side.curveballs() if c["kind"] == "shift"]
+    assert [c.get("signal") for c in shifts][0] == said and len(shifts) == 2
+    assert [c["key"] for c in board.curveballs()] == [c["key"] for c in store_side.curveballs()]
+    board.retract(shifts[1]["key"])
+    left = [c["key"] for c in ws.facilitate(info.code, key, db).curveballs()]
+    assert shifts[1]["key"] not in left and shifts[0]["key"] in left
+    assert [c["key"] for c in board.curveballs()] == left

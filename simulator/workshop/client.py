@@ -234,6 +234,11 @@ class RemoteFacilitator:
         path = f"/sessions/{quote(self.code)}/facilitator/{action}"
         return self.remote.call("POST", path, args, self._headers())
 
+    def console(self, action: str, **args) -> dict:
+        """A console action (schedule, retract, team admin: console_actions)."""
+        path = f"/sessions/{quote(self.code)}/console/{action}"
+        return self.remote.call("POST", path, args, self._headers())
+
     def board(self) -> dict:
         return self.remote.call(
             "GET", f"/sessions/{quote(self.code)}/board", headers=self._headers()
@@ -330,11 +335,33 @@ class RemoteBoard:
         self._curveballs = done.get("curveballs", self._curveballs)
         return done
 
-    def inject(self, event_id: str, week: int | None = None) -> int:
+    def _console(self, action: str, **args) -> dict:
+        done = self._fac.console(action, **args)
+        self._curveballs = done.get("curveballs", self._curveballs)
+        return done
+
+    def inject(self, event_id: str, week: int | None = None, at_week: int | None = None) -> int:
+        if at_week is not None:
+            return int(self._console("schedule", event=event_id, at_week=at_week)["week"])
         return int(self._act("inject", event=event_id, week=week)["week"])
 
-    def shift(self, stakeholder: str, weights: dict, week: int | None = None) -> int:
+    def shift(
+        self,
+        stakeholder: str,
+        weights: dict,
+        week: int | None = None,
+        at_week: int | None = None,
+        signal: str | None = None,
+    ) -> int:
+        if at_week is not None or signal is not None:
+            done = self._console(
+                "schedule", stakeholder=stakeholder, weights=weights, at_week=at_week, signal=signal
+            )
+            return int(done["week"])
         return int(self._act("shift", stakeholder=stakeholder, weights=weights, week=week)["week"])
+
+    def retract(self, key: str) -> str:
+        return str(self._console("retract", key=key).get("name", key))
 
     def hold(self, week: int) -> None:
         self._act("hold", week=week)
