@@ -19,7 +19,13 @@ from scoring.debrief import debrief, lapses
 from scoring.scorecard import score
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ["northwind-new-logo", "meridian-renewal", "harbor-cross-sell", "first-deal"]
+SCENARIOS = [
+    "northwind-new-logo",
+    "meridian-renewal",
+    "harbor-cross-sell",
+    "first-deal",
+    "brightwater-team",
+]
 
 
 def test_every_practice_is_one_complete_record():
