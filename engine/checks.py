@@ -106,7 +106,8 @@ LINTS = (
     "only after the hint's weeks.",
     "A behaviour condition that can never hold while the event may fire: an action not run for "
     "N weeks, or a meeting since week W, when the event's last week is N (or W) or earlier; an "
-    "action both in `if_run` and `if_not_run`; a practice the scenario gives no way to skip.",
+    "action both in `if_run` and `if_not_run`; a practice the scenario gives no way to skip; a "
+    "member in `if_staffed` who is never available while it may fire.",
     "A repeat that can never happen: `max_times` without `repeat_every`, `max_times: 1`, a "
     "repeating curveball, or a window (or deal) too short for a second firing.",
     "A duration (`lasts`) on an event with no budget or deal-value change to undo, or one that "
@@ -429,6 +430,8 @@ class _Checker:
             self.refs(loc + ("when", "if_not_run"), w.if_not_run, "actions", what)
             self.refs(loc + ("when", "if_met"), w.if_met, "stakeholders", what)
             self.refs(loc + ("when", "if_not_met"), w.if_not_met, "stakeholders", what)
+            for j, mid in enumerate(w.if_staffed):
+                self.ref(loc + ("when", "if_staffed", j), mid, "roster", what)
             for j, p in enumerate(w.if_skipped):
                 if p not in SKIPPABLE:
                     self.error(
@@ -874,6 +877,20 @@ class _Checker:
                         wl + ("if_skipped", j),
                         f"{what} can never fire: this scenario has nothing that lets a team "
                         f"skip '{p}' ({SKIPPED_MEANS[p]})",
+                    )
+            roster = {m.id: m for m in self.s.roster}
+            for j, mid in enumerate(w.if_staffed):
+                m = roster.get(mid)
+                if m is None:
+                    continue
+                until = m.available_until or W
+                if m.available_from > last or until < first:
+                    self.warn(
+                        "lint.condition",
+                        wl + ("if_staffed", j),
+                        f"{what} can never fire: '{mid}' is available only in weeks "
+                        f"{m.available_from}-{until}, and it may fire only in weeks "
+                        f"{first}-{last}",
                     )
             if w.max_times is not None and not w.repeat_every:
                 self.warn(

@@ -4,8 +4,8 @@ and silent priority shifts.
 `rules.start_week` fires events; this module holds what those kinds add, as pure functions
 over a Batch's arrays, so the single game and the batch go through the very same code:
 - behaviour conditions read what the team did: the last week each action ran and each
-  stakeholder was met (`note_runs`, kept only for scenarios that ask), and the practices a
-  team is skipping at the start of a week (`skipping`);
+  stakeholder was met (`note_runs`, kept only for scenarios that ask), the practices a
+  team is skipping at the start of a week (`skipping`) and who is on the team;
 - a repeating event may fire again `repeat_every` weeks after it last fired (`may_fire`);
 - an effect that `lasts` is undone at the start of the week it runs out (`undo`);
 - a `silent` shift moves what the team knew onto the old priorities (`silence`), and the
@@ -55,6 +55,7 @@ class Tables:
     if_met: np.ndarray  # (E, S) W: met in week W or later, 0 none
     if_not_met: np.ndarray  # (E, S) W
     if_skipped: np.ndarray  # (E, P) bool over SKIPPABLE
+    if_staffed: np.ndarray  # (E, M) bool: these members must be on the team
     behaviour: np.ndarray  # (E,) bool: the event has a behaviour condition
     track_runs: bool  # some condition reads the weeks actions last ran
     track_met: bool  # some condition reads the weeks stakeholders were last met
@@ -76,6 +77,7 @@ def _build(c) -> Tables:
     run, not_run = np.zeros((E, Aa), int), np.zeros((E, Aa), int)
     met, not_met = np.zeros((E, S), int), np.zeros((E, S), int)
     skipped = np.zeros((E, len(SKIPPABLE)), bool)
+    on_team = np.zeros((E, len(c.members)), bool)
     for i, ev in enumerate(evs):
         w = ev.when
         for aid, n in w.if_run.items():
@@ -88,8 +90,10 @@ def _build(c) -> Tables:
             not_met[i, c.stakeholders.index(sid)] = wk
         for p in w.if_skipped:
             skipped[i, SKIPPABLE.index(p)] = True
+        for mid in w.if_staffed:
+            on_team[i, c.members.index(mid)] = True
     behaviour = (run > 0).any(1) | (not_run > 0).any(1) | (met > 0).any(1)
-    behaviour |= (not_met > 0).any(1) | skipped.any(1)
+    behaviour |= (not_met > 0).any(1) | skipped.any(1) | on_team.any(1)
     repeat = np.array([ev.when.repeat_every or 0 for ev in evs], int)
     max_times = np.array([ev.when.max_times or 0 for ev in evs], int)
     lasts = np.array([ev.effects.lasts or 0 for ev in evs], int)
@@ -104,6 +108,7 @@ def _build(c) -> Tables:
         if_met=met,
         if_not_met=not_met,
         if_skipped=skipped,
+        if_staffed=on_team,
         behaviour=behaviour,
         track_runs=bool((run > 0).any() or (not_run > 0).any()),
         track_met=bool((met > 0).any() or (not_met > 0).any()),
@@ -176,6 +181,8 @@ def behaviour_ok(c, t: Tables, b, w: int, cand: np.ndarray) -> np.ndarray:
             if skip is None:
                 skip = skipping(c, b, w)
             ok &= skip[:, t.if_skipped[e]].all(1)
+        if t.if_staffed[e].any():
+            ok &= b.staffed[:, t.if_staffed[e]].all(1)
     return out
 
 

@@ -37,6 +37,7 @@ _LATER = {
         "if_met",
         "if_not_met",
         "if_skipped",
+        "if_staffed",
         "repeat_every",
         "max_times",
     ),

@@ -274,6 +274,11 @@ class EventWhen(Frozen):
         "quarterback, connections, milestones, follow_through, rhythm or customer_voice "
         "(see 'Behaviour conditions').",
     )
+    if_staffed: list[str] = Field(
+        default_factory=list,
+        description="Condition: fire only while each of these roster members is on the team "
+        "(e.g. a member the customer asked not to work with).",
+    )
     repeat_every: int | None = Field(
         None,
         ge=1,

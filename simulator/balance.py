@@ -189,7 +189,7 @@ def event_kinds(e) -> list[str]:
     """The richer kinds an event uses: behaviour, repeats, lasts, silent."""
     w, fx = e.when, e.effects
     out = []
-    if w.if_run or w.if_not_run or w.if_met or w.if_not_met or w.if_skipped:
+    if w.if_run or w.if_not_run or w.if_met or w.if_not_met or w.if_skipped or w.if_staffed:
         out.append("behaviour")
     if w.repeat_every:
         out.append("repeats")

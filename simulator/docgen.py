@@ -491,6 +491,8 @@ def event_kinds() -> list[str]:
         "| `if_not_met: {STAKEHOLDER: W}` | week W has been played and no action was aimed at "
         "STAKEHOLDER since week W |",
         "| `if_skipped: [PRACTICE, ...]` | the team is skipping each practice (below) |",
+        "| `if_staffed: [MEMBER, ...]` | each MEMBER is on the team (a member the customer "
+        "asked not to work with: release them and it stops) |",
         "| `if_stance_below`, `if_unconnected` | as in the table above |",
         "",
         "The practices `if_skipped` can see, checked at the start of the week:",

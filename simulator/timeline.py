@@ -41,6 +41,7 @@ def _conditions(e: Event) -> list[str]:
     out += [f"{s} met since week {n}" for s, n in w.if_met.items()]
     out += [f"{s} not met since week {n}" for s, n in w.if_not_met.items()]
     out += [f"{p} skipped" for p in w.if_skipped]
+    out += [f"{m} on the team" for m in w.if_staffed]
     return out
 
 

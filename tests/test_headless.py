@@ -38,7 +38,13 @@ def test_example_plans_play_to_the_end(capsys):
 
 def test_expert_example_plans_play_well(capsys):
     """The plans recorded from the expert bot still show strong play under today's rules."""
-    for name in ("meridian_renewal", "harbor_cross_sell", "first_deal", "brightwater_rhythm"):
+    for name in (
+        "meridian_renewal",
+        "harbor_cross_sell",
+        "first_deal",
+        "brightwater_rhythm",
+        "brightwater_team",
+    ):
         args = ["run", str(ROOT / "scenarios" / f"{name}.yaml"), "--plan"]
         assert main([*args, str(ROOT / "plans" / f"{name}.plan.yaml"), "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["expected_score"] > 70
@@ -79,6 +85,7 @@ def test_malformed_plan(tmp_path, capsys):
         "harbor-cross-sell",
         "first-deal",
         "brightwater-rhythm",
+        "brightwater-team",
     ],
 )
 def test_shipped_scenarios_are_balanced(scenario, capsys):

@@ -25,6 +25,7 @@ SCENARIOS = [
     "harbor-cross-sell",
     "first-deal",
     "brightwater-rhythm",
+    "brightwater-team",
 ]
 
 

@@ -219,7 +219,7 @@ def scenarios(draw, shape: str = "any") -> dict:
     ]
     act_ids = [a["id"] for a in actions]
     for ev in events:  # the richer kinds (engine.events), drawn after the rest
-        _event_kinds(draw, ev, weeks, act_ids, sh_ids)
+        _event_kinds(draw, ev, weeks, act_ids, sh_ids, members)
     return {
         "id": "generated" if not long else ("g" + "x" * 47),
         "title": "Generated deal",
@@ -325,7 +325,7 @@ def _event(draw, i, eid, weeks, dims, skills, sh_ids, members) -> dict:
     }
 
 
-def _event_kinds(draw, ev: dict, weeks: int, act_ids: list, sh_ids: list) -> None:
+def _event_kinds(draw, ev: dict, weeks: int, act_ids: list, sh_ids: list, members: list) -> None:
     """Maybe add behaviour conditions, a repeat, a duration and silence to an event."""
     if not draw(st.booleans()):
         return
@@ -340,6 +340,7 @@ def _event_kinds(draw, ev: dict, weeks: int, act_ids: list, sh_ids: list) -> Non
         when["if_met"] = {s: draw(st.integers(1, 52)) for s in draw(people)}
         when["if_not_met"] = {s: draw(st.integers(1, 52)) for s in draw(people)}
         when["if_skipped"] = draw(st.lists(st.sampled_from(SKIPPABLE), unique=True, max_size=2))
+        when["if_staffed"] = draw(st.lists(st.sampled_from(members), unique=True, max_size=2))
         if draw(st.booleans()):
             when["repeat_every"] = draw(st.integers(1, 52))
             if draw(st.booleans()):
