@@ -43,7 +43,7 @@ def test_expert_example_plans_play_well(capsys):
         "harbor_cross_sell",
         "first_deal",
         "brightwater_rhythm",
-        "brightwater_team",
+        "calder_water",
     ):
         args = ["run", str(ROOT / "scenarios" / f"{name}.yaml"), "--plan"]
         assert main([*args, str(ROOT / "plans" / f"{name}.plan.yaml"), "--json"]) == 0
@@ -85,7 +85,7 @@ def test_malformed_plan(tmp_path, capsys):
         "harbor-cross-sell",
         "first-deal",
         "brightwater-rhythm",
-        "brightwater-team",
+        "calder-water",
     ],
 )
 def test_shipped_scenarios_are_balanced(scenario, capsys):

@@ -25,7 +25,7 @@ SCENARIOS = [
     "harbor-cross-sell",
     "first-deal",
     "brightwater-rhythm",
-    "brightwater-team",
+    "calder-water",
 ]
 
 

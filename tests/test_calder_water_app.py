@@ -16,7 +16,7 @@ from simulator.saves import Session
 pytestmark = pytest.mark.usefixtures("fast_pilot")
 
 ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plans" / "brightwater_team.plan.yaml"
+PLAN = ROOT / "plans" / "calder_water.plan.yaml"
 SIZE = (100, 32)
 SEED = 2
 
@@ -29,13 +29,13 @@ async def _quiet(pilot) -> None:
 
 
 def test_briefing_of_the_customers_voice_deal(home, snap_compare):
-    app = make_app(scenario=find_scenario("brightwater-team"), seed=SEED)
+    app = make_app(scenario=find_scenario("calder-water"), seed=SEED)
     assert snap_compare(app, terminal_size=SIZE, run_before=_quiet)
 
 
 def test_week_the_star_is_turned_away(home, snap_compare):
     """Week 2 of a team that fielded Celeste: the veto has just arrived."""
-    deal = find_scenario("brightwater-team")
+    deal = find_scenario("calder-water")
     s = Session.new(deal, SEED)
     team = (("sam", "quarterback"), ("celeste", "architect"), ("joe", "delivery_lead"))
     for member, role in team:
@@ -48,7 +48,7 @@ def test_week_the_star_is_turned_away(home, snap_compare):
 
 
 def test_debrief_of_the_expert_plan(home, snap_compare):
-    deal = find_scenario("brightwater-team")
+    deal = find_scenario("calder-water")
     state = play_plan(deal, parse_plan(PLAN))
     s = Session.new(deal, SEED, state=state)
     assert snap_compare(make_app(s), terminal_size=SIZE, run_before=_quiet)

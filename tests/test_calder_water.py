@@ -1,4 +1,4 @@
-"""The customer's-voice deal (brightwater-team) and the `if_staffed` condition it rests
+"""The customer's-voice deal (calder-water) and the `if_staffed` condition it rests
 on: a member the customer turned away costs while they stay on the team and stops costing
 once released, the format checks the condition, the recorded expert plan wins, and the
 deal replays in batch exactly as one game."""
@@ -19,14 +19,14 @@ from engine.state import new_game
 from scoring.scorecard import score
 
 ROOT = Path(__file__).resolve().parent.parent
-FILE = ROOT / "scenarios" / "brightwater_team.yaml"
-PLAN = ROOT / "plans" / "brightwater_team.plan.yaml"
+FILE = ROOT / "scenarios" / "calder_water.yaml"
+PLAN = ROOT / "plans" / "calder_water.plan.yaml"
 VETO = "celeste_still_here"
 
 
 @pytest.fixture(scope="module")
 def deal():
-    return find_scenario("brightwater-team")
+    return find_scenario("calder-water")
 
 
 def _team(deal, architect: str):
