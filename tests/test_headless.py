@@ -44,6 +44,7 @@ def test_expert_example_plans_play_well(capsys):
         "first_deal",
         "brightwater_rhythm",
         "calder_water",
+        "kestrel_regions",
     ):
         args = ["run", str(ROOT / "scenarios" / f"{name}.yaml"), "--plan"]
         assert main([*args, str(ROOT / "plans" / f"{name}.plan.yaml"), "--json"]) == 0
@@ -86,6 +87,7 @@ def test_malformed_plan(tmp_path, capsys):
         "first-deal",
         "brightwater-rhythm",
         "calder-water",
+        "kestrel-regions",
     ],
 )
 def test_shipped_scenarios_are_balanced(scenario, capsys):

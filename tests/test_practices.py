@@ -26,6 +26,7 @@ SCENARIOS = [
     "first-deal",
     "brightwater-rhythm",
     "calder-water",
+    "kestrel-regions",
 ]
 
 
