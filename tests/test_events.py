@@ -364,3 +364,66 @@ def test_scoring_is_bit_identical_for_either_layout_with_the_new_kinds(scn):
     a, b = score(t), score(c_order)
     assert np.array_equal(a.expected_score, b.expected_score)
     assert np.array_equal(a.score, b.score)
+
+
+LATE_QUIET = NEW_EVENTS.replace(
+    "when: {week: 5}\n    effects:\n      silent", "when: {week: 9}\n    effects:\n      silent"
+)
+
+
+def test_a_silent_shift_opens_the_response_window_when_the_team_learns_of_it(tmp_path):
+    """The window starts at the first week after the shift in which the team knows the
+    shifted stakeholder to `shift_noticed`; an audible before that answers nothing.
+    (Northwind's own told shifts and joiner end by week 7; the silent one is in week 9.)"""
+    from scoring import alignment as al
+
+    scn = variant(tmp_path, LATE_QUIET, "late.yaml")
+    coo = scn.index("stakeholders")["coo"]
+    refocus = Focus({"risk": 0.8, "cost": 0.2})
+
+    def discover_then(focus_week):
+        def weekly(w):
+            runs = [Run("discovery_meeting", "maya", "coo")] * 2 if w == 9 else []
+            return runs + ([refocus] if w == focus_week else [])
+
+        return weekly
+
+    told_before = [3, 4, 5, 6]  # weeks 4-7 (indices), heard as they came
+    idle = play(scn, 2, lambda w: [], 10)[-1]
+    t = idle.trace()
+    assert t["t_shift"][0, 8] and np.flatnonzero(t["t_heard"][0]).tolist() == told_before
+    assert not t["t_learned"][0].any() and idle.batch.unheard[0, coo]  # a connection alone
+    # teaches too slowly
+
+    late = play(scn, 2, discover_then(10), 10)[-1]
+    t = late.trace()
+    assert np.flatnonzero(t["t_learned"][0][:, coo]).tolist() == [9]  # at the start of week 10
+    assert np.flatnonzero(t["t_heard"][0]).tolist() == told_before + [9]
+    assert not late.batch.unheard[0, coo]
+    assert t["t_audible"][0, 9] and not al.unforced_audibles(t)[0].any()
+
+    early = play(scn, 2, discover_then(9), 10)[-1]  # the week of the shift, before learning
+    t = early.trace()
+    assert t["t_audible"][0, 8] and al.unforced_audibles(t)[0, 8]
+
+    loud_text = LATE_QUIET.replace("silent: true", "silent: false")
+    loud = variant(tmp_path, loud_text, "loud.yaml")
+    told = play(loud, 2, discover_then(9), 10)[-1].trace()
+    assert told["t_heard"][0, 8] and not al.unforced_audibles(told)[0].any()
+
+
+def test_the_noticing_threshold_is_a_rule(tmp_path):
+    scn = variant(tmp_path, LATE_QUIET, "late.yaml")
+    text = NORTHWIND.read_text().replace("\nrules:\n", "\nrules:\n  shift_noticed: 0.99\n", 1)
+    assert "shift_noticed: 0.99" in text
+    path = tmp_path / "strict.yaml"
+    head, tail = text.split("\nscoring:\n", 1)
+    path.write_text(head.rstrip("\n") + "\n" + LATE_QUIET.strip("\n") + "\n\nscoring:\n" + tail)
+    strict = load_scenario(path)
+    assert strict.rules.shift_noticed == 0.99 and strict.content_hash != scn.content_hash
+
+    def weekly(w):
+        return [Run("discovery_meeting", "maya", "coo")] * 2 if w == 9 else []
+
+    assert play(scn, 2, weekly, 10)[-1].batch.t_learned[0].any()
+    assert not play(strict, 2, weekly, 10)[-1].batch.t_learned[0].any()
