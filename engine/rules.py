@@ -807,6 +807,7 @@ def trace(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
         & (b.ms_owner >= 0),
         value_mult=b.value_mult,
         fired_week=b.fired_week,
+        fire_log=b.fire_log,
         missing=b.missing,
         request_missed=b.request_missed,
         luck=rng.uniform(b.seeds, rng.OUTCOME, np.zeros(1, np.uint64))[:, 0],

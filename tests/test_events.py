@@ -427,3 +427,49 @@ def test_the_noticing_threshold_is_a_rule(tmp_path):
 
     assert play(scn, 2, weekly, 10)[-1].batch.t_learned[0].any()
     assert not play(strict, 2, weekly, 10)[-1].batch.t_learned[0].any()
+
+
+ASKS_AGAIN = """
+  - id: asks_again
+    name: The COO asks for a delivery expert
+    signal: Priya wants someone who has run a rollout like this one, and asks again later.
+    when: {week: 2, repeat_every: 3, max_times: 3}
+    effects:
+      request: {skill: delivery, level: 0.8, within: 1, stakeholder: coo, penalty: 0.2}
+"""
+
+
+def _game(state):
+    from simulator import coach as co
+
+    return co.Game(state.scenario, co.by_week(state.history), state.trace())
+
+
+def test_the_coach_tries_each_firing_of_a_repeating_request(tmp_path):
+    from simulator import coach as co
+
+    scn = variant(tmp_path, ASKS_AGAIN, "asks.yaml")
+    idle = play(scn, 1, lambda w: [], 10)[-1]
+    assert fired(idle, "asks_again") == [2, 5, 8]
+    topic = "request:" + str(scn.index("events")["asks_again"])
+    found = [c for c in co._requests(_game(idle)) if c[0] == topic]
+    assert sorted({c[4] for c in found}) == [2, 5, 8]  # not only the last firing
+    assert all("weeks 2, 5, 8" in c[2] for c in found)
+    week_5 = next(c for c in found if c[4] == 5)
+    assert co.replay(scn, 1, week_5[6]).batch.fire_log[0, 4].any()  # the log replays
+
+
+def test_the_coach_refocuses_the_week_a_silent_shift_was_learned(tmp_path):
+    from simulator import coach as co
+
+    scn = variant(tmp_path, LATE_QUIET, "late.yaml")
+
+    def weekly(w):
+        return [Run("discovery_meeting", "maya", "coo")] * 2 if w == 9 else []
+
+    state = play(scn, 2, weekly, 10)[-1]
+    found = list(co._refocus(_game(state)))
+    weeks = [c[4] for c in found]
+    assert 10 in weeks and 9 not in weeks  # learned at the start of week 10, shifted in 9
+    learned = next(c for c in found if c[4] == 10)
+    assert "learned" in learned[2] and learned[6] != co.joined(co.by_week(state.history))
