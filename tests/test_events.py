@@ -473,3 +473,31 @@ def test_the_coach_refocuses_the_week_a_silent_shift_was_learned(tmp_path):
     assert 10 in weeks and 9 not in weeks  # learned at the start of week 10, shifted in 9
     learned = next(c for c in found if c[4] == 10)
     assert "learned" in learned[2] and learned[6] != co.joined(co.by_week(state.history))
+
+
+def test_the_workshop_counts_a_silent_curveballs_response_from_the_week_it_was_learned(tmp_path):
+    from simulator.workshop.results import responses
+
+    scn = variant(tmp_path, LATE_QUIET, "late.yaml")
+    refocus = Focus({"risk": 0.8, "cost": 0.2})
+
+    def weekly(discover, focus_weeks):
+        def runs(w):
+            found = [Run("discovery_meeting", "maya", "coo")] * 2 if discover and w == 9 else []
+            return found + (
+                [refocus if w % 2 else Focus({"speed": 1.0})] if w in focus_weeks else []
+            )
+
+        return runs
+
+    early = play(scn, 2, weekly(True, (9,)), 10)[-1]  # a re-focus before the team knew
+    r = responses(early, early.trace(), {"quiet_shift": 9})["quiet_shift"]
+    assert (r.arrived, r.learned, r.week) == (9, 10, None)
+    answered = play(scn, 2, weekly(True, (9, 10)), 10)[-1]
+    r = responses(answered, answered.trace(), {"quiet_shift": 9})["quiet_shift"]
+    assert (r.arrived, r.learned, r.week, r.lag) == (9, 10, 10, 1)
+    unknown = play(scn, 2, weekly(False, (9, 10)), 10)[-1]
+    r = responses(unknown, unknown.trace(), {"quiet_shift": 9})["quiet_shift"]
+    assert (r.learned, r.week) == (None, None)
+    told = responses(answered, answered.trace(), {"coo_speed_push": 4})["coo_speed_push"]
+    assert told.learned is None
