@@ -501,3 +501,29 @@ def test_the_workshop_counts_a_silent_curveballs_response_from_the_week_it_was_l
     assert (r.learned, r.week) == (None, None)
     told = responses(answered, answered.trace(), {"coo_speed_push": 4})["coo_speed_push"]
     assert told.learned is None
+
+
+def test_the_timeline_says_what_a_repeating_chance_means_and_marks_play_conditions(scn):
+    from math import comb
+
+    from rich.console import Console
+
+    from simulator.timeline import render, timeline
+
+    data = timeline(scn, seed=1)
+    ev = {e["id"]: e for e in data["events"]}
+    slip = ev["rhythm_slip"]  # 60%/wk over weeks 2-10, every week, at most 3 times
+    at_most_3 = sum(min(k, 3) * comb(9, k) * 0.6**k * 0.4 ** (9 - k) for k in range(10))
+    assert slip["chance_means"] == "at least one firing"
+    assert slip["expected_times"] == pytest.approx(at_most_3, abs=1e-4)
+    assert slip["chance"] == pytest.approx(1 - 0.4**9, abs=1e-4)
+    assert slip["conditional"] and ev["review_lapse"]["conditional"]
+    assert not ev["freeze"]["conditional"] and not ev["quiet_shift"]["conditional"]
+    assert "expected_times" not in ev["budget_squeeze"]  # a one-off chance event
+    console = Console(width=160, record=True, color_system=None)
+    console.print(render(data))
+    text = console.export_text()
+    assert f"chance of firing at least once, {at_most_3:.1f} times expected" in text
+    assert "○ only if the team's play meets its condition" in " ".join(text.split())
+    lapse = next(line for line in text.splitlines() if line.startswith("The plan drifts"))
+    assert "○" in lapse and "●" not in lapse  # shown where it could fire, not as certain
