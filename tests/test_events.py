@@ -527,3 +527,18 @@ def test_the_timeline_says_what_a_repeating_chance_means_and_marks_play_conditio
     assert "○ only if the team's play meets its condition" in " ".join(text.split())
     lapse = next(line for line in text.splitlines() if line.startswith("The plan drifts"))
     assert "○" in lapse and "●" not in lapse  # shown where it could fire, not as certain
+
+
+def test_the_players_trace_shows_a_silent_shift_only_once_learned(tmp_path):
+    from engine.observe import observed_trace
+
+    scn = variant(tmp_path, LATE_QUIET, "late.yaml")
+    idle = play(scn, 2, lambda w: [], 9)[-1]
+    assert idle.trace()["t_shift"][0, 8] and not observed_trace(idle)["t_shift"][0, 8]
+
+    def weekly(w):
+        return [Run("discovery_meeting", "maya", "coo")] * 2 if w == 9 else []
+
+    learnt = play(scn, 2, weekly, 10)[-1]
+    assert observed_trace(learnt)["t_shift"][0].tolist() == learnt.trace()["t_heard"][0].tolist()
+    assert observed_trace(learnt)["t_shift"][0, 9]
