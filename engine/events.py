@@ -9,7 +9,9 @@ over a Batch's arrays, so the single game and the batch go through the very same
 - a repeating event may fire again `repeat_every` weeks after it last fired (`may_fire`);
 - an effect that `lasts` is undone at the start of the week it runs out (`undo`);
 - a `silent` shift moves what the team knew onto the old priorities (`silence`), and the
-  estimate (engine.observe) blends that belief back in until discovery replaces it.
+  estimate (engine.observe) blends that belief back in until discovery replaces it; the
+  team learns of the shift (`learn`) once it knows the stakeholder to `shift_noticed`,
+  and only then does the shift open a response window (Batch.t_heard).
 A scenario using none of them keeps every array and every bit it had before.
 """
 
@@ -232,6 +234,21 @@ def silence(c, b, on: np.ndarray, st: int, old: np.ndarray, belief, stale, unkno
     return belief, stale, unknown
 
 
+def learn(c, b, w: int, know) -> dict:
+    """The silent shifts the team learns of at the start of week w: those whose stakeholder
+    its best-informed staffed member now knows (`know`, (B, S), after last week's discovery
+    and standing connections) to at least `rules.shift_noticed`. Returns the changed
+    `unheard` and `t_learned` ({} when nothing is learned)."""
+    if not b.unheard.any():
+        return {}
+    learned = b.unheard & (know >= c.rules.shift_noticed)
+    if not learned.any():
+        return {}
+    log = np.copy(b.t_learned)
+    log[:, w - 1] = learned
+    return {"unheard": b.unheard & ~learned, "t_learned": log}
+
+
 def note_runs(t: Tables, b, w: int, g, a, s) -> dict:
     """The weeks actions last ran and stakeholders were last met, after week w's runs (only
     what some condition reads; games already decided keep theirs)."""
@@ -261,6 +278,9 @@ def fresh_arrays(c, B: int) -> dict:
         "undo_week": A.zeros((B, E), int),
         "belief": A.zeros((B, S, K)),
         "stale": A.zeros((B, S)),
+        "unheard": A.zeros((B, S), bool),
+        "t_heard": A.zeros((B, W), bool),
+        "t_learned": A.zeros((B, W, S), bool),
     }
 
 

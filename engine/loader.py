@@ -17,7 +17,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from engine.checks import ID_KINDS, Parts, check_parts, check_scenario
-from engine.model import EventEffects, EventWhen, Scenario
+from engine.model import EventEffects, EventWhen, Rules, Scenario
 from engine.problems import InputError, Problem, did_you_mean, join_hints, odd_chars, shorten
 from engine.yamlsource import Source, read_yaml
 
@@ -43,6 +43,7 @@ _LATER = {
     ),
     "effects": ("lasts", "silent"),
 }
+_LATER_RULES = ("shift_noticed",)  # rules added after saves named hashes, left out at default
 
 
 def _canonical(scenario: Scenario) -> dict:
@@ -54,6 +55,11 @@ def _canonical(scenario: Scenario) -> dict:
             for name in names:
                 if ev[part].get(name) == fields[name].get_default(call_default_factory=True):
                     ev[part].pop(name, None)
+    rules = data.get("rules")
+    if isinstance(rules, dict):
+        for name in _LATER_RULES:
+            if rules.get(name) == Rules.model_fields[name].default:
+                rules.pop(name, None)
     return data
 
 

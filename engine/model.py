@@ -529,6 +529,13 @@ class Rules(Frozen):
         description="Fast re-alignment: a focus change within this many weeks of a priority "
         "shift is a response, not an audible.",
     )
+    shift_noticed: Unit = Field(
+        0.5,
+        description="Silent shifts: the team learns of a silent priority shift at the start of "
+        "the first week after it in which its best-informed staffed member knows at least this "
+        "share of the shifted stakeholder's priorities (discovery and standing connections teach "
+        "it); response_weeks counts from that week.",
+    )
     audible_confusion: Unit = Field(
         0.15, description="Few audibles: action quality lost in a week of an unprompted audible."
     )

@@ -226,8 +226,9 @@ def observed_trace(state: GameView) -> dict:
     """The game's trace as the team sees it, for the in-game dashboard.
 
     The customer's priorities are replaced by the team's current estimate and
-    stance by the blurred reading the player sees, so the dashboard cannot be
-    used to probe the hidden truth. The debrief scores the real trace.
+    stance by the blurred reading the player sees, and the weeks of priority shifts by
+    the weeks the team heard of them, so the dashboard cannot be used to probe the hidden
+    truth. The debrief scores the real trace.
     """
     c, b = state.compiled, state.batch
     t = dict(state.trace())
@@ -237,4 +238,5 @@ def observed_trace(state: GameView) -> dict:
     weeks = np.arange(1, W + 1)
     blur = stance_blur(b, weeks[:, None], t["t_conn"][0].any(1))  # (W, S)
     t["t_stance"] = np.clip(t["t_stance"] + blur[None], -1, 1)
+    t["t_shift"] = t["t_heard"]  # a silent shift shows from the week the team learned of it
     return t

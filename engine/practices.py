@@ -82,7 +82,7 @@ PRACTICES: tuple[Practice, ...] = (
         "realign",
         "Re-align fast when priorities shift, and call few audibles",
         "audible_every_week",
-        ("response_weeks", "audible_confusion", "audible_morale", "audible_decay"),
+        ("response_weeks", "audible_confusion", "audible_morale", "audible_decay", "shift_noticed"),
         ("internal.stability", "external.focus"),
         "Change the strategy when the customer changes, soon after the shift, and not on a "
         "whim: every unprompted audible confuses the team.",

@@ -70,6 +70,10 @@ class Batch:
     undo_week: np.ndarray  # (B, E) week its lasting effect is undone, 0 for none
     belief: np.ndarray  # (B, S, K) what the team believes of silently shifted priorities
     stale: np.ndarray  # (B, S) how much of the estimate that belief still holds
+    unheard: np.ndarray  # (B, S) bool: a silent shift of the stakeholder not yet learned of
+    t_heard: np.ndarray  # (B, W) bool: the team heard of a priority change this week (a shift
+    # it was told of, or a silent one it learned of): the response window starts here
+    t_learned: np.ndarray  # (B, W, S) bool: a silent shift of the stakeholder learned of
     memo: dict = field(default_factory=dict, repr=False)  # see `derived`; shared by copies
 
     @property
@@ -249,10 +253,11 @@ def covered_by(b: Batch) -> np.ndarray:
 
 
 def recent_shift(b: Batch, w: int, weeks: int) -> np.ndarray:
-    """(B,) a priority shift arrived in week w or the `weeks` - 1 weeks before it."""
+    """(B,) the team heard of a priority change (t_heard) in week w or the `weeks` - 1
+    weeks before it: a told shift the week it arrives, a silent one the week it is learned."""
     if weeks <= 0:
         return np.zeros(b.size, bool)
-    return b.t_shift[:, max(w - weeks, 0) : w].any(1)
+    return b.t_heard[:, max(w - weeks, 0) : w].any(1)
 
 
 def one_quarterback(c: Compiled, b: Batch) -> np.ndarray:
@@ -392,6 +397,11 @@ def start_week(
         if undo_week is not b.undo_week:
             kept["undo_week"] = undo_week
 
+    heard = None  # the games that hear of a change this week, where some shift is silent
+    if ev.silent.any():
+        kept |= events.learn(c, b, w, team_know(b))
+        heard = kept["t_learned"][:, w - 1].any(1) if "t_learned" in kept else np.zeros(B, bool)
+
     joining = c.st_joins == w
     shift = np.zeros(B, bool)  # the buying team's priorities change: a shift or a new voice
     if joining.any():
@@ -399,6 +409,8 @@ def start_week(
         influence = np.where(joining, c.st_influence, influence * (1.0 - share))
         present = present | joining
         shift |= w > 1  # the buying team at the start is no change
+    if heard is not None:
+        heard |= shift
 
     scheduled = events.scheduled(c, ev, w)
     windowed = (c.e_prob > 0) & (c.e_first <= w) & (w <= c.e_last) & ~c.e_curveball
@@ -436,6 +448,8 @@ def start_week(
                         kept |= _silence(c, b, on, st, prio[:, st], kept)
                     prio[on, st] = c.e_prio[e, st]
                 shift |= on
+                if heard is not None and not ev.silent[e]:
+                    heard |= on
             if c.e_influence_set[e].any():
                 seti = on[:, None] & c.e_influence_set[e]
                 target = np.where(seti, c.e_influence[e], 0.0)
@@ -458,6 +472,8 @@ def start_week(
         mask, new = shifts
         prio = np.where(mask[..., None], unit(np.asarray(new, float)), prio)
         shift |= mask.any(1)
+        if heard is not None:
+            heard |= mask.any(1)
 
     weak = A.zeros((B, M), bool)
     borrowed = np.flatnonzero(c.m_internal)  # only borrowed specialists can under-deliver
@@ -470,6 +486,11 @@ def start_week(
     if shift.any():
         t_shift = np.copy(t_shift)
         t_shift[:, w - 1] = shift
+    if heard is None:  # no silent shifts: the team hears of every change as it comes
+        kept["t_heard"] = t_shift
+    elif heard.any():
+        kept["t_heard"] = np.copy(b.t_heard)
+        kept["t_heard"][:, w - 1] = heard
     return _keep_ended(
         b,
         week=w,
@@ -509,7 +530,9 @@ def _silence(c: Compiled, b: Batch, on, st: int, old, kept: dict) -> dict:
     """Copies of the belief, stale and unknown arrays after a silent shift of `st`."""
     arrays = [np.copy(kept.get(k, getattr(b, k))) for k in ("belief", "stale", "unknown")]
     belief, stale, unknown = events.silence(c, b, on, st, np.copy(old), *arrays)
-    return {"belief": belief, "stale": stale, "unknown": unknown}
+    unheard = np.copy(kept.get("unheard", b.unheard))
+    unheard[on, st] = True
+    return {"belief": belief, "stale": stale, "unknown": unknown, "unheard": unheard}
 
 
 def capacity(c: Compiled, b: Batch) -> np.ndarray:
@@ -784,6 +807,7 @@ def trace(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
         & (b.ms_owner >= 0),
         value_mult=b.value_mult,
         fired_week=b.fired_week,
+        fire_log=b.fire_log,
         missing=b.missing,
         request_missed=b.request_missed,
         luck=rng.uniform(b.seeds, rng.OUTCOME, np.zeros(1, np.uint64))[:, 0],

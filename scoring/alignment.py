@@ -150,9 +150,17 @@ def accountability(t: dict) -> np.ndarray:
     return total(score) / score.shape[-1]
 
 
+def heard(t: dict) -> np.ndarray:
+    """(B, W) the weeks the team heard of a priority change: a shift it was told of the week
+    it arrived, a silent one the week it learned of it (a trace without `t_heard`, made by
+    hand, has told shifts only)."""
+    return t["t_heard"] if "t_heard" in t else t["t_shift"]
+
+
 def unforced_audibles(t: dict) -> np.ndarray:
-    """(B, W) audibles not answering a priority shift in the previous response_weeks weeks."""
-    shift = t["t_shift"]
+    """(B, W) audibles not answering a priority change the team heard of in the previous
+    response_weeks weeks."""
+    shift = heard(t)
     recent = np.zeros_like(shift)
     weeks = shift.shape[1]
     for k in range(min(int(t["p_rules"]["response_weeks"]), weeks)):  # a constant, not games

@@ -282,10 +282,14 @@ def _chemistry_inputs(t: dict, i: int, sc) -> dict:
 
 def _stability_inputs(t: dict, i: int, sc) -> dict:
     played = t["played"][i]
-    return {
+    out = {
         "audibles": t["t_audible"][i][played].astype(int).tolist(),
         "priority shifts": t["t_shift"][i][played].astype(int).tolist(),
     }
+    heard = al.heard(t)[i]
+    if not np.array_equal(heard, t["t_shift"][i]):  # a silent shift, heard of later (or never)
+        out["changes heard of"] = heard[played].astype(int).tolist()
+    return out
 
 
 def _outcome_inputs(t: dict, i: int, sc) -> dict:

@@ -1,8 +1,9 @@
 """The coach: a game measured against the best play, with its costliest mistakes replayed.
 
 Each mistake is found in the game's own trace, corrected in a copy of its decision log
-(connect the stakeholder the week they went uncovered, re-focus the week of a shift,
-drop an unforced audible, ...), and the corrected log is replayed on the same seed.
+(connect the stakeholder the week they went uncovered, re-focus the week of a shift or,
+for a silent one, the week the team learned of it, drop an unforced audible, ...), and
+the corrected log is replayed on the same seed.
 The engine is deterministic, so the difference in expected score is exact, not
 estimated. Skill and luck come from the expert's games of the same scenario.
 """
@@ -206,7 +207,8 @@ def _refocus(g: Game) -> Iterator[Candidate]:
     dims = [d.id for d in s.dimensions]
     names = [d.name for d in s.dimensions]
     truth = al.customer_priorities(t)[0]
-    shift = t["t_shift"][0] & g.played
+    shift = al.heard(t)[0] & g.played  # a silent shift counts from the week it was learned
+    learned = t["t_learned"][0] if "t_learned" in t else np.zeros((len(shift), 0), bool)
     respond = int(t["p_rules"]["response_weeks"])
     audible = t["t_audible"][0]
     for w0 in np.flatnonzero(shift):
@@ -216,11 +218,19 @@ def _refocus(g: Game) -> Iterator[Candidate]:
         target = _round_focus(dims, truth[w0])
         top = names[int(np.argmax(truth[w0]))]
         late = audible[w0 : w0 + respond + 1]
-        what = f"the buying team's priorities shifted in week {week} and the strategy " + (
+        silent = learned[w0].any() and not t["t_shift"][0, w0]
+        news = f"the buying team's priorities shifted in week {week}"
+        if silent:
+            who = ", ".join(s.stakeholders[j].name for j in np.flatnonzero(learned[w0]))
+            news = f"in week {week} the team learned that {who}'s priorities had shifted"
+        what = f"{news} and the strategy " + (
             "changed late" if audible[w0:].any() and not late.any() else "did not follow"
         )
         if late.any():
-            what = f"the strategy answered the week-{week} shift but missed what changed"
+            what = (
+                f"the strategy answered the week-{week} {'news' if silent else 'shift'} but "
+                "missed what changed"
+            )
         yield (
             "refocus",
             "realign",
@@ -398,29 +408,49 @@ def _requests(g: Game) -> Iterator[Candidate]:
     missed = t.get("request_missed")
     if missed is None:
         return
-    fired = t["fired_week"][0] if "fired_week" in t else None
     for e in np.flatnonzero(missed[0]):
         ev = s.events[int(e)]
         req = ev.effects.request
-        week = int(fired[e]) if fired is not None and fired[e] else 1
+        weeks = _firings(t, int(e))
         who = next(x for x in s.stakeholders if x.id == req.stakeholder)
-        fit = [
-            m
-            for m in s.roster
-            if m.skills.get(req.skill, 0.0) >= req.level and m.id not in _on_team(g, week)
-        ]
-        fit.sort(key=lambda m: m.weekly_cost)
-        for m in fit[: MAX_CANDIDATES // 2]:
-            add = [Staff(m.id, CHECKLIST if m.internal_resource else ()), Connect(m.id, who.id)]
-            yield (
-                f"request:{e}",
-                "customer_voice",
-                f"{who.name} asked for an expert in week {week} and nobody answered",
-                f"Had {m.name} joined and met {who.name} in week {week}",
-                week,
-                who.name,
-                insert_at(g.parts, week, add),
+        what = f"{who.name} asked for an expert in week {weeks[0]} and nobody answered"
+        if len(weeks) > 1:  # a repeating request: try answering from each time it came
+            what = (
+                f"{who.name} asked for an expert in weeks {', '.join(map(str, weeks))} and "
+                "a request went unanswered"
             )
+        for week in weeks:
+            fit = [
+                m
+                for m in s.roster
+                if m.skills.get(req.skill, 0.0) >= req.level and m.id not in _on_team(g, week)
+            ]
+            fit.sort(key=lambda m: m.weekly_cost)
+            for m in fit[: MAX_CANDIDATES // 2]:
+                add = [
+                    Staff(m.id, CHECKLIST if m.internal_resource else ()),
+                    Connect(m.id, who.id),
+                ]
+                yield (
+                    f"request:{e}",
+                    "customer_voice",
+                    what,
+                    f"Had {m.name} joined and met {who.name} in week {week}",
+                    week,
+                    who.name,
+                    insert_at(g.parts, week, add),
+                )
+
+
+def _firings(t: dict, e: int) -> list[int]:
+    """Every week event e fired in (a repeating event fires more than once), oldest
+    first; [1] when the trace does not say."""
+    if "fire_log" in t:
+        weeks = [int(w) + 1 for w in np.flatnonzero(t["fire_log"][0][:, e])]
+    else:
+        fired = int(t["fired_week"][0, e]) if "fired_week" in t else 0
+        weeks = [fired] if fired else []
+    return weeks or [1]
 
 
 def _on_team(g: Game, week: int) -> set[str]:

@@ -8,7 +8,9 @@ lays it out with rich for the terminal and the designer screen; --json prints th
 
 The priorities come from the engine's own week start (engine.rules.start_week), run
 with every event's condition taken as met: scheduled events only, or with `seed`, also
-the chance events that seed's draws fire (the draws do not depend on play).
+the chance events that seed's draws fire (the draws do not depend on play). An event
+conditioned on the team's play is marked conditional (○, "if played so"): it is shown
+where it could fire, not where it will.
 """
 
 from __future__ import annotations
@@ -89,6 +91,32 @@ def _chance(e: Event, weeks: int) -> float:
     return 1.0 - (1.0 - float(e.when.probability or 0.0)) ** n
 
 
+def _on_play(scenario: Scenario) -> np.ndarray:
+    """(E,) the events with a condition on the team's play (engine.events): the timeline
+    shows where they could fire, not where they will."""
+    return events.tables(compile_scenario(scenario)).behaviour
+
+
+def _expected_times(e: Event, weeks: int) -> float:
+    """Expected firings of a repeating chance event over its window, its conditions met: a
+    draw each week once `repeat_every` weeks (and its `lasts`) have passed since the last
+    firing, up to `max_times` (engine.events.may_fire)."""
+    first, last = e.when.window or (1, weeks)
+    p = float(e.when.probability or 0.0)
+    gap = max(e.when.repeat_every or 1, e.effects.lasts or 0)
+    cap = e.when.max_times or 0
+    states = {(None, 0): 1.0}  # (week it last fired, times fired) -> probability
+    for w in range(first, min(last, weeks) + 1):
+        nxt: dict = {}
+        for (fw, n), q in states.items():
+            ready = (fw is None or w - fw >= gap) and (cap == 0 or n < cap)
+            if ready:
+                nxt[(w, n + 1)] = nxt.get((w, n + 1), 0.0) + q * p
+            nxt[(fw, n)] = nxt.get((fw, n), 0.0) + q * (1.0 - p if ready else 1.0)
+        states = nxt
+    return sum(n * q for (_, n), q in states.items())
+
+
 def _path(scenario: Scenario, seed: int | None) -> list[dict]:
     """Per week: the influence-weighted priorities, each stakeholder's influence and the
     events that fired, from the engine's week start with every condition met."""
@@ -127,8 +155,9 @@ def timeline(scenario: Scenario, seed: int | None = None) -> dict:
     for p in path:
         for e in p["events"]:
             fired_on.setdefault(e, []).append(p["week"])
+    conditional = _on_play(scenario)
     events = []
-    for e in scenario.events:
+    for k, e in enumerate(scenario.events):
         item = {"id": e.id, "name": e.name, "kind": _kind(e)}
         if item["kind"] == "scheduled":
             item["week"] = e.when.week
@@ -139,7 +168,13 @@ def timeline(scenario: Scenario, seed: int | None = None) -> dict:
                 "probability": e.when.probability,
                 "chance": round(_chance(e, W), 4),
             }
+            if e.when.repeat_every:
+                item |= {
+                    "chance_means": "at least one firing",
+                    "expected_times": round(_expected_times(e, W), 4),
+                }
         item["conditions"] = _conditions(e)
+        item["conditional"] = bool(conditional[k])
         item["effects"] = _effects(e, scenario.deal.currency)
         item |= {
             "repeat_every": e.when.repeat_every,
@@ -207,6 +242,7 @@ MARK = {
     "scheduled": "●",
     "window": "░",
     "fired": "●",
+    "maybe": "○",
     "join": "▲",
     "milestone": "◆",
     "lasts": "─",
@@ -294,34 +330,46 @@ def render(data: dict, now: int | None = None) -> Group:
         if data["seed"] is not None
         else "scheduled events only (--seed N adds that seed's chance events)"
     )
+    played = any(e.get("conditional") for e in data["events"])
+    conditions = (
+        "stance and connection conditions taken as met; ○ an event that depends on the "
+        "team's play, shown where it could fire"
+        if played
+        else "every event's condition taken as met"
+    )
     head = Text.assemble(
         (data["title"], "bold"),
         f"  ({data['scenario']}, {W} weeks)\n",
-        (f"{mode}; every event's condition taken as met\n", "dim"),
+        (f"{mode}; {conditions}\n", "dim"),
     )
     sheet = _Sheet(W, now)
 
-    sheet.section(
-        "Events", "● scheduled (or fired on this seed), ░ chance window, ─ effect lasting"
-    )
+    legend = "● scheduled (or fired on this seed), ░ chance window, ─ effect lasting"
+    if played:
+        legend += ", ○ only if the team's play meets its condition"
+    sheet.section("Events", legend)
     for e in data["events"]:
         marks: dict[int, tuple[str, str]] = {}
+        dot = MARK["maybe"] if e.get("conditional") else MARK["fired"]
         if e["kind"] == "scheduled":
-            marks[e["week"]] = (MARK["scheduled"], "bold yellow")
+            marks[e["week"]] = (dot, "bold yellow")
             when = f"week {e['week']}"
         elif e["kind"] == "window":
             first, last = e["window"]
             marks = {w: (MARK["window"], "yellow") for w in range(first, min(last, W) + 1)}
-            when = (
-                f"{e['probability']:.0%}/wk in weeks {first}-{last} "
-                f"({e['chance']:.0%} chance in all)"
-            )
+            chance = f"{e['chance']:.0%} chance in all"
+            if e.get("repeat_every"):
+                chance = (
+                    f"{e['chance']:.0%} chance of firing at least once, "
+                    f"{e['expected_times']:.1f} times expected"
+                )
+            when = f"{e['probability']:.0%}/wk in weeks {first}-{last} ({chance})"
         else:
             when = "curveball: fires when a facilitator injects it"
         if e.get("fires_in_week") and e["kind"] == "window":
-            marks[e["fires_in_week"]] = (MARK["fired"], "bold yellow")
+            marks[e["fires_in_week"]] = (dot, "bold yellow")
         for w in e.get("fires_in_weeks", [])[1:]:  # a repeating event's later firings
-            marks[w] = (MARK["fired"], "bold yellow")
+            marks[w] = (dot, "bold yellow")
         if e.get("lasts"):
             for w in e.get("fires_in_weeks", []):
                 for k in range(w + 1, min(w + e["lasts"], W + 1)):
@@ -393,11 +441,13 @@ def render(data: dict, now: int | None = None) -> Group:
         }
         sheet.row(d, _lane(W, marks), Text(f"{values[0]:.0%} → {values[-1]:.0%}", style="dim"))
     joins = _joins(data)
+    maybe = {e["id"] for e in data["events"] if e.get("conditional")}
     changes = Text()
     prev = None
     for p in weeks:
         if p["top"] != prev:
-            why = ", ".join(p["events"] + joins.get(p["week"], []))
+            named = [f"{e} if played so" if e in maybe else e for e in p["events"]]
+            why = ", ".join(named + joins.get(p["week"], []))
             changes.append(f"week {p['week']}: {p['top']}" + (f" ({why})" if why else "") + "   ")
             prev = p["top"]
     top = Text.assemble(("\nTop priority by week: ", "bold"), changes)

@@ -14,6 +14,7 @@ import numpy as np
 
 from engine.observe import observe
 from engine.state import GameState, new_game
+from scoring import alignment as al
 from simulator.labels import first_name
 
 OVERLOADED = 0.95  # share of a member's hours that counts as overloaded, as the rules do
@@ -172,7 +173,7 @@ def _morale_causes(before: GameState, after: GameState, decisions, week: int) ->
     t = after.trace()
     w = week - 1
     out = []
-    if t["t_audible"][0, w] and not t["t_shift"][0, max(w - 1, 0) : w + 1].any():
+    if al.unforced_audibles(t)[0, w]:  # the rule that cost the morale (rules.resolve_week)
         out.append("an audible nobody at the customer asked for")
     hours = {}
     for d in decisions:

@@ -364,3 +364,181 @@ def test_scoring_is_bit_identical_for_either_layout_with_the_new_kinds(scn):
     a, b = score(t), score(c_order)
     assert np.array_equal(a.expected_score, b.expected_score)
     assert np.array_equal(a.score, b.score)
+
+
+LATE_QUIET = NEW_EVENTS.replace(
+    "when: {week: 5}\n    effects:\n      silent", "when: {week: 9}\n    effects:\n      silent"
+)
+
+
+def test_a_silent_shift_opens_the_response_window_when_the_team_learns_of_it(tmp_path):
+    """The window starts at the first week after the shift in which the team knows the
+    shifted stakeholder to `shift_noticed`; an audible before that answers nothing.
+    (Northwind's own told shifts and joiner end by week 7; the silent one is in week 9.)"""
+    from scoring import alignment as al
+
+    scn = variant(tmp_path, LATE_QUIET, "late.yaml")
+    coo = scn.index("stakeholders")["coo"]
+    refocus = Focus({"risk": 0.8, "cost": 0.2})
+
+    def discover_then(focus_week):
+        def weekly(w):
+            runs = [Run("discovery_meeting", "maya", "coo")] * 2 if w == 9 else []
+            return runs + ([refocus] if w == focus_week else [])
+
+        return weekly
+
+    told_before = [3, 4, 5, 6]  # weeks 4-7 (indices), heard as they came
+    idle = play(scn, 2, lambda w: [], 10)[-1]
+    t = idle.trace()
+    assert t["t_shift"][0, 8] and np.flatnonzero(t["t_heard"][0]).tolist() == told_before
+    assert not t["t_learned"][0].any() and idle.batch.unheard[0, coo]  # a connection alone
+    # teaches too slowly
+
+    late = play(scn, 2, discover_then(10), 10)[-1]
+    t = late.trace()
+    assert np.flatnonzero(t["t_learned"][0][:, coo]).tolist() == [9]  # at the start of week 10
+    assert np.flatnonzero(t["t_heard"][0]).tolist() == told_before + [9]
+    assert not late.batch.unheard[0, coo]
+    assert t["t_audible"][0, 9] and not al.unforced_audibles(t)[0].any()
+
+    early = play(scn, 2, discover_then(9), 10)[-1]  # the week of the shift, before learning
+    t = early.trace()
+    assert t["t_audible"][0, 8] and al.unforced_audibles(t)[0, 8]
+
+    loud_text = LATE_QUIET.replace("silent: true", "silent: false")
+    loud = variant(tmp_path, loud_text, "loud.yaml")
+    told = play(loud, 2, discover_then(9), 10)[-1].trace()
+    assert told["t_heard"][0, 8] and not al.unforced_audibles(told)[0].any()
+
+
+def test_the_noticing_threshold_is_a_rule(tmp_path):
+    scn = variant(tmp_path, LATE_QUIET, "late.yaml")
+    text = NORTHWIND.read_text().replace("\nrules:\n", "\nrules:\n  shift_noticed: 0.99\n", 1)
+    assert "shift_noticed: 0.99" in text
+    path = tmp_path / "strict.yaml"
+    head, tail = text.split("\nscoring:\n", 1)
+    path.write_text(head.rstrip("\n") + "\n" + LATE_QUIET.strip("\n") + "\n\nscoring:\n" + tail)
+    strict = load_scenario(path)
+    assert strict.rules.shift_noticed == 0.99 and strict.content_hash != scn.content_hash
+
+    def weekly(w):
+        return [Run("discovery_meeting", "maya", "coo")] * 2 if w == 9 else []
+
+    assert play(scn, 2, weekly, 10)[-1].batch.t_learned[0].any()
+    assert not play(strict, 2, weekly, 10)[-1].batch.t_learned[0].any()
+
+
+ASKS_AGAIN = """
+  - id: asks_again
+    name: The COO asks for a delivery expert
+    signal: Priya wants someone who has run a rollout like this one, and asks again later.
+    when: {week: 2, repeat_every: 3, max_times: 3}
+    effects:
+      request: {skill: delivery, level: 0.8, within: 1, stakeholder: coo, penalty: 0.2}
+"""
+
+
+def _game(state):
+    from simulator import coach as co
+
+    return co.Game(state.scenario, co.by_week(state.history), state.trace())
+
+
+def test_the_coach_tries_each_firing_of_a_repeating_request(tmp_path):
+    from simulator import coach as co
+
+    scn = variant(tmp_path, ASKS_AGAIN, "asks.yaml")
+    idle = play(scn, 1, lambda w: [], 10)[-1]
+    assert fired(idle, "asks_again") == [2, 5, 8]
+    topic = "request:" + str(scn.index("events")["asks_again"])
+    found = [c for c in co._requests(_game(idle)) if c[0] == topic]
+    assert sorted({c[4] for c in found}) == [2, 5, 8]  # not only the last firing
+    assert all("weeks 2, 5, 8" in c[2] for c in found)
+    week_5 = next(c for c in found if c[4] == 5)
+    assert co.replay(scn, 1, week_5[6]).batch.fire_log[0, 4].any()  # the log replays
+
+
+def test_the_coach_refocuses_the_week_a_silent_shift_was_learned(tmp_path):
+    from simulator import coach as co
+
+    scn = variant(tmp_path, LATE_QUIET, "late.yaml")
+
+    def weekly(w):
+        return [Run("discovery_meeting", "maya", "coo")] * 2 if w == 9 else []
+
+    state = play(scn, 2, weekly, 10)[-1]
+    found = list(co._refocus(_game(state)))
+    weeks = [c[4] for c in found]
+    assert 10 in weeks and 9 not in weeks  # learned at the start of week 10, shifted in 9
+    learned = next(c for c in found if c[4] == 10)
+    assert "learned" in learned[2] and learned[6] != co.joined(co.by_week(state.history))
+
+
+def test_the_workshop_counts_a_silent_curveballs_response_from_the_week_it_was_learned(tmp_path):
+    from simulator.workshop.results import responses
+
+    scn = variant(tmp_path, LATE_QUIET, "late.yaml")
+    refocus = Focus({"risk": 0.8, "cost": 0.2})
+
+    def weekly(discover, focus_weeks):
+        def runs(w):
+            found = [Run("discovery_meeting", "maya", "coo")] * 2 if discover and w == 9 else []
+            return found + (
+                [refocus if w % 2 else Focus({"speed": 1.0})] if w in focus_weeks else []
+            )
+
+        return runs
+
+    early = play(scn, 2, weekly(True, (9,)), 10)[-1]  # a re-focus before the team knew
+    r = responses(early, early.trace(), {"quiet_shift": 9})["quiet_shift"]
+    assert (r.arrived, r.learned, r.week) == (9, 10, None)
+    answered = play(scn, 2, weekly(True, (9, 10)), 10)[-1]
+    r = responses(answered, answered.trace(), {"quiet_shift": 9})["quiet_shift"]
+    assert (r.arrived, r.learned, r.week, r.lag) == (9, 10, 10, 1)
+    unknown = play(scn, 2, weekly(False, (9, 10)), 10)[-1]
+    r = responses(unknown, unknown.trace(), {"quiet_shift": 9})["quiet_shift"]
+    assert (r.learned, r.week) == (None, None)
+    told = responses(answered, answered.trace(), {"coo_speed_push": 4})["coo_speed_push"]
+    assert told.learned is None
+
+
+def test_the_timeline_says_what_a_repeating_chance_means_and_marks_play_conditions(scn):
+    from math import comb
+
+    from rich.console import Console
+
+    from simulator.timeline import render, timeline
+
+    data = timeline(scn, seed=1)
+    ev = {e["id"]: e for e in data["events"]}
+    slip = ev["rhythm_slip"]  # 60%/wk over weeks 2-10, every week, at most 3 times
+    at_most_3 = sum(min(k, 3) * comb(9, k) * 0.6**k * 0.4 ** (9 - k) for k in range(10))
+    assert slip["chance_means"] == "at least one firing"
+    assert slip["expected_times"] == pytest.approx(at_most_3, abs=1e-4)
+    assert slip["chance"] == pytest.approx(1 - 0.4**9, abs=1e-4)
+    assert slip["conditional"] and ev["review_lapse"]["conditional"]
+    assert not ev["freeze"]["conditional"] and not ev["quiet_shift"]["conditional"]
+    assert "expected_times" not in ev["budget_squeeze"]  # a one-off chance event
+    console = Console(width=160, record=True, color_system=None)
+    console.print(render(data))
+    text = console.export_text()
+    assert f"chance of firing at least once, {at_most_3:.1f} times expected" in text
+    assert "○ only if the team's play meets its condition" in " ".join(text.split())
+    lapse = next(line for line in text.splitlines() if line.startswith("The plan drifts"))
+    assert "○" in lapse and "●" not in lapse  # shown where it could fire, not as certain
+
+
+def test_the_players_trace_shows_a_silent_shift_only_once_learned(tmp_path):
+    from engine.observe import observed_trace
+
+    scn = variant(tmp_path, LATE_QUIET, "late.yaml")
+    idle = play(scn, 2, lambda w: [], 9)[-1]
+    assert idle.trace()["t_shift"][0, 8] and not observed_trace(idle)["t_shift"][0, 8]
+
+    def weekly(w):
+        return [Run("discovery_meeting", "maya", "coo")] * 2 if w == 9 else []
+
+    learnt = play(scn, 2, weekly, 10)[-1]
+    assert observed_trace(learnt)["t_shift"][0].tolist() == learnt.trace()["t_heard"][0].tolist()
+    assert observed_trace(learnt)["t_shift"][0, 9]

@@ -49,12 +49,14 @@ class Response:
     """How a team answered one curveball: the week it changed its focus (at or after the
     arrival), how many weeks that took, and the focus cosine against the customer's new
     priorities before (the focus the curveball found) and after the change (None until
-    the week is played)."""
+    the week is played). A silent shift is answered only from the week the team learned of
+    it (`learned`; None for a shift it was told of, or one not learned of yet)."""
 
     arrived: int
     week: int | None
     cos_before: float | None
     cos_after: float | None
+    learned: int | None = None
 
     @property
     def lag(self) -> int | None:
@@ -209,10 +211,33 @@ def responses(state: GameState, trace: dict, arrivals: dict[str, int]) -> dict[s
     for key, fw in arrivals.items():
         found = [f for f in changes if f[0] < fw]
         held = found[-1][2] if found else np.full(len(dims), 1.0 / len(dims))
-        week = next((w for w, _, _ in changes if fw <= w <= played), None)
+        learned = silent_learned(state, trace, key, fw)
+        start = fw if learned is None else learned
+        week = next((w for w, _, _ in changes if start <= w <= played), None)
+        if learned == NOT_LEARNED:
+            week, learned = None, None
         after = cos(end_focus[week - 1], week) if week is not None else None
-        out[key] = Response(fw, week, cos(held, fw), after)
+        out[key] = Response(fw, week, cos(held, fw), after, learned)
     return out
+
+
+NOT_LEARNED = -1  # a silent curveball the team has not learned of (yet)
+
+
+def silent_learned(state: GameState, trace: dict, key: str, fw: int) -> int | None:
+    """For a silent scenario curveball that arrived in week fw: the first later week the team
+    learned of a shifted stakeholder's change (trace `t_learned`), NOT_LEARNED while it has
+    not; None for any other curveball (a told one is heard as it arrives)."""
+    from engine import events
+
+    c = state.compiled
+    if key not in c.events or "t_learned" not in trace:
+        return None
+    e = c.events.index(key)
+    if not events.tables(c).silent[e]:
+        return None
+    learned = trace["t_learned"][0][fw:, c.e_prio_set[e]].any(1)
+    return fw + 1 + int(np.argmax(learned)) if learned.any() else NOT_LEARNED
 
 
 def practices(state: GameState, trace: dict) -> dict:
