@@ -314,7 +314,7 @@ class Authority:
         have = {str(v) for v in known} if isinstance(known, list | tuple) else set()
         with lock:
             rows = self._refresh(fac)
-            if self.rounds.check(fac.id):
+            if self.rounds.check(fac.id, rows=rows):
                 fac.reload()
             cbs = fac.leaderboard().curveballs
             order = [[r.team_id, r.rank, f"{r.team_id}:{r.n_decisions}:{len(cbs)}"] for r in rows]

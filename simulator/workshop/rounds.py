@@ -117,9 +117,10 @@ class Rounds:
             out["round"].update(submitted=done, playing=playing)
         return out
 
-    def check(self, session_id: int, all_done: bool = True) -> bool:
+    def check(self, session_id: int, all_done: bool = True, rows=None) -> bool:
         """End the running round when its time is up or (with `all_done`) every human team
-        has ended its week; not while paused or after the reveal. True when it ended here."""
+        has ended its week (as of `rows`, the board's results, else read now); not while
+        paused or after the reveal. True when it ended here."""
         row, rnd, _ = self.rs.state(session_id)
         rnd = current(row, rnd)
         if rnd is None or row["paused"] or row["revealed"]:
@@ -128,7 +129,7 @@ class Rounds:
         if rnd["deadline"] is None or now < rnd["deadline"]:
             if not all_done:
                 return False
-            done, playing = split(self.rows(row), rnd["week"])
+            done, playing = split(rows if rows is not None else self.rows(row), rnd["week"])
             if not done or playing:
                 return False
             why = "every team has ended it"
@@ -245,7 +246,7 @@ def board_state(fac, rows) -> dict:
     if hasattr(fac, "round_action"):
         return fac.round_state or {"round": None, "broadcast": None}
     r = local_rounds(fac)
-    if r.check(fac.id):
+    if r.check(fac.id, rows=rows):
         fac.reload()
     return r.board_view(fac.id, rows)
 
