@@ -159,9 +159,10 @@ def test_the_message_and_the_signal_reach_the_seat(klass):
     alpha = Player(auth, info.code, "Alpha")
     rd.round_act(auth, info.code, key, "broadcast", {"text": "Lunch  at 12:30"})
     assert auth.status(info.code)["broadcast"]["text"] == "Lunch at 12:30"
-    with pytest.raises(InputError) as exc:
-        rd.round_act(auth, info.code, key, "broadcast", {"text": "x" * 301})
-    assert exc.value.codes == ["workshop.input"]
+    for bad in ("x" * 201, "bad\x1b[31m"):
+        with pytest.raises(InputError) as exc:
+            rd.round_act(auth, info.code, key, "broadcast", {"text": bad})
+        assert exc.value.codes == ["workshop.input"]
     fac.release()
     alpha.setup()
     alpha.end_week()

@@ -12,6 +12,8 @@ from textual.widgets import Input, Label, Static
 
 from simulator.workshop.rounds import MAX_BROADCAST, MAX_MINUTES, clock_text
 
+MINUTES_INPUT = r"\d{0,3}(\.\d{0,2})?"  # cannot backtrack (tests/test_input_caps.py)
+
 
 def round_badge(state: dict | None) -> Text:
     """' setup 4:59 ' while a round runs (red in its last minute), else nothing."""
@@ -51,15 +53,17 @@ class AskModal(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, hint: str, restrict: str | None, max_length: int) -> None:
+    def __init__(self, title: str, hint: str, minutes: bool) -> None:
         super().__init__()
-        self.title_text, self.hint = title, hint
-        self.restrict, self.max_length = restrict, max_length
+        self.title_text, self.hint, self.minutes = title, hint, minutes
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text, style="bold"))
-            yield Input(restrict=self.restrict, max_length=self.max_length, id="ask-input")
+            if self.minutes:
+                yield Input(restrict=MINUTES_INPUT, max_length=6, id="ask-input")
+            else:
+                yield Input(max_length=200, id="ask-input")  # MAX_BROADCAST
             yield Static(Text(self.hint, style="dim"))
 
     def on_mount(self) -> None:
@@ -78,8 +82,7 @@ def minutes_modal() -> AskModal:
         "Start a round: minutes for every team to end the week",
         f"Blank: untimed (it ends when every team is done). 0: stop the rounds. "
         f"At most {MAX_MINUTES:g}.",
-        r"[0-9.]*",
-        5,
+        True,
     )
 
 
@@ -88,8 +91,7 @@ def message_modal() -> AskModal:
         "Message to every team",
         f"Shown on every team's screen until the next one. Blank clears it. "
         f"At most {MAX_BROADCAST} characters.",
-        None,
-        MAX_BROADCAST,
+        False,
     )
 
 

@@ -17,7 +17,7 @@ from simulator.workshop.records import SessionInfo, refuse, session_scenario
 from simulator.workshop.store import RoundStore, Store
 
 MAX_MINUTES = 600.0  # one round lasts at most ten hours
-MAX_BROADCAST = 300  # characters
+MAX_BROADCAST = 200  # characters (the board's message field holds as many)
 
 
 def round_label(week: int) -> str:
@@ -187,6 +187,8 @@ class Rounds:
             raise refuse(
                 "message", f"a message is at most {MAX_BROADCAST} characters", "workshop.input"
             )
+        if not text.isprintable():
+            raise refuse("message", "a message may use printable characters only", "workshop.input")
         self.rs.broadcast(row["id"], text, self.clock())
         self.store.note(row["id"], f"message to every team: {text}" if text else "message cleared")
         return self.view(row["id"])
