@@ -17,6 +17,8 @@ from __future__ import annotations
 import hmac
 import json
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import asdict
 
 from engine.decisions import Decision, IllegalDecision, from_dict
@@ -75,8 +77,12 @@ class _Seat:
 class Authority:
     """The workshop server's state: one store, the seats and facilitator handles in use."""
 
-    def __init__(self, db: str | None = None):
+    def __init__(self, db: str | None = None, clock: Callable[[], float] | None = None):
+        from simulator.workshop.rounds import Rounds
+
         self.store = open_store(db)
+        self.clock = clock or time.time  # the rounds' clock (tests replace it)
+        self.rounds = Rounds(self.store, lambda: self.clock())
         self.db = self.store.url  # fixed now: the default store must not follow a later $HOME
         self._seats: dict[tuple[str, str], _Seat] = {}
         self._facs: dict[str, tuple[Facilitator, threading.Lock]] = {}
@@ -170,7 +176,34 @@ class Authority:
                 raise
             seat.state = new
             added = new.history[len(state.history) :]
-            return {"decisions": [encode(d)[1] for d in added], "n": len(new.history)}
+        self._round_after(seat.team._row["id"], decision, new)
+        return {"decisions": [encode(d)[1] for d in added], "n": len(new.history)}
+
+    def _round_after(self, session_id: int, decision: Decision, state: GameState) -> None:
+        """A team that just ended a week (or its game) may be the last of its round: end
+        the round then. The decision is stored already; a failure here is retried by the
+        next check (the timer, the board), so it is not the player's."""
+        if decision.kind in ("start", "end_week") or state.is_over():
+            try:
+                self.rounds.check(session_id)
+            except Exception:  # noqa: BLE001 - see the docstring
+                pass
+
+    def tick(self) -> int:
+        """End the rounds whose time is up (the server calls this every second)."""
+        return self.rounds.tick()
+
+    def team_status(self, code: str, team: str, passcode: str | None) -> dict:
+        """A seated team's view of the session: the public status, the round, the last
+        broadcast, and what the team heard with the last custom shift that reached it."""
+        from simulator.workshop.rounds import signal_for
+
+        seat = self.seat(code, team, passcode)
+        out = self.status(code)
+        got = sum(decode(b).kind == "shift" for b in self.store.log(seat.team.team_id))
+        shifts = self.store.shifts(seat.team._row["id"]) if got else []
+        out["signal"] = signal_for(shifts, got)
+        return out
 
     def submit(self, code: str, team: str, passcode: str | None, bodies, where: str) -> dict:
         """A headless team's whole game (a plan), replayed with the session's curveballs as
@@ -183,7 +216,12 @@ class Authority:
             return {"log": [encode(d)[1] for d in played.history], "new": n}
 
     def status(self, code: str) -> dict:
-        return public_info(SessionInfo.of(find_session(self.store, code)))
+        """The public status, with the running round (its time left) and the last
+        broadcast; a round whose time is up ends here if the timer has not ended it."""
+        row = find_session(self.store, code)
+        if self.rounds.check(row["id"], all_done=False):
+            row = find_session(self.store, code)
+        return {**public_info(SessionInfo.of(row)), **self.rounds.view(row["id"])}
 
     def leaderboard(self, code: str) -> dict:
         """The public leaderboard (no decisions, no curveball detail), as `workshop status`
@@ -276,6 +314,8 @@ class Authority:
         have = {str(v) for v in known} if isinstance(known, list | tuple) else set()
         with lock:
             rows = self._refresh(fac)
+            if self.rounds.check(fac.id, rows=rows):
+                fac.reload()
             cbs = fac.leaderboard().curveballs
             order = [[r.team_id, r.rank, f"{r.team_id}:{r.n_decisions}:{len(cbs)}"] for r in rows]
             return {
@@ -288,6 +328,7 @@ class Authority:
                 "order": order,
                 "curveballs": cbs,
                 "activity": self.store.activity(fac.id, max(0, min(int(activity), 100))),
+                "rounds": self.rounds.board_view(fac.id, rows),
             }
 
     def act(self, code: str, key: str | None, action: str, args: dict) -> dict:

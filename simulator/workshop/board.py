@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
@@ -57,6 +58,14 @@ from simulator.workshop.results import (
     recap,
     recap_week,
 )
+from simulator.workshop.round_board import (
+    message_modal,
+    minutes_modal,
+    parse_minutes,
+    round_badge,
+    round_lines,
+)
+from simulator.workshop.rounds import board_state, facilitator_act
 
 # Input patterns that cannot backtrack (Textual's own "number"/"integer" ones do, and a long
 # paste of digits then froze the board): a weight 0-100 with two decimals, a week number.
@@ -73,6 +82,7 @@ class Snapshot:
     recap: list[str]
     activity: list[dict] = field(default_factory=list)
     error: str | None = None
+    rounds: dict = field(default_factory=dict)  # the round and message (rounds.board_state)
 
 
 def _short(text: str, n: int = 14) -> str:
@@ -417,6 +427,8 @@ class BoardApp(App):
         Binding("p", "pause", "Pause/resume"),
         Binding("b", "add_bot", "Add bot"),
         Binding("v", "reveal", "Reveal"),
+        Binding("t", "round", "Round"),
+        Binding("m", "message", "Message"),
         Binding("n", "toggle_notes", "Notes"),
         Binding("d", "toggle_side", "Details"),
         Binding("e", "toggle_seed", "Seed", show=False),
@@ -509,7 +521,10 @@ class BoardApp(App):
             if self.fac.advance_bots(rows):
                 rows = board.refresh()
             cbs = board.curveballs
+            rounds = board_state(self.fac, rows)
+            info = self.fac.info
             return Snapshot(
+                rounds=rounds,
                 info=info,
                 rows=rows,
                 curveballs=cbs,
@@ -584,11 +599,11 @@ class BoardApp(App):
         self.refreshes += 1
         info = snap.info
         self.query_one("#session-info", Static).update(self.session_text(info, len(snap.rows)))
-        self.query_one("#badges", Static).update(self.badges(info))
+        self.query_one("#badges", Static).update(round_badge(snap.rounds) + self.badges(info))
         self._fill_table(snap)
         self._show_selected()
         self.query_one("#activity", Static).update(activity_text(snap.activity))
-        t = Text()
+        t = round_lines(snap.rounds)
         numbered = list(enumerate(snap.curveballs, 1))
 
         def when(c: dict) -> str:
@@ -867,6 +882,33 @@ class BoardApp(App):
         self.push_screen(
             WeekModal("Hold every team at week:", lead, self.scenario.deal.weeks), chosen
         )
+
+    def action_round(self) -> None:
+        """Start a round (timed or not) for the week the hold is at, or stop the rounds."""
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            got = parse_minutes(value)
+            if got is None:
+                self.notify("type the minutes (up to 600), blank or 0", severity="warning")
+            elif got[0] == "stop":
+                self.perform("Rounds stopped", facilitator_act, self.fac, "stop")
+            else:
+                label = "Round started" + (f" ({got[1]:g} min)" if got[1] else " (untimed)")
+                self.perform(label, partial(facilitator_act, self.fac, "start", minutes=got[1]))
+
+        self.push_screen(minutes_modal(), chosen)
+
+    def action_message(self) -> None:
+        """Show a message on every team's screen (blank clears it)."""
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                label = "Message sent" if value.strip() else "Message cleared"
+                self.perform(label, partial(facilitator_act, self.fac, "broadcast", text=value))
+
+        self.push_screen(message_modal(), chosen)
 
     def action_release(self) -> None:
         self.perform("Hold released", self.fac.release)

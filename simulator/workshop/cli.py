@@ -215,6 +215,36 @@ def add_parser(sub, lazy) -> None:
         server(q)
         q.set_defaults(handler=handler(f"cmd_{name}"))
 
+    q = actions.add_parser(
+        "round",
+        help="start a round: teams end one week, then the hold moves on (timed with --minutes)",
+        description="Start the round in which every team ends WEEK (default: the week the "
+        "hold is at, else the week the slowest team is in; 0 = setup). The hold moves to "
+        "the next week when every human team has ended WEEK or the time is up, and the "
+        "next round starts with the same minutes. --stop ends the rounds (the hold stays).",
+    )
+    code(q)
+    key(q)
+    db(q)
+    server(q)
+    q.add_argument(
+        "--minutes",
+        type=cliargs.number(0.1, 600.0),
+        help="the round's length in minutes (default: untimed, it ends when all are done)",
+    )
+    q.add_argument("--week", type=cliargs.whole(0, MAX_WEEK), help="the week teams end")
+    q.add_argument("--stop", action="store_true", help="stop the rounds (the hold stays)")
+    q.set_defaults(handler=handler("cmd_round"))
+
+    q = actions.add_parser("broadcast", help="show a message on every team's screen")
+    code(q)
+    key(q)
+    db(q)
+    server(q)
+    q.add_argument("message", metavar="MESSAGE", nargs="?", default="", help="the message")
+    q.add_argument("--clear", action="store_true", help="clear the last message")
+    q.set_defaults(handler=handler("cmd_broadcast"))
+
     q = actions.add_parser("add-bot", help="add a bot team as the benchmark")
     code(q)
     key(q)

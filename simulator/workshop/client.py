@@ -172,6 +172,12 @@ class RemoteSeat:
             created_at=0.0,
         )
 
+    def session_state(self) -> dict:
+        """The round (time left), the last broadcast and the last signal this team heard,
+        as the server sees them (rounds.seat_state)."""
+        s = self.remote.call("GET", self._path("team/status"), headers=self._headers())
+        return {k: s.get(k) for k in ("round", "broadcast", "signal")}
+
     def log(self) -> list[Decision]:
         self._log = self.remote.call("GET", self._path("team/log"), headers=self._headers())["log"]
         return [decode(b) for b in self._log]
@@ -244,6 +250,11 @@ class RemoteFacilitator:
             "GET", f"/sessions/{quote(self.code)}/board", headers=self._headers()
         )
 
+    def rounds(self, action: str, **args) -> dict:
+        """A rounds action (start, stop, broadcast: rounds.round_act)."""
+        path = f"/sessions/{quote(self.code)}/rounds/{action}"
+        return self.remote.call("POST", path, args, self._headers())
+
 
 class RemoteBoard:
     """The facilitator's handle for `workshop board`, `report` and the `list` commands on a
@@ -260,6 +271,7 @@ class RemoteBoard:
         self._info = SessionInfo(**view["session"])
         self._curveballs: list[dict] | None = None
         self._activity: list[dict] = []
+        self.round_state: dict | None = None  # the round and broadcast (rounds.board_state)
         self._rows: dict[int, tuple[str, object]] = {}  # team id -> (version, TeamResult)
         self.store = _BoardReads(self)
         self._board = _RemoteLeaderboard(self)
@@ -282,6 +294,7 @@ class RemoteBoard:
         self._info = SessionInfo(**data["session"])
         self._curveballs = data["curveballs"]
         self._activity = data["activity"]
+        self.round_state = data.get("rounds")
         sent = {d["team_id"]: result_of(d) for d in data["results"]}
         rows, kept = [], {}
         for team_id, rank, version in data["order"]:
@@ -380,6 +393,12 @@ class RemoteBoard:
 
     def add_bot(self, policy: str = "expert", name: str | None = None) -> str:
         return str(self._act("add-bot", policy=policy, name=name)["name"])
+
+    def round_action(self, action: str, **args) -> dict:
+        """A rounds action (start, stop, broadcast) on the server (rounds.facilitator_act)."""
+        done = self._fac.rounds(action, **args)
+        self._info = self.reload()
+        return done
 
 
 class _RemoteLeaderboard:

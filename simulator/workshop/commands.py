@@ -435,6 +435,35 @@ def cmd_reveal(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_round(args: argparse.Namespace) -> int:
+    from simulator.workshop.rounds import clock_text, facilitator_act
+
+    fac = _fac(args)
+    if args.stop:
+        facilitator_act(fac, "stop")
+        print("Timed rounds stopped; the hold stays where it is.")
+        return 0
+    done = facilitator_act(fac, "start", minutes=args.minutes, week=args.week)
+    rnd = done["round"]
+    length = clock_text(rnd["remaining_s"]) if rnd["minutes"] else "untimed"
+    print(
+        f"Round {rnd['label']} started ({length}): it ends when every team has ended it"
+        + (" or the time is up." if rnd["minutes"] else ".")
+    )
+    return 0
+
+
+def cmd_broadcast(args: argparse.Namespace) -> int:
+    from simulator.workshop.rounds import facilitator_act
+
+    text = "" if args.clear else args.message
+    if not text.strip() and not args.clear:
+        raise InputError.at("message", "workshop.input", "say the message, or give --clear")
+    facilitator_act(_fac(args), "broadcast", text=text)
+    print("Message cleared." if not text else "Message shown on every team's screen.")
+    return 0
+
+
 def cmd_add_bot(args: argparse.Namespace) -> int:
     done = _act_remote(args, "add-bot", policy=args.policy, name=args.name)
     name = done["name"] if done is not None else _fac(args).add_bot(args.policy, args.name)

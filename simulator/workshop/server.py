@@ -15,6 +15,7 @@ a facilitator request carries `Authorization: Facilitator KEY`. Refusals are JSO
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +31,7 @@ from simulator.workshop.limits import GUARDED, Guard, RateLimited
 API = "/api/v1"
 MAX_BODY = 2 * 1024 * 1024  # a whole plan fits many times over
 WORKERS = 8  # threads for store and engine work (the store serialises its own writes)
+ROUND_TICK_S = 1.0  # how often the server ends rounds whose time is up
 STATUS_OF = {"workshop.seat": 403, "workshop.key": 403, "workshop.store": 503}
 
 AUTHORITY = web.AppKey("authority", Authority)
@@ -172,6 +174,11 @@ def routes() -> list[web.RouteDef]:
 
         return console_act(a, _code(r), key(r), r.match_info["action"], b)
 
+    def rounds(a: Authority, r: web.Request, b: dict):
+        from simulator.workshop.rounds import round_act
+
+        return round_act(a, _code(r), key(r), r.match_info["action"], b)
+
     return [
         web.get(f"{API}/health", health),
         web.get(f"{s}/status", endpoint(lambda a, r, b: a.status(_code(r)))),
@@ -196,6 +203,11 @@ def routes() -> list[web.RouteDef]:
         ),
         web.post(f"{s}/facilitator/{{action}}", endpoint(act)),
         web.post(f"{s}/console/{{action}}", endpoint(console)),
+        web.post(f"{s}/rounds/{{action}}", endpoint(rounds)),
+        web.get(
+            f"{s}/team/status",
+            endpoint(lambda a, r, b: a.team_status(_code(r), team(r), passcode(r))),
+        ),
     ]
 
 
@@ -218,7 +230,28 @@ def build_app(
         app[EXECUTOR].shutdown(wait=True)
 
     app.on_cleanup.append(stop)
+    app.cleanup_ctx.append(_round_timer)
     return app
+
+
+async def _round_timer(app: web.Application):
+    """Every ROUND_TICK_S, end the rounds whose time is up (on a worker thread): the
+    server, not a player's process, releases a timed round."""
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(ROUND_TICK_S)
+            try:
+                await loop.run_in_executor(app[EXECUTOR], app[AUTHORITY].tick)
+            except Exception:  # noqa: BLE001 - a busy or unreachable store: try again
+                pass
+
+    task = asyncio.create_task(run())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def reach_lines(host: str, port: int) -> list[str]:

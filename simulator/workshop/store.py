@@ -62,7 +62,8 @@ from engine.rng import validate_seed
 from simulator.workshop import dialects
 from simulator.workshop.dialects import BUSY_TIMEOUT_MS  # noqa: F401 - part of the API
 
-SCHEMA_VERSION = 4  # 1: the first release; 2: adds `shifts`; 3: adds `seats`; 4: `schedules`
+SCHEMA_VERSION = 5  # 1: the first release; 2: adds `shifts`; 3: adds `seats`; 4: `schedules`
+# 5: `rounds` and `broadcasts`
 DB_FILE = "workshop.sqlite3"
 DB_ENV = "DEALCRAFT_DB"  # the store URL when no --db is given
 LOCK_WAIT_S = 30.0  # give up on a busy database after this long
@@ -178,6 +179,27 @@ schedules = Table(  # since schema version 4: a curveball's planned week and its
     Column("signal", String(300), nullable=True),  # what the teams hear (custom shifts)
     UniqueConstraint("kind", "ref_id", name="uq_schedule"),
 )
+
+rounds = Table(  # since schema version 5: a session's timed round (one row per session)
+    "rounds",
+    metadata,
+    Column("session_id", Integer, ForeignKey("sessions.id"), primary_key=True),
+    Column("week", Integer, nullable=False),  # teams end this week; the hold is at week + 1
+    Column("minutes", Float, nullable=True),  # per round; None: untimed (all done releases)
+    Column("deadline", Float, nullable=True),  # clock time the round ends, None: untimed
+    Column("active", Boolean, nullable=False, default=True),
+    Column("started_at", Float, nullable=False),
+)
+
+broadcasts = Table(  # since schema version 5: the facilitator's messages to every team
+    "broadcasts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", Integer, ForeignKey("sessions.id"), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("text", String(300), nullable=False),  # "" clears the last message
+)
+Index("ix_broadcasts_session", broadcasts.c.session_id)
 
 
 class LogConflict(Exception):
@@ -734,6 +756,113 @@ class ConsoleStore:
         return self.store.write(fn)
 
 
+class RoundStore:
+    """Timed rounds and broadcasts (schema version 5), as functions on a Store. Every change
+    of a round moves the session's hold in the same write, and an auto-release is
+    conditional on the round it ends, so two servers ticking at once release it once."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def state(self, session_id: int) -> tuple[dict, dict | None, dict | None]:
+        """(session row, round row or None, last broadcast or None) in one read."""
+
+        def fn(conn: Connection):
+            row = conn.execute(select(sessions).where(sessions.c.id == session_id)).mappings()
+            rnd = conn.execute(select(rounds).where(rounds.c.session_id == session_id))
+            msg = conn.execute(
+                select(broadcasts.c.at, broadcasts.c.text)
+                .where(broadcasts.c.session_id == session_id)
+                .order_by(broadcasts.c.id.desc())
+                .limit(1)
+            )
+            r, m = rnd.mappings().first(), msg.mappings().first()
+            return dict(row.first()), dict(r) if r else None, dict(m) if m else None
+
+        return self.store.read(fn)
+
+    def start(self, session_id: int, week: int, minutes: float | None, now: float) -> None:
+        """Start (or restart) the round in which teams end `week`: the hold goes to week + 1."""
+        values = dict(
+            week=week,
+            minutes=minutes,
+            deadline=None if minutes is None else now + minutes * 60.0,
+            active=True,
+            started_at=now,
+        )
+
+        def fn(conn: Connection) -> None:
+            done = conn.execute(
+                update(rounds).where(rounds.c.session_id == session_id).values(**values)
+            ).rowcount
+            if not done:
+                conn.execute(insert(rounds).values(session_id=session_id, **values))
+            conn.execute(
+                update(sessions).where(sessions.c.id == session_id).values(hold_week=week + 1)
+            )
+
+        self.store.write(fn)
+
+    def advance(self, session_id: int, week: int, last_week: int, now: float) -> bool:
+        """End the round of `week` (if it is still the current one): the next round starts
+        with the same minutes and the hold moves on a week; after the last week the round
+        ends and the hold is released. False when another process ended it first."""
+
+        def fn(conn: Connection) -> bool:
+            cur = conn.execute(
+                select(rounds).where(
+                    rounds.c.session_id == session_id,
+                    rounds.c.week == week,
+                    rounds.c.active.is_(True),
+                )
+            ).mappings()
+            r = cur.first()
+            if r is None:
+                return False
+            nxt = week + 1
+            more = nxt <= last_week
+            values = dict(week=nxt, active=more, started_at=now)
+            values["deadline"] = None if r["minutes"] is None else now + r["minutes"] * 60.0
+            moved = conn.execute(
+                update(rounds)
+                .where(rounds.c.session_id == session_id, rounds.c.week == week)
+                .values(**values)
+            ).rowcount
+            if not moved:
+                return False
+            conn.execute(
+                update(sessions)
+                .where(sessions.c.id == session_id, sessions.c.hold_week == week + 1)
+                .values(hold_week=nxt + 1 if more else None)
+            )
+            return True
+
+        return self.store.write(fn)
+
+    def stop(self, session_id: int) -> bool:
+        """End the timed rounds (the hold stays where it is); False when none was running."""
+        return bool(
+            self.store.write(
+                lambda conn: (
+                    conn.execute(
+                        update(rounds)
+                        .where(rounds.c.session_id == session_id, rounds.c.active.is_(True))
+                        .values(active=False)
+                    ).rowcount
+                )
+            )
+        )
+
+    def running(self) -> list[tuple[int, float | None]]:
+        """(session id, deadline) of every active round in the store (the server's timer)."""
+        q = select(rounds.c.session_id, rounds.c.deadline).where(rounds.c.active.is_(True))
+        return self.store.read(lambda conn: [tuple(r) for r in conn.execute(q)])
+
+    def broadcast(self, session_id: int, text: str, now: float) -> None:
+        values = dict(session_id=session_id, at=now, text=text[:300])
+        self.store.write(lambda conn: conn.execute(insert(broadcasts).values(**values)))
+
+
 class TeamAdmin:
     """The facilitator's team administration on a Store: rename, mark, truncate (undo a
     week, reset) and remove; apart from the store's own functions."""
@@ -793,6 +922,12 @@ def _to_v4(conn: Connection) -> None:
     schedules.create(conn, checkfirst=True)
 
 
+def _to_v5(conn: Connection) -> None:
+    """Version 5: timed rounds and broadcasts. Older sessions have neither."""
+    rounds.create(conn, checkfirst=True)
+    broadcasts.create(conn, checkfirst=True)  # with its index
+
+
 def _to_v2(conn: Connection) -> None:
     """Version 2: the custom priority shifts."""
     shifts.create(conn, checkfirst=True)  # with its index
@@ -807,6 +942,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _to_v2,
     3: _to_v3,
     4: _to_v4,
+    5: _to_v5,
 }  # version -> step up to it
 
 

@@ -8,6 +8,8 @@ mounts a strip on each screen the app shows (modal dialogs excepted).
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -28,9 +30,24 @@ class SessionStrip(Static):
     """
 
 
-def strip_text(info, code: str, team: str, signal: str | None = None) -> Text:
-    """The strip's line: session and team, then the pacing badges, then the signal."""
+def strip_text(
+    info,
+    code: str,
+    team: str,
+    signal: str | None = None,
+    round_: dict | None = None,
+    broadcast: dict | None = None,
+) -> Text:
+    """The strip's line: the pacing badges and the round's time left, the session and
+    team, then the facilitator's message and the last shift's signal."""
     t = Text(no_wrap=True, overflow="ellipsis")
+    if round_:
+        from simulator.workshop.rounds import clock_text
+
+        left = round_.get("remaining_s")
+        style = "bold reverse red" if left is not None and left < 60 else "bold reverse cyan"
+        t.append(f" {round_['label']}: {clock_text(left)} ", style=style)
+        t.append(" ")
     if info is not None and info.paused:
         t.append(" PAUSED ", style="bold reverse red")
         t.append(" ")
@@ -43,6 +60,9 @@ def strip_text(info, code: str, team: str, signal: str | None = None) -> Text:
     t.append(f"Workshop {code} · {team}")
     if info is None:
         t.append(" · status unknown (reconnecting)", style="dim")
+    if broadcast and broadcast.get("text"):
+        t.append(" · Message: ", style="bold")
+        t.append(str(broadcast["text"]))
     if signal:
         t.append(" · Facilitator: ", style="bold")
         t.append(signal)
@@ -71,6 +91,7 @@ class Strips:
         self.app = app
         self.text = Text("")
         self.timer = None
+        self.last = None  # (info, code, team, round/broadcast/signal, monotonic time read)
 
     def session(self):
         s = getattr(self.app, "session", None)
@@ -86,13 +107,30 @@ class Strips:
 
     def _read(self, session) -> None:
         team = session.team
+        from simulator.workshop.rounds import seat_state
+
         try:
             info = team.status()
-            signal = last_signal(team, session.state)
+            extra = seat_state(team, session.state)
         except Exception:  # noqa: BLE001 - an unreachable server: say so, keep playing
-            info, signal = None, None
-        text = strip_text(info, session.meta.get("workshop", ""), team.team, signal)
-        self.app.call_from_thread(self.show, text)
+            info, extra = None, {}
+        self.last = (info, session.meta.get("workshop", ""), team.team, extra, time.monotonic())
+        self.app.call_from_thread(self.show, self.render())
+
+    def render(self) -> Text:
+        """The line from the last status read, the round's time left counted down since."""
+        if self.last is None:
+            return self.text
+        info, code, team, extra, at = self.last
+        rnd = dict(extra["round"]) if extra.get("round") else None
+        if rnd and rnd.get("remaining_s") is not None:
+            rnd["remaining_s"] = max(0.0, rnd["remaining_s"] - (time.monotonic() - at))
+        return strip_text(info, code, team, extra.get("signal"), rnd, extra.get("broadcast"))
+
+    def tick(self) -> None:
+        """Redraw the countdown every second between status reads."""
+        if self.last is not None and self.last[3].get("round"):
+            self.show(self.render())
 
     def show(self, text: Text) -> None:
         self.text = text
@@ -116,4 +154,5 @@ def attach(app) -> Strips:
         app._workshop_strips = strips
         app.screen_change_signal.subscribe(app, strips.on_screen)
         strips.timer = app.set_interval(POLL_S, strips.poll)
+        strips.ticker = app.set_interval(1.0, strips.tick)
     return strips
