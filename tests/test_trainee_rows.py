@@ -125,11 +125,20 @@ def test_row11_the_event_log_never_names_someone_off_the_team(home):
 def test_row14_page_down_scrolls_the_debrief_at_80x24(home):
     async def go(d, pilot):
         await d.wait_screen("DebriefScreen")
-        await pilot.app.workers.wait_for_complete()
         body = app.screen.query_one("#debrief-body", VerticalScroll)
+        for _ in range(5):  # the coach's replays land and the layout settles
+            await pilot.app.workers.wait_for_complete()
+            await pilot.wait_for_scheduled_animations()
+            await pilot.pause()
+        body.scroll_home(animate=False)
+        await pilot.pause()
         before = body.scroll_y
         await d.press("pagedown")
-        await pilot.pause()
+        for _ in range(20):  # a scroll lands over a few frames on a loaded machine
+            await pilot.wait_for_scheduled_animations()
+            await pilot.pause()
+            if body.scroll_y != before:
+                break
         return before, body.scroll_y, body.max_scroll_y
 
     app = make_app(finished())
