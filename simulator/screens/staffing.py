@@ -11,7 +11,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
-from simulator.screens.base import GameScreen, TitleBar, first_name, money, role_label, short
+from simulator.screens.base import (
+    GameScreen,
+    TitleBar,
+    first_name,
+    money,
+    role_label,
+    short,
+    typed_ahead,
+)
 from simulator.textcharts import bar
 from simulator.widgets.keys import KeyFooter
 from simulator.widgets.table import GameTable
@@ -41,14 +49,14 @@ Build the team that will sell this deal.
 
 Clear roles and one quarterback score well; "fit" often beats star players.
 """
-    BINDINGS = [
-        Binding("space", "toggle", "Add/release", id="staffing.toggle"),
+    BINDINGS = typed_ahead(
+        Binding("space,enter", "toggle", "Add/release", id="staffing.toggle"),
         Binding("r", "role", "Role", id="staffing.role"),
         Binding("q", "quarterback", "Quarterback", id="staffing.quarterback"),
         Binding("s", "sort", "Sort", id="staffing.sort"),
         Binding("n", "next", "Next", id="staffing.next"),
         Binding("escape", "back", "Back", id="staffing.back"),
-    ]
+    )
 
     def __init__(self) -> None:
         super().__init__()
