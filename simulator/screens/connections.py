@@ -34,7 +34,8 @@ connection point for that stakeholder, or to break the connection.
 - The panel below lists influence nobody on the team reaches.
 """
     BINDINGS = typed_ahead(
-        Binding("space,enter", "toggle", "Connect/break", id="connections.toggle"),
+        Binding("space", "toggle", "Connect/break", id="connections.toggle"),
+        Binding("enter", "toggle", "Connect/break", show=False, id="connections.toggle_enter"),
         Binding("n", "next", "Next", id="connections.next"),
         Binding("escape", "back", "Back", id="connections.back"),
     )

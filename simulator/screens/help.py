@@ -17,6 +17,7 @@ GLOBAL_KEYS = [
     ("Ctrl+S", "save now (every decision is also saved at once)"),
     ("Ctrl+T", "next colour theme"),
     ("Tab / Shift+Tab", "move between panels"),
+    ("Arrows, Home/End", "move in the panel with the focus (PageUp/PageDown by the page)"),
     ("Ctrl+Q", "quit (your game is saved)"),
 ]
 

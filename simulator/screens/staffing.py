@@ -50,7 +50,8 @@ Build the team that will sell this deal.
 Clear roles and one quarterback score well; "fit" often beats star players.
 """
     BINDINGS = typed_ahead(
-        Binding("space,enter", "toggle", "Add/release", id="staffing.toggle"),
+        Binding("space", "toggle", "Add/release", id="staffing.toggle"),
+        Binding("enter", "toggle", "Add/release", show=False, id="staffing.toggle_enter"),
         Binding("r", "role", "Role", id="staffing.role"),
         Binding("q", "quarterback", "Quarterback", id="staffing.quarterback"),
         Binding("s", "sort", "Sort", id="staffing.sort"),
