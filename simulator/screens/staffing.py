@@ -55,6 +55,9 @@ Build the team that will sell this deal.
 - **s** sorts by the next column (or click a column header); the order stays put
   while you add and release people, so the cursor never jumps to someone else.
   **Home**/**End** go to the first and last person.
+- In a window under 100 columns the skill columns go by three-letter codes (STR for
+  account strategy, ...) and the line below the roster names the highlighted person's
+  skills in full, with the weeks they are available.
 - The panels below show, live: the budget and headcount used, which roles are
   covered, how well each person fits their role, and chemistry between people.
 
