@@ -32,27 +32,36 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)
 
 
-def binding_ids() -> dict[str, str]:
-    """Every remappable binding: id -> description, from the app's own bindings."""
+def binding_owners() -> list[type]:
+    """Every class whose bindings a player can remap: the app, each registered screen,
+    every dialog and the widgets with keys of their own."""
+    from textual.screen import ModalScreen
+
     from simulator.app import DealcraftApp
-    from simulator.screens import briefing, compare, connections, debrief, plan, staffing, week
+    from simulator.screens import debrief, modals
+    from simulator.screens.registry import SCREENS, screen_class
     from simulator.widgets import focus, table
 
-    owners = [
+    dialogs = [
+        c
+        for c in vars(modals).values()
+        if isinstance(c, type) and issubclass(c, ModalScreen) and c.__module__ == modals.__name__
+    ]
+    screens = [screen_class(name) for name in SCREENS]
+    return [
         DealcraftApp,
-        briefing.BriefingScreen,
-        staffing.StaffingScreen,
-        connections.ConnectionsScreen,
-        plan.PlanScreen,
-        week.WeekScreen,
-        debrief.DebriefScreen,
+        *screens,
+        *dialogs,
         debrief.ExplainModal,
-        compare.CompareScreen,
         focus.FocusEditor,
         table.GameTable,
     ]
+
+
+def binding_ids() -> dict[str, str]:
+    """Every remappable binding: id -> description, from the app's own bindings."""
     out = {}
-    for owner in owners:
+    for owner in binding_owners():
         for b in owner.BINDINGS:
             if getattr(b, "id", None):
                 out[b.id] = b.description

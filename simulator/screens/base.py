@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -19,6 +20,32 @@ if TYPE_CHECKING:
     from engine.state import GameState
     from simulator.app import DealcraftApp
     from simulator.saves import Session
+
+
+# the keys that move within or between a screen's panels; `typed_ahead` binds them
+MOVE_KEYS = ("up", "down", "left", "right", "home", "end", "pageup", "pagedown", "tab", "shift+tab")
+SCROLL_KEYS = {
+    "up": "scroll_up",
+    "down": "scroll_down",
+    "left": "scroll_left",
+    "right": "scroll_right",
+    "home": "scroll_home",
+    "end": "scroll_end",
+    "pageup": "page_up",
+    "pagedown": "page_down",
+}
+
+
+def typed_ahead(*bindings: Binding, keys: tuple[str, ...] = ()) -> list[Binding]:
+    """A screen's bindings made priority, plus the move keys and `keys` handed to the
+    focused widget at once: every key acts as the app reads it, in typing order, so a key
+    typed ahead lands on the row the keys before it reached, or on the dialog they opened
+    (the app holds keys while a screen is still opening)."""
+    own = [b if b.priority else replace(b, priority=True) for b in bindings]
+    return own + [
+        Binding(key, f"focused_key('{key}')", key, show=False, priority=True)
+        for key in (*MOVE_KEYS, *keys)
+    ]
 
 
 @dataclass(frozen=True)
@@ -124,6 +151,26 @@ class GameScreen(Screen):
     def update_title(self) -> None:
         for bar_ in self.query(TitleBar):
             bar_.update(self.title_text())
+
+    async def action_focused_key(self, key: str) -> None:
+        """`key` on the focused widget now (its own binding, the player's keymap applied),
+        not after the keys already queued: Tab moves the focus; a panel without a binding
+        for a move key scrolls."""
+        if key in ("tab", "shift+tab"):
+            self.focus_next() if key == "tab" else self.focus_previous()
+            return
+        widget = self.focused
+        if widget is None:
+            return
+        for node, bindings in self._binding_chain:
+            if node is self:
+                break
+            for b in bindings.key_to_bindings.get(key, ()):
+                if not b.priority and await self.app.run_action(b.action, node):
+                    return
+        scroll = SCROLL_KEYS.get(key)
+        if scroll and hasattr(widget, f"action_{scroll}"):
+            getattr(widget, f"action_{scroll}")()
 
     def on_resize(self, event) -> None:
         self.set_class(event.size.width < 100, "-narrow")

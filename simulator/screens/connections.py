@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from simulator.screens.base import GameScreen, TitleBar, first_name
+from simulator.screens.base import GameScreen, TitleBar, first_name, typed_ahead
 from simulator.widgets.keys import KeyFooter
 from simulator.widgets.table import GameTable
 
@@ -33,11 +33,12 @@ connection point for that stakeholder, or to break the connection.
 - Connections also sharpen what your team knows about each person's priorities.
 - The panel below lists influence nobody on the team reaches.
 """
-    BINDINGS = [
+    BINDINGS = typed_ahead(
         Binding("space", "toggle", "Connect/break", id="connections.toggle"),
+        Binding("enter", "toggle", "Connect/break", show=False, id="connections.toggle_enter"),
         Binding("n", "next", "Next", id="connections.next"),
         Binding("escape", "back", "Back", id="connections.back"),
-    ]
+    )
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.title_text())

@@ -32,20 +32,68 @@ CHECKLIST_TEXT = {
 
 # The list keys, handled by the dialog itself as each key arrives (priority bindings run
 # in the app's own queue, in typing order): keys typed ahead of the screen are never sent
-# to a list that is about to lose the focus, nor lost before the focus has moved.
+# to a list that is about to lose the focus, nor lost before the focus has moved. Every
+# key has an id, so a player can remap it in settings.toml; a group is one line in help.
 LIST_KEYS = [
-    Binding("up", "cursor('cursor_up')", "Up", show=False, priority=True),
-    Binding("down", "cursor('cursor_down')", "Down", show=False, priority=True),
-    Binding("home", "cursor('first')", "First", show=False, priority=True),
-    Binding("end", "cursor('last')", "Last", show=False, priority=True),
-    Binding("pageup", "cursor('page_up')", "Page up", show=False, priority=True),
-    Binding("pagedown", "cursor('page_down')", "Page down", show=False, priority=True),
-    Binding("enter", "choose", "Choose", show=False, priority=True),
+    Binding("up", "cursor('cursor_up')", "Up", show=False, priority=True, id="lists.up"),
+    Binding("down", "cursor('cursor_down')", "Down", show=False, priority=True, id="lists.down"),
+    Binding("home", "cursor('first')", "First", show=False, priority=True, id="lists.first"),
+    Binding("end", "cursor('last')", "Last", show=False, priority=True, id="lists.last"),
+    Binding(
+        "pageup", "cursor('page_up')", "Page up", show=False, priority=True, id="lists.page_up"
+    ),
+    Binding(
+        "pagedown",
+        "cursor('page_down')",
+        "Page down",
+        show=False,
+        priority=True,
+        id="lists.page_down",
+    ),
+    Binding("enter", "choose", "Choose", show=False, priority=True, id="lists.choose"),
+    Binding("f1,question_mark", "app.help", "Help", show=False, priority=True, id="lists.help"),
 ]
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+JUMP = Binding.Group("Jump to the next option starting with the letter")
+AIM = Binding.Group("Pick the person aimed at by initial, from any list")
+BOOK = Binding.Group("Book the highlighted action that many times")
 # a letter jumps to the next option whose name starts with it (as in a file manager)
 LETTER_KEYS = [
-    Binding(ch, f"jump('{ch}')", f"Jump to {ch}", show=False, priority=True)
-    for ch in "abcdefghijklmnopqrstuvwxyz"
+    Binding(
+        ch,
+        f"jump('{ch}')",
+        f"Jump to {ch}",
+        show=False,
+        priority=True,
+        id=f"lists.jump_{ch}",
+        group=JUMP,
+    )
+    for ch in LETTERS
+]
+# a capital jumps in the last list (the person aimed at) from any list
+CAPITAL_KEYS = [
+    Binding(
+        ch.upper(),
+        f"jump_last('{ch}')",
+        f"Aim at {ch.upper()}",
+        show=False,
+        priority=True,
+        id=f"lists.aim_{ch}",
+        group=AIM,
+    )
+    for ch in LETTERS
+]
+DIGIT_KEYS = [
+    Binding(
+        str(n),
+        f"book({n})",
+        f"Book {n}×",
+        show=False,
+        priority=True,
+        id=f"schedule.book_{n}",
+        group=BOOK,
+    )
+    for n in range(1, 10)
 ]
 
 
@@ -100,7 +148,17 @@ class ListKeys:
 class ChoiceModal(ListKeys, ModalScreen[str | None]):
     """Pick one option; returns its id, or None on escape."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), *LIST_KEYS, *LETTER_KEYS]
+    HELP = """\
+## Choose one
+
+Up/down (or the first letter of an option) move the highlight, Enter chooses it,
+Escape closes the dialog without a choice. Dimmed options say why they cannot be chosen.
+"""
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="choice.cancel"),
+        *LIST_KEYS,
+        *LETTER_KEYS,
+    ]
 
     def __init__(
         self,
@@ -150,8 +208,8 @@ class ConfirmModal(ModalScreen[bool]):
     """A yes/no question; the answer keys act in typing order (priority bindings)."""
 
     BINDINGS = [
-        Binding("y,enter", "yes", "Yes", priority=True),
-        Binding("n,escape", "no", "No", priority=True),
+        Binding("y,enter", "yes", "Yes", priority=True, id="confirm.yes"),
+        Binding("n,escape", "no", "No", priority=True, id="confirm.no"),
     ]
 
     def __init__(self, question: str, detail: str = "") -> None:
@@ -239,17 +297,24 @@ class ListsModal(ListKeys, ModalScreen[tuple | None]):
     message arrives later), so keys typed ahead always meet the options they were meant
     for."""
 
+    HELP = """\
+## Lists side by side
+
+Up/down move in a list, left/right (or Enter) go to the next list; Enter on the last
+list, or space in any list, answers with what every list highlights. A letter jumps to
+the next option starting with it; a capital picks the person aimed at from any list.
+Escape closes the dialog and changes nothing.
+"""
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("left", "move(-1)", "Previous list", show=False, priority=True),
-        Binding("right", "move(1)", "Next list", show=False, priority=True),
+        Binding("escape", "cancel", "Cancel", id="lists.cancel"),
+        Binding(
+            "left", "move(-1)", "Previous list", show=False, priority=True, id="lists.previous"
+        ),
+        Binding("right", "move(1)", "Next list", show=False, priority=True, id="lists.next"),
         Binding("space", "answer", "Done", priority=True, id="lists.done"),
         *LIST_KEYS,
         *LETTER_KEYS,
-        *[  # a capital jumps in the last list (the person aimed at) from any list
-            Binding(ch.upper(), f"jump_last('{ch}')", f"Jump to {ch}", show=False, priority=True)
-            for ch in "abcdefghijklmnopqrstuvwxyz"
-        ],
+        *CAPITAL_KEYS,
     ]
     HEADINGS: tuple[str, ...] = ()
 
@@ -397,13 +462,15 @@ class ScheduleModal(ListsModal):
     shown dimmed so the player sees why."""
 
     HEADINGS = ("Action", "Who runs it", "Aimed at")
-    BINDINGS = [
-        *ListsModal.BINDINGS,
-        *[
-            Binding(str(n), f"book({n})", f"Book {n}×", show=False, priority=True)
-            for n in range(1, 10)
-        ],
-    ]
+    HELP = """\
+## Schedule an action
+
+Pick the action, who runs it and whom it is aimed at; the line below previews the effect
+on that person. Enter moves to the next list and books on the last; space books from any
+list; a digit books the highlighted action that many times. A letter jumps to the next
+option starting with it; a capital picks the person aimed at from any list.
+"""
+    BINDINGS = [*ListsModal.BINDINGS, *DIGIT_KEYS]
 
     def __init__(
         self,
@@ -515,8 +582,8 @@ class FocusModal(ModalScreen[dict | None]):
     """Re-focus the strategy (an audible once the weeks have started)."""
 
     BINDINGS = [
-        Binding("enter,f", "ok", "Apply focus"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("enter,f", "ok", "Apply focus", id="focus_dialog.ok"),
+        Binding("escape", "cancel", "Cancel", id="focus_dialog.cancel"),
     ]
 
     def __init__(self, state: GameState, audible: bool) -> None:

@@ -316,11 +316,20 @@ Pick a deal to play, or resume a saved game.
         """The detail panel follows the list that has the focus."""
         ol = event.widget
         if isinstance(ol, OptionList) and ol.highlighted is not None and ol.option_count:
-            oid = ol.get_option_at_index(ol.highlighted).id or ""
-            if oid.startswith("s"):
-                self.show_scenario(self.scenarios[int(oid[1:])])
-            elif oid.startswith("g"):
-                self.show_save(self.saves[int(oid[1:])])
+            self.show_option(ol.get_option_at_index(ol.highlighted).id or "")
+
+    def showing_list(self) -> OptionList:
+        """The list the detail panel describes: the focused one (the scenarios at first)."""
+        focused = self.focused
+        if isinstance(focused, OptionList):
+            return focused
+        return self.query_one("#scenario-list", OptionList)
+
+    def show_option(self, oid: str) -> None:
+        if oid.startswith("s"):
+            self.show_scenario(self.scenarios[int(oid[1:])])
+        elif oid.startswith("g"):
+            self.show_save(self.saves[int(oid[1:])])
 
     # ---- events -----------------------------------------------------------------------------
 
@@ -362,11 +371,10 @@ Pick a deal to play, or resume a saved game.
         self.query_one("#detail", Static).update(t)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        oid = event.option.id or ""
-        if oid.startswith("s"):
-            self.show_scenario(self.scenarios[int(oid[1:])])
-        elif oid.startswith("g"):
-            self.show_save(self.saves[int(oid[1:])])
+        """A move in the list the panel describes; a list refilled behind it (the saves,
+        at start) leaves the panel alone."""
+        if event.option_list is self.showing_list():
+            self.show_option(event.option.id or "")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.choose(event.option.id or "")

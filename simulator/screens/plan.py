@@ -10,10 +10,13 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from simulator.labels import clip
-from simulator.screens.base import GameScreen, TitleBar, first_name
+from simulator.screens.base import MOVE_KEYS, GameScreen, TitleBar, first_name, typed_ahead
 from simulator.widgets.focus import FocusEditor, same_focus
 from simulator.widgets.keys import KeyFooter
 from simulator.widgets.table import GameTable
+
+# the focus editor's own letter keys (j/k, h/l, -/+), typed ahead like the move keys
+FOCUS_KEYS = tuple(k for b in FocusEditor.BINDINGS for k in b.key.split(",") if k not in MOVE_KEYS)
 
 
 class PlanScreen(GameScreen):
@@ -36,12 +39,13 @@ short-term action with a due week. Every milestone owned, with an action, is
 
 Press **g** to start week 1 when you are ready.
 """
-    BINDINGS = [
+    BINDINGS = typed_ahead(
         Binding("f", "set_focus", "Set focus", id="plan.set_focus"),
         Binding("enter", "edit", "Plan milestone", show=False, id="plan.edit"),
         Binding("g", "go", "Start the deal", id="plan.go"),
         Binding("escape", "back", "Back", id="plan.back"),
-    ]
+        keys=FOCUS_KEYS,
+    )
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.title_text())

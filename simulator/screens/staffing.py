@@ -11,10 +11,29 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
-from simulator.screens.base import GameScreen, TitleBar, first_name, money, role_label, short
+from simulator.screens.base import (
+    GameScreen,
+    TitleBar,
+    first_name,
+    money,
+    role_label,
+    short,
+    typed_ahead,
+)
 from simulator.textcharts import bar
 from simulator.widgets.keys import KeyFooter
 from simulator.widgets.table import GameTable
+
+
+def skill_codes(ids: list[str]) -> list[str]:
+    """A three-letter capital code per skill id, unique within the list."""
+    out: list[str] = []
+    for ident in ids:
+        code = ident.replace("_", "")[:3].upper()
+        if code in out:
+            code = code[:2] + str(len(out))
+        out.append(code)
+    return out
 
 
 class StaffingScreen(GameScreen):
@@ -36,25 +55,30 @@ Build the team that will sell this deal.
 - **s** sorts by the next column (or click a column header); the order stays put
   while you add and release people, so the cursor never jumps to someone else.
   **Home**/**End** go to the first and last person.
+- In a window under 100 columns the skill columns go by three-letter codes (STR for
+  account strategy, ...) and the line below the roster names the highlighted person's
+  skills in full, with the weeks they are available.
 - The panels below show, live: the budget and headcount used, which roles are
   covered, how well each person fits their role, and chemistry between people.
 
 Clear roles and one quarterback score well; "fit" often beats star players.
 """
-    BINDINGS = [
+    BINDINGS = typed_ahead(
         Binding("space", "toggle", "Add/release", id="staffing.toggle"),
+        Binding("enter", "toggle", "Add/release", show=False, id="staffing.toggle_enter"),
         Binding("r", "role", "Role", id="staffing.role"),
         Binding("q", "quarterback", "Quarterback", id="staffing.quarterback"),
         Binding("s", "sort", "Sort", id="staffing.sort"),
         Binding("n", "next", "Next", id="staffing.next"),
         Binding("escape", "back", "Back", id="staffing.back"),
-    ]
+    )
 
     def __init__(self) -> None:
         super().__init__()
         self.sort_by = 0
         self.reverse = False
         self.order: list[int] | None = None  # kept while the player works the list; s re-sorts
+        self.narrow = False  # under 100 columns: skill codes, no Weeks column
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.title_text())
@@ -75,10 +99,36 @@ Clear roles and one quarterback score well; "fit" often beats star players.
         t = self.query_one("#roster", DataTable)
         self.columns = ["", "Name", "Role", "Sen", "Cost", "Hrs", "Weeks"]
         self.columns += [short(k.name, k.id, 9) for k in self.state.scenario.skills]
-        for n, label in enumerate(self.columns):
-            t.add_column(label, key=str(n))
+        self.narrow = self.app.size.width < 100
+        self.add_columns()
         self.refresh_view()
         t.focus()
+
+    WEEKS = 6  # the Weeks column: left out when narrow (the detail line says it in full)
+
+    def add_columns(self) -> None:
+        """The roster's columns; narrow, the skills go by three-letter codes and the
+        highlighted person's detail line names every skill in full, so that the table fits
+        80 columns instead of scrolling sideways."""
+        t = self.query_one("#roster", DataTable)
+        t.clear(columns=True)
+        labels = list(self.columns)
+        if self.narrow:
+            labels[7:] = skill_codes([k.id for k in self.state.scenario.skills])
+        for n, label in enumerate(labels):
+            if not (self.narrow and n == self.WEEKS):
+                t.add_column(label, key=str(n))
+        detail = self.query_one("#member-detail")
+        detail.styles.height = "auto" if self.narrow else 2
+        detail.styles.max_height = 4 if self.narrow else None
+
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        narrow = event.size.width < 100
+        if narrow != self.narrow and self.is_mounted:
+            self.narrow = narrow
+            self.add_columns()
+            self.refresh_view()
 
     # ---- rendering --------------------------------------------------------------------------
 
@@ -114,7 +164,8 @@ Clear roles and one quarterback score well; "fit" often beats star players.
             m = sc.roster[i]
             on = bool(s.batch.staffed[0, i])
             role = s.role_of(m.id) if on else None
-            rname = role_label(sc.roles[c.roles.index(role)].name, 14) if role else ""
+            width = 10 if self.narrow else 14
+            rname = role_label(sc.roles[c.roles.index(role)].name, width) if role else ""
             if role and c.roles.index(role) == c.qb_role:
                 rname = "★ " + rname
             until = m.available_until or c.weeks
@@ -126,8 +177,9 @@ Clear roles and one quarterback score well; "fit" often beats star players.
                 Text(str(m.seniority), justify="right"),
                 Text(f"{m.weekly_cost:,}", justify="right"),
                 Text(str(m.capacity), justify="right"),
-                Text(f"{m.available_from}-{until}"),
             ]
+            if not self.narrow:
+                row.append(Text(f"{m.available_from}-{until}"))
             for q in range(len(c.skills)):
                 v = float(s.batch.skill[0, i, q])
                 row.append(
@@ -159,6 +211,14 @@ Clear roles and one quarterback score well; "fit" often beats star players.
         t = Text()
         t.append(m.name, style="bold")
         t.append(f", {m.title}. ")
+        if self.narrow:
+            i = s.compiled.members.index(mid)
+            until = m.available_until or s.compiled.weeks
+            skills = ", ".join(
+                f"{k.name} {float(s.batch.skill[0, i, q]) * 100:.0f}"
+                for q, k in enumerate(sc.skills)
+            )
+            t.append(f"Weeks {m.available_from}-{until}. {skills}. ")
         t.append(m.bio)
         traits = ", ".join(m.traits)
         if m.internal_resource:

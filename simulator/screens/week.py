@@ -18,6 +18,7 @@ from simulator.screens.base import (
     initials,
     money,
     short,
+    typed_ahead,
 )
 from simulator.widgets.dashboard import Dashboard
 from simulator.widgets.keys import KeyFooter
@@ -30,32 +31,6 @@ STANCE_STYLE = {
     "neutral": "",
     "supporter": "green",
     "champion": "green bold",
-}
-
-
-# the tables' cursor keys and the focus keys, acting as the app reads them (see BINDINGS)
-TABLE_KEYS = {
-    "up": "cursor_up",
-    "down": "cursor_down",
-    "left": "cursor_left",
-    "right": "cursor_right",
-    "home": "first_row",
-    "end": "last_row",
-    "pageup": "page_up",
-    "pagedown": "page_down",
-    "tab": "focus_next",
-    "shift+tab": "focus_previous",
-}
-
-SCROLL_KEYS = {
-    "cursor_up": "scroll_up",
-    "cursor_down": "scroll_down",
-    "cursor_left": "scroll_left",
-    "cursor_right": "scroll_right",
-    "first_row": "scroll_home",
-    "last_row": "scroll_end",
-    "page_up": "page_up",
-    "page_down": "page_down",
 }
 
 
@@ -142,34 +117,29 @@ milestones, **b** the briefing, **e** end the week, **d** the scorecard so far,
 **w** last week's report (each stakeholder's stance and what the team learned, with
 the causes; requests; morale and why). Each week's report also opens the event log.
 """
-    # priority: each key acts as the app reads it, so a key typed ahead lands on the dialog
-    # the key before it opened, never on a table that is about to lose the focus
-    BINDINGS = [
-        Binding("a", "schedule", "Action", priority=True, id="week.schedule"),
-        Binding("f", "audible", "Audible", priority=True, id="week.audible"),
-        Binding("t", "team", "Team", priority=True, id="week.team"),
-        Binding("c", "connections", "Connect", priority=True, id="week.connections"),
-        Binding("p", "plan", "Plan", priority=True, id="week.plan"),
-        Binding("b", "briefing", "Briefing", show=False, priority=True, id="week.briefing"),
-        Binding("e", "end_week", "End week", priority=True, id="week.end_week"),
-        Binding("d", "app.debrief", "Scorecard", show=False, priority=True, id="week.debrief"),
+    # each key acts as the app reads it, so a key typed ahead lands on the dialog the key
+    # before it opened, never on a table that is about to lose the focus
+    BINDINGS = typed_ahead(
+        Binding("a", "schedule", "Action", id="week.schedule"),
+        Binding("f", "audible", "Audible", id="week.audible"),
+        Binding("t", "team", "Team", id="week.team"),
+        Binding("c", "connections", "Connect", id="week.connections"),
+        Binding("p", "plan", "Plan", id="week.plan"),
+        Binding("b", "briefing", "Briefing", show=False, id="week.briefing"),
+        Binding("e", "end_week", "End week", id="week.end_week"),
+        Binding("d", "app.debrief", "Scorecard", show=False, id="week.debrief"),
         Binding(
             "w",
             "week_report",
             "Last week's report",
             show=False,
-            priority=True,
             id="week.week_report",
         ),
-        Binding("u", "unbook", "Undo booking", priority=True, id="week.unbook"),
-        Binding("r", "repeat_week", "Repeat last week", priority=True, id="week.repeat"),
-        Binding("m", "book_default", "Book again", priority=True, id="week.book_default"),
+        Binding("u", "unbook", "Undo booking", id="week.unbook"),
+        Binding("r", "repeat_week", "Repeat last week", id="week.repeat"),
+        Binding("m", "book_default", "Book again", id="week.book_default"),
         Binding("escape", "picker", "Scenarios", show=False, id="week.picker"),
-        *[
-            Binding(key, f"table('{move}')", move, show=False, priority=True)
-            for key, move in TABLE_KEYS.items()
-        ],
-    ]
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -449,18 +419,6 @@ the causes; requests; morale and why). Each week's report also opens the event l
         if self.apply(default):
             act = self.state.scenario.actions[self.state.compiled.actions.index(default.action)]
             self.notify(f"Booked {act.name} for {name} again.", timeout=2, markup=False)
-
-    def action_table(self, move: str) -> None:
-        if move in ("focus_next", "focus_previous"):
-            getattr(self, move)()
-            return
-        widget = self.focused
-        if isinstance(widget, DataTable):
-            getattr(widget, f"action_{move}")()
-        elif widget is not None:  # the event log or the dashboard: scroll it
-            scroll = SCROLL_KEYS[move]
-            if hasattr(widget, f"action_{scroll}"):
-                getattr(widget, f"action_{scroll}")()
 
     def action_unbook(self) -> None:
         from engine.decisions import Unbook

@@ -37,7 +37,7 @@ class KeyFooter(Static):
         seen: set[str] = set()
         entries = []  # (key to press, key shown, description, style)
         accent = app.theme_variables.get("accent", "yellow")
-        for _node, binding, enabled, _tip in self.screen.active_bindings.values():
+        for _node, binding, enabled, _tip in shown_bindings(self.screen):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
@@ -57,6 +57,33 @@ class KeyFooter(Static):
         if palette:
             parts.append(f"[@click=app.command_palette][b {accent}] ^p [/]{palette_text}[/]")
         self.update(Content.from_markup("".join(parts)))
+
+
+def shown_bindings(screen) -> list:
+    """The screen's active bindings, where a key the screen hands on to the focused widget
+    (typed-ahead keys, see screens.base.typed_ahead) shows that widget's own binding, first,
+    as Textual orders a focused widget's keys."""
+    forwarded, rest = [], []
+    for key, active in screen.active_bindings.items():
+        node, binding, enabled, tip = active
+        if binding.action.startswith("focused_key("):
+            own = focused_binding(screen, key)
+            if own is not None:
+                forwarded.append((node, own, enabled, tip))
+            continue
+        rest.append(active)
+    return forwarded + rest
+
+
+def focused_binding(screen, key: str):
+    """The binding of the focused widget (or a container of it) for `key`, if any."""
+    for node, bindings in screen._binding_chain:  # noqa: SLF001 - the keymap applied
+        if node is screen:
+            return None
+        for b in bindings.key_to_bindings.get(key, ()):
+            if not b.priority:
+                return b
+    return None
 
 
 def fit(keys: list[tuple[str, str]], width: int, palette: bool) -> tuple[list[str], str]:
