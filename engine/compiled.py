@@ -161,10 +161,11 @@ _CACHE: dict[str, Compiled] = {}
 
 
 def compile_scenario(scenario: Scenario) -> Compiled:
-    """The scenario's arrays, built once per content hash."""
+    """The scenario's arrays, built once per content hash (rebuilt for a copy whose fields
+    changed but whose hash was carried over, as `model_copy(update=...)` does)."""
     key = scenario.content_hash or f"id:{id(scenario)}"
     found = _CACHE.get(key)
-    if found is None or found.scenario is not scenario and not scenario.content_hash:
+    if found is None or found.scenario is not scenario and found.scenario != scenario:
         if len(_CACHE) > 32:
             _CACHE.clear()
         found = _CACHE[key] = _build(scenario)

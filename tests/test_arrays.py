@@ -111,3 +111,15 @@ def test_pair_total_sums_the_weights_of_pairs_both_present(gen):
     )
     assert np.allclose(A.pair_total(mask, weights), brute)
     assert A.pair_total(np.ones((2, 3, 5), bool), weights).shape == (2, 3)
+
+
+def test_a_changed_copy_that_keeps_the_hash_is_compiled_afresh():
+    from engine.compiled import compile_scenario
+    from engine.loader import find_scenario
+
+    s = find_scenario("northwind-new-logo")
+    longer = s.model_copy(update={"deal": s.deal.model_copy(update={"weeks": s.deal.weeks + 2})})
+    assert longer.content_hash == s.content_hash
+    assert compile_scenario(s).weeks == s.deal.weeks
+    assert compile_scenario(longer).weeks == s.deal.weeks + 2
+    assert compile_scenario(s) is compile_scenario(s)
