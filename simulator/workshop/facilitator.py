@@ -26,7 +26,6 @@ from simulator.workshop.curveballs import (
 )
 from simulator.workshop.records import (
     SessionInfo,
-    decode,
     find_session,
     refuse,
     session_scenario,
@@ -246,23 +245,6 @@ class Facilitator:
             )
         return at_week - 1
 
-    def taken(self, cb: dict) -> list[str]:
-        """The teams whose logs hold curveball `cb` (a `curveballs()` item) already."""
-        from engine.decisions import Inject, Shift
-
-        counts = self.store.team_counts(self.id)
-        logs = self.store.logs({t.id: 0 for t in counts}) if counts else {}
-        out = []
-        for t in counts:
-            log = [decode(b) for b in logs[t.id] if '"inject"' in b or '"shift"' in b]
-            if cb["kind"] == "event":
-                hit = any(isinstance(d, Inject) and d.event == cb["event"] for d in log)
-            else:
-                hit = sum(isinstance(d, Shift) for d in log) >= int(cb["key"].split("-")[1])
-            if hit:
-                out.append(t.name)
-        return out
-
     def retract(self, key: str) -> str:
         """Withdraw curveball `key` (an event id, or shift-N) before any team has taken it;
         its name. A later custom shift takes its number."""
@@ -270,14 +252,15 @@ class Facilitator:
         if cb is None:
             keys = ", ".join(c["key"] for c in self.curveballs()) or "none"
             raise refuse("retract", f"no curveball '{key}' in this session (curveballs: {keys})")
-        taken = self.taken(cb)
+        done = ConsoleStore(self.store).retract(self.id, cb["kind"], cb["id"])
+        taken = done.taken_by
         if taken:
             raise refuse(
                 "retract",
                 f"'{cb['name']}' has reached {len(taken)} team(s) already "
                 f"({', '.join(taken[:3])}{'…' if len(taken) > 3 else ''}); it cannot be retracted",
             )
-        if not ConsoleStore(self.store).retract(self.id, cb["kind"], cb["id"]):
+        if not done.done:
             raise refuse("retract", f"'{cb['name']}' was retracted already")
         self.store.note(self.id, f"curveball retracted: {cb['name']}")
         self._bot_marks.clear()

@@ -210,6 +210,11 @@ class LogConflict(Exception):
         super().__init__(f"log has {actual} decisions, expected {expected}")
 
 
+class CurveballGone(Exception):
+    """An append would deliver a curveball the store no longer holds (the facilitator
+    retracted it after the writer read the curveballs): nothing was appended."""
+
+
 def data_dir() -> Path:
     """The folder for the default store: $DEALCRAFT_HOME, else the user data folder."""
     home = os.environ.get("DEALCRAFT_HOME")
@@ -579,7 +584,8 @@ class Store:
     def append(self, team_id: int, expected: int, items: Iterable[tuple[str, str]]) -> int:
         """Append (kind, json body) decisions at position `expected`; the new log length.
 
-        Raises LogConflict when the stored log is not `expected` long.
+        Raises LogConflict when the stored log is not `expected` long, and CurveballGone
+        when a curveball among `items` was retracted (`_check_delivered`).
         """
         items = list(items)
         if not items:
@@ -597,6 +603,8 @@ class Store:
                     select(teams.c.n_decisions).where(teams.c.id == team_id)
                 ).scalar()
                 raise LogConflict(expected, actual)
+            if any(k in CURVEBALL_KINDS for k, _ in items):
+                _check_delivered(conn, team_id, expected, items)
             conn.execute(
                 insert(decisions),
                 [
@@ -739,21 +747,103 @@ class ConsoleStore:
         )
         return self.store.read(lambda conn: conn.execute(q).scalar())
 
-    def retract(self, session_id: int, kind: str, ref_id: int) -> bool:
-        """Delete a curveball (kind event) or shift and its schedule in one write; False when
-        it was not there (already retracted)."""
+    def retract(self, session_id: int, kind: str, ref_id: int) -> Retraction:
+        """Delete a curveball (kind event) or shift and its schedule unless a team's log
+        holds it, in one write: the row is locked first, so an append delivering it either
+        committed before (and is seen here) or waits and then finds it gone
+        (`_check_delivered`), on one server or several."""
         table = curveballs if kind == "event" else shifts
 
-        def fn(conn: Connection) -> bool:
-            gone = conn.execute(
-                table.delete().where(table.c.id == ref_id, table.c.session_id == session_id)
-            ).rowcount
+        def fn(conn: Connection) -> Retraction:
+            mine = (table.c.id == ref_id) & (table.c.session_id == session_id)
+            row = conn.execute(select(table).where(mine).with_for_update()).mappings().first()
+            if row is None:
+                return Retraction(False, [])
+            taken = _holders(conn, session_id, kind, dict(row))
+            if taken:
+                return Retraction(False, taken)
+            conn.execute(table.delete().where(mine))
             conn.execute(
                 schedules.delete().where(schedules.c.kind == kind, schedules.c.ref_id == ref_id)
             )
-            return bool(gone)
+            return Retraction(True, [])
 
         return self.store.write(fn)
+
+
+@dataclass(frozen=True)
+class Retraction:
+    """What a retraction did: `done`, or the teams whose logs hold the curveball (none: it
+    was retracted already)."""
+
+    done: bool
+    taken_by: list[str]
+
+
+CURVEBALL_KINDS = ("inject", "shift")  # the decision kinds that deliver a curveball
+
+
+def _holders(conn: Connection, session_id: int, kind: str, row: dict) -> list[str]:
+    """The teams whose stored logs hold curveball `row` (a curveballs or shifts row):
+    the event injected, or as many shifts as the row's place among the session's shifts
+    (shifts arrive in order)."""
+    q = (
+        select(teams.c.name, decisions.c.body)
+        .select_from(decisions.join(teams, decisions.c.team_id == teams.c.id))
+        .where(
+            teams.c.session_id == session_id,
+            decisions.c.kind == ("inject" if kind == "event" else "shift"),
+        )
+        .order_by(teams.c.id)
+    )
+    found = conn.execute(q).all()
+    if kind == "event":
+        names = [n for n, body in found if json.loads(body).get("event") == row["event"]]
+    else:
+        place = conn.execute(
+            select(func.count())
+            .select_from(shifts)
+            .where(shifts.c.session_id == session_id, shifts.c.id <= row["id"])
+        ).scalar_one()
+        counts: dict[str, int] = {}
+        for n, _ in found:
+            counts[n] = counts.get(n, 0) + 1
+        names = [n for n, c in counts.items() if c >= place]
+    return list(dict.fromkeys(names))
+
+
+def _check_delivered(conn: Connection, team_id: int, expected: int, items: list) -> None:
+    """Inside an append: every curveball decision among `items` is one the store holds now
+    (an inject's event row; the k-th shift of this team's log is the session's k-th shift,
+    same stakeholder and weights). The rows are locked for share until the append
+    commits, so a retraction waits for it. Raises CurveballGone otherwise."""
+    session_id = conn.execute(select(teams.c.session_id).where(teams.c.id == team_id)).scalar()
+    bodies = [(k, json.loads(b)) for k, b in items if k in CURVEBALL_KINDS]
+    events = [b.get("event") for k, b in bodies if k == "inject"]
+    if events:
+        q = select(curveballs.c.event).where(
+            curveballs.c.session_id == session_id, curveballs.c.event.in_(events)
+        )
+        held = set(conn.execute(q.with_for_update(read=True)).scalars())
+        if held != set(events):
+            raise CurveballGone(f"curveball(s) {sorted(set(events) - held)} retracted")
+    new = [b for k, b in bodies if k == "shift"]
+    if not new:
+        return
+    before = conn.execute(
+        select(func.count())
+        .select_from(decisions)
+        .where(decisions.c.team_id == team_id, decisions.c.seq < expected)
+        .where(decisions.c.kind == "shift")
+    ).scalar_one()
+    q = select(shifts.c.stakeholder, shifts.c.weights).where(shifts.c.session_id == session_id)
+    rows = conn.execute(q.order_by(shifts.c.id).with_for_update(read=True)).all()
+    for i, b in enumerate(new, start=before):
+        if i >= len(rows) or (rows[i][0], json.loads(rows[i][1])) != (
+            b.get("stakeholder"),
+            b.get("weights"),
+        ):
+            raise CurveballGone(f"shift {i + 1} retracted")
 
 
 class RoundStore:
