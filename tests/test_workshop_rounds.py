@@ -14,59 +14,19 @@ import pytest
 from sqlalchemy import select, update
 from support.keys import key_args
 from support.server import Running, workshop_app
+from support.workshop import Clock, Player, steps
 
-from engine.decisions import EndWeek, Start
-from engine.plan import parse_plan
+from engine.decisions import EndWeek
 from engine.problems import InputError
 from simulator.cli import main
 from simulator.workshop import rounds as rd
 from simulator.workshop import session as ws
 from simulator.workshop import store as st
-from simulator.workshop.authority import Authority, Refused, replay
+from simulator.workshop.authority import Authority, Refused
 from simulator.workshop.client import RemoteSeat
-from simulator.workshop.records import decode, session_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
-
-
-class Clock:
-    def __init__(self, now: float = 1_000_000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def steps():
-    return [d for d, _ in parse_plan(PLAN).steps]
-
-
-class Player:
-    """A team playing through the authority (what the server does with its requests)."""
-
-    def __init__(self, auth: Authority, code: str, name: str, kind: str = "player"):
-        self.auth, self.code, self.name = auth, code, name
-        joined = auth.join(code, name, None, kind)
-        self.passcode = joined["passcode"]
-        self.scenario = session_scenario(auth.store, auth.store.session(code))
-        self.state = replay(self.scenario, joined["seed"], joined["log"])
-
-    def step(self, d):
-        got = self.auth.step(self.code, self.name, self.passcode, len(self.state.history), d)
-        for b in got["decisions"]:
-            self.state = self.state.apply(decode(b))
-        return self.state
-
-    def setup(self):
-        """The plan's setup, up to (not including) Start."""
-        for d in steps():
-            if isinstance(d, Start):
-                return
-            self.step(d.to_dict())
-
-    def end_week(self):
-        return self.step((Start() if self.state.week == 0 else EndWeek()).to_dict())
 
 
 @pytest.fixture
@@ -111,10 +71,12 @@ def test_a_round_ends_when_its_time_is_up_but_not_while_paused(klass):
     clock.now += 119
     assert auth.tick() == 0 and fac.reload().hold_week == 1
     assert auth.status(info.code)["round"]["remaining_s"] == pytest.approx(1)
-    fac.pause()
+    auth.act(info.code, key, "pause", {})
     clock.now += 60
     assert auth.tick() == 0 and fac.reload().hold_week == 1  # time stands still in a pause
-    fac.resume()
+    auth.act(info.code, key, "resume", {})
+    assert auth.tick() == 0  # the pause's minute is given back
+    clock.now += 1
     assert auth.tick() == 1 and fac.reload().hold_week == 2  # the server's timer
     assert auth.tick() == 0  # once
     assert alpha.state.week == 0  # a team that did not finish is simply released with the rest
@@ -186,7 +148,9 @@ def test_a_version_4_store_gains_rounds_and_broadcasts(store_url):
     s.write(downgrade)
     s.close()
     s = st.Store(store_url)  # opening migrates
-    assert s.read(lambda c: c.execute(select(st.schema_version.c.version)).scalar()) == 5
+    assert s.read(lambda c: c.execute(select(st.schema_version.c.version)).scalar()) == (
+        st.SCHEMA_VERSION
+    )
     sid = s.add_session(
         code="OLD234",
         name="old",

@@ -254,6 +254,7 @@ class Authority:
             cached = self._facs.get(code)
         if cached is None:
             fac = facilitate(code, key, self.db)
+            fac._rounds = self.rounds  # a pause stops a round's clock: the server's clock
             with self._lock:
                 cached = self._facs.setdefault(code, (fac, threading.Lock()))
             return cached

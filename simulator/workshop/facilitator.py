@@ -283,10 +283,25 @@ class Facilitator:
         self._set("hold released", hold_week=None)
 
     def pause(self) -> None:
-        self._set("workshop paused", advance=False, paused=True)
+        self._pace(True)
 
     def resume(self) -> None:
-        self._set("workshop resumed", paused=False)
+        self._pace(False)
+
+    def _pace(self, paused: bool) -> None:
+        """Pause or resume; a running round's clock stops for the pause and its deadline
+        moves on by the pause's length at the resume (rounds.Rounds.set_paused)."""
+        from simulator.workshop.rounds import clock_text, local_rounds
+
+        gap = local_rounds(self).set_paused(self.id, paused)
+        if gap is not None:
+            note = "workshop paused" if paused else "workshop resumed"
+            if gap:
+                note += f" (the round gets {clock_text(gap)} back)"
+            self.store.note(self.id, note)
+        self.reload()
+        if not paused:
+            self.advance_bots()
 
     def reveal(self) -> None:
         self._set("results revealed", advance=False, revealed=True)

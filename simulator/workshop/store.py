@@ -50,7 +50,9 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection, make_url
@@ -62,8 +64,8 @@ from engine.rng import validate_seed
 from simulator.workshop import dialects
 from simulator.workshop.dialects import BUSY_TIMEOUT_MS  # noqa: F401 - part of the API
 
-SCHEMA_VERSION = 5  # 1: the first release; 2: adds `shifts`; 3: adds `seats`; 4: `schedules`
-# 5: `rounds` and `broadcasts`
+SCHEMA_VERSION = 6  # 1: the first release; 2: adds `shifts`; 3: adds `seats`; 4: `schedules`
+# 5: `rounds` and `broadcasts`; 6: `rounds.paused_at`
 DB_FILE = "workshop.sqlite3"
 DB_ENV = "DEALCRAFT_DB"  # the store URL when no --db is given
 LOCK_WAIT_S = 30.0  # give up on a busy database after this long
@@ -189,6 +191,7 @@ rounds = Table(  # since schema version 5: a session's timed round (one row per 
     Column("deadline", Float, nullable=True),  # clock time the round ends, None: untimed
     Column("active", Boolean, nullable=False, default=True),
     Column("started_at", Float, nullable=False),
+    Column("paused_at", Float, nullable=True),  # since version 6: the clock stopped (a pause)
 )
 
 broadcasts = Table(  # since schema version 5: the facilitator's messages to every team
@@ -882,6 +885,8 @@ class RoundStore:
         )
 
         def fn(conn: Connection) -> None:
+            paused = conn.execute(select(sessions.c.paused).where(sessions.c.id == session_id))
+            values["paused_at"] = now if paused.scalar() else None  # its clock waits too
             done = conn.execute(
                 update(rounds).where(rounds.c.session_id == session_id).values(**values)
             ).rowcount
@@ -911,7 +916,7 @@ class RoundStore:
                 return False
             nxt = week + 1
             more = nxt <= last_week
-            values = dict(week=nxt, active=more, started_at=now)
+            values = dict(week=nxt, active=more, started_at=now, paused_at=None)
             values["deadline"] = None if r["minutes"] is None else now + r["minutes"] * 60.0
             moved = conn.execute(
                 update(rounds)
@@ -944,9 +949,45 @@ class RoundStore:
         )
 
     def running(self) -> list[tuple[int, float | None]]:
-        """(session id, deadline) of every active round in the store (the server's timer)."""
-        q = select(rounds.c.session_id, rounds.c.deadline).where(rounds.c.active.is_(True))
+        """(session id, deadline) of every active round whose clock runs (not paused): the
+        server's timer."""
+        q = select(rounds.c.session_id, rounds.c.deadline).where(
+            rounds.c.active.is_(True), rounds.c.paused_at.is_(None)
+        )
         return self.store.read(lambda conn: [tuple(r) for r in conn.execute(q)])
+
+    def set_paused(self, session_id: int, paused: bool, now: float) -> float | None:
+        """Pause or resume the session and its round's clock in one write: a pause stops
+        the clock, a resume moves the deadline on by the pause's length. None when the
+        session already was so (another process did it: done once); else the seconds
+        given back to the round (0.0 when none was waiting)."""
+
+        def fn(conn: Connection) -> float | None:
+            changed = conn.execute(
+                update(sessions)
+                .where(sessions.c.id == session_id, sessions.c.paused.is_(not paused))
+                .values(paused=paused)
+            ).rowcount
+            if not changed:
+                return None
+            mine = rounds.c.session_id == session_id
+            if paused:
+                conn.execute(
+                    update(rounds)
+                    .where(mine, rounds.c.active.is_(True), rounds.c.paused_at.is_(None))
+                    .values(paused_at=now)
+                )
+                return 0.0
+            r = conn.execute(select(rounds).where(mine, rounds.c.paused_at.isnot(None)))
+            r = r.mappings().first()
+            if r is None:
+                return 0.0
+            gap = max(0.0, now - r["paused_at"])
+            deadline = None if r["deadline"] is None else r["deadline"] + gap
+            conn.execute(update(rounds).where(mine).values(paused_at=None, deadline=deadline))
+            return gap if r["active"] and deadline is not None else 0.0
+
+        return self.store.write(fn)
 
     def broadcast(self, session_id: int, text: str, now: float) -> None:
         values = dict(session_id=session_id, at=now, text=text[:300])
@@ -1018,6 +1059,13 @@ def _to_v5(conn: Connection) -> None:
     broadcasts.create(conn, checkfirst=True)  # with its index
 
 
+def _to_v6(conn: Connection) -> None:
+    """Version 6: a round's clock stops while the session is paused (`rounds.paused_at`)."""
+
+    if "paused_at" not in {c["name"] for c in inspect(conn).get_columns("rounds")}:
+        conn.execute(text("ALTER TABLE rounds ADD COLUMN paused_at FLOAT"))
+
+
 def _to_v2(conn: Connection) -> None:
     """Version 2: the custom priority shifts."""
     shifts.create(conn, checkfirst=True)  # with its index
@@ -1033,6 +1081,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     3: _to_v3,
     4: _to_v4,
     5: _to_v5,
+    6: _to_v6,
 }  # version -> step up to it
 
 

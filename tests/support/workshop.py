@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.decisions import EndWeek
+from engine.decisions import EndWeek, Start
 from engine.plan import parse_plan
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -37,6 +37,48 @@ def to_week(team, week: int, state=None):
     while state.week < week and not state.is_over():
         state = team.step(state, EndWeek())
     return state
+
+
+class Clock:
+    """A clock the tests move by hand (`clock.now += 60`): rounds never wait."""
+
+    def __init__(self, now: float = 1_000_000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Player:
+    """A team playing through the authority (what the server does with its requests)."""
+
+    def __init__(self, auth, code: str, name: str, kind: str = "player"):
+        from simulator.workshop.authority import replay
+        from simulator.workshop.records import session_scenario
+
+        self.auth, self.code, self.name = auth, code, name
+        joined = auth.join(code, name, None, kind)
+        self.passcode = joined["passcode"]
+        self.scenario = session_scenario(auth.store, auth.store.session(code))
+        self.state = replay(self.scenario, joined["seed"], joined["log"])
+
+    def step(self, d):
+        from simulator.workshop.records import decode
+
+        got = self.auth.step(self.code, self.name, self.passcode, len(self.state.history), d)
+        for b in got["decisions"]:
+            self.state = self.state.apply(decode(b))
+        return self.state
+
+    def setup(self):
+        """The plan's setup, up to (not including) Start."""
+        for d in steps():
+            if isinstance(d, Start):
+                return
+            self.step(d.to_dict())
+
+    def end_week(self):
+        return self.step((Start() if self.state.week == 0 else EndWeek()).to_dict())
 
 
 @contextmanager
