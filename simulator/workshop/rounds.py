@@ -82,6 +82,27 @@ def clock_text(seconds: float | None) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
+def status_lines(state: dict | None) -> list[str]:
+    """The running round and the last message as plain text (`workshop status`): what the
+    board's recap box shows."""
+    out = []
+    rnd = (state or {}).get("round")
+    if rnd:
+        line = f"Round {rnd['label']}: "
+        line += "untimed" if rnd["deadline"] is None else f"{clock_text(rnd['remaining_s'])} left"
+        line += " (clock stopped: paused)" if rnd.get("paused") else ""
+        if "submitted" in rnd:
+            done, playing = rnd["submitted"], rnd["playing"]
+            line += f" · submitted {len(done)}/{len(done) + len(playing)}"
+            line += f": {', '.join(done)}" if done else ""
+            line += f" · still playing: {', '.join(playing)}" if playing else ""
+        out.append(line)
+    msg = (state or {}).get("broadcast")
+    if msg:
+        out.append(f"Message: {msg['text']}")
+    return out
+
+
 class Rounds:
     """The rounds of every session in one store: starting, stopping, broadcasting, and the
     check that ends a round. Keeps one Leaderboard per session to see who is done."""
