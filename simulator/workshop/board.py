@@ -44,6 +44,7 @@ from engine.problems import InputError
 from simulator.screens.modals import ConfirmModal
 from simulator.terminal import exit_on_signals, terminal_alive, terminal_fd
 from simulator.textcharts import spark
+from simulator.workshop.board_link import Link
 from simulator.workshop.curveballs import check_shift, check_signal, shift_label
 from simulator.workshop.facilitator import Facilitator
 from simulator.workshop.records import SessionInfo
@@ -447,6 +448,7 @@ class BoardApp(App):
         self.refreshes = 0
         self.side_open: bool | None = None  # None: by the terminal's width
         self.show_seed = False
+        self.link = Link()  # whether the refreshes fail (the server is down), since when
 
     # ---- layout ---------------------------------------------------------------------------
 
@@ -543,9 +545,23 @@ class BoardApp(App):
         try:
             snap = self.snapshot()
         except InputError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            self.call_from_thread(self.refresh_failed, exc)
             return
         self.call_from_thread(self.show, snap)
+
+    def refresh_failed(self, exc: InputError) -> None:
+        """A refresh that failed: the badge says since when; one notice per new error."""
+        notice = self.link.failed(exc)
+        if notice is not None:
+            self.notify(notice, severity="error", markup=False, timeout=10)
+        self._draw_badges()
+
+    def _draw_badges(self) -> None:
+        info = self.snap.info if self.snap is not None else None
+        t = round_badge(self.snap.rounds) if self.snap is not None else Text()
+        if info is not None:
+            t += self.badges(info)
+        self.query_one("#badges", Static).update(self.link.badge() + t)
 
     def action_refresh_now(self) -> None:
         self.refresh_board()
@@ -599,7 +615,9 @@ class BoardApp(App):
         self.refreshes += 1
         info = snap.info
         self.query_one("#session-info", Static).update(self.session_text(info, len(snap.rows)))
-        self.query_one("#badges", Static).update(round_badge(snap.rounds) + self.badges(info))
+        if self.link.answered():
+            self.notify("The board reads its data again.", markup=False)
+        self._draw_badges()
         self._fill_table(snap)
         self._show_selected()
         self.query_one("#activity", Static).update(activity_text(snap.activity))
