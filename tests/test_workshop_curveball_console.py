@@ -227,6 +227,31 @@ def test_board_previews_schedules_retracts_and_shows_the_activity(klass):
     asyncio.run(go())
 
 
+def test_the_inject_dialog_is_the_board_pick_dialog_and_greys_out_an_injected_one(klass):
+    info, _, fac = klass
+    to_week(ws.join(info.code, "Alpha"), 1)
+
+    async def go():
+        app = BoardApp(fac, interval=60)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await _settle(app, pilot)
+            await pilot.press("i")
+            await pilot.pause()
+            assert isinstance(app.screen, PickModal)
+            [option] = app.screen.query_one("#pick-list").options
+            assert option.id == CURVEBALL and not option.disabled
+            signal = next(e.signal for e in fac.scenario.events if e.id == CURVEBALL)
+            assert signal in str(option.prompt)
+            await pilot.press("enter", "y")
+            await _settle(app, pilot)
+            await pilot.press("i")
+            await pilot.pause()
+            [option] = app.screen.query_one("#pick-list").options
+            assert option.disabled and "already injected" in str(option.prompt)
+
+    asyncio.run(go())
+
+
 def test_a_signal_must_be_printable(klass):
     fac = klass[2]
     with pytest.raises(InputError, match="printable"):

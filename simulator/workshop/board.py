@@ -90,47 +90,6 @@ def _short(text: str, n: int = 14) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-class InjectModal(ModalScreen[str | None]):
-    """Pick a scenario curveball to inject; returns its id."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, events, injected: set[str]) -> None:
-        super().__init__()
-        self.events = events
-        self.injected = injected
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(Text("Inject a curveball into every team's game", style="bold"))
-            options = []
-            for e in self.events:
-                t = Text(e.name, style="bold")
-                t.append("\n" + e.signal, style="")
-                if e.id in self.injected:
-                    t.append("  (already injected)", style="dim")
-                options.append(Option(t, id=e.id, disabled=e.id in self.injected))
-            if not options:
-                options.append(Option(Text("This scenario has no curveballs"), disabled=True))
-            yield OptionList(*options, id="inject-list")
-            yield Static(
-                Text(
-                    "It arrives at the start of each team's next week and goes into their log.",
-                    style="dim",
-                )
-            )
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 @dataclass(frozen=True)
 class ShiftChoice:
     stakeholder: str
@@ -278,20 +237,27 @@ class WeekModal(ModalScreen[int | None]):
 
 
 class PickModal(ModalScreen[str | None]):
-    """Pick one item (id, text, disabled) from a list; returns its id."""
+    """Pick one item (id, text, disabled) from a list (a curveball to inject, schedule or
+    retract); returns its id. `empty` is shown when there is nothing to pick."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, items: list[tuple[str, Text, bool]], hint: str) -> None:
+    def __init__(
+        self,
+        title: str,
+        items: list[tuple[str, Text, bool]],
+        hint: str,
+        empty: str = "Nothing to pick",
+    ) -> None:
         super().__init__()
-        self.title_text, self.items, self.hint = title, items, hint
+        self.title_text, self.items, self.hint, self.empty = title, items, hint, empty
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text, style="bold"))
             options = [Option(t, id=i, disabled=d) for i, t, d in self.items]
             if not options:
-                options.append(Option(Text("Nothing to pick"), disabled=True))
+                options.append(Option(Text(self.empty), disabled=True))
             yield OptionList(*options, id="pick-list")
             yield Static(Text(self.hint, style="dim"))
 
@@ -778,7 +744,22 @@ class BoardApp(App):
             if event_id:
                 then(next(e for e in self.fac.curveball_events() if e.id == event_id))
 
-        self.push_screen(InjectModal(self.fac.curveball_events(), done), chosen)
+        def item(e) -> tuple[str, Text, bool]:
+            t = Text(e.name, style="bold")
+            t.append("\n" + e.signal, style="")
+            if e.id in done:
+                t.append("  (already injected)", style="dim")
+            return e.id, t, e.id in done
+
+        self.push_screen(
+            PickModal(
+                "Inject a curveball into every team's game",
+                [item(e) for e in self.fac.curveball_events()],
+                "It arrives at the start of each team's next week and goes into their log.",
+                empty="This scenario has no curveballs",
+            ),
+            chosen,
+        )
 
     def action_inject(self) -> None:
         def go(event) -> None:
