@@ -6,7 +6,7 @@ import asyncio
 import re
 
 from support.server import Running, free_port, workshop_app
-from support.workshop import new_class, to_week
+from support.workshop import to_week
 from textual.widgets import Static
 
 from engine.problems import InputError
@@ -26,8 +26,8 @@ def _errors(app) -> list[str]:
     return [n.message for n in app._notifications if n.severity == "error"]
 
 
-def test_the_board_says_once_that_the_server_is_down_and_clears_it_when_back(home):
-    info, key, fac = new_class("Link class")
+def test_the_board_says_once_that_the_server_is_down_and_clears_it_when_back(workshop_class):
+    info, key, fac = workshop_class
     to_week(ws.join(info.code, "Alpha"), 1)
     fac.hold(3)
     port = free_port()

@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from support.workshop import CURVEBALL, new_class, to_week
+from support.workshop import CURVEBALL, to_week
 
 from engine.decisions import EndWeek, Inject, Shift
 from engine.problems import InputError
@@ -51,8 +51,8 @@ def _end_week_time(auth, code: str) -> float:
     return time.perf_counter() - t0
 
 
-def test_a_stale_read_of_a_retracted_shift_is_not_delivered(workshop_db):
-    info, _, fac = new_class("Race class")
+def test_a_stale_read_of_a_retracted_shift_is_not_delivered(workshop_class_each_db):
+    info, _, fac = workshop_class_each_db
     alpha = ws.join(info.code, "Alpha")
     state = to_week(alpha, 1)
     fac.shift("coo", {"risk": 10})
@@ -63,8 +63,8 @@ def test_a_stale_read_of_a_retracted_shift_is_not_delivered(workshop_db):
     assert alpha.resume().history == state.history
 
 
-def test_the_store_refuses_an_inject_or_shift_it_does_not_hold(workshop_db):
-    info, _, fac = new_class("Race class")
+def test_the_store_refuses_an_inject_or_shift_it_does_not_hold(workshop_class_each_db):
+    info, _, fac = workshop_class_each_db
     alpha = ws.join(info.code, "Alpha")
     to_week(alpha, 1)
     n = len(alpha.log())
@@ -74,8 +74,8 @@ def test_the_store_refuses_an_inject_or_shift_it_does_not_hold(workshop_db):
     assert len(alpha.log()) == n  # nothing appended
 
 
-def test_a_shift_is_matched_by_its_place_and_weights(workshop_db):
-    info, _, fac = new_class("Race class")
+def test_a_shift_is_matched_by_its_place_and_weights(workshop_class_each_db):
+    info, _, fac = workshop_class_each_db
     alpha = ws.join(info.code, "Alpha")
     state = to_week(alpha, 1)
     fac.shift("coo", {"risk": 10})
@@ -93,12 +93,12 @@ def test_a_shift_is_matched_by_its_place_and_weights(workshop_db):
         fac.retract("shift-2")
 
 
-def test_retract_raced_against_end_of_week_agrees_with_the_team(workshop_db):
+def test_retract_raced_against_end_of_week_agrees_with_the_team(workshop_class_each_db):
     """Races of a retract against a team's end of week through the authority (as the
     server runs it; each side on its own database connection): whenever the retract
     says done, the team's stored log lacks the shift and the team was answered without
     it; whenever it says a team has it, that team's log holds it."""
-    info, _, fac = new_class("Race class")
+    info, _, fac = workshop_class_each_db
     auth = Authority()
     outcomes = []
     span = _end_week_time(auth, info.code)  # the retracts start across this span
@@ -128,10 +128,10 @@ def test_retract_raced_against_end_of_week_agrees_with_the_team(workshop_db):
     print(f"retracted first in {sum(outcomes)} of {len(outcomes)} races")
 
 
-def test_a_retracted_event_raced_against_end_of_week(workshop_db):
+def test_a_retracted_event_raced_against_end_of_week(workshop_class_each_db):
     """The same race for a scenario curveball, until a team takes it (it cannot be
     injected again then)."""
-    info, _, fac = new_class("Race class")
+    info, _, fac = workshop_class_each_db
     for i in range(RACES):
         team = ws.join(info.code, f"Team {i}")
         state = to_week(team, 1)

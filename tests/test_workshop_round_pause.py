@@ -3,14 +3,11 @@ and the resume moves the deadline on by the pause's length. The clock is injecte
 test waits); the pause and the resume may come through different servers on one
 database, and a second resume gives nothing back twice."""
 
-import http.client
-import json
-
 import pytest
 from sqlalchemy import text
 from support.keys import key_args
 from support.server import Running, workshop_app
-from support.workshop import Clock, new_class
+from support.workshop import Clock, bare_session, call
 
 from simulator.cli import main
 from simulator.workshop import rounds as rd
@@ -19,8 +16,8 @@ from simulator.workshop.authority import Authority
 
 
 @pytest.fixture
-def klass(workshop_db):
-    info, key, fac = new_class("Pause class")
+def klass(workshop_class_each_db):
+    info, key, fac = workshop_class_each_db
     clock = Clock()
     auth = Authority(clock=clock)
     rd.round_act(auth, info.code, key, "start", {"minutes": 2})
@@ -85,12 +82,7 @@ def test_a_round_started_during_a_pause_waits_for_the_resume(klass):
 
 
 def _status(url, code):
-    host, port = url.split("//")[1].split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=30)
-    conn.request("GET", f"/api/v1/sessions/{code}/status")
-    out = json.loads(conn.getresponse().read())
-    conn.close()
-    return out
+    return call(url, "GET", f"/api/v1/sessions/{code}/status")[1]
 
 
 def test_pause_and_resume_through_two_real_servers(klass, capsys):
@@ -129,19 +121,7 @@ def test_a_version_5_store_gains_the_paused_clock(store_url):
     s = st.Store(store_url)  # opening migrates
     version = s.read(lambda c: c.execute(text("SELECT version FROM schema_version")).scalar())
     assert version == st.SCHEMA_VERSION == 6
-    sid = s.add_session(
-        code="OLD567",
-        name="old",
-        scenario_ref="x",
-        scenario_id="x",
-        content_hash="h",
-        scenario_yaml="",
-        seed=1,
-        key_salt="s",
-        key_hash="k",
-        paused=False,
-        revealed=False,
-    )
+    sid = bare_session(s, "OLD567")
     rs = st.RoundStore(s)
     rs.start(sid, 0, 1.0, 100.0)
     assert rs.set_paused(sid, True, 110.0) == 0.0

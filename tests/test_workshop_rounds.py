@@ -5,16 +5,13 @@ laptop and through the server; only the facilitator key starts a round or broadc
 The clock is injected: no test waits for a round's minutes."""
 
 import asyncio
-import http.client
-import json
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 from support.keys import key_args
 from support.server import Running, workshop_app
-from support.workshop import Clock, Player, steps
+from support.workshop import Clock, Player, bare_session, call, settle, steps, strip_shown
 
 from engine.decisions import EndWeek
 from engine.problems import InputError
@@ -25,14 +22,10 @@ from simulator.workshop import store as st
 from simulator.workshop.authority import Authority, Refused
 from simulator.workshop.client import RemoteSeat
 
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
-
 
 @pytest.fixture
-def klass(workshop_db):
-    info, key = ws.create_session("northwind-new-logo", name="Rounds class", seed=2)
-    fac = ws.facilitate(info.code, key)
+def klass(workshop_class_each_db):
+    info, key, fac = workshop_class_each_db
     fac.hold(0)
     clock = Clock()
     return info, key, fac, Authority(clock=clock), clock
@@ -151,19 +144,7 @@ def test_a_version_4_store_gains_rounds_and_broadcasts(store_url):
     assert s.read(lambda c: c.execute(select(st.schema_version.c.version)).scalar()) == (
         st.SCHEMA_VERSION
     )
-    sid = s.add_session(
-        code="OLD234",
-        name="old",
-        scenario_ref="x",
-        scenario_id="x",
-        content_hash="h",
-        scenario_yaml="",
-        seed=1,
-        key_salt="s",
-        key_hash="k",
-        paused=False,
-        revealed=False,
-    )
+    sid = bare_session(s, "OLD234")
     rs = st.RoundStore(s)
     rs.start(sid, 2, 5.0, 100.0)
     rs.broadcast(sid, "hello", 100.0)
@@ -172,17 +153,6 @@ def test_a_version_4_store_gains_rounds_and_broadcasts(store_url):
     assert rs.advance(sid, 2, 10, 400.0) and not rs.advance(sid, 2, 10, 400.0)  # once
     assert rs.state(sid)[0]["hold_week"] == 4
     s.close()
-
-
-def _call(url, method, path, body=None, headers=None):
-    host, port = url.split("//")[1].split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=30)
-    data = None if body is None else json.dumps(body)
-    conn.request(method, path, body=data, headers=headers or {})
-    resp = conn.getresponse()
-    out = resp.status, json.loads(resp.read() or b"{}")
-    conn.close()
-    return out
 
 
 def test_only_the_facilitator_starts_a_round_or_broadcasts_and_the_server_times_it(klass):
@@ -207,20 +177,20 @@ def test_only_the_facilitator_starts_a_round_or_broadcasts_and_the_server_times_
             {"Authorization": f"Bearer {key}"},
         ):
             for action, body in (("start", {"minutes": 3}), ("broadcast", {"text": "hi"})):
-                status, answer = _call(url, "POST", f"{path}/{action}", body, auth)
+                status, answer = call(url, "POST", f"{path}/{action}", body, auth)
                 assert status == 403 and answer["problems"][0]["code"] == "workshop.key"
         state = blue.session_state()
         assert state["round"] is None and state["broadcast"] is None  # nothing happened
         assert fac.reload().hold_week == 0
         good = {"Authorization": f"Facilitator {key}"}
-        status, answer = _call(url, "POST", f"{path}/start", {"minutes": 3}, good)
+        status, answer = call(url, "POST", f"{path}/start", {"minutes": 3}, good)
         assert status == 200 and answer["round"]["label"] == "setup"
         assert "seed" not in answer["session"]
-        _call(url, "POST", f"{path}/broadcast", {"text": "Ten minutes for setup"}, good)
+        call(url, "POST", f"{path}/broadcast", {"text": "Ten minutes for setup"}, good)
         state = blue.session_state()
         assert state["round"]["remaining_s"] == pytest.approx(180, abs=1)
         assert state["broadcast"]["text"] == "Ten minutes for setup"
-        status, public = _call(url, "GET", f"/api/v1/sessions/{info.code}/status")
+        status, public = call(url, "GET", f"/api/v1/sessions/{info.code}/status")
         assert public["round"]["week"] == 0 and public["broadcast"]["text"]
         clock.now += 181  # the server's own timer ends it: nobody asks for the status
         rs = st.RoundStore(fac.store)
@@ -255,7 +225,6 @@ def test_the_strip_shows_the_round_the_message_and_the_signal_through_the_server
     from support.app import make_app
 
     from simulator.saves import WorkshopSession
-    from simulator.workshop.strip import SessionStrip
 
     info, key, fac, _, _ = klass
     with Running(workshop_app()) as url:
@@ -267,12 +236,7 @@ def test_the_strip_shows_the_round_the_message_and_the_signal_through_the_server
         local = rd.local_rounds(fac)
 
         async def shown(pilot) -> str:
-            app._workshop_strips.poll()
-            for _ in range(3):
-                await app.workers.wait_for_complete()
-                await pilot.pause()
-            [strip] = app.screen.query(SessionStrip)
-            return str(strip.render())
+            return await strip_shown(app, pilot)
 
         async def go():
             async with app.run_test(size=(120, 32)) as pilot:
@@ -307,21 +271,16 @@ def test_the_board_shows_the_countdown_and_who_has_submitted(klass):
     ws.join(info.code, "Beta")
     app = BoardApp(fac, interval=60)
 
-    async def settle(pilot):
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-
     async def go():
         async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
+            await settle(app, pilot)
             await pilot.press("t")
             await pilot.press(*"5", "enter")
-            await settle(pilot)
+            await settle(app, pilot)
             assert fac.reload().hold_week == 1
             await pilot.press("m")
             await pilot.press(*"Start now", "enter")
-            await settle(pilot)
+            await settle(app, pilot)
             recap = str(app.query_one("#recap").render())
             assert "Round setup" in recap and "submitted 0/2" in recap
             assert "still playing: Alpha, Beta" in recap and "Message: Start now" in recap
@@ -333,12 +292,12 @@ def test_the_board_shows_the_countdown_and_who_has_submitted(klass):
                 if state.week >= 1:
                     break
             app.refresh_board()
-            await settle(pilot)
+            await settle(app, pilot)
             recap = str(app.query_one("#recap").render())
             assert "submitted 1/2: Alpha" in recap and "still playing: Beta" in recap
             await pilot.press("t")
             await pilot.press("0", "enter")
-            await settle(pilot)
+            await settle(app, pilot)
             assert rd.Rounds(fac.store).view(fac.id)["round"] is None
 
     asyncio.run(go())

@@ -8,7 +8,7 @@ import re
 import pytest
 from support.keys import key_args
 from support.server import Running, workshop_app
-from support.workshop import new_class, to_week
+from support.workshop import to_week
 
 from simulator.cli import main
 from simulator.workshop import rounds as rd
@@ -20,9 +20,9 @@ LINE = re.compile(
 
 
 @pytest.fixture
-def klass(workshop_db):
+def klass(workshop_class_each_db):
     """Alpha has ended setup in a 4-minute setup round; Beta has not."""
-    info, key, fac = new_class("Status class")
+    info, key, fac = workshop_class_each_db
     fac.hold(0)
     rd.facilitator_act(fac, "start", minutes=4)
     rd.facilitator_act(fac, "broadcast", text="Setup ends at ten past")

@@ -1,6 +1,9 @@
 """What the workshop tests share: the Northwind plan and its steps, playing a team to a
-week, a class on its own data folder for a whole test module, and the fixtures that open
-a session (`klass`, `class_on_server`) on the default store."""
+week, a class on its own data folder for a whole test module, raw HTTP requests to a
+workshop server, a bare session row, a hand-moved clock, a team playing through the
+authority, and the fixtures that open a session in the default store (`workshop_class`,
+`workshop_class_each_db`) or serve it (`served_class`). tests/conftest.py makes the
+fixtures visible to every test module."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -19,6 +23,7 @@ from engine.plan import parse_plan
 ROOT = Path(__file__).resolve().parent.parent.parent
 PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
 SCENARIO = "northwind-new-logo"
+SEED = 2
 CURVEBALL = "peak_brought_forward"  # Northwind's scenario curveball
 
 
@@ -37,6 +42,44 @@ def to_week(team, week: int, state=None):
     while state.week < week and not state.is_over():
         state = team.step(state, EndWeek())
     return state
+
+
+class Class(NamedTuple):
+    """A session as the tests hold it: its info, the facilitator key and handle."""
+
+    info: object
+    key: str
+    fac: object
+
+
+def new_class(name: str = "Workshop class", seed: int = SEED, db: str | None = None) -> Class:
+    """A new Northwind session in the store (`db`, else the default one) and its
+    facilitator's handle."""
+    from simulator.workshop import session as ws
+
+    info, key = ws.create_session(SCENARIO, name=name, seed=seed, db=db)
+    return Class(info, key, ws.facilitate(info.code, key, db))
+
+
+@pytest.fixture
+def workshop_class(home) -> Class:
+    """A Northwind session (seed 2) in this test's own default store (SQLite)."""
+    return new_class()
+
+
+@pytest.fixture
+def workshop_class_each_db(workshop_db) -> Class:
+    """The same, once on SQLite and once on PostgreSQL (the default store's URL)."""
+    return new_class()
+
+
+@pytest.fixture
+def served_class(workshop_class) -> Iterator[tuple]:
+    """(info, key, fac, URL): `workshop_class` with a workshop server on its store."""
+    from support.server import Running, workshop_app
+
+    with Running(workshop_app()) as url:
+        yield (*workshop_class, url)
 
 
 class Clock:
@@ -97,31 +140,55 @@ def module_home(tmp_path_factory) -> Iterator[Path]:
             os.environ["DEALCRAFT_HOME"] = old
 
 
-def new_class(name: str, seed: int = 2, **kw):
-    """(info, key, the facilitator's handle) of a new Northwind session in the default store."""
-    from simulator.workshop import session as ws
-
-    info, key = ws.create_session(SCENARIO, name=name, seed=seed, **kw)
-    return info, key, ws.facilitate(info.code, key, kw.get("db"))
-
-
-def post(url: str, path: str, body: dict, headers: dict) -> tuple[int, dict]:
-    """One raw POST to a workshop server: (status, decoded JSON answer)."""
+def call(url: str, method: str, path: str, body=None, headers=None) -> tuple[int, dict]:
+    """One raw request to a workshop server, as a curious trainee would send it by hand:
+    (status, decoded JSON answer)."""
     host, port = url.split("//")[1].split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=30)
-    conn.request("POST", path, body=json.dumps(body), headers=headers)
+    data = None if body is None else json.dumps(body)
+    conn.request(method, path, body=data, headers=headers or {})
     resp = conn.getresponse()
     out = resp.status, json.loads(resp.read() or b"{}")
     conn.close()
     return out
 
 
-@pytest.fixture
-def class_on_server(home):
-    """(info, key, URL) of a session in `home`'s store, served on a free port."""
-    from simulator.workshop import session as ws
-    from support.server import Running, workshop_app
+def post(url: str, path: str, body, headers) -> tuple[int, dict]:
+    return call(url, "POST", path, body, headers)
 
-    info, key = ws.create_session(SCENARIO, name="Server class", seed=2)
-    with Running(workshop_app()) as url:
-        yield info, key, url
+
+def bare_session(store, code: str = "QWE234", **values) -> int:
+    """A session row with placeholder values, straight into `store` (the store's tests);
+    its id."""
+    row = dict(
+        code=code,
+        name="n",
+        scenario_ref="x",
+        scenario_id="x",
+        content_hash="h",
+        scenario_yaml="",
+        seed=1,
+        key_salt="s",
+        key_hash="k",
+        hold_week=None,
+        paused=False,
+        revealed=False,
+    )
+    return store.add_session(**{**row, **values})
+
+
+async def settle(app, pilot, rounds: int = 3) -> None:
+    """Let a Textual app's workers finish and its screen catch up."""
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def strip_shown(app, pilot) -> str:
+    """The workshop strip's text on the app's screen, after a fresh status read."""
+    from simulator.workshop.strip import SessionStrip
+
+    app._workshop_strips.poll()
+    await settle(app, pilot)
+    [strip] = app.screen.query(SessionStrip)
+    return str(strip.render())
