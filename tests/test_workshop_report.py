@@ -7,20 +7,18 @@ import shutil
 import subprocess
 import tempfile
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from support.keys import key_file
+from support.workshop import module_home, new_class
+from support.workshop import steps as plan_steps
 
 from engine.decisions import EndWeek, Focus, IllegalDecision, Run, Start
-from engine.plan import parse_plan
 from simulator.cli import main
 from simulator.workshop import session as ws
 from simulator.workshop.report import build_report
 from simulator.workshop.results import findings
 
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
 EVIL = "<script>alert(1)</script>"
 FORMULA = "=HYPERLINK(1)"
 CHROMIUM = next(
@@ -35,13 +33,9 @@ CHROMIUM = next(
 
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    old = os.environ.get("DEALCRAFT_HOME")
-    os.environ["DEALCRAFT_HOME"] = str(home)
-    try:
-        info, key = ws.create_session("northwind-new-logo", name="Report & <class>", seed=2)
-        fac = ws.facilitate(info.code, key)
-        steps = [d for d, _ in parse_plan(PLAN).steps]
+    with module_home(tmp_path_factory) as home:
+        info, key, fac = new_class("Report & <class>")
+        steps = plan_steps()
         dims = [d.id for d in fac.scenario.dimensions]
         restless = []  # no connections after the first, and a new strategy every week
         weeks = 0
@@ -75,11 +69,6 @@ def workshop(tmp_path_factory):
                 state = team.step(state, EndWeek())
         fac.add_bot()
         yield info, key, fac, home
-    finally:
-        if old is None:
-            os.environ.pop("DEALCRAFT_HOME", None)
-        else:
-            os.environ["DEALCRAFT_HOME"] = old
 
 
 @pytest.fixture(scope="module")
@@ -220,7 +209,7 @@ def test_custom_shifts_are_listed_with_their_response_lags(tmp_path, monkeypatch
     fac = ws.facilitate(info.code, key)
     team = ws.join(info.code, "Alpha")
     state = team.resume()
-    steps = [d for d, _ in parse_plan(PLAN).steps]
+    steps = plan_steps()
     fac.inject("peak_brought_forward", week=1)
     fac.shift("cfo", {"cost": 100}, week=1)
     for d in steps:

@@ -44,6 +44,46 @@ def to_week(team, week: int, state=None):
     return state
 
 
+def play(team, decisions, stop_week: int | None = None):
+    """Step `decisions` (skipping any the pruned plan made illegal), then end the weeks
+    (up to `stop_week` if given, else to the end of the game)."""
+    from engine.decisions import IllegalDecision
+
+    state = team.resume()
+    for d in decisions:
+        if state.is_over() or (stop_week is not None and state.week >= stop_week):
+            break
+        try:
+            state = team.step(state, d)
+        except IllegalDecision:
+            pass
+    while not state.is_over() and stop_week is None:
+        state = team.step(state, EndWeek())
+    return state
+
+
+def plans(dims: list[str]) -> dict[str, list]:
+    """Three human teams' games that fall short of the plan: Late (no owned milestones,
+    no discovery), Still (never re-focuses) and Restless (a new focus every week)."""
+    from engine.decisions import Focus, Run
+
+    full = steps()
+    late = [
+        s
+        for s in full
+        if s.kind != "plan" and not (isinstance(s, Run) and s.action == "discovery_meeting")
+    ]
+    setup = full.index(Start())
+    still = full[: setup + 1] + [s for s in full[setup + 1 :] if not isinstance(s, Focus)]
+    restless, weeks = [], 0
+    for s in full[:6] + [s for s in full[6:] if s.kind != "connect"]:
+        restless.append(s)
+        if isinstance(s, EndWeek | Start) and weeks < 9:
+            weeks += 1
+            restless.append(Focus({dims[weeks % len(dims)]: 1.0}))
+    return {"Late": late, "Still": still, "Restless": restless}
+
+
 class Class(NamedTuple):
     """A session as the tests hold it: its info, the facilitator key and handle."""
 
