@@ -5,14 +5,11 @@ and the seed kept from players and from the public status."""
 
 import csv
 import json
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
+from support.chromium import chromium, needs_chromium
 from support.keys import key_file
 from support.workshop import CURVEBALL, SEED, module_home, new_class, plans, play, steps
 
@@ -27,15 +24,6 @@ from simulator.workshop.results import (
     RESPONDED,
     findings,
     recap,
-)
-
-CHROMIUM = next(
-    (
-        p
-        for p in (shutil.which("chromium"), "/usr/bin/chromium", shutil.which("chromium-browser"))
-        if p and os.path.exists(p)
-    ),
-    None,
 )
 
 
@@ -159,30 +147,6 @@ def test_csv_cells_carry_explicit_states(klass, tmp_path):
     assert cb_cols and all(r[c] != "" for r in rows.values() for c in cb_cols)
 
 
-def _chromium(*args, timeout=90):
-    profile = tempfile.mkdtemp(prefix="dealcraft-chromium-")
-    try:
-        return subprocess.run(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--no-pdf-header-footer",
-                f"--user-data-dir={profile}",
-                *args,
-            ],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-
-
 def pdf_pages(path: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", path.read_bytes()))
 
@@ -203,7 +167,7 @@ def test_debriefs_are_written_one_per_team(klass, tmp_path):
 
 
 @pytest.mark.e2e
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+@needs_chromium
 def test_debrief_prints_on_one_page(klass, tmp_path):
     info, _, fac, _ = klass
     rows = fac.leaderboard().refresh()
@@ -211,7 +175,7 @@ def test_debrief_prints_on_one_page(klass, tmp_path):
     html = tmp_path / "debrief.html"
     html.write_text(build_debrief(fac.reload(), fac.scenario, longest, fac.curveballs()))
     pdf = tmp_path / "debrief.pdf"
-    run = _chromium(f"--print-to-pdf={pdf}", html.as_uri())
+    run = chromium(f"--print-to-pdf={pdf}", html.as_uri(), timeout=90)
     assert run.returncode == 0 and pdf.exists(), run.stderr.decode()[-2000:]
     assert pdf_pages(pdf) == 1
 

@@ -3,12 +3,10 @@
 import csv
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 from html.parser import HTMLParser
 
 import pytest
+from support.chromium import chromium, needs_chromium
 from support.keys import key_file
 from support.workshop import module_home, new_class
 from support.workshop import steps as plan_steps
@@ -21,14 +19,6 @@ from simulator.workshop.results import findings
 
 EVIL = "<script>alert(1)</script>"
 FORMULA = "=HYPERLINK(1)"
-CHROMIUM = next(
-    (
-        p
-        for p in (shutil.which("chromium"), "/usr/bin/chromium", shutil.which("chromium-browser"))
-        if p and os.path.exists(p)
-    ),
-    None,
-)
 
 
 @pytest.fixture(scope="module")
@@ -156,35 +146,11 @@ class DomCounter(HTMLParser):
         self.text.append(data)
 
 
-def _chromium(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    profile = tempfile.mkdtemp(prefix="dealcraft-chromium-")
-    try:
-        return subprocess.run(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                f"--user-data-dir={profile}",
-                *args,
-            ],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-
-
 @pytest.mark.e2e
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+@needs_chromium
 def test_report_renders_in_headless_chromium(report, tmp_path):
     html = report[0]
-    run = _chromium("--dump-dom", html.as_uri())
+    run = chromium("--dump-dom", html.as_uri())
     assert run.returncode == 0, run.stderr.decode()[-2000:]
     dom = DomCounter()
     dom.feed(run.stdout.decode("utf-8"))
@@ -199,7 +165,7 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
     text = "".join(dom.text)
     assert EVIL in text and "Alpha" in text and "What went with winning" in text
     shot = tmp_path / "report.png"
-    run = _chromium(f"--screenshot={shot}", "--window-size=1200,2400", html.as_uri())
+    run = chromium(f"--screenshot={shot}", "--window-size=1200,2400", html.as_uri())
     assert run.returncode == 0 and shot.stat().st_size > 10_000
 
 
@@ -264,7 +230,7 @@ def test_custom_shifts_are_listed_with_their_response_lags(tmp_path, monkeypatch
 
 
 @pytest.mark.e2e
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+@needs_chromium
 def test_report_fits_a_narrow_window(report, tmp_path):
     """On a phone-width window the page never scrolls sideways: a wide table scrolls in its box."""
     probe = tmp_path / "narrow.html"
@@ -277,7 +243,7 @@ def test_report_fits_a_narrow_window(report, tmp_path):
     )
     page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", report[0].read_text())
     probe.write_text(page.replace("</body>", measure), encoding="utf-8")  # CSP bars scripts
-    run = _chromium("--window-size=420,900", "--dump-dom", probe.as_uri())
+    run = chromium("--window-size=420,900", "--dump-dom", probe.as_uri())
     assert run.returncode == 0, run.stderr.decode()[-2000:]
     body = re.search(r"<body[^>]*>", run.stdout.decode("utf-8")).group(0)
     assert int(re.search(r'data-overflow="(-?\d+)"', body).group(1)) <= 0
