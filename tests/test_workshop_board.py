@@ -1,16 +1,14 @@
 """The facilitator's board (Textual): live leaderboard, pacing, curveballs, notes, reveal."""
 
-import asyncio
-
 import pytest
 from rich.text import Text
-from support.workshop import settle, steps
+from support.workshop import on_board, settle, steps
 from textual.widgets import DataTable, Label, OptionList, Sparkline, Static
 
 from engine.decisions import EndWeek
 from simulator.screens.modals import ConfirmModal
 from simulator.workshop import session as ws
-from simulator.workshop.board import BoardApp, RevealScreen, ShiftModal, response_cell
+from simulator.workshop.board import RevealScreen, ShiftModal, response_cell
 
 MARKUP = "[b red]Evil[/] [@click=quit]x"
 
@@ -27,18 +25,6 @@ def fac(workshop_class):
                 break
             state = team.step(state, d)
     return fac
-
-
-def on_board(fac, script, size=(150, 45)):
-    """Run `script(app, pilot)` on the facilitator's board once its first refresh is shown."""
-
-    async def run():
-        app = BoardApp(fac, interval=60)
-        async with app.run_test(size=size) as pilot:
-            await settle(app, pilot)
-            await script(app, pilot)
-
-    asyncio.run(run())
 
 
 def cells(app):

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from support.keys import key_file
 from support.server import Running, workshop_app
-from support.workshop import CURVEBALL, post, settle, steps, strip_shown, to_week
+from support.workshop import CURVEBALL, on_board, post, settle, steps, strip_shown, to_week
 from textual.widgets import Input, Static
 
 from engine.decisions import EndWeek, Inject, Shift
@@ -16,7 +16,7 @@ from simulator.cli import main
 from simulator.screens.modals import ConfirmModal
 from simulator.workshop import seats
 from simulator.workshop import session as ws
-from simulator.workshop.board import BoardApp, PickModal, ShiftModal, WeekModal
+from simulator.workshop.board import PickModal, ShiftModal, WeekModal
 
 
 def test_a_scheduled_curveball_arrives_in_its_week_for_every_team(workshop_class):
@@ -136,75 +136,69 @@ def test_board_previews_schedules_retracts_and_shows_the_activity(workshop_class
     info, _, fac = workshop_class
     to_week(ws.join(info.code, "Alpha"), 1)
 
-    async def go():
-        app = BoardApp(fac, interval=60)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("w", "enter")  # schedule: the only curveball
-            await pilot.pause()
-            assert isinstance(app.screen, WeekModal)
-            await pilot.press("backspace", "4", "enter")
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmModal) and "week 4" in app.screen.question
-            assert fac.curveballs() == []  # nothing until confirmed
-            await pilot.press("y")
-            await settle(app, pilot)
-            assert fac.curveballs()[0]["arrive_week"] == 4
-            await pilot.press("s", "enter")  # a shift with a signal
-            await pilot.pause()
-            assert isinstance(app.screen, ShiftModal)
-            app.screen.query_one("#w-cost", Input).value = "50"
-            app.screen.query_one("#shift-signal", Input).value = "Helen: savings first"
-            app.screen.query_one("#w-cost", Input).focus()
-            await pilot.press("enter")
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmModal)
-            assert "Helen: savings first" in app.screen.detail
-            await pilot.press("n")  # declined: nothing sent
-            await settle(app, pilot)
-            assert len(fac.curveballs()) == 1
-            await pilot.press("x")
-            await pilot.pause()
-            assert isinstance(app.screen, PickModal)
-            await pilot.press("enter")
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmModal)
-            await pilot.press("y")
-            await settle(app, pilot)
-            assert fac.curveballs() == []
-            await pilot.press("a")
-            await pilot.pause()
-            assert app.query_one("#activity-panel").display
-            assert not app.query_one("#side").display
-            log = str(app.query_one("#activity", Static).render())
-            assert "curveball scheduled" in log and "curveball retracted" in log
+    async def script(app, pilot):
+        await pilot.press("w", "enter")  # schedule: the only curveball
+        await pilot.pause()
+        assert isinstance(app.screen, WeekModal)
+        await pilot.press("backspace", "4", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal) and "week 4" in app.screen.question
+        assert fac.curveballs() == []  # nothing until confirmed
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert fac.curveballs()[0]["arrive_week"] == 4
+        await pilot.press("s", "enter")  # a shift with a signal
+        await pilot.pause()
+        assert isinstance(app.screen, ShiftModal)
+        app.screen.query_one("#w-cost", Input).value = "50"
+        app.screen.query_one("#shift-signal", Input).value = "Helen: savings first"
+        app.screen.query_one("#w-cost", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert "Helen: savings first" in app.screen.detail
+        await pilot.press("n")  # declined: nothing sent
+        await settle(app, pilot)
+        assert len(fac.curveballs()) == 1
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, PickModal)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert fac.curveballs() == []
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.query_one("#activity-panel").display
+        assert not app.query_one("#side").display
+        log = str(app.query_one("#activity", Static).render())
+        assert "curveball scheduled" in log and "curveball retracted" in log
 
-    asyncio.run(go())
+    on_board(fac, script, size=(120, 40))
 
 
 def test_the_inject_dialog_is_the_board_pick_dialog_and_greys_out_an_injected_one(workshop_class):
     info, _, fac = workshop_class
     to_week(ws.join(info.code, "Alpha"), 1)
 
-    async def go():
-        app = BoardApp(fac, interval=60)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await settle(app, pilot)
-            await pilot.press("i")
-            await pilot.pause()
-            assert isinstance(app.screen, PickModal)
-            [option] = app.screen.query_one("#pick-list").options
-            assert option.id == CURVEBALL and not option.disabled
-            signal = next(e.signal for e in fac.scenario.events if e.id == CURVEBALL)
-            assert signal in str(option.prompt)
-            await pilot.press("enter", "y")
-            await settle(app, pilot)
-            await pilot.press("i")
-            await pilot.pause()
-            [option] = app.screen.query_one("#pick-list").options
-            assert option.disabled and "already injected" in str(option.prompt)
+    async def script(app, pilot):
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, PickModal)
+        [option] = app.screen.query_one("#pick-list").options
+        assert option.id == CURVEBALL and not option.disabled
+        signal = next(e.signal for e in fac.scenario.events if e.id == CURVEBALL)
+        assert signal in str(option.prompt)
+        await pilot.press("enter", "y")
+        await settle(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        [option] = app.screen.query_one("#pick-list").options
+        assert option.disabled and "already injected" in str(option.prompt)
 
-    asyncio.run(go())
+    on_board(fac, script, size=(120, 40))
 
 
 def test_a_signal_must_be_printable(workshop_class):

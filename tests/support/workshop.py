@@ -224,6 +224,21 @@ async def settle(app, pilot, rounds: int = 3) -> None:
         await pilot.pause()
 
 
+def on_board(fac, script, size=(150, 45)) -> None:
+    """Run `script(app, pilot)` on the facilitator's board once its first refresh is shown."""
+    import asyncio
+
+    from simulator.workshop.board import BoardApp
+
+    async def run():
+        app = BoardApp(fac, interval=60)
+        async with app.run_test(size=size) as pilot:
+            await settle(app, pilot)
+            await script(app, pilot)
+
+    asyncio.run(run())
+
+
 async def strip_shown(app, pilot) -> str:
     """The workshop strip's text on the app's screen, after a fresh status read."""
     from simulator.workshop.strip import SessionStrip
