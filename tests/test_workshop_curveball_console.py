@@ -6,8 +6,16 @@ import asyncio
 
 import pytest
 from support.keys import key_file
-from support.server import Running, workshop_app
-from support.workshop import CURVEBALL, on_board, post, settle, steps, strip_shown, to_week
+from support.workshop import (
+    CURVEBALL,
+    not_the_key,
+    on_board,
+    post,
+    settle,
+    steps,
+    strip_shown,
+    to_week,
+)
 from textual.widgets import Input, Static
 
 from engine.decisions import EndWeek, Inject, Shift
@@ -94,42 +102,36 @@ def test_schedule_signal_and_retract_from_the_command_line(workshop_class, capsy
     assert "workshop.key" in capsys.readouterr().err
 
 
-def test_console_actions_through_the_server_need_the_facilitator_key(workshop_class):
-    info, key, fac = workshop_class
-    with Running(workshop_app()) as url:
-        blue = seats.join(info.code, "Blue", server=url, announce=False)
-        path = f"/api/v1/sessions/{info.code}/console"
-        schedule = {"event": CURVEBALL, "at_week": 3}
-        for auth in (
-            {},
-            {"Authorization": f"Bearer {blue.passcode}", "X-Dealcraft-Team": "Blue"},
-            {"Authorization": f"Facilitator {blue.passcode}"},
-            {"Authorization": f"Bearer {key}"},
-        ):
-            for action, body in (("schedule", schedule), ("retract", {"key": CURVEBALL})):
-                status, answer = post(url, f"{path}/{action}", body, auth)
-                assert status == 403 and answer["problems"][0]["code"] == "workshop.key"
-        assert fac.curveballs() == []  # nothing happened
-        good = {"Authorization": f"Facilitator {key}"}
-        status, answer = post(url, f"{path}/schedule", schedule, good)
-        assert status == 200 and answer["curveballs"][0]["arrive_week"] == 3
-        assert "seed" not in answer["session"]
-        status, answer = post(url, f"{path}/retract", {"key": CURVEBALL}, good)
-        assert status == 200 and answer["curveballs"] == []
-        status, answer = post(url, f"{path}/nonsense", {}, good)
-        assert status == 400 and answer["problems"][0]["code"] == "workshop.input"
-        env = {"DEALCRAFT_FACILITATOR_KEY": key}
-        import os
+def test_console_actions_through_the_server_need_the_facilitator_key(served_class):
+    info, key, fac, url = served_class
+    blue = seats.join(info.code, "Blue", server=url, announce=False)
+    path = f"/api/v1/sessions/{info.code}/console"
+    schedule = {"event": CURVEBALL, "at_week": 3}
+    for auth in not_the_key("Blue", blue.passcode, key):
+        for action, body in (("schedule", schedule), ("retract", {"key": CURVEBALL})):
+            status, answer = post(url, f"{path}/{action}", body, auth)
+            assert status == 403 and answer["problems"][0]["code"] == "workshop.key"
+    assert fac.curveballs() == []  # nothing happened
+    good = {"Authorization": f"Facilitator {key}"}
+    status, answer = post(url, f"{path}/schedule", schedule, good)
+    assert status == 200 and answer["curveballs"][0]["arrive_week"] == 3
+    assert "seed" not in answer["session"]
+    status, answer = post(url, f"{path}/retract", {"key": CURVEBALL}, good)
+    assert status == 200 and answer["curveballs"] == []
+    status, answer = post(url, f"{path}/nonsense", {}, good)
+    assert status == 400 and answer["problems"][0]["code"] == "workshop.input"
+    env = {"DEALCRAFT_FACILITATOR_KEY": key}
+    import os
 
-        old = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        try:
-            args = ["workshop", "inject", info.code, CURVEBALL, "--at-week", "2", "--server", url]
-            assert main(args) == 0
-        finally:
-            for k, v in old.items():
-                os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
-        assert fac.curveballs()[0]["arrive_week"] == 2
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        args = ["workshop", "inject", info.code, CURVEBALL, "--at-week", "2", "--server", url]
+        assert main(args) == 0
+    finally:
+        for k, v in old.items():
+            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+    assert fac.curveballs()[0]["arrive_week"] == 2
 
 
 def test_board_previews_schedules_retracts_and_shows_the_activity(workshop_class):

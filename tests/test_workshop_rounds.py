@@ -11,7 +11,16 @@ import pytest
 from sqlalchemy import select, update
 from support.keys import key_args
 from support.server import Running, workshop_app
-from support.workshop import Clock, Player, bare_session, call, settle, steps, strip_shown
+from support.workshop import (
+    Clock,
+    Player,
+    bare_session,
+    call,
+    not_the_key,
+    settle,
+    steps,
+    strip_shown,
+)
 
 from engine.decisions import EndWeek
 from engine.problems import InputError
@@ -170,12 +179,7 @@ def test_only_the_facilitator_starts_a_round_or_broadcasts_and_the_server_times_
     with Running(make) as url:
         blue = RemoteSeat.join(url, info.code, "Blue")
         path = f"/api/v1/sessions/{info.code}/rounds"
-        for auth in (
-            {},
-            {"Authorization": f"Bearer {blue.passcode}", "X-Dealcraft-Team": "Blue"},
-            {"Authorization": f"Facilitator {blue.passcode}"},
-            {"Authorization": f"Bearer {key}"},
-        ):
+        for auth in not_the_key("Blue", blue.passcode, key):
             for action, body in (("start", {"minutes": 3}), ("broadcast", {"text": "hi"})):
                 status, answer = call(url, "POST", f"{path}/{action}", body, auth)
                 assert status == 403 and answer["problems"][0]["code"] == "workshop.key"

@@ -6,8 +6,7 @@ import json
 
 import pytest
 from support.keys import key_file
-from support.server import Running, workshop_app
-from support.workshop import post, to_week
+from support.workshop import not_the_key, post, to_week
 
 from engine.decisions import EndWeek, Inject
 from engine.problems import InputError
@@ -109,28 +108,24 @@ def test_team_admin_from_the_command_line(klass, capsys):
     assert "workshop.key" in capsys.readouterr().err
 
 
-def test_a_player_cannot_administer_teams_through_the_server(klass):
+def test_a_player_cannot_administer_teams_through_the_server(klass, served_class):
     info, key, fac = klass
-    with Running(workshop_app()) as url:
-        blue = seats.join(info.code, "Blue", server=url, announce=False)
-        path = f"/api/v1/sessions/{info.code}/console/team"
-        before = {n: r.n_decisions for n, r in rows(fac).items()}
-        for auth in (
-            {},
-            {"Authorization": f"Bearer {blue.passcode}", "X-Dealcraft-Team": "Blue"},
-            {"Authorization": f"Facilitator {blue.passcode}"},
+    url = served_class[-1]
+    blue = seats.join(info.code, "Blue", server=url, announce=False)
+    path = f"/api/v1/sessions/{info.code}/console/team"
+    before = {n: r.n_decisions for n, r in rows(fac).items()}
+    for auth in not_the_key("Blue", blue.passcode):
+        for body in (
+            {"op": "log", "team": "Alpha"},  # another team's decisions
+            {"op": "reset", "team": "Alpha"},
+            {"op": "mark", "team": "Blue", "arg": "human"},
+            {"op": "rename", "team": "Alpha", "arg": "Mine"},
         ):
-            for body in (
-                {"op": "log", "team": "Alpha"},  # another team's decisions
-                {"op": "reset", "team": "Alpha"},
-                {"op": "mark", "team": "Blue", "arg": "human"},
-                {"op": "rename", "team": "Alpha", "arg": "Mine"},
-            ):
-                status, answer = post(url, path, body, auth)
-                assert status == 403 and answer["problems"][0]["code"] == "workshop.key"
-        assert {n: r.n_decisions for n, r in rows(fac).items()} == before
-        good = {"Authorization": f"Facilitator {key}"}
-        status, answer = post(url, path, {"op": "log", "team": "Alpha"}, good)
-        assert status == 200 and len(answer["result"]) == before["Alpha"]
-        status, answer = post(url, path, {"op": "mark", "team": "Blue", "arg": "test"}, good)
-        assert status == 200 and rows(fac)["Blue"].kind == "test"
+            status, answer = post(url, path, body, auth)
+            assert status == 403 and answer["problems"][0]["code"] == "workshop.key"
+    assert {n: r.n_decisions for n, r in rows(fac).items()} == before
+    good = {"Authorization": f"Facilitator {key}"}
+    status, answer = post(url, path, {"op": "log", "team": "Alpha"}, good)
+    assert status == 200 and len(answer["result"]) == before["Alpha"]
+    status, answer = post(url, path, {"op": "mark", "team": "Blue", "arg": "test"}, good)
+    assert status == 200 and rows(fac)["Blue"].kind == "test"

@@ -197,6 +197,18 @@ def post(url: str, path: str, body, headers) -> tuple[int, dict]:
     return call(url, "POST", path, body, headers)
 
 
+def not_the_key(team: str, passcode: str, key: str | None = None) -> list[dict]:
+    """Every header a player might send in place of the facilitator key: none, the team's
+    passcode as the team, the passcode as a facilitator's, and (given `key`) the key under
+    the players' scheme. The server must refuse each (403 workshop.key)."""
+    out = [
+        {},
+        {"Authorization": f"Bearer {passcode}", "X-Dealcraft-Team": team},
+        {"Authorization": f"Facilitator {passcode}"},
+    ]
+    return out + ([{"Authorization": f"Bearer {key}"}] if key else [])
+
+
 def bare_session(store, code: str = "QWE234", **values) -> int:
     """A session row with placeholder values, straight into `store` (the store's tests);
     its id."""
