@@ -1,5 +1,6 @@
-"""Shared fixtures: the shipped scenarios (loaded once), a private data folder, and a quick
-Textual Pilot. Shared helpers that are not fixtures live in tests/support/."""
+"""Shared fixtures: the shipped scenarios (loaded once), a private data folder, a quick
+Textual Pilot, the workshop stores, and the workshop classes (defined in
+tests/support/workshop.py). Shared helpers that are not fixtures live in tests/support/."""
 
 import os
 import shutil
@@ -7,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from support.workshop import served_class, workshop_class, workshop_class_each_db  # noqa: F401
 
 from engine.loader import load_scenario
 

@@ -1,54 +1,30 @@
 """The facilitator's board (Textual): live leaderboard, pacing, curveballs, notes, reveal."""
 
-import asyncio
-from pathlib import Path
-
 import pytest
 from rich.text import Text
+from support.workshop import on_board, settle, steps
 from textual.widgets import DataTable, Label, OptionList, Sparkline, Static
 
 from engine.decisions import EndWeek
-from engine.plan import parse_plan
 from simulator.screens.modals import ConfirmModal
 from simulator.workshop import session as ws
-from simulator.workshop.board import BoardApp, RevealScreen, ShiftModal, response_cell
+from simulator.workshop.board import RevealScreen, ShiftModal, response_cell
 
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
 MARKUP = "[b red]Evil[/] [@click=quit]x"
 
 
 @pytest.fixture
-def fac(tmp_path, monkeypatch):
-    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path))
-    info, key = ws.create_session("northwind-new-logo", seed=2)
-    steps = [d for d, _ in parse_plan(PLAN).steps]
+def fac(workshop_class):
+    info, key, fac = workshop_class
+    plan = steps()
     for name, week, n in (("Alpha", 5, None), (MARKUP, 3, None), ("Gamma", 0, 5)):
         team = ws.join(info.code, name)  # Alpha plays into week 5, Gamma stays in setup
         state = team.resume()
-        for d in steps[:n]:
+        for d in plan[:n]:
             if n is None and state.week >= week:
                 break
             state = team.step(state, d)
-    return ws.facilitate(info.code, key)
-
-
-async def settle(app, pilot, rounds=3):
-    for _ in range(rounds):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def on_board(fac, script, size=(150, 45)):
-    """Run `script(app, pilot)` on the facilitator's board once its first refresh is shown."""
-
-    async def run():
-        app = BoardApp(fac, interval=60)
-        async with app.run_test(size=size) as pilot:
-            await settle(app, pilot)
-            await script(app, pilot)
-
-    asyncio.run(run())
+    return fac
 
 
 def cells(app):
@@ -73,7 +49,7 @@ def test_live_leaderboard_and_plain_text_names(fac):
         # a player moves on: the next refresh shows it without blocking the UI
         team = ws.join(fac.info.code, "Gamma")
         state = team.resume()
-        for d in [d for d, _ in parse_plan(PLAN).steps][5:30]:
+        for d in steps()[5:30]:
             state = team.step(state, d)
         await pilot.press("f5")
         await settle(app, pilot)

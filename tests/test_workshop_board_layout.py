@@ -4,19 +4,16 @@ recap scrolls, and the key columns fit. SVG snapshots at 80x24 and 120x36
 (`--snapshot-update` to re-record after an intended change)."""
 
 import asyncio
-from pathlib import Path
 
 import pytest
+from support.workshop import steps
 from textual.widgets import DataTable, Static
 
 from engine.decisions import EndWeek
-from engine.plan import parse_plan
 from simulator.workshop import facilitator as facmod
 from simulator.workshop import session as ws
 from simulator.workshop.board import BoardApp
 
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
 KEY_COLUMNS = ("#", "Team", "Week", "Align", "Win", "Expected", "Trend")
 
 
@@ -26,12 +23,12 @@ def fac(tmp_path, monkeypatch):
     monkeypatch.setattr(facmod, "new_code", lambda: "BRD234")  # the snapshot shows the code
     info, key = ws.create_session("northwind-new-logo", name="Layout class", seed=2)
     fac = ws.facilitate(info.code, key)
-    steps = [d for d, _ in parse_plan(PLAN).steps]
+    plan = steps()
     fac.inject("peak_brought_forward", week=2)
     for name, week in (("Alpha", 5), ("Blue Ocean Partners Intl", 4), ("Gamma", 3)):
         team = ws.join(info.code, name)
         state = team.resume()
-        for d in steps:
+        for d in plan:
             if state.week >= week or state.is_over():
                 break
             state = team.step(state, d)

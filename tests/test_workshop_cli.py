@@ -2,18 +2,14 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from support.keys import key_args, key_file
+from support.workshop import steps
 
 from engine.decisions import EndWeek, Shift
-from engine.plan import parse_plan
 from simulator.cli import main
 from simulator.workshop import session as ws
-
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
 
 
 @pytest.fixture
@@ -28,7 +24,7 @@ def created(home, capsys):
 def _play(code, name, n):
     team = ws.join(code, name)
     state = team.resume()
-    for d, _ in parse_plan(PLAN).steps[:n]:
+    for d in steps()[:n]:
         if state.is_over():
             break
         state = team.step(state, d)

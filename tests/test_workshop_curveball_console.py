@@ -3,53 +3,32 @@ retract before it arrives, a custom shift with a signal, the activity log on the
 and the console's server actions refused to anyone without the facilitator key."""
 
 import asyncio
-import http.client
-import json
-from pathlib import Path
 
 import pytest
 from support.keys import key_file
-from support.server import Running, workshop_app
+from support.workshop import (
+    CURVEBALL,
+    not_the_key,
+    on_board,
+    post,
+    settle,
+    steps,
+    strip_shown,
+    to_week,
+)
 from textual.widgets import Input, Static
 
 from engine.decisions import EndWeek, Inject, Shift
-from engine.plan import parse_plan
 from engine.problems import InputError
 from simulator.cli import main
 from simulator.screens.modals import ConfirmModal
 from simulator.workshop import seats
 from simulator.workshop import session as ws
-from simulator.workshop.board import BoardApp, PickModal, ShiftModal, WeekModal
-
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
-CURVEBALL = "peak_brought_forward"
+from simulator.workshop.board import PickModal, ShiftModal, WeekModal
 
 
-def steps():
-    return [d for d, _ in parse_plan(PLAN).steps]
-
-
-def to_week(team, week, state=None):
-    """Play the plan until the team is in `week` (before ending it)."""
-    state = team.resume() if state is None else state
-    for d in steps()[len(state.history) :]:
-        if state.week >= week:
-            break
-        state = team.step(state, d)
-    while state.week < week:
-        state = team.step(state, EndWeek())
-    return state
-
-
-@pytest.fixture
-def klass(home):
-    info, key = ws.create_session("northwind-new-logo", name="Console class", seed=2)
-    return info, key, ws.facilitate(info.code, key)
-
-
-def test_a_scheduled_curveball_arrives_in_its_week_for_every_team(klass):
-    info, _, fac = klass
+def test_a_scheduled_curveball_arrives_in_its_week_for_every_team(workshop_class):
+    info, _, fac = workshop_class
     alpha = ws.join(info.code, "Alpha")
     state = to_week(alpha, 1)
     assert fac.inject(CURVEBALL, at_week=3) == 2  # scripted teams: after week 2
@@ -68,8 +47,8 @@ def test_a_scheduled_curveball_arrives_in_its_week_for_every_team(klass):
     assert any("scheduled" in a["text"] for a in fac.store.activity(fac.id))
 
 
-def test_a_scheduled_shift_waits_and_so_does_what_came_after(klass):
-    info, _, fac = klass
+def test_a_scheduled_shift_waits_and_so_does_what_came_after(workshop_class):
+    info, _, fac = workshop_class
     alpha = ws.join(info.code, "Alpha")
     state = to_week(alpha, 1)
     fac.shift("cfo", {"cost": 100}, at_week=4, signal="Marcus now says cost is everything")
@@ -83,8 +62,8 @@ def test_a_scheduled_shift_waits_and_so_does_what_came_after(klass):
     assert shift["signal"] == "Marcus now says cost is everything"
 
 
-def test_retract_before_any_team_has_it_and_not_after(klass):
-    info, _, fac = klass
+def test_retract_before_any_team_has_it_and_not_after(workshop_class):
+    info, _, fac = workshop_class
     alpha = ws.join(info.code, "Alpha")
     state = to_week(alpha, 1)
     fac.inject(CURVEBALL, at_week=5)
@@ -103,8 +82,8 @@ def test_retract_before_any_team_has_it_and_not_after(klass):
     assert any(t.startswith("curveball retracted") for t in texts)
 
 
-def test_schedule_signal_and_retract_from_the_command_line(klass, capsys):
-    info, key, fac = klass
+def test_schedule_signal_and_retract_from_the_command_line(workshop_class, capsys):
+    info, key, fac = workshop_class
     to_week(ws.join(info.code, "Alpha"), 1)
     kf = key_file(key)
     base = ["workshop", "inject", info.code, "--key-file", kf]
@@ -123,112 +102,109 @@ def test_schedule_signal_and_retract_from_the_command_line(klass, capsys):
     assert "workshop.key" in capsys.readouterr().err
 
 
-def _post(url, path, body, headers):
-    host, port = url.split("//")[1].split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=30)
-    conn.request("POST", path, body=json.dumps(body), headers=headers)
-    resp = conn.getresponse()
-    out = resp.status, json.loads(resp.read() or b"{}")
-    conn.close()
-    return out
+def test_console_actions_through_the_server_need_the_facilitator_key(served_class):
+    info, key, fac, url = served_class
+    blue = seats.join(info.code, "Blue", server=url, announce=False)
+    path = f"/api/v1/sessions/{info.code}/console"
+    schedule = {"event": CURVEBALL, "at_week": 3}
+    for auth in not_the_key("Blue", blue.passcode, key):
+        for action, body in (("schedule", schedule), ("retract", {"key": CURVEBALL})):
+            status, answer = post(url, f"{path}/{action}", body, auth)
+            assert status == 403 and answer["problems"][0]["code"] == "workshop.key"
+    assert fac.curveballs() == []  # nothing happened
+    good = {"Authorization": f"Facilitator {key}"}
+    status, answer = post(url, f"{path}/schedule", schedule, good)
+    assert status == 200 and answer["curveballs"][0]["arrive_week"] == 3
+    assert "seed" not in answer["session"]
+    status, answer = post(url, f"{path}/retract", {"key": CURVEBALL}, good)
+    assert status == 200 and answer["curveballs"] == []
+    status, answer = post(url, f"{path}/nonsense", {}, good)
+    assert status == 400 and answer["problems"][0]["code"] == "workshop.input"
+    env = {"DEALCRAFT_FACILITATOR_KEY": key}
+    import os
+
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        args = ["workshop", "inject", info.code, CURVEBALL, "--at-week", "2", "--server", url]
+        assert main(args) == 0
+    finally:
+        for k, v in old.items():
+            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+    assert fac.curveballs()[0]["arrive_week"] == 2
 
 
-def test_console_actions_through_the_server_need_the_facilitator_key(klass):
-    info, key, fac = klass
-    with Running(workshop_app()) as url:
-        blue = seats.join(info.code, "Blue", server=url, announce=False)
-        path = f"/api/v1/sessions/{info.code}/console"
-        schedule = {"event": CURVEBALL, "at_week": 3}
-        for auth in (
-            {},
-            {"Authorization": f"Bearer {blue.passcode}", "X-Dealcraft-Team": "Blue"},
-            {"Authorization": f"Facilitator {blue.passcode}"},
-            {"Authorization": f"Bearer {key}"},
-        ):
-            for action, body in (("schedule", schedule), ("retract", {"key": CURVEBALL})):
-                status, answer = _post(url, f"{path}/{action}", body, auth)
-                assert status == 403 and answer["problems"][0]["code"] == "workshop.key"
-        assert fac.curveballs() == []  # nothing happened
-        good = {"Authorization": f"Facilitator {key}"}
-        status, answer = _post(url, f"{path}/schedule", schedule, good)
-        assert status == 200 and answer["curveballs"][0]["arrive_week"] == 3
-        assert "seed" not in answer["session"]
-        status, answer = _post(url, f"{path}/retract", {"key": CURVEBALL}, good)
-        assert status == 200 and answer["curveballs"] == []
-        status, answer = _post(url, f"{path}/nonsense", {}, good)
-        assert status == 400 and answer["problems"][0]["code"] == "workshop.input"
-        env = {"DEALCRAFT_FACILITATOR_KEY": key}
-        import os
-
-        old = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        try:
-            args = ["workshop", "inject", info.code, CURVEBALL, "--at-week", "2", "--server", url]
-            assert main(args) == 0
-        finally:
-            for k, v in old.items():
-                os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
-        assert fac.curveballs()[0]["arrive_week"] == 2
-
-
-async def _settle(app, pilot, rounds=3):
-    for _ in range(rounds):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def test_board_previews_schedules_retracts_and_shows_the_activity(klass):
-    info, _, fac = klass
+def test_board_previews_schedules_retracts_and_shows_the_activity(workshop_class):
+    info, _, fac = workshop_class
     to_week(ws.join(info.code, "Alpha"), 1)
 
-    async def go():
-        app = BoardApp(fac, interval=60)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await _settle(app, pilot)
-            await pilot.press("w", "enter")  # schedule: the only curveball
-            await pilot.pause()
-            assert isinstance(app.screen, WeekModal)
-            await pilot.press("backspace", "4", "enter")
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmModal) and "week 4" in app.screen.question
-            assert fac.curveballs() == []  # nothing until confirmed
-            await pilot.press("y")
-            await _settle(app, pilot)
-            assert fac.curveballs()[0]["arrive_week"] == 4
-            await pilot.press("s", "enter")  # a shift with a signal
-            await pilot.pause()
-            assert isinstance(app.screen, ShiftModal)
-            app.screen.query_one("#w-cost", Input).value = "50"
-            app.screen.query_one("#shift-signal", Input).value = "Helen: savings first"
-            app.screen.query_one("#w-cost", Input).focus()
-            await pilot.press("enter")
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmModal)
-            assert "Helen: savings first" in app.screen.detail
-            await pilot.press("n")  # declined: nothing sent
-            await _settle(app, pilot)
-            assert len(fac.curveballs()) == 1
-            await pilot.press("x")
-            await pilot.pause()
-            assert isinstance(app.screen, PickModal)
-            await pilot.press("enter")
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmModal)
-            await pilot.press("y")
-            await _settle(app, pilot)
-            assert fac.curveballs() == []
-            await pilot.press("a")
-            await pilot.pause()
-            assert app.query_one("#activity-panel").display
-            assert not app.query_one("#side").display
-            log = str(app.query_one("#activity", Static).render())
-            assert "curveball scheduled" in log and "curveball retracted" in log
+    async def script(app, pilot):
+        await pilot.press("w", "enter")  # schedule: the only curveball
+        await pilot.pause()
+        assert isinstance(app.screen, WeekModal)
+        await pilot.press("backspace", "4", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal) and "week 4" in app.screen.question
+        assert fac.curveballs() == []  # nothing until confirmed
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert fac.curveballs()[0]["arrive_week"] == 4
+        await pilot.press("s", "enter")  # a shift with a signal
+        await pilot.pause()
+        assert isinstance(app.screen, ShiftModal)
+        app.screen.query_one("#w-cost", Input).value = "50"
+        app.screen.query_one("#shift-signal", Input).value = "Helen: savings first"
+        app.screen.query_one("#w-cost", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert "Helen: savings first" in app.screen.detail
+        await pilot.press("n")  # declined: nothing sent
+        await settle(app, pilot)
+        assert len(fac.curveballs()) == 1
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, PickModal)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert fac.curveballs() == []
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.query_one("#activity-panel").display
+        assert not app.query_one("#side").display
+        log = str(app.query_one("#activity", Static).render())
+        assert "curveball scheduled" in log and "curveball retracted" in log
 
-    asyncio.run(go())
+    on_board(fac, script, size=(120, 40))
 
 
-def test_a_signal_must_be_printable(klass):
-    fac = klass[2]
+def test_the_inject_dialog_is_the_board_pick_dialog_and_greys_out_an_injected_one(workshop_class):
+    info, _, fac = workshop_class
+    to_week(ws.join(info.code, "Alpha"), 1)
+
+    async def script(app, pilot):
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, PickModal)
+        [option] = app.screen.query_one("#pick-list").options
+        assert option.id == CURVEBALL and not option.disabled
+        signal = next(e.signal for e in fac.scenario.events if e.id == CURVEBALL)
+        assert signal in str(option.prompt)
+        await pilot.press("enter", "y")
+        await settle(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        [option] = app.screen.query_one("#pick-list").options
+        assert option.disabled and "already injected" in str(option.prompt)
+
+    on_board(fac, script, size=(120, 40))
+
+
+def test_a_signal_must_be_printable(workshop_class):
+    fac = workshop_class[2]
     with pytest.raises(InputError, match="printable"):
         fac.shift("cfo", {"cost": 1}, signal="bad\x1b[31m")
 
@@ -237,7 +213,7 @@ def test_every_player_screen_shows_the_session_state_and_the_signal(home, tmp_pa
     from support.app import make_app
 
     from simulator.saves import WorkshopSession
-    from simulator.workshop.strip import SessionStrip, strip_text
+    from simulator.workshop.strip import strip_text
 
     db = f"sqlite:///{tmp_path / 'workshop.db'}"
     info, key = ws.create_session("northwind-new-logo", seed=2, db=db)
@@ -246,12 +222,7 @@ def test_every_player_screen_shows_the_session_state_and_the_signal(home, tmp_pa
     app = make_app(seat)
 
     async def shown(pilot) -> str:
-        app._workshop_strips.poll()
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-        [strip] = app.screen.query(SessionStrip)
-        return str(strip.render())
+        return await strip_shown(app, pilot)
 
     async def go():
         async with app.run_test(size=(100, 32)) as pilot:

@@ -5,18 +5,14 @@ and the seed kept from players and from the public status."""
 
 import csv
 import json
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
+from support.chromium import chromium, needs_chromium
 from support.keys import key_file
+from support.workshop import CURVEBALL, SEED, module_home, new_class, plans, play, steps
 
-from engine.decisions import EndWeek, Focus, IllegalDecision, Run, Start
-from engine.plan import parse_plan
 from simulator.cli import main
 from simulator.workshop import session as ws
 from simulator.workshop.history import compare
@@ -30,67 +26,13 @@ from simulator.workshop.results import (
     recap,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
-CURVEBALL = "peak_brought_forward"
-SEED = 2
-CHROMIUM = next(
-    (
-        p
-        for p in (shutil.which("chromium"), "/usr/bin/chromium", shutil.which("chromium-browser"))
-        if p and os.path.exists(p)
-    ),
-    None,
-)
-
-
-def steps():
-    return [d for d, _ in parse_plan(PLAN).steps]
-
-
-def play(team, decisions, stop_week=None):
-    """Step `decisions` (skipping any the pruned plan made illegal), then end the weeks."""
-    state = team.resume()
-    for d in decisions:
-        if state.is_over() or (stop_week is not None and state.week >= stop_week):
-            break
-        try:
-            state = team.step(state, d)
-        except IllegalDecision:
-            pass
-    while not state.is_over() and stop_week is None:
-        state = team.step(state, EndWeek())
-    return state
-
-
-def plans(dims):
-    full = steps()
-    late = [
-        s
-        for s in full
-        if s.kind != "plan" and not (isinstance(s, Run) and s.action == "discovery_meeting")
-    ]
-    setup = full.index(Start())
-    still = full[: setup + 1] + [s for s in full[setup + 1 :] if not isinstance(s, Focus)]
-    restless, weeks = [], 0
-    for s in full[:6] + [s for s in full[6:] if s.kind != "connect"]:
-        restless.append(s)
-        if isinstance(s, EndWeek | Start) and weeks < 9:
-            weeks += 1
-            restless.append(Focus({dims[weeks % len(dims)]: 1.0}))
-    return {"Late": late, "Still": still, "Restless": restless}
-
 
 @pytest.fixture(scope="module")
 def klass(tmp_path_factory):
     """Three human teams (none plays the full plan), a scripted team playing the full plan
     (the best of the class), a bot, and a human team that never leaves setup."""
-    home = tmp_path_factory.mktemp("home")
-    old = os.environ.get("DEALCRAFT_HOME")
-    os.environ["DEALCRAFT_HOME"] = str(home)
-    try:
-        info, key = ws.create_session("northwind-new-logo", name="Honest class", seed=SEED)
-        fac = ws.facilitate(info.code, key)
+    with module_home(tmp_path_factory) as home:
+        info, key, fac = new_class("Honest class", seed=SEED)
         fac.inject(CURVEBALL, week=3)
         for name, decisions in plans([d.id for d in fac.scenario.dimensions]).items():
             play(ws.join(info.code, name), decisions)
@@ -98,11 +40,6 @@ def klass(tmp_path_factory):
         fac.add_bot()
         ws.join(info.code, "Idle")
         yield info, key, fac, home
-    finally:
-        if old is None:
-            os.environ.pop("DEALCRAFT_HOME", None)
-        else:
-            os.environ["DEALCRAFT_HOME"] = old
 
 
 def by_name(fac):
@@ -210,30 +147,6 @@ def test_csv_cells_carry_explicit_states(klass, tmp_path):
     assert cb_cols and all(r[c] != "" for r in rows.values() for c in cb_cols)
 
 
-def _chromium(*args, timeout=90):
-    profile = tempfile.mkdtemp(prefix="dealcraft-chromium-")
-    try:
-        return subprocess.run(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--no-pdf-header-footer",
-                f"--user-data-dir={profile}",
-                *args,
-            ],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-
-
 def pdf_pages(path: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", path.read_bytes()))
 
@@ -254,7 +167,7 @@ def test_debriefs_are_written_one_per_team(klass, tmp_path):
 
 
 @pytest.mark.e2e
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+@needs_chromium
 def test_debrief_prints_on_one_page(klass, tmp_path):
     info, _, fac, _ = klass
     rows = fac.leaderboard().refresh()
@@ -262,7 +175,7 @@ def test_debrief_prints_on_one_page(klass, tmp_path):
     html = tmp_path / "debrief.html"
     html.write_text(build_debrief(fac.reload(), fac.scenario, longest, fac.curveballs()))
     pdf = tmp_path / "debrief.pdf"
-    run = _chromium(f"--print-to-pdf={pdf}", html.as_uri())
+    run = chromium(f"--print-to-pdf={pdf}", html.as_uri(), timeout=90)
     assert run.returncode == 0 and pdf.exists(), run.stderr.decode()[-2000:]
     assert pdf_pages(pdf) == 1
 

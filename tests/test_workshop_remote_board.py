@@ -4,23 +4,19 @@ commands show."""
 
 import asyncio
 import re
-from pathlib import Path
 
 import pytest
 from support.keys import key_args
 from support.server import Running, workshop_app
+from support.workshop import steps
 from textual.widgets import DataTable
 
-from engine.plan import parse_plan
 from engine.problems import InputError
 from simulator.cli import main
 from simulator.workshop import seats
 from simulator.workshop import session as ws
 from simulator.workshop.board import BoardApp
 from simulator.workshop.client import RemoteBoard
-
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
 
 
 @pytest.fixture
@@ -30,12 +26,12 @@ def served(home, tmp_path_factory, monkeypatch):
     came from the server."""
     db = f"sqlite:///{tmp_path_factory.mktemp('server') / 'store.sqlite3'}"
     info, key = ws.create_session("northwind-new-logo", name="Remote class", seed=2, db=db)
-    steps = [d for d, _ in parse_plan(PLAN).steps]
+    plan = steps()
     with Running(workshop_app(db)) as url:
         for name, n in (("Alpha", None), ("Beta", 12), ("Gamma", 3)):
             seat = seats.join(info.code, name, server=url, announce=False)
             state = seat.resume()
-            for d in steps[:n]:
+            for d in plan[:n]:
                 if state.is_over():
                     break
                 state = seat.step(state, d)
@@ -143,7 +139,7 @@ def test_a_board_refresh_sends_only_the_rows_that_changed(served):
     delta = seats.join(info.code, "Delta", server=url, announce=False)
     assert changed() == ["Delta"]
     after_join = rows()
-    delta.step(delta.resume(), parse_plan(PLAN).steps[0][0])
+    delta.step(delta.resume(), steps()[0])
     assert changed() == ["Delta"]
     after = rows()
     assert after_join["Delta"][0] == 0
@@ -156,7 +152,7 @@ def test_the_comparison_with_earlier_classes_through_the_server_equals_the_store
     ws.facilitate(info.code, key, db).reveal()
     later, later_key = ws.create_session("northwind-new-logo", name="Next class", seed=5, db=db)
     seat = seats.join(later.code, "Delta", server=url, announce=False)
-    seat.step(seat.resume(), parse_plan(PLAN).steps[0][0])
+    seat.step(seat.resume(), steps()[0])
     seat.remote.close()
     remote = RemoteBoard(url, later.code, later_key).earlier_classes()
     local = ws.facilitate(later.code, later_key, db).earlier_classes()

@@ -3,45 +3,29 @@
 import csv
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
+from support.chromium import chromium, needs_chromium
 from support.keys import key_file
+from support.workshop import module_home, new_class
+from support.workshop import steps as plan_steps
 
 from engine.decisions import EndWeek, Focus, IllegalDecision, Run, Start
-from engine.plan import parse_plan
 from simulator.cli import main
 from simulator.workshop import session as ws
 from simulator.workshop.report import build_report
 from simulator.workshop.results import findings
 
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
 EVIL = "<script>alert(1)</script>"
 FORMULA = "=HYPERLINK(1)"
-CHROMIUM = next(
-    (
-        p
-        for p in (shutil.which("chromium"), "/usr/bin/chromium", shutil.which("chromium-browser"))
-        if p and os.path.exists(p)
-    ),
-    None,
-)
 
 
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    old = os.environ.get("DEALCRAFT_HOME")
-    os.environ["DEALCRAFT_HOME"] = str(home)
-    try:
-        info, key = ws.create_session("northwind-new-logo", name="Report & <class>", seed=2)
-        fac = ws.facilitate(info.code, key)
-        steps = [d for d, _ in parse_plan(PLAN).steps]
+    with module_home(tmp_path_factory) as home:
+        info, key, fac = new_class("Report & <class>")
+        steps = plan_steps()
         dims = [d.id for d in fac.scenario.dimensions]
         restless = []  # no connections after the first, and a new strategy every week
         weeks = 0
@@ -75,11 +59,6 @@ def workshop(tmp_path_factory):
                 state = team.step(state, EndWeek())
         fac.add_bot()
         yield info, key, fac, home
-    finally:
-        if old is None:
-            os.environ.pop("DEALCRAFT_HOME", None)
-        else:
-            os.environ["DEALCRAFT_HOME"] = old
 
 
 @pytest.fixture(scope="module")
@@ -167,35 +146,11 @@ class DomCounter(HTMLParser):
         self.text.append(data)
 
 
-def _chromium(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    profile = tempfile.mkdtemp(prefix="dealcraft-chromium-")
-    try:
-        return subprocess.run(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                f"--user-data-dir={profile}",
-                *args,
-            ],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-
-
 @pytest.mark.e2e
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+@needs_chromium
 def test_report_renders_in_headless_chromium(report, tmp_path):
     html = report[0]
-    run = _chromium("--dump-dom", html.as_uri())
+    run = chromium("--dump-dom", html.as_uri())
     assert run.returncode == 0, run.stderr.decode()[-2000:]
     dom = DomCounter()
     dom.feed(run.stdout.decode("utf-8"))
@@ -210,7 +165,7 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
     text = "".join(dom.text)
     assert EVIL in text and "Alpha" in text and "What went with winning" in text
     shot = tmp_path / "report.png"
-    run = _chromium(f"--screenshot={shot}", "--window-size=1200,2400", html.as_uri())
+    run = chromium(f"--screenshot={shot}", "--window-size=1200,2400", html.as_uri())
     assert run.returncode == 0 and shot.stat().st_size > 10_000
 
 
@@ -220,7 +175,7 @@ def test_custom_shifts_are_listed_with_their_response_lags(tmp_path, monkeypatch
     fac = ws.facilitate(info.code, key)
     team = ws.join(info.code, "Alpha")
     state = team.resume()
-    steps = [d for d, _ in parse_plan(PLAN).steps]
+    steps = plan_steps()
     fac.inject("peak_brought_forward", week=1)
     fac.shift("cfo", {"cost": 100}, week=1)
     for d in steps:
@@ -275,7 +230,7 @@ def test_custom_shifts_are_listed_with_their_response_lags(tmp_path, monkeypatch
 
 
 @pytest.mark.e2e
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+@needs_chromium
 def test_report_fits_a_narrow_window(report, tmp_path):
     """On a phone-width window the page never scrolls sideways: a wide table scrolls in its box."""
     probe = tmp_path / "narrow.html"
@@ -288,7 +243,7 @@ def test_report_fits_a_narrow_window(report, tmp_path):
     )
     page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", report[0].read_text())
     probe.write_text(page.replace("</body>", measure), encoding="utf-8")  # CSP bars scripts
-    run = _chromium("--window-size=420,900", "--dump-dom", probe.as_uri())
+    run = chromium("--window-size=420,900", "--dump-dom", probe.as_uri())
     assert run.returncode == 0, run.stderr.decode()[-2000:]
     body = re.search(r"<body[^>]*>", run.stdout.decode("utf-8")).group(0)
     assert int(re.search(r'data-overflow="(-?\d+)"', body).group(1)) <= 0

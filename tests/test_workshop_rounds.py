@@ -5,74 +5,36 @@ laptop and through the server; only the facilitator key starts a round or broadc
 The clock is injected: no test waits for a round's minutes."""
 
 import asyncio
-import http.client
-import json
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 from support.keys import key_args
 from support.server import Running, workshop_app
+from support.workshop import (
+    Clock,
+    Player,
+    bare_session,
+    call,
+    not_the_key,
+    settle,
+    steps,
+    strip_shown,
+)
 
-from engine.decisions import EndWeek, Start
-from engine.plan import parse_plan
+from engine.decisions import EndWeek
 from engine.problems import InputError
 from simulator.cli import main
 from simulator.workshop import rounds as rd
 from simulator.workshop import session as ws
 from simulator.workshop import store as st
-from simulator.workshop.authority import Authority, Refused, replay
+from simulator.workshop.authority import Authority, Refused
 from simulator.workshop.client import RemoteSeat
-from simulator.workshop.records import decode, session_scenario
-
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
-
-
-class Clock:
-    def __init__(self, now: float = 1_000_000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def steps():
-    return [d for d, _ in parse_plan(PLAN).steps]
-
-
-class Player:
-    """A team playing through the authority (what the server does with its requests)."""
-
-    def __init__(self, auth: Authority, code: str, name: str, kind: str = "player"):
-        self.auth, self.code, self.name = auth, code, name
-        joined = auth.join(code, name, None, kind)
-        self.passcode = joined["passcode"]
-        self.scenario = session_scenario(auth.store, auth.store.session(code))
-        self.state = replay(self.scenario, joined["seed"], joined["log"])
-
-    def step(self, d):
-        got = self.auth.step(self.code, self.name, self.passcode, len(self.state.history), d)
-        for b in got["decisions"]:
-            self.state = self.state.apply(decode(b))
-        return self.state
-
-    def setup(self):
-        """The plan's setup, up to (not including) Start."""
-        for d in steps():
-            if isinstance(d, Start):
-                return
-            self.step(d.to_dict())
-
-    def end_week(self):
-        return self.step((Start() if self.state.week == 0 else EndWeek()).to_dict())
 
 
 @pytest.fixture
-def klass(workshop_db):
-    info, key = ws.create_session("northwind-new-logo", name="Rounds class", seed=2)
-    fac = ws.facilitate(info.code, key)
+def klass(workshop_class_each_db):
+    info, key, fac = workshop_class_each_db
     fac.hold(0)
     clock = Clock()
     return info, key, fac, Authority(clock=clock), clock
@@ -111,10 +73,12 @@ def test_a_round_ends_when_its_time_is_up_but_not_while_paused(klass):
     clock.now += 119
     assert auth.tick() == 0 and fac.reload().hold_week == 1
     assert auth.status(info.code)["round"]["remaining_s"] == pytest.approx(1)
-    fac.pause()
+    auth.act(info.code, key, "pause", {})
     clock.now += 60
     assert auth.tick() == 0 and fac.reload().hold_week == 1  # time stands still in a pause
-    fac.resume()
+    auth.act(info.code, key, "resume", {})
+    assert auth.tick() == 0  # the pause's minute is given back
+    clock.now += 1
     assert auth.tick() == 1 and fac.reload().hold_week == 2  # the server's timer
     assert auth.tick() == 0  # once
     assert alpha.state.week == 0  # a team that did not finish is simply released with the rest
@@ -186,20 +150,10 @@ def test_a_version_4_store_gains_rounds_and_broadcasts(store_url):
     s.write(downgrade)
     s.close()
     s = st.Store(store_url)  # opening migrates
-    assert s.read(lambda c: c.execute(select(st.schema_version.c.version)).scalar()) == 5
-    sid = s.add_session(
-        code="OLD234",
-        name="old",
-        scenario_ref="x",
-        scenario_id="x",
-        content_hash="h",
-        scenario_yaml="",
-        seed=1,
-        key_salt="s",
-        key_hash="k",
-        paused=False,
-        revealed=False,
+    assert s.read(lambda c: c.execute(select(st.schema_version.c.version)).scalar()) == (
+        st.SCHEMA_VERSION
     )
+    sid = bare_session(s, "OLD234")
     rs = st.RoundStore(s)
     rs.start(sid, 2, 5.0, 100.0)
     rs.broadcast(sid, "hello", 100.0)
@@ -208,17 +162,6 @@ def test_a_version_4_store_gains_rounds_and_broadcasts(store_url):
     assert rs.advance(sid, 2, 10, 400.0) and not rs.advance(sid, 2, 10, 400.0)  # once
     assert rs.state(sid)[0]["hold_week"] == 4
     s.close()
-
-
-def _call(url, method, path, body=None, headers=None):
-    host, port = url.split("//")[1].split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=30)
-    data = None if body is None else json.dumps(body)
-    conn.request(method, path, body=data, headers=headers or {})
-    resp = conn.getresponse()
-    out = resp.status, json.loads(resp.read() or b"{}")
-    conn.close()
-    return out
 
 
 def test_only_the_facilitator_starts_a_round_or_broadcasts_and_the_server_times_it(klass):
@@ -236,27 +179,22 @@ def test_only_the_facilitator_starts_a_round_or_broadcasts_and_the_server_times_
     with Running(make) as url:
         blue = RemoteSeat.join(url, info.code, "Blue")
         path = f"/api/v1/sessions/{info.code}/rounds"
-        for auth in (
-            {},
-            {"Authorization": f"Bearer {blue.passcode}", "X-Dealcraft-Team": "Blue"},
-            {"Authorization": f"Facilitator {blue.passcode}"},
-            {"Authorization": f"Bearer {key}"},
-        ):
+        for auth in not_the_key("Blue", blue.passcode, key):
             for action, body in (("start", {"minutes": 3}), ("broadcast", {"text": "hi"})):
-                status, answer = _call(url, "POST", f"{path}/{action}", body, auth)
+                status, answer = call(url, "POST", f"{path}/{action}", body, auth)
                 assert status == 403 and answer["problems"][0]["code"] == "workshop.key"
         state = blue.session_state()
         assert state["round"] is None and state["broadcast"] is None  # nothing happened
         assert fac.reload().hold_week == 0
         good = {"Authorization": f"Facilitator {key}"}
-        status, answer = _call(url, "POST", f"{path}/start", {"minutes": 3}, good)
+        status, answer = call(url, "POST", f"{path}/start", {"minutes": 3}, good)
         assert status == 200 and answer["round"]["label"] == "setup"
         assert "seed" not in answer["session"]
-        _call(url, "POST", f"{path}/broadcast", {"text": "Ten minutes for setup"}, good)
+        call(url, "POST", f"{path}/broadcast", {"text": "Ten minutes for setup"}, good)
         state = blue.session_state()
         assert state["round"]["remaining_s"] == pytest.approx(180, abs=1)
         assert state["broadcast"]["text"] == "Ten minutes for setup"
-        status, public = _call(url, "GET", f"/api/v1/sessions/{info.code}/status")
+        status, public = call(url, "GET", f"/api/v1/sessions/{info.code}/status")
         assert public["round"]["week"] == 0 and public["broadcast"]["text"]
         clock.now += 181  # the server's own timer ends it: nobody asks for the status
         rs = st.RoundStore(fac.store)
@@ -291,7 +229,6 @@ def test_the_strip_shows_the_round_the_message_and_the_signal_through_the_server
     from support.app import make_app
 
     from simulator.saves import WorkshopSession
-    from simulator.workshop.strip import SessionStrip
 
     info, key, fac, _, _ = klass
     with Running(workshop_app()) as url:
@@ -303,12 +240,7 @@ def test_the_strip_shows_the_round_the_message_and_the_signal_through_the_server
         local = rd.local_rounds(fac)
 
         async def shown(pilot) -> str:
-            app._workshop_strips.poll()
-            for _ in range(3):
-                await app.workers.wait_for_complete()
-                await pilot.pause()
-            [strip] = app.screen.query(SessionStrip)
-            return str(strip.render())
+            return await strip_shown(app, pilot)
 
         async def go():
             async with app.run_test(size=(120, 32)) as pilot:
@@ -343,21 +275,16 @@ def test_the_board_shows_the_countdown_and_who_has_submitted(klass):
     ws.join(info.code, "Beta")
     app = BoardApp(fac, interval=60)
 
-    async def settle(pilot):
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-
     async def go():
         async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
+            await settle(app, pilot)
             await pilot.press("t")
             await pilot.press(*"5", "enter")
-            await settle(pilot)
+            await settle(app, pilot)
             assert fac.reload().hold_week == 1
             await pilot.press("m")
             await pilot.press(*"Start now", "enter")
-            await settle(pilot)
+            await settle(app, pilot)
             recap = str(app.query_one("#recap").render())
             assert "Round setup" in recap and "submitted 0/2" in recap
             assert "still playing: Alpha, Beta" in recap and "Message: Start now" in recap
@@ -369,12 +296,12 @@ def test_the_board_shows_the_countdown_and_who_has_submitted(klass):
                 if state.week >= 1:
                     break
             app.refresh_board()
-            await settle(pilot)
+            await settle(app, pilot)
             recap = str(app.query_one("#recap").render())
             assert "submitted 1/2: Alpha" in recap and "still playing: Beta" in recap
             await pilot.press("t")
             await pilot.press("0", "enter")
-            await settle(pilot)
+            await settle(app, pilot)
             assert rd.Rounds(fac.store).view(fac.id)["round"] is None
 
     asyncio.run(go())

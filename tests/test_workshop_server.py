@@ -1,8 +1,6 @@
 """The workshop server as the only writer: seats and passcodes, the engine's refusals,
 pacing, the facilitator's authority, and each security finding of issue 12."""
 
-import http.client
-import json
 import os
 import shutil
 import stat
@@ -14,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from support.server import Running, free_port, workshop_app
+from support.workshop import PLAN, ROOT, SEED, steps
+from support.workshop import call as raw
 
 from engine.decisions import Assign, EndWeek, Inject, Start
 from engine.plan import parse_plan, play_plan
@@ -24,20 +24,11 @@ from simulator.workshop import seats
 from simulator.workshop import session as ws
 from simulator.workshop.client import Remote, RemoteFacilitator
 
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
-SEED = 2
-
 
 @pytest.fixture
-def class_(home):
-    info, key = ws.create_session("northwind-new-logo", name="Server class", seed=SEED)
-    with Running(workshop_app()) as url:
-        yield info, key, url
-
-
-def steps():
-    return [d for d, _ in parse_plan(PLAN).steps]
+def class_(served_class):
+    info, key, _, url = served_class
+    return info, key, url
 
 
 def another_computer(monkeypatch, tmp_path, name: str) -> Path:
@@ -45,18 +36,6 @@ def another_computer(monkeypatch, tmp_path, name: str) -> Path:
     folder = tmp_path / name
     monkeypatch.setenv("DEALCRAFT_HOME", str(folder))
     return folder
-
-
-def raw(url: str, method: str, path: str, body=None, headers=None) -> tuple[int, dict]:
-    """A request as a curious trainee would send it by hand."""
-    host, port = url.split("//")[1].split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=30)
-    data = None if body is None else json.dumps(body)
-    conn.request(method, path, body=data, headers=headers or {})
-    resp = conn.getresponse()
-    out = resp.status, json.loads(resp.read() or b"{}")
-    conn.close()
-    return out
 
 
 def team_headers(name: str, passcode: str) -> dict:

@@ -165,3 +165,75 @@ def test_two_server_processes_on_one_database(two_servers, tmp_path):
         assert all(name in out.read_text(encoding="utf-8") for name in teams)
         reports.append(table.read_text(encoding="utf-8"))
     assert reports[0] == reports[1]
+
+
+@pytest.mark.slow
+def test_retract_on_one_server_raced_against_an_end_of_week_on_the_other(two_servers):
+    """The facilitator retracts a custom shift through server B while a team ends its week
+    through server A (two processes, one database): the facilitator's answer always
+    agrees with what the team got. Then a pause through A and a resume through B stop a
+    round's clock and give its time back."""
+    import random
+    import threading
+
+    from engine.decisions import Shift
+
+    a, b, db, deal = two_servers
+    decisions = bot_game(deal, SEED)
+    info, key = ws.create_session(str(deal), seed=SEED, db=db)
+    fac_b = RemoteFacilitator(b, info.code, key)
+    jitter = random.Random(SEED)
+    outcomes = []
+    for i in range(8):
+        seat = seats.join(info.code, f"T{i}", server=a, announce=False)
+        state = seat.resume()
+        for d in decisions:
+            if state.week >= 1:
+                break
+            state = seat.step(state, d)
+        weights = {"risk": float(i + 1)}
+        fac_b.act("shift", stakeholder="coo", weights=weights)
+        key_ = fac_b.board()["curveballs"][-1]["key"]
+        barrier, out = threading.Barrier(2), {}
+
+        def end_week(seat=seat, state=state, out=out, barrier=barrier):
+            barrier.wait()
+            out["state"] = seat.step(state, EndWeek())
+
+        delay = jitter.random() * 0.05  # the retract starts up to 50 ms after the end of week
+
+        def retract(k=key_, out=out, barrier=barrier, delay=delay):
+            barrier.wait()
+            time.sleep(delay)
+            try:
+                out["retracted"] = fac_b.console("retract", key=k)["name"]
+            except InputError as exc:
+                out["refused"] = str(exc)
+
+        threads = [threading.Thread(target=f) for f in (end_week, retract)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        got = Shift("coo", weights) in out["state"].history
+        stored = Store(db).log(Store(db).team(info.id, f"t{i}")["id"])
+        assert stored == [ws.encode(d)[1] for d in out["state"].history]
+        if "retracted" in out:
+            assert not got, "told retracted, yet the team got it"
+        else:
+            assert got and f"T{i}" in out["refused"], out
+        outcomes.append("retracted" in out)
+        seat.remote.close()
+    print(f"retracted first in {sum(outcomes)} of {len(outcomes)} races")
+
+    fac_a = RemoteFacilitator(a, info.code, key)
+    fac_a.rounds("start", minutes=5, week=3)
+    t0 = time.time()
+    fac_a.act("pause")
+    left = [Remote(url).call("GET", f"/sessions/{info.code}/status")["round"] for url in (a, b)]
+    assert left[0]["paused"] and left[0]["remaining_s"] == left[1]["remaining_s"]  # stopped
+    fac_b.act("resume")
+    t1 = time.time()
+    after = Remote(a).call("GET", f"/sessions/{info.code}/status")["round"]
+    assert not after["paused"]
+    assert 0 < after["deadline"] - left[0]["deadline"] <= t1 - t0  # the pause, given back

@@ -1,10 +1,10 @@
 """Workshop sessions: join, play decision by decision, resume, pacing, curveballs, bots."""
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 import pytest
+from support.workshop import CURVEBALL, PLAN, SEED, new_class, steps
 
 from engine.batch import simulate
 from engine.bots import make_policy
@@ -17,21 +17,12 @@ from scoring.scorecard import score
 from simulator.workshop import session as ws
 from simulator.workshop.results import shift_arrivals
 
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
-SEED = 2
-CURVEBALL = "peak_brought_forward"
-
 
 @pytest.fixture
 def session(workshop_db):
     """A session in the default store, on SQLite and on PostgreSQL ($DEALCRAFT_DB)."""
-    info, key = ws.create_session("northwind-new-logo", name="Test class", seed=SEED)
+    info, key, _ = new_class("Test class", seed=SEED)
     return info, key
-
-
-def steps():
-    return [d for d, _ in parse_plan(PLAN).steps]
 
 
 def play(team: ws.TeamSession, decisions, state=None):

@@ -10,6 +10,7 @@ import threading
 
 import pytest
 from sqlalchemy import delete, insert, select, update
+from support.workshop import bare_session
 
 from engine.problems import InputError
 from simulator.cli import main
@@ -78,27 +79,10 @@ def test_non_numeric_schema_version_in_sqlite_is_one_line(tmp_path):
     assert codes(exc) == ["workshop.store-schema"]
 
 
-def _session(s):
-    return s.add_session(
-        code="QWE234",
-        name="n",
-        scenario_ref="x",
-        scenario_id="x",
-        content_hash="h",
-        scenario_yaml="",
-        seed=1,
-        key_salt="s",
-        key_hash="k",
-        hold_week=None,
-        paused=False,
-        revealed=False,
-    )
-
-
 def test_reopening_keeps_data_and_version(store_url):
     url = store_url
     s = st.Store(url)
-    sid = _session(s)
+    sid = bare_session(s)
     s.close()
     again = st.Store(url)
     assert again.session("QWE234")["id"] == sid
@@ -160,7 +144,7 @@ def test_password_is_hidden_in_messages():
 
 def test_append_is_optimistic_and_ordered(store_url):
     s = st.Store(store_url)
-    sid = _session(s)
+    sid = bare_session(s)
     team = s.add_team(sid, "Alpha", "alpha", "player")
     assert s.add_team(sid, "ALPHA", "alpha", "player")["id"] == team["id"]  # same team
     n = s.append(team["id"], 0, [("end_week", '{"do":"end_week"}')] * 3)
@@ -177,7 +161,7 @@ def test_append_is_optimistic_and_ordered(store_url):
 
 def test_in_memory_store_works_for_scripts():
     s = st.Store("sqlite://")
-    sid = _session(s)
+    sid = bare_session(s)
     assert s.session("QWE234")["id"] == sid
 
 
@@ -211,7 +195,7 @@ def test_locked_database_is_retried_then_reported(tmp_path, monkeypatch):
 
 def test_custom_shifts_are_stored_in_order_with_their_weights(store_url):
     s = st.Store(store_url)
-    sid = _session(s)
+    sid = bare_session(s)
     first = s.add_shift(sid, "coo", {"cost": 80, "risk": 20}, 2)
     second = s.add_shift(sid, "coo", {"speed": 1.5}, 4)  # the same stakeholder again is fine
     assert first < second
@@ -282,7 +266,7 @@ def test_a_version_1_postgresql_store_is_migrated_in_place(pg_url):
         s.read(lambda c: c.execute(select(st.schema_version.c.version)).scalar())
         == st.SCHEMA_VERSION
     )
-    sid = _session(s)
+    sid = bare_session(s)
     s.add_shift(sid, "coo", {"cost": 1}, 2)
     assert len(s.shifts(sid)) == 1
 
@@ -443,7 +427,7 @@ def test_default_store_is_0600_in_a_0700_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("DEALCRAFT_HOME", str(home))
     monkeypatch.delenv("DEALCRAFT_DB", raising=False)
     s = st.Store()
-    _session(s)
+    bare_session(s)
     assert _mode(home) == 0o700
     files = [p for p in home.iterdir() if p.name.startswith(st.DB_FILE)]
     assert {p.name for p in files} >= {st.DB_FILE, f"{st.DB_FILE}-wal", f"{st.DB_FILE}-shm"}

@@ -2,43 +2,23 @@
 team's log for the facilitator, undo a team's last week; facilitator-only, also through
 the server."""
 
-import http.client
 import json
-from pathlib import Path
 
 import pytest
 from support.keys import key_file
-from support.server import Running, workshop_app
+from support.workshop import not_the_key, post, to_week
 
 from engine.decisions import EndWeek, Inject
-from engine.plan import parse_plan
 from engine.problems import InputError
 from simulator.cli import main
 from simulator.workshop import admin, seats
 from simulator.workshop import session as ws
 from simulator.workshop.results import findings
 
-ROOT = Path(__file__).resolve().parent.parent
-PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
-
-
-def steps():
-    return [d for d, _ in parse_plan(PLAN).steps]
-
-
-def to_week(team, week):
-    state = team.resume()
-    for d in steps()[len(state.history) :]:
-        if state.week >= week:
-            break
-        state = team.step(state, d)
-    return state
-
 
 @pytest.fixture
-def klass(home):
-    info, key = ws.create_session("northwind-new-logo", name="Admin class", seed=2)
-    fac = ws.facilitate(info.code, key)
+def klass(workshop_class):
+    info, key, fac = workshop_class
     for name, week in (("Alpha", 4), ("Beta", 3), ("Gamma", 2)):
         to_week(ws.join(info.code, name), week)
     return info, key, fac
@@ -128,38 +108,24 @@ def test_team_admin_from_the_command_line(klass, capsys):
     assert "workshop.key" in capsys.readouterr().err
 
 
-def _post(url, path, body, headers):
-    host, port = url.split("//")[1].split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=30)
-    conn.request("POST", path, body=json.dumps(body), headers=headers)
-    resp = conn.getresponse()
-    out = resp.status, json.loads(resp.read() or b"{}")
-    conn.close()
-    return out
-
-
-def test_a_player_cannot_administer_teams_through_the_server(klass):
+def test_a_player_cannot_administer_teams_through_the_server(klass, served_class):
     info, key, fac = klass
-    with Running(workshop_app()) as url:
-        blue = seats.join(info.code, "Blue", server=url, announce=False)
-        path = f"/api/v1/sessions/{info.code}/console/team"
-        before = {n: r.n_decisions for n, r in rows(fac).items()}
-        for auth in (
-            {},
-            {"Authorization": f"Bearer {blue.passcode}", "X-Dealcraft-Team": "Blue"},
-            {"Authorization": f"Facilitator {blue.passcode}"},
+    url = served_class[-1]
+    blue = seats.join(info.code, "Blue", server=url, announce=False)
+    path = f"/api/v1/sessions/{info.code}/console/team"
+    before = {n: r.n_decisions for n, r in rows(fac).items()}
+    for auth in not_the_key("Blue", blue.passcode):
+        for body in (
+            {"op": "log", "team": "Alpha"},  # another team's decisions
+            {"op": "reset", "team": "Alpha"},
+            {"op": "mark", "team": "Blue", "arg": "human"},
+            {"op": "rename", "team": "Alpha", "arg": "Mine"},
         ):
-            for body in (
-                {"op": "log", "team": "Alpha"},  # another team's decisions
-                {"op": "reset", "team": "Alpha"},
-                {"op": "mark", "team": "Blue", "arg": "human"},
-                {"op": "rename", "team": "Alpha", "arg": "Mine"},
-            ):
-                status, answer = _post(url, path, body, auth)
-                assert status == 403 and answer["problems"][0]["code"] == "workshop.key"
-        assert {n: r.n_decisions for n, r in rows(fac).items()} == before
-        good = {"Authorization": f"Facilitator {key}"}
-        status, answer = _post(url, path, {"op": "log", "team": "Alpha"}, good)
-        assert status == 200 and len(answer["result"]) == before["Alpha"]
-        status, answer = _post(url, path, {"op": "mark", "team": "Blue", "arg": "test"}, good)
-        assert status == 200 and rows(fac)["Blue"].kind == "test"
+            status, answer = post(url, path, body, auth)
+            assert status == 403 and answer["problems"][0]["code"] == "workshop.key"
+    assert {n: r.n_decisions for n, r in rows(fac).items()} == before
+    good = {"Authorization": f"Facilitator {key}"}
+    status, answer = post(url, path, {"op": "log", "team": "Alpha"}, good)
+    assert status == 200 and len(answer["result"]) == before["Alpha"]
+    status, answer = post(url, path, {"op": "mark", "team": "Blue", "arg": "test"}, good)
+    assert status == 200 and rows(fac)["Blue"].kind == "test"

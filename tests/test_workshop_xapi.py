@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from support.keys import key_file
-from test_workshop_honest import CURVEBALL, plans, play, steps
+from support.workshop import CURVEBALL, module_home, new_class, plans, play, steps
 
 from simulator.cli import main
 from simulator.workshop import session as ws
@@ -36,12 +36,8 @@ USER, PASSWORD = "trainer", "lrs-test-password"
 
 @pytest.fixture(scope="module")
 def klass(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    old = os.environ.get("DEALCRAFT_HOME")
-    os.environ["DEALCRAFT_HOME"] = str(home)
-    try:
-        info, key = ws.create_session("northwind-new-logo", name="Records class", seed=2)
-        fac = ws.facilitate(info.code, key)
+    with module_home(tmp_path_factory):
+        info, key, fac = new_class("Records class")
         fac.inject(CURVEBALL, week=3)
         for name, decisions in plans([d.id for d in fac.scenario.dimensions]).items():
             play(ws.join(info.code, name), decisions)
@@ -49,11 +45,6 @@ def klass(tmp_path_factory):
         play(ws.join(info.code, "Halfway"), steps()[:40], stop_week=4)
         fac.add_bot()
         yield info, key, fac
-    finally:
-        if old is None:
-            os.environ.pop("DEALCRAFT_HOME", None)
-        else:
-            os.environ["DEALCRAFT_HOME"] = old
 
 
 def test_statements_follow_the_serious_games_profile(klass):

@@ -232,7 +232,12 @@ class Authority:
         row = find_session(self.store, code)
         rows = Leaderboard(self.store, row, session_scenario(self.store, row)).refresh()
         info = SessionInfo.of(row)
-        return {"session": public_info(info), "teams": [row_dict(r, [], True) for r in rows]}
+        teams = [row_dict(r, [], True) for r in rows]
+        return {
+            "session": public_info(info),
+            "teams": teams,
+            **self.rounds.board_view(row["id"], rows),
+        }
 
     def results(self, code: str, team: str, passcode: str | None) -> dict:
         """Every team's results, to a seated player, once the facilitator has revealed them."""
@@ -254,6 +259,7 @@ class Authority:
             cached = self._facs.get(code)
         if cached is None:
             fac = facilitate(code, key, self.db)
+            fac._rounds = self.rounds  # a pause stops a round's clock: the server's clock
             with self._lock:
                 cached = self._facs.setdefault(code, (fac, threading.Lock()))
             return cached

@@ -44,6 +44,7 @@ from engine.problems import InputError
 from simulator.screens.modals import ConfirmModal
 from simulator.terminal import exit_on_signals, terminal_alive, terminal_fd
 from simulator.textcharts import spark
+from simulator.workshop.board_link import Link
 from simulator.workshop.curveballs import check_shift, check_signal, shift_label
 from simulator.workshop.facilitator import Facilitator
 from simulator.workshop.records import SessionInfo
@@ -87,47 +88,6 @@ class Snapshot:
 
 def _short(text: str, n: int = 14) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-class InjectModal(ModalScreen[str | None]):
-    """Pick a scenario curveball to inject; returns its id."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, events, injected: set[str]) -> None:
-        super().__init__()
-        self.events = events
-        self.injected = injected
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(Text("Inject a curveball into every team's game", style="bold"))
-            options = []
-            for e in self.events:
-                t = Text(e.name, style="bold")
-                t.append("\n" + e.signal, style="")
-                if e.id in self.injected:
-                    t.append("  (already injected)", style="dim")
-                options.append(Option(t, id=e.id, disabled=e.id in self.injected))
-            if not options:
-                options.append(Option(Text("This scenario has no curveballs"), disabled=True))
-            yield OptionList(*options, id="inject-list")
-            yield Static(
-                Text(
-                    "It arrives at the start of each team's next week and goes into their log.",
-                    style="dim",
-                )
-            )
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 @dataclass(frozen=True)
@@ -277,20 +237,27 @@ class WeekModal(ModalScreen[int | None]):
 
 
 class PickModal(ModalScreen[str | None]):
-    """Pick one item (id, text, disabled) from a list; returns its id."""
+    """Pick one item (id, text, disabled) from a list (a curveball to inject, schedule or
+    retract); returns its id. `empty` is shown when there is nothing to pick."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, items: list[tuple[str, Text, bool]], hint: str) -> None:
+    def __init__(
+        self,
+        title: str,
+        items: list[tuple[str, Text, bool]],
+        hint: str,
+        empty: str = "Nothing to pick",
+    ) -> None:
         super().__init__()
-        self.title_text, self.items, self.hint = title, items, hint
+        self.title_text, self.items, self.hint, self.empty = title, items, hint, empty
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text, style="bold"))
             options = [Option(t, id=i, disabled=d) for i, t, d in self.items]
             if not options:
-                options.append(Option(Text("Nothing to pick"), disabled=True))
+                options.append(Option(Text(self.empty), disabled=True))
             yield OptionList(*options, id="pick-list")
             yield Static(Text(self.hint, style="dim"))
 
@@ -447,6 +414,7 @@ class BoardApp(App):
         self.refreshes = 0
         self.side_open: bool | None = None  # None: by the terminal's width
         self.show_seed = False
+        self.link = Link()  # whether the refreshes fail (the server is down), since when
 
     # ---- layout ---------------------------------------------------------------------------
 
@@ -543,9 +511,23 @@ class BoardApp(App):
         try:
             snap = self.snapshot()
         except InputError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            self.call_from_thread(self.refresh_failed, exc)
             return
         self.call_from_thread(self.show, snap)
+
+    def refresh_failed(self, exc: InputError) -> None:
+        """A refresh that failed: the badge says since when; one notice per new error."""
+        notice = self.link.failed(exc)
+        if notice is not None:
+            self.notify(notice, severity="error", markup=False, timeout=10)
+        self._draw_badges()
+
+    def _draw_badges(self) -> None:
+        info = self.snap.info if self.snap is not None else None
+        t = round_badge(self.snap.rounds) if self.snap is not None else Text()
+        if info is not None:
+            t += self.badges(info)
+        self.query_one("#badges", Static).update(self.link.badge() + t)
 
     def action_refresh_now(self) -> None:
         self.refresh_board()
@@ -599,7 +581,9 @@ class BoardApp(App):
         self.refreshes += 1
         info = snap.info
         self.query_one("#session-info", Static).update(self.session_text(info, len(snap.rows)))
-        self.query_one("#badges", Static).update(round_badge(snap.rounds) + self.badges(info))
+        if self.link.answered():
+            self.notify("The board reads its data again.", markup=False)
+        self._draw_badges()
         self._fill_table(snap)
         self._show_selected()
         self.query_one("#activity", Static).update(activity_text(snap.activity))
@@ -760,7 +744,22 @@ class BoardApp(App):
             if event_id:
                 then(next(e for e in self.fac.curveball_events() if e.id == event_id))
 
-        self.push_screen(InjectModal(self.fac.curveball_events(), done), chosen)
+        def item(e) -> tuple[str, Text, bool]:
+            t = Text(e.name, style="bold")
+            t.append("\n" + e.signal, style="")
+            if e.id in done:
+                t.append("  (already injected)", style="dim")
+            return e.id, t, e.id in done
+
+        self.push_screen(
+            PickModal(
+                "Inject a curveball into every team's game",
+                [item(e) for e in self.fac.curveball_events()],
+                "It arrives at the start of each team's next week and goes into their log.",
+                empty="This scenario has no curveballs",
+            ),
+            chosen,
+        )
 
     def action_inject(self) -> None:
         def go(event) -> None:

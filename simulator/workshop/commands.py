@@ -147,10 +147,20 @@ def cmd_board(args: argparse.Namespace) -> int:
 
 
 def render_status(
-    info: SessionInfo, title: str, rows: list[TeamResult], cbs, public, show_seed: bool = False
+    info: SessionInfo,
+    title: str,
+    rows: list[TeamResult],
+    cbs,
+    public,
+    show_seed: bool = False,
+    rounds: dict | None = None,
 ):
-    """The board as text; `cbs` are the session's curveballs (session.curveball_list)."""
-    lines = [f"{info.name} — {title}", state_line(info, show_seed and not public), ""]
+    """The board as text; `cbs` are the session's curveballs (session.curveball_list),
+    `rounds` the running round and the last message (rounds.board_state)."""
+    from simulator.workshop.rounds import status_lines
+
+    lines = [f"{info.name} — {title}", state_line(info, show_seed and not public)]
+    lines += [*status_lines(rounds), ""]
     head = f"{'#':>3} {'team':32} {'week':>4} {'align':>6} {'win':>5} {'exp':>6}  trend"
     lines.append(head)
     for r in rows:
@@ -175,6 +185,8 @@ def render_status(
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from simulator.workshop.rounds import board_state
+
     key = facilitator_key(args, required=False)
     public = not key
     show_seed = bool(getattr(args, "show_seed", False))
@@ -191,28 +203,33 @@ def cmd_status(args: argparse.Namespace) -> int:
         fac = RemoteBoard(remote, args.code, key)
         rows = fac.leaderboard().refresh()
         info, scenario, cbs = fac.info, fac.scenario, fac.curveballs()
+        rounds = board_state(fac, rows)
     elif public:
         store, row, scenario = peek(args.code, args.db)
         from simulator.workshop.results import Leaderboard
+        from simulator.workshop.rounds import Rounds
 
         rows = Leaderboard(store, row, scenario).refresh()
         info, cbs = SessionInfo.of(row), []
+        rounds = Rounds(store).board_view(row["id"], rows)
     else:
         fac = facilitate(args.code, key, args.db)
         fac.advance_bots()
         rows = fac.leaderboard().refresh()
+        rounds = board_state(fac, rows)  # ends a round that is over, as the board would
         info, scenario, cbs = fac.reload(), fac.scenario, fac.curveballs()
     labels = {c["key"]: c["name"] for c in cbs}
     if args.json:
         if public:
             data = {"session": session_dict(info), "teams": [row_dict(r, [], True) for r in rows]}
+            data.update(round=rounds["round"], broadcast=rounds["broadcast"])
         else:
-            data = board_data(fac, rows)
+            data = board_data(fac, rows, rounds=rounds)
             if not show_seed:
                 data["session"].pop("seed", None)
         print(json.dumps(data, indent=2))
         return 0
-    print(render_status(info, scenario.title, rows, cbs, public, show_seed))
+    print(render_status(info, scenario.title, rows, cbs, public, show_seed, rounds))
     if not public:
         print("\nRecap:")
         for line in recap(rows, scenario, labels=labels):
@@ -365,6 +382,7 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 def _status_remote(args: argparse.Namespace, key: str | None) -> int:
     from simulator.workshop.client import Remote, RemoteFacilitator
+    from simulator.workshop.rounds import status_lines
 
     if key:
         data = RemoteFacilitator(args.server, args.code, key).board()
@@ -378,6 +396,8 @@ def _status_remote(args: argparse.Namespace, key: str | None) -> int:
     s = data["session"]
     seed = f" · seed {s['seed']}" if "seed" in s else ""
     print(f"{s['name']} · code {s['code']}{seed}" + (" · PAUSED" if s.get("paused") else ""))
+    for line in status_lines(data):
+        print(line)
     for t in data["teams"]:
         print(
             f"{t['rank']:>3} {t['team'][:32]:32} {t['week']:>4} {t['alignment']:6.1f} "

@@ -26,7 +26,6 @@ from simulator.workshop.curveballs import (
 )
 from simulator.workshop.records import (
     SessionInfo,
-    decode,
     find_session,
     refuse,
     session_scenario,
@@ -246,23 +245,6 @@ class Facilitator:
             )
         return at_week - 1
 
-    def taken(self, cb: dict) -> list[str]:
-        """The teams whose logs hold curveball `cb` (a `curveballs()` item) already."""
-        from engine.decisions import Inject, Shift
-
-        counts = self.store.team_counts(self.id)
-        logs = self.store.logs({t.id: 0 for t in counts}) if counts else {}
-        out = []
-        for t in counts:
-            log = [decode(b) for b in logs[t.id] if '"inject"' in b or '"shift"' in b]
-            if cb["kind"] == "event":
-                hit = any(isinstance(d, Inject) and d.event == cb["event"] for d in log)
-            else:
-                hit = sum(isinstance(d, Shift) for d in log) >= int(cb["key"].split("-")[1])
-            if hit:
-                out.append(t.name)
-        return out
-
     def retract(self, key: str) -> str:
         """Withdraw curveball `key` (an event id, or shift-N) before any team has taken it;
         its name. A later custom shift takes its number."""
@@ -270,14 +252,15 @@ class Facilitator:
         if cb is None:
             keys = ", ".join(c["key"] for c in self.curveballs()) or "none"
             raise refuse("retract", f"no curveball '{key}' in this session (curveballs: {keys})")
-        taken = self.taken(cb)
+        done = ConsoleStore(self.store).retract(self.id, cb["kind"], cb["id"])
+        taken = done.taken_by
         if taken:
             raise refuse(
                 "retract",
                 f"'{cb['name']}' has reached {len(taken)} team(s) already "
                 f"({', '.join(taken[:3])}{'…' if len(taken) > 3 else ''}); it cannot be retracted",
             )
-        if not ConsoleStore(self.store).retract(self.id, cb["kind"], cb["id"]):
+        if not done.done:
             raise refuse("retract", f"'{cb['name']}' was retracted already")
         self.store.note(self.id, f"curveball retracted: {cb['name']}")
         self._bot_marks.clear()
@@ -300,10 +283,25 @@ class Facilitator:
         self._set("hold released", hold_week=None)
 
     def pause(self) -> None:
-        self._set("workshop paused", advance=False, paused=True)
+        self._pace(True)
 
     def resume(self) -> None:
-        self._set("workshop resumed", paused=False)
+        self._pace(False)
+
+    def _pace(self, paused: bool) -> None:
+        """Pause or resume; a running round's clock stops for the pause and its deadline
+        moves on by the pause's length at the resume (rounds.Rounds.set_paused)."""
+        from simulator.workshop.rounds import clock_text, local_rounds
+
+        gap = local_rounds(self).set_paused(self.id, paused)
+        if gap is not None:
+            note = "workshop paused" if paused else "workshop resumed"
+            if gap:
+                note += f" (the round gets {clock_text(gap)} back)"
+            self.store.note(self.id, note)
+        self.reload()
+        if not paused:
+            self.advance_bots()
 
     def reveal(self) -> None:
         self._set("results revealed", advance=False, revealed=True)

@@ -33,17 +33,21 @@ def current(row: dict, rnd: dict | None) -> dict | None:
 
 
 def round_view(row: dict, rnd: dict | None, now: float) -> dict | None:
-    """What every screen shows of the running round: its week and the time left."""
+    """What every screen shows of the running round: its week and the time left (which
+    stands still while the session is paused: `paused`)."""
     rnd = current(row, rnd)
     if rnd is None:
         return None
-    left = None if rnd["deadline"] is None else max(0.0, rnd["deadline"] - now)
+    stopped = rnd.get("paused_at")
+    at = now if stopped is None else min(now, stopped)
+    left = None if rnd["deadline"] is None else max(0.0, rnd["deadline"] - at)
     return {
         "week": rnd["week"],
         "label": round_label(rnd["week"]),
         "minutes": rnd["minutes"],
         "deadline": rnd["deadline"],
         "remaining_s": left,
+        "paused": stopped is not None,
     }
 
 
@@ -76,6 +80,27 @@ def clock_text(seconds: float | None) -> str:
         return "untimed"
     s = int(seconds + 0.999)
     return f"{s // 60}:{s % 60:02d}"
+
+
+def status_lines(state: dict | None) -> list[str]:
+    """The running round and the last message as plain text (`workshop status`): what the
+    board's recap box shows."""
+    out = []
+    rnd = (state or {}).get("round")
+    if rnd:
+        line = f"Round {rnd['label']}: "
+        line += "untimed" if rnd["deadline"] is None else f"{clock_text(rnd['remaining_s'])} left"
+        line += " (clock stopped: paused)" if rnd.get("paused") else ""
+        if "submitted" in rnd:
+            done, playing = rnd["submitted"], rnd["playing"]
+            line += f" · submitted {len(done)}/{len(done) + len(playing)}"
+            line += f": {', '.join(done)}" if done else ""
+            line += f" · still playing: {', '.join(playing)}" if playing else ""
+        out.append(line)
+    msg = (state or {}).get("broadcast")
+    if msg:
+        out.append(f"Message: {msg['text']}")
+    return out
 
 
 class Rounds:
@@ -175,6 +200,12 @@ class Rounds:
         length = "untimed" if minutes is None else f"{minutes:g} min"
         self.store.note(row["id"], f"round {round_label(week)} started ({length})")
         return self.view(row["id"])
+
+    def set_paused(self, session_id: int, paused: bool) -> float | None:
+        """Pause or resume the session, stopping or restarting its round's clock (a resume
+        adds the pause's length to the deadline); the seconds given back, None when the
+        session already was so."""
+        return self.rs.set_paused(session_id, paused, self.clock())
 
     def stop(self, row: dict) -> dict:
         if self.rs.stop(row["id"]):

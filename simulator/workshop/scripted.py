@@ -17,7 +17,7 @@ from engine.model import Scenario
 from engine.state import GameState, new_game
 from simulator.workshop.curveballs import Due
 from simulator.workshop.records import decode, encode, refuse
-from simulator.workshop.store import LogConflict, Store
+from simulator.workshop.store import CurveballGone, LogConflict, Store
 
 
 class _Scripted:
@@ -169,6 +169,6 @@ def sync_log(store: Store, team: dict, state: GameState, where: str) -> int:
     rest = want[len(stored) :]
     try:
         store.append(team["id"], len(stored), rest)
-    except LogConflict:
+    except (LogConflict, CurveballGone):
         raise refuse(where, f"team '{team['name']}' was updated meanwhile; try again") from None
     return len(rest)

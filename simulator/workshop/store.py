@@ -50,7 +50,9 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection, make_url
@@ -62,8 +64,8 @@ from engine.rng import validate_seed
 from simulator.workshop import dialects
 from simulator.workshop.dialects import BUSY_TIMEOUT_MS  # noqa: F401 - part of the API
 
-SCHEMA_VERSION = 5  # 1: the first release; 2: adds `shifts`; 3: adds `seats`; 4: `schedules`
-# 5: `rounds` and `broadcasts`
+SCHEMA_VERSION = 6  # 1: the first release; 2: adds `shifts`; 3: adds `seats`; 4: `schedules`
+# 5: `rounds` and `broadcasts`; 6: `rounds.paused_at`
 DB_FILE = "workshop.sqlite3"
 DB_ENV = "DEALCRAFT_DB"  # the store URL when no --db is given
 LOCK_WAIT_S = 30.0  # give up on a busy database after this long
@@ -189,6 +191,7 @@ rounds = Table(  # since schema version 5: a session's timed round (one row per 
     Column("deadline", Float, nullable=True),  # clock time the round ends, None: untimed
     Column("active", Boolean, nullable=False, default=True),
     Column("started_at", Float, nullable=False),
+    Column("paused_at", Float, nullable=True),  # since version 6: the clock stopped (a pause)
 )
 
 broadcasts = Table(  # since schema version 5: the facilitator's messages to every team
@@ -208,6 +211,11 @@ class LogConflict(Exception):
     def __init__(self, expected: int, actual: int | None):
         self.expected, self.actual = expected, actual
         super().__init__(f"log has {actual} decisions, expected {expected}")
+
+
+class CurveballGone(Exception):
+    """An append would deliver a curveball the store no longer holds (the facilitator
+    retracted it after the writer read the curveballs): nothing was appended."""
 
 
 def data_dir() -> Path:
@@ -579,7 +587,8 @@ class Store:
     def append(self, team_id: int, expected: int, items: Iterable[tuple[str, str]]) -> int:
         """Append (kind, json body) decisions at position `expected`; the new log length.
 
-        Raises LogConflict when the stored log is not `expected` long.
+        Raises LogConflict when the stored log is not `expected` long, and CurveballGone
+        when a curveball among `items` was retracted (`_check_delivered`).
         """
         items = list(items)
         if not items:
@@ -597,6 +606,8 @@ class Store:
                     select(teams.c.n_decisions).where(teams.c.id == team_id)
                 ).scalar()
                 raise LogConflict(expected, actual)
+            if any(k in CURVEBALL_KINDS for k, _ in items):
+                _check_delivered(conn, team_id, expected, items)
             conn.execute(
                 insert(decisions),
                 [
@@ -739,21 +750,103 @@ class ConsoleStore:
         )
         return self.store.read(lambda conn: conn.execute(q).scalar())
 
-    def retract(self, session_id: int, kind: str, ref_id: int) -> bool:
-        """Delete a curveball (kind event) or shift and its schedule in one write; False when
-        it was not there (already retracted)."""
+    def retract(self, session_id: int, kind: str, ref_id: int) -> Retraction:
+        """Delete a curveball (kind event) or shift and its schedule unless a team's log
+        holds it, in one write: the row is locked first, so an append delivering it either
+        committed before (and is seen here) or waits and then finds it gone
+        (`_check_delivered`), on one server or several."""
         table = curveballs if kind == "event" else shifts
 
-        def fn(conn: Connection) -> bool:
-            gone = conn.execute(
-                table.delete().where(table.c.id == ref_id, table.c.session_id == session_id)
-            ).rowcount
+        def fn(conn: Connection) -> Retraction:
+            mine = (table.c.id == ref_id) & (table.c.session_id == session_id)
+            row = conn.execute(select(table).where(mine).with_for_update()).mappings().first()
+            if row is None:
+                return Retraction(False, [])
+            taken = _holders(conn, session_id, kind, dict(row))
+            if taken:
+                return Retraction(False, taken)
+            conn.execute(table.delete().where(mine))
             conn.execute(
                 schedules.delete().where(schedules.c.kind == kind, schedules.c.ref_id == ref_id)
             )
-            return bool(gone)
+            return Retraction(True, [])
 
         return self.store.write(fn)
+
+
+@dataclass(frozen=True)
+class Retraction:
+    """What a retraction did: `done`, or the teams whose logs hold the curveball (none: it
+    was retracted already)."""
+
+    done: bool
+    taken_by: list[str]
+
+
+CURVEBALL_KINDS = ("inject", "shift")  # the decision kinds that deliver a curveball
+
+
+def _holders(conn: Connection, session_id: int, kind: str, row: dict) -> list[str]:
+    """The teams whose stored logs hold curveball `row` (a curveballs or shifts row):
+    the event injected, or as many shifts as the row's place among the session's shifts
+    (shifts arrive in order)."""
+    q = (
+        select(teams.c.name, decisions.c.body)
+        .select_from(decisions.join(teams, decisions.c.team_id == teams.c.id))
+        .where(
+            teams.c.session_id == session_id,
+            decisions.c.kind == ("inject" if kind == "event" else "shift"),
+        )
+        .order_by(teams.c.id)
+    )
+    found = conn.execute(q).all()
+    if kind == "event":
+        names = [n for n, body in found if json.loads(body).get("event") == row["event"]]
+    else:
+        place = conn.execute(
+            select(func.count())
+            .select_from(shifts)
+            .where(shifts.c.session_id == session_id, shifts.c.id <= row["id"])
+        ).scalar_one()
+        counts: dict[str, int] = {}
+        for n, _ in found:
+            counts[n] = counts.get(n, 0) + 1
+        names = [n for n, c in counts.items() if c >= place]
+    return list(dict.fromkeys(names))
+
+
+def _check_delivered(conn: Connection, team_id: int, expected: int, items: list) -> None:
+    """Inside an append: every curveball decision among `items` is one the store holds now
+    (an inject's event row; the k-th shift of this team's log is the session's k-th shift,
+    same stakeholder and weights). The rows are locked for share until the append
+    commits, so a retraction waits for it. Raises CurveballGone otherwise."""
+    session_id = conn.execute(select(teams.c.session_id).where(teams.c.id == team_id)).scalar()
+    bodies = [(k, json.loads(b)) for k, b in items if k in CURVEBALL_KINDS]
+    events = [b.get("event") for k, b in bodies if k == "inject"]
+    if events:
+        q = select(curveballs.c.event).where(
+            curveballs.c.session_id == session_id, curveballs.c.event.in_(events)
+        )
+        held = set(conn.execute(q.with_for_update(read=True)).scalars())
+        if held != set(events):
+            raise CurveballGone(f"curveball(s) {sorted(set(events) - held)} retracted")
+    new = [b for k, b in bodies if k == "shift"]
+    if not new:
+        return
+    before = conn.execute(
+        select(func.count())
+        .select_from(decisions)
+        .where(decisions.c.team_id == team_id, decisions.c.seq < expected)
+        .where(decisions.c.kind == "shift")
+    ).scalar_one()
+    q = select(shifts.c.stakeholder, shifts.c.weights).where(shifts.c.session_id == session_id)
+    rows = conn.execute(q.order_by(shifts.c.id).with_for_update(read=True)).all()
+    for i, b in enumerate(new, start=before):
+        if i >= len(rows) or (rows[i][0], json.loads(rows[i][1])) != (
+            b.get("stakeholder"),
+            b.get("weights"),
+        ):
+            raise CurveballGone(f"shift {i + 1} retracted")
 
 
 class RoundStore:
@@ -792,6 +885,8 @@ class RoundStore:
         )
 
         def fn(conn: Connection) -> None:
+            paused = conn.execute(select(sessions.c.paused).where(sessions.c.id == session_id))
+            values["paused_at"] = now if paused.scalar() else None  # its clock waits too
             done = conn.execute(
                 update(rounds).where(rounds.c.session_id == session_id).values(**values)
             ).rowcount
@@ -821,7 +916,7 @@ class RoundStore:
                 return False
             nxt = week + 1
             more = nxt <= last_week
-            values = dict(week=nxt, active=more, started_at=now)
+            values = dict(week=nxt, active=more, started_at=now, paused_at=None)
             values["deadline"] = None if r["minutes"] is None else now + r["minutes"] * 60.0
             moved = conn.execute(
                 update(rounds)
@@ -854,9 +949,45 @@ class RoundStore:
         )
 
     def running(self) -> list[tuple[int, float | None]]:
-        """(session id, deadline) of every active round in the store (the server's timer)."""
-        q = select(rounds.c.session_id, rounds.c.deadline).where(rounds.c.active.is_(True))
+        """(session id, deadline) of every active round whose clock runs (not paused): the
+        server's timer."""
+        q = select(rounds.c.session_id, rounds.c.deadline).where(
+            rounds.c.active.is_(True), rounds.c.paused_at.is_(None)
+        )
         return self.store.read(lambda conn: [tuple(r) for r in conn.execute(q)])
+
+    def set_paused(self, session_id: int, paused: bool, now: float) -> float | None:
+        """Pause or resume the session and its round's clock in one write: a pause stops
+        the clock, a resume moves the deadline on by the pause's length. None when the
+        session already was so (another process did it: done once); else the seconds
+        given back to the round (0.0 when none was waiting)."""
+
+        def fn(conn: Connection) -> float | None:
+            changed = conn.execute(
+                update(sessions)
+                .where(sessions.c.id == session_id, sessions.c.paused.is_(not paused))
+                .values(paused=paused)
+            ).rowcount
+            if not changed:
+                return None
+            mine = rounds.c.session_id == session_id
+            if paused:
+                conn.execute(
+                    update(rounds)
+                    .where(mine, rounds.c.active.is_(True), rounds.c.paused_at.is_(None))
+                    .values(paused_at=now)
+                )
+                return 0.0
+            r = conn.execute(select(rounds).where(mine, rounds.c.paused_at.isnot(None)))
+            r = r.mappings().first()
+            if r is None:
+                return 0.0
+            gap = max(0.0, now - r["paused_at"])
+            deadline = None if r["deadline"] is None else r["deadline"] + gap
+            conn.execute(update(rounds).where(mine).values(paused_at=None, deadline=deadline))
+            return gap if r["active"] and deadline is not None else 0.0
+
+        return self.store.write(fn)
 
     def broadcast(self, session_id: int, text: str, now: float) -> None:
         values = dict(session_id=session_id, at=now, text=text[:300])
@@ -928,6 +1059,13 @@ def _to_v5(conn: Connection) -> None:
     broadcasts.create(conn, checkfirst=True)  # with its index
 
 
+def _to_v6(conn: Connection) -> None:
+    """Version 6: a round's clock stops while the session is paused (`rounds.paused_at`)."""
+
+    if "paused_at" not in {c["name"] for c in inspect(conn).get_columns("rounds")}:
+        conn.execute(text("ALTER TABLE rounds ADD COLUMN paused_at FLOAT"))
+
+
 def _to_v2(conn: Connection) -> None:
     """Version 2: the custom priority shifts."""
     shifts.create(conn, checkfirst=True)  # with its index
@@ -943,6 +1081,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     3: _to_v3,
     4: _to_v4,
     5: _to_v5,
+    6: _to_v6,
 }  # version -> step up to it
 
 

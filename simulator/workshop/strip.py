@@ -123,7 +123,7 @@ class Strips:
             return self.text
         info, code, team, extra, at = self.last
         rnd = dict(extra["round"]) if extra.get("round") else None
-        if rnd and rnd.get("remaining_s") is not None:
+        if rnd and rnd.get("remaining_s") is not None and not rnd.get("paused"):
             rnd["remaining_s"] = max(0.0, rnd["remaining_s"] - (time.monotonic() - at))
         return strip_text(info, code, team, extra.get("signal"), rnd, extra.get("broadcast"))
 

@@ -39,9 +39,10 @@ from simulator.workshop.records import (
     session_scenario,
 )
 from simulator.workshop.scripted import play_script, sync_log
-from simulator.workshop.store import LogConflict, StepSnapshot, Store, open_store
+from simulator.workshop.store import CurveballGone, LogConflict, StepSnapshot, Store, open_store
 
 KINDS = ("player", "headless", "bot")
+DELIVER_TRIES = 3  # reads of the curveballs for one decision while retractions race it
 
 
 class TeamSession:
@@ -171,13 +172,22 @@ class TeamSession:
         why = self.hold_reason(state, decision, seen)
         if why:
             raise Held(why)
-        injects = self.pending_curveballs(state, seen)
-        nxt = state
-        for inj in injects:
-            nxt = nxt.apply(inj)
-        nxt = nxt.apply(decision)
-        self.append(*injects, decision)
-        return nxt
+        return self._deliver(state, decision, self.pending_curveballs(state, seen))
+
+    def _deliver(self, state: GameState, decision: Decision, injects: list) -> GameState:
+        """Append the pending curveballs and `decision`; when the facilitator retracted one
+        of them after it was read (the store refuses it), read the curveballs again."""
+        for _ in range(DELIVER_TRIES):
+            nxt = state
+            for inj in injects:
+                nxt = nxt.apply(inj)
+            nxt = nxt.apply(decision)
+            try:
+                self.append(*injects, decision)
+                return nxt
+            except CurveballGone:
+                injects = self.pending_curveballs(state)
+        raise refuse("workshop", "the curveballs keep changing; try the decision again")
 
     def submit(self, decisions: Iterable[Decision], where: str = "plan") -> tuple[GameState, int]:
         """Store a scripted (headless) game: `decisions` replayed with the session's seed and

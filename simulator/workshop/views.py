@@ -61,20 +61,29 @@ def session_dict(info, with_seed: bool = False) -> dict:
     return out
 
 
-def board_data(fac, rows: list[TeamResult] | None = None, cbs: list[dict] | None = None) -> dict:
-    """The facilitator's view: session, every team with its lags, curveballs, recap.
-    Given `rows` and `cbs` (a refresh just made) it reads nothing more from the store."""
+def board_data(
+    fac, rows: list[TeamResult] | None = None, cbs: list[dict] | None = None, rounds=None
+) -> dict:
+    """The facilitator's view: session, every team with its lags, curveballs, recap, the
+    running round and the last message (`rounds`, as from rounds.board_state; else read).
+    Given `rows` and `cbs` (a refresh just made) it reads nothing more but the round."""
+    from simulator.workshop.rounds import local_rounds
+
     if rows is None:
         rows, info, cbs = fac.leaderboard().refresh(), fac.reload(), fac.curveballs()
     else:
         info = fac.info
         cbs = fac.curveballs() if cbs is None else cbs
     labels = {c["key"]: c["name"] for c in cbs}
+    if rounds is None:
+        rounds = local_rounds(fac).board_view(fac.id, rows)
     return {
         "session": session_dict(info, with_seed=True),
         "teams": [row_dict(r, [c["key"] for c in cbs], False) for r in rows],
         "curveballs": cbs,
         "recap": {"week": recap_week(rows), "headlines": recap(rows, fac.scenario, labels=labels)},
+        "round": rounds.get("round"),
+        "broadcast": rounds.get("broadcast"),
     }
 
 
