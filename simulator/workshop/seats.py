@@ -69,6 +69,17 @@ def keep_passcode(where: str, code: str, team: str, passcode: str) -> bool:
     return True
 
 
+def forget_passcode(where: str, code: str, team: str) -> None:
+    """Drop a kept passcode (a renamed team's old entry); an unwritable folder keeps it."""
+    book = _read()
+    if book.pop(_entry(where, code, team), None) is None:
+        return
+    try:
+        write_private(book_path(), json.dumps(book, indent=1, sort_keys=True))
+    except OSError:
+        pass
+
+
 def where_of(server: str | None, db: str | None) -> str:
     """The key a passcode is kept under: the server URL, or the store URL (no password)."""
     if server:
@@ -100,7 +111,7 @@ def join(
     if server:
         from simulator.workshop.client import RemoteSeat
 
-        seat = RemoteSeat.join(server, code, name, kind=kind, passcode=given)
+        seat = RemoteSeat.join(server, code, name, kind=kind, passcode=given, where=where)
     else:
         from simulator.workshop.team import join as take
 

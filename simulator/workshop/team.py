@@ -66,6 +66,11 @@ class TeamSession:
         return int(self._row["seed"])
 
     @property
+    def content_hash(self) -> str:
+        """The content hash of the scenario the session pinned (RemoteSeat has it too)."""
+        return self._row["content_hash"]
+
+    @property
     def session_name(self) -> str:
         return self._row["name"]
 
@@ -179,11 +184,14 @@ class TeamSession:
         self.append(*injects, decision)
         return nxt
 
-    def submit(self, decisions: Iterable[Decision], where: str = "plan") -> tuple[GameState, int]:
+    def submit(
+        self, decisions: Iterable[Decision], where: str = "plan", close: bool = False
+    ) -> tuple[GameState, int]:
         """Store a scripted (headless) game: `decisions` replayed with the session's seed and
         curveballs (each arrives after the week it was injected at), as far as the hold
-        allows. Returns the stored game and how many decisions were new. The stored log must
-        be a prefix of the new game (re-running a plan extends it)."""
+        allows (`close`: then the weeks left ended with no actions, as a plan is played).
+        Returns the stored game and how many decisions were new. The stored log must be a
+        prefix of the new game (re-running a plan extends it)."""
         info = self.status()
         if info.revealed:
             raise refuse("workshop", "the results are revealed: the workshop is read-only now")
@@ -191,7 +199,13 @@ class TeamSession:
             raise refuse("workshop", "the workshop is paused; submit after the facilitator resumes")
         _, due = session_due(self.store, self.scenario, info.id)
         played = play_script(
-            self.scenario, info.seed, decisions, due, lambda w: info.held_at(w) is None, where
+            self.scenario,
+            info.seed,
+            decisions,
+            due,
+            lambda w: info.held_at(w) is None,
+            where,
+            close=close,
         )
         n = sync_log(self.store, {"id": self.team_id, "name": self.team}, played, "workshop")
         self._n = len(played.history)
