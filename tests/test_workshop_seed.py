@@ -1,0 +1,233 @@
+"""What a player's client receives from the workshop server: never the seed (its games are
+sealed and read the draws the server sends), a scenario copy without the facilitator's
+notes, and a team name that follows the facilitator's renames."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from support.server import Running, workshop_app
+
+from engine.decisions import EndWeek, IllegalDecision
+from engine.drawn import Draws, SealedSeed, Undrawn, used_draws
+from engine.loader import find_scenario, play_hash
+from engine.plan import parse_plan
+from engine.problems import InputError
+from engine.state import new_game
+from scoring.scorecard import score
+from simulator.analysis import analyse
+from simulator.coach import coach
+from simulator.workshop import authority as authority_module
+from simulator.workshop import seats
+from simulator.workshop import session as ws
+from simulator.workshop.client import Remote, RemoteFacilitator
+from simulator.workshop.playercopy import player_scenario, player_yaml
+from simulator.workshop.server import AUTHORITY
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "plans" / "northwind_new_logo.plan.yaml"
+SEED = 8_675_309_123_457  # digits no other figure of a game shares
+
+
+def steps():
+    return [d for d, _ in parse_plan(PLAN).steps]
+
+
+@pytest.fixture
+def served(workshop_db):
+    info, key = ws.create_session("northwind-new-logo", name="Sealed class", seed=SEED)
+    running = Running(workshop_app())
+    with running as url:
+        yield info, key, url, running
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    """Every answer a client of this process receives from the server, as its JSON text."""
+    seen: list[str] = []
+    call = Remote.call
+
+    def recording(self, *args, **kwargs):
+        answer = call(self, *args, **kwargs)
+        seen.append(json.dumps(answer))
+        return answer
+
+    monkeypatch.setattr(Remote, "call", recording)
+    return seen
+
+
+def held_values(obj, depth: int = 0, seen=None) -> list:
+    """Every number, string and array reachable from a client object's attributes."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen or depth > 6:
+        return []
+    seen.add(id(obj))
+    if isinstance(obj, int | float | str | np.ndarray):
+        return [obj]
+    out: list = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out += held_values(k, depth + 1, seen) + held_values(v, depth + 1, seen)
+    elif isinstance(obj, list | tuple | set | frozenset):
+        for v in obj:
+            out += held_values(v, depth + 1, seen)
+    elif hasattr(obj, "__dict__") and type(obj).__module__.startswith(("simulator", "engine")):
+        for v in vars(obj).values():
+            out += held_values(v, depth + 1, seen)
+    return out
+
+
+def holds_seed(v) -> bool:
+    if isinstance(v, np.ndarray):
+        return v.dtype.kind in "iu" and bool((v == SEED).any())
+    return v == SEED if isinstance(v, int | float) else str(SEED) in v
+
+
+def plain(x) -> str:
+    return json.dumps(x, sort_keys=True, default=lambda v: v.tolist())
+
+
+def test_no_answer_to_a_player_carries_the_seed_and_the_game_is_the_stored_one(
+    served, answers, monkeypatch, tmp_path
+):
+    info, key, url, _ = served
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path / "laptop"))
+    fac = RemoteFacilitator(url, info.code, key)
+    seat = seats.join(info.code, "Blue", server=url, announce=False)
+    state = seat.resume()
+    for n, d in enumerate(steps()):
+        if state.is_over():
+            break
+        if n == 40:
+            fac.act("inject", event="peak_brought_forward")
+        try:
+            state = seat.step(state, d)
+        except IllegalDecision:  # this seed's game differs from the plan's: a refused click
+            continue
+        if n % 25 == 0:
+            seat.session_state()
+            seat.status()
+    while not state.is_over():
+        state = seat.step(state, EndWeek())
+    coached = seat.coaching(state)
+    card, deb, _ = analyse(state)
+    again = seats.join(info.code, "Blue", server=url, announce=False).resume()
+    scripted = seats.join(info.code, "Script", kind="headless", server=url, announce=False)
+    setup = steps()[: next(n for n, d in enumerate(steps()) if d.kind == "start") + 1]
+    played, _ = scripted.submit(setup, "plan", close=True)  # the server ends the weeks
+
+    assert answers and not any(str(SEED) in a or '"seed"' in a for a in answers)
+    for client in (seat, state, again, scripted, played, coached):
+        assert not any(holds_seed(v) for v in held_values(client))
+    assert state.seed == -1 and not state.batch.seeds.any() and played.is_over()
+
+    # the client's game is the stored one bit for bit, and so is what the debrief shows
+    store = ws.facilitate(info.code, key).store
+    stored = [ws.decode(b) for b in store.log(store.team(info.id, "blue")["id"])]
+    assert list(state.history) == stored == list(again.history)
+    real = new_game(state.scenario, SEED).apply_all(stored)
+    for name in real.batch.__dataclass_fields__:
+        ours, theirs = getattr(state.batch, name), getattr(real.batch, name)
+        if isinstance(ours, np.ndarray) and name != "seeds":
+            assert np.array_equal(ours, theirs), name
+    a, b = score(state.trace()).game(0), score(real.trace()).game(0)
+    assert a["score"] == b["score"] and a["expected_score"] == b["expected_score"]
+    assert coached == coach(real)
+    assert plain((card, deb)) == plain(analyse(real)[:2])
+
+
+def test_a_sealed_game_never_draws_from_another_seed():
+    scenario = find_scenario("northwind-new-logo")
+    bare = new_game(scenario, SealedSeed(Draws()))
+    setup = [d for d in steps() if d.kind != "start"][:5]
+    state = bare.apply_all(setup)  # in-week decisions draw nothing
+    with pytest.raises(Undrawn):
+        state.apply(next(d for d in steps() if d.kind == "start"))
+    assert bare.batch.seeds.tolist() == [0] and int(bare.seed) == -1
+    with pytest.raises((OverflowError, ValueError)):
+        new_game(scenario, int(bare.seed))  # the bare number is no seed at all
+
+
+def test_a_team_that_finished_early_learns_nothing_of_the_weeks_to_come():
+    scenario = find_scenario("northwind-new-logo")
+    c = new_game(scenario, SEED).compiled
+    got = used_draws(c, SEED, 3, over=True)
+    events = {int(i) for i in got["1"]}
+    assert max(events) < 4 * len(c.events)  # weeks 1-3 only
+    assert "4" in got and not used_draws(c, SEED, 3, over=False).get("4")
+
+
+def test_the_players_scenario_leaves_out_the_facilitator_notes(served, answers):
+    info, key, url, _ = served
+    full = find_scenario("northwind-new-logo")
+    assert full.facilitator.hidden_truth
+    seats.join(info.code, "Blue", server=url, announce=False)
+    joined = json.loads(answers[0])
+    text = joined["scenario_yaml"]
+    assert "facilitator" not in yaml.safe_load(text)
+    for secret in (full.facilitator.hidden_truth, full.facilitator.debrief_guide):
+        assert secret[:60] not in text
+    assert joined["play_hash"] == play_hash(full) and joined["content_hash"] == info.content_hash
+    seat = seats.join(info.code, "Blue", server=url, announce=False)
+    assert seat.scenario.facilitator.hidden_truth == ""
+    assert seat.status().content_hash == info.content_hash  # shown as the session's
+
+    edited = yaml.safe_load(text)
+    edited["title"] += " (edited)"  # any change to what plays or shows
+    tampered = yaml.safe_dump(edited, sort_keys=False)
+    with pytest.raises(InputError) as exc:
+        player_scenario(tampered, "tampered", joined["play_hash"])
+    assert exc.value.codes == ["workshop.session"]
+    board = RemoteFacilitator(url, info.code, key).remote.call(
+        "GET",
+        f"/sessions/{info.code}/facilitator",
+        headers={"Authorization": f"Facilitator {key}"},
+    )
+    assert full.facilitator.hidden_truth[:60] in " ".join(board["scenario_yaml"].split())
+
+
+def test_a_plan_of_the_sessions_scenario_is_accepted_with_or_without_the_notes(served, tmp_path):
+    info, _, url, _ = served
+    scripted = seats.join(info.code, "Script", kind="headless", server=url, announce=False)
+    from simulator.workshop.submit import _same_scenario
+
+    _same_scenario(scripted, find_scenario("northwind-new-logo"))
+    other = tmp_path / "other.yaml"
+    other.write_text(player_yaml((ROOT / "scenarios" / "northwind_new_logo.yaml").read_text()))
+    from engine.loader import load_scenario
+
+    _same_scenario(scripted, load_scenario(other))
+    with pytest.raises(InputError) as exc:
+        _same_scenario(scripted, find_scenario("meridian-renewal"))
+    assert exc.value.codes == ["workshop.session"]
+
+
+def test_a_renamed_team_plays_on_and_keeps_its_passcode(served, monkeypatch, tmp_path):
+    info, key, url, running = served
+    monkeypatch.setattr(authority_module, "RENAME_CHECK_S", 0.0)
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path / "laptop"))
+    seat = seats.join(info.code, "Blue", server=url, announce=False)
+    state = seat.step(seat.resume(), steps()[0])
+    fac = RemoteFacilitator(url, info.code, key)
+    fac.console("team", op="rename", team="Blue", arg="Cobalt")
+
+    state = seat.step(state, steps()[1])  # the running client follows the new name
+    assert seat.team == "Cobalt" and len(state.history) == 2
+    where = seats.where_of(url, None)
+    assert seats.saved_passcode(where, info.code, "Cobalt") == seat._secret
+    assert seats.saved_passcode(where, info.code, "Blue") is None
+
+    fac.console("team", op="rename", team="Cobalt", arg="Navy")
+    running.app[AUTHORITY]._seats.clear()  # a server that never saw this seat (a restart)
+    assert len(seat.resume().history) == 2 and seat.team == "Navy"
+    again = seats.join(info.code, "Navy", server=url, announce=False)  # no passcode typed
+    assert again.passcode is None and len(again.resume().history) == 2
+
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path / "stranger"))
+    stranger = seats.join(info.code, "Mallory", server=url, announce=False)
+    stranger.team, stranger.team_id = "Ghost", seat.team_id  # another's id opens nothing
+    with pytest.raises(InputError) as exc:
+        stranger.log()
+    assert exc.value.codes == ["workshop.seat"]
