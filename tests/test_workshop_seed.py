@@ -231,3 +231,92 @@ def test_a_renamed_team_plays_on_and_keeps_its_passcode(served, monkeypatch, tmp
     with pytest.raises(InputError) as exc:
         stranger.log()
     assert exc.value.codes == ["workshop.seat"]
+
+
+def test_the_tui_plays_a_sealed_game_through_the_server(served, monkeypatch, tmp_path):
+    """The week view (dashboard, week reports), the debrief with the server's coach and the
+    timeline, in the app, on a seat that holds no seed; the week's end keyed in the UI."""
+    import asyncio
+
+    from support.app import make_app
+    from textual.widgets import Static
+
+    from simulator.saves import WorkshopSession
+    from simulator.weekreport import week_report
+
+    info, key, url, _ = served
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path / "laptop"))
+    seat = seats.join(info.code, "Blue", server=url, announce=False)
+    session = WorkshopSession(seat.resume(), None, {"workshop": info.code, "team": "Blue"})
+    session.meta["title"] = seat.scenario.title
+    session.team = seat
+    for d in steps():
+        if session.state.week >= 3:
+            break
+        session.apply(d)
+    app = make_app(session)
+
+    async def go():
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            assert type(app.screen).__name__ == "WeekScreen"
+            week = session.state.week
+            app.action_end_week()
+            for _ in range(20):
+                await pilot.pause()
+                if session.state.week > week or app.screen.query("ConfirmModal"):
+                    break
+            if session.state.week == week:  # an end-of-week confirmation
+                await pilot.press("y")
+                await pilot.pause()
+            assert session.state.week == week + 1
+            assert week_report(session.state, week).week == week
+            await app.workers.wait_for_complete()
+            app.action_debrief()
+            await pilot.pause()
+            for _ in range(50):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                text = str(app.screen.query_one("#debrief-coach", Static).render())
+                if "Expected score" in text:
+                    break
+            assert "Expected score" in text
+            assert not app.screen.check_action("replay", ())
+            await pilot.press("escape")
+            app.action_timeline()
+            await pilot.pause()
+            assert type(app.screen).__name__ == "TimelineScreen"
+            assert app.screen.game_seed is None
+
+    asyncio.run(go())
+    real = new_game(session.state.scenario, SEED).apply_all(session.state.history)
+    assert (
+        score(real.trace()).game(0)["expected_score"]
+        == (score(session.state.trace()).game(0)["expected_score"])
+    )
+
+
+def test_a_team_renamed_while_its_computer_was_off_is_found_again(served, monkeypatch, tmp_path):
+    info, key, url, _ = served
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path / "laptop"))
+    seat = seats.join(info.code, "Blue", server=url, announce=False)
+    seat.step(seat.resume(), steps()[0])
+    RemoteFacilitator(url, info.code, key).console("team", op="rename", team="Blue", arg="Cobalt")
+
+    back = seats.join(info.code, "Blue", server=url, announce=False)  # the name they knew
+    assert back.team == "Cobalt" and back.passcode is None and len(back.resume().history) == 1
+    where = seats.where_of(url, None)
+    assert seats.saved_passcode(where, info.code, "Cobalt") == seat._secret
+    assert seats.saved_passcode(where, info.code, "Blue") is None
+    store = ws.facilitate(info.code, key).store
+    assert [t.name for t in store.team_counts(info.id)] == ["Cobalt"]  # no new "Blue"
+
+    monkeypatch.setenv("DEALCRAFT_HOME", str(tmp_path / "guesser"))
+    for n in range(12):  # the id and a wrong passcode: counted, then limited
+        with pytest.raises(InputError) as exc:
+            Remote(url).call(
+                "POST",
+                f"/sessions/{info.code}/join",
+                {"team": f"Ghost{n}", "passcode": "WRONG-PASS-CODE", "seat_id": seat.team_id},
+            )
+        assert exc.value.codes == ["workshop.seat" if n < 10 else "workshop.rate"]

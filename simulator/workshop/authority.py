@@ -117,13 +117,15 @@ class Authority:
 
     # ---- players ----------------------------------------------------------------------------
 
-    def join(self, code: str, team: str, passcode: str | None, kind: str = "player") -> dict:
+    def join(
+        self, code: str, team: str | SeatClaim, passcode: str | None, kind: str = "player"
+    ) -> dict:
         """Take a seat (issuing the passcode on a team's first join); what the client needs
         to play: the scenario's YAML without the facilitator's notes and its play hash, the
         draws its game has used (never the seed), the stored log, the session."""
         if kind not in SEAT_KINDS:
             raise refuse("kind", f"players join as one of {', '.join(SEAT_KINDS)}")
-        seat = join(code, team, self.db, kind=kind, passcode=passcode)
+        seat = join(code, self._current_name(code, team, passcode), self.db, kind, passcode)
         given = seat.passcode or passcode or ""
         from simulator.workshop.playercopy import player_yaml
 
@@ -148,6 +150,19 @@ class Authority:
             "draws": draws_of(state, seat.seed),
             "status": public_info(seat.status()),
         }
+
+    def _current_name(self, code: str, team: str | SeatClaim, passcode: str | None) -> str:
+        """The name to join under: the claimed one, or, when no team has it and the claim
+        carries the id of a team with a passcode (kept on the player's computer), that
+        team's name now (a rename; the passcode is checked by the join as always)."""
+        claim = team if isinstance(team, SeatClaim) else SeatClaim(str(team or ""))
+        if claim.seat_id is None or not normalise_passcode(passcode):
+            return claim.name
+        row = find_session(self.store, code)
+        if self.store.team(row["id"], name_key(claim.name)) is not None:
+            return claim.name
+        found = _team_by_id(self.store, row["id"], claim.seat_id)
+        return found["name"] if found and found["kind"] in SEAT_KINDS else claim.name
 
     def seat(self, code: str, team: str | SeatClaim, passcode: str | None) -> _Seat:
         """The verified seat for a request; refuses a wrong passcode (workshop.seat).

@@ -163,9 +163,12 @@ class RemoteSeat:
         kind: str = "player",
         passcode: str | None = None,
         where: str | None = None,
+        seat_id: int | None = None,
     ) -> RemoteSeat:
+        """Join (or resume) team `team`; `seat_id`, the team's id kept with its passcode,
+        finds it under the name the facilitator has renamed it to."""
         remote = Remote(server)
-        body = {"team": team, "kind": kind, "passcode": passcode}
+        body = {"team": team, "kind": kind, "passcode": passcode, "seat_id": seat_id}
         seat = cls(remote, remote.call("POST", f"/sessions/{quote(code)}/join", body), where)
         seat._secret = seat.passcode or passcode or ""
         return seat
@@ -196,7 +199,7 @@ class RemoteSeat:
 
         old, self.team = self.team, name
         if self.where and self._secret:
-            keep_passcode(self.where, self.code, name, self._secret)
+            keep_passcode(self.where, self.code, name, self._secret, self.team_id)
             forget_passcode(self.where, self.code, old)
 
     def status(self) -> SessionInfo:

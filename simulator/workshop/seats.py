@@ -57,11 +57,23 @@ def saved_passcode(where: str, code: str, team: str) -> str | None:
     return _read().get(_entry(where, code, team))
 
 
-def keep_passcode(where: str, code: str, team: str, passcode: str) -> bool:
-    """Remember a team passcode on this computer; False when the data folder is unwritable
-    (the player was shown the passcode and can type it next time)."""
+def saved_seat_id(where: str, code: str, team: str) -> int | None:
+    """The team id kept with a passcode (a server's teams): it finds the team again after
+    the facilitator renamed it while this computer was not playing."""
+    value = _read().get("seat " + _entry(where, code, team), "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def keep_passcode(
+    where: str, code: str, team: str, passcode: str, team_id: int | None = None
+) -> bool:
+    """Remember a team passcode (and the server's id of the team) on this computer; False
+    when the data folder is unwritable (the player was shown the passcode and can type it
+    next time)."""
     book = _read()
     book[_entry(where, code, team)] = passcode
+    if team_id is not None:
+        book["seat " + _entry(where, code, team)] = str(int(team_id))
     try:
         write_private(book_path(), json.dumps(book, indent=1, sort_keys=True))
     except OSError:
@@ -74,6 +86,7 @@ def forget_passcode(where: str, code: str, team: str) -> None:
     book = _read()
     if book.pop(_entry(where, code, team), None) is None:
         return
+    book.pop("seat " + _entry(where, code, team), None)
     try:
         write_private(book_path(), json.dumps(book, indent=1, sort_keys=True))
     except OSError:
@@ -107,20 +120,33 @@ def join(
     """
     name = check_team_name(team)
     where = where_of(server, db)
-    given = passcode or saved_passcode(where, code, name)
+    saved = saved_passcode(where, code, name)
+    given = passcode or saved
     if server:
         from simulator.workshop.client import RemoteSeat
 
-        seat = RemoteSeat.join(server, code, name, kind=kind, passcode=given, where=where)
+        seat_id = saved_seat_id(where, code, name) if given == saved else None
+        seat = RemoteSeat.join(
+            server, code, name, kind=kind, passcode=given, where=where, seat_id=seat_id
+        )
+        if given and given == saved and not seat.passcode:  # the kept passcode: follow
+            keep_passcode(where, seat.code, seat.team, given, seat.team_id)  # a rename
+            if name_key(seat.team) != name_key(name):
+                forget_passcode(where, code, name)
     else:
         from simulator.workshop.team import join as take
 
         seat = take(code, name, db, kind=kind, passcode=given)
     if seat.passcode:
-        kept = keep_passcode(where, seat.code, seat.team, seat.passcode)
+        kept = keep_passcode(where, seat.code, seat.team, seat.passcode, seat_id_of(seat))
         if announce:
             print(passcode_notice(seat.team, seat.passcode, kept), file=sys.stderr)
     return seat
+
+
+def seat_id_of(seat) -> int | None:
+    """A server seat's team id (kept with its passcode); None for a seat on this computer."""
+    return getattr(seat, "team_id", None) if hasattr(seat, "remote") else None
 
 
 def passcode_notice(team: str, passcode: str, kept: bool) -> str:

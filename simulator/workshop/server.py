@@ -94,7 +94,10 @@ def guarded_target(request: web.Request, body: dict) -> tuple | None:
     if path.startswith(("/facilitator", "/board")) or _secret(request, "Facilitator"):
         return ("key", code)
     team = _team(request) if path.startswith("/team/") else str(body.get("team", ""))
+    seat = _claim(request).seat_id if path.startswith("/team/") else body.get("seat_id")
     if path.startswith("/team/") or path == "/join":
+        if isinstance(seat, int) and not isinstance(seat, bool):  # a team named by its id
+            return ("team", code, f"#{seat}")  # (renamed names would dodge the count)
         return ("team", code, name_key(team)[:80])
     return None
 
@@ -159,7 +162,10 @@ def routes() -> list[web.RouteDef]:
         return _secret(r, "Facilitator")
 
     def join(a: Authority, r: web.Request, b: dict):
-        return a.join(_code(r), str(b.get("team", "")), b.get("passcode"), b.get("kind", "player"))
+        seat_id = b.get("seat_id")
+        seat_id = seat_id if isinstance(seat_id, int) and not isinstance(seat_id, bool) else None
+        team = SeatClaim(str(b.get("team", "")), seat_id)
+        return a.join(_code(r), team, b.get("passcode"), b.get("kind", "player"))
 
     def step(a: Authority, r: web.Request, b: dict):
         n = b.get("n")
