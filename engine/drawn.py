@@ -74,6 +74,9 @@ class SealedSeed(int):
     def __repr__(self) -> str:
         return "SealedSeed()"
 
+    def __str__(self) -> str:
+        return "sealed"  # what a screen shows for it; JSON writes the number
+
     def seeds(self) -> SealedSeeds:
         """The (1,) seeds array a sealed game's Batch carries (rng.uniform reads `draws`)."""
         out = np.zeros(1, np.uint64).view(SealedSeeds)
