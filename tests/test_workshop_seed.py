@@ -320,3 +320,88 @@ def test_a_team_renamed_while_its_computer_was_off_is_found_again(served, monkey
                 {"team": f"Ghost{n}", "passcode": "WRONG-PASS-CODE", "seat_id": seat.team_id},
             )
         assert exc.value.codes == ["workshop.seat" if n < 10 else "workshop.rate"]
+
+
+@pytest.mark.e2e
+def test_the_real_binary_plays_a_sealed_game_through_a_real_server(home, tmp_path, monkeypatch):
+    """`workshop serve` and `play --join --server` as separate processes, the game in tmux:
+    a week ended in the TUI and the debrief's coach from the server."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from support.server import free_port
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    db = f"sqlite:///{tmp_path / 'class.sqlite3'}"
+    info, _ = ws.create_session("northwind-new-logo", seed=SEED, db=db)
+    port, laptop = free_port(), tmp_path / "laptop"
+    url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, DEALCRAFT_DB=db, PYTHONPATH=str(ROOT))
+    for name in ("DEALCRAFT_FACILITATOR_KEY", "DEALCRAFT_KEY"):
+        env.pop(name, None)
+    binary = Path(sys.executable).parent / "dealcraft"
+    server = subprocess.Popen(
+        [str(binary), "workshop", "serve", "--port", str(port), "--max-games", "0"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    socket = ["-L", f"dealcraft-seed-{uuid.uuid4().hex[:8]}", "-f", os.devnull]
+
+    def tmux(*args: str) -> str:
+        return subprocess.run(["tmux", *socket, *args], capture_output=True, text=True).stdout
+
+    def wait_for(text: str, timeout: float = 60.0) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            screen = tmux("capture-pane", "-p", "-t", "game")
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared:\n{screen}")
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                Remote(url, timeout=1).call("GET", "/health")
+                break
+            except InputError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.2)
+        monkeypatch.setenv("DEALCRAFT_HOME", str(laptop))
+        seat = seats.join(info.code, "Blue", server=url, announce=False)
+        state = seat.resume()
+        for d in steps():
+            if state.week >= 2:
+                break
+            try:
+                state = seat.step(state, d)
+            except IllegalDecision:
+                continue
+        week = state.week
+        game = f"env DEALCRAFT_HOME={laptop} TERM=xterm-256color {binary} play"
+        game += f" --join {info.code} --team Blue --server {url}"
+        tmux("new-session", "-d", "-s", "game", "-x", "120", "-y", "40", game)
+        tmux("resize-window", "-t", "game", "-x", "120", "-y", "40")
+        wait_for(f"workshop {info.code}")
+        tmux("send-keys", "-t", "game", "e")
+        end = time.monotonic() + 60
+        while len(seat.log()) == len(state.history) and time.monotonic() < end:
+            screen = tmux("capture-pane", "-p", "-t", "game")
+            if "End week" in screen and "?" in screen:  # a confirmation
+                tmux("send-keys", "-t", "game", "y")
+            time.sleep(0.3)
+        assert seat.resume().week == week + 1
+        wait_for(f"Week {week + 1} begins")
+        tmux("send-keys", "-t", "game", "d")
+        wait_for("Expected score")  # the coach's summary, computed by the server
+    finally:
+        tmux("kill-server")
+        server.terminate()
+        server.wait(30)
