@@ -188,6 +188,16 @@ def test_the_players_scenario_leaves_out_the_facilitator_notes(served, answers):
     assert full.facilitator.hidden_truth[:60] in " ".join(board["scenario_yaml"].split())
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_scenario_has_a_player_copy_that_plays_the_same(path):
+    from engine.loader import load_scenario
+
+    full = load_scenario(path)
+    copy = player_scenario(player_yaml(path.read_text(encoding="utf-8")), "copy", play_hash(full))
+    assert copy.facilitator.hidden_truth == "" and copy.facilitator.debrief_guide == ""
+    assert copy.model_dump(exclude={"facilitator"}) == full.model_dump(exclude={"facilitator"})
+
+
 def test_a_plan_of_the_sessions_scenario_is_accepted_with_or_without_the_notes(served, tmp_path):
     info, _, url, _ = served
     scripted = seats.join(info.code, "Script", kind="headless", server=url, announce=False)
