@@ -415,3 +415,17 @@ def test_the_real_binary_plays_a_sealed_game_through_a_real_server(home, tmp_pat
         tmux("kill-server")
         server.terminate()
         server.wait(30)
+
+
+def test_on_one_laptop_a_renamed_team_is_found_by_its_kept_id(workshop_db):
+    info, key = ws.create_session("northwind-new-logo", seed=SEED)
+    seat = seats.join(info.code, "Blue", announce=False)
+    seat.step(seat.resume(), steps()[0])
+    from simulator.workshop.admin import team_op
+
+    team_op(ws.facilitate(info.code, key), "rename", "Blue", "Cobalt")
+    back = seats.join(info.code, "Blue", announce=False)
+    assert back.team == "Cobalt" and len(back.resume().history) == 1
+    where = seats.where_of(None, None)
+    assert seats.saved_passcode(where, info.code, "Cobalt") is not None
+    assert seats.saved_passcode(where, info.code, "Blue") is None

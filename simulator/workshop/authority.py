@@ -39,7 +39,7 @@ from simulator.workshop.records import (
 )
 from simulator.workshop.sealed import draws_of
 from simulator.workshop.store import open_store
-from simulator.workshop.team import SEAT_KINDS, TeamSession, join
+from simulator.workshop.team import SEAT_KINDS, TeamSession, join, team_by_id
 
 RENAME_CHECK_S = 5.0  # how often a cached seat's name is read again (renames)
 FACILITATOR_ACTIONS = ("hold", "release", "pause", "resume", "reveal", "inject", "shift", "add-bot")
@@ -87,20 +87,6 @@ class SeatClaim(NamedTuple):
     seat_id: int | None = None
 
 
-def _team_by_id(store, session_id: int, team_id: int) -> dict | None:
-    """The team row with id `team_id` in the session, or None (one read)."""
-    from sqlalchemy import select
-
-    from simulator.workshop.store import teams
-
-    def fn(conn):
-        q = select(teams).where(teams.c.session_id == session_id, teams.c.id == team_id)
-        row = conn.execute(q).mappings().first()
-        return dict(row) if row else None
-
-    return store.read(fn)
-
-
 class Authority:
     """The workshop server's state: one store, the seats and facilitator handles in use."""
 
@@ -125,7 +111,8 @@ class Authority:
         draws its game has used (never the seed), the stored log, the session."""
         if kind not in SEAT_KINDS:
             raise refuse("kind", f"players join as one of {', '.join(SEAT_KINDS)}")
-        seat = join(code, self._current_name(code, team, passcode), self.db, kind, passcode)
+        claim = team if isinstance(team, SeatClaim) else SeatClaim(str(team or ""))
+        seat = join(code, claim.name, self.db, kind, passcode, seat_id=claim.seat_id)
         given = seat.passcode or passcode or ""
         from simulator.workshop.playercopy import player_yaml
 
@@ -151,19 +138,6 @@ class Authority:
             "status": public_info(seat.status()),
         }
 
-    def _current_name(self, code: str, team: str | SeatClaim, passcode: str | None) -> str:
-        """The name to join under: the claimed one, or, when no team has it and the claim
-        carries the id of a team with a passcode (kept on the player's computer), that
-        team's name now (a rename; the passcode is checked by the join as always)."""
-        claim = team if isinstance(team, SeatClaim) else SeatClaim(str(team or ""))
-        if claim.seat_id is None or not normalise_passcode(passcode):
-            return claim.name
-        row = find_session(self.store, code)
-        if self.store.team(row["id"], name_key(claim.name)) is not None:
-            return claim.name
-        found = _team_by_id(self.store, row["id"], claim.seat_id)
-        return found["name"] if found and found["kind"] in SEAT_KINDS else claim.name
-
     def seat(self, code: str, team: str | SeatClaim, passcode: str | None) -> _Seat:
         """The verified seat for a request; refuses a wrong passcode (workshop.seat).
 
@@ -183,7 +157,7 @@ class Authority:
         row = find_session(self.store, code)
         found = self.store.team(row["id"], key[1])
         if found is None and claim.seat_id is not None:
-            found = _team_by_id(self.store, row["id"], claim.seat_id)
+            found = team_by_id(self.store, row["id"], claim.seat_id)
         if found is None or found["kind"] not in SEAT_KINDS:
             raise refuse("team", f"no team '{claim.name}' has joined session {row['code']}")
         stored = join(code, found["name"], self.db, kind=found["kind"], passcode=passcode or "")
@@ -199,7 +173,7 @@ class Authority:
         now = time.monotonic()
         if now - seat.named_at < RENAME_CHECK_S:
             return seat
-        found = _team_by_id(self.store, seat.team._row["id"], seat.team.team_id)
+        found = team_by_id(self.store, seat.team._row["id"], seat.team.team_id)
         seat.named_at = now
         if found is None:  # removed: forget the seat; the next request is refused
             with self._lock:
@@ -256,7 +230,7 @@ class Authority:
         `seen` (Store.step_snapshot) gives the stored count without another read."""
         team = seat.team
         if seen is None:
-            stored = _team_by_id(self.store, team._row["id"], team.team_id)
+            stored = team_by_id(self.store, team._row["id"], team.team_id)
             n = stored["n_decisions"] if stored else None
         else:
             n = seen.n_decisions

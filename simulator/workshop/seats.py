@@ -115,38 +115,35 @@ def join(
 
     The passcode is `passcode`, else the one this computer kept for the team. A passcode
     issued by this join is kept, and (with `announce`) printed once to stderr; the seat
-    carries it on `passcode` for a UI to show. Returns a TeamSession or a RemoteSeat (the
-    same API).
+    carries it on `passcode` for a UI to show. The team's id is kept with the passcode:
+    joining under a name the facilitator has since renamed finds the team (and moves the
+    kept passcode to its new name). Returns a TeamSession or a RemoteSeat (the same API).
     """
     name = check_team_name(team)
     where = where_of(server, db)
     saved = saved_passcode(where, code, name)
     given = passcode or saved
+    kept_one = bool(given) and given == saved
+    seat_id = saved_seat_id(where, code, name) if kept_one else None
     if server:
         from simulator.workshop.client import RemoteSeat
 
-        seat_id = saved_seat_id(where, code, name) if given == saved else None
         seat = RemoteSeat.join(
             server, code, name, kind=kind, passcode=given, where=where, seat_id=seat_id
         )
-        if given and given == saved and not seat.passcode:  # the kept passcode: follow
-            keep_passcode(where, seat.code, seat.team, given, seat.team_id)  # a rename
-            if name_key(seat.team) != name_key(name):
-                forget_passcode(where, code, name)
     else:
         from simulator.workshop.team import join as take
 
-        seat = take(code, name, db, kind=kind, passcode=given)
+        seat = take(code, name, db, kind=kind, passcode=given, seat_id=seat_id)
+    if kept_one and not seat.passcode:  # keep the id with it; follow a rename
+        keep_passcode(where, seat.code, seat.team, given, seat.team_id)
+        if name_key(seat.team) != name_key(name):
+            forget_passcode(where, code, name)
     if seat.passcode:
-        kept = keep_passcode(where, seat.code, seat.team, seat.passcode, seat_id_of(seat))
+        kept = keep_passcode(where, seat.code, seat.team, seat.passcode, seat.team_id)
         if announce:
             print(passcode_notice(seat.team, seat.passcode, kept), file=sys.stderr)
     return seat
-
-
-def seat_id_of(seat) -> int | None:
-    """A server seat's team id (kept with its passcode); None for a seat on this computer."""
-    return getattr(seat, "team_id", None) if hasattr(seat, "remote") else None
 
 
 def passcode_notice(team: str, passcode: str, kept: bool) -> str:

@@ -229,6 +229,7 @@ def join(
     db: str | None = None,
     kind: str = "player",
     passcode: str | None = None,
+    seat_id: int | None = None,
 ) -> TeamSession:
     """Take team `team`'s seat in session `code`: the authority's check, run where the store
     is (the workshop server, or the one laptop of an embedded workshop).
@@ -237,12 +238,20 @@ def join(
     seat's `passcode`, shown once; only a salted hash is stored); every later join of a
     player or headless team needs that passcode. Players normally join through
     `simulator.workshop.seats.join`, which keeps their passcodes on their computer.
+
+    `seat_id`, the team id a player's computer kept with the passcode, finds a team the
+    facilitator renamed: when no team has the name given, the join is that team's (its
+    passcode checked as always), under its new name.
     """
     name = check_team_name(team)
     store = open_store(db)
     row = find_session(store, code)
     scenario = session_scenario(store, row)
     existing = store.team(row["id"], name_key(name))
+    if existing is None and seat_id is not None and normalise_passcode(passcode):
+        renamed = team_by_id(store, row["id"], seat_id)
+        if renamed is not None and renamed["kind"] in SEAT_KINDS:
+            existing = renamed
     if existing is None:
         if row["revealed"]:
             raise refuse("workshop", "this session's results are revealed; it takes no new teams")
@@ -258,6 +267,21 @@ def join(
     if kind in SEAT_KINDS:
         seat.passcode = _check_seat(store, existing, passcode)
     return seat
+
+
+def team_by_id(store: Store, session_id: int, team_id: int) -> dict | None:
+    """The team row with id `team_id` in the session, or None (one read): a team keeps
+    its id when the facilitator renames it."""
+    from sqlalchemy import select
+
+    from simulator.workshop.store import teams
+
+    def fn(conn):
+        q = select(teams).where(teams.c.session_id == session_id, teams.c.id == team_id)
+        row = conn.execute(q).mappings().first()
+        return dict(row) if row else None
+
+    return store.read(fn)
 
 
 def _check_seat(store: Store, team: dict, passcode: str | None) -> str | None:
