@@ -150,13 +150,40 @@ def test_a_sealed_game_never_draws_from_another_seed():
         new_game(scenario, int(bare.seed))  # the bare number is no seed at all
 
 
+def test_what_a_player_gets_of_the_draws_decides_the_same_and_says_little_else():
+    from engine import rng
+    from engine.compiled import CHECKLIST
+    from engine.drawn import view_key
+
+    scenario = find_scenario("northwind-new-logo")
+    c = new_game(scenario, SEED).compiled
+    got = used_draws(c, SEED, c.weeks, win_chance=0.6)
+    r = c.rules
+    skips = {r.underdeliver_base + r.underdeliver_per_skip * k for k in range(len(CHECKLIST) + 1)}
+    assert set(got["1"].values()) <= {0.0, *map(float, c.e_prob)}
+    assert set(got["2"].values()) <= {0.0, *skips}
+    assert set(got["4"].values()) <= {0.0, 0.6}
+    assert got["view"] == view_key(SEED) != SEED and str(rng.NOISE) not in got
+    exact = used_draws(c, SEED, c.weeks, win_chance=0.6, exact=True)
+    weeks = np.arange(1, c.weeks + 1)
+    index = (weeks[:, None] * len(c.events) + np.arange(len(c.events))).ravel()
+    u = rng.uniform(np.array([SEED], np.uint64), rng.EVENTS, index.astype(np.uint64))[0]
+    for (i, v), p, real in zip(got["1"].items(), np.tile(c.e_prob, c.weeks), u, strict=True):
+        assert (v < p) == (real < p) and exact["1"][i] == real
+
+
+def test_a_session_created_without_a_seed_gets_one_nobody_can_try_every_value_of(home):
+    seeds = {ws.create_session("northwind-new-logo")[0].seed for _ in range(3)}
+    assert len(seeds) == 3 and max(seeds) > 2**40
+
+
 def test_a_team_that_finished_early_learns_nothing_of_the_weeks_to_come():
     scenario = find_scenario("northwind-new-logo")
     c = new_game(scenario, SEED).compiled
-    got = used_draws(c, SEED, 3, over=True)
+    got = used_draws(c, SEED, 3, win_chance=0.5)
     events = {int(i) for i in got["1"]}
     assert max(events) < 4 * len(c.events)  # weeks 1-3 only
-    assert "4" in got and not used_draws(c, SEED, 3, over=False).get("4")
+    assert "4" in got and "4" not in used_draws(c, SEED, 3)
 
 
 def test_the_players_scenario_leaves_out_the_facilitator_notes(served, answers):

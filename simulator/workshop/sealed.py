@@ -18,9 +18,19 @@ from engine.model import Scenario
 from engine.state import GameState, new_game
 
 
+def win_chance(state: GameState) -> float | None:
+    """The closed deal's final win chance (what the outcome's luck is compared with), or
+    None while the deal is open."""
+    if not state.is_over():
+        return None
+    from scoring.scorecard import score
+
+    return float(score(state.trace()).outcome["win_probability"][0])
+
+
 def draws_of(state: GameState, seed: int) -> dict:
-    """The draws a player's copy of `state` needs (nothing of a week not yet started)."""
-    return used_draws(state.compiled, seed, state.week, state.is_over())
+    """What a player's copy of `state` needs of its draws (engine.drawn.used_draws)."""
+    return used_draws(state.compiled, seed, state.week, win_chance(state))
 
 
 class ServerSupplier:
@@ -42,7 +52,7 @@ def coaching_of(scenario: Scenario, seed: int, state: GameState) -> dict:
     from simulator.coach import coach
 
     c = state.compiled
-    draws = Draws(used_draws(c, seed, c.weeks, state.is_over()))
+    draws = Draws(used_draws(c, seed, c.weeks, win_chance(state), exact=True))
     sealed = new_game(scenario, SealedSeed(draws, ServerSupplier(scenario, seed)))
     return asdict(coach(sealed.apply_all(state.history)))
 
