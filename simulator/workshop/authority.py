@@ -28,6 +28,7 @@ from engine.problems import InputError
 from engine.state import GameState, new_game
 from simulator.workshop.codes import check_secret, name_key, normalise_passcode
 from simulator.workshop.facilitator import Facilitator, facilitate
+from simulator.workshop.playercopy import player_yaml
 from simulator.workshop.records import (
     Held,
     SessionInfo,
@@ -77,6 +78,7 @@ class _Seat:
         self.state: GameState | None = None
         self.lock = threading.Lock()
         self.named_at = time.monotonic()  # when its name was last read from the store
+        self.coached: tuple[int, dict] | None = None  # (game length, the coach's findings)
 
 
 class SeatClaim(NamedTuple):
@@ -107,15 +109,14 @@ class Authority:
         self, code: str, team: str | SeatClaim, passcode: str | None, kind: str = "player"
     ) -> dict:
         """Take a seat (issuing the passcode on a team's first join); what the client needs
-        to play: the scenario's YAML without the facilitator's notes and its play hash, the
-        draws its game has used (never the seed), the stored log, the session."""
+        to play: the scenario's YAML without the facilitator's notes and its play hash,
+        what its game needs of the draws (never the seed: sealed.py), the stored log, the
+        team's name and id, the session."""
         if kind not in SEAT_KINDS:
             raise refuse("kind", f"players join as one of {', '.join(SEAT_KINDS)}")
         claim = team if isinstance(team, SeatClaim) else SeatClaim(str(team or ""))
         seat = join(code, claim.name, self.db, kind, passcode, seat_id=claim.seat_id)
         given = seat.passcode or passcode or ""
-        from simulator.workshop.playercopy import player_yaml
-
         held = _Seat(seat, given)
         with self._lock:
             self._seats[(seat.code, name_key(seat.team))] = held
@@ -186,7 +187,7 @@ class Authority:
                 self._seats[(key[0], name_key(found["name"]))] = seat
         return seat
 
-    def log(self, code: str, team: str, passcode: str | None) -> dict:
+    def log(self, code: str, team: str | SeatClaim, passcode: str | None) -> dict:
         """The team's stored log, the draws its game has used, and the session."""
         seat = self.seat(code, team, passcode)
         with seat.lock:
@@ -198,18 +199,20 @@ class Authority:
             "status": public_info(seat.team.status()),
         }
 
-    def coaching(self, code: str, team: str, passcode: str | None, n) -> dict:
-        """The coach's findings for the team's stored game of `n` decisions (sealed.py)."""
+    def coaching(self, code: str, team: str | SeatClaim, passcode: str | None, n) -> dict:
+        """The coach's findings for the team's stored game of `n` decisions (sealed.py),
+        worked out once per game length (a debrief opened again asks again)."""
         from simulator.workshop.sealed import coaching_of
 
         seat = self.seat(code, team, passcode)
         with seat.lock:
             state = self._game(seat)
             self._in_step(seat, state, n)
-        coaching = coaching_of(seat.team.scenario, seat.team.seed, state)
-        return {"team": seat.team.team, "coaching": coaching}
+            if seat.coached is None or seat.coached[0] != n:
+                seat.coached = (n, coaching_of(seat.team.scenario, seat.team.seed, state))
+            return {"team": seat.team.team, "coaching": seat.coached[1]}
 
-    def expert(self, code: str, team: str, passcode: str | None) -> dict:
+    def expert(self, code: str, team: str | SeatClaim, passcode: str | None) -> dict:
         """The expert's games the team's debrief is measured against (sealed.py)."""
         from simulator.workshop.sealed import expert_of
 
@@ -238,7 +241,7 @@ class Authority:
             seat.state = team.resume()
         return seat.state
 
-    def step(self, code: str, team: str, passcode: str | None, n: int, body) -> dict:
+    def step(self, code: str, team: str | SeatClaim, passcode: str | None, n: int, body) -> dict:
         """Apply one player decision: pacing, then the engine, then one append. Returns the
         decisions stored (pending curveballs first, then this one) for the client to apply."""
         seat = self.seat(code, team, passcode)
@@ -282,7 +285,7 @@ class Authority:
         """End the rounds whose time is up (the server calls this every second)."""
         return self.rounds.tick()
 
-    def team_status(self, code: str, team: str, passcode: str | None) -> dict:
+    def team_status(self, code: str, team: str | SeatClaim, passcode: str | None) -> dict:
         """A seated team's view of the session: the public status, the round, the last
         broadcast, and what the team heard with the last custom shift that reached it."""
         from simulator.workshop.rounds import signal_for
@@ -296,7 +299,13 @@ class Authority:
         return out
 
     def submit(
-        self, code: str, team: str, passcode: str | None, bodies, where: str, close=False
+        self,
+        code: str,
+        team: str | SeatClaim,
+        passcode: str | None,
+        bodies,
+        where: str,
+        close=False,
     ) -> dict:
         """A headless team's whole game (a plan), replayed with the session's curveballs as
         far as pacing allows (`close`: the weeks after the plan's last ended with no
@@ -333,7 +342,7 @@ class Authority:
         info = SessionInfo.of(row)
         return {"session": public_info(info), "teams": [row_dict(r, [], True) for r in rows]}
 
-    def results(self, code: str, team: str, passcode: str | None) -> dict:
+    def results(self, code: str, team: str | SeatClaim, passcode: str | None) -> dict:
         """Every team's results, to a seated player, once the facilitator has revealed them."""
         from simulator.workshop.views import row_dict
 
