@@ -69,6 +69,16 @@ def content_hash(scenario: Scenario) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
+def play_hash(scenario: Scenario) -> str:
+    """Hash of what plays: the content hash's content without the facilitator's material
+    (notes, hidden truth), so a player's copy of a workshop scenario, which leaves that
+    out, is checked to be the session's scenario in everything else."""
+    data = _canonical(scenario)
+    data.pop("facilitator", None)
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
 def _dotted(loc: tuple) -> str:
     """('roster', 2, 'skills') -> 'roster[2].skills'."""
     out = ""

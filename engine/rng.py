@@ -59,7 +59,11 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 def uniform(seeds: np.ndarray, stream: int, index: np.ndarray) -> np.ndarray:
     """Uniform [0, 1) draws for each seed (leading axis) at each counter index,
-    in batch-last memory (see engine.arrays)."""
+    in batch-last memory (see engine.arrays). A sealed game's seeds (engine.drawn) carry
+    the draws its supplier sent instead."""
+    supplied = getattr(seeds, "draws", None)
+    if supplied is not None:
+        return supplied.uniform(stream, index, len(seeds))
     seeds = np.asarray(seeds, dtype=np.uint64)
     index = np.asarray(index, dtype=np.uint64)
     with np.errstate(over="ignore"):

@@ -31,6 +31,7 @@ from engine.decisions import (
     Start,
     Unbook,
 )
+from engine.drawn import SealedSeed
 from engine.legal import No
 from engine.model import Scenario
 
@@ -498,6 +499,10 @@ _CHECKS = {
 
 
 def new_game(scenario: Scenario, seed: int = 0) -> GameState:
-    """A fresh game in the setup phase."""
+    """A fresh game in the setup phase. A sealed seed (engine.drawn) gives a game that reads
+    its draws from the table the seed carries."""
     c = compile_scenario(scenario)
+    if isinstance(seed, SealedSeed):
+        batch = replace(rules.new_batch(c, [0]), seeds=seed.seeds())
+        return GameState(scenario=scenario, seed=seed, batch=batch)
     return GameState(scenario=scenario, seed=int(seed), batch=rules.new_batch(c, [seed]))

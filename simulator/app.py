@@ -363,6 +363,8 @@ class DealcraftApp(App):
         if scenario is None and self.session is not None:
             state = self.session.state
             scenario, seed, week = state.scenario, state.seed, state.week
+            if self.session.meta.get("workshop"):  # the session's seed is the facilitator's
+                seed = None
         if scenario is None:
             self.notify("Highlight a scenario or open a game first.", severity="warning")
             return

@@ -542,7 +542,11 @@ _EXPERT: dict[tuple[str, int], tuple[np.ndarray, dict[str, float]]] = {}
 
 def expert_games(scenario: Scenario, seed: int, games: int = EXPERT_GAMES):
     """(expected scores, mean component values) of the expert's games of this scenario,
-    the trainee's seed among them; computed once per scenario version and seed."""
+    the trainee's seed among them; computed once per scenario version and seed. A sealed
+    game's seed (a workshop player's, engine.drawn) asks the workshop server instead."""
+    supplier = getattr(seed, "supplier", None)
+    if supplier is not None:
+        return supplier.expert_games(games)
     key = (scenario.content_hash, int(seed))
     if key not in _EXPERT:
         from engine.batch import simulate
@@ -558,7 +562,11 @@ def expert_games(scenario: Scenario, seed: int, games: int = EXPERT_GAMES):
 
 
 def coach(state: GameState) -> Coaching:
-    """Mistakes with counterfactuals, and skill vs luck against the expert's games."""
+    """Mistakes with counterfactuals, and skill vs luck against the expert's games (from
+    the workshop server, for a sealed game whose supplier coaches)."""
+    supplier = getattr(state.seed, "supplier", None)
+    if supplier is not None and hasattr(supplier, "coaching"):
+        return supplier.coaching(state)
     sc = score(state.trace())
     expected, realised = float(sc.expected_score[0]), float(sc.score[0])
     expert, baseline = expert_games(state.scenario, state.seed)

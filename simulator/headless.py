@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from engine.drawn import is_sealed
 from engine.loader import find_scenario
 from engine.plan import parse_plan, play_plan
 from scoring.debrief import debrief
@@ -71,12 +72,12 @@ def cmd_run(args: argparse.Namespace) -> int:
                 return 2
         return cmd_run_seeds(args, scenario, plan)
     if args.join:
-        from simulator.workshop.session import session_seed, submit_headless
+        from simulator.workshop.session import play_and_submit
 
         if not args.team:
             print("dealcraft run: --join needs --team NAME", file=sys.stderr)
             return 2
-        state = submit_headless(args, play_plan(scenario, plan, session_seed(args)))
+        state = play_and_submit(args, scenario, plan)
     else:
         state = play_plan(scenario, plan, args.seed)
     trace = state.trace()
@@ -85,7 +86,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     baseline = expert_games(scenario, state.seed)[1] if state.week else None
     brief = debrief(trace, 0, sc, baseline)
     card["scenario"] = scenario.id
-    card["seed"] = state.seed
+    card["seed"] = None if is_sealed(state.seed) else state.seed  # the server keeps it
     card["content_hash"] = scenario.content_hash
     card["debrief"] = {k: brief[k] for k in ("against", "gains", "losses", "advice")}
     coaching = coach(state) if getattr(args, "coach", False) and state.week else None

@@ -288,6 +288,11 @@ decisions are kept). **c** compares this run with the one it branched from.
         event.stop()
         self.action_explain()
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "replay" and self.session.meta.get("workshop"):
+            return False  # a solo replay of a workshop game would be the session's seed
+        return True
+
     def action_replay(self) -> None:
         from simulator.screens.modals import ChoiceModal
 

@@ -20,12 +20,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict
+from typing import NamedTuple
 
 from engine.decisions import Decision, IllegalDecision, from_dict
+from engine.loader import play_hash
 from engine.problems import InputError
 from engine.state import GameState, new_game
 from simulator.workshop.codes import check_secret, name_key, normalise_passcode
 from simulator.workshop.facilitator import Facilitator, facilitate
+from simulator.workshop.playercopy import player_yaml
 from simulator.workshop.records import (
     Held,
     SessionInfo,
@@ -35,9 +38,11 @@ from simulator.workshop.records import (
     refuse,
     session_scenario,
 )
+from simulator.workshop.sealed import draws_of
 from simulator.workshop.store import open_store
-from simulator.workshop.team import SEAT_KINDS, TeamSession, join
+from simulator.workshop.team import SEAT_KINDS, TeamSession, join, team_by_id
 
+RENAME_CHECK_S = 5.0  # how often a cached seat's name is read again (renames)
 FACILITATOR_ACTIONS = ("hold", "release", "pause", "resume", "reveal", "inject", "shift", "add-bot")
 
 
@@ -72,6 +77,16 @@ class _Seat:
         self.passcode = normalise_passcode(passcode)
         self.state: GameState | None = None
         self.lock = threading.Lock()
+        self.named_at = time.monotonic()  # when its name was last read from the store
+        self.coached: tuple[int, dict] | None = None  # (game length, the coach's findings)
+
+
+class SeatClaim(NamedTuple):
+    """Who a team request says it is: the name its client knows and, from clients that
+    joined through this server, the team's id (which a rename keeps)."""
+
+    name: str
+    seat_id: int | None = None
 
 
 class Authority:
@@ -90,60 +105,135 @@ class Authority:
 
     # ---- players ----------------------------------------------------------------------------
 
-    def join(self, code: str, team: str, passcode: str | None, kind: str = "player") -> dict:
+    def join(
+        self, code: str, team: str | SeatClaim, passcode: str | None, kind: str = "player"
+    ) -> dict:
         """Take a seat (issuing the passcode on a team's first join); what the client needs
-        to play: the scenario's YAML and hash, the seed, the stored log, the session."""
+        to play: the scenario's YAML without the facilitator's notes and its play hash,
+        what its game needs of the draws (never the seed: sealed.py), the stored log, the
+        team's name and id, the session."""
         if kind not in SEAT_KINDS:
             raise refuse("kind", f"players join as one of {', '.join(SEAT_KINDS)}")
-        seat = join(code, team, self.db, kind=kind, passcode=passcode)
+        claim = team if isinstance(team, SeatClaim) else SeatClaim(str(team or ""))
+        seat = join(code, claim.name, self.db, kind, passcode, seat_id=claim.seat_id)
         given = seat.passcode or passcode or ""
+        held = _Seat(seat, given)
         with self._lock:
-            self._seats[(seat.code, name_key(seat.team))] = _Seat(seat, given)
+            self._seats[(seat.code, name_key(seat.team))] = held
         row = find_session(self.store, seat.code)
+        with held.lock:
+            state = self._game(held)
         return {
             "code": seat.code,
             "team": seat.team,
+            "team_id": seat.team_id,
             "kind": seat.kind,
             "passcode": seat.passcode,
-            "seed": seat.seed,
             "session_name": seat.session_name,
             "scenario_ref": row["scenario_ref"],
             "content_hash": row["content_hash"],
-            "scenario_yaml": row["scenario_yaml"],
-            "log": self.store.log(seat.team_id),
+            "play_hash": play_hash(seat.scenario),
+            "scenario_yaml": player_yaml(row["scenario_yaml"]),
+            "log": [encode(d)[1] for d in state.history],
+            "draws": draws_of(state, seat.seed),
             "status": public_info(seat.status()),
         }
 
-    def seat(self, code: str, team: str, passcode: str | None) -> _Seat:
-        """The verified seat for a request; refuses a wrong passcode (workshop.seat)."""
+    def seat(self, code: str, team: str | SeatClaim, passcode: str | None) -> _Seat:
+        """The verified seat for a request; refuses a wrong passcode (workshop.seat).
+
+        A claim naming the team's id (SeatClaim) finds a team the facilitator renamed
+        since its client last heard the name; the answers then carry the new name. A
+        cached seat looks its name up again every RENAME_CHECK_S."""
         from simulator.workshop.records import normalise_code
 
-        key = (normalise_code(code), name_key(team or ""))
+        claim = team if isinstance(team, SeatClaim) else SeatClaim(str(team or ""))
+        code = normalise_code(code)
+        key = (code, name_key(claim.name))
         given = normalise_passcode(passcode)
         with self._lock:
             seat = self._seats.get(key)
         if seat is not None and given and hmac.compare_digest(seat.passcode, given):
-            return seat
-        row = find_session(self.store, key[0])
+            return self._named(seat, key)
+        row = find_session(self.store, code)
         found = self.store.team(row["id"], key[1])
+        if found is None and claim.seat_id is not None:
+            found = team_by_id(self.store, row["id"], claim.seat_id)
         if found is None or found["kind"] not in SEAT_KINDS:
-            raise refuse("team", f"no team '{team}' has joined session {row['code']}")
-        stored = join(code, team, self.db, kind=found["kind"], passcode=passcode or "")
+            raise refuse("team", f"no team '{claim.name}' has joined session {row['code']}")
+        stored = join(code, found["name"], self.db, kind=found["kind"], passcode=passcode or "")
         seat = _Seat(stored, given)
+        key = (code, name_key(stored.team))
         with self._lock:
             self._seats[key] = self._seats.get(key) or seat
             return self._seats[key]
 
-    def log(self, code: str, team: str, passcode: str | None) -> dict:
+    def _named(self, seat: _Seat, key: tuple[str, str]) -> _Seat:
+        """`seat`, its name checked against the store when it was last checked more than
+        RENAME_CHECK_S ago (a rename through the CLI or another server)."""
+        now = time.monotonic()
+        if now - seat.named_at < RENAME_CHECK_S:
+            return seat
+        found = team_by_id(self.store, seat.team._row["id"], seat.team.team_id)
+        seat.named_at = now
+        if found is None:  # removed: forget the seat; the next request is refused
+            with self._lock:
+                self._seats.pop(key, None)
+            raise refuse("team", f"team '{seat.team.team}' is no longer in this session")
+        if found["name"] != seat.team.team:
+            seat.team.team = found["name"]
+            with self._lock:
+                self._seats.pop(key, None)
+                self._seats[(key[0], name_key(found["name"]))] = seat
+        return seat
+
+    def log(self, code: str, team: str | SeatClaim, passcode: str | None) -> dict:
+        """The team's stored log, the draws its game has used, and the session."""
         seat = self.seat(code, team, passcode)
-        return {"log": self.store.log(seat.team.team_id), "status": public_info(seat.team.status())}
+        with seat.lock:
+            state = self._game(seat)
+        return {
+            "team": seat.team.team,
+            "log": [encode(d)[1] for d in state.history],
+            "draws": draws_of(state, seat.team.seed),
+            "status": public_info(seat.team.status()),
+        }
+
+    def coaching(self, code: str, team: str | SeatClaim, passcode: str | None, n) -> dict:
+        """The coach's findings for the team's stored game of `n` decisions (sealed.py),
+        worked out once per game length (a debrief opened again asks again)."""
+        from simulator.workshop.sealed import coaching_of
+
+        seat = self.seat(code, team, passcode)
+        with seat.lock:
+            state = self._game(seat)
+            self._in_step(seat, state, n)
+            if seat.coached is None or seat.coached[0] != n:
+                seat.coached = (n, coaching_of(seat.team.scenario, seat.team.seed, state))
+            return {"team": seat.team.team, "coaching": seat.coached[1]}
+
+    def expert(self, code: str, team: str | SeatClaim, passcode: str | None) -> dict:
+        """The expert's games the team's debrief is measured against (sealed.py)."""
+        from simulator.workshop.sealed import expert_of
+
+        seat = self.seat(code, team, passcode)
+        return expert_of(seat.team.scenario, seat.team.seed)
+
+    @staticmethod
+    def _in_step(seat: _Seat, state: GameState, n) -> None:
+        if n != len(state.history):
+            raise refuse(
+                "workshop",
+                f"this game ({n} decisions) is out of step with team '{seat.team.team}' "
+                f"({len(state.history)} stored); resume from the stored log",
+            )
 
     def _game(self, seat: _Seat, seen=None) -> GameState:
         """The team's game, reloaded when the stored log moved on (another server).
         `seen` (Store.step_snapshot) gives the stored count without another read."""
         team = seat.team
         if seen is None:
-            stored = self.store.team(team._row["id"], name_key(team.team))
+            stored = team_by_id(self.store, team._row["id"], team.team_id)
             n = stored["n_decisions"] if stored else None
         else:
             n = seen.n_decisions
@@ -151,7 +241,7 @@ class Authority:
             seat.state = team.resume()
         return seat.state
 
-    def step(self, code: str, team: str, passcode: str | None, n: int, body) -> dict:
+    def step(self, code: str, team: str | SeatClaim, passcode: str | None, n: int, body) -> dict:
         """Apply one player decision: pacing, then the engine, then one append. Returns the
         decisions stored (pending curveballs first, then this one) for the client to apply."""
         seat = self.seat(code, team, passcode)
@@ -159,12 +249,7 @@ class Authority:
         with seat.lock:
             seen = self.store.step_snapshot(seat.team._row["id"], seat.team.team_id)
             state = self._game(seat, seen)
-            if n != len(state.history):
-                raise refuse(
-                    "workshop",
-                    f"this game ({n} decisions) is out of step with team '{seat.team.team}' "
-                    f"({len(state.history)} stored); resume from the stored log",
-                )
+            self._in_step(seat, state, n)
             try:
                 new = seat.team.step(state, decision, seen)
             except Held as exc:
@@ -177,7 +262,14 @@ class Authority:
             seat.state = new
             added = new.history[len(state.history) :]
         self._round_after(seat.team._row["id"], decision, new)
-        return {"decisions": [encode(d)[1] for d in added], "n": len(new.history)}
+        out = {
+            "team": seat.team.team,
+            "decisions": [encode(d)[1] for d in added],
+            "n": len(new.history),
+        }
+        if new.week != state.week or new.is_over():  # the week's draws are used now
+            out["draws"] = draws_of(new, seat.team.seed)
+        return out
 
     def _round_after(self, session_id: int, decision: Decision, state: GameState) -> None:
         """A team that just ended a week (or its game) may be the last of its round: end
@@ -193,7 +285,7 @@ class Authority:
         """End the rounds whose time is up (the server calls this every second)."""
         return self.rounds.tick()
 
-    def team_status(self, code: str, team: str, passcode: str | None) -> dict:
+    def team_status(self, code: str, team: str | SeatClaim, passcode: str | None) -> dict:
         """A seated team's view of the session: the public status, the round, the last
         broadcast, and what the team heard with the last custom shift that reached it."""
         from simulator.workshop.rounds import signal_for
@@ -203,17 +295,33 @@ class Authority:
         got = sum(decode(b).kind == "shift" for b in self.store.log(seat.team.team_id))
         shifts = self.store.shifts(seat.team._row["id"]) if got else []
         out["signal"] = signal_for(shifts, got)
+        out["team"] = seat.team.team
         return out
 
-    def submit(self, code: str, team: str, passcode: str | None, bodies, where: str) -> dict:
+    def submit(
+        self,
+        code: str,
+        team: str | SeatClaim,
+        passcode: str | None,
+        bodies,
+        where: str,
+        close=False,
+    ) -> dict:
         """A headless team's whole game (a plan), replayed with the session's curveballs as
-        far as pacing allows; the stored log and how many decisions were new."""
+        far as pacing allows (`close`: the weeks after the plan's last ended with no
+        actions, as a plan is played); the stored log, how many decisions were new, and
+        the draws the stored game has used."""
         seat = self.seat(code, team, passcode)
         decisions = [_decision(b) for b in bodies]
         with seat.lock:
-            played, n = seat.team.submit(decisions, str(where)[:200])
+            played, n = seat.team.submit(decisions, str(where)[:200], close=close is True)
             seat.state = None
-            return {"log": [encode(d)[1] for d in played.history], "new": n}
+            return {
+                "team": seat.team.team,
+                "log": [encode(d)[1] for d in played.history],
+                "new": n,
+                "draws": draws_of(played, seat.team.seed),
+            }
 
     def status(self, code: str) -> dict:
         """The public status, with the running round (its time left) and the last
@@ -239,7 +347,7 @@ class Authority:
             **self.rounds.board_view(row["id"], rows),
         }
 
-    def results(self, code: str, team: str, passcode: str | None) -> dict:
+    def results(self, code: str, team: str | SeatClaim, passcode: str | None) -> dict:
         """Every team's results, to a seated player, once the facilitator has revealed them."""
         from simulator.workshop.views import row_dict
 

@@ -122,40 +122,89 @@ class _Refusal(Exception):
 
 
 class RemoteSeat:
-    """A team's seat on a workshop server: the TeamSession API, every write by the server."""
+    """A team's seat on a workshop server: the TeamSession API, every write by the server.
 
-    def __init__(self, remote: Remote, joined: dict):
+    The seat holds no seed: its games are sealed (engine.drawn) and read the draws the
+    server sends with the log and with every decision that starts a week, so the game
+    here is the stored one bit for bit. The coach and the expert's games the debrief
+    needs are the server's (`coaching`, `expert_games`). The scenario is the player's
+    copy, without the facilitator's notes (playercopy). A team the facilitator renames
+    follows the new name: the answers carry it, and the kept passcode moves with it."""
+
+    def __init__(self, remote: Remote, joined: dict, where: str | None = None):
+        from engine.drawn import Draws, SealedSeed
+        from simulator.workshop.playercopy import player_scenario
+
         self.remote = remote
+        self.where = where  # the key the passcode is kept under on this computer (seats)
         self.code: str = joined["code"]
         self.team: str = joined["team"]
+        self.team_id: int | None = joined.get("team_id")
         self.kind: str = joined["kind"]
-        self.seed: int = int(joined["seed"])
         self.session_name: str = joined["session_name"]
         self.passcode: str | None = joined.get("passcode")
         self._secret = self.passcode or ""
-        self.scenario = scenario_from_yaml(
-            joined["scenario_yaml"], joined["scenario_ref"], joined["content_hash"]
+        self.content_hash: str = joined["content_hash"]  # the session's, for display
+        self.scenario = player_scenario(
+            joined["scenario_yaml"], joined["scenario_ref"], joined["play_hash"]
         )
+        self._draws = Draws(joined.get("draws"))
+        self.seed = SealedSeed(self._draws, self)
         self._log: list[str] = list(joined["log"])
         self._status = joined["status"]
+        self._expert = None
 
     @classmethod
     def join(
-        cls, server: str, code: str, team: str, kind: str = "player", passcode: str | None = None
+        cls,
+        server: str,
+        code: str,
+        team: str,
+        kind: str = "player",
+        passcode: str | None = None,
+        where: str | None = None,
+        seat_id: int | None = None,
     ) -> RemoteSeat:
+        """Join (or resume) team `team`; `seat_id`, the team's id kept with its passcode,
+        finds it under the name the facilitator has renamed it to."""
         remote = Remote(server)
-        body = {"team": team, "kind": kind, "passcode": passcode}
-        seat = cls(remote, remote.call("POST", f"/sessions/{quote(code)}/join", body))
+        body = {"team": team, "kind": kind, "passcode": passcode, "seat_id": seat_id}
+        seat = cls(remote, remote.call("POST", f"/sessions/{quote(code)}/join", body), where)
         seat._secret = seat.passcode or passcode or ""
         return seat
 
     def _headers(self) -> dict:
-        return {"X-Dealcraft-Team": quote(self.team), "Authorization": f"Bearer {self._secret}"}
+        out = {"X-Dealcraft-Team": quote(self.team), "Authorization": f"Bearer {self._secret}"}
+        if self.team_id is not None:
+            out["X-Dealcraft-Seat"] = str(int(self.team_id))
+        return out
 
     def _path(self, what: str) -> str:
         return f"/sessions/{quote(self.code)}/{what}"
 
+    def _call(self, method: str, what: str, body: dict | None = None) -> dict:
+        """A team request; its answer's draws kept and a new team name followed."""
+        answer = self.remote.call(method, self._path(what), body, self._headers())
+        if answer.get("draws"):
+            self._draws.update(answer["draws"])
+        name = answer.get("team")
+        if isinstance(name, str) and name and name != self.team:
+            self._renamed(name)
+        return answer
+
+    def _renamed(self, name: str) -> None:
+        """The facilitator renamed the team: use the new name, and keep the passcode under
+        it on this computer (the old entry goes), so the next join needs no retyping."""
+        from simulator.workshop.seats import forget_passcode, keep_passcode
+
+        old, self.team = self.team, name
+        if self.where and self._secret:
+            keep_passcode(self.where, self.code, name, self._secret, self.team_id)
+            forget_passcode(self.where, self.code, old)
+
     def status(self) -> SessionInfo:
+        from engine.drawn import SEALED
+
         s = self.remote.call("GET", self._path("status"))
         self._status = s
         return SessionInfo(
@@ -164,8 +213,8 @@ class RemoteSeat:
             name=s["name"],
             scenario_ref="",
             scenario_id=s["scenario_id"],
-            content_hash=self.scenario.content_hash,
-            seed=self.seed,
+            content_hash=self.content_hash,
+            seed=SEALED,
             hold_week=s["hold_week"],
             paused=bool(s["paused"]),
             revealed=bool(s["revealed"]),
@@ -175,11 +224,11 @@ class RemoteSeat:
     def session_state(self) -> dict:
         """The round (time left), the last broadcast and the last signal this team heard,
         as the server sees them (rounds.seat_state)."""
-        s = self.remote.call("GET", self._path("team/status"), headers=self._headers())
+        s = self._call("GET", "team/status")
         return {k: s.get(k) for k in ("round", "broadcast", "signal")}
 
     def log(self) -> list[Decision]:
-        self._log = self.remote.call("GET", self._path("team/log"), headers=self._headers())["log"]
+        self._log = self._call("GET", "team/log")["log"]
         return [decode(b) for b in self._log]
 
     def resume(self) -> GameState:
@@ -193,14 +242,15 @@ class RemoteSeat:
 
     def step(self, state: GameState, decision: Decision) -> GameState:
         """The server applies the decision (and any pending curveballs) and stores it; the
-        same decisions are applied here, so this game is exactly the stored one."""
+        same decisions are applied here with the draws it sent, so this game is exactly
+        the stored one."""
         if isinstance(decision, Inject | Shift):
             raise IllegalDecision(
                 "curveballs and priority shifts come from the facilitator, not from a team"
             )
         body = {"n": len(state.history), "decision": decision.to_dict()}
         try:
-            answer = self.remote.call("POST", self._path("team/step"), body, self._headers())
+            answer = self._call("POST", "team/step", body)
         except _Refusal as exc:
             raise (Held if exc.held else IllegalDecision)(str(exc)) from None
         nxt = state
@@ -209,12 +259,14 @@ class RemoteSeat:
         self._log.extend(answer["decisions"])
         return nxt
 
-    def submit(self, decisions, where: str = "plan") -> tuple[GameState, int]:
+    def submit(self, decisions, where: str = "plan", close: bool = False):
+        """Send a headless game (`close`: the server ends the weeks after its last with no
+        actions); the stored game and how many decisions were new."""
         from simulator.workshop.authority import replay
 
-        body = {"decisions": [encode(d)[1] for d in decisions], "where": where}
+        body = {"decisions": [encode(d)[1] for d in decisions], "where": where, "close": close}
         try:
-            answer = self.remote.call("POST", self._path("team/submit"), body, self._headers())
+            answer = self._call("POST", "team/submit", body)
         except _Refusal as exc:
             raise InputError.at(where, exc.code or "workshop.session", str(exc)) from None
         self._log = answer["log"]
@@ -222,7 +274,24 @@ class RemoteSeat:
 
     def class_results(self) -> list[dict]:
         """Every team's results (plain rows), after the reveal only."""
-        return self.remote.call("GET", self._path("team/results"), headers=self._headers())["teams"]
+        return self._call("GET", "team/results")["teams"]
+
+    # ---- what needs the seed: computed by the server (the sealed seed's supplier) ---------
+
+    def coaching(self, state: GameState):
+        """The coach's findings for `state`, this team's stored game (sealed.coaching_of)."""
+        from simulator.workshop.sealed import coaching_from
+
+        answer = self._call("GET", f"team/coach?n={len(state.history)}")
+        return coaching_from(answer["coaching"])
+
+    def expert_games(self, games: int | None = None):
+        """The expert's games the debrief measures this team against (asked once)."""
+        from simulator.workshop.sealed import expert_from
+
+        if self._expert is None:
+            self._expert = expert_from(self._call("GET", "team/expert"))
+        return self._expert
 
 
 class RemoteFacilitator:

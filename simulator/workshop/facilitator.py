@@ -47,8 +47,8 @@ def create_session(
     name = (name or scenario.title).strip()[:80] or scenario.title
     if not name.isprintable():
         raise refuse("--name", "session names may use printable characters only")
-    if seed is None:
-        seed = secrets.randbelow(1_000_000)
+    if seed is None:  # the whole store range: no trainee can try every seed (docs/workshop.md)
+        seed = secrets.randbelow(2**63)
     store = open_store(db)
     key = new_key()
     salt = secrets.token_hex(16)

@@ -115,9 +115,10 @@ def session_scenario(store: Store, row: dict) -> Scenario:
     return scenario
 
 
-def scenario_from_yaml(text: str, display: str, expected_hash: str) -> Scenario:
+def scenario_from_yaml(text: str, display: str, expected_hash: str | None) -> Scenario:
     """A scenario rebuilt from its YAML text (the copy a session keeps, or the one a server
-    sends), checked against the content hash the session pinned.
+    sends), checked against the content hash the session pinned (None: the caller checks,
+    as playercopy does with the play hash).
 
     The loader reads files, so the text goes to a fresh private folder from
     `tempfile.mkdtemp` (0700, a name nobody can plant a symlink at) and is removed after.
@@ -130,7 +131,7 @@ def scenario_from_yaml(text: str, display: str, expected_hash: str) -> Scenario:
         scenario = load_scenario(path, display=display)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    if scenario.content_hash != expected_hash:
+    if expected_hash is not None and scenario.content_hash != expected_hash:
         raise refuse(display, "the session's scenario cannot be rebuilt exactly")
     return scenario
 

@@ -56,12 +56,15 @@ def play_script(
     injects: Due,
     may_end: Callable[[int], bool] = lambda w: True,
     where: str = "plan",
+    close: bool = False,
 ) -> GameState:
-    """Replay a list of decisions with the session's curveballs, as far as pacing allows.
+    """Replay a list of decisions with the session's curveballs, as far as pacing allows;
+    with `close`, then end the weeks left with no actions (a plan played by the server
+    for a player's client, which has no seed to play it with: engine.plan's close).
 
     Curveballs in `decisions` are the facilitator's: one the session has (a stored
     workshop log replayed) is skipped, since the session delivers it at its own week;
-    any other is refused.
+    any other is refused. Refusals name the week, never the seed (players read them).
     """
     run = _Scripted(scenario, seed, injects, may_end)
     for n, d in enumerate(decisions):
@@ -81,10 +84,15 @@ def play_script(
             raise refuse(
                 where,
                 f"decision {n + 1} ({d.kind}) is illegal in this session's game "
-                f"(seed {seed}, week {run.state.week}): {exc}",
+                f"(week {run.state.week}): {exc}",
             ) from None
         if run.state.is_over():
-            break
+            return run.state
+    if close and not run.stopped:
+        if run.state.phase == "setup":
+            raise refuse(where, "the plan never starts the deal", code="plan.no-start")
+        while not run.state.is_over() and run.boundary(EndWeek()):
+            run.state = run.state.apply(EndWeek())
     return run.state
 
 

@@ -57,16 +57,40 @@ def saved_passcode(where: str, code: str, team: str) -> str | None:
     return _read().get(_entry(where, code, team))
 
 
-def keep_passcode(where: str, code: str, team: str, passcode: str) -> bool:
-    """Remember a team passcode on this computer; False when the data folder is unwritable
-    (the player was shown the passcode and can type it next time)."""
+def saved_seat_id(where: str, code: str, team: str) -> int | None:
+    """The team id kept with a passcode (a server's teams): it finds the team again after
+    the facilitator renamed it while this computer was not playing."""
+    value = _read().get("seat " + _entry(where, code, team), "")
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def keep_passcode(
+    where: str, code: str, team: str, passcode: str, team_id: int | None = None
+) -> bool:
+    """Remember a team passcode (and the server's id of the team) on this computer; False
+    when the data folder is unwritable (the player was shown the passcode and can type it
+    next time)."""
     book = _read()
     book[_entry(where, code, team)] = passcode
+    if team_id is not None:
+        book["seat " + _entry(where, code, team)] = str(int(team_id))
     try:
         write_private(book_path(), json.dumps(book, indent=1, sort_keys=True))
     except OSError:
         return False
     return True
+
+
+def forget_passcode(where: str, code: str, team: str) -> None:
+    """Drop a kept passcode (a renamed team's old entry); an unwritable folder keeps it."""
+    book = _read()
+    if book.pop(_entry(where, code, team), None) is None:
+        return
+    book.pop("seat " + _entry(where, code, team), None)
+    try:
+        write_private(book_path(), json.dumps(book, indent=1, sort_keys=True))
+    except OSError:
+        pass
 
 
 def where_of(server: str | None, db: str | None) -> str:
@@ -91,22 +115,32 @@ def join(
 
     The passcode is `passcode`, else the one this computer kept for the team. A passcode
     issued by this join is kept, and (with `announce`) printed once to stderr; the seat
-    carries it on `passcode` for a UI to show. Returns a TeamSession or a RemoteSeat (the
-    same API).
+    carries it on `passcode` for a UI to show. The team's id is kept with the passcode:
+    joining under a name the facilitator has since renamed finds the team (and moves the
+    kept passcode to its new name). Returns a TeamSession or a RemoteSeat (the same API).
     """
     name = check_team_name(team)
     where = where_of(server, db)
-    given = passcode or saved_passcode(where, code, name)
+    saved = saved_passcode(where, code, name)
+    given = passcode or saved
+    kept_one = bool(given) and given == saved
+    seat_id = saved_seat_id(where, code, name) if kept_one else None
     if server:
         from simulator.workshop.client import RemoteSeat
 
-        seat = RemoteSeat.join(server, code, name, kind=kind, passcode=given)
+        seat = RemoteSeat.join(
+            server, code, name, kind=kind, passcode=given, where=where, seat_id=seat_id
+        )
     else:
         from simulator.workshop.team import join as take
 
-        seat = take(code, name, db, kind=kind, passcode=given)
+        seat = take(code, name, db, kind=kind, passcode=given, seat_id=seat_id)
+    if kept_one and not seat.passcode:  # keep the id with it; follow a rename
+        keep_passcode(where, seat.code, seat.team, given, seat.team_id)
+        if name_key(seat.team) != name_key(name):
+            forget_passcode(where, code, name)
     if seat.passcode:
-        kept = keep_passcode(where, seat.code, seat.team, seat.passcode)
+        kept = keep_passcode(where, seat.code, seat.team, seat.passcode, seat.team_id)
         if announce:
             print(passcode_notice(seat.team, seat.passcode, kept), file=sys.stderr)
     return seat

@@ -25,7 +25,7 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from engine.problems import InputError
-from simulator.workshop.authority import Authority, Refused
+from simulator.workshop.authority import Authority, Refused, SeatClaim
 from simulator.workshop.limits import GUARDED, Guard, RateLimited
 
 API = "/api/v1"
@@ -42,6 +42,13 @@ TRUSTED_PROXIES = web.AppKey("trusted_proxies", frozenset)
 
 def _team(request: web.Request) -> str:
     return unquote(request.headers.get("X-Dealcraft-Team", ""))
+
+
+def _claim(request: web.Request) -> SeatClaim:
+    """The team a request claims: its name and (X-Dealcraft-Seat) its id, which finds a
+    team the facilitator renamed."""
+    seat = request.headers.get("X-Dealcraft-Seat", "")
+    return SeatClaim(_team(request), int(seat) if seat.isdigit() and len(seat) < 19 else None)
 
 
 def _secret(request: web.Request, scheme: str) -> str | None:
@@ -87,7 +94,10 @@ def guarded_target(request: web.Request, body: dict) -> tuple | None:
     if path.startswith(("/facilitator", "/board")) or _secret(request, "Facilitator"):
         return ("key", code)
     team = _team(request) if path.startswith("/team/") else str(body.get("team", ""))
+    seat = _claim(request).seat_id if path.startswith("/team/") else body.get("seat_id")
     if path.startswith("/team/") or path == "/join":
+        if isinstance(seat, int) and not isinstance(seat, bool):  # a team named by its id
+            return ("team", code, f"#{seat}")  # (renamed names would dodge the count)
         return ("team", code, name_key(team)[:80])
     return None
 
@@ -143,7 +153,7 @@ def _code(request: web.Request) -> str:
 
 def routes() -> list[web.RouteDef]:
     s = f"{API}/sessions/{{code}}"
-    team = _team
+    team = _claim
 
     def passcode(r: web.Request) -> str | None:
         return _secret(r, "Bearer")
@@ -152,7 +162,10 @@ def routes() -> list[web.RouteDef]:
         return _secret(r, "Facilitator")
 
     def join(a: Authority, r: web.Request, b: dict):
-        return a.join(_code(r), str(b.get("team", "")), b.get("passcode"), b.get("kind", "player"))
+        seat_id = b.get("seat_id")
+        seat_id = seat_id if isinstance(seat_id, int) and not isinstance(seat_id, bool) else None
+        team = SeatClaim(str(b.get("team", "")), seat_id)
+        return a.join(_code(r), team, b.get("passcode"), b.get("kind", "player"))
 
     def step(a: Authority, r: web.Request, b: dict):
         n = b.get("n")
@@ -164,7 +177,14 @@ def routes() -> list[web.RouteDef]:
         decisions = b.get("decisions")
         if not isinstance(decisions, list):
             raise InputError.at("decisions", "workshop.input", "decisions must be a list")
-        return a.submit(_code(r), team(r), passcode(r), decisions, b.get("where", "plan"))
+        where = b.get("where", "plan")
+        return a.submit(_code(r), team(r), passcode(r), decisions, where, b.get("close", False))
+
+    def coaching(a: Authority, r: web.Request, b: dict):
+        n = r.query.get("n", "")
+        if not n.isdigit():
+            raise InputError.at("n", "workshop.input", "say how many decisions the game has")
+        return a.coaching(_code(r), team(r), passcode(r), int(n))
 
     def act(a: Authority, r: web.Request, b: dict):
         return a.act(_code(r), key(r), r.match_info["action"], b)
@@ -190,6 +210,11 @@ def routes() -> list[web.RouteDef]:
         web.get(
             f"{s}/team/results",
             endpoint(lambda a, r, b: a.results(_code(r), team(r), passcode(r))),
+        ),
+        web.get(f"{s}/team/coach", endpoint(coaching)),
+        web.get(
+            f"{s}/team/expert",
+            endpoint(lambda a, r, b: a.expert(_code(r), team(r), passcode(r))),
         ),
         web.get(f"{s}/board", endpoint(lambda a, r, b: a.board(_code(r), key(r)))),
         web.post(

@@ -56,7 +56,7 @@ from simulator.workshop.records import (
 from simulator.workshop.scripted import catch_up, play_bot, play_script, sync_log
 from simulator.workshop.seats import join
 from simulator.workshop.store import open_store
-from simulator.workshop.submit import session_seed, submit_headless
+from simulator.workshop.submit import play_and_submit, session_seed, submit_headless
 from simulator.workshop.team import KINDS, TeamSession
 
 __all__ = [
@@ -90,6 +90,7 @@ __all__ = [
     "normalise_code",
     "open_store",
     "peek",
+    "play_and_submit",
     "play_bot",
     "play_script",
     "session_scenario",

@@ -67,6 +67,11 @@ class TeamSession:
         return int(self._row["seed"])
 
     @property
+    def content_hash(self) -> str:
+        """The content hash of the scenario the session pinned (RemoteSeat has it too)."""
+        return self._row["content_hash"]
+
+    @property
     def session_name(self) -> str:
         return self._row["name"]
 
@@ -189,11 +194,14 @@ class TeamSession:
                 injects = self.pending_curveballs(state)
         raise refuse("workshop", "the curveballs keep changing; try the decision again")
 
-    def submit(self, decisions: Iterable[Decision], where: str = "plan") -> tuple[GameState, int]:
+    def submit(
+        self, decisions: Iterable[Decision], where: str = "plan", close: bool = False
+    ) -> tuple[GameState, int]:
         """Store a scripted (headless) game: `decisions` replayed with the session's seed and
         curveballs (each arrives after the week it was injected at), as far as the hold
-        allows. Returns the stored game and how many decisions were new. The stored log must
-        be a prefix of the new game (re-running a plan extends it)."""
+        allows (`close`: then the weeks left ended with no actions, as a plan is played).
+        Returns the stored game and how many decisions were new. The stored log must be a
+        prefix of the new game (re-running a plan extends it)."""
         info = self.status()
         if info.revealed:
             raise refuse("workshop", "the results are revealed: the workshop is read-only now")
@@ -201,7 +209,13 @@ class TeamSession:
             raise refuse("workshop", "the workshop is paused; submit after the facilitator resumes")
         _, due = session_due(self.store, self.scenario, info.id)
         played = play_script(
-            self.scenario, info.seed, decisions, due, lambda w: info.held_at(w) is None, where
+            self.scenario,
+            info.seed,
+            decisions,
+            due,
+            lambda w: info.held_at(w) is None,
+            where,
+            close=close,
         )
         n = sync_log(self.store, {"id": self.team_id, "name": self.team}, played, "workshop")
         self._n = len(played.history)
@@ -225,6 +239,7 @@ def join(
     db: str | None = None,
     kind: str = "player",
     passcode: str | None = None,
+    seat_id: int | None = None,
 ) -> TeamSession:
     """Take team `team`'s seat in session `code`: the authority's check, run where the store
     is (the workshop server, or the one laptop of an embedded workshop).
@@ -233,12 +248,20 @@ def join(
     seat's `passcode`, shown once; only a salted hash is stored); every later join of a
     player or headless team needs that passcode. Players normally join through
     `simulator.workshop.seats.join`, which keeps their passcodes on their computer.
+
+    `seat_id`, the team id a player's computer kept with the passcode, finds a team the
+    facilitator renamed: when no team has the name given, the join is that team's (its
+    passcode checked as always), under its new name.
     """
     name = check_team_name(team)
     store = open_store(db)
     row = find_session(store, code)
     scenario = session_scenario(store, row)
     existing = store.team(row["id"], name_key(name))
+    if existing is None and seat_id is not None and normalise_passcode(passcode):
+        renamed = team_by_id(store, row["id"], seat_id)
+        if renamed is not None and renamed["kind"] in SEAT_KINDS:
+            existing = renamed
     if existing is None:
         if row["revealed"]:
             raise refuse("workshop", "this session's results are revealed; it takes no new teams")
@@ -254,6 +277,21 @@ def join(
     if kind in SEAT_KINDS:
         seat.passcode = _check_seat(store, existing, passcode)
     return seat
+
+
+def team_by_id(store: Store, session_id: int, team_id: int) -> dict | None:
+    """The team row with id `team_id` in the session, or None (one read): a team keeps
+    its id when the facilitator renames it."""
+    from sqlalchemy import select
+
+    from simulator.workshop.store import teams
+
+    def fn(conn):
+        q = select(teams).where(teams.c.session_id == session_id, teams.c.id == team_id)
+        row = conn.execute(q).mappings().first()
+        return dict(row) if row else None
+
+    return store.read(fn)
 
 
 def _check_seat(store: Store, team: dict, passcode: str | None) -> str | None:

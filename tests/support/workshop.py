@@ -143,7 +143,7 @@ class Player:
         joined = auth.join(code, name, None, kind)
         self.passcode = joined["passcode"]
         self.scenario = session_scenario(auth.store, auth.store.session(code))
-        self.state = replay(self.scenario, joined["seed"], joined["log"])
+        self.state = replay(self.scenario, auth.store.session(code)["seed"], joined["log"])
 
     def step(self, d):
         from simulator.workshop.records import decode
