@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import arrays as A
-from engine import events, legal, rng, rules
+from engine import events, expert_rounds, legal, rng, rules
 from engine.compiled import CHECKLIST, Compiled
 from engine.practices import PRACTICES
 
@@ -64,7 +64,6 @@ def believed_focus(c: Compiled, b: rules.Batch) -> np.ndarray:
 
 # legality is engine.legal's; the policies read its masks through these names
 _hours_left = legal.hours_left  # (B, M) hours left this week, -1 for who cannot act
-_valid_runs = legal.runs  # (B, M, A) may run now: available, by role, target, hours
 
 
 class Policy:
@@ -231,28 +230,6 @@ def _descending(v: np.ndarray) -> np.ndarray:
     return order.reshape(N, B)
 
 
-def _best_valid(value: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For value (B, A) and valid (B, M, A): each member's most valuable valid action
-    (ties to the lowest index) and whether it is worth running (value above 0.02), both
-    (B, M) batch-last. Ranks the actions once per game (by counting, for each, the actions
-    that beat it: a handful of passes over (A, B) bytes); each member's pick is then the
-    valid action of lowest rank, found with one pass over bytes in memory order (an
-    invalid action ranks n, past every valid one) rather than over floats."""
-    B, n = value.shape
-    v = np.ascontiguousarray(value.T)  # (A, B)
-    rank = _ranks(v)  # memory order: (A, B)
-    rows = np.arange(B)
-    order = np.empty(n * B, np.intp)  # (rank, B): the action of each rank
-    order[(rank.astype(np.intp) * B + rows).reshape(-1)] = np.repeat(np.arange(n), B)
-    ranked = np.invert(A.memory(valid)).view(np.uint8)  # (M, A, B): 1 where invalid
-    ranked *= np.uint8(n)
-    np.maximum(ranked, rank, out=ranked)
-    first = ranked.min(-2)  # (M, B)
-    a = order.take(np.minimum(first, n - 1).astype(np.intp) * B + rows)
-    worth = v.reshape(-1).take(a * B + rows) > 0.02
-    return A.batched(a), A.batched((first < n) & worth)
-
-
 KNOWN_ENOUGH = 0.45  # the expert sets its strategy once it knows this much of the customer
 
 
@@ -277,37 +254,21 @@ def _best_links(c: Compiled, staffed: np.ndarray) -> np.ndarray:
     return np.where(staffed.any(1, keepdims=True), best, -1)
 
 
-def _aimer(c: Compiled, b: rules.Batch, need: np.ndarray, unknown: np.ndarray):
-    """aim(g, m, a, probe) -> (n,) the target of each run (member m of game g running a):
-    among the stakeholders it may aim at, the one who needs it most (need, half again for
-    m's own connections; what is left to discover for a probing action), the first on a
-    tie; -1 for an internal action. The preferences are laid out once for the week's
-    rounds, (M, S, B) and (S, B) in memory, -1 for who is not on the buying team."""
-    B, S = b.size, len(c.stakeholders)
-    present, need_m = A.memory(b.present), A.memory(need)  # (S, B)
-    linked = np.where(present, need_m * 1.5 + 1e-6, -1.0)  # half again for a connection
-    alone = np.where(present, need_m + 1e-6, -1.0)
-    by_need = np.where(A.memory(b.conn), linked, alone).reshape(-1)  # (M, S, B)
-    by_unknown = np.where(present, A.memory(unknown) + 1e-6, -1).reshape(-1)
-    targetable = c.a_targets[:, c.st_role]  # (A, S)
-    cols = np.arange(S) * B
+def _preferences(c: Compiled, b: rules.Batch, need: np.ndarray, unknown: np.ndarray):
+    """(B, M, S) and (B, S), game-major: how much each stakeholder is worth aiming at, by
+    member m with an ordinary action (need, half again for m's own connections) and with a
+    probing one (what is left to discover); -1 for who is not on the buying team."""
+    present = b.present[:, None, :]
+    linked = np.where(present, need[:, None, :] * 1.5 + 1e-6, -1.0)  # half again if linked
+    alone = np.where(present, need[:, None, :] + 1e-6, -1.0)
+    by_need = np.ascontiguousarray(np.where(b.conn, linked, alone), dtype=float)
+    by_unknown = np.ascontiguousarray(np.where(b.present, unknown + 1e-6, -1.0), dtype=float)
+    return by_need, by_unknown
 
-    def aim(g, m, a, probe) -> np.ndarray:
-        out = np.full(len(a), -1, np.intp)
-        external = ~c.a_internal.take(a)
-        for table, runs in (
-            (by_unknown, np.flatnonzero(external & probe)),
-            (by_need, np.flatnonzero(external & ~probe)),
-        ):
-            if not len(runs):
-                continue
-            gr, ar = g.take(runs), a.take(runs)
-            at = gr if table is by_unknown else m.take(runs) * (S * B) + gr
-            pref = table.take(at[:, None] + cols)  # (n, S)
-            out[runs] = np.where(targetable.take(ar, 0), pref, -1).argmax(1)
-        return out
 
-    return aim
+def _by_game(b: rules.Batch, name: str, x: np.ndarray) -> np.ndarray:
+    """x (B, ...) as a C-contiguous, game-major copy, memoised with x itself."""
+    return rules.derived(b, f"{name}.by_game", (x,), lambda: np.ascontiguousarray(x))
 
 
 @dataclass
@@ -494,41 +455,31 @@ class ExpertPolicy(Policy):
         if self.variant == "no_rhythm":
             banned |= c.a_share | (c.a_coaching > 0)
 
-        def value() -> np.ndarray:
-            v = base
-            for _, bonus, due in cadence:
-                v = v + due[:, None] * bonus
-            return v
-
-        B = b.size
-        left = A.batched(np.ascontiguousarray(A.memory(_hours_left(c, b))))  # (B, M)
-        aim = _aimer(c, b, need, unknown)
+        B, M, n = b.size, len(c.members), 3
+        act = np.full((n, M, B), -1, np.int64)
+        tgt = np.full((n, M, B), -1, np.int64)
+        A_ = len(c.actions)
+        expert_rounds.run(
+            B,
+            np.ascontiguousarray(base, dtype=float),
+            np.array([np.asarray(kind, bool) for kind, _, _ in cadence]).reshape(-1, A_),
+            np.array([np.asarray(bonus, float) for _, bonus, _ in cadence]).reshape(-1, A_),
+            np.array([np.asarray(due, bool) for _, _, due in cadence]).reshape(-1, B).T.copy(),
+            _by_game(b, "allowed", legal.allowed(c, b)),  # (B, M, A)
+            np.ascontiguousarray(_hours_left(c, b), dtype=float),  # (B, M)
+            np.asarray(c.a_hours, float),
+            banned,
+            np.asarray(c.a_internal, bool),
+            probing,
+            np.ascontiguousarray(c.a_targets[:, c.st_role]),  # (A, S)
+            *_preferences(c, b, need, unknown),
+            act,
+            tgt,
+        )
         gs, as_, ms, ss = [], [], [], []
-        worth = None  # value(), kept until a cadence bonus is taken
-        for _ in range(3):
-            valid = _valid_runs(c, b, left)  # (B, M, A)
-            if banned.any():
-                valid &= ~banned
-            if worth is None:
-                worth = value()
-            a, ok = _best_valid(worth, valid)
-            for kind, _, due in cadence:  # the bonus goes to the first member who takes it
-                took = ok & kind[a] & due[:, None]
-                if not took.any():
-                    continue
-                later = took & (np.arange(M) > took.argmax(1)[:, None])
-                due &= ~took.any(1)
-                worth = None
-                if later.any():
-                    g, m = np.nonzero(later)
-                    redo, fine = _best_valid(value()[g], valid[g, m][:, None, :])
-                    a[g, m], ok[g, m] = redo[:, 0], fine[:, 0]
-            m, g = np.nonzero(A.memory(ok))  # member by member, games in order: the replay's
-            a = A.pick(a, g, m)
-            s = aim(g, m, a, probing.take(a))
-            # one run per member and round: no repeated (g, m)
-            A.memory(left).reshape(-1)[m * B + g] -= c.a_hours.take(a)
-            gs.append(g), as_.append(a), ms.append(m), ss.append(s)
+        for r in range(n):  # member by member, games in order: the replay's
+            m, g = np.nonzero(act[r] >= 0)
+            gs.append(g), as_.append(act[r][m, g]), ms.append(m), ss.append(tgt[r][m, g])
         return gs, as_, ms, ss
 
     def week(self, c, b):
