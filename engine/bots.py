@@ -254,18 +254,6 @@ def _best_links(c: Compiled, staffed: np.ndarray) -> np.ndarray:
     return np.where(staffed.any(1, keepdims=True), best, -1)
 
 
-def _preferences(c: Compiled, b: rules.Batch, need: np.ndarray, unknown: np.ndarray):
-    """(B, M, S) and (B, S), game-major: how much each stakeholder is worth aiming at, by
-    member m with an ordinary action (need, half again for m's own connections) and with a
-    probing one (what is left to discover); -1 for who is not on the buying team."""
-    present = b.present[:, None, :]
-    linked = np.where(present, need[:, None, :] * 1.5 + 1e-6, -1.0)  # half again if linked
-    alone = np.where(present, need[:, None, :] + 1e-6, -1.0)
-    by_need = np.ascontiguousarray(np.where(b.conn, linked, alone), dtype=float)
-    by_unknown = np.ascontiguousarray(np.where(b.present, unknown + 1e-6, -1.0), dtype=float)
-    return by_need, by_unknown
-
-
 def _by_game(b: rules.Batch, name: str, x: np.ndarray) -> np.ndarray:
     """x (B, ...) as a C-contiguous, game-major copy, memoised with x itself."""
     return rules.derived(b, f"{name}.by_game", (x,), lambda: np.ascontiguousarray(x))
@@ -410,7 +398,6 @@ class ExpertPolicy(Policy):
         """The week's runs. In each of three rounds every member takes the action worth most
         per hour among those they may still run, aimed at whoever needs it most; only one
         account review and one coaching session a week earn the rules' cadence bonus."""
-        M = len(c.members)
         w, R = b.week, c.rules
         open_ms = np.clip(b.progress / c.l_effort, 0, 1) < 1
         if c.close >= 0 and len(c.milestones) > 1:
@@ -424,17 +411,7 @@ class ExpertPolicy(Policy):
         unknown = b.influence * b.present * (1 - know)  # (B, S) what is left to discover
         learning = known_share(c, b) < KNOWN_ENOUGH  # (B,) discovery comes first
         probing = c.a_discovery >= 0.8 * c.a_discovery.max()  # (A,) discovery-led actions
-        disc = c.a_discovery * unknown.max(1, keepdims=True) * np.where(learning, 18, 6)[:, None]
-        if self.variant == "skip_discovery":
-            disc = disc * 0
-        prog = np.zeros((b.size, len(c.actions)))
-        for j in range(len(c.milestones)):
-            prog += open_ms[:, j, None] * c.a_progress[:, j]
-        prog /= c.l_effort.mean()
-        targetable = c.a_targets[:, c.st_role]  # (A, S)
-        aims = A.batched((targetable[..., None] * A.memory(need)[None]).max(1))  # (B, A)
         per_hour = c.a_hours**-0.3
-        base = (disc + prog + 2 * c.a_stance * aims - c.a_competition) * per_hour  # (B, A)
         cadence = (
             (
                 c.a_share,
@@ -454,25 +431,37 @@ class ExpertPolicy(Policy):
             banned |= probing
         if self.variant == "no_rhythm":
             banned |= c.a_share | (c.a_coaching > 0)
-
-        B, M, n = b.size, len(c.members), 3
-        act = np.full((n, M, B), -1, np.int64)
-        tgt = np.full((n, M, B), -1, np.int64)
-        A_ = len(c.actions)
-        expert_rounds.run(
-            B,
-            np.ascontiguousarray(base, dtype=float),
-            np.array([np.asarray(kind, bool) for kind, _, _ in cadence]).reshape(-1, A_),
-            np.array([np.asarray(bonus, float) for _, bonus, _ in cadence]).reshape(-1, A_),
-            np.array([np.asarray(due, bool) for _, _, due in cadence]).reshape(-1, B).T.copy(),
-            _by_game(b, "allowed", legal.allowed(c, b)),  # (B, M, A)
-            np.ascontiguousarray(_hours_left(c, b), dtype=float),  # (B, M)
+        actions = (
             np.asarray(c.a_hours, float),
             banned,
             np.asarray(c.a_internal, bool),
             probing,
             np.ascontiguousarray(c.a_targets[:, c.st_role]),  # (A, S)
-            *_preferences(c, b, need, unknown),
+            np.asarray(c.a_discovery, float),
+            np.ascontiguousarray(c.a_progress, dtype=float),  # (A, L)
+            float(c.l_effort.mean()),
+            np.asarray(2 * c.a_stance, float),
+            np.asarray(c.a_competition, float),
+            np.asarray(per_hour, float),
+            self.variant == "skip_discovery",
+            np.array([kind for kind, _, _ in cadence], bool),  # (K, A)
+            np.array([bonus for _, bonus, _ in cadence], float),
+        )
+        B, M, n = b.size, len(c.members), 3
+        act = np.full((n, M, B), -1, np.int64)
+        tgt = np.full((n, M, B), -1, np.int64)
+        expert_rounds.run(
+            B,
+            actions,
+            np.ascontiguousarray(need, dtype=float),
+            np.ascontiguousarray(unknown, dtype=float),
+            learning,
+            np.ascontiguousarray(open_ms),
+            _by_game(b, "present", b.present),
+            _by_game(b, "conn", b.conn),
+            _by_game(b, "allowed", legal.allowed(c, b)),
+            np.ascontiguousarray(_hours_left(c, b), dtype=float),
+            np.array([due for _, _, due in cadence], bool).T.copy(),  # (B, K)
             act,
             tgt,
         )

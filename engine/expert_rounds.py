@@ -1,13 +1,15 @@
-"""The expert's picks of a week, game by game, compiled with numba when the batch is large.
+"""The expert's week of runs, game by game, compiled with numba when the batch is large.
 
-Each of the week's rounds, every member takes the valid action worth most (the earliest
-on a tie) if it is worth more than 0.02; a cadence bonus (an account review, a coaching
-session, a penalty's avoidance) goes to the first member who takes it, and the later
-members who took it choose again without it. Each run is aimed at the target its action
-prefers most (the first on a tie). The values and preferences are computed with numpy
-by the caller (engine.bots.ExpertPolicy._runs); this only compares and adds them, so the
-picks are the same bit for bit compiled or not. A small batch runs the same function as
-plain Python, which spares the caller numba's import and compile.
+Each action's value to a game is its discovery, its progress on the open milestones, its
+stance gain on whoever needs it most and its competition, per hour. In each of the
+week's rounds every member takes the valid action worth most (the earliest on a tie) if
+it is worth more than 0.02; a cadence bonus (an account review, a coaching session, a
+penalty's avoidance) goes to the first member who takes it, and the later members who
+took it choose again without it. Each run is aimed at the target its action prefers most
+(the first on a tie). The arithmetic is numpy's, operation for operation, with no fused
+or reordered operations (numba's default), so the picks are the same bit for bit
+compiled or not. A small batch runs the same function as plain Python, which spares the
+caller numba's import and compile.
 """
 
 from __future__ import annotations
@@ -19,29 +21,48 @@ import numpy as np
 COMPILED_FROM = 64  # games: a smaller batch runs the plain Python function
 
 
-def rounds(
-    base, kinds, bonus, due, allowed, left, a_hours, banned, internal, probing, targetable,
-    by_need, by_unknown, act, tgt,
-):  # fmt: skip
+def rounds(actions, need, unknown, learning, open_ms, present, conn, allowed, left, due, act, tgt):
     """Fill act and tgt (rounds, M, B) with each round's action and target of every member
-    (-1 where they do not run). Every array is game-major, for one pass over memory: base
-    (B, A) the actions' values; kinds, bonus (K, A) and due (B, K) the cadence bonuses (due
-    is cleared as they are taken); allowed (B, M, A); left (B, M) hours left (booked as runs
-    are taken); by_need (B, M, S) and by_unknown (B, S) the target preferences of an
-    ordinary and a probing action. One function with no helpers, so numba compiles it
-    alone."""
+    (-1 where they do not run). `actions` holds the scenario's tables (see `tables`). The
+    games' arrays are game-major, for one pass over memory: need and unknown (B, S) the
+    stance still to win and what is left to discover of each stakeholder; learning (B,)
+    discovery comes first; open_ms (B, L); present (B, S); conn (B, M, S); allowed
+    (B, M, A); left (B, M) hours left (booked as runs are taken); due (B, K) the cadence
+    bonuses still due (cleared as they are taken). One function with no helpers, so numba
+    compiles it alone."""
+    (
+        hours, banned, internal, probing, targetable, discovery, progress, effort, stance2,
+        competition, per_hour, skip_discovery, kinds, bonus,
+    ) = actions  # fmt: skip
     n_rounds, M, B = act.shape
-    A, K, S = base.shape[1], due.shape[1], targetable.shape[1]
+    A, S, L, K = len(hours), targetable.shape[1], progress.shape[1], due.shape[1]
+    base = np.empty(A)
     v = np.empty(A)
     pick = np.empty(M, np.int64)
     ok = np.empty(M, np.bool_)
     for g in range(B):
+        top_unknown = unknown[g, 0]
+        for s in range(1, S):
+            top_unknown = max(top_unknown, unknown[g, s])
+        weight = 18.0 if learning[g] else 6.0
+        for a in range(A):
+            disc = discovery[a] * top_unknown * weight
+            if skip_discovery:
+                disc = disc * 0.0
+            prog = 0.0
+            for j in range(L):
+                prog = prog + (1.0 if open_ms[g, j] else 0.0) * progress[a, j]
+            prog = prog / effort
+            aim = (1.0 if targetable[a, 0] else 0.0) * need[g, 0]
+            for s in range(1, S):
+                aim = max(aim, (1.0 if targetable[a, s] else 0.0) * need[g, s])
+            base[a] = (disc + prog + stance2[a] * aim - competition[a]) * per_hour[a]
         for r in range(n_rounds):
             redo = -1  # -1: every member picks; k: the members after the first to take kind k
             first = M
             while True:
                 for a in range(A):  # the values, with the bonuses still due
-                    v[a] = base[g, a]
+                    v[a] = base[a]
                 for k in range(K):
                     if due[g, k]:
                         for a in range(A):
@@ -51,7 +72,7 @@ def rounds(
                         continue
                     best = -1  # the valid action worth most, the earliest on a tie
                     for a in range(A):
-                        if allowed[g, m, a] and left[g, m] >= a_hours[a] and not banned[a]:
+                        if allowed[g, m, a] and left[g, m] >= hours[a] and not banned[a]:
                             if best < 0 or v[a] > v[best]:
                                 best = a
                     pick[m] = best
@@ -75,17 +96,21 @@ def rounds(
                     continue
                 a = pick[m]
                 act[r, m, g] = a
-                left[g, m] -= a_hours[a]
+                left[g, m] -= hours[a]
                 if internal[a]:
                     continue
                 best, top = 0, -np.inf  # the target it prefers most, the first on a tie
                 for s in range(S):
                     if not targetable[a, s]:
                         x = -1.0
+                    elif not present[g, s]:
+                        x = -1.0
                     elif probing[a]:
-                        x = by_unknown[g, s]
+                        x = unknown[g, s] + 1e-6
+                    elif conn[g, m, s]:
+                        x = need[g, s] * 1.5 + 1e-6  # half again for m's own connection
                     else:
-                        x = by_need[g, m, s]
+                        x = need[g, s] + 1e-6
                     if x > top:
                         best, top = s, x
                 tgt[r, m, g] = best
