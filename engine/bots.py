@@ -447,11 +447,8 @@ class ExpertPolicy(Policy):
             np.array([kind for kind, _, _ in cadence], bool),  # (K, A)
             np.array([bonus for _, bonus, _ in cadence], float),
         )
-        B, M, n = b.size, len(c.members), 3
-        act = np.full((n, M, B), -1, np.int64)
-        tgt = np.full((n, M, B), -1, np.int64)
-        expert_rounds.run(
-            B,
+        g, a, m, s = expert_rounds.run(
+            b.size,
             actions,
             np.ascontiguousarray(need, dtype=float),
             np.ascontiguousarray(unknown, dtype=float),
@@ -462,14 +459,9 @@ class ExpertPolicy(Policy):
             _by_game(b, "allowed", legal.allowed(c, b)),
             np.ascontiguousarray(_hours_left(c, b), dtype=float),
             np.array([due for _, _, due in cadence], bool).T.copy(),  # (B, K)
-            act,
-            tgt,
+            3,
         )
-        gs, as_, ms, ss = [], [], [], []
-        for r in range(n):  # member by member, games in order: the replay's
-            m, g = np.nonzero(act[r] >= 0)
-            gs.append(g), as_.append(act[r][m, g]), ms.append(m), ss.append(tgt[r][m, g])
-        return gs, as_, ms, ss
+        return [g], [a], [m], [s]
 
     def week(self, c, b):
         w = b.week

@@ -21,21 +21,28 @@ import numpy as np
 COMPILED_FROM = 64  # games: a smaller batch runs the plain Python function
 
 
-def rounds(actions, need, unknown, learning, open_ms, present, conn, allowed, left, due, act, tgt):
-    """Fill act and tgt (rounds, M, B) with each round's action and target of every member
-    (-1 where they do not run). `actions` holds the scenario's tables (see `tables`). The
-    games' arrays are game-major, for one pass over memory: need and unknown (B, S) the
-    stance still to win and what is left to discover of each stakeholder; learning (B,)
-    discovery comes first; open_ms (B, L); present (B, S); conn (B, M, S); allowed
-    (B, M, A); left (B, M) hours left (booked as runs are taken); due (B, K) the cadence
-    bonuses still due (cleared as they are taken). One function with no helpers, so numba
-    compiles it alone."""
+def rounds(actions, need, unknown, learning, open_ms, present, conn, allowed, left, due, n_rounds):
+    """The week's runs as rows (game, action, member, target) of a (4, n) array, round
+    after round, member by member, games in order (the order a game's single-game replay
+    takes them in). `actions` holds the action tables (ExpertPolicy._runs builds them), in
+    the order unpacked below. The games' arrays are game-major, for one pass over memory:
+    need and unknown (B, S) the stance still to win and what is left to discover of each
+    stakeholder; learning (B,) discovery comes first; open_ms (B, L); present (B, S); conn
+    (B, M, S); allowed (B, M, A); left (B, M) hours left (booked as runs are taken); due
+    (B, K) the cadence bonuses still due (cleared as they are taken). One function with no
+    helpers, so numba compiles it alone."""
     (
         hours, banned, internal, probing, targetable, discovery, progress, effort, stance2,
         competition, per_hour, skip_discovery, kinds, bonus,
     ) = actions  # fmt: skip
-    n_rounds, M, B = act.shape
+    B, M = left.shape
     A, S, L, K = len(hours), targetable.shape[1], progress.shape[1], due.shape[1]
+    act = np.full((n_rounds, M, B), -1, np.int64)  # each round's pick of each member
+    tgt = np.full((n_rounds, M, B), -1, np.int64)
+    cheapest = np.inf
+    for a in range(A):
+        if not banned[a]:
+            cheapest = min(cheapest, hours[a])
     base = np.empty(A)
     v = np.empty(A)
     pick = np.empty(M, np.int64)
@@ -71,7 +78,7 @@ def rounds(actions, need, unknown, learning, open_ms, present, conn, allowed, le
                     if redo >= 0 and not (m > first and ok[m] and kinds[redo, pick[m]]):
                         continue
                     best = -1  # the valid action worth most, the earliest on a tie
-                    for a in range(A):
+                    for a in range(A if left[g, m] >= cheapest else 0):
                         if allowed[g, m, a] and left[g, m] >= hours[a] and not banned[a]:
                             if best < 0 or v[a] > v[best]:
                                 best = a
@@ -114,6 +121,18 @@ def rounds(actions, need, unknown, learning, open_ms, present, conn, allowed, le
                     if x > top:
                         best, top = s, x
                 tgt[r, m, g] = best
+    n = 0
+    for x in act.reshape(-1):
+        n += x >= 0
+    out = np.empty((4, n), np.int64)  # g, a, m, s
+    k = 0
+    for r in range(n_rounds):
+        for m in range(M):
+            for g in range(B):
+                if act[r, m, g] >= 0:
+                    out[0, k], out[1, k], out[2, k], out[3, k] = g, act[r, m, g], m, tgt[r, m, g]
+                    k += 1
+    return out
 
 
 @cache
@@ -126,6 +145,6 @@ def _compiled():
     return njit(cache=True, nogil=True)(rounds)
 
 
-def run(size: int, *args) -> None:
+def run(size: int, *args) -> np.ndarray:
     """`rounds(*args)`, compiled for a batch of `size` games from COMPILED_FROM on."""
-    (_compiled() if size >= COMPILED_FROM else rounds)(*args)
+    return (_compiled() if size >= COMPILED_FROM else rounds)(*args)
