@@ -634,3 +634,23 @@ def make_policy(name: str, seed: int = 0, evaluate=None) -> Policy:
     if name in VARIANTS:
         return ExpertPolicy(seed, variant=name)
     raise ValueError(f"unknown policy '{name}'")
+
+
+def plays_as_expert(c: Compiled, name: str) -> bool:
+    """The probe `name` makes exactly the expert's decisions in every game of this scenario,
+    because the practice it drops never comes up: no customer asks for an expert
+    (ignore_requests), or no borrowed specialist is ever on the expert's team
+    (skip_checklist: none in the roster, or none in its opening team and no request to
+    hire one later). The balance report then plays the expert once for both."""
+    requests = bool(c.e_req_on.any())
+    if name == "ignore_requests":
+        return not requests
+    if name == "skip_checklist":
+        if not c.m_internal.any():
+            return True
+        if requests:
+            return False
+        one = rules.new_batch(c, np.zeros(1, np.uint64))
+        staffed = ExpertPolicy()._team_and_plan(c, one)[0]
+        return not (staffed & c.m_internal).any()
+    return False
