@@ -47,7 +47,11 @@ def rounds(actions, need, unknown, learning, open_ms, present, conn, allowed, le
     v = np.empty(A)
     pick = np.empty(M, np.int64)
     ok = np.empty(M, np.bool_)
+    seen = np.empty(M, np.int64)  # each member's last pick (-2: none yet this game)
+    seen_at = np.empty(M, np.int64)  # ... and how many bonuses had been taken then
     for g in range(B):
+        seen[:] = -2
+        changes = 0
         top_unknown = unknown[g, 0]
         for s in range(1, S):
             top_unknown = max(top_unknown, unknown[g, s])
@@ -77,11 +81,20 @@ def rounds(actions, need, unknown, learning, open_ms, present, conn, allowed, le
                 for m in range(M):
                     if redo >= 0 and not (m > first and ok[m] and kinds[redo, pick[m]]):
                         continue
-                    best = -1  # the valid action worth most, the earliest on a tie
-                    for a in range(A if left[g, m] >= cheapest else 0):
-                        if allowed[g, m, a] and left[g, m] >= hours[a] and not banned[a]:
-                            if best < 0 or v[a] > v[best]:
-                                best = a
+                    best = seen[m]  # the last scan's pick holds while v is unchanged and
+                    if (
+                        seen[m] < -1
+                        or seen_at[m] != changes
+                        or (  # it still fits the hours
+                            best >= 0 and left[g, m] < hours[best]
+                        )
+                    ):
+                        best = -1  # the valid action worth most, the earliest on a tie
+                        for a in range(A if left[g, m] >= cheapest else 0):
+                            if allowed[g, m, a] and left[g, m] >= hours[a] and not banned[a]:
+                                if best < 0 or v[a] > v[best]:
+                                    best = a
+                        seen[m], seen_at[m] = best, changes
                     pick[m] = best
                     ok[m] = best >= 0 and v[best] > 0.02
                 redo += 1  # the next kind whose bonus is due and taken
@@ -94,6 +107,7 @@ def rounds(actions, need, unknown, learning, open_ms, present, conn, allowed, le
                                 break
                         if first < M:
                             due[g, redo] = False
+                            changes += 1
                             break
                     redo += 1
                 if redo >= K:
