@@ -81,14 +81,9 @@ def rounds(actions, need, unknown, learning, open_ms, present, conn, allowed, le
                 for m in range(M):
                     if redo >= 0 and not (m > first and ok[m] and kinds[redo, pick[m]]):
                         continue
-                    best = seen[m]  # the last scan's pick holds while v is unchanged and
-                    if (
-                        seen[m] < -1
-                        or seen_at[m] != changes
-                        or (  # it still fits the hours
-                            best >= 0 and left[g, m] < hours[best]
-                        )
-                    ):
+                    best = seen[m]  # the last scan's pick holds while the values are
+                    stale = seen[m] < -1 or seen_at[m] != changes  # unchanged, if it fits
+                    if stale or (best >= 0 and left[g, m] < hours[best]):
                         best = -1  # the valid action worth most, the earliest on a tie
                         for a in range(A if left[g, m] >= cheapest else 0):
                             if allowed[g, m, a] and left[g, m] >= hours[a] and not banned[a]:
