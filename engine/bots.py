@@ -394,7 +394,7 @@ class ExpertPolicy(Policy):
                     held[g, role[g, m]] += 1
         return Moves(staff, role, self._skipped(c, staff), connect)
 
-    def _runs(self, c: Compiled, b: rules.Batch, know: np.ndarray):
+    def _runs(self, c: Compiled, b: rules.Batch, know: np.ndarray, learning: np.ndarray):
         """The week's runs. In each of three rounds every member takes the action worth most
         per hour among those they may still run, aimed at whoever needs it most; only one
         account review and one coaching session a week earn the rules' cadence bonus."""
@@ -409,7 +409,6 @@ class ExpertPolicy(Policy):
             need = np.zeros_like(need)
             need[:, int(np.argmax(c.st_influence))] = 1
         unknown = b.influence * b.present * (1 - know)  # (B, S) what is left to discover
-        learning = known_share(c, b) < KNOWN_ENOUGH  # (B,) discovery comes first
         probing = c.a_discovery >= 0.8 * c.a_discovery.max()  # (A,) discovery-led actions
         per_hour = c.a_hours**-0.3
         cadence = (
@@ -472,14 +471,15 @@ class ExpertPolicy(Policy):
         know = rules.team_know(b)  # (B, S)
         if b.stale.any():  # after a silent shift the team is as sure as it was before
             know = know + np.minimum(b.stale, 1.0 - know)
-        gs, as_, ms, ss = self._runs(c, b, know)
+        informed = known_share(c, b) >= KNOWN_ENOUGH  # (B,) else discovery comes first
+        gs, as_, ms, ss = self._runs(c, b, know, ~informed)
         moves = self._moves(c, b)
         if self.variant == "audible_every_week":
             refocus = live.copy()
             focus = np.roll(believed_focus(c, b), w, axis=1)
         else:
             shift = rules.recent_shift(b, w, max(R.response_weeks, 1))
-            settle = _even(b.focus) & (known_share(c, b) >= KNOWN_ENOUGH)
+            settle = _even(b.focus) & informed
             if self.variant == "skip_discovery":
                 settle = np.zeros_like(settle)
             if (live & (settle | shift)).any():  # the belief matters only to a possible audible
