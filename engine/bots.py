@@ -636,21 +636,28 @@ def make_policy(name: str, seed: int = 0, evaluate=None) -> Policy:
     raise ValueError(f"unknown policy '{name}'")
 
 
+SETUP_ONLY = ("cheapest_staff", "star_staff", "no_quarterback", "no_plan")  # differ in
+# the opening team and plan alone (`ExpertPolicy._team_and_plan`), never in a week
+
+
 def plays_as_expert(c: Compiled, name: str) -> bool:
     """The probe `name` makes exactly the expert's decisions in every game of this scenario,
     because the practice it drops never comes up: no customer asks for an expert
-    (ignore_requests), or no borrowed specialist is ever on the expert's team
-    (skip_checklist: none in the roster, or none in its opening team and no request to
-    hire one later). The balance report then plays the expert once for both."""
+    (ignore_requests); no borrowed specialist is ever on the expert's team (skip_checklist:
+    none in the roster, or none in its opening team and no request to hire one later); or
+    the probe opens with the expert's very team, roles and plan (SETUP_ONLY). The balance
+    report then plays the expert once for both."""
     requests = bool(c.e_req_on.any())
+    one = rules.new_batch(c, np.zeros(1, np.uint64))
     if name == "ignore_requests":
         return not requests
     if name == "skip_checklist":
         if not c.m_internal.any():
             return True
-        if requests:
-            return False
-        one = rules.new_batch(c, np.zeros(1, np.uint64))
         staffed = ExpertPolicy()._team_and_plan(c, one)[0]
-        return not (staffed & c.m_internal).any()
+        return not requests and not (staffed & c.m_internal).any()
+    if name in SETUP_ONLY:  # the team, roles and plan; conn and missing follow from them
+        mine = ExpertPolicy(variant=name)._team_and_plan(c, one)
+        expert = ExpertPolicy()._team_and_plan(c, one)
+        return all(np.array_equal(x, y) for x, y in zip(mine, expert, strict=True))
     return False

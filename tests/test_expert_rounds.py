@@ -63,6 +63,7 @@ def test_only_the_probes_whose_practice_never_comes_up_play_as_the_expert():
         return {p for p in VARIANTS if plays_as_expert(c, p)}
 
     assert alike("brightwater-rhythm") == {"ignore_requests", "skip_checklist"}
+    assert alike("calder-water") == {"no_quarterback", "skip_checklist"}
     assert alike("harbor-cross-sell") == set()  # requests, and specialists on the team
 
 
