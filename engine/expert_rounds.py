@@ -18,7 +18,7 @@ from functools import cache
 
 import numpy as np
 
-COMPILED_FROM = 64  # games: a smaller batch runs the plain Python function
+COMPILED_FROM = 16  # games: a smaller batch (a single game, a workshop bot) runs plain Python
 
 
 def rounds(actions, need, unknown, learning, open_ms, present, conn, allowed, left, due, n_rounds):
