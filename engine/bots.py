@@ -403,8 +403,9 @@ class ExpertPolicy(Policy):
         if c.close >= 0 and len(c.milestones) > 1:
             open_ms[:, c.close] &= ~np.delete(open_ms, c.close, axis=1).any(1)
         need = b.influence * b.present * (1.2 - b.stance)  # who to work on
+        avoid = events.avoidable(c, b)  # (B, A) runs and (B, S) meetings that avert a penalty
         if events.tables(c).track_met:
-            need = need + 2.0 * events.avoidable(c, b)[1]
+            need = need + 2.0 * avoid[1]
         if self.variant == "one_stakeholder":
             need = np.zeros_like(need)
             need[:, int(np.argmax(c.st_influence))] = 1
@@ -424,7 +425,7 @@ class ExpertPolicy(Policy):
             ),
         )
         if events.tables(c).behaviour.any():  # leave no penalty the rules make avoidable
-            cadence += _avoidance(c, b, per_hour)
+            cadence += _avoidance(c, avoid[0], per_hour)
         banned = np.zeros(len(c.actions), bool)
         if self.variant == "skip_discovery":
             banned |= probing
@@ -535,10 +536,9 @@ class GreedyPolicy(Policy):
         return best
 
 
-def _avoidance(c: Compiled, b: rules.Batch, per_hour: np.ndarray) -> tuple:
+def _avoidance(c: Compiled, run: np.ndarray, per_hour: np.ndarray) -> tuple:
     """Cadence entries (kind, bonus, due) for the actions whose run this week keeps a
-    harmful `if_not_run` event from firing (engine.events.avoidable)."""
-    run, _ = events.avoidable(c, b)
+    harmful `if_not_run` event from firing (`run`: engine.events.avoidable's first)."""
     out = []
     for a in np.flatnonzero(run.any(0)):
         kind = np.arange(len(c.actions)) == a
