@@ -3,12 +3,16 @@
 Plays the report `dealcraft balance` prints by default (random, the expert and every
 practice and exploit probe, with the lessons and per-event/milestone/action/roster
 tables) on the largest shipped scenario, and the random policy's games alone on the
-same seeds; prints both times and their ratio. Then `scaling`: the report's cost per
-game-week-member-stakeholder over scenarios grown from it up to the format's limits.
+same seeds; prints both times (wall clock, and the CPU time of the process and its
+workers, which other jobs on the machine inflate less) and their ratio. Then `scaling`:
+the report's cost per game-week-member-stakeholder over scenarios grown from it up to
+the format's limits.
 Usage:
     python bench/bench_balance.py [GAMES] [SCENARIO]
 """
 
+import os
+import resource
 import sys
 import time
 
@@ -35,21 +39,32 @@ def main() -> None:
     policies = balance.default_policies()
     balance.report(scenario, 200, policies, seed=0, progress=False)  # warm-up
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu()
     balance.report(scenario, games, ["random"], seed=0, progress=False)
-    base = time.perf_counter() - t0
+    base, base_cpu = time.perf_counter() - t0, cpu() - c0
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu()
     rep = balance.report(scenario, games, policies, seed=0, progress=False)
-    full = time.perf_counter() - t0
+    full, full_cpu = time.perf_counter() - t0, cpu() - c0
     taught = [x for x in rep["lessons"] if x["taught"]]
     print(
         f"{scenario.id}: {len(policies)} policies x {games:,} games "
         f"({len(rep['lessons'])} lessons, {sum(x['meets_target'] for x in taught)}/"
         f"{len(taught)} taught practices on target)"
     )
-    print(f"  random alone      {base:6.2f} s")
-    print(f"  full report       {full:6.2f} s   ({full / base:.1f}x the random-only run)")
+    print(f"  random alone      {base:6.2f} s   (CPU {base_cpu:6.2f} s)")
+    print(
+        f"  full report       {full:6.2f} s   (CPU {full_cpu:6.2f} s; "
+        f"{full / base:.1f}x the random-only run)"
+    )
+    print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+def cpu() -> float:
+    """CPU seconds of this process and its finished workers: what the run cost, whatever
+    else shares the machine."""
+    me, workers = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 SIZES = ((11, 10, 7), (22, 15, 9), (33, 20, 12), (52, 30, 16))  # weeks, roster, stakeholders

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import arrays as A
-from engine import events, legal, rng, rules
+from engine import events, expert_rounds, legal, rng, rules
 from engine.compiled import CHECKLIST, Compiled
 from engine.practices import PRACTICES
 
@@ -64,7 +64,6 @@ def believed_focus(c: Compiled, b: rules.Batch) -> np.ndarray:
 
 # legality is engine.legal's; the policies read its masks through these names
 _hours_left = legal.hours_left  # (B, M) hours left this week, -1 for who cannot act
-_valid_runs = legal.runs  # (B, M, A) may run now: available, by role, target, hours
 
 
 class Policy:
@@ -231,28 +230,6 @@ def _descending(v: np.ndarray) -> np.ndarray:
     return order.reshape(N, B)
 
 
-def _best_valid(value: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For value (B, A) and valid (B, M, A): each member's most valuable valid action
-    (ties to the lowest index) and whether it is worth running (value above 0.02), both
-    (B, M) batch-last. Ranks the actions once per game (by counting, for each, the actions
-    that beat it: a handful of passes over (A, B) bytes); each member's pick is then the
-    valid action of lowest rank, found with one pass over bytes in memory order (an
-    invalid action ranks n, past every valid one) rather than over floats."""
-    B, n = value.shape
-    v = np.ascontiguousarray(value.T)  # (A, B)
-    rank = _ranks(v)  # memory order: (A, B)
-    rows = np.arange(B)
-    order = np.empty(n * B, np.intp)  # (rank, B): the action of each rank
-    order[(rank.astype(np.intp) * B + rows).reshape(-1)] = np.repeat(np.arange(n), B)
-    ranked = np.invert(A.memory(valid)).view(np.uint8)  # (M, A, B): 1 where invalid
-    ranked *= np.uint8(n)
-    np.maximum(ranked, rank, out=ranked)
-    first = ranked.min(-2)  # (M, B)
-    a = order.take(np.minimum(first, n - 1).astype(np.intp) * B + rows)
-    worth = v.reshape(-1).take(a * B + rows) > 0.02
-    return A.batched(a), A.batched((first < n) & worth)
-
-
 KNOWN_ENOUGH = 0.45  # the expert sets its strategy once it knows this much of the customer
 
 
@@ -277,37 +254,9 @@ def _best_links(c: Compiled, staffed: np.ndarray) -> np.ndarray:
     return np.where(staffed.any(1, keepdims=True), best, -1)
 
 
-def _aimer(c: Compiled, b: rules.Batch, need: np.ndarray, unknown: np.ndarray):
-    """aim(g, m, a, probe) -> (n,) the target of each run (member m of game g running a):
-    among the stakeholders it may aim at, the one who needs it most (need, half again for
-    m's own connections; what is left to discover for a probing action), the first on a
-    tie; -1 for an internal action. The preferences are laid out once for the week's
-    rounds, (M, S, B) and (S, B) in memory, -1 for who is not on the buying team."""
-    B, S = b.size, len(c.stakeholders)
-    present, need_m = A.memory(b.present), A.memory(need)  # (S, B)
-    linked = np.where(present, need_m * 1.5 + 1e-6, -1.0)  # half again for a connection
-    alone = np.where(present, need_m + 1e-6, -1.0)
-    by_need = np.where(A.memory(b.conn), linked, alone).reshape(-1)  # (M, S, B)
-    by_unknown = np.where(present, A.memory(unknown) + 1e-6, -1).reshape(-1)
-    targetable = c.a_targets[:, c.st_role]  # (A, S)
-    cols = np.arange(S) * B
-
-    def aim(g, m, a, probe) -> np.ndarray:
-        out = np.full(len(a), -1, np.intp)
-        external = ~c.a_internal.take(a)
-        for table, runs in (
-            (by_unknown, np.flatnonzero(external & probe)),
-            (by_need, np.flatnonzero(external & ~probe)),
-        ):
-            if not len(runs):
-                continue
-            gr, ar = g.take(runs), a.take(runs)
-            at = gr if table is by_unknown else m.take(runs) * (S * B) + gr
-            pref = table.take(at[:, None] + cols)  # (n, S)
-            out[runs] = np.where(targetable.take(ar, 0), pref, -1).argmax(1)
-        return out
-
-    return aim
+def _by_game(b: rules.Batch, name: str, x: np.ndarray) -> np.ndarray:
+    """x (B, ...) as a C-contiguous, game-major copy, memoised with x itself."""
+    return rules.derived(b, f"{name}.by_game", (x,), lambda: np.ascontiguousarray(x))
 
 
 @dataclass
@@ -445,35 +394,24 @@ class ExpertPolicy(Policy):
                     held[g, role[g, m]] += 1
         return Moves(staff, role, self._skipped(c, staff), connect)
 
-    def _runs(self, c: Compiled, b: rules.Batch, know: np.ndarray):
+    def _runs(self, c: Compiled, b: rules.Batch, know: np.ndarray, learning: np.ndarray):
         """The week's runs. In each of three rounds every member takes the action worth most
         per hour among those they may still run, aimed at whoever needs it most; only one
         account review and one coaching session a week earn the rules' cadence bonus."""
-        M = len(c.members)
         w, R = b.week, c.rules
         open_ms = np.clip(b.progress / c.l_effort, 0, 1) < 1
         if c.close >= 0 and len(c.milestones) > 1:
             open_ms[:, c.close] &= ~np.delete(open_ms, c.close, axis=1).any(1)
         need = b.influence * b.present * (1.2 - b.stance)  # who to work on
+        avoid = events.avoidable(c, b)  # (B, A) runs and (B, S) meetings that avert a penalty
         if events.tables(c).track_met:
-            need = need + 2.0 * events.avoidable(c, b)[1]
+            need = need + 2.0 * avoid[1]
         if self.variant == "one_stakeholder":
             need = np.zeros_like(need)
             need[:, int(np.argmax(c.st_influence))] = 1
         unknown = b.influence * b.present * (1 - know)  # (B, S) what is left to discover
-        learning = known_share(c, b) < KNOWN_ENOUGH  # (B,) discovery comes first
         probing = c.a_discovery >= 0.8 * c.a_discovery.max()  # (A,) discovery-led actions
-        disc = c.a_discovery * unknown.max(1, keepdims=True) * np.where(learning, 18, 6)[:, None]
-        if self.variant == "skip_discovery":
-            disc = disc * 0
-        prog = np.zeros((b.size, len(c.actions)))
-        for j in range(len(c.milestones)):
-            prog += open_ms[:, j, None] * c.a_progress[:, j]
-        prog /= c.l_effort.mean()
-        targetable = c.a_targets[:, c.st_role]  # (A, S)
-        aims = A.batched((targetable[..., None] * A.memory(need)[None]).max(1))  # (B, A)
         per_hour = c.a_hours**-0.3
-        base = (disc + prog + 2 * c.a_stance * aims - c.a_competition) * per_hour  # (B, A)
         cadence = (
             (
                 c.a_share,
@@ -487,49 +425,43 @@ class ExpertPolicy(Policy):
             ),
         )
         if events.tables(c).behaviour.any():  # leave no penalty the rules make avoidable
-            cadence += _avoidance(c, b, per_hour)
+            cadence += _avoidance(c, avoid[0], per_hour)
         banned = np.zeros(len(c.actions), bool)
         if self.variant == "skip_discovery":
             banned |= probing
         if self.variant == "no_rhythm":
             banned |= c.a_share | (c.a_coaching > 0)
-
-        def value() -> np.ndarray:
-            v = base
-            for _, bonus, due in cadence:
-                v = v + due[:, None] * bonus
-            return v
-
-        B = b.size
-        left = A.batched(np.ascontiguousarray(A.memory(_hours_left(c, b))))  # (B, M)
-        aim = _aimer(c, b, need, unknown)
-        gs, as_, ms, ss = [], [], [], []
-        worth = None  # value(), kept until a cadence bonus is taken
-        for _ in range(3):
-            valid = _valid_runs(c, b, left)  # (B, M, A)
-            if banned.any():
-                valid &= ~banned
-            if worth is None:
-                worth = value()
-            a, ok = _best_valid(worth, valid)
-            for kind, _, due in cadence:  # the bonus goes to the first member who takes it
-                took = ok & kind[a] & due[:, None]
-                if not took.any():
-                    continue
-                later = took & (np.arange(M) > took.argmax(1)[:, None])
-                due &= ~took.any(1)
-                worth = None
-                if later.any():
-                    g, m = np.nonzero(later)
-                    redo, fine = _best_valid(value()[g], valid[g, m][:, None, :])
-                    a[g, m], ok[g, m] = redo[:, 0], fine[:, 0]
-            m, g = np.nonzero(A.memory(ok))  # member by member, games in order: the replay's
-            a = A.pick(a, g, m)
-            s = aim(g, m, a, probing.take(a))
-            # one run per member and round: no repeated (g, m)
-            A.memory(left).reshape(-1)[m * B + g] -= c.a_hours.take(a)
-            gs.append(g), as_.append(a), ms.append(m), ss.append(s)
-        return gs, as_, ms, ss
+        actions = (
+            np.asarray(c.a_hours, float),
+            banned,
+            np.asarray(c.a_internal, bool),
+            probing,
+            np.ascontiguousarray(c.a_targets[:, c.st_role]),  # (A, S)
+            np.asarray(c.a_discovery, float),
+            np.ascontiguousarray(c.a_progress, dtype=float),  # (A, L)
+            float(c.l_effort.mean()),
+            np.asarray(2 * c.a_stance, float),
+            np.asarray(c.a_competition, float),
+            np.asarray(per_hour, float),
+            self.variant == "skip_discovery",
+            np.array([kind for kind, _, _ in cadence], bool),  # (K, A)
+            np.array([bonus for _, bonus, _ in cadence], float),
+        )
+        g, a, m, s = expert_rounds.run(
+            b.size,
+            actions,
+            np.ascontiguousarray(need, dtype=float),
+            np.ascontiguousarray(unknown, dtype=float),
+            learning,
+            np.ascontiguousarray(open_ms),
+            _by_game(b, "present", b.present),
+            _by_game(b, "conn", b.conn),
+            _by_game(b, "allowed", legal.allowed(c, b)),
+            np.ascontiguousarray(_hours_left(c, b), dtype=float),
+            np.array([due for _, _, due in cadence], bool).T.copy(),  # (B, K)
+            3,
+        )
+        return [g], [a], [m], [s]
 
     def week(self, c, b):
         w = b.week
@@ -540,14 +472,15 @@ class ExpertPolicy(Policy):
         know = rules.team_know(b)  # (B, S)
         if b.stale.any():  # after a silent shift the team is as sure as it was before
             know = know + np.minimum(b.stale, 1.0 - know)
-        gs, as_, ms, ss = self._runs(c, b, know)
+        informed = known_share(c, b) >= KNOWN_ENOUGH  # (B,) else discovery comes first
+        gs, as_, ms, ss = self._runs(c, b, know, ~informed)
         moves = self._moves(c, b)
         if self.variant == "audible_every_week":
             refocus = live.copy()
             focus = np.roll(believed_focus(c, b), w, axis=1)
         else:
             shift = rules.recent_shift(b, w, max(R.response_weeks, 1))
-            settle = _even(b.focus) & (known_share(c, b) >= KNOWN_ENOUGH)
+            settle = _even(b.focus) & informed
             if self.variant == "skip_discovery":
                 settle = np.zeros_like(settle)
             if (live & (settle | shift)).any():  # the belief matters only to a possible audible
@@ -603,10 +536,9 @@ class GreedyPolicy(Policy):
         return best
 
 
-def _avoidance(c: Compiled, b: rules.Batch, per_hour: np.ndarray) -> tuple:
+def _avoidance(c: Compiled, run: np.ndarray, per_hour: np.ndarray) -> tuple:
     """Cadence entries (kind, bonus, due) for the actions whose run this week keeps a
-    harmful `if_not_run` event from firing (engine.events.avoidable)."""
-    run, _ = events.avoidable(c, b)
+    harmful `if_not_run` event from firing (`run`: engine.events.avoidable's first)."""
     out = []
     for a in np.flatnonzero(run.any(0)):
         kind = np.arange(len(c.actions)) == a
@@ -702,3 +634,30 @@ def make_policy(name: str, seed: int = 0, evaluate=None) -> Policy:
     if name in VARIANTS:
         return ExpertPolicy(seed, variant=name)
     raise ValueError(f"unknown policy '{name}'")
+
+
+SETUP_ONLY = ("cheapest_staff", "star_staff", "no_quarterback", "no_plan")  # differ in
+# the opening team and plan alone (`ExpertPolicy._team_and_plan`), never in a week
+
+
+def plays_as_expert(c: Compiled, name: str) -> bool:
+    """The probe `name` makes exactly the expert's decisions in every game of this scenario,
+    because the practice it drops never comes up: no customer asks for an expert
+    (ignore_requests); no borrowed specialist is ever on the expert's team (skip_checklist:
+    none in the roster, or none in its opening team and no request to hire one later); or
+    the probe opens with the expert's very team, roles and plan (SETUP_ONLY). The balance
+    report then plays the expert once for both."""
+    requests = bool(c.e_req_on.any())
+    one = rules.new_batch(c, np.zeros(1, np.uint64))
+    if name == "ignore_requests":
+        return not requests
+    if name == "skip_checklist":
+        if not c.m_internal.any():
+            return True
+        staffed = ExpertPolicy()._team_and_plan(c, one)[0]
+        return not requests and not (staffed & c.m_internal).any()
+    if name in SETUP_ONLY:  # the team, roles and plan; conn and missing follow from them
+        mine = ExpertPolicy(variant=name)._team_and_plan(c, one)
+        expert = ExpertPolicy()._team_and_plan(c, one)
+        return all(np.array_equal(x, y) for x, y in zip(mine, expert, strict=True))
+    return False

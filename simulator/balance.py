@@ -303,6 +303,40 @@ class _Progress:
             self.bar.stop()
 
 
+def _cheap(policy: str) -> bool:
+    """The policies whose chunks take a fraction of the others' (random play and the probe
+    that waits for the last week): queued last, so no worker idles at the end while
+    another plays a long chunk."""
+    return policy in ("random", "last_week_pile")
+
+
+def _prepare(scenario, policies: list[str]) -> None:
+    """Compile the scenario, and the expert's kernel when an expert-family policy plays, in
+    this process before it forks its workers, which inherit both instead of each building
+    them (loading the kernel costs about half a second a process)."""
+    from engine.batch import simulate
+    from engine.bots import make_policy
+    from engine.compiled import compile_scenario
+    from engine.expert_rounds import COMPILED_FROM
+
+    compile_scenario(scenario)
+    if any(p in ("expert", "greedy") or p in VARIANTS for p in policies):
+        simulate(scenario, game_seeds(0, COMPILED_FROM), make_policy("expert"))
+
+
+def _as_expert(scenario, policies: list[str]) -> dict[str, str]:
+    """{probe: "expert"} for the probes that make exactly the expert's decisions in this
+    scenario (engine.bots.plays_as_expert), when the expert plays too: their games are the
+    expert's, so they are played once."""
+    from engine.bots import plays_as_expert
+    from engine.compiled import compile_scenario
+
+    if "expert" not in policies:
+        return {}
+    c = compile_scenario(scenario)
+    return {p: "expert" for p in policies if p in VARIANTS and plays_as_expert(c, p)}
+
+
 def play_all(
     scenario,
     policies: list[str],
@@ -315,29 +349,33 @@ def play_all(
     """Play each policy once; its per-game arrays by name. One pool of workers plays every
     policy's chunks (`play`'s, the same jobs), each worker taking the next chunk when it is
     done with one. The results are the same either way: they never depend on the number
-    of workers."""
-    bar = _Progress(len(policies), progress)
+    of workers. A probe that plays exactly as the expert in this scenario (`_as_expert`)
+    gets the expert's arrays."""
+    alias = _as_expert(scenario, policies)
+    to_play = [p for p in policies if p not in alias]
+    bar = _Progress(len(to_play), progress)
     played: dict[str, dict[str, np.ndarray]] = {}
     jobs = {
         p: chunk_jobs(scenario, game_seeds(seed, games), p, seed, _summary, _expected, chunk)
-        for p in policies
+        for p in to_play
     }
     try:
         if workers <= 1 or sum(map(len, jobs.values())) < 2:
-            for p in policies:
+            for p in to_play:
                 played[p] = join_chunks([run_chunk(j) for j in jobs[p]])
                 bar.advance(p)
         else:
             from concurrent.futures import as_completed
 
             total = sum(map(len, jobs.values()))
+            _prepare(scenario, to_play)
             with worker_pool(min(workers, total)) as pool:
                 futures = {
                     pool.submit(run_chunk, j): (p, k)
-                    for p in policies
+                    for p in sorted(to_play, key=_cheap)
                     for k, j in enumerate(jobs[p])
                 }
-                parts: dict[str, dict[int, dict]] = {p: {} for p in policies}
+                parts: dict[str, dict[int, dict]] = {p: {} for p in to_play}
                 for done in as_completed(futures):
                     p, k = futures[done]
                     parts[p][k] = done.result()
@@ -346,7 +384,7 @@ def play_all(
                         bar.advance(p)
     finally:
         bar.close()
-    return {p: played[p] for p in policies}
+    return {p: played[alias.get(p, p)] for p in policies}
 
 
 def report(
