@@ -173,27 +173,17 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
     it may aim at. The picks read legal's menus (the legal runs in order of hours, the
     legal targets), so a round costs a few operations over (game, member) pairs."""
     B, M = b.size, len(c.members)
+    K = rules._kernels()
     left = np.ascontiguousarray(A.memory(_hours_left(c, b)))  # (M, B)
-    menu, counts = legal.run_menu(c, b)
-    t_menu, t_counts = legal.target_menu(c, b)
-    grid = np.arange(B) + (np.arange(M) * (B * counts.shape[-1]))[:, None]  # (M, B) offsets
+    menu, counts = (rules._mem(x) for x in legal.run_menu(c, b))
+    t_menu, t_counts = (rules._mem(x) for x in legal.target_menu(c, b))
+    levels, per_level = legal._hour_levels(c)
     gs, as_, ms, ss = [], [], [], []
     for _ in range(attempts):
-        h = legal.affordable(c, left)  # (M, B)
-        count = (
-            A.memory(counts).reshape(-1).take(grid + h.astype(np.intp) * B)
-        )  # legal runs of each pair
         u = gen.random((M, B), np.float32)  # memory order: member-major
-        acts = (count > 0) & (u < act_p)
-        flat = np.flatnonzero(acts)
-        m, g = np.divmod(flat, B)
-        n = count.reshape(-1).take(flat)
-        r = np.minimum((u.reshape(-1).take(flat) * (n / np.float32(act_p))).astype(np.intp), n - 1)
-        a = A.pick(menu, g, m, r).astype(np.intp)
-        n_t = A.pick(t_counts, g, a)
-        r_t = np.minimum((gen.random(len(a), np.float32) * n_t).astype(np.intp), n_t - 1)
-        s = np.where(c.a_internal.take(a), -1, A.pick(t_menu, g, a, np.maximum(r_t, 0)))
-        left.reshape(-1)[flat] -= c.a_hours.take(a)
+        g, m, a = K.random_picks(left, levels, per_level, counts, menu, u, np.float32(act_p))
+        u_t = gen.random(len(a), np.float32)
+        s = K.random_targets(g, m, a, u_t, t_counts, t_menu, c.a_internal, c.a_hours, left)
         gs.append(g), as_.append(a), ms.append(m), ss.append(s)
     live = b.ended == 0
     refocus = live & (gen.random(B) < audible_p)

@@ -9,6 +9,7 @@ Functions copy-on-write: they take a Batch and return a new one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -555,16 +556,44 @@ def member_fit(c: Compiled, skill: np.ndarray, role: np.ndarray) -> np.ndarray:
     return fit * (role >= 0)
 
 
-def run_fit(c: Compiled, skill: np.ndarray, g: np.ndarray, m: np.ndarray, a: np.ndarray):
-    """(n,) skill fit of member m of game g for action a, for each run."""
-    flat = A.memory(skill).reshape(-1)  # (M, Q, B): one skill at a time reads memory in order
-    B, Q = skill.shape[0], skill.shape[-1]
-    at = m * (Q * B) + g
-    needs = np.ascontiguousarray(c.a_skill.T)  # (Q, A)
-    fit = flat.take(at) * needs[0].take(a)
-    for q in range(1, Q):
-        fit += flat.take(at + q * B) * needs[q].take(a)
-    return fit
+def _kernels():
+    """engine.kernels, imported on first use: numba's import and the loading of the compiled
+    loops then cost nothing until a game first resolves a week."""
+    from engine import kernels
+
+    return kernels
+
+
+def _mem(x: np.ndarray) -> np.ndarray:
+    """A batch array's memory-order view, (B, ...) as (..., B), C-contiguous (no copy for
+    arrays made in batch-last memory)."""
+    return np.ascontiguousarray(A.memory(x))
+
+
+@dataclass(frozen=True)
+class _WeekTables:
+    """The scenario's numbers resolve_week's kernels read, laid out once per scenario."""
+
+    a_skill: np.ndarray  # (A, Q) skill needs of each action
+    unskilled: np.ndarray  # (A,) base quality: unfit_quality for actions that need no skill
+    a_hours: np.ndarray  # (A,) float
+    reach: np.ndarray  # (2,) reach unconnected, connected
+    seniority: np.ndarray  # (M, S) reach factor of a member's seniority gap
+    pitch: np.ndarray  # (2,) pitch_weight, pitch_cost
+
+
+@cache
+def _week_tables(c: Compiled) -> _WeekTables:
+    R = c.rules
+    gap = np.maximum(0.0, c.st_seniority[None, :] - c.m_seniority[:, None])
+    return _WeekTables(
+        a_skill=np.ascontiguousarray(c.a_skill, float),
+        unskilled=np.where(A.total(c.a_skill) > 0, 0.0, R.unfit_quality),
+        a_hours=np.ascontiguousarray(c.a_hours, float),
+        reach=np.array([R.unconnected_reach, R.connected_reach], float),
+        seniority=np.ascontiguousarray(np.clip(1.0 - R.seniority_penalty * gap, 0, 1)),
+        pitch=np.array([R.pitch_weight, R.pitch_cost], float),
+    )
 
 
 def resolve_week(
@@ -578,13 +607,11 @@ def resolve_week(
     w = b.week
     B = b.size
     S, L = len(c.stakeholders), len(c.milestones)
-    g, a, m, s = (np.asarray(x, int) for x in (g, a, m, s))
+    g, a, m, s = (np.ascontiguousarray(x, np.int64) for x in (g, a, m, s))
+    K = _kernels()
     skill, morale, competition = b.skill, b.morale, b.competition
-    hours = b.hours + A.scatter(b.hours.shape, (g, m), c.a_hours[a])
 
     R = c.rules
-    unskilled = np.where(A.total(c.a_skill) > 0, 0.0, R.unfit_quality)
-    quality = run_fit(c, skill, g, m, a) + unskilled.take(a)
     whim = b.t_audible[:, w - 1] & ~recent_shift(b, w, R.response_weeks)
     called = derived(b, "called", (b.role, b.staffed), lambda: one_quarterback(c, b))
     team = np.where(whim, 1.0 - R.audible_confusion, 1.0) * np.where(
@@ -593,37 +620,47 @@ def resolve_week(
     if c.a_share.any():
         lapsed = (w - b.last_review) > R.review_every
         team = team * np.where(lapsed, 1.0 - R.review_lapse_quality, 1.0)
-    weak = np.array([1.0, R.underdeliver_quality]).take(A.pick(b.weak, g, m).view(np.int8))
-    quality = quality * weak * (R.morale_quality_floor + R.morale_quality * morale[g]) * team[g]
+    t = _week_tables(c)
+    quality = K.run_quality(
+        g,
+        a,
+        m,
+        _mem(skill),
+        t.a_skill,
+        t.unskilled,
+        _mem(b.weak),
+        R.underdeliver_quality,
+        morale,
+        R.morale_quality_floor,
+        R.morale_quality,
+        team,
+    )
 
     # actions aimed at a stakeholder move their stance and what the member learns of them
-    t = np.flatnonzero(s >= 0)
-    gt, at, mt, st, qt = g.take(t), a.take(t), m.take(t), s.take(t), quality.take(t)
-    gap = np.maximum(0.0, c.st_seniority[None, :] - c.m_seniority[:, None])
-    seniority = np.clip(1.0 - R.seniority_penalty * gap, 0, 1)
-    linked = A.pick(b.conn, gt, mt, st).view(np.int8)
-    reach = np.array([R.unconnected_reach, R.connected_reach]).take(linked)
-    reach = reach * seniority.take(mt * S + st)
     align_table = _alignment(b)  # (B, S) how well the strategy speaks to each stakeholder
-    known = A.pick(align_table, gt, st) * (1.0 - A.pick(b.unknown, gt, mt, st))
-    pitch = R.unknown_pitch + (1.0 - R.unknown_pitch) * known
-    gain = c.a_stance[at] * qt * reach * (R.pitch_weight * pitch - R.pitch_cost)
-    d_stance = A.scatter((B, S), (gt, st), gain)
-    learn = np.clip(c.a_discovery[at] * qt * reach, 0, R.discovery_cap)
+    unknown_mem = _mem(b.unknown)
+    d_stance, reach = K.aimed_effects(
+        g,
+        a,
+        m,
+        s,
+        quality,
+        _mem(b.conn),
+        t.reach,
+        t.seniority,
+        _mem(align_table),
+        unknown_mem,
+        R.unknown_pitch,
+        t.pitch,
+        c.a_stance,
+    )
+    d_stance = A.batched(d_stance)
 
-    # the rest of an action's effects scale with the quality it was run with
-    effort = A.scatter((B, len(c.actions)), (g, a), quality)  # (B, A)
-
-    # every per-game effect at once: sum over actions in index order of effort x effect,
-    # as A.total(effort * effect) adds, in memory order (effects, B)
-    eff = A.memory(effort)
-    table = c.effects  # (A, L + 3): progress per milestone, competition, morale, coaching
-    sums = table[0][:, None] * eff[0]
-    if len(eff) > 1:
-        sums = sums + table[1][:, None] * eff[1]
-    for k in range(2, len(eff)):
-        sums += table[k][:, None] * eff[k]
-    sums = A.batched(sums)
+    # the rest of an action's effects scale with the quality it was run with; every
+    # per-game effect at once: sum over actions in index order of effort x effect
+    hours, effort, ran = K.run_totals(g, a, m, quality, t.a_hours, _mem(b.hours), len(c.actions))
+    hours, ran = A.batched(hours), A.batched(ran)
+    sums = A.batched(K.effect_sums(c.effects, effort))  # (B, L + 3), see Compiled.effects
 
     def planned():  # (B, L) 1 for an owned milestone with an action, else unowned_progress
         owned = (b.ms_owner >= 0) & (b.ms_action >= 0)
@@ -637,35 +674,34 @@ def resolve_week(
         frac = np.clip(progress / c.l_effort, 0, 1)
         others = A.total(np.delete(frac, c.close, axis=1), 1) / (L - 1) if L > 1 else 1.0
         d_prog[:, c.close] *= others
-    ran = np.zeros((B, len(c.actions)), bool)
-    ran[g, a] = True
     due_ok = (b.ms_action >= 0) & (w <= np.maximum(b.ms_due, 1))
     hit = np.take_along_axis(ran, np.clip(b.ms_action, 0, None), 1) & due_ok
     on_time = b.ms_done_on_time | hit
 
     d_comp, d_morale, coach = sums[:, L], sums[:, L + 1], sums[:, L + 2]
 
-    # passive effects of standing connections and of neglect
+    # passive effects of standing connections and of neglect; discovery; account reviews
+    # (the staffed members of a reviewing game learn what the team knows)
     conn = links(b)
-    # a copy in batch-last memory; x 1.0 keeps the bits where there is no link: scale only links
-    unknown = A.batched(np.array(A.memory(b.unknown), order="C"))
-    linked_at = derived(b, "passive", (conn,), lambda: np.flatnonzero(A.memory(conn)))
-    np.reshape(A.memory(unknown), -1, copy=False)[linked_at] *= 1.0 - R.passive_learning
-    A.multiply_at(unknown, (gt, mt, st), 1.0 - learn)
-    least = unknown[:, 0] + ~b.staffed[:, 0, None]  # (B, S) what the team knows at best
-    for k in range(1, unknown.shape[1]):
-        np.minimum(least, unknown[:, k] + ~b.staffed[:, k, None], out=least)
-    np.minimum(least, 1.0, out=least)
-    best_known = 1.0 - least
     share = np.zeros(B, bool)  # games that held an account review
-    share[g[c.a_share[a]]] = True
-    if share.any():  # the staffed members of a reviewing game learn what the team knows
-        # least <= every staffed member's unknown <= 1 <= least + 1, so the minimum below
-        # sets theirs to least and keeps everyone else's
-        apart = A.memory(~(share[:, None] & b.staffed))  # (M, B)
-        mem, floor = A.memory(unknown), A.memory(least)  # (M, S, B), (S, B)
-        for k in range(len(mem)):  # member by member: temporaries the size of `least`
-            np.minimum(mem[k], floor + apart[k], out=mem[k])
+    unknown, least = K.learn(
+        g,
+        a,
+        m,
+        s,
+        quality,
+        reach,
+        c.a_discovery,
+        R.discovery_cap,
+        unknown_mem,
+        _mem(conn),
+        1.0 - R.passive_learning,
+        _mem(b.staffed),
+        c.a_share,
+        share,
+    )
+    unknown, least = A.batched(unknown), A.batched(least)
+    best_known = 1.0 - least
     covered = covered_by(b)
     drift = np.where(covered, R.covered_drift, -R.uncovered_drift * competition[:, None])
     stance = b.stance

@@ -1,0 +1,186 @@
+"""Compiled loops for the hot parts of a week, over batch arrays in memory order.
+
+The rules and the random bot call these through `engine.rules` and `engine.bots`; a single
+game goes through them too (a batch of one), so there is still one rules code. Each loop
+does the same IEEE operations in the same order as the numpy expressions it replaced
+(products and sums left to right, sums over runs in run order, over actions in index
+order), and numba compiles without fastmath, so the bits are those numpy gave. Arrays are
+passed in memory order (batch axis last, see engine.arrays), C-contiguous.
+
+Compiled once per machine and cached beside this file (or in numba's user cache when the
+package directory is read-only).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def run_quality(g, a, m, skill, a_skill, unskilled, weak, weak_quality, morale, floor, scale, team):
+    """(n,) the quality each run is played with: member m's skill fit for action a plus
+    the unskilled base, times under-delivery, morale and the team's factor. skill (M, Q, B),
+    weak (M, B) bool, morale and team (B,)."""
+    n = len(g)
+    Q = skill.shape[1]
+    out = np.empty(n)
+    for k in range(n):
+        gk, ak, mk = g[k], a[k], m[k]
+        fit = skill[mk, 0, gk] * a_skill[ak, 0]
+        for q in range(1, Q):
+            fit += skill[mk, q, gk] * a_skill[ak, q]
+        quality = fit + unskilled[ak]
+        w = weak_quality if weak[mk, gk] else 1.0
+        out[k] = quality * w * (floor + scale * morale[gk]) * team[gk]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def aimed_effects(
+    g, a, m, s, quality, conn, reach_table, seniority, align, unknown, unknown_pitch, pitch, stance
+):
+    """For the runs aimed at a stakeholder (s >= 0): d_stance (S, B), the sum of each run's
+    stance gain in run order, and (n,) the reach of every run (0 for internal ones).
+    conn (M, S, B) bool, seniority (M, S), align (S, B), unknown (M, S, B);
+    pitch = (pitch_weight, pitch_cost);
+    stance (A,) each action's stance effect."""
+    S, B = align.shape
+    d_stance = np.zeros((S, B))
+    reach = np.zeros(len(g))
+    for k in range(len(g)):
+        sk = s[k]
+        if sk < 0:
+            continue
+        gk, mk, ak = g[k], m[k], a[k]
+        r = reach_table[1] if conn[mk, sk, gk] else reach_table[0]
+        r = r * seniority[mk, sk]
+        known = align[sk, gk] * (1.0 - unknown[mk, sk, gk])
+        p = unknown_pitch + (1.0 - unknown_pitch) * known
+        d_stance[sk, gk] += stance[ak] * quality[k] * r * (pitch[0] * p - pitch[1])
+        reach[k] = r
+    return d_stance, reach
+
+
+@njit(cache=True, nogil=True)
+def run_totals(g, a, m, quality, a_hours, hours, n_actions):
+    """The week's totals over its runs, in run order: hours (M, B) after them (added to
+    the hours already used), effort (A, B) the sum of quality per action, and ran (A, B)
+    whether each action ran."""
+    B = hours.shape[1]
+    used = np.zeros(hours.shape)
+    effort = np.zeros((n_actions, B))
+    ran = np.zeros((n_actions, B), np.bool_)
+    for k in range(len(g)):
+        used[m[k], g[k]] += a_hours[a[k]]
+        effort[a[k], g[k]] += quality[k]
+        ran[a[k], g[k]] = True
+    return hours + used, effort, ran
+
+
+@njit(cache=True, nogil=True)
+def effect_sums(table, effort):
+    """(E, B) sum over actions in index order of table[a, e] x effort[a, b]."""
+    A, E = table.shape
+    B = effort.shape[1]
+    out = np.empty((E, B))
+    for e in range(E):
+        for i in range(B):
+            out[e, i] = table[0, e] * effort[0, i]
+        for k in range(1, A):
+            for i in range(B):
+                out[e, i] = out[e, i] + table[k, e] * effort[k, i]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def learn(g, a, m, s, quality, reach, discovery, cap, unknown, links, keep, staffed, review, share):
+    """What the team does not know after the week: unknown (M, S, B) with linked entries
+    scaled by `keep` (1 - passive learning), then each aimed run's discovery applied in
+    run order; least (S, B) the team's best (lowest) unknown, at most 1; share (B,) the
+    games that held a review, whose staffed members then all know `least`.
+    links (M, S, B) and staffed (M, B) bool; review (A,) bool."""
+    M, S, B = unknown.shape
+    out = np.empty_like(unknown)
+    for x in range(M):
+        for y in range(S):
+            for i in range(B):  # x 1.0 where there is no link keeps the bits
+                out[x, y, i] = unknown[x, y, i] * (keep if links[x, y, i] else 1.0)
+    shared = np.zeros(B, np.bool_)
+    for k in range(len(g)):
+        if review[a[k]]:
+            shared[g[k]] = True
+        sk = s[k]
+        if sk < 0:
+            continue
+        gain = discovery[a[k]] * quality[k] * reach[k]
+        gain = min(max(gain, 0.0), cap)
+        out[m[k], sk, g[k]] *= 1.0 - gain
+    least = np.empty((S, B))
+    for y in range(S):
+        for i in range(B):
+            least[y, i] = out[0, y, i] + (0.0 if staffed[0, i] else 1.0)
+    for x in range(1, M):
+        for y in range(S):
+            for i in range(B):
+                least[y, i] = min(least[y, i], out[x, y, i] + (0.0 if staffed[x, i] else 1.0))
+    for y in range(S):
+        for i in range(B):
+            least[y, i] = min(least[y, i], 1.0)
+    for i in range(B):
+        if not shared[i]:
+            continue
+        for x in range(M):
+            if staffed[x, i]:
+                for y in range(S):
+                    out[x, y, i] = min(out[x, y, i], least[y, i])
+    share[:] = shared
+    return out, least
+
+
+@njit(cache=True, nogil=True)
+def random_picks(left, levels, per_level, counts, menu, u, act_p):
+    """One round of the random bot's runs, in (member, game) order: each pair whose member
+    can still afford a legal run acts when u < act_p, and picks the r-th affordable legal
+    run with r = floor(u x n / act_p) (float32, as numpy computes it), capped at n - 1.
+    left (M, B) hours left; levels and per_level the distinct action hours and how many
+    actions take each; counts (M, A + 1, B) int8 legal runs among the h cheapest actions;
+    menu (M, A, B) int8 those runs' actions; u (M, B) float32. Returns g, m, a."""
+    M, B = left.shape
+    g = np.empty(M * B, np.int64)
+    m = np.empty(M * B, np.int64)
+    a = np.empty(M * B, np.int64)
+    n_runs = 0
+    cheapest = levels[0]
+    for x in range(M):
+        for i in range(B):
+            hours = left[x, i]
+            if hours < cheapest:  # most pairs: not staffed, away, or out of hours
+                continue
+            h = 0
+            for j in range(len(levels)):
+                h += per_level[j] * (hours >= levels[j])
+            n = counts[x, h, i]
+            ux = u[x, i]
+            if n > 0 and ux < act_p:
+                r = min(int(ux * (np.float32(n) / act_p)), n - 1)
+                g[n_runs] = i
+                m[n_runs] = x
+                a[n_runs] = menu[x, r, i]
+                n_runs += 1
+    return g[:n_runs], m[:n_runs], a[:n_runs]
+
+
+@njit(cache=True, nogil=True)
+def random_targets(g, m, a, u, counts, menu, internal, hours, left):
+    """The targets of a round's runs: the r-th legal target with r = floor(u x n) (float32),
+    capped at n - 1, or -1 for an internal action; and each run's hours taken off `left`
+    (M, B) in place. counts (A, B) int8 and menu (A, S, B) int8 are legal's target menu."""
+    s = np.empty(len(g), np.int64)
+    for k in range(len(g)):
+        ak, gk = a[k], g[k]
+        n = counts[ak, gk]
+        r = min(int(u[k] * np.float32(n)), n - 1)
+        s[k] = -1 if internal[ak] else menu[ak, max(r, 0), gk]
+        left[m[k], gk] -= hours[ak]
+    return s
