@@ -184,3 +184,67 @@ def random_targets(g, m, a, u, counts, menu, internal, hours, left):
         s[k] = -1 if internal[ak] else menu[ak, max(r, 0), gk]
         left[m[k], gk] -= hours[ak]
     return s
+
+
+@njit(cache=True, nogil=True)
+def coach(amount, skill, role, staffed, needs, qb):
+    """Coaching, in place on skill (M, Q, B): in each game with amount > 0, the staffed
+    member outside the quarterback's role with the weakest fit for their role (the first
+    such on a tie; a member without a role fits 0) moves toward that role's needs by
+    amount x needs, within 0..1. role and staffed (M, B), needs (R, Q)."""
+    M, Q, B = skill.shape
+    for i in range(B):
+        if not amount[i] > 0:
+            continue
+        who, least = -1, np.inf
+        for x in range(M):
+            if not staffed[x, i] or role[x, i] == qb:
+                continue
+            r = max(role[x, i], 0)
+            fit = skill[x, 0, i] * needs[r, 0]
+            for q in range(1, Q):
+                fit = fit + skill[x, q, i] * needs[r, q]
+            fit = fit * (1.0 if role[x, i] >= 0 else 0.0)
+            if fit < least:
+                who, least = x, fit
+        if who < 0:
+            continue
+        r = max(role[who, i], 0)
+        for q in range(Q):
+            skill[who, q, i] = min(max(skill[who, q, i] + amount[i] * needs[r, q], 0.0), 1.0)
+
+
+@njit(cache=True, nogil=True)
+def _ratio(num, den):
+    """engine.arrays.ratio for one pair: num / den, and 0 where den is 0."""
+    empty = den == 0
+    return num * (0.0 if empty else 1.0) / (den + (1.0 if empty else 0.0))
+
+
+@njit(cache=True, nogil=True)
+def align(focus, prio, base, prio_sq, old_focus, old, every):
+    """(S, B) rules.above_even(focus, prio) per game and stakeholder, from the even guess's
+    cosine `base` and the priorities' squared norms `prio_sq` (S, B); focus (K, B), prio
+    (S, K, B). Unless `every`, a game whose focus equals `old_focus` keeps its row of `old`."""
+    S, K, B = prio.shape
+    out = np.empty((S, B))
+    for i in range(B):
+        if not every:
+            same = True
+            for k in range(K):
+                if focus[k, i] != old_focus[k, i]:
+                    same = False
+            if same:
+                for y in range(S):
+                    out[y, i] = old[y, i]
+                continue
+        ff = focus[0, i] * focus[0, i]
+        for k in range(1, K):
+            ff += focus[k, i] * focus[k, i]
+        for y in range(S):
+            dot = focus[0, i] * prio[y, 0, i]
+            for k in range(1, K):
+                dot += focus[k, i] * prio[y, k, i]
+            cos = _ratio(dot, np.sqrt(ff * prio_sq[y, i]))
+            out[y, i] = min(max(_ratio(cos - base[y, i], 1.0 - base[y, i]), 0.0), 1.0)
+    return out

@@ -211,24 +211,18 @@ def _alignment(b: Batch) -> np.ndarray:
         b, "align_prio", (prio,), lambda: (even_cosine(prio), A.total(prio * prio))
     )
     hit = b.memo.get("align")
+    K = _kernels()
+    args = (_mem(b.focus), _mem(prio), _mem(base), _mem(prio_sq))
     if hit is not None and hit[0][1] is prio:
         (focus0, _), _, table0 = hit
         if focus0 is b.focus:
             return table0
-        rows = np.flatnonzero((focus0 != b.focus).any(1))
-        table = np.copy(table0)
-        if len(rows):
-            table[rows] = _align(b.focus[rows], prio[rows], base[rows], prio_sq[rows])
+        table = K.align(*args, _mem(focus0), _mem(table0), False)
     else:
-        table = _align(b.focus, prio, base, prio_sq)
+        table = K.align(*args, args[0], args[0], True)
+    table = A.batched(table)
     b.memo["align"] = ((b.focus, prio), None, table)
     return table
-
-
-def _align(focus, prio, base, prio_sq) -> np.ndarray:
-    focus = focus[:, None]
-    cos = A.ratio(A.total(focus * prio), np.sqrt(A.total(focus * focus) * prio_sq))
-    return np.clip(A.ratio(cos - base, 1.0 - base), 0, 1)
 
 
 def team_know(b: Batch) -> np.ndarray:
@@ -580,6 +574,7 @@ class _WeekTables:
     reach: np.ndarray  # (2,) reach unconnected, connected
     seniority: np.ndarray  # (M, S) reach factor of a member's seniority gap
     pitch: np.ndarray  # (2,) pitch_weight, pitch_cost
+    r_needs: np.ndarray  # (R, Q) skill needs of each role
 
 
 @cache
@@ -593,6 +588,7 @@ def _week_tables(c: Compiled) -> _WeekTables:
         reach=np.array([R.unconnected_reach, R.connected_reach], float),
         seniority=np.ascontiguousarray(np.clip(1.0 - R.seniority_penalty * gap, 0, 1)),
         pitch=np.array([R.pitch_weight, R.pitch_cost], float),
+        r_needs=np.ascontiguousarray(c.r_needs, float),
     )
 
 
@@ -710,17 +706,13 @@ def resolve_week(
     progress = np.minimum(progress + d_prog, np.maximum(progress, c.l_pace * w))
     competition = np.clip(competition + d_comp + c.comp_momentum, 0, 1)
 
-    coached = np.flatnonzero(coach > 0)
-    if len(coached):  # coaching lifts the weakest fit outside the quarterback toward their role
-        role, staffed = b.role[coached], b.staffed[coached]
-        fit = member_fit(c, skill[coached], role)
-        fit = np.where(staffed & (role != c.qb_role), fit, np.inf)
-        who = fit.argmin(1)
-        has = np.isfinite(fit.min(1))
-        i, who = coached[has], who[has]
-        lift = coach[i, None] * c.r_needs[np.clip(b.role[i, who], 0, None)]
-        skill = np.copy(skill)
-        skill[i, who] = np.clip(skill[i, who] + lift, 0, 1)
+    if (coach > 0).any():  # coaching lifts the weakest fit outside the quarterback
+        lifted = np.copy(_mem(skill))
+        K.coach(
+            np.ascontiguousarray(coach), lifted, _mem(b.role), _mem(b.staffed), t.r_needs,
+            c.qb_role,
+        )  # fmt: skip
+        skill = A.batched(lifted)
 
     load = A.ratio(hours, derived(b, "cap", (b.staffed,), lambda: b.staffed * c.m_capacity))
     n = np.maximum(b.staffed.sum(1), 1)
