@@ -18,64 +18,52 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def run_quality(g, a, m, skill, a_skill, unskilled, weak, weak_quality, morale, floor, scale, team):
-    """(n,) the quality each run is played with: member m's skill fit for action a plus
-    the unskilled base, times under-delivery, morale and the team's factor. skill (M, Q, B),
-    weak (M, B) bool, morale and team (B,)."""
+def week_runs(g, a, m, s, state, tables, numbers):
+    """One pass over the week's runs (in run order). For each run: its quality (member m's
+    skill fit for action a plus the unskilled base, times under-delivery, morale and the
+    team's factor) and its reach (0 for an internal action). Over the runs: d_stance (S, B)
+    the sum of the aimed runs' stance gains, hours (M, B) used after them, effort (A, B)
+    the sum of quality per action and ran (A, B) whether each action ran.
+
+    state: skill (M, Q, B), weak (M, B) bool, morale (B,), team (B,), conn (M, S, B) bool,
+    align (S, B), unknown (M, S, B), hours (M, B). tables: a_skill (A, Q), unskilled (A,),
+    a_hours (A,), stance (A,), reach (2,) unconnected/connected, seniority (M, S).
+    numbers: under-delivery quality, morale quality floor and scale, unknown pitch, pitch
+    weight and cost."""
+    skill, weak, morale, team, conn, align, unknown, hours0 = state
+    a_skill, unskilled, a_hours, stance, reach_table, seniority = tables
+    weak_quality, floor, scale, unknown_pitch, pitch_weight, pitch_cost = numbers
     n = len(g)
     Q = skill.shape[1]
-    out = np.empty(n)
+    S, B = align.shape
+    n_actions = len(a_hours)
+    quality = np.empty(n)
+    reach = np.zeros(n)
+    d_stance = np.zeros((S, B))
+    used = np.zeros(hours0.shape)
+    effort = np.zeros((n_actions, B))
+    ran = np.zeros((n_actions, B), np.bool_)
     for k in range(n):
-        gk, ak, mk = g[k], a[k], m[k]
+        gk, ak, mk, sk = g[k], a[k], m[k], s[k]
         fit = skill[mk, 0, gk] * a_skill[ak, 0]
         for q in range(1, Q):
             fit += skill[mk, q, gk] * a_skill[ak, q]
-        quality = fit + unskilled[ak]
+        qk = fit + unskilled[ak]
         w = weak_quality if weak[mk, gk] else 1.0
-        out[k] = quality * w * (floor + scale * morale[gk]) * team[gk]
-    return out
-
-
-@njit(cache=True, nogil=True)
-def aimed_effects(
-    g, a, m, s, quality, conn, reach_table, seniority, align, unknown, unknown_pitch, pitch, stance
-):
-    """For the runs aimed at a stakeholder (s >= 0): d_stance (S, B), the sum of each run's
-    stance gain in run order, and (n,) the reach of every run (0 for internal ones).
-    conn (M, S, B) bool, seniority (M, S), align (S, B), unknown (M, S, B);
-    pitch = (pitch_weight, pitch_cost);
-    stance (A,) each action's stance effect."""
-    S, B = align.shape
-    d_stance = np.zeros((S, B))
-    reach = np.zeros(len(g))
-    for k in range(len(g)):
-        sk = s[k]
+        qk = qk * w * (floor + scale * morale[gk]) * team[gk]
+        quality[k] = qk
+        used[mk, gk] += a_hours[ak]
+        effort[ak, gk] += qk
+        ran[ak, gk] = True
         if sk < 0:
             continue
-        gk, mk, ak = g[k], m[k], a[k]
         r = reach_table[1] if conn[mk, sk, gk] else reach_table[0]
         r = r * seniority[mk, sk]
         known = align[sk, gk] * (1.0 - unknown[mk, sk, gk])
         p = unknown_pitch + (1.0 - unknown_pitch) * known
-        d_stance[sk, gk] += stance[ak] * quality[k] * r * (pitch[0] * p - pitch[1])
+        d_stance[sk, gk] += stance[ak] * qk * r * (pitch_weight * p - pitch_cost)
         reach[k] = r
-    return d_stance, reach
-
-
-@njit(cache=True, nogil=True)
-def run_totals(g, a, m, quality, a_hours, hours, n_actions):
-    """The week's totals over its runs, in run order: hours (M, B) after them (added to
-    the hours already used), effort (A, B) the sum of quality per action, and ran (A, B)
-    whether each action ran."""
-    B = hours.shape[1]
-    used = np.zeros(hours.shape)
-    effort = np.zeros((n_actions, B))
-    ran = np.zeros((n_actions, B), np.bool_)
-    for k in range(len(g)):
-        used[m[k], g[k]] += a_hours[a[k]]
-        effort[a[k], g[k]] += quality[k]
-        ran[a[k], g[k]] = True
-    return hours + used, effort, ran
+    return quality, reach, d_stance, hours0 + used, effort, ran
 
 
 @njit(cache=True, nogil=True)
@@ -116,17 +104,14 @@ def learn(g, a, m, s, quality, reach, discovery, cap, unknown, links, keep, staf
         gain = discovery[a[k]] * quality[k] * reach[k]
         gain = min(max(gain, 0.0), cap)
         out[m[k], sk, g[k]] *= 1.0 - gain
-    least = np.empty((S, B))
-    for y in range(S):
-        for i in range(B):
-            least[y, i] = out[0, y, i] + (0.0 if staffed[0, i] else 1.0)
-    for x in range(1, M):
+    # min over members of (unknown + 1 if not staffed), then at most 1: the same minimum
+    # as 1 and the staffed members' unknowns (all in 0..1), bit for bit
+    least = np.ones((S, B))
+    for x in range(M):
         for y in range(S):
             for i in range(B):
-                least[y, i] = min(least[y, i], out[x, y, i] + (0.0 if staffed[x, i] else 1.0))
-    for y in range(S):
-        for i in range(B):
-            least[y, i] = min(least[y, i], 1.0)
+                if staffed[x, i]:
+                    least[y, i] = min(least[y, i], out[x, y, i])
     for i in range(B):
         if not shared[i]:
             continue

@@ -571,10 +571,16 @@ class _WeekTables:
     a_skill: np.ndarray  # (A, Q) skill needs of each action
     unskilled: np.ndarray  # (A,) base quality: unfit_quality for actions that need no skill
     a_hours: np.ndarray  # (A,) float
+    a_stance: np.ndarray  # (A,) stance effect of each action
     reach: np.ndarray  # (2,) reach unconnected, connected
     seniority: np.ndarray  # (M, S) reach factor of a member's seniority gap
-    pitch: np.ndarray  # (2,) pitch_weight, pitch_cost
     r_needs: np.ndarray  # (R, Q) skill needs of each role
+
+    @property
+    def runs(self) -> tuple:
+        """The tables kernels.week_runs reads, in its order."""
+        return (self.a_skill, self.unskilled, self.a_hours, self.a_stance, self.reach,
+                self.seniority)  # fmt: skip
 
 
 @cache
@@ -587,7 +593,7 @@ def _week_tables(c: Compiled) -> _WeekTables:
         a_hours=np.ascontiguousarray(c.a_hours, float),
         reach=np.array([R.unconnected_reach, R.connected_reach], float),
         seniority=np.ascontiguousarray(np.clip(1.0 - R.seniority_penalty * gap, 0, 1)),
-        pitch=np.array([R.pitch_weight, R.pitch_cost], float),
+        a_stance=np.ascontiguousarray(c.a_stance, float),
         r_needs=np.ascontiguousarray(c.r_needs, float),
     )
 
@@ -617,45 +623,18 @@ def resolve_week(
         lapsed = (w - b.last_review) > R.review_every
         team = team * np.where(lapsed, 1.0 - R.review_lapse_quality, 1.0)
     t = _week_tables(c)
-    quality = K.run_quality(
-        g,
-        a,
-        m,
-        _mem(skill),
-        t.a_skill,
-        t.unskilled,
-        _mem(b.weak),
-        R.underdeliver_quality,
-        morale,
-        R.morale_quality_floor,
-        R.morale_quality,
-        team,
-    )
-
-    # actions aimed at a stakeholder move their stance and what the member learns of them
     align_table = _alignment(b)  # (B, S) how well the strategy speaks to each stakeholder
     unknown_mem = _mem(b.unknown)
-    d_stance, reach = K.aimed_effects(
-        g,
-        a,
-        m,
-        s,
-        quality,
-        _mem(b.conn),
-        t.reach,
-        t.seniority,
-        _mem(align_table),
-        unknown_mem,
-        R.unknown_pitch,
-        t.pitch,
-        c.a_stance,
+    state = (_mem(skill), _mem(b.weak), morale, team, _mem(b.conn), _mem(align_table))
+    numbers = (R.underdeliver_quality, R.morale_quality_floor, R.morale_quality)
+    numbers += (R.unknown_pitch, R.pitch_weight, R.pitch_cost)
+    # each run's quality; the stance gains and reach of actions aimed at a stakeholder; the
+    # hours used and the effort put into each action
+    quality, reach, d_stance, hours, effort, ran = K.week_runs(
+        g, a, m, s, (*state, unknown_mem, _mem(b.hours)), t.runs, numbers
     )
-    d_stance = A.batched(d_stance)
-
-    # the rest of an action's effects scale with the quality it was run with; every
-    # per-game effect at once: sum over actions in index order of effort x effect
-    hours, effort, ran = K.run_totals(g, a, m, quality, t.a_hours, _mem(b.hours), len(c.actions))
-    hours, ran = A.batched(hours), A.batched(ran)
+    d_stance, hours, ran = A.batched(d_stance), A.batched(hours), A.batched(ran)
+    # every per-game effect at once: sum over actions in index order of effort x effect
     sums = A.batched(K.effect_sums(c.effects, effort))  # (B, L + 3), see Compiled.effects
 
     def planned():  # (B, L) 1 for an owned milestone with an action, else unowned_progress
