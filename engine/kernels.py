@@ -233,3 +233,20 @@ def align(focus, prio, base, prio_sq, old_focus, old, every):
             cos = _ratio(dot, np.sqrt(ff * prio_sq[y, i]))
             out[y, i] = min(max(_ratio(cos - base[y, i], 1.0 - base[y, i]), 0.0), 1.0)
     return out
+
+
+@njit(cache=True, nogil=True)
+def menu(ok, label):
+    """(X, N, B) int8: for each row of ok (X, N, B) bool along its middle axis, the labels
+    of its Trues in order, then -1 (engine.legal's menus)."""
+    X, N, B = ok.shape
+    out = np.full((X, N, B), -1, np.int8)
+    count = np.zeros(B, np.int64)
+    for x in range(X):
+        count[:] = 0
+        for j in range(N):
+            for i in range(B):
+                if ok[x, j, i]:
+                    out[x, count[i], i] = label[j]
+                    count[i] += 1
+    return out
