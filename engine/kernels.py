@@ -111,14 +111,14 @@ def learn(g, a, m, s, quality, reach, discovery, cap, unknown, links, keep, staf
         for y in range(S):
             for i in range(B):
                 if staffed[x, i]:
-                    least[y, i] = min(least[y, i], out[x, y, i])
+                    least[y, i] = _minimum(least[y, i], out[x, y, i])
     for i in range(B):
         if not shared[i]:
             continue
         for x in range(M):
             if staffed[x, i]:
                 for y in range(S):
-                    out[x, y, i] = min(out[x, y, i], least[y, i])
+                    out[x, y, i] = _minimum(out[x, y, i], least[y, i])
     share[:] = shared
     return out, least
 
@@ -250,3 +250,82 @@ def menu(ok, label):
                     out[x, count[i], i] = label[j]
                     count[i] += 1
     return out
+
+
+@njit(cache=True, nogil=True)
+def _minimum(x, y):
+    """np.minimum for one pair (y when they are equal)."""
+    return x if x < y else y
+
+
+@njit(cache=True, nogil=True)
+def _clip(x, lo, hi):
+    """np.clip(x, lo, hi) for one value (a value equal to a bound keeps its own bits)."""
+    return lo if x < lo else (hi if x > hi else x)
+
+
+@njit(cache=True, nogil=True)
+def close_week(w, sums, milestones, actions, stakeholders, team, rules, out):
+    """Each game's week-end updates in one pass: milestone progress (the close milestone
+    scaled by the others' completion), short-term actions done on time, stance (gains,
+    drift of covered and uncovered stakeholders), competition, morale (effects, chemistry,
+    overload, audibles, lapsed coaching) and the weeks of the last review and coaching.
+    Each value is computed with the same operations, in the same order, as the numpy
+    expressions they replace. All arrays in memory order (batch axis last); `out` holds
+    the arrays it fills: progress (L, B), on_time (L, B), stance (S, B), competition,
+    morale, last_review, last_coaching (B,)."""
+    progress0, plan_mult, effort, pace, close = milestones
+    ran, ms_action, ms_due, done_on_time = actions
+    stance0, d_stance, covered, present = stakeholders
+    competition0, morale0, hours, cap, n, chem_mean, whim, share, review0, coaching0 = team
+    (cd, ud, room0, saturation, momentum, chem_k, over_level, over_k, audible_k,
+     coaching_on, coaching_every, lapse_k) = rules  # fmt: skip
+    progress, on_time, stance, competition, morale, last_review, last_coaching = out
+    L, B = progress0.shape
+    S = stance0.shape[0]
+    M = hours.shape[0]
+    E = sums.shape[0]
+    for i in range(B):
+        others = 1.0
+        if close >= 0 and L > 1:
+            total = 0.0
+            first = True
+            for x in range(L):
+                if x == close:
+                    continue
+                frac = _clip(progress0[x, i] / effort[x], 0.0, 1.0)
+                total = frac if first else total + frac
+                first = False
+            others = total / (L - 1)
+        for x in range(L):
+            d = sums[x, i] * plan_mult[x, i]
+            if x == close:
+                d *= others
+            p = progress0[x, i]
+            floor = pace[x] * w
+            progress[x, i] = _minimum(p + d, p if p > floor else floor)
+            act = ms_action[x, i]
+            hit = ran[max(act, 0), i] and act >= 0 and w <= max(ms_due[x, i], 1)
+            on_time[x, i] = done_on_time[x, i] or hit
+        comp = competition0[i]
+        for y in range(S):
+            drift = cd if covered[y, i] else -ud * comp
+            st = stance0[y, i]
+            room = room0 - abs(st) * saturation
+            moved = st + d_stance[y, i] * room + drift * (1.0 if present[y, i] else 0.0)
+            stance[y, i] = _clip(moved, -1.0, 1.0)
+        competition[i] = _clip(comp + sums[L, i] + momentum, 0.0, 1.0)
+        over = 0
+        for x in range(M):
+            empty = cap[x, i] == 0
+            load = hours[x, i] * (0.0 if empty else 1.0) / (cap[x, i] + (1.0 if empty else 0.0))
+            if load > over_level:
+                over += 1
+        overload = over / n[i]
+        mood = morale0[i] + sums[L + 1, i] + chem_k * chem_mean[i] - over_k * overload
+        mood = mood - audible_k * (1.0 if whim[i] else 0.0)
+        if coaching_on:
+            mood = mood - lapse_k * (1.0 if (w - coaching0[i]) > coaching_every else 0.0)
+        morale[i] = _clip(mood, 0.0, 1.0)
+        last_review[i] = w if share[i] else review0[i]
+        last_coaching[i] = w if sums[E - 1, i] > 0 else coaching0[i]

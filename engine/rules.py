@@ -635,81 +635,52 @@ def resolve_week(
     )
     d_stance, hours, ran = A.batched(d_stance), A.batched(hours), A.batched(ran)
     # every per-game effect at once: sum over actions in index order of effort x effect
-    sums = A.batched(K.effect_sums(c.effects, effort))  # (B, L + 3), see Compiled.effects
-
-    def planned():  # (B, L) 1 for an owned milestone with an action, else unowned_progress
-        owned = (b.ms_owner >= 0) & (b.ms_action >= 0)
-        owner_here = np.take_along_axis(b.staffed, np.clip(b.ms_owner, 0, None), 1) & owned
-        return np.where(owner_here, 1.0, R.unowned_progress)
-
-    plan_mult = derived(b, "plan", (b.ms_owner, b.ms_action, b.staffed), planned)
-    d_prog = sums[:, :L] * plan_mult
-    progress = b.progress
-    if c.close >= 0:
-        frac = np.clip(progress / c.l_effort, 0, 1)
-        others = A.total(np.delete(frac, c.close, axis=1), 1) / (L - 1) if L > 1 else 1.0
-        d_prog[:, c.close] *= others
-    due_ok = (b.ms_action >= 0) & (w <= np.maximum(b.ms_due, 1))
-    hit = np.take_along_axis(ran, np.clip(b.ms_action, 0, None), 1) & due_ok
-    on_time = b.ms_done_on_time | hit
-
-    d_comp, d_morale, coach = sums[:, L], sums[:, L + 1], sums[:, L + 2]
+    sums = K.effect_sums(c.effects, effort)  # (L + 3, B), see Compiled.effects
 
     # passive effects of standing connections and of neglect; discovery; account reviews
     # (the staffed members of a reviewing game learn what the team knows)
     conn = links(b)
     share = np.zeros(B, bool)  # games that held an account review
     unknown, least = K.learn(
-        g,
-        a,
-        m,
-        s,
-        quality,
-        reach,
-        c.a_discovery,
-        R.discovery_cap,
-        unknown_mem,
-        _mem(conn),
-        1.0 - R.passive_learning,
-        _mem(b.staffed),
-        c.a_share,
-        share,
-    )
+        g, a, m, s, quality, reach, c.a_discovery, R.discovery_cap, unknown_mem, _mem(conn),
+        1.0 - R.passive_learning, _mem(b.staffed), c.a_share, share,
+    )  # fmt: skip
     unknown, least = A.batched(unknown), A.batched(least)
     best_known = 1.0 - least
-    covered = covered_by(b)
-    drift = np.where(covered, R.covered_drift, -R.uncovered_drift * competition[:, None])
-    stance = b.stance
-    room = R.stance_room - np.abs(stance) * R.stance_saturation
-    stance = np.clip(stance + d_stance * room + drift * b.present, -1, 1)
-    progress = np.minimum(progress + d_prog, np.maximum(progress, c.l_pace * w))
-    competition = np.clip(competition + d_comp + c.comp_momentum, 0, 1)
 
+    coach = sums[L + 2]
     if (coach > 0).any():  # coaching lifts the weakest fit outside the quarterback
         lifted = np.copy(_mem(skill))
-        K.coach(
-            np.ascontiguousarray(coach), lifted, _mem(b.role), _mem(b.staffed), t.r_needs,
-            c.qb_role,
-        )  # fmt: skip
+        K.coach(coach, lifted, _mem(b.role), _mem(b.staffed), t.r_needs, c.qb_role)
         skill = A.batched(lifted)
 
-    load = A.ratio(hours, derived(b, "cap", (b.staffed,), lambda: b.staffed * c.m_capacity))
-    n = np.maximum(b.staffed.sum(1), 1)
-    chem_mean = derived(
-        b,
-        "chemistry",
-        (b.staffed,),
-        lambda: A.pair_total(b.staffed, c.chem) / np.maximum(n * (n - 1), 1),
+    def planned():  # (B, L) 1 for an owned milestone with an action, else unowned_progress
+        owned = (b.ms_owner >= 0) & (b.ms_action >= 0)
+        owner_here = np.take_along_axis(b.staffed, np.clip(b.ms_owner, 0, None), 1) & owned
+        return np.where(owner_here, 1.0, R.unowned_progress)
+
+    def chemistry():  # (B,) mean pair chemistry of the staffed team
+        n = np.maximum(b.staffed.sum(1), 1)
+        return A.pair_total(b.staffed, c.chem) / np.maximum(n * (n - 1), 1), n
+
+    plan_mult = derived(b, "plan", (b.ms_owner, b.ms_action, b.staffed), planned)
+    chem_mean, n = derived(b, "chemistry", (b.staffed,), chemistry)
+    cap = derived(b, "cap", (b.staffed,), lambda: b.staffed * c.m_capacity)
+    milestones = (_mem(b.progress), _mem(plan_mult), c.l_effort, c.l_pace, c.close)
+    actions = (_mem(ran), _mem(b.ms_action), _mem(b.ms_due), _mem(b.ms_done_on_time))
+    stakeholders = (_mem(b.stance), _mem(d_stance), _mem(covered_by(b)), _mem(b.present))
+    team_state = (competition, morale, _mem(hours), _mem(cap), n, chem_mean, whim, share)
+    team_state += (b.last_review, b.last_coaching)
+    week_rules = (R.covered_drift, R.uncovered_drift, R.stance_room, R.stance_saturation)
+    week_rules += (float(c.comp_momentum), R.chemistry_morale, R.overload_level)
+    week_rules += (R.overload_morale, R.audible_morale, bool(c.a_coaching.any()))
+    week_rules += (R.coaching_every, R.coaching_lapse_morale)
+    out = (A.zeros((B, L)), A.zeros((B, L), bool), A.zeros((B, S)), np.zeros(B), np.zeros(B))
+    out += (np.zeros_like(b.last_review), np.zeros_like(b.last_coaching))
+    K.close_week(
+        w, sums, milestones, actions, stakeholders, team_state, week_rules, tuple(map(_mem, out))
     )
-    overload = (load > R.overload_level).sum(1) / n
-    morale = morale + d_morale + R.chemistry_morale * chem_mean - R.overload_morale * overload
-    morale = morale - R.audible_morale * whim
-    if c.a_coaching.any():
-        uncoached = (w - b.last_coaching) > R.coaching_every
-        morale = morale - R.coaching_lapse_morale * uncoached
-    morale = np.clip(morale, 0, 1)
-    last_review = np.where(share, w, b.last_review)
-    last_coaching = np.where(coach > 0, w, b.last_coaching)
+    progress, on_time, stance, competition, morale, last_review, last_coaching = out
 
     request_due, request_missed = b.request_due, b.request_missed
     req = np.flatnonzero(c.e_req_on)
