@@ -285,43 +285,46 @@ def close_week(w, sums, milestones, actions, stakeholders, team, rules, out):
     S = stance0.shape[0]
     M = hours.shape[0]
     E = sums.shape[0]
-    for i in range(B):
-        others = 1.0
-        if close >= 0 and L > 1:
-            total = 0.0
-            first = True
-            for x in range(L):
-                if x == close:
-                    continue
-                frac = _clip(progress0[x, i] / effort[x], 0.0, 1.0)
-                total = frac if first else total + frac
-                first = False
-            others = total / (L - 1)
+    # loops run over games innermost, along memory
+    others = np.ones(B)  # the close milestone moves with the others' mean completion
+    if close >= 0 and L > 1:
+        first = True
         for x in range(L):
+            if x == close:
+                continue
+            for i in range(B):
+                frac = _clip(progress0[x, i] / effort[x], 0.0, 1.0)
+                others[i] = frac if first else others[i] + frac
+            first = False
+        for i in range(B):
+            others[i] = others[i] / (L - 1)
+    for x in range(L):
+        floor = pace[x] * w
+        for i in range(B):
             d = sums[x, i] * plan_mult[x, i]
             if x == close:
-                d *= others
+                d *= others[i]
             p = progress0[x, i]
-            floor = pace[x] * w
             progress[x, i] = _minimum(p + d, p if p > floor else floor)
             act = ms_action[x, i]
-            hit = ran[max(act, 0), i] and act >= 0 and w <= max(ms_due[x, i], 1)
+            hit = act >= 0 and ran[max(act, 0), i] and w <= max(ms_due[x, i], 1)
             on_time[x, i] = done_on_time[x, i] or hit
-        comp = competition0[i]
-        for y in range(S):
-            drift = cd if covered[y, i] else -ud * comp
+    for y in range(S):
+        for i in range(B):
+            drift = cd if covered[y, i] else -ud * competition0[i]
             st = stance0[y, i]
             room = room0 - abs(st) * saturation
             moved = st + d_stance[y, i] * room + drift * (1.0 if present[y, i] else 0.0)
             stance[y, i] = _clip(moved, -1.0, 1.0)
-        competition[i] = _clip(comp + sums[L, i] + momentum, 0.0, 1.0)
-        over = 0
-        for x in range(M):
+    over = np.zeros(B, np.int64)
+    for x in range(M):
+        for i in range(B):
             empty = cap[x, i] == 0
             load = hours[x, i] * (0.0 if empty else 1.0) / (cap[x, i] + (1.0 if empty else 0.0))
-            if load > over_level:
-                over += 1
-        overload = over / n[i]
+            over[i] += load > over_level
+    for i in range(B):
+        competition[i] = _clip(competition0[i] + sums[L, i] + momentum, 0.0, 1.0)
+        overload = over[i] / n[i]
         mood = morale0[i] + sums[L + 1, i] + chem_k * chem_mean[i] - over_k * overload
         mood = mood - audible_k * (1.0 if whim[i] else 0.0)
         if coaching_on:
