@@ -332,3 +332,35 @@ def close_week(w, sums, milestones, actions, stakeholders, team, rules, out):
         morale[i] = _clip(mood, 0.0, 1.0)
         last_review[i] = w if share[i] else review0[i]
         last_coaching[i] = w if sums[E - 1, i] > 0 else coaching0[i]
+
+
+@njit(cache=True, nogil=True)
+def event_conditions(stance, connected, below, unconnected):
+    """(n, B) bool: every stakeholder's stance is under the event's `below` (n, S) and no
+    stakeholder it needs unconnected (`unconnected` (n, S) bool) is connected; stance and
+    connected (S, B)."""
+    n, S = below.shape
+    B = stance.shape[1]
+    out = np.ones((n, B), np.bool_)
+    for k in range(n):
+        for y in range(S):
+            for i in range(B):
+                if not stance[y, i] < below[k, y] or (connected[y, i] and unconnected[k, y]):
+                    out[k, i] = False
+    return out
+
+
+@njit(cache=True, nogil=True)
+def add_stance(stance, fired, effect):
+    """(S, B) stance plus the stance effects (n, S) of the events fired (n, B) 0/1, summed
+    in event order, within -1..1."""
+    n, S = effect.shape
+    B = stance.shape[1]
+    out = np.empty((S, B))
+    for y in range(S):
+        for i in range(B):
+            acc = fired[0, i] * effect[0, y]
+            for k in range(1, n):
+                acc = acc + fired[k, i] * effect[k, y]
+            out[y, i] = _clip(stance[y, i] + acc, -1.0, 1.0)
+    return out

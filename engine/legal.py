@@ -120,7 +120,7 @@ def hours_left(c: Compiled, b: rules.Batch) -> np.ndarray:
     (not available, or the game is decided), so no action fits (every action takes an
     hour or more)."""
     able = live(b)[:, None] & available(c, b)
-    return np.where(able, rules.capacity(c, b) - b.hours, -1.0)
+    return A.where(able, rules.capacity(c, b) - b.hours, -1.0)
 
 
 def role_table(c: Compiled) -> np.ndarray:

@@ -178,11 +178,6 @@ def unit(x: np.ndarray) -> np.ndarray:
     return np.divide(x, total, out=np.full_like(x, 1.0 / x.shape[-1]), where=total > 0)
 
 
-def matvec(x: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """x (..., E) times m (E, S) without BLAS, so results do not depend on the batch size."""
-    return A.total(x[..., :, None] * m, -2)
-
-
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Cosine similarity over the last axis, 0 where either side is all zero."""
     return A.ratio(A.total(a * b), np.sqrt(A.total(a * a) * A.total(b * b)))
@@ -417,8 +412,12 @@ def start_week(
         connected = b.conn.any(axis=1)  # (B, S)
         u = rng.uniform(b.seeds, rng.EVENTS, w * E + cand)
         chance = windowed[cand] & (u < c.e_prob[cand])
-        cond = (stance[:, None, :] < c.e_stance_below[cand][None]).all(-1)  # (B, n)
-        cond &= ~(connected[:, None, :] & c.e_unconnected[cand][None]).any(-1)
+        cond = A.batched(
+            _kernels().event_conditions(
+                _mem(stance), _mem(connected), np.ascontiguousarray(c.e_stance_below[cand]),
+                np.ascontiguousarray(c.e_unconnected[cand]),
+            )
+        )  # fmt: skip
         if ev.behaviour[cand].any():
             cond &= events.behaviour_ok(c, ev, b, w, cand)
         fire = (scheduled[cand] | chance) & cond & events.may_fire(ev, b, w, cand)
@@ -458,7 +457,8 @@ def start_week(
                 away = np.where(gone > 0, np.maximum(away, w + gone.astype(int) - 1), away)
             if c.e_req_on[e]:
                 request_due[:, e] = np.where(on, w + c.e_req_within[e] - 1, request_due[:, e])
-        stance = np.clip(stance + matvec(f, c.e_stance[cand]), -1, 1)
+        effect = np.ascontiguousarray(c.e_stance[cand], float)
+        stance = A.batched(_kernels().add_stance(_mem(stance), _mem(f), effect))
         competition = np.clip(competition + A.total(f * c.e_competition[cand]), 0, 1)
         budget = budget + A.total(f * c.e_budget[cand])
         value_mult = value_mult * (1.0 + A.total(f * c.e_value[cand]))
