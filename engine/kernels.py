@@ -273,14 +273,15 @@ def close_week(w, sums, milestones, actions, stakeholders, team, rules, out):
     Each value is computed with the same operations, in the same order, as the numpy
     expressions they replace. All arrays in memory order (batch axis last); `out` holds
     the arrays it fills: progress (L, B), on_time (L, B), stance (S, B), competition,
-    morale, last_review, last_coaching (B,)."""
+    morale, last_review, last_coaching (B,), and done (L, B) each milestone's completion
+    in 0..1."""
     progress0, plan_mult, effort, pace, close = milestones
     ran, ms_action, ms_due, done_on_time = actions
     stance0, d_stance, covered, present = stakeholders
     competition0, morale0, hours, cap, n, chem_mean, whim, share, review0, coaching0 = team
     (cd, ud, room0, saturation, momentum, chem_k, over_level, over_k, audible_k,
      coaching_on, coaching_every, lapse_k) = rules  # fmt: skip
-    progress, on_time, stance, competition, morale, last_review, last_coaching = out
+    progress, on_time, stance, competition, morale, last_review, last_coaching, done = out
     L, B = progress0.shape
     S = stance0.shape[0]
     M = hours.shape[0]
@@ -306,6 +307,7 @@ def close_week(w, sums, milestones, actions, stakeholders, team, rules, out):
                 d *= others[i]
             p = progress0[x, i]
             progress[x, i] = _minimum(p + d, p if p > floor else floor)
+            done[x, i] = _clip(progress[x, i] / effort[x], 0.0, 1.0)
             act = ms_action[x, i]
             hit = act >= 0 and ran[max(act, 0), i] and w <= max(ms_due[x, i], 1)
             on_time[x, i] = done_on_time[x, i] or hit

@@ -676,11 +676,11 @@ def resolve_week(
     week_rules += (R.overload_morale, R.audible_morale, bool(c.a_coaching.any()))
     week_rules += (R.coaching_every, R.coaching_lapse_morale)
     out = (A.zeros((B, L)), A.zeros((B, L), bool), A.zeros((B, S)), np.zeros(B), np.zeros(B))
-    out += (np.zeros_like(b.last_review), np.zeros_like(b.last_coaching))
+    out += (np.zeros_like(b.last_review), np.zeros_like(b.last_coaching), A.zeros((B, L)))
     K.close_week(
         w, sums, milestones, actions, stakeholders, team_state, week_rules, tuple(map(_mem, out))
     )
-    progress, on_time, stance, competition, morale, last_review, last_coaching = out
+    progress, on_time, stance, competition, morale, last_review, last_coaching, completion = out
 
     request_due, request_missed = b.request_due, b.request_missed
     req = np.flatnonzero(c.e_req_on)
@@ -700,8 +700,9 @@ def resolve_week(
         request_due[:, req] = np.where(answered | missed, -1, due)
         request_missed[:, req] |= missed
 
-    def over_budget():
-        return A.total(b.staffed * c.m_cost, 1) > b.budget + 1e-9
+    def over_budget():  # the team's cost changes with the team, the budget with events
+        cost = derived(b, "team_cost", (b.staffed,), lambda: A.total(b.staffed * c.m_cost, 1))
+        return cost > b.budget + 1e-9
 
     rec = {
         k: A.batch_last(v)
@@ -716,7 +717,7 @@ def resolve_week(
             ("t_know", best_known),
             ("t_hours", hours),
             ("t_capacity", capacity(c, b)),
-            ("t_progress", np.clip(progress / c.l_effort, 0, 1)),
+            ("t_progress", completion),
             ("t_competition", competition),
             ("t_over_budget", derived(b, "over", (b.staffed, b.budget), over_budget)),
             ("t_morale", morale),
