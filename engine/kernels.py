@@ -110,8 +110,7 @@ def learn(g, a, m, s, quality, reach, discovery, cap, unknown, links, keep, staf
     for x in range(M):
         for y in range(S):
             for i in range(B):
-                if staffed[x, i]:
-                    least[y, i] = _minimum(least[y, i], out[x, y, i])
+                least[y, i] = _minimum(least[y, i], out[x, y, i] if staffed[x, i] else 1.0)
     for i in range(B):
         if not shared[i]:
             continue
@@ -207,31 +206,22 @@ def _ratio(num, den):
 
 
 @njit(cache=True, nogil=True)
-def align(focus, prio, base, prio_sq, old_focus, old, every):
+def align(focus, prio, base, prio_sq):
     """(S, B) rules.above_even(focus, prio) per game and stakeholder, from the even guess's
     cosine `base` and the priorities' squared norms `prio_sq` (S, B); focus (K, B), prio
-    (S, K, B). Unless `every`, a game whose focus equals `old_focus` keeps its row of `old`."""
+    (S, K, B)."""
     S, K, B = prio.shape
+    ff = focus[0] * focus[0]
+    for k in range(1, K):
+        ff = ff + focus[k] * focus[k]
     out = np.empty((S, B))
-    for i in range(B):
-        if not every:
-            same = True
-            for k in range(K):
-                if focus[k, i] != old_focus[k, i]:
-                    same = False
-            if same:
-                for y in range(S):
-                    out[y, i] = old[y, i]
-                continue
-        ff = focus[0, i] * focus[0, i]
+    for y in range(S):
+        dot = focus[0] * prio[y, 0]
         for k in range(1, K):
-            ff += focus[k, i] * focus[k, i]
-        for y in range(S):
-            dot = focus[0, i] * prio[y, 0, i]
-            for k in range(1, K):
-                dot += focus[k, i] * prio[y, k, i]
-            cos = _ratio(dot, np.sqrt(ff * prio_sq[y, i]))
-            out[y, i] = min(max(_ratio(cos - base[y, i], 1.0 - base[y, i]), 0.0), 1.0)
+            dot = dot + focus[k] * prio[y, k]
+        for i in range(B):
+            cos = _ratio(dot[i], np.sqrt(ff[i] * prio_sq[y, i]))
+            out[y, i] = _clip(_ratio(cos - base[y, i], 1.0 - base[y, i]), 0.0, 1.0)
     return out
 
 
@@ -346,9 +336,13 @@ def event_conditions(stance, connected, below, unconnected):
     out = np.ones((n, B), np.bool_)
     for k in range(n):
         for y in range(S):
-            for i in range(B):
-                if not stance[y, i] < below[k, y] or (connected[y, i] and unconnected[k, y]):
-                    out[k, i] = False
+            limit = below[k, y]
+            if unconnected[k, y]:
+                for i in range(B):
+                    out[k, i] = out[k, i] & (stance[y, i] < limit) & (connected[y, i] == 0)
+            elif limit < np.inf:  # (a finite stance is always under +inf)
+                for i in range(B):
+                    out[k, i] = out[k, i] & (stance[y, i] < limit)
     return out
 
 
@@ -360,9 +354,9 @@ def add_stance(stance, fired, effect):
     B = stance.shape[1]
     out = np.empty((S, B))
     for y in range(S):
+        acc = fired[0] * effect[0, y]
+        for k in range(1, n):
+            acc = acc + fired[k] * effect[k, y]
         for i in range(B):
-            acc = fired[0, i] * effect[0, y]
-            for k in range(1, n):
-                acc = acc + fired[k, i] * effect[k, y]
-            out[y, i] = _clip(stance[y, i] + acc, -1.0, 1.0)
+            out[y, i] = _clip(stance[y, i] + acc[i], -1.0, 1.0)
     return out

@@ -198,26 +198,18 @@ def above_even(focus: np.ndarray, prio: np.ndarray) -> np.ndarray:
 
 def _alignment(b: Batch) -> np.ndarray:
     """(B, S) above_even(b.focus[:, None], b.prio), bit for bit, with what depends on the
-    priorities alone (the even guess's cosine, their squared norm) kept while they last,
-    and recomputed only for the games whose focus changed since the last call while the
-    priorities stayed: a focus changes more often than the priorities, in a few games."""
+    priorities alone (the even guess's cosine, their squared norm) kept while they last;
+    memoised on the focus and the priorities."""
     prio = b.prio
     base, prio_sq = derived(
         b, "align_prio", (prio,), lambda: (even_cosine(prio), A.total(prio * prio))
     )
-    hit = b.memo.get("align")
-    K = _kernels()
-    args = (_mem(b.focus), _mem(prio), _mem(base), _mem(prio_sq))
-    if hit is not None and hit[0][1] is prio:
-        (focus0, _), _, table0 = hit
-        if focus0 is b.focus:
-            return table0
-        table = K.align(*args, _mem(focus0), _mem(table0), False)
-    else:
-        table = K.align(*args, args[0], args[0], True)
-    table = A.batched(table)
-    b.memo["align"] = ((b.focus, prio), None, table)
-    return table
+
+    def compute():
+        args = (_mem(b.focus), _mem(prio), _mem(base), _mem(prio_sq))
+        return A.batched(_kernels().align(*args))
+
+    return derived(b, "align", (b.focus, prio), compute)
 
 
 def team_know(b: Batch) -> np.ndarray:
