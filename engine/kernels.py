@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def week_runs(g, a, m, s, state, tables, numbers):
     """One pass over the week's runs (in run order). For each run: its quality (member m's
     skill fit for action a plus the unskilled base, times under-delivery, morale and the
@@ -66,7 +66,7 @@ def week_runs(g, a, m, s, state, tables, numbers):
     return quality, reach, d_stance, hours0 + used, effort, ran
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def effect_sums(table, effort):
     """(E, B) sum over actions in index order of table[a, e] x effort[a, b]."""
     A, E = table.shape
@@ -81,7 +81,7 @@ def effect_sums(table, effort):
     return out
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def learn(g, a, m, s, quality, reach, discovery, cap, unknown, links, keep, staffed, review, share):
     """What the team does not know after the week: unknown (M, S, B) with linked entries
     scaled by `keep` (1 - passive learning), then each aimed run's discovery applied in
@@ -90,10 +90,16 @@ def learn(g, a, m, s, quality, reach, discovery, cap, unknown, links, keep, staf
     links (M, S, B) and staffed (M, B) bool; review (A,) bool."""
     M, S, B = unknown.shape
     out = np.empty_like(unknown)
+    # least: the minimum of 1 and the staffed members' unknowns, the same value (and bits)
+    # as the minimum over members of (unknown + 1 if not staffed), capped at 1; discovery
+    # only lowers an unknown, so a run's new value joins the minimum as it is made
+    least = np.ones((S, B))
     for x in range(M):
         for y in range(S):
             for i in range(B):  # x 1.0 where there is no link keeps the bits
-                out[x, y, i] = unknown[x, y, i] * (keep if links[x, y, i] else 1.0)
+                v = unknown[x, y, i] * (keep if links[x, y, i] else 1.0)
+                out[x, y, i] = v
+                least[y, i] = _minimum(least[y, i], v if staffed[x, i] else 1.0)
     shared = np.zeros(B, np.bool_)
     for k in range(len(g)):
         if review[a[k]]:
@@ -102,15 +108,11 @@ def learn(g, a, m, s, quality, reach, discovery, cap, unknown, links, keep, staf
         if sk < 0:
             continue
         gain = discovery[a[k]] * quality[k] * reach[k]
-        gain = min(max(gain, 0.0), cap)
-        out[m[k], sk, g[k]] *= 1.0 - gain
-    # min over members of (unknown + 1 if not staffed), then at most 1: the same minimum
-    # as 1 and the staffed members' unknowns (all in 0..1), bit for bit
-    least = np.ones((S, B))
-    for x in range(M):
-        for y in range(S):
-            for i in range(B):
-                least[y, i] = _minimum(least[y, i], out[x, y, i] if staffed[x, i] else 1.0)
+        gain = _clip(gain, 0.0, cap)
+        v = out[m[k], sk, g[k]] * (1.0 - gain)
+        out[m[k], sk, g[k]] = v
+        if staffed[m[k], g[k]]:
+            least[sk, g[k]] = _minimum(least[sk, g[k]], v)
     for i in range(B):
         if not shared[i]:
             continue
@@ -122,7 +124,7 @@ def learn(g, a, m, s, quality, reach, discovery, cap, unknown, links, keep, staf
     return out, least
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def random_picks(left, levels, per_level, counts, menu, u, act_p):
     """One round of the random bot's runs, in (member, game) order: each pair whose member
     can still afford a legal run acts when u < act_p, and picks the r-th affordable legal
@@ -155,7 +157,7 @@ def random_picks(left, levels, per_level, counts, menu, u, act_p):
     return g[:n_runs], m[:n_runs], a[:n_runs]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def random_targets(g, m, a, u, counts, menu, internal, hours, left):
     """The targets of a round's runs: the r-th legal target with r = floor(u x n) (float32),
     capped at n - 1, or -1 for an internal action; and each run's hours taken off `left`
@@ -170,7 +172,7 @@ def random_targets(g, m, a, u, counts, menu, internal, hours, left):
     return s
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def coach(amount, skill, role, staffed, needs, qb):
     """Coaching, in place on skill (M, Q, B): in each game with amount > 0, the staffed
     member outside the quarterback's role with the weakest fit for their role (the first
@@ -195,17 +197,17 @@ def coach(amount, skill, role, staffed, needs, qb):
             continue
         r = max(role[who, i], 0)
         for q in range(Q):
-            skill[who, q, i] = min(max(skill[who, q, i] + amount[i] * needs[r, q], 0.0), 1.0)
+            skill[who, q, i] = _clip(skill[who, q, i] + amount[i] * needs[r, q], 0.0, 1.0)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _ratio(num, den):
     """engine.arrays.ratio for one pair: num / den, and 0 where den is 0."""
     empty = den == 0
     return num * (0.0 if empty else 1.0) / (den + (1.0 if empty else 0.0))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def align(focus, prio, base, prio_sq):
     """(S, B) rules.above_even(focus, prio) per game and stakeholder, from the even guess's
     cosine `base` and the priorities' squared norms `prio_sq` (S, B); focus (K, B), prio
@@ -225,7 +227,7 @@ def align(focus, prio, base, prio_sq):
     return out
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def menu(ok, label):
     """(X, N, B) int8: for each row of ok (X, N, B) bool along its middle axis, the labels
     of its Trues in order, then -1 (engine.legal's menus)."""
@@ -242,19 +244,19 @@ def menu(ok, label):
     return out
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _minimum(x, y):
     """np.minimum for one pair (y when they are equal)."""
     return x if x < y else y
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _clip(x, lo, hi):
     """np.clip(x, lo, hi) for one value (a value equal to a bound keeps its own bits)."""
     return lo if x < lo else (hi if x > hi else x)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def close_week(w, sums, milestones, actions, stakeholders, team, rules, out):
     """Each game's week-end updates in one pass: milestone progress (the close milestone
     scaled by the others' completion), short-term actions done on time, stance (gains,
@@ -326,7 +328,7 @@ def close_week(w, sums, milestones, actions, stakeholders, team, rules, out):
         last_coaching[i] = w if sums[E - 1, i] > 0 else coaching0[i]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def event_conditions(stance, connected, below, unconnected):
     """(n, B) bool: every stakeholder's stance is under the event's `below` (n, S) and no
     stakeholder it needs unconnected (`unconnected` (n, S) bool) is connected; stance and
@@ -346,7 +348,7 @@ def event_conditions(stance, connected, below, unconnected):
     return out
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def add_stance(stance, fired, effect):
     """(S, B) stance plus the stance effects (n, S) of the events fired (n, B) 0/1, summed
     in event order, within -1..1."""
