@@ -271,8 +271,20 @@ def close_week(w, sums, milestones, actions, stakeholders, team, rules, out):
     ran, ms_action, ms_due, done_on_time = actions
     stance0, d_stance, covered, present = stakeholders
     competition0, morale0, hours, cap, n, chem_mean, whim, share, review0, coaching0 = team
-    (cd, ud, room0, saturation, momentum, chem_k, over_level, over_k, audible_k,
-     coaching_on, coaching_every, lapse_k) = rules  # fmt: skip
+    (
+        cd,
+        ud,
+        room0,
+        saturation,
+        momentum,
+        chem_k,
+        over_level,
+        over_k,
+        audible_k,
+        coaching_on,
+        coaching_every,
+        lapse_k,
+    ) = rules
     progress, on_time, stance, competition, morale, last_review, last_coaching, done = out
     L, B = progress0.shape
     S = stance0.shape[0]

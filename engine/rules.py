@@ -406,10 +406,12 @@ def start_week(
         chance = windowed[cand] & (u < c.e_prob[cand])
         cond = A.batched(
             _kernels().event_conditions(
-                _mem(stance), _mem(connected), np.ascontiguousarray(c.e_stance_below[cand]),
+                _mem(stance),
+                _mem(connected),
+                np.ascontiguousarray(c.e_stance_below[cand]),
                 np.ascontiguousarray(c.e_unconnected[cand]),
             )
-        )  # fmt: skip
+        )
         if ev.behaviour[cand].any():
             cond &= events.behaviour_ok(c, ev, b, w, cand)
         fire = (scheduled[cand] | chance) & cond & events.may_fire(ev, b, w, cand)
@@ -571,8 +573,14 @@ class _WeekTables:
     @property
     def runs(self) -> tuple:
         """The tables kernels.week_runs reads, in its order."""
-        return (self.a_skill, self.unskilled, self.a_hours, self.a_stance, self.reach,
-                self.seniority)  # fmt: skip
+        return (
+            self.a_skill,
+            self.unskilled,
+            self.a_hours,
+            self.a_stance,
+            self.reach,
+            self.seniority,
+        )
 
 
 @cache
@@ -634,9 +642,21 @@ def resolve_week(
     conn = links(b)
     share = np.zeros(B, bool)  # games that held an account review
     unknown, least = K.learn(
-        g, a, m, s, quality, reach, c.a_discovery, R.discovery_cap, unknown_mem, _mem(conn),
-        1.0 - R.passive_learning, _mem(b.staffed), c.a_share, share,
-    )  # fmt: skip
+        g,
+        a,
+        m,
+        s,
+        quality,
+        reach,
+        c.a_discovery,
+        R.discovery_cap,
+        unknown_mem,
+        _mem(conn),
+        1.0 - R.passive_learning,
+        _mem(b.staffed),
+        c.a_share,
+        share,
+    )
     unknown, least = A.batched(unknown), A.batched(least)
     best_known = 1.0 - least
 

@@ -15,6 +15,12 @@ import numpy as np
 from engine.arrays import batched, memory, pair_total, ratio, stack, total
 
 
+def _mem(x, dtype) -> np.ndarray:
+    """A trace array's memory-order view (batch axis last), C-contiguous, as `dtype`, for
+    scoring.kernels."""
+    return np.ascontiguousarray(memory(np.asarray(x, dtype)))
+
+
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     num = total(a * b)
     den = np.sqrt(total(a * a) * total(b * b))
@@ -86,8 +92,16 @@ def member_fit(t: dict) -> np.ndarray:
 
 
 def role_fit(t: dict) -> np.ndarray:
-    staffed = t["t_staffed"]
-    return ratio(total(member_fit(t) * staffed), staffed.sum(-1))
+    """(B, W) the staffed members' mean `member_fit` (a compiled loop)."""
+    from scoring import kernels
+
+    skill, role, staffed = (
+        _mem(t["skill"], float),
+        _mem(t["t_role"], np.int64),
+        _mem(t["t_staffed"], bool),
+    )
+    needs = np.ascontiguousarray(t["p_r_needs"], float)
+    return batched(kernels.role_fit(skill, needs, role, staffed))
 
 
 def quarterbacks(t: dict) -> np.ndarray:
@@ -120,13 +134,13 @@ def loads(t: dict) -> np.ndarray:
 
 
 def workload(t: dict) -> np.ndarray:
-    here = t["t_capacity"] > 0
-    n = here.sum(-1)
-    ld = loads(t)
-    mean = ratio(total(ld * here), n)
-    spread = ratio(total(np.abs(ld - mean[..., None]) * here), n)
-    balance = np.clip(1.0 - 2.0 * spread, 0, 1) * np.clip(mean / 0.5, 0, 1)
-    return np.where(t["t_over_budget"], 0.0, balance)
+    """(B, W) how evenly and how fully the team's hours are used: 1 - 2 x the mean absolute
+    deviation of the members' loads, times the mean load over 0.5 (both within 0..1), over
+    the members available that week; 0 in a week over budget (a compiled loop)."""
+    from scoring import kernels
+
+    hours, cap = _mem(t["t_hours"], float), _mem(t["t_capacity"], float)
+    return batched(kernels.workload(hours, cap, _mem(t["t_over_budget"], bool)))
 
 
 def owner_held(t: dict) -> np.ndarray:
