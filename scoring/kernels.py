@@ -89,3 +89,48 @@ def role_fit(skill, needs, role, staffed):
         for i in range(B):
             out[w, i] = _ratio(out[w, i], n[i])
     return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _cosine(num, a_sq, b_sq):
+    """alignment.cosine's last step: num / sqrt(a_sq x b_sq), 0 where that is 0."""
+    den = np.sqrt(a_sq * b_sq)
+    return num / den if den > 0 else 0.0
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def customer(influence, prio, focus):
+    """The customer's influence-weighted priorities (W, K, B) (stakeholders added in
+    order), and the cosines (W, B) of the focus and of an even focus with them.
+    influence (W, S, B), prio (W, S, K, B), focus (W, K, B)."""
+    W, S, K, B = prio.shape
+    out = np.empty((W, K, B))
+    focus_cos = np.empty((W, B))
+    even_cos = np.empty((W, B))
+    dot = np.empty(B)
+    ff = np.empty(B)
+    cc = np.empty(B)
+    even = np.empty(B)
+    ones = np.empty(B)
+    for w in range(W):
+        for k in range(K):
+            for i in range(B):
+                out[w, k, i] = influence[w, 0, i] * prio[w, 0, k, i]
+            for y in range(1, S):
+                for i in range(B):
+                    out[w, k, i] = out[w, k, i] + influence[w, y, i] * prio[w, y, k, i]
+        for i in range(B):
+            c, f = out[w, 0, i], focus[w, 0, i]
+            dot[i], ff[i], cc[i], even[i], ones[i] = f * c, f * f, c * c, c, 1.0
+        for k in range(1, K):
+            for i in range(B):
+                c, f = out[w, k, i], focus[w, k, i]
+                dot[i] = dot[i] + f * c
+                ff[i] = ff[i] + f * f
+                cc[i] = cc[i] + c * c
+                even[i] = even[i] + c
+                ones[i] = ones[i] + 1.0
+        for i in range(B):
+            focus_cos[w, i] = _cosine(dot[i], ff[i], cc[i])
+            even_cos[w, i] = _cosine(even[i], ones[i], cc[i])
+    return out, focus_cos, even_cos

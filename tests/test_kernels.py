@@ -103,3 +103,21 @@ def test_importing_the_engine_and_scoring_compiles_nothing():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_customer_priorities_and_cosines_match_numpy(gen):
+    B, W, S, K_ = 150, 5, 4, 3
+    inf = gen.dirichlet(np.ones(S), (B, W))
+    prio = gen.dirichlet(np.ones(K_), (B, W, S))
+    focus = gen.dirichlet(np.ones(K_), (B, W))
+    focus[:10] = 0.0  # no focus: the cosine is 0
+    inf[10:20] = 0.0  # nobody with a say: the customer wants nothing
+    expected = inf[..., 0, None] * prio[..., 0, :]
+    for s in range(1, S):
+        expected += inf[..., s, None] * prio[..., s, :]
+    t = {"t_influence": inf, "t_prio": prio, "t_focus": focus}
+    shared = al.shared(t)
+    assert same_bits(np.ascontiguousarray(shared[al.CUSTOMER]), expected)
+    assert same_bits(np.ascontiguousarray(al.focus_cosine(t)), al.cosine(focus, expected))
+    even = al.cosine(np.ones_like(focus), expected)
+    assert same_bits(np.ascontiguousarray(al.even_cosine(shared)), even)
