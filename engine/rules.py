@@ -712,6 +712,9 @@ def resolve_week(
         request_due[:, req] = np.where(answered | missed, -1, due)
         request_missed[:, req] |= missed
 
+    def weights():  # (B, S) the say of each stakeholder on the buying team now
+        return b.influence * b.present
+
     def over_budget():  # the team's cost changes with the team, the budget with events
         cost = derived(b, "team_cost", (b.staffed,), lambda: A.total(b.staffed * c.m_cost, 1))
         return cost > b.budget + 1e-9
@@ -724,7 +727,7 @@ def resolve_week(
             ("t_conn", conn),
             ("t_focus", b.focus),
             ("t_prio", b.prio),
-            ("t_influence", b.influence * b.present),
+            ("t_influence", derived(b, "say", (b.influence, b.present), weights)),
             ("t_stance", stance),
             ("t_know", best_known),
             ("t_hours", hours),
