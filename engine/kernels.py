@@ -374,3 +374,71 @@ def add_stance(stance, fired, effect):
         for i in range(B):
             out[y, i] = _clip(stance[y, i] + acc[i], -1.0, 1.0)
     return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def fill_roles(staffed, pref, r_max):
+    """(B, M) roles: in each game, members in order of their best preference (highest
+    first, the lower index on a tie) take their most preferred role (the lowest index on
+    a tie) among those still under r_max; -1 for the unstaffed and when no role is left.
+    staffed (B, M) bool, pref (B, M, R)."""
+    B, M, R = pref.shape
+    role = np.full((B, M), -1, np.int64)
+    best = np.empty(M, pref.dtype)
+    order = np.empty(M, np.int64)
+    count = np.empty(R, np.int64)
+    for i in range(B):
+        for x in range(M):
+            v = pref[i, x, 0]
+            for r in range(1, R):
+                v = max(v, pref[i, x, r])
+            best[x] = v
+        for x in range(M):
+            rank = 0
+            for y in range(M):
+                rank += (best[y] > best[x]) or (y < x and best[y] == best[x])
+            order[rank] = x
+        count[:] = 0
+        for k in range(M):
+            x = order[k]
+            pick, top, any_open = 0, -np.inf, False
+            for r in range(R):
+                if count[r] < r_max[r]:
+                    any_open = True
+                    if pref[i, x, r] > top:
+                        pick, top = r, pref[i, x, r]
+            if staffed[i, x] and any_open:
+                role[i, x] = pick
+                count[pick] += 1
+    return role
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def plan_for(staffed, role, may_run, acts, target):
+    """Owner, action and due week (B, L) of each milestone: the first action of its `acts`
+    row (L, N; -1 pads it) that some staffed member with a role may run, owned by the
+    lowest-index such member, due at the milestone's target week; -1, -1, 0 when none.
+    staffed and role (B, M); may_run (A, R) bool."""
+    B, M = role.shape
+    L = acts.shape[0]
+    n_actions = may_run.shape[0]
+    owner = np.full((B, L), -1, np.int64)
+    action = np.full((B, L), -1, np.int64)
+    due = np.zeros((B, L), np.int64)
+    first = np.empty(n_actions, np.int64)
+    for i in range(B):
+        for a in range(n_actions):
+            first[a] = -1
+            for x in range(M):
+                if staffed[i, x] and role[i, x] >= 0 and may_run[a, role[i, x]]:
+                    first[a] = x
+                    break
+        for ms in range(L):
+            for j in range(acts.shape[1]):
+                a = acts[ms, j]
+                if a < 0:
+                    break
+                if first[a] >= 0:
+                    owner[i, ms], action[i, ms], due[i, ms] = first[a], a, target[ms]
+                    break
+    return owner, action, due
