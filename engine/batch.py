@@ -128,6 +128,16 @@ def simulate(scenario: Scenario | Compiled, seeds, policy: Policy) -> BatchResul
     return BatchResult(c, b, st, weeks)
 
 
+def warm_up(scenario: Scenario | Compiled) -> BatchResult:
+    """Play one random game of `scenario`. This loads numba and the engine's compiled loops
+    (from their cache; a machine's first run compiles them), so the first week a player
+    ends does not wait for them. The caller may score the result's trace to load scoring's
+    loops too."""
+    from engine.bots import make_policy
+
+    return simulate(scenario, np.zeros(1, np.uint64), make_policy("random", 0))
+
+
 def run_chunk(args):
     """One chunk of simulate_parallel. The cycle collector is paused meanwhile: the batch
     code makes no reference cycles, and its thousands of short-lived objects would

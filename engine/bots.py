@@ -11,6 +11,7 @@ and the degenerate exploit probes used by the balance analyser.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -80,24 +81,10 @@ class Policy:
 
 
 def _fill_roles(c: Compiled, staffed: np.ndarray, pref: np.ndarray) -> np.ndarray:
-    """Assign roles member by member in preference order (B, M, R scores), within max counts."""
-    B, M = staffed.shape
-    rows = np.arange(B)
-    role = np.full((B, M), -1)
-    count = np.zeros((B, len(c.roles)), int)
-    best_pref = pref[..., 0]
-    for k in range(1, pref.shape[-1]):  # the best score of each member, a few roles at a time
-        best_pref = np.maximum(best_pref, pref[..., k])
-    order = _descending(A.memory(A.batch_last(best_pref))).T  # (B, M)
-    by_member = pref.reshape(B * M, -1)
-    for k in range(M):
-        m = order[:, k]
-        open_ = count < c.r_max  # (B, R)
-        best = np.where(open_, by_member.take(rows * M + m, 0), -np.inf).argmax(-1)
-        ok = np.flatnonzero(staffed[rows, m] & open_.any(1))
-        role[ok, m[ok]] = best[ok]
-        count[ok, best[ok]] += 1
-    return role
+    """Assign roles member by member in preference order (B, M, R scores), within max counts
+    (a compiled loop over games, engine.kernels.fill_roles)."""
+    staffed = np.ascontiguousarray(staffed, bool)
+    return rules._kernels().fill_roles(staffed, np.ascontiguousarray(pref), c.r_max)
 
 
 def _affordable(c: Compiled, order: np.ndarray, limit: np.ndarray) -> np.ndarray:
@@ -117,26 +104,22 @@ def _affordable(c: Compiled, order: np.ndarray, limit: np.ndarray) -> np.ndarray
 
 
 def _plan_for(c: Compiled, staffed, role, gen=None):
-    """Own each milestone with a staffed member whose role runs an action that moves it."""
-    B, M = staffed.shape
-    L = len(c.milestones)
-    owner = np.full((B, L), -1)
-    action = np.full((B, L), -1)
-    due = np.zeros((B, L), int)
-    r = np.clip(role, 0, None)
-    eligible = staffed & (role >= 0)
-    first = np.full((len(c.actions), B), -1)  # (A, B) the first member who may run each action
-    for m in range(M - 1, -1, -1):
-        first = np.where(c.a_roles.take(r[:, m], 1) & eligible[:, m], m, first)
-    for ms in range(L):
+    """Own each milestone with a staffed member whose role runs an action that moves it
+    (a compiled loop over games, engine.kernels.plan_for)."""
+    staffed, role = np.ascontiguousarray(staffed, bool), np.ascontiguousarray(role, np.int64)
+    return rules._kernels().plan_for(staffed, role, c.a_roles, _plan_actions(c), c.l_target)
+
+
+@cache
+def _plan_actions(c: Compiled) -> np.ndarray:
+    """(L, A) for each milestone, the actions that move it, most progress first (numpy's
+    argsort order), then -1."""
+    out = np.full((len(c.milestones), len(c.actions)), -1, np.int64)
+    for ms in range(len(c.milestones)):
         acts = np.flatnonzero(c.a_progress[:, ms] > 0)
         acts = acts[np.argsort(-c.a_progress[acts, ms])]
-        for a in acts:
-            has = (first[a] >= 0) & (owner[:, ms] < 0)
-            owner[:, ms] = np.where(has, first[a], owner[:, ms])
-            action[:, ms] = np.where(has, a, action[:, ms])
-            due[:, ms] = np.where(has, c.l_target[ms], due[:, ms])
-    return owner, action, due
+        out[ms, : len(acts)] = acts
+    return out
 
 
 class RandomPolicy(Policy):
@@ -172,27 +155,17 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
     it may aim at. The picks read legal's menus (the legal runs in order of hours, the
     legal targets), so a round costs a few operations over (game, member) pairs."""
     B, M = b.size, len(c.members)
+    K = rules._kernels()
     left = np.ascontiguousarray(A.memory(_hours_left(c, b)))  # (M, B)
-    menu, counts = legal.run_menu(c, b)
-    t_menu, t_counts = legal.target_menu(c, b)
-    grid = np.arange(B) + (np.arange(M) * (B * counts.shape[-1]))[:, None]  # (M, B) offsets
+    menu, counts = (rules._mem(x) for x in legal.run_menu(c, b))
+    t_menu, t_counts = (rules._mem(x) for x in legal.target_menu(c, b))
+    levels, per_level = legal._hour_levels(c)
     gs, as_, ms, ss = [], [], [], []
     for _ in range(attempts):
-        h = legal.affordable(c, left)  # (M, B)
-        count = (
-            A.memory(counts).reshape(-1).take(grid + h.astype(np.intp) * B)
-        )  # legal runs of each pair
         u = gen.random((M, B), np.float32)  # memory order: member-major
-        acts = (count > 0) & (u < act_p)
-        flat = np.flatnonzero(acts)
-        m, g = np.divmod(flat, B)
-        n = count.reshape(-1).take(flat)
-        r = np.minimum((u.reshape(-1).take(flat) * (n / np.float32(act_p))).astype(np.intp), n - 1)
-        a = A.pick(menu, g, m, r).astype(np.intp)
-        n_t = A.pick(t_counts, g, a)
-        r_t = np.minimum((gen.random(len(a), np.float32) * n_t).astype(np.intp), n_t - 1)
-        s = np.where(c.a_internal.take(a), -1, A.pick(t_menu, g, a, np.maximum(r_t, 0)))
-        left.reshape(-1)[flat] -= c.a_hours.take(a)
+        g, m, a = K.random_picks(left, levels, per_level, counts, menu, u, np.float32(act_p))
+        u_t = gen.random(len(a), np.float32)
+        s = K.random_targets(g, m, a, u_t, t_counts, t_menu, c.a_internal, c.a_hours, left)
         gs.append(g), as_.append(a), ms.append(m), ss.append(s)
     live = b.ended == 0
     refocus = live & (gen.random(B) < audible_p)

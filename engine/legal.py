@@ -120,7 +120,7 @@ def hours_left(c: Compiled, b: rules.Batch) -> np.ndarray:
     (not available, or the game is decided), so no action fits (every action takes an
     hour or more)."""
     able = live(b)[:, None] & available(c, b)
-    return np.where(able, rules.capacity(c, b) - b.hours, -1.0)
+    return A.where(able, rules.capacity(c, b) - b.hours, -1.0)
 
 
 def role_table(c: Compiled) -> np.ndarray:
@@ -225,7 +225,7 @@ def run_menu(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray]:
         ok = A.memory(allowed(c, b)).take(order, 1)  # (M, A, B) in memory, by hours
         counts = np.zeros((ok.shape[0], ok.shape[1] + 1, ok.shape[2]), np.int8)
         _count_along(ok, counts)
-        return A.batched(_menu(ok, counts[:, :-1], order)), A.batched(counts)
+        return A.batched(_menu(ok, order)), A.batched(counts)
 
     return rules.derived(b, "run_menu", (b.role, b.present), compute)
 
@@ -255,17 +255,10 @@ def _count_along(ok: np.ndarray, out: np.ndarray) -> None:
         np.add(out[:, j], v[:, j], out=out[:, j + 1])
 
 
-def _menu(ok: np.ndarray, before: np.ndarray, label: np.ndarray) -> np.ndarray:
+def _menu(ok: np.ndarray, label: np.ndarray) -> np.ndarray:
     """(X, N, B) int8: for each row of ok (X, N, B) bool over its middle axis, the labels
-    of its Trues in order, then -1; `before` counts the Trues ahead of each entry."""
-    X, N, B = ok.shape
-    menu = np.full(ok.shape, -1, np.int8)
-    flat = menu.reshape(-1)
-    base = np.arange(X)[:, None] * (N * B) + np.arange(B)
-    for j in range(N):
-        at = (base + before[:, j].astype(np.intp) * B)[ok[:, j]]
-        flat[at] = label[j]
-    return menu
+    of its Trues in order, then -1 (a compiled loop, engine.kernels.menu)."""
+    return rules._kernels().menu(np.ascontiguousarray(ok), np.ascontiguousarray(label))
 
 
 def target_menu(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray]:
@@ -274,9 +267,7 @@ def target_menu(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray]:
 
     def compute():
         ok = c.a_targets[:, c.st_role][..., None] & A.memory(b.present)[None]  # (A, S, B)
-        before = np.zeros(ok.shape, np.int8)
-        _count_along(ok[:, :-1], before)
-        menu = _menu(ok, before, np.arange(ok.shape[1]))
+        menu = _menu(ok, np.arange(ok.shape[1]))
         return A.batched(menu), A.batched(ok.sum(1, dtype=np.int8))
 
     return rules.derived(b, "target_menu", (b.present,), compute)

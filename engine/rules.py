@@ -9,6 +9,7 @@ Functions copy-on-write: they take a Batch and return a new one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -177,11 +178,6 @@ def unit(x: np.ndarray) -> np.ndarray:
     return np.divide(x, total, out=np.full_like(x, 1.0 / x.shape[-1]), where=total > 0)
 
 
-def matvec(x: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """x (..., E) times m (E, S) without BLAS, so results do not depend on the batch size."""
-    return A.total(x[..., :, None] * m, -2)
-
-
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Cosine similarity over the last axis, 0 where either side is all zero."""
     return A.ratio(A.total(a * b), np.sqrt(A.total(a * a) * A.total(b * b)))
@@ -202,32 +198,18 @@ def above_even(focus: np.ndarray, prio: np.ndarray) -> np.ndarray:
 
 def _alignment(b: Batch) -> np.ndarray:
     """(B, S) above_even(b.focus[:, None], b.prio), bit for bit, with what depends on the
-    priorities alone (the even guess's cosine, their squared norm) kept while they last,
-    and recomputed only for the games whose focus changed since the last call while the
-    priorities stayed: a focus changes more often than the priorities, in a few games."""
+    priorities alone (the even guess's cosine, their squared norm) kept while they last;
+    memoised on the focus and the priorities."""
     prio = b.prio
     base, prio_sq = derived(
         b, "align_prio", (prio,), lambda: (even_cosine(prio), A.total(prio * prio))
     )
-    hit = b.memo.get("align")
-    if hit is not None and hit[0][1] is prio:
-        (focus0, _), _, table0 = hit
-        if focus0 is b.focus:
-            return table0
-        rows = np.flatnonzero((focus0 != b.focus).any(1))
-        table = np.copy(table0)
-        if len(rows):
-            table[rows] = _align(b.focus[rows], prio[rows], base[rows], prio_sq[rows])
-    else:
-        table = _align(b.focus, prio, base, prio_sq)
-    b.memo["align"] = ((b.focus, prio), None, table)
-    return table
 
+    def compute():
+        args = (_mem(b.focus), _mem(prio), _mem(base), _mem(prio_sq))
+        return A.batched(_kernels().align(*args))
 
-def _align(focus, prio, base, prio_sq) -> np.ndarray:
-    focus = focus[:, None]
-    cos = A.ratio(A.total(focus * prio), np.sqrt(A.total(focus * focus) * prio_sq))
-    return np.clip(A.ratio(cos - base, 1.0 - base), 0, 1)
+    return derived(b, "align", (b.focus, prio), compute)
 
 
 def team_know(b: Batch) -> np.ndarray:
@@ -422,8 +404,14 @@ def start_week(
         connected = b.conn.any(axis=1)  # (B, S)
         u = rng.uniform(b.seeds, rng.EVENTS, w * E + cand)
         chance = windowed[cand] & (u < c.e_prob[cand])
-        cond = (stance[:, None, :] < c.e_stance_below[cand][None]).all(-1)  # (B, n)
-        cond &= ~(connected[:, None, :] & c.e_unconnected[cand][None]).any(-1)
+        cond = A.batched(
+            _kernels().event_conditions(
+                _mem(stance),
+                _mem(connected),
+                np.ascontiguousarray(c.e_stance_below[cand]),
+                np.ascontiguousarray(c.e_unconnected[cand]),
+            )
+        )
         if ev.behaviour[cand].any():
             cond &= events.behaviour_ok(c, ev, b, w, cand)
         fire = (scheduled[cand] | chance) & cond & events.may_fire(ev, b, w, cand)
@@ -463,7 +451,8 @@ def start_week(
                 away = np.where(gone > 0, np.maximum(away, w + gone.astype(int) - 1), away)
             if c.e_req_on[e]:
                 request_due[:, e] = np.where(on, w + c.e_req_within[e] - 1, request_due[:, e])
-        stance = np.clip(stance + matvec(f, c.e_stance[cand]), -1, 1)
+        effect = np.ascontiguousarray(c.e_stance[cand], float)
+        stance = A.batched(_kernels().add_stance(_mem(stance), _mem(f), effect))
         competition = np.clip(competition + A.total(f * c.e_competition[cand]), 0, 1)
         budget = budget + A.total(f * c.e_budget[cand])
         value_mult = value_mult * (1.0 + A.total(f * c.e_value[cand]))
@@ -555,16 +544,58 @@ def member_fit(c: Compiled, skill: np.ndarray, role: np.ndarray) -> np.ndarray:
     return fit * (role >= 0)
 
 
-def run_fit(c: Compiled, skill: np.ndarray, g: np.ndarray, m: np.ndarray, a: np.ndarray):
-    """(n,) skill fit of member m of game g for action a, for each run."""
-    flat = A.memory(skill).reshape(-1)  # (M, Q, B): one skill at a time reads memory in order
-    B, Q = skill.shape[0], skill.shape[-1]
-    at = m * (Q * B) + g
-    needs = np.ascontiguousarray(c.a_skill.T)  # (Q, A)
-    fit = flat.take(at) * needs[0].take(a)
-    for q in range(1, Q):
-        fit += flat.take(at + q * B) * needs[q].take(a)
-    return fit
+def _kernels():
+    """engine.kernels, imported on first use: numba's import and the loading of the compiled
+    loops then cost nothing until a game first resolves a week."""
+    from engine import kernels
+
+    return kernels
+
+
+def _mem(x: np.ndarray) -> np.ndarray:
+    """A batch array's memory-order view, (B, ...) as (..., B), C-contiguous (no copy for
+    arrays made in batch-last memory)."""
+    return np.ascontiguousarray(A.memory(x))
+
+
+@dataclass(frozen=True)
+class _WeekTables:
+    """The scenario's numbers resolve_week's kernels read, laid out once per scenario."""
+
+    a_skill: np.ndarray  # (A, Q) skill needs of each action
+    unskilled: np.ndarray  # (A,) base quality: unfit_quality for actions that need no skill
+    a_hours: np.ndarray  # (A,) float
+    a_stance: np.ndarray  # (A,) stance effect of each action
+    reach: np.ndarray  # (2,) reach unconnected, connected
+    seniority: np.ndarray  # (M, S) reach factor of a member's seniority gap
+    r_needs: np.ndarray  # (R, Q) skill needs of each role
+
+    @property
+    def runs(self) -> tuple:
+        """The tables kernels.week_runs reads, in its order."""
+        return (
+            self.a_skill,
+            self.unskilled,
+            self.a_hours,
+            self.a_stance,
+            self.reach,
+            self.seniority,
+        )
+
+
+@cache
+def _week_tables(c: Compiled) -> _WeekTables:
+    R = c.rules
+    gap = np.maximum(0.0, c.st_seniority[None, :] - c.m_seniority[:, None])
+    return _WeekTables(
+        a_skill=np.ascontiguousarray(c.a_skill, float),
+        unskilled=np.where(A.total(c.a_skill) > 0, 0.0, R.unfit_quality),
+        a_hours=np.ascontiguousarray(c.a_hours, float),
+        reach=np.array([R.unconnected_reach, R.connected_reach], float),
+        seniority=np.ascontiguousarray(np.clip(1.0 - R.seniority_penalty * gap, 0, 1)),
+        a_stance=np.ascontiguousarray(c.a_stance, float),
+        r_needs=np.ascontiguousarray(c.r_needs, float),
+    )
 
 
 def resolve_week(
@@ -578,13 +609,11 @@ def resolve_week(
     w = b.week
     B = b.size
     S, L = len(c.stakeholders), len(c.milestones)
-    g, a, m, s = (np.asarray(x, int) for x in (g, a, m, s))
+    g, a, m, s = (np.ascontiguousarray(x, np.int64) for x in (g, a, m, s))
+    K = _kernels()
     skill, morale, competition = b.skill, b.morale, b.competition
-    hours = b.hours + A.scatter(b.hours.shape, (g, m), c.a_hours[a])
 
     R = c.rules
-    unskilled = np.where(A.total(c.a_skill) > 0, 0.0, R.unfit_quality)
-    quality = run_fit(c, skill, g, m, a) + unskilled.take(a)
     whim = b.t_audible[:, w - 1] & ~recent_shift(b, w, R.response_weeks)
     called = derived(b, "called", (b.role, b.staffed), lambda: one_quarterback(c, b))
     team = np.where(whim, 1.0 - R.audible_confusion, 1.0) * np.where(
@@ -593,116 +622,77 @@ def resolve_week(
     if c.a_share.any():
         lapsed = (w - b.last_review) > R.review_every
         team = team * np.where(lapsed, 1.0 - R.review_lapse_quality, 1.0)
-    weak = np.array([1.0, R.underdeliver_quality]).take(A.pick(b.weak, g, m).view(np.int8))
-    quality = quality * weak * (R.morale_quality_floor + R.morale_quality * morale[g]) * team[g]
-
-    # actions aimed at a stakeholder move their stance and what the member learns of them
-    t = np.flatnonzero(s >= 0)
-    gt, at, mt, st, qt = g.take(t), a.take(t), m.take(t), s.take(t), quality.take(t)
-    gap = np.maximum(0.0, c.st_seniority[None, :] - c.m_seniority[:, None])
-    seniority = np.clip(1.0 - R.seniority_penalty * gap, 0, 1)
-    linked = A.pick(b.conn, gt, mt, st).view(np.int8)
-    reach = np.array([R.unconnected_reach, R.connected_reach]).take(linked)
-    reach = reach * seniority.take(mt * S + st)
+    t = _week_tables(c)
     align_table = _alignment(b)  # (B, S) how well the strategy speaks to each stakeholder
-    known = A.pick(align_table, gt, st) * (1.0 - A.pick(b.unknown, gt, mt, st))
-    pitch = R.unknown_pitch + (1.0 - R.unknown_pitch) * known
-    gain = c.a_stance[at] * qt * reach * (R.pitch_weight * pitch - R.pitch_cost)
-    d_stance = A.scatter((B, S), (gt, st), gain)
-    learn = np.clip(c.a_discovery[at] * qt * reach, 0, R.discovery_cap)
+    unknown_mem = _mem(b.unknown)
+    state = (_mem(skill), _mem(b.weak), morale, team, _mem(b.conn), _mem(align_table))
+    numbers = (R.underdeliver_quality, R.morale_quality_floor, R.morale_quality)
+    numbers += (R.unknown_pitch, R.pitch_weight, R.pitch_cost)
+    # each run's quality; the stance gains and reach of actions aimed at a stakeholder; the
+    # hours used and the effort put into each action
+    quality, reach, d_stance, hours, effort, ran = K.week_runs(
+        g, a, m, s, (*state, unknown_mem, _mem(b.hours)), t.runs, numbers
+    )
+    d_stance, hours, ran = A.batched(d_stance), A.batched(hours), A.batched(ran)
+    # every per-game effect at once: sum over actions in index order of effort x effect
+    sums = K.effect_sums(c.effects, effort)  # (L + 3, B), see Compiled.effects
 
-    # the rest of an action's effects scale with the quality it was run with
-    effort = A.scatter((B, len(c.actions)), (g, a), quality)  # (B, A)
+    # passive effects of standing connections and of neglect; discovery; account reviews
+    # (the staffed members of a reviewing game learn what the team knows)
+    conn = links(b)
+    share = np.zeros(B, bool)  # games that held an account review
+    unknown, least = K.learn(
+        g,
+        a,
+        m,
+        s,
+        quality,
+        reach,
+        c.a_discovery,
+        R.discovery_cap,
+        unknown_mem,
+        _mem(conn),
+        1.0 - R.passive_learning,
+        _mem(b.staffed),
+        c.a_share,
+        share,
+    )
+    unknown, least = A.batched(unknown), A.batched(least)
+    best_known = 1.0 - least
 
-    # every per-game effect at once: sum over actions in index order of effort x effect,
-    # as A.total(effort * effect) adds, in memory order (effects, B)
-    eff = A.memory(effort)
-    table = c.effects  # (A, L + 3): progress per milestone, competition, morale, coaching
-    sums = table[0][:, None] * eff[0]
-    if len(eff) > 1:
-        sums = sums + table[1][:, None] * eff[1]
-    for k in range(2, len(eff)):
-        sums += table[k][:, None] * eff[k]
-    sums = A.batched(sums)
+    coach = sums[L + 2]
+    if (coach > 0).any():  # coaching lifts the weakest fit outside the quarterback
+        lifted = np.copy(_mem(skill))
+        K.coach(coach, lifted, _mem(b.role), _mem(b.staffed), t.r_needs, c.qb_role)
+        skill = A.batched(lifted)
 
     def planned():  # (B, L) 1 for an owned milestone with an action, else unowned_progress
         owned = (b.ms_owner >= 0) & (b.ms_action >= 0)
         owner_here = np.take_along_axis(b.staffed, np.clip(b.ms_owner, 0, None), 1) & owned
         return np.where(owner_here, 1.0, R.unowned_progress)
 
+    def chemistry():  # (B,) mean pair chemistry of the staffed team
+        n = np.maximum(b.staffed.sum(1), 1)
+        return A.pair_total(b.staffed, c.chem) / np.maximum(n * (n - 1), 1), n
+
     plan_mult = derived(b, "plan", (b.ms_owner, b.ms_action, b.staffed), planned)
-    d_prog = sums[:, :L] * plan_mult
-    progress = b.progress
-    if c.close >= 0:
-        frac = np.clip(progress / c.l_effort, 0, 1)
-        others = A.total(np.delete(frac, c.close, axis=1), 1) / (L - 1) if L > 1 else 1.0
-        d_prog[:, c.close] *= others
-    ran = np.zeros((B, len(c.actions)), bool)
-    ran[g, a] = True
-    due_ok = (b.ms_action >= 0) & (w <= np.maximum(b.ms_due, 1))
-    hit = np.take_along_axis(ran, np.clip(b.ms_action, 0, None), 1) & due_ok
-    on_time = b.ms_done_on_time | hit
-
-    d_comp, d_morale, coach = sums[:, L], sums[:, L + 1], sums[:, L + 2]
-
-    # passive effects of standing connections and of neglect
-    conn = links(b)
-    # a copy in batch-last memory; x 1.0 keeps the bits where there is no link: scale only links
-    unknown = A.batched(np.array(A.memory(b.unknown), order="C"))
-    linked_at = derived(b, "passive", (conn,), lambda: np.flatnonzero(A.memory(conn)))
-    np.reshape(A.memory(unknown), -1, copy=False)[linked_at] *= 1.0 - R.passive_learning
-    A.multiply_at(unknown, (gt, mt, st), 1.0 - learn)
-    least = unknown[:, 0] + ~b.staffed[:, 0, None]  # (B, S) what the team knows at best
-    for k in range(1, unknown.shape[1]):
-        np.minimum(least, unknown[:, k] + ~b.staffed[:, k, None], out=least)
-    np.minimum(least, 1.0, out=least)
-    best_known = 1.0 - least
-    share = np.zeros(B, bool)  # games that held an account review
-    share[g[c.a_share[a]]] = True
-    if share.any():  # the staffed members of a reviewing game learn what the team knows
-        # least <= every staffed member's unknown <= 1 <= least + 1, so the minimum below
-        # sets theirs to least and keeps everyone else's
-        apart = A.memory(~(share[:, None] & b.staffed))  # (M, B)
-        mem, floor = A.memory(unknown), A.memory(least)  # (M, S, B), (S, B)
-        for k in range(len(mem)):  # member by member: temporaries the size of `least`
-            np.minimum(mem[k], floor + apart[k], out=mem[k])
-    covered = covered_by(b)
-    drift = np.where(covered, R.covered_drift, -R.uncovered_drift * competition[:, None])
-    stance = b.stance
-    room = R.stance_room - np.abs(stance) * R.stance_saturation
-    stance = np.clip(stance + d_stance * room + drift * b.present, -1, 1)
-    progress = np.minimum(progress + d_prog, np.maximum(progress, c.l_pace * w))
-    competition = np.clip(competition + d_comp + c.comp_momentum, 0, 1)
-
-    coached = np.flatnonzero(coach > 0)
-    if len(coached):  # coaching lifts the weakest fit outside the quarterback toward their role
-        role, staffed = b.role[coached], b.staffed[coached]
-        fit = member_fit(c, skill[coached], role)
-        fit = np.where(staffed & (role != c.qb_role), fit, np.inf)
-        who = fit.argmin(1)
-        has = np.isfinite(fit.min(1))
-        i, who = coached[has], who[has]
-        lift = coach[i, None] * c.r_needs[np.clip(b.role[i, who], 0, None)]
-        skill = np.copy(skill)
-        skill[i, who] = np.clip(skill[i, who] + lift, 0, 1)
-
-    load = A.ratio(hours, derived(b, "cap", (b.staffed,), lambda: b.staffed * c.m_capacity))
-    n = np.maximum(b.staffed.sum(1), 1)
-    chem_mean = derived(
-        b,
-        "chemistry",
-        (b.staffed,),
-        lambda: A.pair_total(b.staffed, c.chem) / np.maximum(n * (n - 1), 1),
+    chem_mean, n = derived(b, "chemistry", (b.staffed,), chemistry)
+    cap = derived(b, "cap", (b.staffed,), lambda: b.staffed * c.m_capacity)
+    milestones = (_mem(b.progress), _mem(plan_mult), c.l_effort, c.l_pace, c.close)
+    actions = (_mem(ran), _mem(b.ms_action), _mem(b.ms_due), _mem(b.ms_done_on_time))
+    stakeholders = (_mem(b.stance), _mem(d_stance), _mem(covered_by(b)), _mem(b.present))
+    team_state = (competition, morale, _mem(hours), _mem(cap), n, chem_mean, whim, share)
+    team_state += (b.last_review, b.last_coaching)
+    week_rules = (R.covered_drift, R.uncovered_drift, R.stance_room, R.stance_saturation)
+    week_rules += (float(c.comp_momentum), R.chemistry_morale, R.overload_level)
+    week_rules += (R.overload_morale, R.audible_morale, bool(c.a_coaching.any()))
+    week_rules += (R.coaching_every, R.coaching_lapse_morale)
+    out = (A.zeros((B, L)), A.zeros((B, L), bool), A.zeros((B, S)), np.zeros(B), np.zeros(B))
+    out += (np.zeros_like(b.last_review), np.zeros_like(b.last_coaching), A.zeros((B, L)))
+    K.close_week(
+        w, sums, milestones, actions, stakeholders, team_state, week_rules, tuple(map(_mem, out))
     )
-    overload = (load > R.overload_level).sum(1) / n
-    morale = morale + d_morale + R.chemistry_morale * chem_mean - R.overload_morale * overload
-    morale = morale - R.audible_morale * whim
-    if c.a_coaching.any():
-        uncoached = (w - b.last_coaching) > R.coaching_every
-        morale = morale - R.coaching_lapse_morale * uncoached
-    morale = np.clip(morale, 0, 1)
-    last_review = np.where(share, w, b.last_review)
-    last_coaching = np.where(coach > 0, w, b.last_coaching)
+    progress, on_time, stance, competition, morale, last_review, last_coaching, completion = out
 
     request_due, request_missed = b.request_due, b.request_missed
     req = np.flatnonzero(c.e_req_on)
@@ -722,8 +712,12 @@ def resolve_week(
         request_due[:, req] = np.where(answered | missed, -1, due)
         request_missed[:, req] |= missed
 
-    def over_budget():
-        return A.total(b.staffed * c.m_cost, 1) > b.budget + 1e-9
+    def weights():  # (B, S) the say of each stakeholder on the buying team now
+        return b.influence * b.present
+
+    def over_budget():  # the team's cost changes with the team, the budget with events
+        cost = derived(b, "team_cost", (b.staffed,), lambda: A.total(b.staffed * c.m_cost, 1))
+        return cost > b.budget + 1e-9
 
     rec = {
         k: A.batch_last(v)
@@ -733,12 +727,12 @@ def resolve_week(
             ("t_conn", conn),
             ("t_focus", b.focus),
             ("t_prio", b.prio),
-            ("t_influence", b.influence * b.present),
+            ("t_influence", derived(b, "say", (b.influence, b.present), weights)),
             ("t_stance", stance),
             ("t_know", best_known),
             ("t_hours", hours),
             ("t_capacity", capacity(c, b)),
-            ("t_progress", np.clip(progress / c.l_effort, 0, 1)),
+            ("t_progress", completion),
             ("t_competition", competition),
             ("t_over_budget", derived(b, "over", (b.staffed, b.budget), over_budget)),
             ("t_morale", morale),

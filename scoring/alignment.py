@@ -15,6 +15,12 @@ import numpy as np
 from engine.arrays import batched, memory, pair_total, ratio, stack, total
 
 
+def _mem(x, dtype) -> np.ndarray:
+    """A trace array's memory-order view (batch axis last), C-contiguous, as `dtype`, for
+    scoring.kernels."""
+    return np.ascontiguousarray(memory(np.asarray(x, dtype)))
+
+
 def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     num = total(a * b)
     den = np.sqrt(total(a * a) * total(b * b))
@@ -86,8 +92,16 @@ def member_fit(t: dict) -> np.ndarray:
 
 
 def role_fit(t: dict) -> np.ndarray:
-    staffed = t["t_staffed"]
-    return ratio(total(member_fit(t) * staffed), staffed.sum(-1))
+    """(B, W) the staffed members' mean `member_fit` (a compiled loop)."""
+    from scoring import kernels
+
+    skill, role, staffed = (
+        _mem(t["skill"], float),
+        _mem(t["t_role"], np.int64),
+        _mem(t["t_staffed"], bool),
+    )
+    needs = np.ascontiguousarray(t["p_r_needs"], float)
+    return batched(kernels.role_fit(skill, needs, role, staffed))
 
 
 def quarterbacks(t: dict) -> np.ndarray:
@@ -120,13 +134,13 @@ def loads(t: dict) -> np.ndarray:
 
 
 def workload(t: dict) -> np.ndarray:
-    here = t["t_capacity"] > 0
-    n = here.sum(-1)
-    ld = loads(t)
-    mean = ratio(total(ld * here), n)
-    spread = ratio(total(np.abs(ld - mean[..., None]) * here), n)
-    balance = np.clip(1.0 - 2.0 * spread, 0, 1) * np.clip(mean / 0.5, 0, 1)
-    return np.where(t["t_over_budget"], 0.0, balance)
+    """(B, W) how evenly and how fully the team's hours are used: 1 - 2 x the mean absolute
+    deviation of the members' loads, times the mean load over 0.5 (both within 0..1), over
+    the members available that week; 0 in a week over budget (a compiled loop)."""
+    from scoring import kernels
+
+    hours, cap = _mem(t["t_hours"], float), _mem(t["t_capacity"], float)
+    return batched(kernels.workload(hours, cap, _mem(t["t_over_budget"], bool)))
 
 
 def owner_held(t: dict) -> np.ndarray:
@@ -212,46 +226,47 @@ def connection_fit(t: dict) -> np.ndarray:
 
 
 CUSTOMER = "d_customer_priorities"  # the trace key `shared` stores them under
+FOCUS_COSINE = "d_focus_cosine"  # ... the focus cosine
+EVEN_COSINE = "d_even_cosine"  # ... and the even guess's cosine
+
+
+def _customer(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The customer's priorities (B, W, K) and the focus's and an even focus's cosines with
+    them (B, W), in one compiled pass (the same bits as `cosine` and the sum over
+    stakeholders in order)."""
+    from scoring import kernels
+
+    inf, prio, focus = (_mem(t[k], float) for k in ("t_influence", "t_prio", "t_focus"))
+    return tuple(batched(x) for x in kernels.customer(inf, prio, focus))
 
 
 def customer_priorities(t: dict) -> np.ndarray:
     """(B, W, K) influence-weighted true priorities of the buying team (computed once by
     `shared`: the focus cosine, the even guess and the outcome all read them)."""
     known = t.get(CUSTOMER)
-    if known is not None:
-        return known
-    inf, prio = t["t_influence"], t["t_prio"]
-    out = inf[..., 0, None] * prio[..., 0, :]
-    for s in range(1, prio.shape[-2]):  # stakeholders in order, as `total` would add them
-        out += inf[..., s, None] * prio[..., s, :]
-    return out
-
-
-FOCUS_COSINE = "d_focus_cosine"  # the trace key `shared` stores the focus cosine under
+    return _customer(t)[0] if known is None else known
 
 
 def focus_cosine(t: dict) -> np.ndarray:
     """(B, W) cosine of the team's focus and the customer's priorities (computed once by
     `shared`, for the scorecard's several readers)."""
     known = t.get(FOCUS_COSINE)
-    if known is not None:
-        return known
-    return cosine(t["t_focus"], customer_priorities(t))
-
-
-def shared(t: dict) -> dict:
-    """The trace (a shallow copy) with the customer's priorities and the focus cosine
-    computed once: the focus component, the outcome and the weekly series all read them."""
-    if FOCUS_COSINE in t:
-        return t
-    t = {**t, CUSTOMER: customer_priorities(t)}
-    t[FOCUS_COSINE] = focus_cosine(t)
-    return t
+    return _customer(t)[1] if known is None else known
 
 
 def even_cosine(t: dict) -> np.ndarray:
     """(B, W) the cosine an even focus (no knowledge of the customer) would reach."""
-    return cosine(np.ones_like(t["t_focus"]), customer_priorities(t))
+    known = t.get(EVEN_COSINE)
+    return _customer(t)[2] if known is None else known
+
+
+def shared(t: dict) -> dict:
+    """The trace (a shallow copy) with the customer's priorities and the two cosines
+    computed once: the focus component, the outcome and the weekly series all read them."""
+    if FOCUS_COSINE in t:
+        return t
+    customer, focus, even = _customer(t)
+    return {**t, CUSTOMER: customer, FOCUS_COSINE: focus, EVEN_COSINE: even}
 
 
 def focus_score(cosine_series: np.ndarray, even: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
+from threading import Thread
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -64,6 +65,21 @@ THEMES = [
     ),
 ]
 THEME_CYCLE = ["dealcraft", "dealcraft-light", "textual-dark", "nord", "gruvbox"]
+
+
+def warm_up_engine() -> None:
+    """Load the compiled rules and scoring loops (engine.batch.warm_up) by playing and
+    scoring one game of the largest shipped scenario, so that the trainee's first End Week
+    does not wait for numba. A failure here only means the first week loads them."""
+    try:
+        from engine.batch import warm_up
+        from engine.loader import builtin_scenarios
+        from scoring.scorecard import score
+
+        largest = max(builtin_scenarios(), key=lambda s: s.deal.weeks * len(s.roster))
+        score(warm_up(largest).trace())
+    except Exception:  # best effort, in a background thread
+        return
 
 
 class DealcraftApp(App):
@@ -193,6 +209,8 @@ class DealcraftApp(App):
 
     def on_mount(self) -> None:
         self.apply_settings()
+        if not self.is_headless:  # a second after the first paint, off the event loop
+            self.set_timer(1.0, lambda: Thread(target=warm_up_engine, daemon=True).start())
         if terminal_fd() is not None:
             self.set_interval(2.0, self._check_terminal)
             exit_on_signals(self)

@@ -1,0 +1,136 @@
+"""Compiled loops for the score components that cost the most, over trace arrays in
+memory order (batch axis last, see engine.arrays), C-contiguous.
+
+Each does the same IEEE operations in the same order as the numpy expressions in
+scoring.alignment it stands for (sums over members in index order), without fastmath,
+so the scores keep their bits. Imported on first use (see alignment), so importing
+scoring costs no compiler.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _ratio(num, den):
+    """engine.arrays.ratio for one pair: num / den, and 0 where den is 0."""
+    empty = den == 0
+    return num * (0.0 if empty else 1.0) / (den + (1.0 if empty else 0.0))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _clip(x, lo, hi):
+    """np.clip(x, lo, hi) for one value."""
+    return lo if x < lo else (hi if x > hi else x)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def workload(hours, capacity, over_budget):
+    """(W, B) alignment.workload: hours and capacity (W, M, B), over_budget (W, B) bool."""
+    W, M, B = hours.shape
+    out = np.empty((W, B))
+    n = np.empty(B)
+    used = np.empty(B)
+    spread = np.empty(B)
+    for w in range(W):
+        for i in range(B):
+            n[i] = 0.0
+        for x in range(M):
+            for i in range(B):
+                n[i] += capacity[w, x, i] > 0
+        for x in range(M):
+            for i in range(B):
+                cap = capacity[w, x, i]
+                load = _ratio(hours[w, x, i], cap) * (1.0 if cap > 0 else 0.0)
+                used[i] = load if x == 0 else used[i] + load
+        for i in range(B):
+            used[i] = _ratio(used[i], n[i])  # the mean load
+        for x in range(M):
+            for i in range(B):
+                cap = capacity[w, x, i]
+                off = abs(_ratio(hours[w, x, i], cap) - used[i]) * (1.0 if cap > 0 else 0.0)
+                spread[i] = off if x == 0 else spread[i] + off
+        for i in range(B):
+            s = _ratio(spread[i], n[i])
+            balance = _clip(1.0 - 2.0 * s, 0.0, 1.0) * _clip(used[i] / 0.5, 0.0, 1.0)
+            out[w, i] = 0.0 if over_budget[w, i] else balance
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def role_fit(skill, needs, role, staffed):
+    """(W, B) alignment.role_fit: the staffed members' mean fit for their roles (a member
+    without a role fits 0). skill (M, Q, B), needs (R, Q), role and staffed (W, M, B)."""
+    M, Q, B = skill.shape
+    R = needs.shape[0]
+    W = role.shape[0]
+    table = np.empty((M, R, B))  # each member's fit for each role
+    for x in range(M):
+        for r in range(R):
+            for i in range(B):
+                table[x, r, i] = skill[x, 0, i] * needs[r, 0]
+            for q in range(1, Q):
+                for i in range(B):
+                    table[x, r, i] = table[x, r, i] + skill[x, q, i] * needs[r, q]
+    out = np.empty((W, B))
+    n = np.empty(B)
+    for w in range(W):
+        for i in range(B):
+            n[i] = 0.0
+        for x in range(M):
+            for i in range(B):
+                r = role[w, x, i]
+                fit = table[x, min(max(r, 0), R - 1), i] if r >= 0 else 0.0
+                part = fit * (1.0 if staffed[w, x, i] else 0.0)
+                out[w, i] = part if x == 0 else out[w, i] + part
+                n[i] += staffed[w, x, i]
+        for i in range(B):
+            out[w, i] = _ratio(out[w, i], n[i])
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _cosine(num, a_sq, b_sq):
+    """alignment.cosine's last step: num / sqrt(a_sq x b_sq), 0 where that is 0."""
+    den = np.sqrt(a_sq * b_sq)
+    return num / den if den > 0 else 0.0
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def customer(influence, prio, focus):
+    """The customer's influence-weighted priorities (W, K, B) (stakeholders added in
+    order), and the cosines (W, B) of the focus and of an even focus with them.
+    influence (W, S, B), prio (W, S, K, B), focus (W, K, B)."""
+    W, S, K, B = prio.shape
+    out = np.empty((W, K, B))
+    focus_cos = np.empty((W, B))
+    even_cos = np.empty((W, B))
+    dot = np.empty(B)
+    ff = np.empty(B)
+    cc = np.empty(B)
+    even = np.empty(B)
+    ones = np.empty(B)
+    for w in range(W):
+        for k in range(K):
+            for i in range(B):
+                out[w, k, i] = influence[w, 0, i] * prio[w, 0, k, i]
+            for y in range(1, S):
+                for i in range(B):
+                    out[w, k, i] = out[w, k, i] + influence[w, y, i] * prio[w, y, k, i]
+        for i in range(B):
+            c, f = out[w, 0, i], focus[w, 0, i]
+            dot[i], ff[i], cc[i], even[i], ones[i] = f * c, f * f, c * c, c, 1.0
+        for k in range(1, K):
+            for i in range(B):
+                c, f = out[w, k, i], focus[w, k, i]
+                dot[i] = dot[i] + f * c
+                ff[i] = ff[i] + f * f
+                cc[i] = cc[i] + c * c
+                even[i] = even[i] + c
+                ones[i] = ones[i] + 1.0
+        for i in range(B):
+            focus_cos[w, i] = _cosine(dot[i], ff[i], cc[i])
+            even_cos[w, i] = _cosine(even[i], ones[i], cc[i])
+    return out, focus_cos, even_cos

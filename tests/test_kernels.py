@@ -1,0 +1,123 @@
+"""engine/kernels.py and scoring/kernels.py: the compiled loops give the very bits of the
+numpy expressions they stand for (kept here as the reference), including signed zeros and
+the zero denominators `arrays.ratio` guards, and importing the engine compiles nothing."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from engine import arrays as A
+from engine import kernels as K
+from engine import rules
+from scoring import alignment as al
+
+
+@pytest.fixture
+def gen():
+    return np.random.default_rng(11)
+
+
+def same_bits(x, y) -> bool:
+    x, y = np.ascontiguousarray(x), np.ascontiguousarray(y)
+    return x.shape == y.shape and x.dtype == y.dtype and x.tobytes() == y.tobytes()
+
+
+def mem(x):
+    return np.ascontiguousarray(A.memory(x))
+
+
+def test_alignment_matches_numpy_above_even(gen):
+    B, S, K_ = 300, 5, 4
+    prio = A.batch_last(gen.dirichlet(np.ones(K_), (B, S)))
+    prio[:20] = 1.0 / K_  # an even customer: the even guess is perfect, 1 - base is 0
+    focus = A.batch_last(gen.dirichlet(np.ones(K_), B))
+    focus[20:40] = 0.0  # no focus at all: the cosine's denominator is 0
+    focus[40:60] = 1.0 / K_
+    base, prio_sq = rules.even_cosine(prio), A.total(prio * prio)
+    expected = rules.above_even(focus[:, None], prio)
+    got = A.batched(K.align(mem(focus), mem(prio), mem(base), mem(prio_sq)))
+    assert same_bits(got, np.ascontiguousarray(expected))
+
+
+def test_event_conditions_and_stance_match_numpy(gen):
+    B, S, n = 400, 6, 3
+    stance = A.batch_last(gen.uniform(-1, 1, (B, S)))
+    stance[:10] = -0.0
+    connected = A.batch_last(gen.random((B, S)) < 0.4)
+    below = np.where(gen.random((n, S)) < 0.4, gen.uniform(-0.5, 0.5, (n, S)), np.inf)
+    unconnected = gen.random((n, S)) < 0.3
+    cond = (stance[:, None, :] < below[None]).all(-1)
+    cond &= ~(connected[:, None, :] & unconnected[None]).any(-1)
+    got = A.batched(K.event_conditions(mem(stance), mem(connected), below, unconnected))
+    assert np.array_equal(got, cond)
+
+    fired = A.batch_last((gen.random((B, n)) < 0.3).astype(float))
+    effect = gen.uniform(-0.4, 0.4, (n, S))
+    expected = np.clip(stance + A.total(fired[..., :, None] * effect, -2), -1, 1)
+    got = A.batched(K.add_stance(mem(stance), mem(fired), effect))
+    assert same_bits(got, np.ascontiguousarray(expected))
+
+
+def _trace(gen, B=200, W=6, M=5, Q=3, R=4):
+    staffed = gen.random((B, W, M)) < 0.5
+    capacity = np.where(gen.random((B, W, M)) < 0.7, gen.integers(10, 40, (B, W, M)), 0.0)
+    capacity[:5] = 0.0  # nobody available at all
+    return {
+        "t_hours": np.where(capacity > 0, gen.integers(0, 45, (B, W, M)), 0.0),
+        "t_capacity": capacity,
+        "t_over_budget": gen.random((B, W)) < 0.1,
+        "t_staffed": staffed,
+        "t_role": np.where(staffed, gen.integers(-1, R, (B, W, M)), -1),
+        "skill": gen.random((B, M, Q)),
+        "p_r_needs": gen.dirichlet(np.ones(Q), R),
+    }
+
+
+def test_workload_matches_numpy(gen):
+    t = _trace(gen)
+    here = t["t_capacity"] > 0
+    n = here.sum(-1)
+    ld = A.ratio(t["t_hours"], t["t_capacity"])
+    mean = A.ratio(A.total(ld * here), n)
+    spread = A.ratio(A.total(np.abs(ld - mean[..., None]) * here), n)
+    balance = np.clip(1.0 - 2.0 * spread, 0, 1) * np.clip(mean / 0.5, 0, 1)
+    expected = np.where(t["t_over_budget"], 0.0, balance)
+    for trace in (t, {k: A.batch_last(v) for k, v in t.items()}):  # either layout
+        assert same_bits(np.ascontiguousarray(al.workload(trace)), expected)
+
+
+def test_role_fit_matches_numpy(gen):
+    t = _trace(gen)
+    staffed = t["t_staffed"]
+    expected = A.ratio(A.total(al.member_fit(t) * staffed), staffed.sum(-1))
+    assert same_bits(np.ascontiguousarray(al.role_fit(t)), np.ascontiguousarray(expected))
+
+
+def test_importing_the_engine_and_scoring_compiles_nothing():
+    """numba loads when a game first resolves a week, not when the app starts."""
+    code = (
+        "import sys, engine.rules, engine.bots, engine.batch, engine.state, scoring.scorecard;"
+        "print('numba' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_customer_priorities_and_cosines_match_numpy(gen):
+    B, W, S, K_ = 150, 5, 4, 3
+    inf = gen.dirichlet(np.ones(S), (B, W))
+    prio = gen.dirichlet(np.ones(K_), (B, W, S))
+    focus = gen.dirichlet(np.ones(K_), (B, W))
+    focus[:10] = 0.0  # no focus: the cosine is 0
+    inf[10:20] = 0.0  # nobody with a say: the customer wants nothing
+    expected = inf[..., 0, None] * prio[..., 0, :]
+    for s in range(1, S):
+        expected += inf[..., s, None] * prio[..., s, :]
+    t = {"t_influence": inf, "t_prio": prio, "t_focus": focus}
+    shared = al.shared(t)
+    assert same_bits(np.ascontiguousarray(shared[al.CUSTOMER]), expected)
+    assert same_bits(np.ascontiguousarray(al.focus_cosine(t)), al.cosine(focus, expected))
+    even = al.cosine(np.ones_like(focus), expected)
+    assert same_bits(np.ascontiguousarray(al.even_cosine(shared)), even)
