@@ -25,7 +25,7 @@ from textual.signal import Signal
 from textual.theme import Theme
 
 from simulator import textual_fixes  # noqa: F401 - guards a Textual bug before any list
-from simulator.terminal import exit_on_signals, terminal_alive, terminal_fd
+from simulator.terminal import exit_on_signals, stop, terminal_alive, terminal_fd
 
 if TYPE_CHECKING:
     from engine.decisions import Decision
@@ -228,7 +228,7 @@ class DealcraftApp(App):
         """Quit when the terminal has gone away (a closed window or a dropped session),
         rather than spin with nobody watching; every decision is already saved."""
         if not terminal_alive(terminal_fd()):
-            self.exit()
+            stop(self)
 
     def new_game(self, scenario: Scenario, seed: int | None = None) -> None:
         """Start `scenario`; when games cannot be saved here, say why and offer to play

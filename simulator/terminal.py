@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import termios
+import threading
 
 
 def terminal_fd() -> int | None:
@@ -31,6 +32,17 @@ def terminal_alive(fd: int | None) -> bool:
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+STOP_GRACE_S = 3.0
+
+
+def stop(app, code: int = 0) -> None:
+    """End `app` the normal way, and end the process outright if that has not finished
+    within STOP_GRACE_S: with its terminal gone, Textual's shutdown can wait forever on
+    output nobody will read. Every decision is saved when it is made, so nothing is lost."""
+    app.exit(None, code)
+    timer = threading.Timer(STOP_GRACE_S, os._exit, (code,))
+    timer.daemon = True
+    timer.start()
 
 
 def exit_on_signals(app) -> None:
@@ -40,6 +52,6 @@ def exit_on_signals(app) -> None:
     loop = asyncio.get_running_loop()
     for sig in STOP_SIGNALS:
         try:
-            loop.add_signal_handler(sig, app.exit, None, 128 + sig)
+            loop.add_signal_handler(sig, stop, app, 128 + sig)
         except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
             return

@@ -213,6 +213,35 @@ def test_a_stop_signal_restores_the_terminal_and_keeps_the_save(term, sig):
     assert decisions(term.home) == kept
 
 
+def test_a_closed_window_ends_the_game_process_and_keeps_the_save(term):
+    """The terminal goes away (the tmux server is killed, as when a window or an SSH
+    session closes): the game process is gone within seconds instead of hanging on
+    output nobody reads, and every decision made is in the save."""
+    term.start("play", "northwind-new-logo", "--seed", "3")
+    term.wait_for("Your briefing")
+    term.keys("Enter")
+    term.wait_for("Roster")
+    term.keys("Space", "q")
+    term.wait_for("★ Account")
+    kept = decisions(term.home)
+    shell = term.pid()
+    game = [
+        shell,
+        *map(
+            int,
+            subprocess.run(
+                ["pgrep", "-P", str(shell)], capture_output=True, text=True
+            ).stdout.split(),
+        ),
+    ]
+    term.tmux("kill-server")
+    end = time.monotonic() + 15
+    while time.monotonic() < end and any(_running(p) for p in game):
+        time.sleep(0.1)
+    assert not any(_running(p) for p in game)
+    assert decisions(term.home) == kept
+
+
 def test_saving_the_scenario_while_playing_reloads_and_replays(term, tmp_path):
     """`dealcraft play FILE --watch`: an edit that keeps the game legal replays all of it;
     a broken file is shown and the old version kept; an edit that makes a decision

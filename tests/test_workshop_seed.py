@@ -438,6 +438,12 @@ def test_the_real_binary_plays_a_sealed_game_through_a_real_server(home, tmp_pat
         wait_for(f"Week {week + 1} begins")
         tmux("send-keys", "-t", "game", "d")
         wait_for("Expected score")  # the coach's summary, computed by the server
+        pane = int(tmux("list-panes", "-t", "game", "-F", "#{pane_pid}").split()[0])
+        tmux("kill-server")
+        end = time.monotonic() + 15  # the window gone, the game ends (it used to hang)
+        while time.monotonic() < end and Path(f"/proc/{pane}").exists():
+            time.sleep(0.1)
+        assert not Path(f"/proc/{pane}").exists()
     finally:
         tmux("kill-server")
         server.terminate()

@@ -42,7 +42,7 @@ from textual.widgets.option_list import Option
 
 from engine.problems import InputError
 from simulator.screens.modals import ConfirmModal
-from simulator.terminal import exit_on_signals, terminal_alive, terminal_fd
+from simulator.terminal import exit_on_signals, stop, terminal_alive, terminal_fd
 from simulator.textcharts import spark
 from simulator.workshop.board_link import Link
 from simulator.workshop.curveballs import check_shift, check_signal, shift_label
@@ -504,7 +504,7 @@ class BoardApp(App):
     def _check_terminal(self) -> None:
         """Quit when the facilitator's terminal has gone away instead of spinning."""
         if not terminal_alive(terminal_fd()):
-            self.exit()
+            stop(self)
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def refresh_board(self) -> None:
