@@ -68,16 +68,13 @@ THEME_CYCLE = ["dealcraft", "dealcraft-light", "textual-dark", "nord", "gruvbox"
 
 
 def warm_up_engine() -> None:
-    """Load the compiled rules and scoring loops (engine.batch.warm_up) by playing and
-    scoring one game of the largest shipped scenario, so that the trainee's first End Week
-    does not wait for numba. A failure here only means the first week loads them."""
+    """Load the compiled rules, bots and scoring loops (simulator.warm) so that the
+    trainee's first End Week and the debrief's comparison do not wait for numba. A failure
+    here only means the first use loads them."""
     try:
-        from engine.batch import warm_up
-        from engine.loader import builtin_scenarios
-        from scoring.scorecard import score
+        from simulator.warm import warm
 
-        largest = max(builtin_scenarios(), key=lambda s: s.deal.weeks * len(s.roster))
-        score(warm_up(largest).trace())
+        warm()
     except Exception:  # best effort, in a background thread
         return
 
