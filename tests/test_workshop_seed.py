@@ -462,3 +462,24 @@ def test_on_one_laptop_a_renamed_team_is_found_by_its_kept_id(workshop_db):
     where = seats.where_of(None, None)
     assert seats.saved_passcode(where, info.code, "Cobalt") is not None
     assert seats.saved_passcode(where, info.code, "Blue") is None
+
+
+def test_a_plan_illegal_in_the_sessions_game_is_refused_at_its_line(served, capsys):
+    """Through a server the plan is played there (this computer has no seed), and the
+    refusal still names the plan file's line and column, those a local run names."""
+    from engine.plan import parse_plan, play_plan
+    from simulator.cli import main
+
+    _, _, url, _ = served
+    info, _ = ws.create_session("northwind-new-logo", name="Seed seven", seed=7)
+    with pytest.raises(InputError) as local:  # Raj is pulled away with seed 7
+        play_plan(find_scenario("northwind-new-logo"), parse_plan(PLAN), 7)
+    want = local.value.problems[0]
+    capsys.readouterr()
+    argv = ["run", "northwind-new-logo", "--plan", str(PLAN), "--join", info.code]
+    assert main([*argv, "--team", "Script", "--server", url]) == 1
+    err = capsys.readouterr().err
+    refusal = err.strip().splitlines()[-1]  # after the new team's passcode notice
+    assert "Traceback" not in err and "[workshop.session]" in refusal
+    assert refusal.startswith(f"{PLAN}:{want.line}:{want.col}:") and want.line > 1
+    assert "seed" not in refusal

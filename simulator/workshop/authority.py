@@ -306,6 +306,7 @@ class Authority:
         bodies,
         where: str,
         close=False,
+        at=(),
     ) -> dict:
         """A headless team's whole game (a plan), replayed with the session's curveballs as
         far as pacing allows (`close`: the weeks after the plan's last ended with no
@@ -314,7 +315,9 @@ class Authority:
         seat = self.seat(code, team, passcode)
         decisions = [_decision(b) for b in bodies]
         with seat.lock:
-            played, n = seat.team.submit(decisions, str(where)[:200], close=close is True)
+            played, n = seat.team.submit(
+                decisions, str(where)[:200], close=close is True, at=_places(at, len(decisions))
+            )
             seat.state = None
             return {
                 "team": seat.team.team,
@@ -484,3 +487,14 @@ def replay(scenario, seed: int, bodies: list[str]) -> GameState:
     for b in bodies:
         state = state.apply(decode(b))
     return state
+
+
+def _places(at, n: int) -> list[tuple[int, int]]:
+    """The (line, column) of each submitted decision in its plan file, as the client sent
+    them; nothing when they are not n pairs of positive integers."""
+    if not isinstance(at, list) or len(at) != n:
+        return []
+    ok = all(
+        isinstance(p, list) and len(p) == 2 and all(type(x) is int and x > 0 for x in p) for p in at
+    )
+    return [(p[0], p[1]) for p in at] if ok else []

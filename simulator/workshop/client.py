@@ -259,12 +259,14 @@ class RemoteSeat:
         self._log.extend(answer["decisions"])
         return nxt
 
-    def submit(self, decisions, where: str = "plan", close: bool = False):
+    def submit(self, decisions, where: str = "plan", close: bool = False, at=()):
         """Send a headless game (`close`: the server ends the weeks after its last with no
         actions); the stored game and how many decisions were new."""
         from simulator.workshop.authority import replay
 
         body = {"decisions": [encode(d)[1] for d in decisions], "where": where, "close": close}
+        if at:
+            body["at"] = [list(p) for p in at]
         try:
             answer = self._call("POST", "team/submit", body)
         except _Refusal as exc:

@@ -3,7 +3,7 @@ source and the session's curveballs; the store holds the part pacing allows so f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from engine.decisions import (
     Decision,
@@ -14,6 +14,7 @@ from engine.decisions import (
     Start,
 )
 from engine.model import Scenario
+from engine.problems import InputError
 from engine.state import GameState, new_game
 from simulator.workshop.curveballs import Due
 from simulator.workshop.records import decode, encode, refuse
@@ -57,6 +58,7 @@ def play_script(
     may_end: Callable[[int], bool] = lambda w: True,
     where: str = "plan",
     close: bool = False,
+    at: Sequence[tuple[int, int]] = (),
 ) -> GameState:
     """Replay a list of decisions with the session's curveballs, as far as pacing allows;
     with `close`, then end the weeks left with no actions (a plan played by the server
@@ -64,7 +66,8 @@ def play_script(
 
     Curveballs in `decisions` are the facilitator's: one the session has (a stored
     workshop log replayed) is skipped, since the session delivers it at its own week;
-    any other is refused. Refusals name the week, never the seed (players read them).
+    any other is refused. Refusals name the week, never the seed (players read them),
+    and the line and column `at` gives for the decision (a plan file's), if any.
     """
     run = _Scripted(scenario, seed, injects, may_end)
     for n, d in enumerate(decisions):
@@ -81,10 +84,14 @@ def play_script(
         try:
             run.state = run.state.apply(d)
         except IllegalDecision as exc:
-            raise refuse(
+            line, col = at[n] if n < len(at) else (1, 1)
+            raise InputError.at(
                 where,
+                "workshop.session",
                 f"decision {n + 1} ({d.kind}) is illegal in this session's game "
                 f"(week {run.state.week}): {exc}",
+                line,
+                col,
             ) from None
         if run.state.is_over():
             return run.state

@@ -178,7 +178,8 @@ def routes() -> list[web.RouteDef]:
         if not isinstance(decisions, list):
             raise InputError.at("decisions", "workshop.input", "decisions must be a list")
         where = b.get("where", "plan")
-        return a.submit(_code(r), team(r), passcode(r), decisions, where, b.get("close", False))
+        close, at = b.get("close", False), b.get("at", [])
+        return a.submit(_code(r), team(r), passcode(r), decisions, where, close, at)
 
     def coaching(a: Authority, r: web.Request, b: dict):
         n = r.query.get("n", "")

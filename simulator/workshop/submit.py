@@ -47,7 +47,8 @@ def play_and_submit(args: argparse.Namespace, scenario: Scenario, plan) -> GameS
     seat = _seat(args)
     _same_scenario(seat, scenario)
     where = getattr(args, "plan", None) or "plan"
-    played, n = seat.submit([d for d, _ in plan.steps], where, close=True)
+    at = [plan.source.where(loc) for _, loc in plan.steps]
+    played, n = seat.submit([d for d, _ in plan.steps], where, close=True, at=at)
     _submitted(seat, played, n)
     return played
 

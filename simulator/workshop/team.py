@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from engine.decisions import (
     Decision,
@@ -195,7 +195,11 @@ class TeamSession:
         raise refuse("workshop", "the curveballs keep changing; try the decision again")
 
     def submit(
-        self, decisions: Iterable[Decision], where: str = "plan", close: bool = False
+        self,
+        decisions: Iterable[Decision],
+        where: str = "plan",
+        close: bool = False,
+        at: Sequence[tuple[int, int]] = (),
     ) -> tuple[GameState, int]:
         """Store a scripted (headless) game: `decisions` replayed with the session's seed and
         curveballs (each arrives after the week it was injected at), as far as the hold
@@ -216,6 +220,7 @@ class TeamSession:
             lambda w: info.held_at(w) is None,
             where,
             close=close,
+            at=at,
         )
         n = sync_log(self.store, {"id": self.team_id, "name": self.team}, played, "workshop")
         self._n = len(played.history)
