@@ -167,6 +167,7 @@ def prepare_week_save(home: str) -> tuple[Path, str]:
     s.apply(Start())
     s.apply(EndWeek())
     s.apply(EndWeek())
+    s.path.with_name(s.path.name + ".lock").unlink(missing_ok=True)  # hand it to the game
     return s.path, scenario.title
 
 

@@ -11,10 +11,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from engine.hints import active_hints
-from engine.observe import observe
-from engine.practices import BY_ID
-
 SHOWN = 1  # hints shown at once; the rest wait their turn (file order)
 
 
@@ -50,11 +46,16 @@ class HintPanel(Static):
         if session is None:
             self.show([], 0)
             return
+        from engine.hints import active_hints  # here: the picker starts without the engine
+        from engine.observe import observe
+
         state = session.state
         hints = active_hints(state.scenario, observe(state))
         self.show(hints[:SHOWN], len(hints) - SHOWN)
 
     def show(self, hints, more: int) -> None:
+        from engine.practices import BY_ID
+
         self.shown = [h.id for h in hints]
         self.set_class(bool(hints), "-shown")
         if not hints:
