@@ -206,8 +206,10 @@ class DealcraftApp(App):
 
     def on_mount(self) -> None:
         self.apply_settings()
-        if not self.is_headless:  # a second after the first paint, off the event loop
-            self.set_timer(1.0, lambda: Thread(target=warm_up_engine, daemon=True).start())
+        if not self.is_headless:  # a second after the first paint, off the event loop; not
+            # a daemon, so an exit waits for it rather than freeze it holding LLVM's lock
+            # (the interpreter's finalizers would then wait for that lock for ever)
+            self.set_timer(1.0, lambda: Thread(target=warm_up_engine, daemon=False).start())
         if terminal_fd() is not None:
             self.set_interval(2.0, self._check_terminal)
             exit_on_signals(self)

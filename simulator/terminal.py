@@ -39,7 +39,11 @@ def stop(app, code: int = 0) -> None:
     """End `app` the normal way, and end the process outright if that has not finished
     within STOP_GRACE_S: with its terminal gone, Textual's shutdown can wait forever on
     output nobody will read. Every decision is saved when it is made, so nothing is lost."""
+    _exit_later(code)
     app.exit(None, code)
+
+
+def _exit_later(code: int) -> None:
     timer = threading.Timer(STOP_GRACE_S, os._exit, (code,))
     timer.daemon = True
     timer.start()
@@ -48,10 +52,18 @@ def stop(app, code: int = 0) -> None:
 def exit_on_signals(app) -> None:
     """Make SIGINT, SIGTERM, SIGHUP and SIGQUIT end `app` the normal way, so Textual puts the
     terminal back (alternate screen off, mouse tracking off) and the exit code is 128 + the
-    signal's number. Every decision is already saved when it is made. Call from on_mount."""
+    signal's number; the process ends outright STOP_GRACE_S later if that has not finished.
+    The handler is the interpreter's, not the event loop's: a loop blocked on output to a
+    terminal that has gone (the SIGHUP case) would never run it. Every decision is already
+    saved when it is made. Call from on_mount."""
     loop = asyncio.get_running_loop()
+
+    def on_signal(sig: int, _frame) -> None:
+        _exit_later(128 + sig)
+        loop.call_soon_threadsafe(app.exit, None, 128 + sig)
+
     for sig in STOP_SIGNALS:
         try:
-            loop.add_signal_handler(sig, stop, app, 128 + sig)
-        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+            signal.signal(sig, on_signal)
+        except (RuntimeError, ValueError):  # not the main thread
             return
