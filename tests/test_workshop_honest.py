@@ -67,6 +67,22 @@ def test_class_findings_rest_on_human_teams_only(klass):
     assert best_human.name in leader and "Script" not in leader
 
 
+def test_the_recap_names_a_gain_or_drop_only_when_the_win_chance_shows_one(klass):
+    fac = klass[2]
+    rows = fac.leaderboard().refresh()
+    weeks = max(r.weeks_played for r in rows)
+    moves = [
+        line
+        for w in range(1, weeks + 1)
+        for line in recap(rows, fac.scenario, week=w)
+        if line.startswith(("Biggest gain", "Biggest drop"))
+    ]
+    assert moves  # the class's games move
+    for line in moves:
+        before, after = line.rsplit("win chance ", 1)[1].split(" → ")
+        assert before != after
+
+
 def test_report_says_how_many_teams_each_finding_rests_on(klass, tmp_path):
     info, key, fac, _ = klass
     out = tmp_path / "r.html"

@@ -627,9 +627,9 @@ def recap(
     if deltas:
         up = max(deltas, key=lambda x: x[0])
         down = min(deltas, key=lambda x: x[0])
-        if up[0] > 0.005:
+        if up[0] > 0 and f"{up[2]:.0%}" != f"{up[3]:.0%}":  # a change the line can show
             lines.append(f"Biggest gain: {up[1].name}, win chance {up[2]:.0%} → {up[3]:.0%}")
-        if down[0] < -0.005:
+        if down[0] < 0 and f"{down[2]:.0%}" != f"{down[3]:.0%}":
             lines.append(f"Biggest drop: {down[1].name}, win chance {down[2]:.0%} → {down[3]:.0%}")
     players = [r for r in rows if r.human]
     first: dict[str, int] = {}
