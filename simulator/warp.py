@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from engine.model import Scenario
-from engine.plan import parse_plan, play_plan
-from engine.problems import InputError
-from engine.state import GameState
-from simulator.saves import Session
+if TYPE_CHECKING:  # the rules load only when a warp is asked for: the picker starts without
+    from engine.model import Scenario
+    from engine.state import GameState
+    from simulator.saves import Session
 
 WHERE = "dealcraft play --warp"
 
@@ -42,6 +42,9 @@ def warp_state(
 ) -> GameState:
     """The plan's game at the start of `week` (1 = just after setup), before any of that
     week's decisions; raise InputError (one located problem) when it cannot get there."""
+    from engine.plan import parse_plan, play_plan
+    from engine.problems import InputError
+
     weeks = scenario.deal.weeks
     if not 1 <= week <= weeks:
         raise InputError.at(
@@ -67,6 +70,8 @@ def warp_session(
     args: argparse.Namespace, scenario: Scenario, folder: Path | None = None
 ) -> Session:
     """A new saved game at the warp week, naming the plan it came from."""
+    from simulator.saves import Session
+
     state = warp_state(scenario, args.plan, args.warp, getattr(args, "seed", None))
     return Session.new(
         scenario,
