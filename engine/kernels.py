@@ -16,34 +16,100 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+BLOCK = 256  # games per block in `week`: a block's arrays fit in a core's L2 cache
+
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def week_runs(g, a, m, s, state, tables, numbers):
-    """One pass over the week's runs (in run order). For each run: its quality (member m's
-    skill fit for action a plus the unskilled base, times under-delivery, morale and the
-    team's factor) and its reach (0 for an internal action). Over the runs: d_stance (S, B)
-    the sum of the aimed runs' stance gains, hours (M, B) used after them, effort (A, B)
-    the sum of quality per action and ran (A, B) whether each action ran.
+def block_order(g, n_games, block):
+    """The runs grouped by block of `block` games, each game's runs in their own order (a
+    stable counting sort on g // block): start (n_blocks + 1,) where each block's runs
+    begin in `order`, and order the run indices."""
+    n_blocks = (n_games + block - 1) // block
+    start = np.zeros(n_blocks + 1, np.int64)
+    for k in range(len(g)):
+        start[g[k] // block + 1] += 1
+    for j in range(n_blocks):
+        start[j + 1] += start[j]
+    pos = start[:-1].copy()
+    order = np.empty(len(g), np.int64)
+    for k in range(len(g)):
+        j = g[k] // block
+        order[pos[j]] = k
+        pos[j] += 1
+    return start, order
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def week(g, a, m, s, state, tables, numbers, block):
+    """The week's runs and what the team learns from them, a block of games at a time (so
+    each run's entries are in cache when it comes; a game's runs keep their order, which
+    is all its sums depend on).
+
+    Per block: passive learning (unknown scaled by `keep` where a staffed member holds a
+    link) and the team's best knowledge so far; then each run in order: its quality
+    (member m's skill fit for action a plus the unskilled base, times under-delivery,
+    morale and the team's factor), its hours and effort, and for an aimed run its reach,
+    its stance gain (read from what the member knew at the start of the week) and its
+    discovery (which only lowers the unknown, so the new value joins the least as it is
+    made); then the games that held a review, whose staffed members all know the least.
 
     state: skill (M, Q, B), weak (M, B) bool, morale (B,), team (B,), conn (M, S, B) bool,
-    align (S, B), unknown (M, S, B), hours (M, B). tables: a_skill (A, Q), unskilled (A,),
-    a_hours (A,), stance (A,), reach (2,) unconnected/connected, seniority (M, S).
-    numbers: under-delivery quality, morale quality floor and scale, unknown pitch, pitch
-    weight and cost."""
-    skill, weak, morale, team, conn, align, unknown, hours0 = state
-    a_skill, unskilled, a_hours, stance, reach_table, seniority = tables
-    weak_quality, floor, scale, unknown_pitch, pitch_weight, pitch_cost = numbers
-    n = len(g)
-    Q = skill.shape[1]
-    S, B = align.shape
-    n_actions = len(a_hours)
-    quality = np.empty(n)
-    reach = np.zeros(n)
+    align (S, B), unknown (M, S, B), hours (M, B), links (M, S, B) bool, staffed (M, B)
+    bool. tables: a_skill (A, Q), unskilled (A,), a_hours (A,), stance (A,), reach (2,)
+    unconnected/connected, seniority (M, S), discovery (A,), review (A,) bool. numbers:
+    under-delivery quality, morale quality floor and scale, unknown pitch, pitch weight
+    and cost, discovery cap, keep.
+    Returns d_stance (S, B), hours (M, B) after the runs, effort (A, B) the sum of quality
+    per action, ran (A, B), unknown (M, S, B) after the week, least (S, B) the team's
+    lowest unknown (at most 1) and shared (B,) the games that held a review."""
+    skill, weak, morale, team, conn, align, unknown, hours0, links, staffed = state
+    M, S, B = unknown.shape
+    n_actions = len(tables[2])
+    keep = numbers[7]
     d_stance = np.zeros((S, B))
     used = np.zeros(hours0.shape)
     effort = np.zeros((n_actions, B))
     ran = np.zeros((n_actions, B), np.bool_)
-    for k in range(n):
+    out = np.empty_like(unknown)
+    least = np.ones((S, B))
+    shared = np.zeros(B, np.bool_)
+    start, order = block_order(g, B, block)
+    inputs = (skill, weak, morale, team, conn, align, unknown, staffed)
+    sums = (d_stance, used, effort, ran, shared, out, least)
+    for j in range(len(start) - 1):
+        i0, i1 = j * block, min(j * block + block, B)
+        _passive(unknown, links, staffed, keep, out, least, i0, i1)
+        _runs(g, a, m, s, order[start[j] : start[j + 1]], inputs, tables, numbers, sums)
+        _share(out, least, staffed, shared, i0, i1)
+    return d_stance, hours0 + used, effort, ran, out, least, shared
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _passive(unknown, links, staffed, keep, out, least, i0, i1):
+    """Games i0..i1 of `week`: out = unknown x keep where linked (x 1.0 elsewhere keeps the
+    bits), and least the minimum of 1 and the staffed members' values (the same bits as
+    the minimum over members of (unknown + 1 if not staffed), capped at 1)."""
+    M, S, B = unknown.shape
+    for x in range(M):
+        here = staffed[x, i0:i1]
+        for y in range(S):
+            u, linked = unknown[x, y, i0:i1], links[x, y, i0:i1]
+            o, lo = out[x, y, i0:i1], least[y, i0:i1]
+            for i in range(i1 - i0):
+                v = u[i] * (keep if linked[i] else 1.0)
+                o[i] = v
+                lo[i] = _minimum(lo[i], v if here[i] else 1.0)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _runs(g, a, m, s, runs, inputs, tables, numbers, sums):
+    """The runs `runs` (indices, in order) of `week`."""
+    skill, weak, morale, team, conn, align, unknown, staffed = inputs
+    a_skill, unskilled, a_hours, stance, reach_table, seniority, discovery, review = tables
+    weak_quality, floor, scale, unknown_pitch, pitch_weight, pitch_cost, cap, _ = numbers
+    d_stance, used, effort, ran, shared, out, least = sums
+    Q = skill.shape[1]
+    for k in runs:
         gk, ak, mk, sk = g[k], a[k], m[k], s[k]
         fit = skill[mk, 0, gk] * a_skill[ak, 0]
         for q in range(1, Q):
@@ -51,10 +117,11 @@ def week_runs(g, a, m, s, state, tables, numbers):
         qk = fit + unskilled[ak]
         w = weak_quality if weak[mk, gk] else 1.0
         qk = qk * w * (floor + scale * morale[gk]) * team[gk]
-        quality[k] = qk
         used[mk, gk] += a_hours[ak]
         effort[ak, gk] += qk
         ran[ak, gk] = True
+        if review[ak]:
+            shared[gk] = True
         if sk < 0:
             continue
         r = reach_table[1] if conn[mk, sk, gk] else reach_table[0]
@@ -62,8 +129,25 @@ def week_runs(g, a, m, s, state, tables, numbers):
         known = align[sk, gk] * (1.0 - unknown[mk, sk, gk])
         p = unknown_pitch + (1.0 - unknown_pitch) * known
         d_stance[sk, gk] += stance[ak] * qk * r * (pitch_weight * p - pitch_cost)
-        reach[k] = r
-    return quality, reach, d_stance, hours0 + used, effort, ran
+        gain = _clip(discovery[ak] * qk * r, 0.0, cap)
+        v = out[mk, sk, gk] * (1.0 - gain)
+        out[mk, sk, gk] = v
+        if staffed[mk, gk]:
+            least[sk, gk] = _minimum(least[sk, gk], v)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _share(out, least, staffed, shared, i0, i1):
+    """Games i0..i1 of `week`: in a game that held a review, every staffed member knows
+    what the best-informed one knows."""
+    M, S, B = out.shape
+    for i in range(i0, i1):
+        if not shared[i]:
+            continue
+        for x in range(M):
+            if staffed[x, i]:
+                for y in range(S):
+                    out[x, y, i] = _minimum(out[x, y, i], least[y, i])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -79,49 +163,6 @@ def effect_sums(table, effort):
             for i in range(B):
                 out[e, i] = out[e, i] + table[k, e] * effort[k, i]
     return out
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def learn(g, a, m, s, quality, reach, discovery, cap, unknown, links, keep, staffed, review, share):
-    """What the team does not know after the week: unknown (M, S, B) with linked entries
-    scaled by `keep` (1 - passive learning), then each aimed run's discovery applied in
-    run order; least (S, B) the team's best (lowest) unknown, at most 1; share (B,) the
-    games that held a review, whose staffed members then all know `least`.
-    links (M, S, B) and staffed (M, B) bool; review (A,) bool."""
-    M, S, B = unknown.shape
-    out = np.empty_like(unknown)
-    # least: the minimum of 1 and the staffed members' unknowns, the same value (and bits)
-    # as the minimum over members of (unknown + 1 if not staffed), capped at 1; discovery
-    # only lowers an unknown, so a run's new value joins the minimum as it is made
-    least = np.ones((S, B))
-    for x in range(M):
-        for y in range(S):
-            for i in range(B):  # x 1.0 where there is no link keeps the bits
-                v = unknown[x, y, i] * (keep if links[x, y, i] else 1.0)
-                out[x, y, i] = v
-                least[y, i] = _minimum(least[y, i], v if staffed[x, i] else 1.0)
-    shared = np.zeros(B, np.bool_)
-    for k in range(len(g)):
-        if review[a[k]]:
-            shared[g[k]] = True
-        sk = s[k]
-        if sk < 0:
-            continue
-        gain = discovery[a[k]] * quality[k] * reach[k]
-        gain = _clip(gain, 0.0, cap)
-        v = out[m[k], sk, g[k]] * (1.0 - gain)
-        out[m[k], sk, g[k]] = v
-        if staffed[m[k], g[k]]:
-            least[sk, g[k]] = _minimum(least[sk, g[k]], v)
-    for i in range(B):
-        if not shared[i]:
-            continue
-        for x in range(M):
-            if staffed[x, i]:
-                for y in range(S):
-                    out[x, y, i] = _minimum(out[x, y, i], least[y, i])
-    share[:] = shared
-    return out, least
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

@@ -569,10 +569,12 @@ class _WeekTables:
     reach: np.ndarray  # (2,) reach unconnected, connected
     seniority: np.ndarray  # (M, S) reach factor of a member's seniority gap
     r_needs: np.ndarray  # (R, Q) skill needs of each role
+    discovery: np.ndarray  # (A,) discovery of each action
+    review: np.ndarray  # (A,) bool: the action is an account review
 
     @property
     def runs(self) -> tuple:
-        """The tables kernels.week_runs reads, in its order."""
+        """The tables kernels.week reads, in its order."""
         return (
             self.a_skill,
             self.unskilled,
@@ -580,6 +582,8 @@ class _WeekTables:
             self.a_stance,
             self.reach,
             self.seniority,
+            self.discovery,
+            self.review,
         )
 
 
@@ -595,6 +599,8 @@ def _week_tables(c: Compiled) -> _WeekTables:
         seniority=np.ascontiguousarray(np.clip(1.0 - R.seniority_penalty * gap, 0, 1)),
         a_stance=np.ascontiguousarray(c.a_stance, float),
         r_needs=np.ascontiguousarray(c.r_needs, float),
+        discovery=np.ascontiguousarray(c.a_discovery, float),
+        review=np.ascontiguousarray(c.a_share, bool),
     )
 
 
@@ -624,40 +630,23 @@ def resolve_week(
         team = team * np.where(lapsed, 1.0 - R.review_lapse_quality, 1.0)
     t = _week_tables(c)
     align_table = _alignment(b)  # (B, S) how well the strategy speaks to each stakeholder
-    unknown_mem = _mem(b.unknown)
+    conn = links(b)
     state = (_mem(skill), _mem(b.weak), morale, team, _mem(b.conn), _mem(align_table))
+    state += (_mem(b.unknown), _mem(b.hours), _mem(conn), _mem(b.staffed))
     numbers = (R.underdeliver_quality, R.morale_quality_floor, R.morale_quality)
     numbers += (R.unknown_pitch, R.pitch_weight, R.pitch_cost)
-    # each run's quality; the stance gains and reach of actions aimed at a stakeholder; the
-    # hours used and the effort put into each action
-    quality, reach, d_stance, hours, effort, ran = K.week_runs(
-        g, a, m, s, (*state, unknown_mem, _mem(b.hours)), t.runs, numbers
+    numbers += (R.discovery_cap, 1.0 - R.passive_learning)
+    # each run's quality; the stance gains of actions aimed at a stakeholder; the hours used
+    # and the effort put into each action; passive learning of standing connections,
+    # discovery and account reviews (the staffed members of a reviewing game learn what the
+    # team knows)
+    d_stance, hours, effort, ran, unknown, least, share = K.week(
+        g, a, m, s, state, t.runs, numbers, K.BLOCK
     )
     d_stance, hours, ran = A.batched(d_stance), A.batched(hours), A.batched(ran)
+    unknown, least = A.batched(unknown), A.batched(least)
     # every per-game effect at once: sum over actions in index order of effort x effect
     sums = K.effect_sums(c.effects, effort)  # (L + 3, B), see Compiled.effects
-
-    # passive effects of standing connections and of neglect; discovery; account reviews
-    # (the staffed members of a reviewing game learn what the team knows)
-    conn = links(b)
-    share = np.zeros(B, bool)  # games that held an account review
-    unknown, least = K.learn(
-        g,
-        a,
-        m,
-        s,
-        quality,
-        reach,
-        c.a_discovery,
-        R.discovery_cap,
-        unknown_mem,
-        _mem(conn),
-        1.0 - R.passive_learning,
-        _mem(b.staffed),
-        c.a_share,
-        share,
-    )
-    unknown, least = A.batched(unknown), A.batched(least)
     best_known = 1.0 - least
 
     coach = sums[L + 2]

@@ -60,6 +60,29 @@ def test_event_conditions_and_stance_match_numpy(gen):
     assert same_bits(got, np.ascontiguousarray(expected))
 
 
+def test_the_weeks_runs_give_the_same_bits_in_any_block_size(gen):
+    """kernels.week works a block of games at a time; each game's runs keep their order, so
+    every sum and every learned value has the same bits whatever the block size."""
+    B, M, S, Q, A_, n = 50, 4, 3, 2, 5, 400
+    g = gen.integers(0, B, n)  # the runs of different games interleave
+    a = gen.integers(0, A_, n)
+    m = gen.integers(0, M, n)
+    s = np.where(gen.random(n) < 0.3, -1, gen.integers(0, S, n))
+    staffed = gen.random((M, B)) < 0.6
+    conn = gen.random((M, S, B)) < 0.3
+    state = (gen.random((M, Q, B)), gen.random((M, B)) < 0.2, gen.random(B), gen.random(B))
+    state += (conn, gen.random((S, B)), gen.random((M, S, B)), gen.random((M, B)))
+    state += (conn & staffed[:, None], staffed)
+    tables = (gen.random((A_, Q)), gen.random(A_), gen.random(A_) * 4, gen.uniform(-1, 1, A_))
+    tables += (np.array([0.4, 1.0]), gen.random((M, S)), gen.random(A_), gen.random(A_) < 0.3)
+    numbers = (0.6, 0.5, 0.5, 0.3, 1.2, 0.4, 0.5, 0.9)
+    whole = K.week(g, a, m, s, state, tables, numbers, B)
+    assert whole[6].any() and not whole[6].all()  # some games held a review
+    for block in (1, 7, 16):
+        parts = K.week(g, a, m, s, state, tables, numbers, block)
+        assert all(same_bits(x, y) for x, y in zip(whole, parts, strict=True))
+
+
 def _trace(gen, B=200, W=6, M=5, Q=3, R=4):
     staffed = gen.random((B, W, M)) < 0.5
     capacity = np.where(gen.random((B, W, M)) < 0.7, gen.integers(10, 40, (B, W, M)), 0.0)
