@@ -382,39 +382,174 @@ def close_week(w, sums, milestones, actions, stakeholders, team, rules, out):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def event_conditions(stance, connected, below, unconnected):
-    """(n, B) bool: every stakeholder's stance is under the event's `below` (n, S) and no
-    stakeholder it needs unconnected (`unconnected` (n, S) bool) is connected; stance and
-    connected (S, B)."""
+def fire_events(w, cand, u, tables, behaviour, state, history, injected):
+    """(n, B) bool: which of the events `cand` (n,) fire at the start of week w. An event
+    fires when it is scheduled, or it is windowed and its draw u (n, B) is under its
+    probability; every stakeholder's stance is under its `below` and no stakeholder it
+    needs unconnected is connected; its behaviour conditions hold; and it may fire again
+    (events.may_fire). An injected event (injected (E, B), or (0, B) for none) fires when
+    it has not fired before.
+
+    tables, per candidate: scheduled, windowed (n,) bool, probability (n,), below (n, S),
+    unconnected (n, S) bool, repeat, max_times (n,) and whether the scenario uses repeats
+    or lasting effects at all. behaviour, per candidate: has (n,) bool, if_run,
+    if_not_run (n, A), if_met, if_not_met (n, S), if_staffed (n, M) bool and skip_ok
+    (n, B) bool (the if_skipped conditions, or (0, B) when no candidate has one).
+    state: stance (S, B), conn (M, S, B) bool, staffed (M, B), last_run (A, B), last_met
+    (S, B). history (E, B): fired, fired_week, fire_count, undo_week."""
+    scheduled, windowed, prob, below, unconnected, repeat, max_times, kinds = tables
+    has, if_run, if_not_run, if_met, if_not_met, if_staffed, skip_ok = behaviour
+    stance, conn, staffed, last_run, last_met = state
+    fired, fired_week, fire_count, undo_week = history
     n, S = below.shape
+    M = conn.shape[0]
     B = stance.shape[1]
-    out = np.ones((n, B), np.bool_)
+    # loops run over games innermost, along memory, with & and | (no branches) so they
+    # vectorise
+    connected = np.zeros((S, B), np.bool_)
+    if unconnected.any():
+        for x in range(M):
+            for y in range(S):
+                for i in range(B):
+                    connected[y, i] |= conn[x, y, i]
+    ok = np.empty((n, B), np.bool_)
     for k in range(n):
+        e = cand[k]
+        rep, cap, due, chance = repeat[k], max_times[k], scheduled[k], windowed[k]
+        step = max(rep, 1)
+        for i in range(B):  # may it fire again, and does its draw or schedule call it
+            may = fired[e, i] == 0
+            if kinds:
+                again = (rep > 0) & (w - fired_week[e, i] >= step)
+                may = (may | again) & ((cap == 0) | (fire_count[e, i] < cap))
+                may &= undo_week[e, i] <= w
+            ok[k, i] = (due | (chance & (u[k, i] < prob[k]))) & may
         for y in range(S):
             limit = below[k, y]
             if unconnected[k, y]:
                 for i in range(B):
-                    out[k, i] = out[k, i] & (stance[y, i] < limit) & (connected[y, i] == 0)
+                    ok[k, i] &= (stance[y, i] < limit) & (connected[y, i] == 0)
             elif limit < np.inf:  # (a finite stance is always under +inf)
                 for i in range(B):
-                    out[k, i] = out[k, i] & (stance[y, i] < limit)
+                    ok[k, i] &= stance[y, i] < limit
+        if has[k]:
+            for j in range(if_run.shape[1]):
+                since, idle = w - if_run[k, j], if_not_run[k, j]
+                if if_run[k, j] > 0:
+                    for i in range(B):
+                        ok[k, i] &= (last_run[j, i] > 0) & (last_run[j, i] >= since)
+                if idle > 0:
+                    for i in range(B):
+                        ok[k, i] &= w - last_run[j, i] > idle
+            for y in range(S):
+                met, since = if_met[k, y], if_not_met[k, y]
+                if met > 0:
+                    for i in range(B):
+                        ok[k, i] &= last_met[y, i] >= met
+                if since > 0:
+                    for i in range(B):
+                        ok[k, i] &= (w > since) & (last_met[y, i] < since)
+            if len(skip_ok):
+                for i in range(B):
+                    ok[k, i] &= skip_ok[k, i]
+            for x in range(M):
+                if if_staffed[k, x]:
+                    for i in range(B):
+                        ok[k, i] &= staffed[x, i]
+        if len(injected):
+            for i in range(B):
+                ok[k, i] |= injected[e, i] & (fired[e, i] == 0)
+    return ok
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def note_fired(w, cand, fire, history, lasts):
+    """In place on history (copies of the batch's): fired (E, B), fired_week (E, B),
+    fire_count (E, B), fire_log (W, E, B) and undo_week (E, B) after the events `cand` (n,)
+    fired (n, B) in week w; an event with a lasting effect (lasts (n,) weeks) is undone in
+    week w + lasts."""
+    fired, fired_week, fire_count, fire_log, undo_week = history
+    n, B = fire.shape
+    for k in range(n):
+        e = cand[k]
+        for i in range(B):
+            on = fire[k, i]
+            fired[e, i] |= on
+            fire_count[e, i] += on
+            fire_log[w - 1, e, i] = on
+            if on:
+                fired_week[e, i] = w
+                if lasts[k] > 0:
+                    undo_week[e, i] = w + lasts[k]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def event_effects(fire, effects, stance, team):
+    """The events' effects summed in event order (fired (n, B) 0/1 times each effect):
+    stance (S, B) within -1..1, competition within 0..1, budget and the deal value's
+    multiplier (B,). effects: stance (n, S), competition, budget, value (n,); team:
+    competition, budget, value_mult (B,)."""
+    e_stance, e_competition, e_budget, e_value = effects
+    competition0, budget0, value0 = team
+    n, S = e_stance.shape
+    B = stance.shape[1]
+    f = np.empty((n, B))  # loops run over games innermost, along memory
+    for k in range(n):
+        for i in range(B):
+            f[k, i] = 1.0 if fire[k, i] else 0.0
+    out = np.empty((S, B))
+    for y in range(S):
+        _weighted(f, e_stance[:, y], out[y])
+        for i in range(B):
+            out[y, i] = _clip(stance[y, i] + out[y, i], -1.0, 1.0)
+    competition, budget, value = np.empty(B), np.empty(B), np.empty(B)
+    _weighted(f, e_competition, competition)
+    _weighted(f, e_budget, budget)
+    _weighted(f, e_value, value)
+    for i in range(B):
+        competition[i] = _clip(competition0[i] + competition[i], 0.0, 1.0)
+        budget[i] = budget0[i] + budget[i]
+        value[i] = value0[i] * (1.0 + value[i])
+    return out, competition, budget, value
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _weighted(f, weight, out):
+    """out (B,) = the sum over k in index order of f[k] x weight[k] (f (n, B))."""
+    n, B = f.shape
+    for i in range(B):
+        out[i] = f[0, i] * weight[0]
+    for k in range(1, n):
+        for i in range(B):
+            out[i] = out[i] + f[k, i] * weight[k]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def splitmix(seeds, stream, index, constants):
+    """(n, B) engine.rng.uniform(seeds, stream, index) in memory order, the same bits
+    (integer arithmetic wraps as numpy's uint64 does; the float is exact)."""
+    m1, m2, golden, offset = constants
+    n, B = len(index), len(seeds)
+    out = np.empty((n, B))
+    key = np.empty(B, np.uint64)
+    salt = np.uint64(stream) * m2
+    for i in range(B):
+        key[i] = _mix(seeds[i] * golden + salt, m1, m2)
+    scale = 1.0 / (1 << 53)
+    for k in range(n):
+        counter = index[k] * golden + offset
+        for i in range(B):
+            x = _mix(key[i] ^ counter, m1, m2)
+            out[k, i] = np.float64(x >> np.uint64(11)) * scale
     return out
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def add_stance(stance, fired, effect):
-    """(S, B) stance plus the stance effects (n, S) of the events fired (n, B) 0/1, summed
-    in event order, within -1..1."""
-    n, S = effect.shape
-    B = stance.shape[1]
-    out = np.empty((S, B))
-    for y in range(S):
-        acc = fired[0] * effect[0, y]
-        for k in range(1, n):
-            acc = acc + fired[k] * effect[k, y]
-        for i in range(B):
-            out[y, i] = _clip(stance[y, i] + acc[i], -1.0, 1.0)
-    return out
+def _mix(x, m1, m2):
+    """engine.rng._mix for one uint64."""
+    x = (x ^ (x >> np.uint64(30))) * m1
+    x = (x ^ (x >> np.uint64(27))) * m2
+    return x ^ (x >> np.uint64(31))
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

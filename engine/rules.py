@@ -394,37 +394,28 @@ def start_week(
     if heard is not None:
         heard |= shift
 
-    scheduled = events.scheduled(c, ev, w)
-    windowed = (c.e_prob > 0) & (c.e_first <= w) & (w <= c.e_last) & ~c.e_curveball
-    maybe = scheduled | windowed
+    maybe = events.scheduled(c, ev, w) | _windowed(c, w)
     if injected is not None:
         maybe = maybe | np.asarray(injected, bool).any(0)
     cand = np.flatnonzero(maybe)  # the few events that can fire this week, in id order
     if len(cand):
-        connected = b.conn.any(axis=1)  # (B, S)
-        u = rng.uniform(b.seeds, rng.EVENTS, w * E + cand)
-        chance = windowed[cand] & (u < c.e_prob[cand])
-        cond = A.batched(
-            _kernels().event_conditions(
-                _mem(stance),
-                _mem(connected),
-                np.ascontiguousarray(c.e_stance_below[cand]),
-                np.ascontiguousarray(c.e_unconnected[cand]),
-            )
+        u = rng.uniform_rows(b.seeds, rng.EVENTS, w * E + cand)
+        fire = A.batched(
+            _kernels().fire_events(w, cand, u, *_event_args(c, ev, b, w, cand, injected))
         )
-        if ev.behaviour[cand].any():
-            cond &= events.behaviour_ok(c, ev, b, w, cand)
-        fire = (scheduled[cand] | chance) & cond & events.may_fire(ev, b, w, cand)
-        if injected is not None:
-            fire |= np.asarray(injected, bool)[:, cand] & ~fired[:, cand]
         if not fire.any():
             cand = cand[:0]
     if len(cand):
-        fired, fired_week, request_due = np.copy(fired), np.copy(fired_week), np.copy(request_due)
-        fired[:, cand] |= fire
-        fired_week[:, cand] = np.where(fire, w, fired_week[:, cand])
-        kept |= _note_fired(c, ev, b, w, cand, fire, kept)
-        f = A.batch_last(fire.astype(float))
+        if c.e_req_on[cand].any():
+            request_due = np.copy(request_due)
+        history = [np.copy(x) for x in (fired, fired_week, b.fire_count, b.fire_log)]
+        undo = kept.get("undo_week", b.undo_week)
+        if ev.lasts[cand].any():
+            kept["undo_week"] = undo = np.copy(undo)
+        _kernels().note_fired(
+            w, cand, _mem(fire), tuple(map(_mem, (*history, undo))), ev.lasts[cand]
+        )
+        fired, fired_week, kept["fire_count"], kept["fire_log"] = history
         for k, e in enumerate(cand):  # a handful of events: apply each in id order
             on = fire[:, k]
             if not on.any():
@@ -446,16 +437,19 @@ def start_week(
                 room = 1.0 - A.total(target, -1, keepdims=True)
                 scaled = np.divide(rest * room, rest_sum, out=np.copy(rest), where=rest_sum > 0)
                 influence = np.where(on[:, None], np.where(seti, target, scaled), influence)
-            if c.e_unavailable[e].any():
-                gone = on[:, None] * c.e_unavailable[e]
-                away = np.where(gone > 0, np.maximum(away, w + gone.astype(int) - 1), away)
+            if c.e_unavailable[e].any():  # the few members it pulls away
+                away = np.copy(away) if away is b.away_until else away
+                for x in np.flatnonzero(c.e_unavailable[e] > 0):
+                    until = w + int(c.e_unavailable[e, x]) - 1
+                    away[:, x] = np.where(on, np.maximum(away[:, x], until), away[:, x])
             if c.e_req_on[e]:
                 request_due[:, e] = np.where(on, w + c.e_req_within[e] - 1, request_due[:, e])
-        effect = np.ascontiguousarray(c.e_stance[cand], float)
-        stance = A.batched(_kernels().add_stance(_mem(stance), _mem(f), effect))
-        competition = np.clip(competition + A.total(f * c.e_competition[cand]), 0, 1)
-        budget = budget + A.total(f * c.e_budget[cand])
-        value_mult = value_mult * (1.0 + A.total(f * c.e_value[cand]))
+        effects = (np.ascontiguousarray(c.e_stance[cand], float), c.e_competition[cand])
+        effects += (c.e_budget[cand], c.e_value[cand])
+        stance, competition, budget, value_mult = _kernels().event_effects(
+            _mem(fire), effects, _mem(stance), (competition, budget, value_mult)
+        )
+        stance = A.batched(stance)
 
     if shifts is not None:
         mask, new = shifts
@@ -501,18 +495,33 @@ def start_week(
     )
 
 
-def _note_fired(c: Compiled, ev, b: Batch, w: int, cand, fire, kept: dict) -> dict:
-    """The counts, week log and undo weeks of the events that fired in week w."""
-    count, log = np.copy(b.fire_count), np.copy(b.fire_log)
-    count[:, cand] += fire
-    log[:, w - 1, cand] = fire
-    out = {"fire_count": count, "fire_log": log}
-    if ev.lasts[cand].any():
-        undo_week = np.copy(kept.get("undo_week", b.undo_week))
-        lasting = fire & (ev.lasts[cand] > 0)
-        undo_week[:, cand] = np.where(lasting, w + ev.lasts[cand], undo_week[:, cand])
-        out["undo_week"] = undo_week
-    return out
+def _event_args(c: Compiled, ev, b: Batch, w: int, cand, injected) -> tuple:
+    """kernels.fire_events' tables, behaviour, state, history and injected for `cand`."""
+    tables = (events.scheduled(c, ev, w)[cand], _windowed(c, w)[cand], c.e_prob[cand])
+    tables += (
+        np.ascontiguousarray(c.e_stance_below[cand]),
+        np.ascontiguousarray(c.e_unconnected[cand]),
+    )
+    tables += (ev.repeat[cand], ev.max_times[cand], ev.any)
+    has = ev.behaviour[cand]
+    skip_ok = np.ones((0, b.size), bool)
+    if has.any() and ev.if_skipped[cand].any():
+        skip = events.skipping(c, b, w)
+        skip_ok = np.ones((len(cand), b.size), bool)
+        for k, e in enumerate(cand):
+            if has[k] and ev.if_skipped[e].any():
+                skip_ok[k] = skip[:, ev.if_skipped[e]].all(1)
+    behaviour = (has, ev.if_run[cand], ev.if_not_run[cand], ev.if_met[cand], ev.if_not_met[cand])
+    behaviour += (np.ascontiguousarray(ev.if_staffed[cand]), skip_ok)
+    state = (_mem(b.stance), _mem(b.conn), _mem(b.staffed), _mem(b.last_run), _mem(b.last_met))
+    history = tuple(_mem(x) for x in (b.fired, b.fired_week, b.fire_count, b.undo_week))
+    injected = np.zeros((0, b.size), bool) if injected is None else _mem(np.asarray(injected, bool))
+    return tables, behaviour, state, history, injected
+
+
+def _windowed(c: Compiled, w: int) -> np.ndarray:
+    """(E,) events with a chance of firing in week w (not curveballs)."""
+    return (c.e_prob > 0) & (c.e_first <= w) & (w <= c.e_last) & ~c.e_curveball
 
 
 def _silence(c: Compiled, b: Batch, on, st: int, old, kept: dict) -> dict:
