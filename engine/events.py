@@ -212,17 +212,18 @@ def learn(c, b, w: int, know) -> dict:
 def note_runs(t: Tables, b, w: int, g, a, s) -> dict:
     """The weeks actions last ran and stakeholders were last met, after week w's runs (only
     what some condition reads; games already decided keep theirs)."""
+    from engine import kernels
+
     out = {}
-    live = b.ended[g] == 0
     if t.track_runs and len(g):
         last = np.copy(b.last_run)
-        last[g[live], a[live]] = w
+        kernels.note_weeks(w, g, a, b.ended, A.memory(last))
         out["last_run"] = last
     if t.track_met:
-        aimed = (s >= 0) & live
+        aimed = (s >= 0) & (b.ended[g] == 0)
         if aimed.any():
             last = np.copy(b.last_met)
-            last[g[aimed], s[aimed]] = w
+            kernels.note_weeks(w, g, s, b.ended, A.memory(last))
             out["last_met"] = last
     return out
 

@@ -525,6 +525,15 @@ def _weighted(f, weight, out):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def note_weeks(w, g, col, ended, last):
+    """In place on last (X, B): week w for each run's column col (its action or target;
+    -1 for none) in its game, unless the game was decided before."""
+    for k in range(len(g)):
+        if col[k] >= 0 and ended[g[k]] == 0:
+            last[col[k], g[k]] = w
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def splitmix(seeds, stream, index, constants):
     """(n, B) engine.rng.uniform(seeds, stream, index) in memory order, the same bits
     (integer arithmetic wraps as numpy's uint64 does; the float is exact)."""
