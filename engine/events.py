@@ -151,15 +151,14 @@ def skipping(c, b, w: int) -> np.ndarray:
 def undo(c, t: Tables, b, w: int, budget, value_mult, undo_week):
     """Undo the lasting effects that run out at the start of week w: (budget, value_mult,
     undo_week), new arrays only where something ran out."""
-    ending = (undo_week == w) & (undo_week > 0)
-    if not ending.any():
+    from engine import kernels
+
+    ends, left, new_budget, new_value = kernels.run_out(
+        w, A.memory(undo_week), budget, value_mult, c.e_budget, c.e_value
+    )
+    if not ends.any():
         return budget, value_mult, undo_week
-    for e in np.flatnonzero(ending.any(0)):  # in id order, the inverse of each change
-        off = ending[:, e]
-        budget = budget - off * c.e_budget[e]
-        value_mult = np.where(off, value_mult / (1.0 + c.e_value[e]), value_mult)
-    undo_week = np.where(ending, 0, undo_week)
-    return budget, value_mult, undo_week
+    return new_budget, new_value, A.batched(left)
 
 
 def team_knowledge(c, staffed, unknown, stale) -> np.ndarray:

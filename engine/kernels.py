@@ -525,6 +525,33 @@ def _weighted(f, weight, out):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def run_out(w, undo_week, budget, value, e_budget, e_value):
+    """The lasting effects that run out in week w (undo_week (E, B) == w), undone in event
+    order: ends (E,) which events ran out in some game; and, when any did, new arrays of
+    undo_week (0 where it ran out), budget (less the event's budget change, x 0.0 in the
+    other games) and value (divided by 1 + the event's value change)."""
+    E, B = undo_week.shape
+    ends = np.zeros(E, np.bool_)
+    for e in range(E):
+        hit = False
+        for i in range(B):
+            hit |= undo_week[e, i] == w
+        ends[e] = hit
+    if not ends.any():
+        return ends, undo_week, budget, value
+    left, budget, value = undo_week.copy(), budget.copy(), value.copy()
+    for e in range(E):
+        if not ends[e]:
+            continue
+        for i in range(B):
+            off = undo_week[e, i] == w
+            budget[i] = budget[i] - (1.0 if off else 0.0) * e_budget[e]
+            value[i] = value[i] / (1.0 + e_value[e]) if off else value[i]
+            left[e, i] = 0 if off else left[e, i]
+    return ends, left, budget, value
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def note_weeks(w, g, col, ended, last):
     """In place on last (X, B): week w for each run's column col (its action or target;
     -1 for none) in its game, unless the game was decided before."""
