@@ -254,14 +254,20 @@ def align(focus, prio, base, prio_sq):
     cosine `base` and the priorities' squared norms `prio_sq` (S, B); focus (K, B), prio
     (S, K, B)."""
     S, K, B = prio.shape
-    ff = focus[0] * focus[0]
+    ff = np.empty(B)  # loops run over games innermost, along memory, with no temporaries
+    for i in range(B):
+        ff[i] = focus[0, i] * focus[0, i]
     for k in range(1, K):
-        ff = ff + focus[k] * focus[k]
+        for i in range(B):
+            ff[i] = ff[i] + focus[k, i] * focus[k, i]
     out = np.empty((S, B))
+    dot = np.empty(B)
     for y in range(S):
-        dot = focus[0] * prio[y, 0]
+        for i in range(B):
+            dot[i] = focus[0, i] * prio[y, 0, i]
         for k in range(1, K):
-            dot = dot + focus[k] * prio[y, k]
+            for i in range(B):
+                dot[i] = dot[i] + focus[k, i] * prio[y, k, i]
         for i in range(B):
             cos = _ratio(dot[i], np.sqrt(ff[i] * prio_sq[y, i]))
             out[y, i] = _clip(_ratio(cos - base[y, i], 1.0 - base[y, i]), 0.0, 1.0)

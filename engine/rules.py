@@ -772,7 +772,7 @@ def resolve_week(
     done = np.flatnonzero(b.ended > 0)
     if len(done):
         know = np.copy(know)
-        know[done] = np.where(b.staffed[done][..., None], b.know[done], 0.0).max(1)
+        know[done] = np.where(b.staffed[done][..., None], 1.0 - b.unknown[done], 0.0).max(1)
     out.memo["team_know"] = ((out.staffed, out.unknown), None, know)
     return out
 
