@@ -476,6 +476,8 @@ def note_fired(w, cand, fire, history, lasts):
     week w + lasts."""
     fired, fired_week, fire_count, fire_log, undo_week = history
     n, B = fire.shape
+    if not 1 <= w <= fire_log.shape[0]:
+        raise IndexError("the week is outside the deal")
     for k in range(n):
         e = cand[k]
         for i in range(B):

@@ -416,11 +416,14 @@ def start_week(
             w, cand, _mem(fire), tuple(map(_mem, (*history, undo))), ev.lasts[cand]
         )
         fired, fired_week, kept["fire_count"], kept["fire_log"] = history
+        sets_prio, sets_influence, pulls, asks = _event_kinds(c)
         for k, e in enumerate(cand):  # a handful of events: apply each in id order
+            if not (sets_prio[e] or sets_influence[e] or pulls[e] or asks[e]):
+                continue  # its effects are all in event_effects below
             on = fire[:, k]
             if not on.any():
                 continue
-            if c.e_prio_set[e].any():
+            if sets_prio[e]:
                 prio = np.copy(prio) if prio is b.prio else prio
                 for st in np.flatnonzero(c.e_prio_set[e]):
                     if ev.silent[e]:
@@ -429,7 +432,7 @@ def start_week(
                 shift |= on
                 if heard is not None and not ev.silent[e]:
                     heard |= on
-            if c.e_influence_set[e].any():
+            if sets_influence[e]:
                 seti = on[:, None] & c.e_influence_set[e]
                 target = np.where(seti, c.e_influence[e], 0.0)
                 rest = np.where(seti, 0.0, influence)
@@ -437,12 +440,12 @@ def start_week(
                 room = 1.0 - A.total(target, -1, keepdims=True)
                 scaled = np.divide(rest * room, rest_sum, out=np.copy(rest), where=rest_sum > 0)
                 influence = np.where(on[:, None], np.where(seti, target, scaled), influence)
-            if c.e_unavailable[e].any():  # the few members it pulls away
+            if pulls[e]:  # the few members it pulls away
                 away = np.copy(away) if away is b.away_until else away
                 for x in np.flatnonzero(c.e_unavailable[e] > 0):
                     until = w + int(c.e_unavailable[e, x]) - 1
                     away[:, x] = np.where(on, np.maximum(away[:, x], until), away[:, x])
-            if c.e_req_on[e]:
+            if asks[e]:
                 request_due[:, e] = np.where(on, w + c.e_req_within[e] - 1, request_due[:, e])
         effects = (np.ascontiguousarray(c.e_stance[cand], float), c.e_competition[cand])
         effects += (c.e_budget[cand], c.e_value[cand])
@@ -497,26 +500,42 @@ def start_week(
 
 def _event_args(c: Compiled, ev, b: Batch, w: int, cand, injected) -> tuple:
     """kernels.fire_events' tables, behaviour, state, history and injected for `cand`."""
-    tables = (events.scheduled(c, ev, w)[cand], _windowed(c, w)[cand], c.e_prob[cand])
-    tables += (
-        np.ascontiguousarray(c.e_stance_below[cand]),
-        np.ascontiguousarray(c.e_unconnected[cand]),
-    )
-    tables += (ev.repeat[cand], ev.max_times[cand], ev.any)
-    has = ev.behaviour[cand]
+    fixed, behaviour, skipped = _candidates(c, cand.tobytes())
+    tables = (events.scheduled(c, ev, w)[cand], _windowed(c, w)[cand], *fixed)
     skip_ok = np.ones((0, b.size), bool)
-    if has.any() and ev.if_skipped[cand].any():
+    if skipped:
         skip = events.skipping(c, b, w)
         skip_ok = np.ones((len(cand), b.size), bool)
-        for k, e in enumerate(cand):
-            if has[k] and ev.if_skipped[e].any():
-                skip_ok[k] = skip[:, ev.if_skipped[e]].all(1)
-    behaviour = (has, ev.if_run[cand], ev.if_not_run[cand], ev.if_met[cand], ev.if_not_met[cand])
-    behaviour += (np.ascontiguousarray(ev.if_staffed[cand]), skip_ok)
+        for k, e in skipped:
+            skip_ok[k] = skip[:, ev.if_skipped[e]].all(1)
     state = (_mem(b.stance), _mem(b.conn), _mem(b.staffed), _mem(b.last_run), _mem(b.last_met))
     history = tuple(_mem(x) for x in (b.fired, b.fired_week, b.fire_count, b.undo_week))
     injected = np.zeros((0, b.size), bool) if injected is None else _mem(np.asarray(injected, bool))
-    return tables, behaviour, state, history, injected
+    return tables, (*behaviour, skip_ok), state, history, injected
+
+
+@cache
+def _candidates(c: Compiled, key: bytes) -> tuple:
+    """What fire_events reads of the candidate events `key` (their ids' bytes) that never
+    changes: their probability, stance and connection conditions, repeats and behaviour
+    conditions, and the (position, id) of those with an if_skipped condition."""
+    ev, cand = events.tables(c), np.frombuffer(key, np.intp)
+    fixed = (c.e_prob[cand], np.ascontiguousarray(c.e_stance_below[cand]))
+    fixed += (np.ascontiguousarray(c.e_unconnected[cand]), ev.repeat[cand], ev.max_times[cand])
+    fixed += (ev.any,)
+    has = ev.behaviour[cand]
+    behaviour = (has, ev.if_run[cand], ev.if_not_run[cand], ev.if_met[cand], ev.if_not_met[cand])
+    behaviour += (np.ascontiguousarray(ev.if_staffed[cand]),)
+    skipped = [(k, e) for k, e in enumerate(cand) if has[k] and ev.if_skipped[e].any()]
+    return fixed, behaviour, skipped
+
+
+@cache
+def _event_kinds(c: Compiled) -> tuple[list[bool], ...]:
+    """Per event: whether it sets priorities, sets influence, pulls members away, or asks
+    for an expert (the effects start_week applies event by event)."""
+    kinds = (c.e_prio_set.any(1), c.e_influence_set.any(1), (c.e_unavailable > 0).any(1))
+    return tuple(np.asarray(x, bool).tolist() for x in (*kinds, c.e_req_on))
 
 
 def _windowed(c: Compiled, w: int) -> np.ndarray:
@@ -564,7 +583,10 @@ def _kernels():
 def _mem(x: np.ndarray) -> np.ndarray:
     """A batch array's memory-order view, (B, ...) as (..., B), C-contiguous (no copy for
     arrays made in batch-last memory)."""
-    return np.ascontiguousarray(A.memory(x))
+    return np.ascontiguousarray(x.transpose(_TO_MEMORY[x.ndim]))
+
+
+_TO_MEMORY = [(), (0,)] + [(*range(1, n), 0) for n in range(2, 8)]  # A.memory's axes
 
 
 @dataclass(frozen=True)
