@@ -103,27 +103,29 @@ def _passive(unknown, links, staffed, keep, out, least, i0, i1):
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _runs(g, a, m, s, runs, inputs, tables, numbers, sums):
-    """The runs `runs` (indices, in order) of `week`."""
+    """The runs `runs` (indices, in order) of `week`. Indices are cast to uint64, which
+    spares numba's check for negative (wrap-around) indices on every access."""
     skill, weak, morale, team, conn, align, unknown, staffed = inputs
     a_skill, unskilled, a_hours, stance, reach_table, seniority, discovery, review = tables
     weak_quality, floor, scale, unknown_pitch, pitch_weight, pitch_cost, cap, _ = numbers
     d_stance, used, effort, ran, shared, out, least = sums
     Q = skill.shape[1]
+    zero = np.uint64(0)
     for k in runs:
-        gk, ak, mk, sk = g[k], a[k], m[k], s[k]
-        fit = skill[mk, 0, gk] * a_skill[ak, 0]
+        gk, ak, mk = np.uint64(g[k]), np.uint64(a[k]), np.uint64(m[k])
+        fit = skill[mk, zero, gk] * a_skill[ak, zero]
         for q in range(1, Q):
-            fit += skill[mk, q, gk] * a_skill[ak, q]
+            fit += skill[mk, np.uint64(q), gk] * a_skill[ak, np.uint64(q)]
         qk = fit + unskilled[ak]
         w = weak_quality if weak[mk, gk] else 1.0
         qk = qk * w * (floor + scale * morale[gk]) * team[gk]
         used[mk, gk] += a_hours[ak]
         effort[ak, gk] += qk
         ran[ak, gk] = True
-        if review[ak]:
-            shared[gk] = True
-        if sk < 0:
+        shared[gk] |= review[ak]
+        if s[k] < 0:
             continue
+        sk = np.uint64(s[k])
         r = reach_table[1] if conn[mk, sk, gk] else reach_table[0]
         r = r * seniority[mk, sk]
         known = align[sk, gk] * (1.0 - unknown[mk, sk, gk])
@@ -564,8 +566,9 @@ def note_weeks(w, g, col, ended, last):
     """In place on last (X, B): week w for each run's column col (its action or target;
     -1 for none) in its game, unless the game was decided before."""
     for k in range(len(g)):
-        if col[k] >= 0 and ended[g[k]] == 0:
-            last[col[k], g[k]] = w
+        x, i = col[k], np.uint64(g[k])  # (uint64: no wrap-around check)
+        if x >= 0 and ended[i] == 0:
+            last[np.uint64(x), i] = w
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

@@ -150,8 +150,15 @@ def _copy(b: Batch, **changes) -> Batch:
     for k, v in changes.items():
         if k not in Batch.__dataclass_fields__:
             raise TypeError(f"Batch has no field '{k}'")
-        out.__dict__[k] = A.batch_last(v) if isinstance(v, np.ndarray) else v
+        if isinstance(v, np.ndarray) and not (type(v) is np.ndarray and _is_batch_last(v)):
+            v = A.batch_last(v)
+        out.__dict__[k] = v
     return out
+
+
+def _is_batch_last(x: np.ndarray) -> bool:
+    """What A.batch_last returns unchanged (checked without its call)."""
+    return x.ndim < 2 or len(x) <= 1 or x.strides[0] == x.itemsize
 
 
 def first_game(b: Batch) -> Batch:
