@@ -352,18 +352,19 @@ def close_week(w, sums, milestones, actions, stakeholders, team, rules, out):
             first = False
         for i in range(B):
             others[i] = others[i] / (L - 1)
-    for x in range(L):
+    for x in range(L):  # (selects, & and |, and two loops: each vectorises)
         floor = pace[x] * w
+        scaled = x == close
         for i in range(B):
             d = sums[x, i] * plan_mult[x, i]
-            if x == close:
-                d *= others[i]
+            d = d * others[i] if scaled else d
             p = progress0[x, i]
             progress[x, i] = _minimum(p + d, p if p > floor else floor)
             done[x, i] = _clip(progress[x, i] / effort[x], 0.0, 1.0)
+        for i in range(B):
             act = ms_action[x, i]
-            hit = act >= 0 and ran[max(act, 0), i] and w <= max(ms_due[x, i], 1)
-            on_time[x, i] = done_on_time[x, i] or hit
+            hit = (act >= 0) & ran[max(act, 0), i] & (w <= max(ms_due[x, i], 1))
+            on_time[x, i] = done_on_time[x, i] | hit
     for y in range(S):
         for i in range(B):
             drift = cd if covered[y, i] else -ud * competition0[i]
