@@ -277,6 +277,26 @@ def align(focus, prio, base, prio_sq):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def prio_norms(prio):
+    """(S, B) rules.even_cosine(prio) and the priorities' squared norms (sums over
+    dimensions in index order), from prio (S, K, B) in one pass."""
+    S, K, B = prio.shape
+    ones = 1.0
+    for _ in range(1, K):
+        ones = ones + 1.0
+    base, sq = np.empty((S, B)), np.empty((S, B))
+    for y in range(S):
+        for i in range(B):
+            total, squares = prio[y, 0, i], prio[y, 0, i] * prio[y, 0, i]
+            for k in range(1, K):
+                total = total + prio[y, k, i]
+                squares = squares + prio[y, k, i] * prio[y, k, i]
+            sq[y, i] = squares
+            base[y, i] = _ratio(total, np.sqrt(ones * squares))
+    return base, sq
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def menu(ok, label):
     """(X, N, B) int8: for each row of ok (X, N, B) bool along its middle axis, the labels
     of its Trues in order, then -1 (engine.legal's menus)."""

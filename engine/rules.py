@@ -208,13 +208,10 @@ def _alignment(b: Batch) -> np.ndarray:
     priorities alone (the even guess's cosine, their squared norm) kept while they last;
     memoised on the focus and the priorities."""
     prio = b.prio
-    base, prio_sq = derived(
-        b, "align_prio", (prio,), lambda: (even_cosine(prio), A.total(prio * prio))
-    )
+    base, prio_sq = derived(b, "align_prio", (prio,), lambda: _kernels().prio_norms(_mem(prio)))
 
     def compute():
-        args = (_mem(b.focus), _mem(prio), _mem(base), _mem(prio_sq))
-        return A.batched(_kernels().align(*args))
+        return A.batched(_kernels().align(_mem(b.focus), _mem(prio), base, prio_sq))
 
     return derived(b, "align", (b.focus, prio), compute)
 

@@ -35,7 +35,10 @@ def test_alignment_matches_numpy_above_even(gen):
     focus = A.batch_last(gen.dirichlet(np.ones(K_), B))
     focus[20:40] = 0.0  # no focus at all: the cosine's denominator is 0
     focus[40:60] = 1.0 / K_
+    prio[20:25] = 0.0  # no priorities at all: the even cosine's denominator is 0
     base, prio_sq = rules.even_cosine(prio), A.total(prio * prio)
+    norms = K.prio_norms(mem(prio))
+    assert same_bits(norms[0], mem(base)) and same_bits(norms[1], mem(prio_sq))
     expected = rules.above_even(focus[:, None], prio)
     got = A.batched(K.align(mem(focus), mem(prio), mem(base), mem(prio_sq)))
     assert same_bits(got, np.ascontiguousarray(expected))
