@@ -2,11 +2,12 @@
 and silent priority shifts.
 
 `rules.start_week` fires events; this module holds what those kinds add, as pure functions
-over a Batch's arrays, so the single game and the batch go through the very same code:
+over a Batch's arrays, so the single game and the batch go through the very same code (the
+tests of whether an event fires are one compiled loop, engine.kernels.fire_events):
 - behaviour conditions read what the team did: the last week each action ran and each
   stakeholder was met (`note_runs`, kept only for scenarios that ask), the practices a
   team is skipping at the start of a week (`skipping`) and who is on the team;
-- a repeating event may fire again `repeat_every` weeks after it last fired (`may_fire`);
+- a repeating event may fire again `repeat_every` weeks after it last fired;
 - an effect that `lasts` is undone at the start of the week it runs out (`undo`);
 - a `silent` shift moves what the team knew onto the old priorities (`silence`), and the
   estimate (engine.observe) blends that belief back in until discovery replaces it; the
@@ -126,21 +127,6 @@ def scheduled(c, t: Tables, w: int) -> np.ndarray:
     return on & ~c.e_curveball
 
 
-def may_fire(t: Tables, b, w: int, cand: np.ndarray) -> np.ndarray:
-    """(B, n) the events `cand` may fire again in week w: a one-off that has not fired, a
-    repeating one `repeat_every` weeks after it last fired and under its `max_times`, and
-    never while its own lasting effect still holds."""
-    fresh = ~b.fired[:, cand]
-    if not t.any:
-        return fresh
-    rep = t.repeat[cand]
-    ok = fresh | ((rep > 0) & (w - b.fired_week[:, cand] >= np.maximum(rep, 1)))
-    cap = t.max_times[cand]
-    ok &= (cap == 0) | (b.fire_count[:, cand] < cap)
-    ok &= ~(b.undo_week[:, cand] > w)
-    return ok
-
-
 def skipping(c, b, w: int) -> np.ndarray:
     """(B, P) the practices of SKIPPABLE each game is skipping at the start of week w."""
     R = c.rules
@@ -162,44 +148,17 @@ def skipping(c, b, w: int) -> np.ndarray:
     return np.stack([qb, unconnected, unplanned, skipped_checklist, rhythm, unanswered], 1)
 
 
-def behaviour_ok(c, t: Tables, b, w: int, cand: np.ndarray) -> np.ndarray:
-    """(B, n) the behaviour conditions of the events `cand` hold at the start of week w."""
-    out = np.ones((b.size, len(cand)), bool)
-    skip = None
-    for k, e in enumerate(cand):
-        if not t.behaviour[e]:
-            continue
-        ok = out[:, k]
-        for a in np.flatnonzero(t.if_run[e]):
-            ok &= (b.last_run[:, a] > 0) & (b.last_run[:, a] >= w - t.if_run[e, a])
-        for a in np.flatnonzero(t.if_not_run[e]):
-            ok &= w - b.last_run[:, a] > t.if_not_run[e, a]
-        for s in np.flatnonzero(t.if_met[e]):
-            ok &= b.last_met[:, s] >= t.if_met[e, s]
-        for s in np.flatnonzero(t.if_not_met[e]):
-            since = t.if_not_met[e, s]
-            ok &= (w > since) & (b.last_met[:, s] < since)
-        if t.if_skipped[e].any():
-            if skip is None:
-                skip = skipping(c, b, w)
-            ok &= skip[:, t.if_skipped[e]].all(1)
-        if t.if_staffed[e].any():
-            ok &= b.staffed[:, t.if_staffed[e]].all(1)
-    return out
-
-
 def undo(c, t: Tables, b, w: int, budget, value_mult, undo_week):
     """Undo the lasting effects that run out at the start of week w: (budget, value_mult,
     undo_week), new arrays only where something ran out."""
-    ending = (undo_week == w) & (undo_week > 0)
-    if not ending.any():
+    from engine import kernels
+
+    ends, left, new_budget, new_value = kernels.run_out(
+        w, A.memory(undo_week), budget, value_mult, c.e_budget, c.e_value
+    )
+    if not ends.any():
         return budget, value_mult, undo_week
-    for e in np.flatnonzero(ending.any(0)):  # in id order, the inverse of each change
-        off = ending[:, e]
-        budget = budget - off * c.e_budget[e]
-        value_mult = np.where(off, value_mult / (1.0 + c.e_value[e]), value_mult)
-    undo_week = np.where(ending, 0, undo_week)
-    return budget, value_mult, undo_week
+    return new_budget, new_value, A.batched(left)
 
 
 def team_knowledge(c, staffed, unknown, stale) -> np.ndarray:
@@ -252,17 +211,18 @@ def learn(c, b, w: int, know) -> dict:
 def note_runs(t: Tables, b, w: int, g, a, s) -> dict:
     """The weeks actions last ran and stakeholders were last met, after week w's runs (only
     what some condition reads; games already decided keep theirs)."""
+    from engine import kernels
+
     out = {}
-    live = b.ended[g] == 0
     if t.track_runs and len(g):
         last = np.copy(b.last_run)
-        last[g[live], a[live]] = w
+        kernels.note_weeks(w, g, a, b.ended, A.memory(last))
         out["last_run"] = last
     if t.track_met:
-        aimed = (s >= 0) & live
+        aimed = (s >= 0) & (b.ended[g] == 0)
         if aimed.any():
             last = np.copy(b.last_met)
-            last[g[aimed], s[aimed]] = w
+            kernels.note_weeks(w, g, s, b.ended, A.memory(last))
             out["last_met"] = last
     return out
 

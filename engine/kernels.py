@@ -16,54 +16,140 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+BLOCK = 256  # games per block in `week`: a block's arrays fit in a core's L2 cache
+
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def week_runs(g, a, m, s, state, tables, numbers):
-    """One pass over the week's runs (in run order). For each run: its quality (member m's
-    skill fit for action a plus the unskilled base, times under-delivery, morale and the
-    team's factor) and its reach (0 for an internal action). Over the runs: d_stance (S, B)
-    the sum of the aimed runs' stance gains, hours (M, B) used after them, effort (A, B)
-    the sum of quality per action and ran (A, B) whether each action ran.
+def block_order(g, n_games, block):
+    """The runs grouped by block of `block` games, each game's runs in their own order (a
+    stable counting sort on g // block): start (n_blocks + 1,) where each block's runs
+    begin in `order`, and order the run indices."""
+    n_blocks = (n_games + block - 1) // block
+    start = np.zeros(n_blocks + 1, np.int64)
+    for k in range(len(g)):
+        start[g[k] // block + 1] += 1
+    for j in range(n_blocks):
+        start[j + 1] += start[j]
+    pos = start[:-1].copy()
+    order = np.empty(len(g), np.int64)
+    for k in range(len(g)):
+        j = g[k] // block
+        order[pos[j]] = k
+        pos[j] += 1
+    return start, order
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def week(g, a, m, s, state, tables, numbers, block):
+    """The week's runs and what the team learns from them, a block of games at a time (so
+    each run's entries are in cache when it comes; a game's runs keep their order, which
+    is all its sums depend on).
+
+    Per block: passive learning (unknown scaled by `keep` where a staffed member holds a
+    link) and the team's best knowledge so far; then each run in order: its quality
+    (member m's skill fit for action a plus the unskilled base, times under-delivery,
+    morale and the team's factor), its hours and effort, and for an aimed run its reach,
+    its stance gain (read from what the member knew at the start of the week) and its
+    discovery (which only lowers the unknown, so the new value joins the least as it is
+    made); then the games that held a review, whose staffed members all know the least.
 
     state: skill (M, Q, B), weak (M, B) bool, morale (B,), team (B,), conn (M, S, B) bool,
-    align (S, B), unknown (M, S, B), hours (M, B). tables: a_skill (A, Q), unskilled (A,),
-    a_hours (A,), stance (A,), reach (2,) unconnected/connected, seniority (M, S).
-    numbers: under-delivery quality, morale quality floor and scale, unknown pitch, pitch
-    weight and cost."""
-    skill, weak, morale, team, conn, align, unknown, hours0 = state
-    a_skill, unskilled, a_hours, stance, reach_table, seniority = tables
-    weak_quality, floor, scale, unknown_pitch, pitch_weight, pitch_cost = numbers
-    n = len(g)
-    Q = skill.shape[1]
-    S, B = align.shape
-    n_actions = len(a_hours)
-    quality = np.empty(n)
-    reach = np.zeros(n)
+    align (S, B), unknown (M, S, B), hours (M, B), links (M, S, B) bool, staffed (M, B)
+    bool. tables: a_skill (A, Q), unskilled (A,), a_hours (A,), stance (A,), reach (2,)
+    unconnected/connected, seniority (M, S), discovery (A,), review (A,) bool. numbers:
+    under-delivery quality, morale quality floor and scale, unknown pitch, pitch weight
+    and cost, discovery cap, keep.
+    Returns d_stance (S, B), hours (M, B) after the runs, effort (A, B) the sum of quality
+    per action, ran (A, B), unknown (M, S, B) after the week, least (S, B) the team's
+    lowest unknown (at most 1) and shared (B,) the games that held a review."""
+    skill, weak, morale, team, conn, align, unknown, hours0, links, staffed = state
+    M, S, B = unknown.shape
+    n_actions = len(tables[2])
+    keep = numbers[7]
     d_stance = np.zeros((S, B))
     used = np.zeros(hours0.shape)
     effort = np.zeros((n_actions, B))
     ran = np.zeros((n_actions, B), np.bool_)
-    for k in range(n):
-        gk, ak, mk, sk = g[k], a[k], m[k], s[k]
-        fit = skill[mk, 0, gk] * a_skill[ak, 0]
+    out = np.empty_like(unknown)
+    least = np.ones((S, B))
+    shared = np.zeros(B, np.bool_)
+    start, order = block_order(g, B, block)
+    inputs = (skill, weak, morale, team, conn, align, unknown, staffed)
+    sums = (d_stance, used, effort, ran, shared, out, least)
+    for j in range(len(start) - 1):
+        i0, i1 = j * block, min(j * block + block, B)
+        _passive(unknown, links, staffed, keep, out, least, i0, i1)
+        _runs(g, a, m, s, order[start[j] : start[j + 1]], inputs, tables, numbers, sums)
+        _share(out, least, staffed, shared, i0, i1)
+    return d_stance, hours0 + used, effort, ran, out, least, shared
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _passive(unknown, links, staffed, keep, out, least, i0, i1):
+    """Games i0..i1 of `week`: out = unknown x keep where linked (x 1.0 elsewhere keeps the
+    bits), and least the minimum of 1 and the staffed members' values (the same bits as
+    the minimum over members of (unknown + 1 if not staffed), capped at 1)."""
+    M, S, B = unknown.shape
+    for x in range(M):
+        here = staffed[x, i0:i1]
+        for y in range(S):
+            u, linked = unknown[x, y, i0:i1], links[x, y, i0:i1]
+            o, lo = out[x, y, i0:i1], least[y, i0:i1]
+            for i in range(i1 - i0):
+                v = u[i] * (keep if linked[i] else 1.0)
+                o[i] = v
+                lo[i] = _minimum(lo[i], v if here[i] else 1.0)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _runs(g, a, m, s, runs, inputs, tables, numbers, sums):
+    """The runs `runs` (indices, in order) of `week`. Indices are cast to uint64, which
+    spares numba's check for negative (wrap-around) indices on every access."""
+    skill, weak, morale, team, conn, align, unknown, staffed = inputs
+    a_skill, unskilled, a_hours, stance, reach_table, seniority, discovery, review = tables
+    weak_quality, floor, scale, unknown_pitch, pitch_weight, pitch_cost, cap, _ = numbers
+    d_stance, used, effort, ran, shared, out, least = sums
+    Q = skill.shape[1]
+    zero = np.uint64(0)
+    for k in runs:
+        gk, ak, mk = np.uint64(g[k]), np.uint64(a[k]), np.uint64(m[k])
+        fit = skill[mk, zero, gk] * a_skill[ak, zero]
         for q in range(1, Q):
-            fit += skill[mk, q, gk] * a_skill[ak, q]
+            fit += skill[mk, np.uint64(q), gk] * a_skill[ak, np.uint64(q)]
         qk = fit + unskilled[ak]
         w = weak_quality if weak[mk, gk] else 1.0
         qk = qk * w * (floor + scale * morale[gk]) * team[gk]
-        quality[k] = qk
         used[mk, gk] += a_hours[ak]
         effort[ak, gk] += qk
         ran[ak, gk] = True
-        if sk < 0:
+        shared[gk] |= review[ak]
+        if s[k] < 0:
             continue
+        sk = np.uint64(s[k])
         r = reach_table[1] if conn[mk, sk, gk] else reach_table[0]
         r = r * seniority[mk, sk]
         known = align[sk, gk] * (1.0 - unknown[mk, sk, gk])
         p = unknown_pitch + (1.0 - unknown_pitch) * known
         d_stance[sk, gk] += stance[ak] * qk * r * (pitch_weight * p - pitch_cost)
-        reach[k] = r
-    return quality, reach, d_stance, hours0 + used, effort, ran
+        gain = _clip(discovery[ak] * qk * r, 0.0, cap)
+        v = out[mk, sk, gk] * (1.0 - gain)
+        out[mk, sk, gk] = v
+        if staffed[mk, gk]:
+            least[sk, gk] = _minimum(least[sk, gk], v)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _share(out, least, staffed, shared, i0, i1):
+    """Games i0..i1 of `week`: in a game that held a review, every staffed member knows
+    what the best-informed one knows."""
+    M, S, B = out.shape
+    for i in range(i0, i1):
+        if not shared[i]:
+            continue
+        for x in range(M):
+            if staffed[x, i]:
+                for y in range(S):
+                    out[x, y, i] = _minimum(out[x, y, i], least[y, i])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -79,49 +165,6 @@ def effect_sums(table, effort):
             for i in range(B):
                 out[e, i] = out[e, i] + table[k, e] * effort[k, i]
     return out
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def learn(g, a, m, s, quality, reach, discovery, cap, unknown, links, keep, staffed, review, share):
-    """What the team does not know after the week: unknown (M, S, B) with linked entries
-    scaled by `keep` (1 - passive learning), then each aimed run's discovery applied in
-    run order; least (S, B) the team's best (lowest) unknown, at most 1; share (B,) the
-    games that held a review, whose staffed members then all know `least`.
-    links (M, S, B) and staffed (M, B) bool; review (A,) bool."""
-    M, S, B = unknown.shape
-    out = np.empty_like(unknown)
-    # least: the minimum of 1 and the staffed members' unknowns, the same value (and bits)
-    # as the minimum over members of (unknown + 1 if not staffed), capped at 1; discovery
-    # only lowers an unknown, so a run's new value joins the minimum as it is made
-    least = np.ones((S, B))
-    for x in range(M):
-        for y in range(S):
-            for i in range(B):  # x 1.0 where there is no link keeps the bits
-                v = unknown[x, y, i] * (keep if links[x, y, i] else 1.0)
-                out[x, y, i] = v
-                least[y, i] = _minimum(least[y, i], v if staffed[x, i] else 1.0)
-    shared = np.zeros(B, np.bool_)
-    for k in range(len(g)):
-        if review[a[k]]:
-            shared[g[k]] = True
-        sk = s[k]
-        if sk < 0:
-            continue
-        gain = discovery[a[k]] * quality[k] * reach[k]
-        gain = _clip(gain, 0.0, cap)
-        v = out[m[k], sk, g[k]] * (1.0 - gain)
-        out[m[k], sk, g[k]] = v
-        if staffed[m[k], g[k]]:
-            least[sk, g[k]] = _minimum(least[sk, g[k]], v)
-    for i in range(B):
-        if not shared[i]:
-            continue
-        for x in range(M):
-            if staffed[x, i]:
-                for y in range(S):
-                    out[x, y, i] = _minimum(out[x, y, i], least[y, i])
-    share[:] = shared
-    return out, least
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -213,18 +256,44 @@ def align(focus, prio, base, prio_sq):
     cosine `base` and the priorities' squared norms `prio_sq` (S, B); focus (K, B), prio
     (S, K, B)."""
     S, K, B = prio.shape
-    ff = focus[0] * focus[0]
+    ff = np.empty(B)  # loops run over games innermost, along memory, with no temporaries
+    for i in range(B):
+        ff[i] = focus[0, i] * focus[0, i]
     for k in range(1, K):
-        ff = ff + focus[k] * focus[k]
+        for i in range(B):
+            ff[i] = ff[i] + focus[k, i] * focus[k, i]
     out = np.empty((S, B))
+    dot = np.empty(B)
     for y in range(S):
-        dot = focus[0] * prio[y, 0]
+        for i in range(B):
+            dot[i] = focus[0, i] * prio[y, 0, i]
         for k in range(1, K):
-            dot = dot + focus[k] * prio[y, k]
+            for i in range(B):
+                dot[i] = dot[i] + focus[k, i] * prio[y, k, i]
         for i in range(B):
             cos = _ratio(dot[i], np.sqrt(ff[i] * prio_sq[y, i]))
             out[y, i] = _clip(_ratio(cos - base[y, i], 1.0 - base[y, i]), 0.0, 1.0)
     return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def prio_norms(prio):
+    """(S, B) rules.even_cosine(prio) and the priorities' squared norms (sums over
+    dimensions in index order), from prio (S, K, B) in one pass."""
+    S, K, B = prio.shape
+    ones = 1.0
+    for _ in range(1, K):
+        ones = ones + 1.0
+    base, sq = np.empty((S, B)), np.empty((S, B))
+    for y in range(S):
+        for i in range(B):
+            total, squares = prio[y, 0, i], prio[y, 0, i] * prio[y, 0, i]
+            for k in range(1, K):
+                total = total + prio[y, k, i]
+                squares = squares + prio[y, k, i] * prio[y, k, i]
+            sq[y, i] = squares
+            base[y, i] = _ratio(total, np.sqrt(ones * squares))
+    return base, sq
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -303,18 +372,19 @@ def close_week(w, sums, milestones, actions, stakeholders, team, rules, out):
             first = False
         for i in range(B):
             others[i] = others[i] / (L - 1)
-    for x in range(L):
+    for x in range(L):  # (selects, & and |, and two loops: each vectorises)
         floor = pace[x] * w
+        scaled = x == close
         for i in range(B):
             d = sums[x, i] * plan_mult[x, i]
-            if x == close:
-                d *= others[i]
+            d = d * others[i] if scaled else d
             p = progress0[x, i]
             progress[x, i] = _minimum(p + d, p if p > floor else floor)
             done[x, i] = _clip(progress[x, i] / effort[x], 0.0, 1.0)
+        for i in range(B):
             act = ms_action[x, i]
-            hit = act >= 0 and ran[max(act, 0), i] and w <= max(ms_due[x, i], 1)
-            on_time[x, i] = done_on_time[x, i] or hit
+            hit = (act >= 0) & ran[max(act, 0), i] & (w <= max(ms_due[x, i], 1))
+            on_time[x, i] = done_on_time[x, i] | hit
     for y in range(S):
         for i in range(B):
             drift = cd if covered[y, i] else -ud * competition0[i]
@@ -341,39 +411,213 @@ def close_week(w, sums, milestones, actions, stakeholders, team, rules, out):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def event_conditions(stance, connected, below, unconnected):
-    """(n, B) bool: every stakeholder's stance is under the event's `below` (n, S) and no
-    stakeholder it needs unconnected (`unconnected` (n, S) bool) is connected; stance and
-    connected (S, B)."""
+def fire_events(w, cand, u, tables, behaviour, state, history, injected):
+    """(n, B) bool: which of the events `cand` (n,) fire at the start of week w. An event
+    fires when it is scheduled, or it is windowed and its draw u (n, B) is under its
+    probability; every stakeholder's stance is under its `below` and no stakeholder it
+    needs unconnected is connected; its behaviour conditions hold; and it may fire again
+    (events.may_fire). An injected event (injected (E, B), or (0, B) for none) fires when
+    it has not fired before.
+
+    tables, per candidate: scheduled, windowed (n,) bool, probability (n,), below (n, S),
+    unconnected (n, S) bool, repeat, max_times (n,) and whether the scenario uses repeats
+    or lasting effects at all. behaviour, per candidate: has (n,) bool, if_run,
+    if_not_run (n, A), if_met, if_not_met (n, S), if_staffed (n, M) bool and skip_ok
+    (n, B) bool (the if_skipped conditions, or (0, B) when no candidate has one).
+    state: stance (S, B), conn (M, S, B) bool, staffed (M, B), last_run (A, B), last_met
+    (S, B). history (E, B): fired, fired_week, fire_count, undo_week."""
+    scheduled, windowed, prob, below, unconnected, repeat, max_times, kinds = tables
+    has, if_run, if_not_run, if_met, if_not_met, if_staffed, skip_ok = behaviour
+    stance, conn, staffed, last_run, last_met = state
+    fired, fired_week, fire_count, undo_week = history
     n, S = below.shape
+    M = conn.shape[0]
     B = stance.shape[1]
-    out = np.ones((n, B), np.bool_)
+    # loops run over games innermost, along memory, with & and | (no branches) so they
+    # vectorise
+    connected = np.zeros((S, B), np.bool_)
+    if unconnected.any():
+        for x in range(M):
+            for y in range(S):
+                for i in range(B):
+                    connected[y, i] |= conn[x, y, i]
+    ok = np.empty((n, B), np.bool_)
     for k in range(n):
+        e = cand[k]
+        rep, cap, due, chance = repeat[k], max_times[k], scheduled[k], windowed[k]
+        step = max(rep, 1)
+        for i in range(B):  # may it fire again, and does its draw or schedule call it
+            may = fired[e, i] == 0
+            if kinds:
+                again = (rep > 0) & (w - fired_week[e, i] >= step)
+                may = (may | again) & ((cap == 0) | (fire_count[e, i] < cap))
+                may &= undo_week[e, i] <= w
+            ok[k, i] = (due | (chance & (u[k, i] < prob[k]))) & may
         for y in range(S):
             limit = below[k, y]
             if unconnected[k, y]:
                 for i in range(B):
-                    out[k, i] = out[k, i] & (stance[y, i] < limit) & (connected[y, i] == 0)
+                    ok[k, i] &= (stance[y, i] < limit) & (connected[y, i] == 0)
             elif limit < np.inf:  # (a finite stance is always under +inf)
                 for i in range(B):
-                    out[k, i] = out[k, i] & (stance[y, i] < limit)
+                    ok[k, i] &= stance[y, i] < limit
+        if has[k]:
+            for j in range(if_run.shape[1]):
+                since, idle = w - if_run[k, j], if_not_run[k, j]
+                if if_run[k, j] > 0:
+                    for i in range(B):
+                        ok[k, i] &= (last_run[j, i] > 0) & (last_run[j, i] >= since)
+                if idle > 0:
+                    for i in range(B):
+                        ok[k, i] &= w - last_run[j, i] > idle
+            for y in range(S):
+                met, since = if_met[k, y], if_not_met[k, y]
+                if met > 0:
+                    for i in range(B):
+                        ok[k, i] &= last_met[y, i] >= met
+                if since > 0:
+                    for i in range(B):
+                        ok[k, i] &= (w > since) & (last_met[y, i] < since)
+            if len(skip_ok):
+                for i in range(B):
+                    ok[k, i] &= skip_ok[k, i]
+            for x in range(M):
+                if if_staffed[k, x]:
+                    for i in range(B):
+                        ok[k, i] &= staffed[x, i]
+        if len(injected):
+            for i in range(B):
+                ok[k, i] |= injected[e, i] & (fired[e, i] == 0)
+    return ok
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def note_fired(w, cand, fire, history, lasts):
+    """In place on history (copies of the batch's): fired (E, B), fired_week (E, B),
+    fire_count (E, B), fire_log (W, E, B) and undo_week (E, B) after the events `cand` (n,)
+    fired (n, B) in week w; an event with a lasting effect (lasts (n,) weeks) is undone in
+    week w + lasts."""
+    fired, fired_week, fire_count, fire_log, undo_week = history
+    n, B = fire.shape
+    if not 1 <= w <= fire_log.shape[0]:
+        raise IndexError("the week is outside the deal")
+    for k in range(n):
+        e = cand[k]
+        for i in range(B):
+            on = fire[k, i]
+            fired[e, i] |= on
+            fire_count[e, i] += on
+            fire_log[w - 1, e, i] = on
+            if on:
+                fired_week[e, i] = w
+                if lasts[k] > 0:
+                    undo_week[e, i] = w + lasts[k]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def event_effects(fire, effects, stance, team):
+    """The events' effects summed in event order (fired (n, B) 0/1 times each effect):
+    stance (S, B) within -1..1, competition within 0..1, budget and the deal value's
+    multiplier (B,). effects: stance (n, S), competition, budget, value (n,); team:
+    competition, budget, value_mult (B,)."""
+    e_stance, e_competition, e_budget, e_value = effects
+    competition0, budget0, value0 = team
+    n, S = e_stance.shape
+    B = stance.shape[1]
+    f = np.empty((n, B))  # loops run over games innermost, along memory
+    for k in range(n):
+        for i in range(B):
+            f[k, i] = 1.0 if fire[k, i] else 0.0
+    out = np.empty((S, B))
+    for y in range(S):
+        _weighted(f, e_stance[:, y], out[y])
+        for i in range(B):
+            out[y, i] = _clip(stance[y, i] + out[y, i], -1.0, 1.0)
+    competition, budget, value = np.empty(B), np.empty(B), np.empty(B)
+    _weighted(f, e_competition, competition)
+    _weighted(f, e_budget, budget)
+    _weighted(f, e_value, value)
+    for i in range(B):
+        competition[i] = _clip(competition0[i] + competition[i], 0.0, 1.0)
+        budget[i] = budget0[i] + budget[i]
+        value[i] = value0[i] * (1.0 + value[i])
+    return out, competition, budget, value
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _weighted(f, weight, out):
+    """out (B,) = the sum over k in index order of f[k] x weight[k] (f (n, B))."""
+    n, B = f.shape
+    for i in range(B):
+        out[i] = f[0, i] * weight[0]
+    for k in range(1, n):
+        for i in range(B):
+            out[i] = out[i] + f[k, i] * weight[k]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def run_out(w, undo_week, budget, value, e_budget, e_value):
+    """The lasting effects that run out in week w (undo_week (E, B) == w), undone in event
+    order: ends (E,) which events ran out in some game; and, when any did, new arrays of
+    undo_week (0 where it ran out), budget (less the event's budget change, x 0.0 in the
+    other games) and value (divided by 1 + the event's value change)."""
+    E, B = undo_week.shape
+    ends = np.zeros(E, np.bool_)
+    for e in range(E):
+        hit = False
+        for i in range(B):
+            hit |= undo_week[e, i] == w
+        ends[e] = hit
+    if not ends.any():
+        return ends, undo_week, budget, value
+    left, budget, value = undo_week.copy(), budget.copy(), value.copy()
+    for e in range(E):
+        if not ends[e]:
+            continue
+        for i in range(B):
+            off = undo_week[e, i] == w
+            budget[i] = budget[i] - (1.0 if off else 0.0) * e_budget[e]
+            value[i] = value[i] / (1.0 + e_value[e]) if off else value[i]
+            left[e, i] = 0 if off else left[e, i]
+    return ends, left, budget, value
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def note_weeks(w, g, col, ended, last):
+    """In place on last (X, B): week w for each run's column col (its action or target;
+    -1 for none) in its game, unless the game was decided before."""
+    for k in range(len(g)):
+        x, i = col[k], np.uint64(g[k])  # (uint64: no wrap-around check)
+        if x >= 0 and ended[i] == 0:
+            last[np.uint64(x), i] = w
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def splitmix(seeds, stream, index, constants):
+    """(n, B) engine.rng.uniform(seeds, stream, index) in memory order, the same bits
+    (integer arithmetic wraps as numpy's uint64 does; the float is exact)."""
+    m1, m2, golden, offset = constants
+    n, B = len(index), len(seeds)
+    out = np.empty((n, B))
+    key = np.empty(B, np.uint64)
+    salt = np.uint64(stream) * m2
+    for i in range(B):
+        key[i] = _mix(seeds[i] * golden + salt, m1, m2)
+    scale = 1.0 / (1 << 53)
+    for k in range(n):
+        counter = index[k] * golden + offset
+        for i in range(B):
+            x = _mix(key[i] ^ counter, m1, m2)
+            out[k, i] = np.float64(x >> np.uint64(11)) * scale
     return out
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def add_stance(stance, fired, effect):
-    """(S, B) stance plus the stance effects (n, S) of the events fired (n, B) 0/1, summed
-    in event order, within -1..1."""
-    n, S = effect.shape
-    B = stance.shape[1]
-    out = np.empty((S, B))
-    for y in range(S):
-        acc = fired[0] * effect[0, y]
-        for k in range(1, n):
-            acc = acc + fired[k] * effect[k, y]
-        for i in range(B):
-            out[y, i] = _clip(stance[y, i] + acc[i], -1.0, 1.0)
-    return out
+def _mix(x, m1, m2):
+    """engine.rng._mix for one uint64."""
+    x = (x ^ (x >> np.uint64(30))) * m1
+    x = (x ^ (x >> np.uint64(27))) * m2
+    return x ^ (x >> np.uint64(31))
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

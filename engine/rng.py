@@ -15,6 +15,7 @@ import numpy as np
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_OFFSET = np.uint64(0x632BE59BD9B4E019)
 
 # Named streams, so adding a new kind of draw never shifts the others.
 EVENTS = 1
@@ -69,9 +70,22 @@ def uniform(seeds: np.ndarray, stream: int, index: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         key = _mix(seeds * _GOLDEN + np.uint64(stream) * _M2)
         counter = index.reshape(index.shape + (1,) * seeds.ndim) * _GOLDEN
-        x = _mix(key ^ (counter + np.uint64(0x632BE59BD9B4E019)))
+        x = _mix(key ^ (counter + _OFFSET))
     u = (x >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
     return np.moveaxis(u, tuple(range(index.ndim)), tuple(range(-index.ndim, 0)))
+
+
+def uniform_rows(seeds: np.ndarray, stream: int, index: np.ndarray) -> np.ndarray:
+    """uniform(seeds, stream, index) for a 1-d index as (len(index), B) rows (its memory
+    order), computed in one compiled pass (engine.kernels.splitmix); the same bits."""
+    if getattr(seeds, "draws", None) is not None:
+        return np.ascontiguousarray(uniform(seeds, stream, index).T)
+    from engine import kernels
+
+    seeds = np.ascontiguousarray(seeds, dtype=np.uint64)
+    index = np.ascontiguousarray(index, dtype=np.uint64)
+    constants = (_M1, _M2, _GOLDEN, _OFFSET)
+    return kernels.splitmix(seeds, stream, index, constants)
 
 
 def generator(seed: int) -> np.random.Generator:

@@ -150,8 +150,15 @@ def _copy(b: Batch, **changes) -> Batch:
     for k, v in changes.items():
         if k not in Batch.__dataclass_fields__:
             raise TypeError(f"Batch has no field '{k}'")
-        out.__dict__[k] = A.batch_last(v) if isinstance(v, np.ndarray) else v
+        if isinstance(v, np.ndarray) and not (type(v) is np.ndarray and _is_batch_last(v)):
+            v = A.batch_last(v)
+        out.__dict__[k] = v
     return out
+
+
+def _is_batch_last(x: np.ndarray) -> bool:
+    """What A.batch_last returns unchanged (checked without its call)."""
+    return x.ndim < 2 or len(x) <= 1 or x.strides[0] == x.itemsize
 
 
 def first_game(b: Batch) -> Batch:
@@ -201,13 +208,10 @@ def _alignment(b: Batch) -> np.ndarray:
     priorities alone (the even guess's cosine, their squared norm) kept while they last;
     memoised on the focus and the priorities."""
     prio = b.prio
-    base, prio_sq = derived(
-        b, "align_prio", (prio,), lambda: (even_cosine(prio), A.total(prio * prio))
-    )
+    base, prio_sq = derived(b, "align_prio", (prio,), lambda: _kernels().prio_norms(_mem(prio)))
 
     def compute():
-        args = (_mem(b.focus), _mem(prio), _mem(base), _mem(prio_sq))
-        return A.batched(_kernels().align(*args))
+        return A.batched(_kernels().align(_mem(b.focus), _mem(prio), base, prio_sq))
 
     return derived(b, "align", (b.focus, prio), compute)
 
@@ -394,42 +398,36 @@ def start_week(
     if heard is not None:
         heard |= shift
 
-    scheduled = events.scheduled(c, ev, w)
-    windowed = (c.e_prob > 0) & (c.e_first <= w) & (w <= c.e_last) & ~c.e_curveball
-    maybe = scheduled | windowed
+    maybe = events.scheduled(c, ev, w) | _windowed(c, w)
     if injected is not None:
         maybe = maybe | np.asarray(injected, bool).any(0)
     cand = np.flatnonzero(maybe)  # the few events that can fire this week, in id order
     if len(cand):
-        connected = b.conn.any(axis=1)  # (B, S)
-        u = rng.uniform(b.seeds, rng.EVENTS, w * E + cand)
-        chance = windowed[cand] & (u < c.e_prob[cand])
-        cond = A.batched(
-            _kernels().event_conditions(
-                _mem(stance),
-                _mem(connected),
-                np.ascontiguousarray(c.e_stance_below[cand]),
-                np.ascontiguousarray(c.e_unconnected[cand]),
-            )
+        u = rng.uniform_rows(b.seeds, rng.EVENTS, w * E + cand)
+        fire = A.batched(
+            _kernels().fire_events(w, cand, u, *_event_args(c, ev, b, w, cand, injected))
         )
-        if ev.behaviour[cand].any():
-            cond &= events.behaviour_ok(c, ev, b, w, cand)
-        fire = (scheduled[cand] | chance) & cond & events.may_fire(ev, b, w, cand)
-        if injected is not None:
-            fire |= np.asarray(injected, bool)[:, cand] & ~fired[:, cand]
         if not fire.any():
             cand = cand[:0]
     if len(cand):
-        fired, fired_week, request_due = np.copy(fired), np.copy(fired_week), np.copy(request_due)
-        fired[:, cand] |= fire
-        fired_week[:, cand] = np.where(fire, w, fired_week[:, cand])
-        kept |= _note_fired(c, ev, b, w, cand, fire, kept)
-        f = A.batch_last(fire.astype(float))
+        if c.e_req_on[cand].any():
+            request_due = np.copy(request_due)
+        history = [np.copy(x) for x in (fired, fired_week, b.fire_count, b.fire_log)]
+        undo = kept.get("undo_week", b.undo_week)
+        if ev.lasts[cand].any():
+            kept["undo_week"] = undo = np.copy(undo)
+        _kernels().note_fired(
+            w, cand, _mem(fire), tuple(map(_mem, (*history, undo))), ev.lasts[cand]
+        )
+        fired, fired_week, kept["fire_count"], kept["fire_log"] = history
+        sets_prio, sets_influence, pulls, asks = _event_kinds(c)
         for k, e in enumerate(cand):  # a handful of events: apply each in id order
+            if not (sets_prio[e] or sets_influence[e] or pulls[e] or asks[e]):
+                continue  # its effects are all in event_effects below
             on = fire[:, k]
             if not on.any():
                 continue
-            if c.e_prio_set[e].any():
+            if sets_prio[e]:
                 prio = np.copy(prio) if prio is b.prio else prio
                 for st in np.flatnonzero(c.e_prio_set[e]):
                     if ev.silent[e]:
@@ -438,7 +436,7 @@ def start_week(
                 shift |= on
                 if heard is not None and not ev.silent[e]:
                     heard |= on
-            if c.e_influence_set[e].any():
+            if sets_influence[e]:
                 seti = on[:, None] & c.e_influence_set[e]
                 target = np.where(seti, c.e_influence[e], 0.0)
                 rest = np.where(seti, 0.0, influence)
@@ -446,16 +444,19 @@ def start_week(
                 room = 1.0 - A.total(target, -1, keepdims=True)
                 scaled = np.divide(rest * room, rest_sum, out=np.copy(rest), where=rest_sum > 0)
                 influence = np.where(on[:, None], np.where(seti, target, scaled), influence)
-            if c.e_unavailable[e].any():
-                gone = on[:, None] * c.e_unavailable[e]
-                away = np.where(gone > 0, np.maximum(away, w + gone.astype(int) - 1), away)
-            if c.e_req_on[e]:
+            if pulls[e]:  # the few members it pulls away
+                away = np.copy(away) if away is b.away_until else away
+                for x in np.flatnonzero(c.e_unavailable[e] > 0):
+                    until = w + int(c.e_unavailable[e, x]) - 1
+                    away[:, x] = np.where(on, np.maximum(away[:, x], until), away[:, x])
+            if asks[e]:
                 request_due[:, e] = np.where(on, w + c.e_req_within[e] - 1, request_due[:, e])
-        effect = np.ascontiguousarray(c.e_stance[cand], float)
-        stance = A.batched(_kernels().add_stance(_mem(stance), _mem(f), effect))
-        competition = np.clip(competition + A.total(f * c.e_competition[cand]), 0, 1)
-        budget = budget + A.total(f * c.e_budget[cand])
-        value_mult = value_mult * (1.0 + A.total(f * c.e_value[cand]))
+        effects = (np.ascontiguousarray(c.e_stance[cand], float), c.e_competition[cand])
+        effects += (c.e_budget[cand], c.e_value[cand])
+        stance, competition, budget, value_mult = _kernels().event_effects(
+            _mem(fire), effects, _mem(stance), (competition, budget, value_mult)
+        )
+        stance = A.batched(stance)
 
     if shifts is not None:
         mask, new = shifts
@@ -501,18 +502,49 @@ def start_week(
     )
 
 
-def _note_fired(c: Compiled, ev, b: Batch, w: int, cand, fire, kept: dict) -> dict:
-    """The counts, week log and undo weeks of the events that fired in week w."""
-    count, log = np.copy(b.fire_count), np.copy(b.fire_log)
-    count[:, cand] += fire
-    log[:, w - 1, cand] = fire
-    out = {"fire_count": count, "fire_log": log}
-    if ev.lasts[cand].any():
-        undo_week = np.copy(kept.get("undo_week", b.undo_week))
-        lasting = fire & (ev.lasts[cand] > 0)
-        undo_week[:, cand] = np.where(lasting, w + ev.lasts[cand], undo_week[:, cand])
-        out["undo_week"] = undo_week
-    return out
+def _event_args(c: Compiled, ev, b: Batch, w: int, cand, injected) -> tuple:
+    """kernels.fire_events' tables, behaviour, state, history and injected for `cand`."""
+    fixed, behaviour, skipped = _candidates(c, cand.tobytes())
+    tables = (events.scheduled(c, ev, w)[cand], _windowed(c, w)[cand], *fixed)
+    skip_ok = np.ones((0, b.size), bool)
+    if skipped:
+        skip = events.skipping(c, b, w)
+        skip_ok = np.ones((len(cand), b.size), bool)
+        for k, e in skipped:
+            skip_ok[k] = skip[:, ev.if_skipped[e]].all(1)
+    state = (_mem(b.stance), _mem(b.conn), _mem(b.staffed), _mem(b.last_run), _mem(b.last_met))
+    history = tuple(_mem(x) for x in (b.fired, b.fired_week, b.fire_count, b.undo_week))
+    injected = np.zeros((0, b.size), bool) if injected is None else _mem(np.asarray(injected, bool))
+    return tables, (*behaviour, skip_ok), state, history, injected
+
+
+@cache
+def _candidates(c: Compiled, key: bytes) -> tuple:
+    """What fire_events reads of the candidate events `key` (their ids' bytes) that never
+    changes: their probability, stance and connection conditions, repeats and behaviour
+    conditions, and the (position, id) of those with an if_skipped condition."""
+    ev, cand = events.tables(c), np.frombuffer(key, np.intp)
+    fixed = (c.e_prob[cand], np.ascontiguousarray(c.e_stance_below[cand]))
+    fixed += (np.ascontiguousarray(c.e_unconnected[cand]), ev.repeat[cand], ev.max_times[cand])
+    fixed += (ev.any,)
+    has = ev.behaviour[cand]
+    behaviour = (has, ev.if_run[cand], ev.if_not_run[cand], ev.if_met[cand], ev.if_not_met[cand])
+    behaviour += (np.ascontiguousarray(ev.if_staffed[cand]),)
+    skipped = [(k, e) for k, e in enumerate(cand) if has[k] and ev.if_skipped[e].any()]
+    return fixed, behaviour, skipped
+
+
+@cache
+def _event_kinds(c: Compiled) -> tuple[list[bool], ...]:
+    """Per event: whether it sets priorities, sets influence, pulls members away, or asks
+    for an expert (the effects start_week applies event by event)."""
+    kinds = (c.e_prio_set.any(1), c.e_influence_set.any(1), (c.e_unavailable > 0).any(1))
+    return tuple(np.asarray(x, bool).tolist() for x in (*kinds, c.e_req_on))
+
+
+def _windowed(c: Compiled, w: int) -> np.ndarray:
+    """(E,) events with a chance of firing in week w (not curveballs)."""
+    return (c.e_prob > 0) & (c.e_first <= w) & (w <= c.e_last) & ~c.e_curveball
 
 
 def _silence(c: Compiled, b: Batch, on, st: int, old, kept: dict) -> dict:
@@ -555,7 +587,10 @@ def _kernels():
 def _mem(x: np.ndarray) -> np.ndarray:
     """A batch array's memory-order view, (B, ...) as (..., B), C-contiguous (no copy for
     arrays made in batch-last memory)."""
-    return np.ascontiguousarray(A.memory(x))
+    return np.ascontiguousarray(x.transpose(_TO_MEMORY[x.ndim]))
+
+
+_TO_MEMORY = [(), (0,)] + [(*range(1, n), 0) for n in range(2, 8)]  # A.memory's axes
 
 
 @dataclass(frozen=True)
@@ -569,10 +604,12 @@ class _WeekTables:
     reach: np.ndarray  # (2,) reach unconnected, connected
     seniority: np.ndarray  # (M, S) reach factor of a member's seniority gap
     r_needs: np.ndarray  # (R, Q) skill needs of each role
+    discovery: np.ndarray  # (A,) discovery of each action
+    review: np.ndarray  # (A,) bool: the action is an account review
 
     @property
     def runs(self) -> tuple:
-        """The tables kernels.week_runs reads, in its order."""
+        """The tables kernels.week reads, in its order."""
         return (
             self.a_skill,
             self.unskilled,
@@ -580,6 +617,8 @@ class _WeekTables:
             self.a_stance,
             self.reach,
             self.seniority,
+            self.discovery,
+            self.review,
         )
 
 
@@ -595,6 +634,8 @@ def _week_tables(c: Compiled) -> _WeekTables:
         seniority=np.ascontiguousarray(np.clip(1.0 - R.seniority_penalty * gap, 0, 1)),
         a_stance=np.ascontiguousarray(c.a_stance, float),
         r_needs=np.ascontiguousarray(c.r_needs, float),
+        discovery=np.ascontiguousarray(c.a_discovery, float),
+        review=np.ascontiguousarray(c.a_share, bool),
     )
 
 
@@ -624,40 +665,23 @@ def resolve_week(
         team = team * np.where(lapsed, 1.0 - R.review_lapse_quality, 1.0)
     t = _week_tables(c)
     align_table = _alignment(b)  # (B, S) how well the strategy speaks to each stakeholder
-    unknown_mem = _mem(b.unknown)
+    conn = links(b)
     state = (_mem(skill), _mem(b.weak), morale, team, _mem(b.conn), _mem(align_table))
+    state += (_mem(b.unknown), _mem(b.hours), _mem(conn), _mem(b.staffed))
     numbers = (R.underdeliver_quality, R.morale_quality_floor, R.morale_quality)
     numbers += (R.unknown_pitch, R.pitch_weight, R.pitch_cost)
-    # each run's quality; the stance gains and reach of actions aimed at a stakeholder; the
-    # hours used and the effort put into each action
-    quality, reach, d_stance, hours, effort, ran = K.week_runs(
-        g, a, m, s, (*state, unknown_mem, _mem(b.hours)), t.runs, numbers
+    numbers += (R.discovery_cap, 1.0 - R.passive_learning)
+    # each run's quality; the stance gains of actions aimed at a stakeholder; the hours used
+    # and the effort put into each action; passive learning of standing connections,
+    # discovery and account reviews (the staffed members of a reviewing game learn what the
+    # team knows)
+    d_stance, hours, effort, ran, unknown, least, share = K.week(
+        g, a, m, s, state, t.runs, numbers, K.BLOCK
     )
     d_stance, hours, ran = A.batched(d_stance), A.batched(hours), A.batched(ran)
+    unknown, least = A.batched(unknown), A.batched(least)
     # every per-game effect at once: sum over actions in index order of effort x effect
     sums = K.effect_sums(c.effects, effort)  # (L + 3, B), see Compiled.effects
-
-    # passive effects of standing connections and of neglect; discovery; account reviews
-    # (the staffed members of a reviewing game learn what the team knows)
-    conn = links(b)
-    share = np.zeros(B, bool)  # games that held an account review
-    unknown, least = K.learn(
-        g,
-        a,
-        m,
-        s,
-        quality,
-        reach,
-        c.a_discovery,
-        R.discovery_cap,
-        unknown_mem,
-        _mem(conn),
-        1.0 - R.passive_learning,
-        _mem(b.staffed),
-        c.a_share,
-        share,
-    )
-    unknown, least = A.batched(unknown), A.batched(least)
     best_known = 1.0 - least
 
     coach = sums[L + 2]
@@ -774,7 +798,7 @@ def resolve_week(
     done = np.flatnonzero(b.ended > 0)
     if len(done):
         know = np.copy(know)
-        know[done] = np.where(b.staffed[done][..., None], b.know[done], 0.0).max(1)
+        know[done] = np.where(b.staffed[done][..., None], 1.0 - b.unknown[done], 0.0).max(1)
     out.memo["team_know"] = ((out.staffed, out.unknown), None, know)
     return out
 

@@ -100,7 +100,7 @@ def _on_play(scenario: Scenario) -> np.ndarray:
 def _expected_times(e: Event, weeks: int) -> float:
     """Expected firings of a repeating chance event over its window, its conditions met: a
     draw each week once `repeat_every` weeks (and its `lasts`) have passed since the last
-    firing, up to `max_times` (engine.events.may_fire)."""
+    firing, up to `max_times` (engine.kernels.fire_events)."""
     first, last = e.when.window or (1, weeks)
     p = float(e.when.probability or 0.0)
     gap = max(e.when.repeat_every or 1, e.effects.lasts or 0)

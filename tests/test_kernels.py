@@ -10,7 +10,7 @@ import pytest
 
 from engine import arrays as A
 from engine import kernels as K
-from engine import rules
+from engine import rng, rules
 from scoring import alignment as al
 
 
@@ -35,29 +35,153 @@ def test_alignment_matches_numpy_above_even(gen):
     focus = A.batch_last(gen.dirichlet(np.ones(K_), B))
     focus[20:40] = 0.0  # no focus at all: the cosine's denominator is 0
     focus[40:60] = 1.0 / K_
+    prio[20:25] = 0.0  # no priorities at all: the even cosine's denominator is 0
     base, prio_sq = rules.even_cosine(prio), A.total(prio * prio)
+    norms = K.prio_norms(mem(prio))
+    assert same_bits(norms[0], mem(base)) and same_bits(norms[1], mem(prio_sq))
     expected = rules.above_even(focus[:, None], prio)
     got = A.batched(K.align(mem(focus), mem(prio), mem(base), mem(prio_sq)))
     assert same_bits(got, np.ascontiguousarray(expected))
 
 
-def test_event_conditions_and_stance_match_numpy(gen):
-    B, S, n = 400, 6, 3
-    stance = A.batch_last(gen.uniform(-1, 1, (B, S)))
-    stance[:10] = -0.0
-    connected = A.batch_last(gen.random((B, S)) < 0.4)
-    below = np.where(gen.random((n, S)) < 0.4, gen.uniform(-0.5, 0.5, (n, S)), np.inf)
-    unconnected = gen.random((n, S)) < 0.3
+def _firing_reference(w, cand, u, tables, behaviour, state, history, injected):
+    """kernels.fire_events in numpy, (B, n): the expressions rules.start_week and
+    engine.events (may_fire, behaviour_ok) used before the loop replaced them."""
+    scheduled, windowed, prob, below, unconnected, repeat, max_times, kinds = tables
+    has, if_run, if_not_run, if_met, if_not_met, if_staffed, skip_ok = behaviour
+    stance, conn, staffed, last_run, last_met = state
+    fired, fired_week, fire_count, undo_week = (x[:, cand] for x in history)
+    connected = conn.any(1)
     cond = (stance[:, None, :] < below[None]).all(-1)
     cond &= ~(connected[:, None, :] & unconnected[None]).any(-1)
-    got = A.batched(K.event_conditions(mem(stance), mem(connected), below, unconnected))
-    assert np.array_equal(got, cond)
+    for k in np.flatnonzero(has):
+        ok = cond[:, k]
+        for a in np.flatnonzero(if_run[k]):
+            ok &= (last_run[:, a] > 0) & (last_run[:, a] >= w - if_run[k, a])
+        for a in np.flatnonzero(if_not_run[k]):
+            ok &= w - last_run[:, a] > if_not_run[k, a]
+        for s in np.flatnonzero(if_met[k]):
+            ok &= last_met[:, s] >= if_met[k, s]
+        for s in np.flatnonzero(if_not_met[k]):
+            ok &= (w > if_not_met[k, s]) & (last_met[:, s] < if_not_met[k, s])
+        if len(skip_ok):
+            ok &= skip_ok[:, k]
+        ok &= staffed[:, if_staffed[k]].all(1)
+    may = ~fired
+    if kinds:
+        may |= (repeat > 0) & (w - fired_week >= np.maximum(repeat, 1))
+        may &= (max_times == 0) | (fire_count < max_times)
+        may &= ~(undo_week > w)
+    fire = (scheduled | (windowed & (u < prob))) & cond & may
+    if len(injected):
+        fire |= injected[:, cand] & ~fired
+    return fire
 
-    fired = A.batch_last((gen.random((B, n)) < 0.3).astype(float))
-    effect = gen.uniform(-0.4, 0.4, (n, S))
-    expected = np.clip(stance + A.total(fired[..., :, None] * effect, -2), -1, 1)
-    got = A.batched(K.add_stance(mem(stance), mem(fired), effect))
-    assert same_bits(got, np.ascontiguousarray(expected))
+
+@pytest.mark.parametrize("kinds", [False, True])
+def test_event_firing_matches_numpy(gen, kinds):
+    B, S, M, A_, E, w = 400, 6, 5, 4, 7, 6
+    cand = np.array([0, 2, 3, 6])
+    n = len(cand)
+    stance = A.batch_last(gen.uniform(-1, 1, (B, S)))
+    stance[:10] = -0.0
+    conn = A.batch_last(gen.random((B, M, S)) < 0.15)
+    below = np.where(gen.random((n, S)) < 0.4, gen.uniform(-0.5, 0.5, (n, S)), np.inf)
+    unconnected = gen.random((n, S)) < 0.3
+    tables = (np.array([True, False, False, False]), np.array([False, True, True, False]))
+    tables += (gen.random(n), below, unconnected, np.array([0, 3, 0, 2]), np.array([0, 2, 1, 0]))
+    tables += (kinds,)
+    has = np.array([False, True, True, True])
+    if_run = np.where(gen.random((n, A_)) < 0.3, gen.integers(1, 4, (n, A_)), 0)
+    if_not_run = np.where(gen.random((n, A_)) < 0.3, gen.integers(1, 4, (n, A_)), 0)
+    if_met = np.where(gen.random((n, S)) < 0.2, gen.integers(1, w + 2, (n, S)), 0)
+    if_not_met = np.where(gen.random((n, S)) < 0.2, gen.integers(1, w + 2, (n, S)), 0)
+    if_staffed = gen.random((n, M)) < 0.2
+    skip_ok = A.batch_last(gen.random((B, n)) < 0.8)
+    behaviour = (has, if_run, if_not_run, if_met, if_not_met, if_staffed, skip_ok)
+    state = (stance, conn, A.batch_last(gen.random((B, M)) < 0.5))
+    state += (A.batch_last(gen.integers(0, w, (B, A_))), A.batch_last(gen.integers(0, w, (B, S))))
+    fired = gen.random((B, E)) < 0.3
+    history = (
+        fired,
+        np.where(fired, gen.integers(1, w, (B, E)), 0),
+        fired * gen.integers(1, 3, (B, E)),
+    )
+    history += (np.where(gen.random((B, E)) < 0.2, gen.integers(w - 1, w + 3, (B, E)), 0),)
+    history = tuple(A.batch_last(x) for x in history)
+    u = A.batch_last(gen.random((B, n)))
+    for injected in (np.zeros((0, B), bool), A.batch_last(gen.random((B, E)) < 0.1)):
+        args = (w, cand, u, tables, behaviour, state, history, injected)
+        expected = _firing_reference(*args)
+        mem_args = (w, cand, mem(u), tables, (*behaviour[:-1], mem(skip_ok)))
+        mem_args += (tuple(map(mem, state)), tuple(map(mem, history)))
+        mem_args += (mem(injected) if len(injected) else injected,)
+        got = A.batched(K.fire_events(*mem_args))
+        assert np.array_equal(got, expected)
+        assert expected.any() and not expected.all()
+
+
+def test_event_effects_and_bookkeeping_match_numpy(gen):
+    B, S, n, E, W, w = 400, 6, 3, 5, 8, 4
+    cand = np.array([1, 2, 4])
+    stance = A.batch_last(gen.uniform(-1, 1, (B, S)))
+    stance[:10] = -0.0
+    fire = A.batch_last(gen.random((B, n)) < 0.3)
+    f = fire.astype(float)
+    effects = (gen.uniform(-0.4, 0.4, (n, S)), gen.uniform(-0.2, 0.3, n))
+    effects += (gen.uniform(-5, 5, n), gen.uniform(-0.2, 0.2, n))
+    team = (gen.random(B), gen.uniform(0, 10, B), gen.uniform(0.5, 1.5, B))
+    got = K.event_effects(mem(fire), effects, mem(stance), team)
+    expected = np.clip(stance + A.total(f[..., :, None] * effects[0], -2), -1, 1)
+    assert same_bits(A.batched(got[0]), np.ascontiguousarray(expected))
+    assert same_bits(got[1], np.clip(team[0] + A.total(f * effects[1]), 0, 1))
+    assert same_bits(got[2], team[1] + A.total(f * effects[2]))
+    assert same_bits(got[3], team[2] * (1.0 + A.total(f * effects[3])))
+
+    fired = A.batch_last(gen.random((B, E)) < 0.3)
+    history = [fired, A.batch_last(np.where(fired, gen.integers(1, w, (B, E)), 0))]
+    history += [A.batch_last(fired * gen.integers(1, 3, (B, E))), A.zeros((B, W, E), bool)]
+    history += [A.batch_last(gen.integers(0, 3, (B, E)))]
+    lasts = np.array([0, 2, 3])
+    expected = [np.copy(x) for x in history]
+    expected[0][:, cand] |= fire
+    expected[1][:, cand] = np.where(fire, w, expected[1][:, cand])
+    expected[2][:, cand] += fire
+    expected[3][:, w - 1, cand] = fire
+    expected[4][:, cand] = np.where(fire & (lasts > 0), w + lasts, expected[4][:, cand])
+    K.note_fired(w, cand, mem(fire), tuple(map(mem, history)), lasts)
+    assert all(same_bits(x, y) for x, y in zip(history, expected, strict=True))
+
+
+def test_the_compiled_draws_are_the_uniform_draws(gen):
+    seeds = gen.integers(0, 2**63, 300, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    seeds[:3] = [0, 1, 2**64 - 1]
+    index = np.array([0, 5, 2**40, 12 * 9 + 3], np.uint64)
+    expected = rng.uniform(seeds, rng.EVENTS, index)
+    assert same_bits(rng.uniform_rows(seeds, rng.EVENTS, index), expected.T)
+
+
+def test_the_weeks_runs_give_the_same_bits_in_any_block_size(gen):
+    """kernels.week works a block of games at a time; each game's runs keep their order, so
+    every sum and every learned value has the same bits whatever the block size."""
+    B, M, S, Q, A_, n = 50, 4, 3, 2, 5, 400
+    g = gen.integers(0, B, n)  # the runs of different games interleave
+    a = gen.integers(0, A_, n)
+    m = gen.integers(0, M, n)
+    s = np.where(gen.random(n) < 0.3, -1, gen.integers(0, S, n))
+    staffed = gen.random((M, B)) < 0.6
+    conn = gen.random((M, S, B)) < 0.3
+    state = (gen.random((M, Q, B)), gen.random((M, B)) < 0.2, gen.random(B), gen.random(B))
+    state += (conn, gen.random((S, B)), gen.random((M, S, B)), gen.random((M, B)))
+    state += (conn & staffed[:, None], staffed)
+    tables = (gen.random((A_, Q)), gen.random(A_), gen.random(A_) * 4, gen.uniform(-1, 1, A_))
+    tables += (np.array([0.4, 1.0]), gen.random((M, S)), gen.random(A_), gen.random(A_) < 0.3)
+    numbers = (0.6, 0.5, 0.5, 0.3, 1.2, 0.4, 0.5, 0.9)
+    whole = K.week(g, a, m, s, state, tables, numbers, B)
+    assert whole[6].any() and not whole[6].all()  # some games held a review
+    for block in (1, 7, 16):
+        parts = K.week(g, a, m, s, state, tables, numbers, block)
+        assert all(same_bits(x, y) for x, y in zip(whole, parts, strict=True))
 
 
 def _trace(gen, B=200, W=6, M=5, Q=3, R=4):
