@@ -153,25 +153,30 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
     """Each member, in each of a few rounds, acts with chance `act_p` and then picks an
     action uniformly among those they may still run, and a target uniformly among those
     it may aim at. The picks read legal's menus (the legal runs in order of hours, the
-    legal targets), so a round costs a few operations over (game, member) pairs."""
-    B, M = b.size, len(c.members)
-    K = rules._kernels()
-    left = np.ascontiguousarray(A.memory(_hours_left(c, b)))  # (M, B)
+    legal targets); the rounds, and their draws from `gen`, are one compiled loop
+    (engine.kernels.random_rounds)."""
+    B, K = b.size, len(c.dims)
+    left = rules._mem(_hours_left(c, b))  # (M, B), a new array the rounds spend
     menu, counts = (rules._mem(x) for x in legal.run_menu(c, b))
     t_menu, t_counts = (rules._mem(x) for x in legal.target_menu(c, b))
     levels, per_level = legal._hour_levels(c)
-    gs, as_, ms, ss = [], [], [], []
-    for _ in range(attempts):
-        u = gen.random((M, B), np.float32)  # memory order: member-major
-        g, m, a = K.random_picks(left, levels, per_level, counts, menu, u, np.float32(act_p))
-        u_t = gen.random(len(a), np.float32)
-        s = K.random_targets(g, m, a, u_t, t_counts, t_menu, c.a_internal, c.a_hours, left)
-        gs.append(g), as_.append(a), ms.append(m), ss.append(s)
-    live = b.ended == 0
-    refocus = live & (gen.random(B) < audible_p)
-    focus = np.zeros((B, len(c.dims)))  # new foci only for the games that change theirs
-    focus[refocus] = gen.dirichlet(np.ones(len(c.dims)), int(refocus.sum()))
-    return _week(gs, as_, ms, ss, focus, refocus)
+    g, a, m, s = rules._kernels().random_rounds(
+        gen,
+        left,
+        levels,
+        per_level,
+        counts,
+        menu,
+        t_counts,
+        t_menu,
+        (c.a_internal, c.a_hours),
+        np.float32(act_p),
+        attempts,
+    )
+    refocus = (b.ended == 0) & (gen.random(B) < audible_p)
+    focus = np.zeros((B, K))  # new foci only for the games that change theirs
+    focus[refocus] = gen.dirichlet(np.ones(K), int(refocus.sum()))
+    return Week(g, a, m, s, focus=focus, refocus=refocus)
 
 
 def _week(gs, as_, ms, ss, focus=None, refocus=None) -> Week:

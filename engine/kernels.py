@@ -442,3 +442,74 @@ def plan_for(staffed, role, may_run, acts, target):
                     owner[i, ms], action[i, ms], due[i, ms] = first[a], a, target[ms]
                     break
     return owner, action, due
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def hours_left(staffed, away_until, hours, ended, m_from, m_until, capacity, w):
+    """(M, B) engine.legal.hours_left in memory order: capacity less the hours used for a
+    member who can act in week w (staffed, not away, within their weeks, the game open),
+    else -1. staffed, away_until and hours (M, B); ended (B,); m_from, m_until and
+    capacity (M,)."""
+    M, B = hours.shape
+    out = np.empty((M, B))
+    for x in range(M):
+        in_weeks = m_from[x] <= w and w <= m_until[x]
+        for i in range(B):
+            able = in_weeks and staffed[x, i] and away_until[x, i] < w and ended[i] == 0
+            out[x, i] = capacity[x] - hours[x, i] if able else -1.0
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def random_rounds(
+    gen, left, levels, per_level, counts, menu, t_counts, t_menu, tables, act_p, rounds
+):
+    """The random bot's week: `rounds` rounds, each drawing u (M, B) float32 from `gen`,
+    then picking as `random_picks` does (in (member, game) order), then drawing one float32
+    per run and aiming as `random_targets` does, with each run's hours taken off `left`
+    (M, B) in place. The same draws in the same order as those two loops with numpy's
+    draws between them, so the same runs. Only the pairs who can afford an action at the
+    week's start are visited (the others never act). tables: internal (A,) bool and the
+    action hours (A,). Returns g, a, m, s in run order."""
+    internal, a_hours = tables
+    M, B = left.shape
+    cheapest = levels[0]
+    pair_x = np.empty(M * B, np.int64)
+    pair_i = np.empty(M * B, np.int64)
+    n_pairs = 0
+    for x in range(M):
+        for i in range(B):
+            pair_x[n_pairs] = x
+            pair_i[n_pairs] = i
+            n_pairs += left[x, i] >= cheapest
+    size = rounds * n_pairs
+    g = np.empty(size, np.int64)
+    a = np.empty(size, np.int64)
+    m = np.empty(size, np.int64)
+    s = np.empty(size, np.int64)
+    n = 0
+    for _ in range(rounds):
+        u = gen.random((M, B), np.float32)
+        start = n
+        for k in range(n_pairs):
+            x, i = pair_x[k], pair_i[k]
+            hours = left[x, i]
+            h = 0
+            for j in range(len(levels)):
+                h += per_level[j] * (hours >= levels[j])
+            c = counts[x, h, i]  # 0 when nothing is affordable (h = 0)
+            ux = u[x, i]
+            if c > 0 and ux < act_p:
+                r = min(int(ux * (np.float32(c) / act_p)), c - 1)
+                g[n] = i
+                m[n] = x
+                a[n] = menu[x, r, i]
+                n += 1
+        u_t = gen.random(n - start, np.float32)
+        for k in range(start, n):
+            ak, gk = a[k], g[k]
+            c = t_counts[ak, gk]
+            r = min(int(u_t[k - start] * np.float32(c)), c - 1)
+            s[k] = -1 if internal[ak] else t_menu[ak, max(r, 0), gk]
+            left[m[k], gk] -= a_hours[ak]
+    return g[:n], a[:n], m[:n], s[:n]

@@ -119,8 +119,11 @@ def hours_left(c: Compiled, b: rules.Batch) -> np.ndarray:
     """(B, M) hours each member has left this week; -1 for one who cannot act at all
     (not available, or the game is decided), so no action fits (every action takes an
     hour or more)."""
-    able = live(b)[:, None] & available(c, b)
-    return A.where(able, rules.capacity(c, b) - b.hours, -1.0)
+    args = (b.staffed, b.away_until, b.hours)
+    left = rules._kernels().hours_left(
+        *map(rules._mem, args), b.ended, c.m_from, c.m_until, c.m_capacity, b.week
+    )
+    return A.batched(left)
 
 
 def role_table(c: Compiled) -> np.ndarray:
