@@ -230,17 +230,20 @@ def align(focus, prio, base, prio_sq):
 @njit(cache=True, nogil=True, error_model="numpy")
 def menu(ok, label):
     """(X, N, B) int8: for each row of ok (X, N, B) bool along its middle axis, the labels
-    of its Trues in order, then -1 (engine.legal's menus)."""
+    of its Trues in order, then -1 (engine.legal's menus). Each label is written at the
+    row's next free place, which only a True keeps, so no branch is taken per entry."""
     X, N, B = ok.shape
-    out = np.full((X, N, B), -1, np.int8)
-    count = np.zeros(B, np.int64)
+    out = np.empty((X, N, B), np.int8)
+    n = np.empty(B, np.int64)
     for x in range(X):
-        count[:] = 0
+        n[:] = 0
         for j in range(N):
             for i in range(B):
-                if ok[x, j, i]:
-                    out[x, count[i], i] = label[j]
-                    count[i] += 1
+                out[x, n[i], i] = label[j]
+                n[i] += ok[x, j, i]
+        for j in range(N):
+            for i in range(B):
+                out[x, j, i] = -1 if j >= n[i] else out[x, j, i]
     return out
 
 
@@ -513,3 +516,17 @@ def random_rounds(
             s[k] = -1 if internal[ak] else t_menu[ak, max(r, 0), gk]
             left[m[k], gk] -= a_hours[ak]
     return g[:n], a[:n], m[:n], s[:n]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def gather_rows(table, rows):
+    """(X, N, B): out[x, :, i] = table[rows[x, i]], for a small table (T, N) and row
+    indices rows (X, B) (engine.legal's tables of what a member may do)."""
+    X, B = rows.shape
+    N = table.shape[1]
+    out = np.empty((X, N, B), table.dtype)
+    for x in range(X):
+        for j in range(N):
+            for i in range(B):
+                out[x, j, i] = table[rows[x, i], j]
+    return out

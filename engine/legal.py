@@ -178,11 +178,45 @@ def has_target(c: Compiled, b: rules.Batch) -> np.ndarray:
 
 
 def allowed(c: Compiled, b: rules.Batch) -> np.ndarray:
-    """(B, M, A) which actions each member's role may run, given who is present to target.
+    """(B, M, A) which actions each member's role may run, given who is present to target
+    (`role_may_run` and `has_target`). That depends only on the member's role and on which
+    buying roles are present, so it is gathered from a table of those (`_presence_table`).
     Memoised on (role, present), which change now and then (see rules.derived)."""
-    return rules.derived(
-        b, "allowed", (b.role, b.present), lambda: role_may_run(c, b) & has_target(c, b)[:, None]
-    )
+
+    def compute():
+        table = _presence_table(c)
+        return A.batched(
+            rules._kernels().gather_rows(table.reshape(-1, table.shape[-1]), _rows(c, b))
+        )
+
+    return rules.derived(b, "allowed", (b.role, b.present), compute)
+
+
+@cache
+def _presence_table(c: Compiled) -> np.ndarray:
+    """(1 + R, 2**T, A) `allowed` for a member of each role (row 0: none) when the buying
+    roles present are those of the bits of the middle index (bit k for buying role k of
+    T): the role may run the action, and it is internal or aims at a present buying
+    role (as `role_may_run` and `has_target` decide)."""
+    T = c.a_targets.shape[1]
+    present = (np.arange(2**T)[:, None] >> np.arange(T)) & 1 == 1  # (2**T, T)
+    aims = (present[:, None, :] & c.a_targets[None]).any(-1) | c.a_internal  # (2**T, A)
+    return role_table(c)[:, None, :] & aims[None]
+
+
+def _rows(c: Compiled, b: rules.Batch) -> np.ndarray:
+    """(M, B) each member's row of `_presence_table` flattened: (role + 1) x 2**T + the
+    game's present buying roles as bits; memoised on (role, present)."""
+
+    def compute():
+        T = c.a_targets.shape[1]
+        present = A.memory(b.present)  # (S, B)
+        code = np.zeros(b.size, np.int64)
+        for k in range(T):
+            code |= present[c.st_role == k].any(0).astype(np.int64) << k
+        return (A.memory(b.role) + 1) * (1 << T) + code
+
+    return rules.derived(b, "presence_rows", (b.role, b.present), compute)
 
 
 def runs(c: Compiled, b: rules.Batch, left: np.ndarray | None = None) -> np.ndarray:
@@ -221,16 +255,29 @@ def run_menu(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray]:
     gives the member in order of hours (cheapest first; the rest of the row is -1) and
     `counts` (B, M, A + 1) how many of them take at most the first j hours of `by_hours`.
     A member with h hours left may run exactly the first `counts[..., j]` entries of
-    their menu, where j = `affordable(c, h)`. Memoised with `allowed`."""
+    their menu, where j = `affordable(c, h)`. Gathered, like `allowed`, from the menus of
+    `_presence_table`'s rows; memoised with `allowed`."""
 
     def compute():
-        order, _ = by_hours(c)
-        ok = A.memory(allowed(c, b)).take(order, 1)  # (M, A, B) in memory, by hours
-        counts = np.zeros((ok.shape[0], ok.shape[1] + 1, ok.shape[2]), np.int8)
-        _count_along(ok, counts)
-        return A.batched(_menu(ok, order)), A.batched(counts)
+        menus, counts = _menu_table(c)
+        rows, K = _rows(c, b), rules._kernels()
+        return A.batched(K.gather_rows(menus, rows)), A.batched(K.gather_rows(counts, rows))
 
     return rules.derived(b, "run_menu", (b.role, b.present), compute)
+
+
+@cache
+def _menu_table(c: Compiled) -> tuple[np.ndarray, np.ndarray]:
+    """The menu and counts of `run_menu` for each row of `_presence_table` (flattened):
+    (rows, A) and (rows, A + 1) int8."""
+    order, _ = by_hours(c)
+    ok = _presence_table(c).reshape(-1, len(order))[:, order]  # (rows, A) by hours
+    menus = np.full(ok.shape, -1, np.int8)
+    for row, allowed_ in enumerate(ok):
+        menus[row, : allowed_.sum()] = order[allowed_]
+    counts = np.zeros((len(ok), len(order) + 1), np.int8)
+    counts[:, 1:] = np.cumsum(ok, 1)
+    return menus, counts
 
 
 def affordable(c: Compiled, left: np.ndarray) -> np.ndarray:
@@ -247,15 +294,6 @@ def affordable(c: Compiled, left: np.ndarray) -> np.ndarray:
 def _hour_levels(c: Compiled) -> tuple[np.ndarray, np.ndarray]:
     """The distinct hours actions take (a handful), and how many actions take each."""
     return np.unique(c.a_hours, return_counts=True)
-
-
-def _count_along(ok: np.ndarray, out: np.ndarray) -> None:
-    """out[:, j + 1] = out[:, j] + ok[:, j] for ok (X, N, B) bool into int8 out (X, N + 1, B)
-    (from out[:, 0]): a running count over the middle axis, one pass over (X, B) bytes per
-    column, several times faster than numpy's cumsum along a strided axis."""
-    v = ok.view(np.int8)
-    for j in range(ok.shape[1]):
-        np.add(out[:, j], v[:, j], out=out[:, j + 1])
 
 
 def _menu(ok: np.ndarray, label: np.ndarray) -> np.ndarray:
