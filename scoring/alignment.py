@@ -35,17 +35,38 @@ def weekly_mean(series: np.ndarray, played: np.ndarray) -> np.ndarray:
 def week_runs(*series: np.ndarray) -> list[tuple[int, int]]:
     """The runs [start, end) of consecutive weeks in which none of the (B, W, ...) `series`
     changes in any game (a team changes its roles, staff and links only now and then)."""
-    mems = [memory(x) for x in series]  # (W, ..., B)
+    from scoring import kernels
+
     weeks = series[0].shape[1]
-    cuts = [w for w in range(1, weeks) if any(not np.array_equal(m[w], m[w - 1]) for m in mems)]
+    cut = np.zeros(weeks, bool)
+    for x in series:
+        week_bytes = np.ascontiguousarray(memory(x)).reshape(weeks, -1).view(np.uint8)
+        whole = week_bytes.shape[1] // 8 * 8
+        cut |= kernels.changed(week_bytes[:, :whole].view(np.uint64), week_bytes[:, whole:])
+    cuts = [int(w) for w in np.flatnonzero(cut)]
     return list(zip([0, *cuts], [*cuts, weeks], strict=True))
 
 
-def per_run(fn, *series: np.ndarray) -> np.ndarray:
+RUNS = "d_week_runs"  # the trace key `shared` keeps each set of series' week runs under
+
+
+def runs_of(t: dict, *keys: str) -> list[tuple[int, int]]:
+    """`week_runs` of the trace's series `keys`, found once per trace `shared` made."""
+    memo = t.get(RUNS)
+    if memo is None:
+        return week_runs(*(t[k] for k in keys))
+    if keys not in memo:
+        memo[keys] = week_runs(*(t[k] for k in keys))
+    return memo[keys]
+
+
+def per_run(fn, *series: np.ndarray, runs: list | None = None) -> np.ndarray:
     """fn(*series) for an fn that works week by week on (B, W, ...) arrays, computed once
-    for each run of weeks whose inputs are the same and repeated over the run."""
+    for each run of weeks whose inputs are the same and repeated over the run (`runs`:
+    their `week_runs`, when the caller has them)."""
     weeks = series[0].shape[1]
-    runs = week_runs(*series) if weeks > 1 else []
+    if runs is None:
+        runs = week_runs(*series) if weeks > 1 else []
     if len(runs) in (0, weeks):
         return fn(*series)
     parts = [memory(fn(*(x[:, a : a + 1] for x in series))) for a, _ in runs]  # (1, ..., B)
@@ -62,7 +83,7 @@ def role_counts(t: dict) -> np.ndarray:
     def counts(role, staffed):
         return stack([((role == r) & staffed).sum(-1) for r in roles])
 
-    return per_run(counts, t["t_role"], t["t_staffed"])
+    return per_run(counts, t["t_role"], t["t_staffed"], runs=runs_of(t, "t_role", "t_staffed"))
 
 
 def role_coverage(t: dict) -> np.ndarray:
@@ -88,27 +109,36 @@ def member_fit(t: dict) -> np.ndarray:
         at = (rows + np.clip(role, 0, R - 1)) * B + games
         return batched(np.where(role >= 0, flat.take(at), 0.0))
 
-    return per_run(weekly, t["t_role"])
+    return per_run(weekly, t["t_role"], runs=runs_of(t, "t_role"))
 
 
 def role_fit(t: dict) -> np.ndarray:
-    """(B, W) the staffed members' mean `member_fit` (a compiled loop)."""
+    """(B, W) the staffed members' mean `member_fit` (a compiled loop), computed once for
+    each run of weeks with the same roles and staff."""
     from scoring import kernels
 
-    skill, role, staffed = (
-        _mem(t["skill"], float),
-        _mem(t["t_role"], np.int64),
-        _mem(t["t_staffed"], bool),
-    )
+    runs = runs_of(t, "t_role", "t_staffed")
+    role, staffed = t["t_role"], t["t_staffed"]
+    if len(runs) < role.shape[1]:
+        starts = [a for a, _ in runs]
+        role, staffed = role[:, starts], staffed[:, starts]
     needs = np.ascontiguousarray(t["p_r_needs"], float)
-    return batched(kernels.role_fit(skill, needs, role, staffed))
+    fit = kernels.role_fit(
+        _mem(t["skill"], float), needs, _mem(role, np.int64), _mem(staffed, bool)
+    )
+    if len(runs) < t["t_role"].shape[1]:
+        fit = np.repeat(fit, [z - a for a, z in runs], axis=0)
+    return batched(fit)
 
 
 def quarterbacks(t: dict) -> np.ndarray:
     """(B, W) number of quarterbacks each week."""
     qb = t["p_qb_role"]
     return per_run(
-        lambda role, staffed: ((role == qb) & staffed).sum(-1), t["t_role"], t["t_staffed"]
+        lambda role, staffed: ((role == qb) & staffed).sum(-1),
+        t["t_role"],
+        t["t_staffed"],
+        runs=runs_of(t, "t_role", "t_staffed"),
     )
 
 
@@ -124,7 +154,7 @@ def chemistry(t: dict) -> np.ndarray:
         n = s.sum(-1).astype(float)
         return np.clip(0.5 + ratio(pair_total(s, chem), n * (n - 1)), 0, 1)
 
-    return per_run(weekly, t["t_staffed"])
+    return per_run(weekly, t["t_staffed"], runs=runs_of(t, "t_staffed"))
 
 
 def loads(t: dict) -> np.ndarray:
@@ -188,7 +218,7 @@ def stability(t: dict) -> np.ndarray:
 
 def stakeholder_covered(t: dict) -> np.ndarray:
     """(B, W, S) a staffed member is connected to the stakeholder that week."""
-    return per_run(lambda conn: conn.any(-2), t["t_conn"])
+    return per_run(lambda conn: conn.any(-2), t["t_conn"], runs=runs_of(t, "t_conn"))
 
 
 def influence_coverage(t: dict) -> np.ndarray:
@@ -216,7 +246,7 @@ def connection_quality(t: dict) -> np.ndarray:
         best = (conn.view(np.uint8) * code.astype(np.uint8)[None, :, :, None]).max(1)
         return batched(value.take(best.astype(np.intp) * S + np.arange(S)[:, None]))
 
-    return per_run(weekly, t["t_conn"])
+    return per_run(weekly, t["t_conn"], runs=runs_of(t, "t_conn"))
 
 
 def connection_fit(t: dict) -> np.ndarray:
@@ -266,7 +296,7 @@ def shared(t: dict) -> dict:
     if FOCUS_COSINE in t:
         return t
     customer, focus, even = _customer(t)
-    return {**t, CUSTOMER: customer, FOCUS_COSINE: focus, EVEN_COSINE: even}
+    return {**t, CUSTOMER: customer, FOCUS_COSINE: focus, EVEN_COSINE: even, RUNS: {}}
 
 
 def focus_score(cosine_series: np.ndarray, even: np.ndarray) -> np.ndarray:

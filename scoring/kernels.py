@@ -134,3 +134,23 @@ def customer(influence, prio, focus):
             focus_cos[w, i] = _cosine(dot[i], ff[i], cc[i])
             even_cos[w, i] = _cosine(even[i], ones[i], cc[i])
     return out, focus_cos, even_cos
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def changed(words, tail):
+    """(W,) bool: week w's bytes differ from week w - 1's (False for week 0). words (W, n)
+    uint64 and tail (W, t) uint8 hold each week's bytes; a week is compared block by
+    block and stops at the first block that differs."""
+    W, n = words.shape
+    out = np.zeros(W, np.bool_)
+    for w in range(1, W):
+        diff = 0
+        for start in range(0, n, 512):
+            for j in range(start, min(start + 512, n)):
+                diff |= words[w, j] ^ words[w - 1, j]
+            if diff:
+                break
+        for j in range(tail.shape[1]):
+            diff |= tail[w, j] ^ tail[w - 1, j]
+        out[w] = diff != 0
+    return out
