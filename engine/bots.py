@@ -159,12 +159,10 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
     left = rules._mem(_hours_left(c, b))  # (M, B), a new array the rounds spend
     menu, counts = (rules._mem(x) for x in legal.run_menu(c, b))
     t_menu, t_counts = (rules._mem(x) for x in legal.target_menu(c, b))
-    levels, per_level = legal._hour_levels(c)
     g, a, m, s = rules._kernels().random_rounds(
         gen,
         left,
-        levels,
-        per_level,
+        (*legal._hour_levels(c), *legal._hour_lut(c)),
         counts,
         menu,
         t_counts,

@@ -125,54 +125,6 @@ def learn(g, a, m, s, quality, reach, discovery, cap, unknown, links, keep, staf
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def random_picks(left, levels, per_level, counts, menu, u, act_p):
-    """One round of the random bot's runs, in (member, game) order: each pair whose member
-    can still afford a legal run acts when u < act_p, and picks the r-th affordable legal
-    run with r = floor(u x n / act_p) (float32, as numpy computes it), capped at n - 1.
-    left (M, B) hours left; levels and per_level the distinct action hours and how many
-    actions take each; counts (M, A + 1, B) int8 legal runs among the h cheapest actions;
-    menu (M, A, B) int8 those runs' actions; u (M, B) float32. Returns g, m, a."""
-    M, B = left.shape
-    g = np.empty(M * B, np.int64)
-    m = np.empty(M * B, np.int64)
-    a = np.empty(M * B, np.int64)
-    n_runs = 0
-    cheapest = levels[0]
-    for x in range(M):
-        for i in range(B):
-            hours = left[x, i]
-            if hours < cheapest:  # most pairs: not staffed, away, or out of hours
-                continue
-            h = 0
-            for j in range(len(levels)):
-                h += per_level[j] * (hours >= levels[j])
-            n = counts[x, h, i]
-            ux = u[x, i]
-            if n > 0 and ux < act_p:
-                r = min(int(ux * (np.float32(n) / act_p)), n - 1)
-                g[n_runs] = i
-                m[n_runs] = x
-                a[n_runs] = menu[x, r, i]
-                n_runs += 1
-    return g[:n_runs], m[:n_runs], a[:n_runs]
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def random_targets(g, m, a, u, counts, menu, internal, hours, left):
-    """The targets of a round's runs: the r-th legal target with r = floor(u x n) (float32),
-    capped at n - 1, or -1 for an internal action; and each run's hours taken off `left`
-    (M, B) in place. counts (A, B) int8 and menu (A, S, B) int8 are legal's target menu."""
-    s = np.empty(len(g), np.int64)
-    for k in range(len(g)):
-        ak, gk = a[k], g[k]
-        n = counts[ak, gk]
-        r = min(int(u[k] * np.float32(n)), n - 1)
-        s[k] = -1 if internal[ak] else menu[ak, max(r, 0), gk]
-        left[m[k], gk] -= hours[ak]
-    return s
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
 def coach(amount, skill, role, staffed, needs, qb):
     """Coaching, in place on skill (M, Q, B): in each game with amount > 0, the staffed
     member outside the quarterback's role with the weakest fit for their role (the first
@@ -464,16 +416,20 @@ def hours_left(staffed, away_until, hours, ended, m_from, m_until, capacity, w):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def random_rounds(
-    gen, left, levels, per_level, counts, menu, t_counts, t_menu, tables, act_p, rounds
-):
-    """The random bot's week: `rounds` rounds, each drawing u (M, B) float32 from `gen`,
-    then picking as `random_picks` does (in (member, game) order), then drawing one float32
-    per run and aiming as `random_targets` does, with each run's hours taken off `left`
-    (M, B) in place. The same draws in the same order as those two loops with numpy's
-    draws between them, so the same runs. Only the pairs who can afford an action at the
-    week's start are visited (the others never act). tables: internal (A,) bool and the
+def random_rounds(gen, left, hours_table, counts, menu, t_counts, t_menu, tables, act_p, rounds):
+    """The random bot's week: `rounds` rounds over (member, game) pairs in that order. In
+    each, u (M, B) float32 is drawn from `gen`; a pair with n > 0 legal runs it can afford
+    acts when u < act_p and takes the r-th of them, r = floor(u x (n / act_p)) in float32,
+    capped at n - 1. Then one float32 per run is drawn, each external run aims at the r-th
+    of its legal targets (r = floor(u x n), capped at n - 1; -1 for an internal one), and
+    its hours come off `left` (M, B) in place. Only the pairs who can afford an action at
+    the week's start are visited (the others never act). counts (M, A + 1, B) and menu
+    (M, A, B) int8 are legal's run menu, t_counts (A, B) and t_menu (A, S, B) its target
+    menu. hours_table: the distinct action hours and how many actions take each, and
+    engine.legal's `_hour_lut` (how many take at most floor(h) hours, for floor(h) from lo
+    to hi; empty when some hours are fractional). tables: internal (A,) bool and the
     action hours (A,). Returns g, a, m, s in run order."""
+    levels, per_level, lut, lo, hi = hours_table
     internal, a_hours = tables
     M, B = left.shape
     cheapest = levels[0]
@@ -485,6 +441,9 @@ def random_rounds(
             pair_x[n_pairs] = x
             pair_i[n_pairs] = i
             n_pairs += left[x, i] >= cheapest
+    scale = np.empty(128, np.float32)  # n / act_p for every count an int8 menu holds
+    for c in range(128):
+        scale[c] = np.float32(c) / act_p
     size = rounds * n_pairs
     g = np.empty(size, np.int64)
     a = np.empty(size, np.int64)
@@ -496,14 +455,20 @@ def random_rounds(
         start = n
         for k in range(n_pairs):
             x, i = pair_x[k], pair_i[k]
-            hours = left[x, i]
-            h = 0
-            for j in range(len(levels)):
-                h += per_level[j] * (hours >= levels[j])
-            c = counts[x, h, i]  # 0 when nothing is affordable (h = 0)
             ux = u[x, i]
-            if c > 0 and ux < act_p:
-                r = min(int(ux * (np.float32(c) / act_p)), c - 1)
+            if not ux < act_p:
+                continue
+            hours = left[x, i]
+            if len(lut):
+                f = np.floor(hours)
+                h = lut[int((hi if f > hi else (f if f >= lo else lo)) - lo)]
+            else:
+                h = 0
+                for j in range(len(levels)):
+                    h += per_level[j] * (hours >= levels[j])
+            c = counts[x, h, i]  # 0 when nothing is affordable (h = 0)
+            if c > 0:
+                r = min(int(ux * scale[c]), c - 1)
                 g[n] = i
                 m[n] = x
                 a[n] = menu[x, r, i]

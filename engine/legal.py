@@ -296,6 +296,24 @@ def _hour_levels(c: Compiled) -> tuple[np.ndarray, np.ndarray]:
     return np.unique(c.a_hours, return_counts=True)
 
 
+@cache
+def _hour_lut(c: Compiled) -> tuple[np.ndarray, float, float]:
+    """`affordable` as a table over whole hours (`hour_lut` of `_hour_levels`)."""
+    return hour_lut(*_hour_levels(c))
+
+
+def hour_lut(levels: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """(table, lo, hi): when every action takes whole hours, h hours afford what floor(h)
+    do, table[floor(h) - lo] actions for floor(h) within lo..hi (one under the cheapest to
+    the dearest; below and above, as at lo and hi). `levels` are the distinct hours and
+    `n` how many actions take each. An empty table when some hours are fractional."""
+    if not np.array_equal(levels, np.floor(levels)) or levels[-1] - levels[0] > 10_000:
+        return np.zeros(0, np.int64), 0.0, 0.0
+    lo, hi = float(levels[0] - 1), float(levels[-1])
+    whole = np.arange(lo, hi + 1)
+    return (n * (whole[:, None] >= levels)).sum(1).astype(np.int64), lo, hi
+
+
 def _menu(ok: np.ndarray, label: np.ndarray) -> np.ndarray:
     """(X, N, B) int8: for each row of ok (X, N, B) bool over its middle axis, the labels
     of its Trues in order, then -1 (a compiled loop, engine.kernels.menu)."""

@@ -160,3 +160,60 @@ def test_the_compiled_loops_give_their_python_sources_bits(monkeypatch, policy):
             assert all(same_bits(trace[k], again[k]) for k in numbers), s.id
             assert all(np.array_equal(trace[k], again[k]) for k in trace.keys() - numbers)
             assert same_bits(expected, score(again).expected_score), s.id
+
+
+def _rounds_in_numpy(gen, left, levels, per_level, counts, menu, t_counts, t_menu, tables, act_p):
+    """The random bot's rounds as numpy expressions, drawing what it draws in its order."""
+    internal, hours = tables
+    M, B = left.shape
+    out = []
+    for _ in range(3):
+        u = gen.random((M, B), np.float32)
+        h = sum(k * (left >= lv) for lv, k in zip(levels, per_level, strict=True))
+        n = np.take_along_axis(counts, h[:, None, :], 1)[:, 0]
+        x, i = np.nonzero((n > 0) & (u < act_p))  # in (member, game) order
+        r = np.minimum((u[x, i] * (n[x, i].astype(np.float32) / act_p)).astype(int), n[x, i] - 1)
+        a = menu[x, r, i].astype(np.int64)
+        u_t = gen.random(len(a), np.float32)
+        c = t_counts[a, i]
+        r_t = np.maximum(np.minimum((u_t * c.astype(np.float32)).astype(int), c - 1), 0)
+        s = np.where(internal[a], -1, t_menu[a, r_t, i]).astype(np.int64)
+        np.subtract.at(left, (x, i), hours[a])
+        out.append((i, a, x, s))
+    return [np.concatenate(parts) for parts in zip(*out, strict=True)]
+
+
+@pytest.mark.parametrize("fractional", [False, True])
+def test_random_rounds_match_numpy(gen, fractional):
+    """The random bot's week: the same draws and the same runs as numpy, with the whole-hours
+    table and (for fractional hours) without it."""
+    from engine import legal
+
+    B, M, A_, S = 400, 6, 5, 4
+    hours = np.array([2.0, 3.0, 3.0, 5.0, 8.0])
+    if fractional:
+        hours[1:3] = 2.5
+    ok = gen.random((M, A_, B)) < 0.6  # by hours, cheapest first
+    menu = K.menu(ok, np.argsort(hours, kind="stable"))
+    counts = np.zeros((M, A_ + 1, B), np.int8)
+    counts[:, 1:] = np.cumsum(ok, 1)
+    t_ok = gen.random((A_, S, B)) < 0.5
+    t_menu, t_counts = K.menu(t_ok, np.arange(S)), t_ok.sum(1, dtype=np.int8)
+    left = np.where(gen.random((M, B)) < 0.4, -1.0, gen.integers(0, 14, (M, B)).astype(float))
+    if fractional:
+        left += 0.5 * (gen.random((M, B)) < 0.5)
+    levels, per_level = np.unique(hours, return_counts=True)
+    lut = legal.hour_lut(levels, per_level)
+    assert len(lut[0]) == (0 if fractional else 8)
+    menus = (counts, menu, t_counts, t_menu, (np.array([1, 0, 0, 1, 0], bool), hours))
+    spent = np.copy(left)
+    got = K.random_rounds(
+        np.random.default_rng(5), spent, (levels, per_level, *lut), *menus, np.float32(0.8), 3
+    )
+    want_left = np.copy(left)
+    want = _rounds_in_numpy(
+        np.random.default_rng(5), want_left, levels, per_level, *menus, np.float32(0.8)
+    )
+    assert len(want[0]) > 1000
+    assert all(same_bits(x, y) for x, y in zip(got, want, strict=True))
+    assert same_bits(spent, want_left)
