@@ -88,19 +88,19 @@ def _fill_roles(c: Compiled, staffed: np.ndarray, pref: np.ndarray) -> np.ndarra
 
 
 def _affordable(c: Compiled, order: np.ndarray, limit: np.ndarray) -> np.ndarray:
-    """Staff members in `order` (B, M) while headcount, budget and `limit` (B,) allow."""
-    B, M = order.shape
-    staffed = np.zeros((B, M), bool)
-    cost = np.zeros(B)
-    n = np.zeros(B, int)
+    """Staff members in `order` (B, M) while headcount, budget and `limit` (B,) allow (a
+    compiled loop over games, engine.kernels.affordable)."""
+    order = np.ascontiguousarray(order, np.int64)
+    limit = np.ascontiguousarray(limit, np.int64)
     avail = c.m_from <= 1
-    for k in range(M):
-        m = order[:, k]
-        ok = avail[m] & (n < np.minimum(limit, c.headcount)) & (cost + c.m_cost[m] <= c.budget)
-        staffed[np.arange(B)[ok], m[ok]] = True
-        cost += np.where(ok, c.m_cost[m], 0)
-        n += ok
-    return staffed
+    return rules._kernels().affordable(order, limit, avail, c.m_cost, c.headcount, c.budget)
+
+
+def _argsort_rows(u: np.ndarray) -> np.ndarray:
+    """np.argsort(u, axis=1), by a compiled insertion sort (the same order where no row
+    holds equal values; numpy's own where one does)."""
+    order, tied = rules._kernels().argsort_rows(u)
+    return np.argsort(u, axis=1) if tied else order
 
 
 def _plan_for(c: Compiled, staffed, role, gen=None):
@@ -129,20 +129,19 @@ class RandomPolicy(Policy):
 
     def setup(self, c, b):
         B, M, S, K = b.size, len(c.members), len(c.stakeholders), len(c.dims)
-        order = np.argsort(self.gen.random((B, M)), axis=1)
+        order = _argsort_rows(self.gen.random((B, M)))
         size = self.gen.integers(1, c.headcount + 1, B)
         staffed = _affordable(c, order, size)
         role = _fill_roles(c, staffed, self.gen.random((B, M, len(c.roles)), np.float32))
-        conn = (
-            (A.random(self.gen, (B, M, S), np.float32) < 0.3)
-            & staffed[..., None]
-            & b.present[:, None, :]
+        u = self.gen.random((M, S, B), np.float32)  # memory order, as A.random draws
+        conn = A.batched(
+            rules._kernels().random_links(u, np.float32(0.3), staffed, rules._mem(b.present))
         )
         focus = self.gen.dirichlet(np.ones(K), B)
         missing = np.where(c.m_internal, self.gen.integers(0, len(CHECKLIST) + 1, (B, M)), 0)
         owner, action, due = _plan_for(c, staffed, role)
         drop = self.gen.random(owner.shape) < 0.5
-        owner[drop], action[drop], due[drop] = -1, -1, 0
+        owner, action, due = np.where(drop, -1, owner), np.where(drop, -1, action), due * ~drop
         return Setup(staffed, role, conn, focus, missing * staffed, owner, action, due)
 
     def week(self, c, b):

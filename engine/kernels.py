@@ -336,25 +336,31 @@ def fill_roles(staffed, pref, r_max):
     """(B, M) roles: in each game, members in order of their best preference (highest
     first, the lower index on a tie) take their most preferred role (the lowest index on
     a tie) among those still under r_max; -1 for the unstaffed and when no role is left.
-    staffed (B, M) bool, pref (B, M, R)."""
+    Only the staffed are ranked: the others take no role and fill none. staffed (B, M)
+    bool, pref (B, M, R)."""
     B, M, R = pref.shape
     role = np.full((B, M), -1, np.int64)
     best = np.empty(M, pref.dtype)
+    who = np.empty(M, np.int64)
     order = np.empty(M, np.int64)
     count = np.empty(R, np.int64)
     for i in range(B):
+        n = 0
         for x in range(M):
-            v = pref[i, x, 0]
-            for r in range(1, R):
-                v = max(v, pref[i, x, r])
-            best[x] = v
-        for x in range(M):
+            if staffed[i, x]:
+                v = pref[i, x, 0]
+                for r in range(1, R):
+                    v = max(v, pref[i, x, r])
+                best[n] = v
+                who[n] = x
+                n += 1
+        for p in range(n):
             rank = 0
-            for y in range(M):
-                rank += (best[y] > best[x]) or (y < x and best[y] == best[x])
-            order[rank] = x
+            for q in range(n):
+                rank += (best[q] > best[p]) or (q < p and best[q] == best[p])
+            order[rank] = who[p]
         count[:] = 0
-        for k in range(M):
+        for k in range(n):
             x = order[k]
             pick, top, any_open = 0, -np.inf, False
             for r in range(R):
@@ -362,7 +368,7 @@ def fill_roles(staffed, pref, r_max):
                     any_open = True
                     if pref[i, x, r] > top:
                         pick, top = r, pref[i, x, r]
-            if staffed[i, x] and any_open:
+            if any_open:
                 role[i, x] = pick
                 count[pick] += 1
     return role
@@ -382,12 +388,13 @@ def plan_for(staffed, role, may_run, acts, target):
     due = np.zeros((B, L), np.int64)
     first = np.empty(n_actions, np.int64)
     for i in range(B):
-        for a in range(n_actions):
-            first[a] = -1
-            for x in range(M):
-                if staffed[i, x] and role[i, x] >= 0 and may_run[a, role[i, x]]:
-                    first[a] = x
-                    break
+        first[:] = -1
+        for x in range(M - 1, -1, -1):  # the lowest index that may run each action wins
+            r = role[i, x]
+            if staffed[i, x] and r >= 0:
+                for a in range(n_actions):
+                    if may_run[a, r]:
+                        first[a] = x
         for ms in range(L):
             for j in range(acts.shape[1]):
                 a = acts[ms, j]
@@ -494,4 +501,55 @@ def gather_rows(table, rows):
         for j in range(N):
             for i in range(B):
                 out[x, j, i] = table[rows[x, i], j]
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def argsort_rows(u):
+    """(B, N) each row's indices in ascending order of u (B, N), by insertion, and whether
+    some row holds two equal values (where sorts may differ: the caller then asks numpy)."""
+    B, N = u.shape
+    out = np.empty((B, N), np.int64)
+    tied = False
+    for i in range(B):
+        for j in range(N):
+            v, k = u[i, j], j
+            while k > 0 and u[i, out[i, k - 1]] > v:
+                out[i, k] = out[i, k - 1]
+                k -= 1
+            tied |= k > 0 and u[i, out[i, k - 1]] == v
+            out[i, k] = j
+    return out, tied
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def affordable(order, limit, avail, cost, headcount, budget):
+    """(B, M) bool: engine.bots._affordable, staffing each game's members in `order` (B, M)
+    while `avail` (M,), the headcount (within `limit` (B,)) and the budget allow, the team's
+    cost (M,) added in that order."""
+    B, M = order.shape
+    staffed = np.zeros((B, M), np.bool_)
+    for i in range(B):
+        spent, n = 0.0, 0
+        most = min(limit[i], headcount)
+        for k in range(M):
+            x = order[i, k]
+            ok = avail[x] and n < most and spent + cost[x] <= budget
+            staffed[i, x] = staffed[i, x] or ok
+            spent = spent + (cost[x] if ok else 0.0)
+            n += ok
+    return staffed
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def random_links(u, p, staffed, present):
+    """(M, S, B) bool, the random bot's opening connections in memory order: u (M, S, B)
+    under p, for a staffed member (staffed (B, M)) and a present stakeholder (present
+    (S, B))."""
+    M, S, B = u.shape
+    out = np.empty((M, S, B), np.bool_)
+    for x in range(M):
+        for y in range(S):
+            for i in range(B):
+                out[x, y, i] = u[x, y, i] < p and staffed[i, x] and present[y, i]
     return out
