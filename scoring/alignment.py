@@ -47,12 +47,12 @@ def week_runs(*series: np.ndarray) -> list[tuple[int, int]]:
     return list(zip([0, *cuts], [*cuts, weeks], strict=True))
 
 
-RUNS = "d_week_runs"  # the trace key `shared` keeps each set of series' week runs under
+MEMO = "d_memo"  # the trace key of what `shared` keeps once found: week runs, buying team
 
 
 def runs_of(t: dict, *keys: str) -> list[tuple[int, int]]:
     """`week_runs` of the trace's series `keys`, found once per trace `shared` made."""
-    memo = t.get(RUNS)
+    memo = t.get(MEMO)
     if memo is None:
         return week_runs(*(t[k] for k in keys))
     if keys not in memo:
@@ -87,13 +87,18 @@ def role_counts(t: dict) -> np.ndarray:
 
 
 def role_coverage(t: dict) -> np.ndarray:
-    counts = role_counts(t)
     rmin, rmax = t["p_r_min"], t["p_r_max"]
     required = rmin > 0
-    ok = (counts >= rmin) & (counts <= rmax)
-    filled = (ok & required).sum(-1) / max(required.sum(), 1)
-    over = (counts > rmax).any(-1)
-    return np.where(over, filled * 0.5, filled)
+    roles = range(len(rmin))
+
+    def weekly(role, staffed):
+        counts = stack([((role == r) & staffed).sum(-1) for r in roles])
+        ok = (counts >= rmin) & (counts <= rmax)
+        filled = (ok & required).sum(-1) / max(required.sum(), 1)
+        over = (counts > rmax).any(-1)
+        return np.where(over, filled * 0.5, filled)
+
+    return per_run(weekly, t["t_role"], t["t_staffed"], runs=runs_of(t, "t_role", "t_staffed"))
 
 
 def member_fit(t: dict) -> np.ndarray:
@@ -175,11 +180,21 @@ def workload(t: dict) -> np.ndarray:
 
 def owner_held(t: dict) -> np.ndarray:
     """(B, L) the milestone's owner is on the team at the end, or was on it the week the
-    milestone was complete: releasing an owner whose milestone is done costs nothing."""
-    owner = t["ms_owner"]
-    on_team = np.take_along_axis(t["t_staffed"], np.clip(owner, 0, None)[:, None, :], 2)
-    done = (t["t_progress"] >= 1.0) & t["played"][..., None]
-    return t["owner_staffed"] | ((done & on_team).any(1) & (owner >= 0))
+    milestone was complete: releasing an owner whose milestone is done costs nothing (a
+    compiled loop)."""
+    from scoring import kernels
+
+    args = [_mem(t[k], dtype) for k, dtype in _HELD]
+    return batched(kernels.owner_held(*args))
+
+
+_HELD = (  # the trace arrays kernels.owner_held reads, in its order
+    ("t_staffed", bool),
+    ("ms_owner", np.int64),
+    ("t_progress", float),
+    ("played", bool),
+    ("owner_staffed", bool),
+)
 
 
 def owned(t: dict) -> np.ndarray:
@@ -218,18 +233,26 @@ def stability(t: dict) -> np.ndarray:
 
 def stakeholder_covered(t: dict) -> np.ndarray:
     """(B, W, S) a staffed member is connected to the stakeholder that week."""
-    return per_run(lambda conn: conn.any(-2), t["t_conn"], runs=runs_of(t, "t_conn"))
+    return per_run(_covered, t["t_conn"], runs=runs_of(t, "t_conn"))
+
+
+def _covered(conn: np.ndarray) -> np.ndarray:
+    return conn.any(-2)
 
 
 def influence_coverage(t: dict) -> np.ndarray:
-    inf = t["t_influence"]
-    whole = total(inf)
-    covered = total(inf * stakeholder_covered(t))
-    return ratio(covered, whole)
+    """(B, W) the share of the buying team's influence with a connection point (the sums
+    over stakeholders in `buying_team`)."""
+    return buying_team(t)[0]
 
 
 def connection_quality(t: dict) -> np.ndarray:
-    """(B, W, S) fit of the best connection to each stakeholder (seniority match), 0 if none.
+    """(B, W, S) fit of the best connection to each stakeholder (seniority match), 0 if none."""
+    return per_run(_quality(t), t["t_conn"], runs=runs_of(t, "t_conn"))
+
+
+def _quality(t: dict):
+    """`connection_quality` for the weeks of a (B, W, M, S) connection array.
 
     Each member's fit with a stakeholder is coded as its rank among that stakeholder's fits
     (0 for no connection), so the best over members is a maximum over bytes; the rank is
@@ -246,13 +269,37 @@ def connection_quality(t: dict) -> np.ndarray:
         best = (conn.view(np.uint8) * code.astype(np.uint8)[None, :, :, None]).max(1)
         return batched(value.take(best.astype(np.intp) * S + np.arange(S)[:, None]))
 
-    return per_run(weekly, t["t_conn"], runs=runs_of(t, "t_conn"))
+    return weekly
 
 
 def connection_fit(t: dict) -> np.ndarray:
-    inf = t["t_influence"] * stakeholder_covered(t)
-    whole = total(inf)
-    return ratio(total(inf * connection_quality(t)), whole)
+    """(B, W) the connected influence's mean `connection_quality` (see `buying_team`)."""
+    return buying_team(t)[1]
+
+
+def buying_team(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(B, W) each: influence coverage, connection fit and the influence-weighted stance, in
+    one compiled pass over the weeks. Coverage and quality are found once per run of weeks
+    with the same connections. In numpy, with inf the influence, cov the coverage and
+    q the quality: ratio(total(inf x cov), total(inf)), ratio(total((inf x cov) x q),
+    total(inf x cov)) and ratio(total(inf x stance), total(inf)). Memoised in a trace
+    `shared` made."""
+    memo = t.get(MEMO)
+    if memo is not None and "buying_team" in memo:
+        return memo["buying_team"]
+    from scoring import kernels
+
+    runs = runs_of(t, "t_conn")
+    conn = t["t_conn"]
+    if len(runs) < conn.shape[1]:
+        conn = conn[:, [a for a, _ in runs]]
+    week_run = np.repeat(np.arange(len(runs)), [z - a for a, z in runs])
+    args = (_mem(t["t_influence"], float), _mem(t["t_stance"], float))
+    args += (_mem(_covered(conn), bool), _mem(_quality(t)(conn), float), week_run)
+    out = tuple(batched(x) for x in kernels.buying_team(*args))
+    if memo is not None:
+        memo["buying_team"] = out
+    return out
 
 
 CUSTOMER = "d_customer_priorities"  # the trace key `shared` stores them under
@@ -296,7 +343,7 @@ def shared(t: dict) -> dict:
     if FOCUS_COSINE in t:
         return t
     customer, focus, even = _customer(t)
-    return {**t, CUSTOMER: customer, FOCUS_COSINE: focus, EVEN_COSINE: even, RUNS: {}}
+    return {**t, CUSTOMER: customer, FOCUS_COSINE: focus, EVEN_COSINE: even, MEMO: {}}
 
 
 def focus_score(cosine_series: np.ndarray, even: np.ndarray) -> np.ndarray:

@@ -154,3 +154,59 @@ def changed(words, tail):
             diff |= tail[w, j] ^ tail[w - 1, j]
         out[w] = diff != 0
     return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def owner_held(staffed, owner, progress, played, owner_staffed):
+    """(L, B) bool, alignment.owner_held: the owner (owner (L, B), -1 for none) is staffed
+    at the end (owner_staffed (L, B)) or was staffed (staffed (W, M, B)) in a played week
+    (played (W, B)) in which the milestone was complete (progress (W, L, B) >= 1)."""
+    W, M, B = staffed.shape
+    L = owner.shape[0]
+    out = np.empty((L, B), np.bool_)
+    for y in range(L):
+        for i in range(B):
+            held, o = owner_staffed[y, i], owner[y, i]
+            if not held and o >= 0:
+                for w in range(W):
+                    if played[w, i] and progress[w, y, i] >= 1.0 and staffed[w, o, i]:
+                        held = True
+                        break
+            out[y, i] = held
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def buying_team(influence, stance, covered, quality, week_run):
+    """(W, B) each: alignment.buying_team's influence coverage, connection fit and weighted
+    stance. influence and stance (W, S, B); covered (bool) and quality (R, S, B) for each
+    run of weeks with the same connections, week_run (W,) each week's run. Sums over
+    stakeholders in index order, each product as numpy takes it."""
+    W, S, B = influence.shape
+    coverage = np.empty((W, B))
+    fit = np.empty((W, B))
+    weighted = np.empty((W, B))
+    whole = np.empty(B)
+    linked = np.empty(B)
+    good = np.empty(B)
+    leaning = np.empty(B)
+    for w in range(W):
+        r = week_run[w]
+        for y in range(S):
+            for i in range(B):
+                inf = influence[w, y, i]
+                part = inf * (1.0 if covered[r, y, i] else 0.0)
+                fitted = part * quality[r, y, i]
+                lean = inf * stance[w, y, i]
+                if y == 0:
+                    whole[i], linked[i], good[i], leaning[i] = inf, part, fitted, lean
+                else:
+                    whole[i] = whole[i] + inf
+                    linked[i] = linked[i] + part
+                    good[i] = good[i] + fitted
+                    leaning[i] = leaning[i] + lean
+        for i in range(B):
+            coverage[w, i] = _ratio(linked[i], whole[i])
+            fit[w, i] = _ratio(good[i], linked[i])
+            weighted[w, i] = _ratio(leaning[i], whole[i])
+    return coverage, fit, weighted
