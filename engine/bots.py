@@ -96,13 +96,6 @@ def _affordable(c: Compiled, order: np.ndarray, limit: np.ndarray) -> np.ndarray
     return rules._kernels().affordable(order, limit, avail, c.m_cost, c.headcount, c.budget)
 
 
-def _argsort_rows(u: np.ndarray) -> np.ndarray:
-    """np.argsort(u, axis=1), by a compiled insertion sort (the same order where no row
-    holds equal values; numpy's own where one does)."""
-    order, tied = rules._kernels().argsort_rows(u)
-    return np.argsort(u, axis=1) if tied else order
-
-
 def _plan_for(c: Compiled, staffed, role, gen=None):
     """Own each milestone with a staffed member whose role runs an action that moves it
     (a compiled loop over games, engine.kernels.plan_for)."""
@@ -129,13 +122,15 @@ class RandomPolicy(Policy):
 
     def setup(self, c, b):
         B, M, S, K = b.size, len(c.members), len(c.stakeholders), len(c.dims)
-        order = _argsort_rows(self.gen.random((B, M)))
+        order = np.argsort(self.gen.random((B, M)), axis=1)
         size = self.gen.integers(1, c.headcount + 1, B)
         staffed = _affordable(c, order, size)
         role = _fill_roles(c, staffed, self.gen.random((B, M, len(c.roles)), np.float32))
         u = self.gen.random((M, S, B), np.float32)  # memory order, as A.random draws
         conn = A.batched(
-            rules._kernels().random_links(u, np.float32(0.3), staffed, rules._mem(b.present))
+            rules._kernels().random_links(
+                u, np.float32(0.3), np.ascontiguousarray(staffed.T), rules._mem(b.present)
+            )
         )
         focus = self.gen.dirichlet(np.ones(K), B)
         missing = np.where(c.m_internal, self.gen.integers(0, len(CHECKLIST) + 1, (B, M)), 0)
@@ -156,16 +151,12 @@ def _random_week(gen, c, b, audible_p=0.0, attempts=3, act_p=0.8) -> Week:
     (engine.kernels.random_rounds)."""
     B, K = b.size, len(c.dims)
     left = rules._mem(_hours_left(c, b))  # (M, B), a new array the rounds spend
-    menu, counts = (rules._mem(x) for x in legal.run_menu(c, b))
-    t_menu, t_counts = (rules._mem(x) for x in legal.target_menu(c, b))
     g, a, m, s = rules._kernels().random_rounds(
         gen,
         left,
         (*legal._hour_levels(c), *legal._hour_lut(c)),
-        counts,
-        menu,
-        t_counts,
-        t_menu,
+        legal.run_menu_rows(c, b),
+        legal.target_menu_rows(c, b),
         (c.a_internal, c.a_hours),
         np.float32(act_p),
         attempts,
@@ -581,7 +572,8 @@ def _apply_week_focus(c: Compiled, b: rules.Batch, wk: Week) -> rules.Batch:
     b = _apply_moves(c, b, wk.moves)
     if wk.refocus is None or not wk.refocus.any():
         return b
-    focus = np.where(wk.refocus[:, None], rules.unit(wk.focus), b.focus)
+    focus = np.copy(b.focus)  # the games that change theirs take the new focus, as a unit
+    focus[wk.refocus] = rules.unit(wk.focus[wk.refocus])
     return rules.set_team(b, focus=focus)
 
 

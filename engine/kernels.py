@@ -423,20 +423,22 @@ def hours_left(staffed, away_until, hours, ended, m_from, m_until, capacity, w):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def random_rounds(gen, left, hours_table, counts, menu, t_counts, t_menu, tables, act_p, rounds):
+def random_rounds(gen, left, hours_table, run_menu, target_menu, tables, act_p, rounds):
     """The random bot's week: `rounds` rounds over (member, game) pairs in that order. In
     each, u (M, B) float32 is drawn from `gen`; a pair with n > 0 legal runs it can afford
     acts when u < act_p and takes the r-th of them, r = floor(u x (n / act_p)) in float32,
     capped at n - 1. Then one float32 per run is drawn, each external run aims at the r-th
     of its legal targets (r = floor(u x n), capped at n - 1; -1 for an internal one), and
     its hours come off `left` (M, B) in place. Only the pairs who can afford an action at
-    the week's start are visited (the others never act). counts (M, A + 1, B) and menu
-    (M, A, B) int8 are legal's run menu, t_counts (A, B) and t_menu (A, S, B) its target
-    menu. hours_table: the distinct action hours and how many actions take each, and
-    engine.legal's `_hour_lut` (how many take at most floor(h) hours, for floor(h) from lo
-    to hi; empty when some hours are fractional). tables: internal (A,) bool and the
-    action hours (A,). Returns g, a, m, s in run order."""
+    the week's start are visited (the others never act). run_menu and target_menu are
+    legal's `run_menu_rows` and `target_menu_rows`. hours_table: the distinct action
+    hours and how many actions take each, and engine.legal's `_hour_lut` (how many take
+    at most floor(h) hours, for floor(h) from lo to hi; empty when some hours are
+    fractional). tables: internal (A,) bool and the action hours (A,). Returns g, a, m, s
+    in run order."""
     levels, per_level, lut, lo, hi = hours_table
+    rows, menus, counts = run_menu
+    which, t_menus, t_counts = target_menu
     internal, a_hours = tables
     M, B = left.shape
     cheapest = levels[0]
@@ -473,19 +475,21 @@ def random_rounds(gen, left, hours_table, counts, menu, t_counts, t_menu, tables
                 h = 0
                 for j in range(len(levels)):
                     h += per_level[j] * (hours >= levels[j])
-            c = counts[x, h, i]  # 0 when nothing is affordable (h = 0)
+            row = rows[x, i]
+            c = counts[row, h]  # 0 when nothing is affordable (h = 0)
             if c > 0:
                 r = min(int(ux * scale[c]), c - 1)
                 g[n] = i
                 m[n] = x
-                a[n] = menu[x, r, i]
+                a[n] = menus[row, r]
                 n += 1
         u_t = gen.random(n - start, np.float32)
         for k in range(start, n):
             ak, gk = a[k], g[k]
-            c = t_counts[ak, gk]
+            row = which[gk]
+            c = t_counts[row, ak]
             r = min(int(u_t[k - start] * np.float32(c)), c - 1)
-            s[k] = -1 if internal[ak] else t_menu[ak, max(r, 0), gk]
+            s[k] = -1 if internal[ak] else t_menus[row, ak, max(r, 0)]
             left[m[k], gk] -= a_hours[ak]
     return g[:n], a[:n], m[:n], s[:n]
 
@@ -502,24 +506,6 @@ def gather_rows(table, rows):
             for i in range(B):
                 out[x, j, i] = table[rows[x, i], j]
     return out
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def argsort_rows(u):
-    """(B, N) each row's indices in ascending order of u (B, N), by insertion, and whether
-    some row holds two equal values (where sorts may differ: the caller then asks numpy)."""
-    B, N = u.shape
-    out = np.empty((B, N), np.int64)
-    tied = False
-    for i in range(B):
-        for j in range(N):
-            v, k = u[i, j], j
-            while k > 0 and u[i, out[i, k - 1]] > v:
-                out[i, k] = out[i, k - 1]
-                k -= 1
-            tied |= k > 0 and u[i, out[i, k - 1]] == v
-            out[i, k] = j
-    return out, tied
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -544,12 +530,12 @@ def affordable(order, limit, avail, cost, headcount, budget):
 @njit(cache=True, nogil=True, error_model="numpy")
 def random_links(u, p, staffed, present):
     """(M, S, B) bool, the random bot's opening connections in memory order: u (M, S, B)
-    under p, for a staffed member (staffed (B, M)) and a present stakeholder (present
+    under p, for a staffed member (staffed (M, B)) and a present stakeholder (present
     (S, B))."""
     M, S, B = u.shape
     out = np.empty((M, S, B), np.bool_)
     for x in range(M):
         for y in range(S):
             for i in range(B):
-                out[x, y, i] = u[x, y, i] < p and staffed[i, x] and present[y, i]
+                out[x, y, i] = (u[x, y, i] < p) & staffed[x, i] & present[y, i]
     return out

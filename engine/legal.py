@@ -255,15 +255,23 @@ def run_menu(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray]:
     gives the member in order of hours (cheapest first; the rest of the row is -1) and
     `counts` (B, M, A + 1) how many of them take at most the first j hours of `by_hours`.
     A member with h hours left may run exactly the first `counts[..., j]` entries of
-    their menu, where j = `affordable(c, h)`. Gathered, like `allowed`, from the menus of
-    `_presence_table`'s rows; memoised with `allowed`."""
+    their menu, where j = `affordable(c, h)`. Gathered from `run_menu_rows`; memoised
+    with `allowed`."""
 
     def compute():
-        menus, counts = _menu_table(c)
-        rows, K = _rows(c, b), rules._kernels()
+        rows, menus, counts = run_menu_rows(c, b)
+        K = rules._kernels()
         return A.batched(K.gather_rows(menus, rows)), A.batched(K.gather_rows(counts, rows))
 
     return rules.derived(b, "run_menu", (b.role, b.present), compute)
+
+
+def run_menu_rows(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`run_menu` in short: rows (M, B), in memory order, and the tables menus (rows, A)
+    and counts (rows, A + 1) int8, game g's member m's menu and counts being the rows
+    rows[m, g] of the tables (a member's menu depends only on their role and on which
+    buying roles are present, see `_presence_table`)."""
+    return (_rows(c, b), *_menu_table(c))
 
 
 @cache
@@ -322,14 +330,46 @@ def _menu(ok: np.ndarray, label: np.ndarray) -> np.ndarray:
 
 def target_menu(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray]:
     """`targets` as a menu: `menu` (B, A, S) the stakeholders each action may aim at now,
-    in index order (then -1), and `counts` (B, A) how many. Memoised on who is present."""
+    in index order (then -1), and `counts` (B, A) how many. Gathered from
+    `target_menu_rows`; memoised on who is present."""
 
     def compute():
-        ok = c.a_targets[:, c.st_role][..., None] & A.memory(b.present)[None]  # (A, S, B)
-        menu = _menu(ok, np.arange(ok.shape[1]))
-        return A.batched(menu), A.batched(ok.sum(1, dtype=np.int8))
+        which, menus, counts = target_menu_rows(c, b)
+        K, (U, A_, S) = rules._kernels(), menus.shape
+        menu = K.gather_rows(menus.reshape(U, -1), which[None])[0]
+        count = K.gather_rows(counts, which[None])[0]
+        return A.batched(menu.reshape(A_, S, b.size)), A.batched(count)
 
     return rules.derived(b, "target_menu", (b.present,), compute)
+
+
+def target_menu_rows(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`target_menu` in short: which (B,) and the tables menus (U, A, S) and counts (U, A)
+    int8, game g's menu and counts being row which[g] of the tables: a game's menu depends
+    only on who is present, so it is made once for each set of present stakeholders in
+    the batch (a handful). Memoised on who is present."""
+
+    def compute():
+        present = A.memory(b.present)  # (S, B)
+        S = len(present)
+        if S > 62:  # one row per game
+            which, first = np.arange(b.size), np.arange(b.size)
+        else:
+            code = np.zeros(b.size, np.int64)
+            for y in range(S):
+                code |= present[y].astype(np.int64) << y
+            _, first, which = np.unique(code, return_index=True, return_inverse=True)
+        menu, counts = _target_menu(c, present[:, first])  # (A, S, U), (A, U)
+        menus = np.ascontiguousarray(menu.transpose(2, 0, 1))
+        return which.astype(np.int64), menus, np.ascontiguousarray(counts.T)
+
+    return rules.derived(b, "target_menu_rows", (b.present,), compute)
+
+
+def _target_menu(c: Compiled, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The target menu (A, S, G) and counts (A, G) of G games' present stakeholders (S, G)."""
+    ok = c.a_targets[:, c.st_role][..., None] & present[None]  # (A, S, G)
+    return _menu(ok, np.arange(ok.shape[1])), ok.sum(1, dtype=np.int8)
 
 
 def run_table(c: Compiled, b: rules.Batch) -> np.ndarray:

@@ -206,9 +206,27 @@ def test_random_rounds_match_numpy(gen, fractional):
     lut = legal.hour_lut(levels, per_level)
     assert len(lut[0]) == (0 if fractional else 8)
     menus = (counts, menu, t_counts, t_menu, (np.array([1, 0, 0, 1, 0], bool), hours))
+    # the same menus as legal's short form: one table row per (member, game), per game
+    rows = np.arange(M * B).reshape(M, B)
+    run_rows = (
+        rows,
+        *(np.ascontiguousarray(x.transpose(0, 2, 1)).reshape(M * B, -1) for x in (menu, counts)),
+    )
+    target_rows = (
+        np.arange(B),
+        np.ascontiguousarray(t_menu.transpose(2, 0, 1)),
+        np.ascontiguousarray(t_counts.T),
+    )
     spent = np.copy(left)
     got = K.random_rounds(
-        np.random.default_rng(5), spent, (levels, per_level, *lut), *menus, np.float32(0.8), 3
+        np.random.default_rng(5),
+        spent,
+        (levels, per_level, *lut),
+        (rows, run_rows[1], run_rows[2]),
+        target_rows,
+        menus[-1],
+        np.float32(0.8),
+        3,
     )
     want_left = np.copy(left)
     want = _rounds_in_numpy(
