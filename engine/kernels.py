@@ -423,9 +423,48 @@ def hours_left(staffed, away_until, hours, ended, m_from, m_until, capacity, w):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def random_rounds(gen, left, hours_table, run_menu, target_menu, tables, act_p, rounds):
+def _mulhi(a, b):
+    """The high 64 bits of the 128-bit product of two uint64."""
+    m32, s32 = np.uint64(0xFFFFFFFF), np.uint64(32)
+    a_lo, a_hi, b_lo, b_hi = a & m32, a >> s32, b & m32, b >> s32
+    lo_lo, hi_lo, lo_hi = a_lo * b_lo, a_hi * b_lo, a_lo * b_hi
+    cross = (lo_lo >> s32) + (hi_lo & m32) + lo_hi
+    return a_hi * b_hi + (hi_lo >> s32) + (cross >> s32)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def pcg_floats(pcg, out):
+    """Fill out (1-D float32) as numpy's Generator(PCG64).random(n, float32) does, from and
+    into the bit generator's state pcg (6,) uint64: the state's high and low words, the
+    increment's, has_uint32 and uinteger (engine.bots `_pcg_state`). PCG64 (XSL-RR 128/64):
+    the state steps by the default multiplier and the increment, then yields
+    rotr(high ^ low, high >> 58); each float32 takes one 32-bit half (the low half first,
+    the high one kept for the next draw), (bits >> 8) x 2**-24."""
+    mul_hi, mul_lo = np.uint64(2549297995355413924), np.uint64(4865540595714422341)
+    s_hi, s_lo, i_hi, i_lo, has, kept = pcg[0], pcg[1], pcg[2], pcg[3], pcg[4], pcg[5]
+    m32, s8, s32 = np.uint64(0xFFFFFFFF), np.uint64(8), np.uint64(32)
+    scale = np.float32(1.0 / 16777216.0)
+    for k in range(len(out)):
+        if has:
+            bits = kept
+            has = np.uint64(0)
+        else:
+            lo = s_lo * mul_lo
+            hi = _mulhi(s_lo, mul_lo) + s_hi * mul_lo + s_lo * mul_hi
+            s_lo = lo + i_lo
+            s_hi = hi + i_hi + (np.uint64(1) if s_lo < lo else np.uint64(0))
+            x, rot = s_hi ^ s_lo, s_hi >> np.uint64(58)
+            word = (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
+            bits, kept, has = word & m32, word >> s32, np.uint64(1)
+        out[k] = np.float32(bits >> s8) * scale
+    pcg[0], pcg[1], pcg[4], pcg[5] = s_hi, s_lo, has, kept
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def random_rounds(pcg, left, hours_table, run_menu, target_menu, tables, act_p, rounds):
     """The random bot's week: `rounds` rounds over (member, game) pairs in that order. In
-    each, u (M, B) float32 is drawn from `gen`; a pair with n > 0 legal runs it can afford
+    each, u (M, B) float32 is drawn from the bot's generator (its PCG64 state `pcg`, see
+    `pcg_floats`); a pair with n > 0 legal runs it can afford
     acts when u < act_p and takes the r-th of them, r = floor(u x (n / act_p)) in float32,
     capped at n - 1. Then one float32 per run is drawn, each external run aims at the r-th
     of its legal targets (r = floor(u x n), capped at n - 1; -1 for an internal one), and
@@ -460,7 +499,8 @@ def random_rounds(gen, left, hours_table, run_menu, target_menu, tables, act_p, 
     s = np.empty(size, np.int64)
     n = 0
     for _ in range(rounds):
-        u = gen.random((M, B), np.float32)
+        u = np.empty((M, B), np.float32)
+        pcg_floats(pcg, u.reshape(-1))
         start = n
         for k in range(n_pairs):
             x, i = pair_x[k], pair_i[k]
@@ -483,7 +523,8 @@ def random_rounds(gen, left, hours_table, run_menu, target_menu, tables, act_p, 
                 m[n] = x
                 a[n] = menus[row, r]
                 n += 1
-        u_t = gen.random(n - start, np.float32)
+        u_t = np.empty(n - start, np.float32)
+        pcg_floats(pcg, u_t)
         for k in range(start, n):
             ak, gk = a[k], g[k]
             row = which[gk]

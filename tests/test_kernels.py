@@ -11,6 +11,7 @@ import pytest
 from engine import arrays as A
 from engine import kernels as K
 from engine import rules
+from engine.bots import _pcg_state, _random_f32, _set_pcg_state
 from scoring import alignment as al
 
 
@@ -218,8 +219,10 @@ def test_random_rounds_match_numpy(gen, fractional):
         np.ascontiguousarray(t_counts.T),
     )
     spent = np.copy(left)
+    bot = np.random.default_rng(5)
+    pcg = _pcg_state(bot)
     got = K.random_rounds(
-        np.random.default_rng(5),
+        pcg,
         spent,
         (levels, per_level, *lut),
         (rows, run_rows[1], run_rows[2]),
@@ -229,9 +232,22 @@ def test_random_rounds_match_numpy(gen, fractional):
         3,
     )
     want_left = np.copy(left)
-    want = _rounds_in_numpy(
-        np.random.default_rng(5), want_left, levels, per_level, *menus, np.float32(0.8)
-    )
+    numpy_bot = np.random.default_rng(5)
+    want = _rounds_in_numpy(numpy_bot, want_left, levels, per_level, *menus, np.float32(0.8))
     assert len(want[0]) > 1000
     assert all(same_bits(x, y) for x, y in zip(got, want, strict=True))
     assert same_bits(spent, want_left)
+    _set_pcg_state(bot, pcg)
+    assert bot.bit_generator.state == numpy_bot.bit_generator.state
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 5000])
+@pytest.mark.parametrize("before", [0, 1, 2])
+def test_pcg_floats_draw_what_numpy_draws(n, before):
+    """The compiled PCG64 draws numpy's float32s, leaving the generator's state as numpy
+    does (with a 32-bit half kept or not), so the draws after it are the same too."""
+    mine, theirs = np.random.default_rng(17), np.random.default_rng(17)
+    mine.random(before, np.float32), theirs.random(before, np.float32)
+    assert same_bits(_random_f32(mine, (n, 2)), theirs.random((n, 2), np.float32))
+    assert mine.bit_generator.state == theirs.bit_generator.state
+    assert same_bits(mine.random(3), theirs.random(3))
