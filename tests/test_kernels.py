@@ -251,3 +251,109 @@ def test_pcg_floats_draw_what_numpy_draws(n, before):
     assert same_bits(_random_f32(mine, (n, 2)), theirs.random((n, 2), np.float32))
     assert mine.bit_generator.state == theirs.bit_generator.state
     assert same_bits(mine.random(3), theirs.random(3))
+
+
+def _steady(x: np.ndarray, cuts=(3, 5)) -> np.ndarray:
+    """x (B, W, ...) with each week from a cut on a copy of the cut's week: runs of weeks."""
+    x = np.copy(x)
+    starts = [0, *cuts]
+    for a, z in zip(starts, [*cuts, x.shape[1]], strict=True):
+        x[:, a:z] = x[:, a : a + 1]
+    return A.batch_last(x)
+
+
+def test_week_runs_and_per_run_scores_match_numpy(gen):
+    """Runs of weeks found by comparing their bytes; the components computed once per run
+    give the bits computed week by week (role fit, role coverage, the buying team)."""
+    t = _trace(gen)
+    t["t_role"], t["t_staffed"] = _steady(t["t_role"]), _steady(t["t_staffed"])
+    assert al.week_runs(t["t_role"], t["t_staffed"]) == [(0, 3), (3, 5), (5, 6)]
+    assert al.week_runs(t["t_staffed"][:, :1]) == [(0, 1)]
+    staffed = t["t_staffed"]
+    expected = A.ratio(A.total(al.member_fit(t) * staffed), staffed.sum(-1))
+    assert same_bits(al.role_fit(t), np.ascontiguousarray(expected))
+    t["p_r_min"], t["p_r_max"] = np.array([1, 0, 1, 0]), np.array([1, 2, 2, 1])
+    counts = al.role_counts(t)
+    required = t["p_r_min"] > 0
+    ok = (counts >= t["p_r_min"]) & (counts <= t["p_r_max"])
+    filled = (ok & required).sum(-1) / required.sum()
+    want = np.where((counts > t["p_r_max"]).any(-1), filled * 0.5, filled)
+    assert same_bits(al.role_coverage(t), np.ascontiguousarray(want))
+
+
+def test_buying_team_matches_numpy(gen):
+    B, W, M, S = 150, 6, 5, 4
+    inf = gen.dirichlet(np.ones(S), (B, W))
+    inf[:10] = 0.0  # nobody with a say
+    t = {
+        "t_influence": A.batch_last(inf),
+        "t_stance": A.batch_last(gen.uniform(-1, 1, (B, W, S))),
+        "t_conn": _steady(gen.random((B, W, M, S)) < 0.3),
+        "p_st_seniority": gen.integers(0, 4, S).astype(float),
+        "p_m_seniority": gen.integers(0, 4, M).astype(float),
+        "p_rules": {"connection_seniority_penalty": 0.3},
+    }
+    covered = t["t_conn"].any(-2)
+    whole = A.total(t["t_influence"])
+    coverage = A.ratio(A.total(t["t_influence"] * covered), whole)
+    linked = t["t_influence"] * covered
+    fit = A.ratio(A.total(linked * al.connection_quality(t)), A.total(linked))
+    stance = A.ratio(A.total(t["t_influence"] * t["t_stance"]), whole)
+    shared = {**t, al.MEMO: {}}
+    for trace in (t, shared):
+        assert same_bits(al.influence_coverage(trace), np.ascontiguousarray(coverage))
+        assert same_bits(al.connection_fit(trace), np.ascontiguousarray(fit))
+    from scoring.outcome import weighted_stance
+
+    assert same_bits(weighted_stance(shared), np.ascontiguousarray(stance))
+    assert same_bits(weighted_stance(t), np.ascontiguousarray(stance))
+
+
+def test_owner_held_matches_numpy(gen):
+    B, W, M, L = 200, 6, 5, 3
+    t = {
+        "t_staffed": A.batch_last(gen.random((B, W, M)) < 0.5),
+        "ms_owner": gen.integers(-1, M, (B, L)),
+        "t_progress": A.batch_last(gen.uniform(0.5, 1.5, (B, W, L))),
+        "played": gen.random((B, W)) < 0.8,
+        "owner_staffed": gen.random((B, L)) < 0.3,
+    }
+    owner = t["ms_owner"]
+    on_team = np.take_along_axis(t["t_staffed"], np.clip(owner, 0, None)[:, None, :], 2)
+    done = (t["t_progress"] >= 1.0) & t["played"][..., None]
+    expected = t["owner_staffed"] | ((done & on_team).any(1) & (owner >= 0))
+    assert same_bits(al.owner_held(t), expected)
+
+
+def test_setup_loops_match_numpy(gen):
+    """The random setup's staffing and links, and legal's tables, against numpy."""
+    from engine import bots, legal
+    from engine.compiled import compile_scenario
+    from engine.loader import builtin_scenarios
+
+    c = compile_scenario(builtin_scenarios()[0])
+    B, M, S = 300, len(c.members), len(c.stakeholders)
+    order = np.argsort(gen.random((B, M)), axis=1)
+    limit = gen.integers(1, c.headcount + 1, B)
+    staffed = np.zeros((B, M), bool)  # engine.bots._affordable as numpy had it
+    cost, n, avail = np.zeros(B), np.zeros(B, int), c.m_from <= 1
+    for k in range(M):
+        m = order[:, k]
+        ok = avail[m] & (n < np.minimum(limit, c.headcount)) & (cost + c.m_cost[m] <= c.budget)
+        staffed[np.arange(B)[ok], m[ok]] = True
+        cost += np.where(ok, c.m_cost[m], 0)
+        n += ok
+    assert same_bits(bots._affordable(c, order, limit), staffed)
+    u = gen.random((M, S, B), np.float32)
+    present = gen.random((B, S)) < 0.7
+    links = (A.batched(u) < 0.3) & staffed[..., None] & present[:, None, :]
+    got = K.random_links(u, np.float32(0.3), np.ascontiguousarray(staffed.T), mem(present))
+    assert same_bits(A.batched(got), np.ascontiguousarray(links))
+    b = rules.new_batch(c, np.arange(B, dtype=np.uint64))
+    b = rules._copy(b, staffed=staffed, role=np.where(staffed, gen.integers(-1, 3, (B, M)), -1))
+    b = rules._copy(b, present=present, week=2, memo={})
+    want = legal.role_may_run(c, b) & legal.has_target(c, b)[:, None]
+    assert same_bits(legal.allowed(c, b), np.ascontiguousarray(want))
+    able = legal.live(b)[:, None] & legal.available(c, b)
+    left = A.where(able, rules.capacity(c, b) - b.hours, -1.0)
+    assert same_bits(legal.hours_left(c, b), np.ascontiguousarray(left))
