@@ -172,10 +172,28 @@ def workload(t: dict) -> np.ndarray:
     """(B, W) how evenly and how fully the team's hours are used: 1 - 2 x the mean absolute
     deviation of the members' loads, times the mean load over 0.5 (both within 0..1), over
     the members available that week; 0 in a week over budget (a compiled loop)."""
+    return _workload(t)[0]
+
+
+def team_load(t: dict) -> np.ndarray:
+    """(B, W) the team's hours over its capacity each week (0 with no capacity):
+    ratio(total(hours), total(capacity)), found with `workload` in one pass."""
+    return _workload(t)[1]
+
+
+def _workload(t: dict) -> tuple[np.ndarray, np.ndarray]:
+    """`workload` and `team_load` (a compiled loop reading the hours once), memoised in a
+    trace `shared` made."""
+    memo = t.get(MEMO)
+    if memo is not None and "workload" in memo:
+        return memo["workload"]
     from scoring import kernels
 
     hours, cap = _mem(t["t_hours"], float), _mem(t["t_capacity"], float)
-    return batched(kernels.workload(hours, cap, _mem(t["t_over_budget"], bool)))
+    out = tuple(map(batched, kernels.workload(hours, cap, _mem(t["t_over_budget"], bool))))
+    if memo is not None:
+        memo["workload"] = out
+    return out
 
 
 def owner_held(t: dict) -> np.ndarray:

@@ -28,15 +28,27 @@ def _clip(x, lo, hi):
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def workload(hours, capacity, over_budget):
-    """(W, B) alignment.workload: hours and capacity (W, M, B), over_budget (W, B) bool."""
+    """(W, B) alignment.workload, and (W, B) the team's load (its hours over its capacity,
+    each summed over members in order, 0 with no capacity: outcome's team load): hours
+    and capacity (W, M, B), over_budget (W, B) bool."""
     W, M, B = hours.shape
     out = np.empty((W, B))
+    team = np.empty((W, B))
     n = np.empty(B)
     used = np.empty(B)
     spread = np.empty(B)
+    spent = np.empty(B)
+    given = np.empty(B)
     for w in range(W):
         for i in range(B):
             n[i] = 0.0
+            spent[i], given[i] = hours[w, 0, i], capacity[w, 0, i]
+        for x in range(1, M):
+            for i in range(B):
+                spent[i] = spent[i] + hours[w, x, i]
+                given[i] = given[i] + capacity[w, x, i]
+        for i in range(B):
+            team[w, i] = _ratio(spent[i], given[i])
         for x in range(M):
             for i in range(B):
                 n[i] += capacity[w, x, i] > 0
@@ -56,7 +68,7 @@ def workload(hours, capacity, over_budget):
             s = _ratio(spread[i], n[i])
             balance = _clip(1.0 - 2.0 * s, 0.0, 1.0) * _clip(used[i] / 0.5, 0.0, 1.0)
             out[w, i] = 0.0 if over_budget[w, i] else balance
-    return out
+    return out, team
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

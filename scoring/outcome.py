@@ -83,9 +83,7 @@ def outcome(
     scope = floor + (1 - floor) * earned
     value = t["p_value"] * t["value_mult"] * scope
     won = decides & (t["luck"] < p)
-    cap = total(t["t_capacity"])
-    hours = ratio(total(t["t_hours"]), cap)
-    load = al.weekly_mean(hours, played)
+    load = al.weekly_mean(al.team_load(t), played)
     return {
         "win_probability": p,
         "decides": decides,

@@ -85,8 +85,12 @@ def test_workload_matches_numpy(gen):
     spread = A.ratio(A.total(np.abs(ld - mean[..., None]) * here), n)
     balance = np.clip(1.0 - 2.0 * spread, 0, 1) * np.clip(mean / 0.5, 0, 1)
     expected = np.where(t["t_over_budget"], 0.0, balance)
+    load = A.ratio(A.total(t["t_hours"]), A.total(t["t_capacity"]))
     for trace in (t, {k: A.batch_last(v) for k, v in t.items()}):  # either layout
         assert same_bits(np.ascontiguousarray(al.workload(trace)), expected)
+        assert same_bits(np.ascontiguousarray(al.team_load(trace)), load)
+    shared = {**t, al.MEMO: {}}
+    assert same_bits(al.team_load(shared), load) and same_bits(al.workload(shared), expected)
 
 
 def test_role_fit_matches_numpy(gen):
