@@ -168,54 +168,6 @@ def effect_sums(table, effort):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def random_picks(left, levels, per_level, counts, menu, u, act_p):
-    """One round of the random bot's runs, in (member, game) order: each pair whose member
-    can still afford a legal run acts when u < act_p, and picks the r-th affordable legal
-    run with r = floor(u x n / act_p) (float32, as numpy computes it), capped at n - 1.
-    left (M, B) hours left; levels and per_level the distinct action hours and how many
-    actions take each; counts (M, A + 1, B) int8 legal runs among the h cheapest actions;
-    menu (M, A, B) int8 those runs' actions; u (M, B) float32. Returns g, m, a."""
-    M, B = left.shape
-    g = np.empty(M * B, np.int64)
-    m = np.empty(M * B, np.int64)
-    a = np.empty(M * B, np.int64)
-    n_runs = 0
-    cheapest = levels[0]
-    for x in range(M):
-        for i in range(B):
-            hours = left[x, i]
-            if hours < cheapest:  # most pairs: not staffed, away, or out of hours
-                continue
-            h = 0
-            for j in range(len(levels)):
-                h += per_level[j] * (hours >= levels[j])
-            n = counts[x, h, i]
-            ux = u[x, i]
-            if n > 0 and ux < act_p:
-                r = min(int(ux * (np.float32(n) / act_p)), n - 1)
-                g[n_runs] = i
-                m[n_runs] = x
-                a[n_runs] = menu[x, r, i]
-                n_runs += 1
-    return g[:n_runs], m[:n_runs], a[:n_runs]
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def random_targets(g, m, a, u, counts, menu, internal, hours, left):
-    """The targets of a round's runs: the r-th legal target with r = floor(u x n) (float32),
-    capped at n - 1, or -1 for an internal action; and each run's hours taken off `left`
-    (M, B) in place. counts (A, B) int8 and menu (A, S, B) int8 are legal's target menu."""
-    s = np.empty(len(g), np.int64)
-    for k in range(len(g)):
-        ak, gk = a[k], g[k]
-        n = counts[ak, gk]
-        r = min(int(u[k] * np.float32(n)), n - 1)
-        s[k] = -1 if internal[ak] else menu[ak, max(r, 0), gk]
-        left[m[k], gk] -= hours[ak]
-    return s
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
 def coach(amount, skill, role, staffed, needs, qb):
     """Coaching, in place on skill (M, Q, B): in each game with amount > 0, the staffed
     member outside the quarterback's role with the weakest fit for their role (the first
@@ -299,17 +251,20 @@ def prio_norms(prio):
 @njit(cache=True, nogil=True, error_model="numpy")
 def menu(ok, label):
     """(X, N, B) int8: for each row of ok (X, N, B) bool along its middle axis, the labels
-    of its Trues in order, then -1 (engine.legal's menus)."""
+    of its Trues in order, then -1 (engine.legal's menus). Each label is written at the
+    row's next free place, which only a True keeps, so no branch is taken per entry."""
     X, N, B = ok.shape
-    out = np.full((X, N, B), -1, np.int8)
-    count = np.zeros(B, np.int64)
+    out = np.empty((X, N, B), np.int8)
+    n = np.empty(B, np.int64)
     for x in range(X):
-        count[:] = 0
+        n[:] = 0
         for j in range(N):
             for i in range(B):
-                if ok[x, j, i]:
-                    out[x, count[i], i] = label[j]
-                    count[i] += 1
+                out[x, n[i], i] = label[j]
+                n[i] += ok[x, j, i]
+        for j in range(N):
+            for i in range(B):
+                out[x, j, i] = -1 if j >= n[i] else out[x, j, i]
     return out
 
 
@@ -625,25 +580,31 @@ def fill_roles(staffed, pref, r_max):
     """(B, M) roles: in each game, members in order of their best preference (highest
     first, the lower index on a tie) take their most preferred role (the lowest index on
     a tie) among those still under r_max; -1 for the unstaffed and when no role is left.
-    staffed (B, M) bool, pref (B, M, R)."""
+    Only the staffed are ranked: the others take no role and fill none. staffed (B, M)
+    bool, pref (B, M, R)."""
     B, M, R = pref.shape
     role = np.full((B, M), -1, np.int64)
     best = np.empty(M, pref.dtype)
+    who = np.empty(M, np.int64)
     order = np.empty(M, np.int64)
     count = np.empty(R, np.int64)
     for i in range(B):
+        n = 0
         for x in range(M):
-            v = pref[i, x, 0]
-            for r in range(1, R):
-                v = max(v, pref[i, x, r])
-            best[x] = v
-        for x in range(M):
+            if staffed[i, x]:
+                v = pref[i, x, 0]
+                for r in range(1, R):
+                    v = max(v, pref[i, x, r])
+                best[n] = v
+                who[n] = x
+                n += 1
+        for p in range(n):
             rank = 0
-            for y in range(M):
-                rank += (best[y] > best[x]) or (y < x and best[y] == best[x])
-            order[rank] = x
+            for q in range(n):
+                rank += (best[q] > best[p]) or (q < p and best[q] == best[p])
+            order[rank] = who[p]
         count[:] = 0
-        for k in range(M):
+        for k in range(n):
             x = order[k]
             pick, top, any_open = 0, -np.inf, False
             for r in range(R):
@@ -651,7 +612,7 @@ def fill_roles(staffed, pref, r_max):
                     any_open = True
                     if pref[i, x, r] > top:
                         pick, top = r, pref[i, x, r]
-            if staffed[i, x] and any_open:
+            if any_open:
                 role[i, x] = pick
                 count[pick] += 1
     return role
@@ -671,12 +632,13 @@ def plan_for(staffed, role, may_run, acts, target):
     due = np.zeros((B, L), np.int64)
     first = np.empty(n_actions, np.int64)
     for i in range(B):
-        for a in range(n_actions):
-            first[a] = -1
-            for x in range(M):
-                if staffed[i, x] and role[i, x] >= 0 and may_run[a, role[i, x]]:
-                    first[a] = x
-                    break
+        first[:] = -1
+        for x in range(M - 1, -1, -1):  # the lowest index that may run each action wins
+            r = role[i, x]
+            if staffed[i, x] and r >= 0:
+                for a in range(n_actions):
+                    if may_run[a, r]:
+                        first[a] = x
         for ms in range(L):
             for j in range(acts.shape[1]):
                 a = acts[ms, j]
@@ -686,3 +648,179 @@ def plan_for(staffed, role, may_run, acts, target):
                     owner[i, ms], action[i, ms], due[i, ms] = first[a], a, target[ms]
                     break
     return owner, action, due
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def hours_left(staffed, away_until, hours, ended, m_from, m_until, capacity, w):
+    """(M, B) engine.legal.hours_left in memory order: capacity less the hours used for a
+    member who can act in week w (staffed, not away, within their weeks, the game open),
+    else -1. staffed, away_until and hours (M, B); ended (B,); m_from, m_until and
+    capacity (M,)."""
+    M, B = hours.shape
+    out = np.empty((M, B))
+    for x in range(M):
+        in_weeks = m_from[x] <= w and w <= m_until[x]
+        for i in range(B):
+            able = in_weeks and staffed[x, i] and away_until[x, i] < w and ended[i] == 0
+            out[x, i] = capacity[x] - hours[x, i] if able else -1.0
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _mulhi(a, b):
+    """The high 64 bits of the 128-bit product of two uint64."""
+    m32, s32 = np.uint64(0xFFFFFFFF), np.uint64(32)
+    a_lo, a_hi, b_lo, b_hi = a & m32, a >> s32, b & m32, b >> s32
+    lo_lo, hi_lo, lo_hi = a_lo * b_lo, a_hi * b_lo, a_lo * b_hi
+    cross = (lo_lo >> s32) + (hi_lo & m32) + lo_hi
+    return a_hi * b_hi + (hi_lo >> s32) + (cross >> s32)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def pcg_floats(pcg, out):
+    """Fill out (1-D float32) as numpy's Generator(PCG64).random(n, float32) does, from and
+    into the bit generator's state pcg (6,) uint64: the state's high and low words, the
+    increment's, has_uint32 and uinteger (engine.bots `_pcg_state`). PCG64 (XSL-RR 128/64):
+    the state steps by the default multiplier and the increment, then yields
+    rotr(high ^ low, high >> 58); each float32 takes one 32-bit half (the low half first,
+    the high one kept for the next draw), (bits >> 8) x 2**-24."""
+    mul_hi, mul_lo = np.uint64(2549297995355413924), np.uint64(4865540595714422341)
+    s_hi, s_lo, i_hi, i_lo, has, kept = pcg[0], pcg[1], pcg[2], pcg[3], pcg[4], pcg[5]
+    m32, s8, s32 = np.uint64(0xFFFFFFFF), np.uint64(8), np.uint64(32)
+    scale = np.float32(1.0 / 16777216.0)
+    for k in range(len(out)):
+        if has:
+            bits = kept
+            has = np.uint64(0)
+        else:
+            lo = s_lo * mul_lo
+            hi = _mulhi(s_lo, mul_lo) + s_hi * mul_lo + s_lo * mul_hi
+            s_lo = lo + i_lo
+            s_hi = hi + i_hi + (np.uint64(1) if s_lo < lo else np.uint64(0))
+            x, rot = s_hi ^ s_lo, s_hi >> np.uint64(58)
+            word = (x >> rot) | (x << ((np.uint64(64) - rot) & np.uint64(63)))
+            bits, kept, has = word & m32, word >> s32, np.uint64(1)
+        out[k] = np.float32(bits >> s8) * scale
+    pcg[0], pcg[1], pcg[4], pcg[5] = s_hi, s_lo, has, kept
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def random_rounds(pcg, left, hours_table, run_menu, target_menu, tables, act_p, rounds):
+    """The random bot's week: `rounds` rounds over (member, game) pairs in that order. In
+    each, u (M, B) float32 is drawn from the bot's generator (its PCG64 state `pcg`, see
+    `pcg_floats`); a pair with n > 0 legal runs it can afford
+    acts when u < act_p and takes the r-th of them, r = floor(u x (n / act_p)) in float32,
+    capped at n - 1. Then one float32 per run is drawn, each external run aims at the r-th
+    of its legal targets (r = floor(u x n), capped at n - 1; -1 for an internal one), and
+    its hours come off `left` (M, B) in place. Only the pairs who can afford an action at
+    the week's start are visited (the others never act). run_menu and target_menu are
+    legal's `run_menu_rows` and `target_menu_rows`. hours_table: the distinct action
+    hours and how many actions take each, and engine.legal's `_hour_lut` (how many take
+    at most floor(h) hours, for floor(h) from lo to hi; empty when some hours are
+    fractional). tables: internal (A,) bool and the action hours (A,). Returns g, a, m, s
+    in run order."""
+    levels, per_level, lut, lo, hi = hours_table
+    rows, menus, counts = run_menu
+    which, t_menus, t_counts = target_menu
+    internal, a_hours = tables
+    M, B = left.shape
+    cheapest = levels[0]
+    pair_x = np.empty(M * B, np.int64)
+    pair_i = np.empty(M * B, np.int64)
+    n_pairs = 0
+    for x in range(M):
+        for i in range(B):
+            pair_x[n_pairs] = x
+            pair_i[n_pairs] = i
+            n_pairs += left[x, i] >= cheapest
+    scale = np.empty(128, np.float32)  # n / act_p for every count an int8 menu holds
+    for c in range(128):
+        scale[c] = np.float32(c) / act_p
+    size = rounds * n_pairs
+    g = np.empty(size, np.int64)
+    a = np.empty(size, np.int64)
+    m = np.empty(size, np.int64)
+    s = np.empty(size, np.int64)
+    n = 0
+    for _ in range(rounds):
+        u = np.empty((M, B), np.float32)
+        pcg_floats(pcg, u.reshape(-1))
+        start = n
+        for k in range(n_pairs):
+            x, i = pair_x[k], pair_i[k]
+            ux = u[x, i]
+            if not ux < act_p:
+                continue
+            hours = left[x, i]
+            if len(lut):
+                f = np.floor(hours)
+                h = lut[int((hi if f > hi else (f if f >= lo else lo)) - lo)]
+            else:
+                h = 0
+                for j in range(len(levels)):
+                    h += per_level[j] * (hours >= levels[j])
+            row = rows[x, i]
+            c = counts[row, h]  # 0 when nothing is affordable (h = 0)
+            if c > 0:
+                r = min(int(ux * scale[c]), c - 1)
+                g[n] = i
+                m[n] = x
+                a[n] = menus[row, r]
+                n += 1
+        u_t = np.empty(n - start, np.float32)
+        pcg_floats(pcg, u_t)
+        for k in range(start, n):
+            ak, gk = a[k], g[k]
+            row = which[gk]
+            c = t_counts[row, ak]
+            r = min(int(u_t[k - start] * np.float32(c)), c - 1)
+            s[k] = -1 if internal[ak] else t_menus[row, ak, max(r, 0)]
+            left[m[k], gk] -= a_hours[ak]
+    return g[:n], a[:n], m[:n], s[:n]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def gather_rows(table, rows):
+    """(X, N, B): out[x, :, i] = table[rows[x, i]], for a small table (T, N) and row
+    indices rows (X, B) (engine.legal's tables of what a member may do)."""
+    X, B = rows.shape
+    N = table.shape[1]
+    out = np.empty((X, N, B), table.dtype)
+    for x in range(X):
+        for j in range(N):
+            for i in range(B):
+                out[x, j, i] = table[rows[x, i], j]
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def affordable(order, limit, avail, cost, headcount, budget):
+    """(B, M) bool: engine.bots._affordable, staffing each game's members in `order` (B, M)
+    while `avail` (M,), the headcount (within `limit` (B,)) and the budget allow, the team's
+    cost (M,) added in that order."""
+    B, M = order.shape
+    staffed = np.zeros((B, M), np.bool_)
+    for i in range(B):
+        spent, n = 0.0, 0
+        most = min(limit[i], headcount)
+        for k in range(M):
+            x = order[i, k]
+            ok = avail[x] and n < most and spent + cost[x] <= budget
+            staffed[i, x] = staffed[i, x] or ok
+            spent = spent + (cost[x] if ok else 0.0)
+            n += ok
+    return staffed
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def random_links(u, p, staffed, present):
+    """(M, S, B) bool, the random bot's opening connections in memory order: u (M, S, B)
+    under p, for a staffed member (staffed (M, B)) and a present stakeholder (present
+    (S, B))."""
+    M, S, B = u.shape
+    out = np.empty((M, S, B), np.bool_)
+    for x in range(M):
+        for y in range(S):
+            for i in range(B):
+                out[x, y, i] = (u[x, y, i] < p) & staffed[x, i] & present[y, i]
+    return out

@@ -119,8 +119,11 @@ def hours_left(c: Compiled, b: rules.Batch) -> np.ndarray:
     """(B, M) hours each member has left this week; -1 for one who cannot act at all
     (not available, or the game is decided), so no action fits (every action takes an
     hour or more)."""
-    able = live(b)[:, None] & available(c, b)
-    return A.where(able, rules.capacity(c, b) - b.hours, -1.0)
+    args = (b.staffed, b.away_until, b.hours)
+    left = rules._kernels().hours_left(
+        *map(rules._mem, args), b.ended, c.m_from, c.m_until, c.m_capacity, b.week
+    )
+    return A.batched(left)
 
 
 def role_table(c: Compiled) -> np.ndarray:
@@ -175,11 +178,45 @@ def has_target(c: Compiled, b: rules.Batch) -> np.ndarray:
 
 
 def allowed(c: Compiled, b: rules.Batch) -> np.ndarray:
-    """(B, M, A) which actions each member's role may run, given who is present to target.
+    """(B, M, A) which actions each member's role may run, given who is present to target
+    (`role_may_run` and `has_target`). That depends only on the member's role and on which
+    buying roles are present, so it is gathered from a table of those (`_presence_table`).
     Memoised on (role, present), which change now and then (see rules.derived)."""
-    return rules.derived(
-        b, "allowed", (b.role, b.present), lambda: role_may_run(c, b) & has_target(c, b)[:, None]
-    )
+
+    def compute():
+        table = _presence_table(c)
+        return A.batched(
+            rules._kernels().gather_rows(table.reshape(-1, table.shape[-1]), _rows(c, b))
+        )
+
+    return rules.derived(b, "allowed", (b.role, b.present), compute)
+
+
+@cache
+def _presence_table(c: Compiled) -> np.ndarray:
+    """(1 + R, 2**T, A) `allowed` for a member of each role (row 0: none) when the buying
+    roles present are those of the bits of the middle index (bit k for buying role k of
+    T): the role may run the action, and it is internal or aims at a present buying
+    role (as `role_may_run` and `has_target` decide)."""
+    T = c.a_targets.shape[1]
+    present = (np.arange(2**T)[:, None] >> np.arange(T)) & 1 == 1  # (2**T, T)
+    aims = (present[:, None, :] & c.a_targets[None]).any(-1) | c.a_internal  # (2**T, A)
+    return role_table(c)[:, None, :] & aims[None]
+
+
+def _rows(c: Compiled, b: rules.Batch) -> np.ndarray:
+    """(M, B) each member's row of `_presence_table` flattened: (role + 1) x 2**T + the
+    game's present buying roles as bits; memoised on (role, present)."""
+
+    def compute():
+        T = c.a_targets.shape[1]
+        present = A.memory(b.present)  # (S, B)
+        code = np.zeros(b.size, np.int64)
+        for k in range(T):
+            code |= present[c.st_role == k].any(0).astype(np.int64) << k
+        return (A.memory(b.role) + 1) * (1 << T) + code
+
+    return rules.derived(b, "presence_rows", (b.role, b.present), compute)
 
 
 def runs(c: Compiled, b: rules.Batch, left: np.ndarray | None = None) -> np.ndarray:
@@ -218,16 +255,37 @@ def run_menu(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray]:
     gives the member in order of hours (cheapest first; the rest of the row is -1) and
     `counts` (B, M, A + 1) how many of them take at most the first j hours of `by_hours`.
     A member with h hours left may run exactly the first `counts[..., j]` entries of
-    their menu, where j = `affordable(c, h)`. Memoised with `allowed`."""
+    their menu, where j = `affordable(c, h)`. Gathered from `run_menu_rows`; memoised
+    with `allowed`."""
 
     def compute():
-        order, _ = by_hours(c)
-        ok = A.memory(allowed(c, b)).take(order, 1)  # (M, A, B) in memory, by hours
-        counts = np.zeros((ok.shape[0], ok.shape[1] + 1, ok.shape[2]), np.int8)
-        _count_along(ok, counts)
-        return A.batched(_menu(ok, order)), A.batched(counts)
+        rows, menus, counts = run_menu_rows(c, b)
+        K = rules._kernels()
+        return A.batched(K.gather_rows(menus, rows)), A.batched(K.gather_rows(counts, rows))
 
     return rules.derived(b, "run_menu", (b.role, b.present), compute)
+
+
+def run_menu_rows(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`run_menu` in short: rows (M, B), in memory order, and the tables menus (rows, A)
+    and counts (rows, A + 1) int8, game g's member m's menu and counts being the rows
+    rows[m, g] of the tables (a member's menu depends only on their role and on which
+    buying roles are present, see `_presence_table`)."""
+    return (_rows(c, b), *_menu_table(c))
+
+
+@cache
+def _menu_table(c: Compiled) -> tuple[np.ndarray, np.ndarray]:
+    """The menu and counts of `run_menu` for each row of `_presence_table` (flattened):
+    (rows, A) and (rows, A + 1) int8."""
+    order, _ = by_hours(c)
+    ok = _presence_table(c).reshape(-1, len(order))[:, order]  # (rows, A) by hours
+    menus = np.full(ok.shape, -1, np.int8)
+    for row, allowed_ in enumerate(ok):
+        menus[row, : allowed_.sum()] = order[allowed_]
+    counts = np.zeros((len(ok), len(order) + 1), np.int8)
+    counts[:, 1:] = np.cumsum(ok, 1)
+    return menus, counts
 
 
 def affordable(c: Compiled, left: np.ndarray) -> np.ndarray:
@@ -246,13 +304,22 @@ def _hour_levels(c: Compiled) -> tuple[np.ndarray, np.ndarray]:
     return np.unique(c.a_hours, return_counts=True)
 
 
-def _count_along(ok: np.ndarray, out: np.ndarray) -> None:
-    """out[:, j + 1] = out[:, j] + ok[:, j] for ok (X, N, B) bool into int8 out (X, N + 1, B)
-    (from out[:, 0]): a running count over the middle axis, one pass over (X, B) bytes per
-    column, several times faster than numpy's cumsum along a strided axis."""
-    v = ok.view(np.int8)
-    for j in range(ok.shape[1]):
-        np.add(out[:, j], v[:, j], out=out[:, j + 1])
+@cache
+def _hour_lut(c: Compiled) -> tuple[np.ndarray, float, float]:
+    """`affordable` as a table over whole hours (`hour_lut` of `_hour_levels`)."""
+    return hour_lut(*_hour_levels(c))
+
+
+def hour_lut(levels: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """(table, lo, hi): when every action takes whole hours, h hours afford what floor(h)
+    do, table[floor(h) - lo] actions for floor(h) within lo..hi (one under the cheapest to
+    the dearest; below and above, as at lo and hi). `levels` are the distinct hours and
+    `n` how many actions take each. An empty table when some hours are fractional."""
+    if not np.array_equal(levels, np.floor(levels)) or levels[-1] - levels[0] > 10_000:
+        return np.zeros(0, np.int64), 0.0, 0.0
+    lo, hi = float(levels[0] - 1), float(levels[-1])
+    whole = np.arange(lo, hi + 1)
+    return (n * (whole[:, None] >= levels)).sum(1).astype(np.int64), lo, hi
 
 
 def _menu(ok: np.ndarray, label: np.ndarray) -> np.ndarray:
@@ -263,14 +330,46 @@ def _menu(ok: np.ndarray, label: np.ndarray) -> np.ndarray:
 
 def target_menu(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray]:
     """`targets` as a menu: `menu` (B, A, S) the stakeholders each action may aim at now,
-    in index order (then -1), and `counts` (B, A) how many. Memoised on who is present."""
+    in index order (then -1), and `counts` (B, A) how many. Gathered from
+    `target_menu_rows`; memoised on who is present."""
 
     def compute():
-        ok = c.a_targets[:, c.st_role][..., None] & A.memory(b.present)[None]  # (A, S, B)
-        menu = _menu(ok, np.arange(ok.shape[1]))
-        return A.batched(menu), A.batched(ok.sum(1, dtype=np.int8))
+        which, menus, counts = target_menu_rows(c, b)
+        K, (U, A_, S) = rules._kernels(), menus.shape
+        menu = K.gather_rows(menus.reshape(U, -1), which[None])[0]
+        count = K.gather_rows(counts, which[None])[0]
+        return A.batched(menu.reshape(A_, S, b.size)), A.batched(count)
 
     return rules.derived(b, "target_menu", (b.present,), compute)
+
+
+def target_menu_rows(c: Compiled, b: rules.Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`target_menu` in short: which (B,) and the tables menus (U, A, S) and counts (U, A)
+    int8, game g's menu and counts being row which[g] of the tables: a game's menu depends
+    only on who is present, so it is made once for each set of present stakeholders in
+    the batch (a handful). Memoised on who is present."""
+
+    def compute():
+        present = A.memory(b.present)  # (S, B)
+        S = len(present)
+        if S > 62:  # one row per game
+            which, first = np.arange(b.size), np.arange(b.size)
+        else:
+            code = np.zeros(b.size, np.int64)
+            for y in range(S):
+                code |= present[y].astype(np.int64) << y
+            _, first, which = np.unique(code, return_index=True, return_inverse=True)
+        menu, counts = _target_menu(c, present[:, first])  # (A, S, U), (A, U)
+        menus = np.ascontiguousarray(menu.transpose(2, 0, 1))
+        return which.astype(np.int64), menus, np.ascontiguousarray(counts.T)
+
+    return rules.derived(b, "target_menu_rows", (b.present,), compute)
+
+
+def _target_menu(c: Compiled, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The target menu (A, S, G) and counts (A, G) of G games' present stakeholders (S, G)."""
+    ok = c.a_targets[:, c.st_role][..., None] & present[None]  # (A, S, G)
+    return _menu(ok, np.arange(ok.shape[1])), ok.sum(1, dtype=np.int8)
 
 
 def run_table(c: Compiled, b: rules.Batch) -> np.ndarray:

@@ -35,17 +35,38 @@ def weekly_mean(series: np.ndarray, played: np.ndarray) -> np.ndarray:
 def week_runs(*series: np.ndarray) -> list[tuple[int, int]]:
     """The runs [start, end) of consecutive weeks in which none of the (B, W, ...) `series`
     changes in any game (a team changes its roles, staff and links only now and then)."""
-    mems = [memory(x) for x in series]  # (W, ..., B)
+    from scoring import kernels
+
     weeks = series[0].shape[1]
-    cuts = [w for w in range(1, weeks) if any(not np.array_equal(m[w], m[w - 1]) for m in mems)]
+    cut = np.zeros(weeks, bool)
+    for x in series:
+        week_bytes = np.ascontiguousarray(memory(x)).reshape(weeks, -1).view(np.uint8)
+        whole = week_bytes.shape[1] // 8 * 8
+        cut |= kernels.changed(week_bytes[:, :whole].view(np.uint64), week_bytes[:, whole:])
+    cuts = [int(w) for w in np.flatnonzero(cut)]
     return list(zip([0, *cuts], [*cuts, weeks], strict=True))
 
 
-def per_run(fn, *series: np.ndarray) -> np.ndarray:
+MEMO = "d_memo"  # the trace key of what `shared` keeps once found: week runs, buying team
+
+
+def runs_of(t: dict, *keys: str) -> list[tuple[int, int]]:
+    """`week_runs` of the trace's series `keys`, found once per trace `shared` made."""
+    memo = t.get(MEMO)
+    if memo is None:
+        return week_runs(*(t[k] for k in keys))
+    if keys not in memo:
+        memo[keys] = week_runs(*(t[k] for k in keys))
+    return memo[keys]
+
+
+def per_run(fn, *series: np.ndarray, runs: list | None = None) -> np.ndarray:
     """fn(*series) for an fn that works week by week on (B, W, ...) arrays, computed once
-    for each run of weeks whose inputs are the same and repeated over the run."""
+    for each run of weeks whose inputs are the same and repeated over the run (`runs`:
+    their `week_runs`, when the caller has them)."""
     weeks = series[0].shape[1]
-    runs = week_runs(*series) if weeks > 1 else []
+    if runs is None:
+        runs = week_runs(*series) if weeks > 1 else []
     if len(runs) in (0, weeks):
         return fn(*series)
     parts = [memory(fn(*(x[:, a : a + 1] for x in series))) for a, _ in runs]  # (1, ..., B)
@@ -62,17 +83,22 @@ def role_counts(t: dict) -> np.ndarray:
     def counts(role, staffed):
         return stack([((role == r) & staffed).sum(-1) for r in roles])
 
-    return per_run(counts, t["t_role"], t["t_staffed"])
+    return per_run(counts, t["t_role"], t["t_staffed"], runs=runs_of(t, "t_role", "t_staffed"))
 
 
 def role_coverage(t: dict) -> np.ndarray:
-    counts = role_counts(t)
     rmin, rmax = t["p_r_min"], t["p_r_max"]
     required = rmin > 0
-    ok = (counts >= rmin) & (counts <= rmax)
-    filled = (ok & required).sum(-1) / max(required.sum(), 1)
-    over = (counts > rmax).any(-1)
-    return np.where(over, filled * 0.5, filled)
+    roles = range(len(rmin))
+
+    def weekly(role, staffed):
+        counts = stack([((role == r) & staffed).sum(-1) for r in roles])
+        ok = (counts >= rmin) & (counts <= rmax)
+        filled = (ok & required).sum(-1) / max(required.sum(), 1)
+        over = (counts > rmax).any(-1)
+        return np.where(over, filled * 0.5, filled)
+
+    return per_run(weekly, t["t_role"], t["t_staffed"], runs=runs_of(t, "t_role", "t_staffed"))
 
 
 def member_fit(t: dict) -> np.ndarray:
@@ -88,27 +114,36 @@ def member_fit(t: dict) -> np.ndarray:
         at = (rows + np.clip(role, 0, R - 1)) * B + games
         return batched(np.where(role >= 0, flat.take(at), 0.0))
 
-    return per_run(weekly, t["t_role"])
+    return per_run(weekly, t["t_role"], runs=runs_of(t, "t_role"))
 
 
 def role_fit(t: dict) -> np.ndarray:
-    """(B, W) the staffed members' mean `member_fit` (a compiled loop)."""
+    """(B, W) the staffed members' mean `member_fit` (a compiled loop), computed once for
+    each run of weeks with the same roles and staff."""
     from scoring import kernels
 
-    skill, role, staffed = (
-        _mem(t["skill"], float),
-        _mem(t["t_role"], np.int64),
-        _mem(t["t_staffed"], bool),
-    )
+    runs = runs_of(t, "t_role", "t_staffed")
+    role, staffed = t["t_role"], t["t_staffed"]
+    if len(runs) < role.shape[1]:
+        starts = [a for a, _ in runs]
+        role, staffed = role[:, starts], staffed[:, starts]
     needs = np.ascontiguousarray(t["p_r_needs"], float)
-    return batched(kernels.role_fit(skill, needs, role, staffed))
+    fit = kernels.role_fit(
+        _mem(t["skill"], float), needs, _mem(role, np.int64), _mem(staffed, bool)
+    )
+    if len(runs) < t["t_role"].shape[1]:
+        fit = np.repeat(fit, [z - a for a, z in runs], axis=0)
+    return batched(fit)
 
 
 def quarterbacks(t: dict) -> np.ndarray:
     """(B, W) number of quarterbacks each week."""
     qb = t["p_qb_role"]
     return per_run(
-        lambda role, staffed: ((role == qb) & staffed).sum(-1), t["t_role"], t["t_staffed"]
+        lambda role, staffed: ((role == qb) & staffed).sum(-1),
+        t["t_role"],
+        t["t_staffed"],
+        runs=runs_of(t, "t_role", "t_staffed"),
     )
 
 
@@ -124,7 +159,7 @@ def chemistry(t: dict) -> np.ndarray:
         n = s.sum(-1).astype(float)
         return np.clip(0.5 + ratio(pair_total(s, chem), n * (n - 1)), 0, 1)
 
-    return per_run(weekly, t["t_staffed"])
+    return per_run(weekly, t["t_staffed"], runs=runs_of(t, "t_staffed"))
 
 
 def loads(t: dict) -> np.ndarray:
@@ -137,19 +172,47 @@ def workload(t: dict) -> np.ndarray:
     """(B, W) how evenly and how fully the team's hours are used: 1 - 2 x the mean absolute
     deviation of the members' loads, times the mean load over 0.5 (both within 0..1), over
     the members available that week; 0 in a week over budget (a compiled loop)."""
+    return _workload(t)[0]
+
+
+def team_load(t: dict) -> np.ndarray:
+    """(B, W) the team's hours over its capacity each week (0 with no capacity):
+    ratio(total(hours), total(capacity)), found with `workload` in one pass."""
+    return _workload(t)[1]
+
+
+def _workload(t: dict) -> tuple[np.ndarray, np.ndarray]:
+    """`workload` and `team_load` (a compiled loop reading the hours once), memoised in a
+    trace `shared` made."""
+    memo = t.get(MEMO)
+    if memo is not None and "workload" in memo:
+        return memo["workload"]
     from scoring import kernels
 
     hours, cap = _mem(t["t_hours"], float), _mem(t["t_capacity"], float)
-    return batched(kernels.workload(hours, cap, _mem(t["t_over_budget"], bool)))
+    out = tuple(map(batched, kernels.workload(hours, cap, _mem(t["t_over_budget"], bool))))
+    if memo is not None:
+        memo["workload"] = out
+    return out
 
 
 def owner_held(t: dict) -> np.ndarray:
     """(B, L) the milestone's owner is on the team at the end, or was on it the week the
-    milestone was complete: releasing an owner whose milestone is done costs nothing."""
-    owner = t["ms_owner"]
-    on_team = np.take_along_axis(t["t_staffed"], np.clip(owner, 0, None)[:, None, :], 2)
-    done = (t["t_progress"] >= 1.0) & t["played"][..., None]
-    return t["owner_staffed"] | ((done & on_team).any(1) & (owner >= 0))
+    milestone was complete: releasing an owner whose milestone is done costs nothing (a
+    compiled loop)."""
+    from scoring import kernels
+
+    args = [_mem(t[k], dtype) for k, dtype in _HELD]
+    return batched(kernels.owner_held(*args))
+
+
+_HELD = (  # the trace arrays kernels.owner_held reads, in its order
+    ("t_staffed", bool),
+    ("ms_owner", np.int64),
+    ("t_progress", float),
+    ("played", bool),
+    ("owner_staffed", bool),
+)
 
 
 def owned(t: dict) -> np.ndarray:
@@ -188,18 +251,26 @@ def stability(t: dict) -> np.ndarray:
 
 def stakeholder_covered(t: dict) -> np.ndarray:
     """(B, W, S) a staffed member is connected to the stakeholder that week."""
-    return per_run(lambda conn: conn.any(-2), t["t_conn"])
+    return per_run(_covered, t["t_conn"], runs=runs_of(t, "t_conn"))
+
+
+def _covered(conn: np.ndarray) -> np.ndarray:
+    return conn.any(-2)
 
 
 def influence_coverage(t: dict) -> np.ndarray:
-    inf = t["t_influence"]
-    whole = total(inf)
-    covered = total(inf * stakeholder_covered(t))
-    return ratio(covered, whole)
+    """(B, W) the share of the buying team's influence with a connection point (the sums
+    over stakeholders in `buying_team`)."""
+    return buying_team(t)[0]
 
 
 def connection_quality(t: dict) -> np.ndarray:
-    """(B, W, S) fit of the best connection to each stakeholder (seniority match), 0 if none.
+    """(B, W, S) fit of the best connection to each stakeholder (seniority match), 0 if none."""
+    return per_run(_quality(t), t["t_conn"], runs=runs_of(t, "t_conn"))
+
+
+def _quality(t: dict):
+    """`connection_quality` for the weeks of a (B, W, M, S) connection array.
 
     Each member's fit with a stakeholder is coded as its rank among that stakeholder's fits
     (0 for no connection), so the best over members is a maximum over bytes; the rank is
@@ -216,13 +287,37 @@ def connection_quality(t: dict) -> np.ndarray:
         best = (conn.view(np.uint8) * code.astype(np.uint8)[None, :, :, None]).max(1)
         return batched(value.take(best.astype(np.intp) * S + np.arange(S)[:, None]))
 
-    return per_run(weekly, t["t_conn"])
+    return weekly
 
 
 def connection_fit(t: dict) -> np.ndarray:
-    inf = t["t_influence"] * stakeholder_covered(t)
-    whole = total(inf)
-    return ratio(total(inf * connection_quality(t)), whole)
+    """(B, W) the connected influence's mean `connection_quality` (see `buying_team`)."""
+    return buying_team(t)[1]
+
+
+def buying_team(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(B, W) each: influence coverage, connection fit and the influence-weighted stance, in
+    one compiled pass over the weeks. Coverage and quality are found once per run of weeks
+    with the same connections. In numpy, with inf the influence, cov the coverage and
+    q the quality: ratio(total(inf x cov), total(inf)), ratio(total((inf x cov) x q),
+    total(inf x cov)) and ratio(total(inf x stance), total(inf)). Memoised in a trace
+    `shared` made."""
+    memo = t.get(MEMO)
+    if memo is not None and "buying_team" in memo:
+        return memo["buying_team"]
+    from scoring import kernels
+
+    runs = runs_of(t, "t_conn")
+    conn = t["t_conn"]
+    if len(runs) < conn.shape[1]:
+        conn = conn[:, [a for a, _ in runs]]
+    week_run = np.repeat(np.arange(len(runs)), [z - a for a, z in runs])
+    args = (_mem(t["t_influence"], float), _mem(t["t_stance"], float))
+    args += (_mem(_covered(conn), bool), _mem(_quality(t)(conn), float), week_run)
+    out = tuple(batched(x) for x in kernels.buying_team(*args))
+    if memo is not None:
+        memo["buying_team"] = out
+    return out
 
 
 CUSTOMER = "d_customer_priorities"  # the trace key `shared` stores them under
@@ -266,7 +361,7 @@ def shared(t: dict) -> dict:
     if FOCUS_COSINE in t:
         return t
     customer, focus, even = _customer(t)
-    return {**t, CUSTOMER: customer, FOCUS_COSINE: focus, EVEN_COSINE: even}
+    return {**t, CUSTOMER: customer, FOCUS_COSINE: focus, EVEN_COSINE: even, MEMO: {}}
 
 
 def focus_score(cosine_series: np.ndarray, even: np.ndarray) -> np.ndarray:

@@ -28,15 +28,27 @@ def _clip(x, lo, hi):
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def workload(hours, capacity, over_budget):
-    """(W, B) alignment.workload: hours and capacity (W, M, B), over_budget (W, B) bool."""
+    """(W, B) alignment.workload, and (W, B) the team's load (its hours over its capacity,
+    each summed over members in order, 0 with no capacity: outcome's team load): hours
+    and capacity (W, M, B), over_budget (W, B) bool."""
     W, M, B = hours.shape
     out = np.empty((W, B))
+    team = np.empty((W, B))
     n = np.empty(B)
     used = np.empty(B)
     spread = np.empty(B)
+    spent = np.empty(B)
+    given = np.empty(B)
     for w in range(W):
         for i in range(B):
             n[i] = 0.0
+            spent[i], given[i] = hours[w, 0, i], capacity[w, 0, i]
+        for x in range(1, M):
+            for i in range(B):
+                spent[i] = spent[i] + hours[w, x, i]
+                given[i] = given[i] + capacity[w, x, i]
+        for i in range(B):
+            team[w, i] = _ratio(spent[i], given[i])
         for x in range(M):
             for i in range(B):
                 n[i] += capacity[w, x, i] > 0
@@ -56,7 +68,7 @@ def workload(hours, capacity, over_budget):
             s = _ratio(spread[i], n[i])
             balance = _clip(1.0 - 2.0 * s, 0.0, 1.0) * _clip(used[i] / 0.5, 0.0, 1.0)
             out[w, i] = 0.0 if over_budget[w, i] else balance
-    return out
+    return out, team
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -134,3 +146,79 @@ def customer(influence, prio, focus):
             focus_cos[w, i] = _cosine(dot[i], ff[i], cc[i])
             even_cos[w, i] = _cosine(even[i], ones[i], cc[i])
     return out, focus_cos, even_cos
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def changed(words, tail):
+    """(W,) bool: week w's bytes differ from week w - 1's (False for week 0). words (W, n)
+    uint64 and tail (W, t) uint8 hold each week's bytes; a week is compared block by
+    block and stops at the first block that differs."""
+    W, n = words.shape
+    out = np.zeros(W, np.bool_)
+    for w in range(1, W):
+        diff = 0
+        for start in range(0, n, 512):
+            for j in range(start, min(start + 512, n)):
+                diff |= words[w, j] ^ words[w - 1, j]
+            if diff:
+                break
+        for j in range(tail.shape[1]):
+            diff |= tail[w, j] ^ tail[w - 1, j]
+        out[w] = diff != 0
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def owner_held(staffed, owner, progress, played, owner_staffed):
+    """(L, B) bool, alignment.owner_held: the owner (owner (L, B), -1 for none) is staffed
+    at the end (owner_staffed (L, B)) or was staffed (staffed (W, M, B)) in a played week
+    (played (W, B)) in which the milestone was complete (progress (W, L, B) >= 1)."""
+    W, M, B = staffed.shape
+    L = owner.shape[0]
+    out = np.empty((L, B), np.bool_)
+    for y in range(L):
+        for i in range(B):
+            held, o = owner_staffed[y, i], owner[y, i]
+            if not held and o >= 0:
+                for w in range(W):
+                    if played[w, i] and progress[w, y, i] >= 1.0 and staffed[w, o, i]:
+                        held = True
+                        break
+            out[y, i] = held
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def buying_team(influence, stance, covered, quality, week_run):
+    """(W, B) each: alignment.buying_team's influence coverage, connection fit and weighted
+    stance. influence and stance (W, S, B); covered (bool) and quality (R, S, B) for each
+    run of weeks with the same connections, week_run (W,) each week's run. Sums over
+    stakeholders in index order, each product as numpy takes it."""
+    W, S, B = influence.shape
+    coverage = np.empty((W, B))
+    fit = np.empty((W, B))
+    weighted = np.empty((W, B))
+    whole = np.empty(B)
+    linked = np.empty(B)
+    good = np.empty(B)
+    leaning = np.empty(B)
+    for w in range(W):
+        r = week_run[w]
+        for y in range(S):
+            for i in range(B):
+                inf = influence[w, y, i]
+                part = inf * (1.0 if covered[r, y, i] else 0.0)
+                fitted = part * quality[r, y, i]
+                lean = inf * stance[w, y, i]
+                if y == 0:
+                    whole[i], linked[i], good[i], leaning[i] = inf, part, fitted, lean
+                else:
+                    whole[i] = whole[i] + inf
+                    linked[i] = linked[i] + part
+                    good[i] = good[i] + fitted
+                    leaning[i] = leaning[i] + lean
+        for i in range(B):
+            coverage[w, i] = _ratio(linked[i], whole[i])
+            fit[w, i] = _ratio(good[i], linked[i])
+            weighted[w, i] = _ratio(leaning[i], whole[i])
+    return coverage, fit, weighted

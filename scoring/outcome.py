@@ -22,7 +22,10 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def weighted_stance(t: dict) -> np.ndarray:
-    """(B, W) influence-weighted stance of the buying team."""
+    """(B, W) influence-weighted stance of the buying team (in a trace `alignment.shared`
+    made, found with the coverage in one pass, `alignment.buying_team`)."""
+    if al.MEMO in t:
+        return al.buying_team(t)[2]
     inf = t["t_influence"]
     whole = total(inf)
     return ratio(total(inf * t["t_stance"]), whole)
@@ -80,9 +83,7 @@ def outcome(
     scope = floor + (1 - floor) * earned
     value = t["p_value"] * t["value_mult"] * scope
     won = decides & (t["luck"] < p)
-    cap = total(t["t_capacity"])
-    hours = ratio(total(t["t_hours"]), cap)
-    load = al.weekly_mean(hours, played)
+    load = al.weekly_mean(al.team_load(t), played)
     return {
         "win_probability": p,
         "decides": decides,

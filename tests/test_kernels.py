@@ -11,6 +11,7 @@ import pytest
 from engine import arrays as A
 from engine import kernels as K
 from engine import rng, rules
+from engine.bots import _pcg_state, _random_f32, _set_pcg_state
 from scoring import alignment as al
 
 
@@ -208,8 +209,12 @@ def test_workload_matches_numpy(gen):
     spread = A.ratio(A.total(np.abs(ld - mean[..., None]) * here), n)
     balance = np.clip(1.0 - 2.0 * spread, 0, 1) * np.clip(mean / 0.5, 0, 1)
     expected = np.where(t["t_over_budget"], 0.0, balance)
+    load = A.ratio(A.total(t["t_hours"]), A.total(t["t_capacity"]))
     for trace in (t, {k: A.batch_last(v) for k, v in t.items()}):  # either layout
         assert same_bits(np.ascontiguousarray(al.workload(trace)), expected)
+        assert same_bits(np.ascontiguousarray(al.team_load(trace)), load)
+    shared = {**t, al.MEMO: {}}
+    assert same_bits(al.team_load(shared), load) and same_bits(al.workload(shared), expected)
 
 
 def test_role_fit_matches_numpy(gen):
@@ -284,3 +289,199 @@ def test_the_compiled_loops_give_their_python_sources_bits(monkeypatch, policy):
             assert all(same_bits(trace[k], again[k]) for k in numbers), s.id
             assert all(np.array_equal(trace[k], again[k]) for k in trace.keys() - numbers)
             assert same_bits(expected, score(again).expected_score), s.id
+
+
+def _rounds_in_numpy(gen, left, levels, per_level, counts, menu, t_counts, t_menu, tables, act_p):
+    """The random bot's rounds as numpy expressions, drawing what it draws in its order."""
+    internal, hours = tables
+    M, B = left.shape
+    out = []
+    for _ in range(3):
+        u = gen.random((M, B), np.float32)
+        h = sum(k * (left >= lv) for lv, k in zip(levels, per_level, strict=True))
+        n = np.take_along_axis(counts, h[:, None, :], 1)[:, 0]
+        x, i = np.nonzero((n > 0) & (u < act_p))  # in (member, game) order
+        r = np.minimum((u[x, i] * (n[x, i].astype(np.float32) / act_p)).astype(int), n[x, i] - 1)
+        a = menu[x, r, i].astype(np.int64)
+        u_t = gen.random(len(a), np.float32)
+        c = t_counts[a, i]
+        r_t = np.maximum(np.minimum((u_t * c.astype(np.float32)).astype(int), c - 1), 0)
+        s = np.where(internal[a], -1, t_menu[a, r_t, i]).astype(np.int64)
+        np.subtract.at(left, (x, i), hours[a])
+        out.append((i, a, x, s))
+    return [np.concatenate(parts) for parts in zip(*out, strict=True)]
+
+
+@pytest.mark.parametrize("fractional", [False, True])
+def test_random_rounds_match_numpy(gen, fractional):
+    """The random bot's week: the same draws and the same runs as numpy, with the whole-hours
+    table and (for fractional hours) without it."""
+    from engine import legal
+
+    B, M, A_, S = 400, 6, 5, 4
+    hours = np.array([2.0, 3.0, 3.0, 5.0, 8.0])
+    if fractional:
+        hours[1:3] = 2.5
+    ok = gen.random((M, A_, B)) < 0.6  # by hours, cheapest first
+    menu = K.menu(ok, np.argsort(hours, kind="stable"))
+    counts = np.zeros((M, A_ + 1, B), np.int8)
+    counts[:, 1:] = np.cumsum(ok, 1)
+    t_ok = gen.random((A_, S, B)) < 0.5
+    t_menu, t_counts = K.menu(t_ok, np.arange(S)), t_ok.sum(1, dtype=np.int8)
+    left = np.where(gen.random((M, B)) < 0.4, -1.0, gen.integers(0, 14, (M, B)).astype(float))
+    if fractional:
+        left += 0.5 * (gen.random((M, B)) < 0.5)
+    levels, per_level = np.unique(hours, return_counts=True)
+    lut = legal.hour_lut(levels, per_level)
+    assert len(lut[0]) == (0 if fractional else 8)
+    menus = (counts, menu, t_counts, t_menu, (np.array([1, 0, 0, 1, 0], bool), hours))
+    # the same menus as legal's short form: one table row per (member, game), per game
+    rows = np.arange(M * B).reshape(M, B)
+    run_rows = (
+        rows,
+        *(np.ascontiguousarray(x.transpose(0, 2, 1)).reshape(M * B, -1) for x in (menu, counts)),
+    )
+    target_rows = (
+        np.arange(B),
+        np.ascontiguousarray(t_menu.transpose(2, 0, 1)),
+        np.ascontiguousarray(t_counts.T),
+    )
+    spent = np.copy(left)
+    bot = np.random.default_rng(5)
+    pcg = _pcg_state(bot)
+    got = K.random_rounds(
+        pcg,
+        spent,
+        (levels, per_level, *lut),
+        (rows, run_rows[1], run_rows[2]),
+        target_rows,
+        menus[-1],
+        np.float32(0.8),
+        3,
+    )
+    want_left = np.copy(left)
+    numpy_bot = np.random.default_rng(5)
+    want = _rounds_in_numpy(numpy_bot, want_left, levels, per_level, *menus, np.float32(0.8))
+    assert len(want[0]) > 1000
+    assert all(same_bits(x, y) for x, y in zip(got, want, strict=True))
+    assert same_bits(spent, want_left)
+    _set_pcg_state(bot, pcg)
+    assert bot.bit_generator.state == numpy_bot.bit_generator.state
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 5000])
+@pytest.mark.parametrize("before", [0, 1, 2])
+def test_pcg_floats_draw_what_numpy_draws(n, before):
+    """The compiled PCG64 draws numpy's float32s, leaving the generator's state as numpy
+    does (with a 32-bit half kept or not), so the draws after it are the same too."""
+    mine, theirs = np.random.default_rng(17), np.random.default_rng(17)
+    mine.random(before, np.float32), theirs.random(before, np.float32)
+    assert same_bits(_random_f32(mine, (n, 2)), theirs.random((n, 2), np.float32))
+    assert mine.bit_generator.state == theirs.bit_generator.state
+    assert same_bits(mine.random(3), theirs.random(3))
+
+
+def _steady(x: np.ndarray, cuts=(3, 5)) -> np.ndarray:
+    """x (B, W, ...) with each week from a cut on a copy of the cut's week: runs of weeks."""
+    x = np.copy(x)
+    starts = [0, *cuts]
+    for a, z in zip(starts, [*cuts, x.shape[1]], strict=True):
+        x[:, a:z] = x[:, a : a + 1]
+    return A.batch_last(x)
+
+
+def test_week_runs_and_per_run_scores_match_numpy(gen):
+    """Runs of weeks found by comparing their bytes; the components computed once per run
+    give the bits computed week by week (role fit, role coverage, the buying team)."""
+    t = _trace(gen)
+    t["t_role"], t["t_staffed"] = _steady(t["t_role"]), _steady(t["t_staffed"])
+    assert al.week_runs(t["t_role"], t["t_staffed"]) == [(0, 3), (3, 5), (5, 6)]
+    assert al.week_runs(t["t_staffed"][:, :1]) == [(0, 1)]
+    staffed = t["t_staffed"]
+    expected = A.ratio(A.total(al.member_fit(t) * staffed), staffed.sum(-1))
+    assert same_bits(al.role_fit(t), np.ascontiguousarray(expected))
+    t["p_r_min"], t["p_r_max"] = np.array([1, 0, 1, 0]), np.array([1, 2, 2, 1])
+    counts = al.role_counts(t)
+    required = t["p_r_min"] > 0
+    ok = (counts >= t["p_r_min"]) & (counts <= t["p_r_max"])
+    filled = (ok & required).sum(-1) / required.sum()
+    want = np.where((counts > t["p_r_max"]).any(-1), filled * 0.5, filled)
+    assert same_bits(al.role_coverage(t), np.ascontiguousarray(want))
+
+
+def test_buying_team_matches_numpy(gen):
+    B, W, M, S = 150, 6, 5, 4
+    inf = gen.dirichlet(np.ones(S), (B, W))
+    inf[:10] = 0.0  # nobody with a say
+    t = {
+        "t_influence": A.batch_last(inf),
+        "t_stance": A.batch_last(gen.uniform(-1, 1, (B, W, S))),
+        "t_conn": _steady(gen.random((B, W, M, S)) < 0.3),
+        "p_st_seniority": gen.integers(0, 4, S).astype(float),
+        "p_m_seniority": gen.integers(0, 4, M).astype(float),
+        "p_rules": {"connection_seniority_penalty": 0.3},
+    }
+    covered = t["t_conn"].any(-2)
+    whole = A.total(t["t_influence"])
+    coverage = A.ratio(A.total(t["t_influence"] * covered), whole)
+    linked = t["t_influence"] * covered
+    fit = A.ratio(A.total(linked * al.connection_quality(t)), A.total(linked))
+    stance = A.ratio(A.total(t["t_influence"] * t["t_stance"]), whole)
+    shared = {**t, al.MEMO: {}}
+    for trace in (t, shared):
+        assert same_bits(al.influence_coverage(trace), np.ascontiguousarray(coverage))
+        assert same_bits(al.connection_fit(trace), np.ascontiguousarray(fit))
+    from scoring.outcome import weighted_stance
+
+    assert same_bits(weighted_stance(shared), np.ascontiguousarray(stance))
+    assert same_bits(weighted_stance(t), np.ascontiguousarray(stance))
+
+
+def test_owner_held_matches_numpy(gen):
+    B, W, M, L = 200, 6, 5, 3
+    t = {
+        "t_staffed": A.batch_last(gen.random((B, W, M)) < 0.5),
+        "ms_owner": gen.integers(-1, M, (B, L)),
+        "t_progress": A.batch_last(gen.uniform(0.5, 1.5, (B, W, L))),
+        "played": gen.random((B, W)) < 0.8,
+        "owner_staffed": gen.random((B, L)) < 0.3,
+    }
+    owner = t["ms_owner"]
+    on_team = np.take_along_axis(t["t_staffed"], np.clip(owner, 0, None)[:, None, :], 2)
+    done = (t["t_progress"] >= 1.0) & t["played"][..., None]
+    expected = t["owner_staffed"] | ((done & on_team).any(1) & (owner >= 0))
+    assert same_bits(al.owner_held(t), expected)
+
+
+def test_setup_loops_match_numpy(gen):
+    """The random setup's staffing and links, and legal's tables, against numpy."""
+    from engine import bots, legal
+    from engine.compiled import compile_scenario
+    from engine.loader import builtin_scenarios
+
+    c = compile_scenario(builtin_scenarios()[0])
+    B, M, S = 300, len(c.members), len(c.stakeholders)
+    order = np.argsort(gen.random((B, M)), axis=1)
+    limit = gen.integers(1, c.headcount + 1, B)
+    staffed = np.zeros((B, M), bool)  # engine.bots._affordable as numpy had it
+    cost, n, avail = np.zeros(B), np.zeros(B, int), c.m_from <= 1
+    for k in range(M):
+        m = order[:, k]
+        ok = avail[m] & (n < np.minimum(limit, c.headcount)) & (cost + c.m_cost[m] <= c.budget)
+        staffed[np.arange(B)[ok], m[ok]] = True
+        cost += np.where(ok, c.m_cost[m], 0)
+        n += ok
+    assert same_bits(bots._affordable(c, order, limit), staffed)
+    u = gen.random((M, S, B), np.float32)
+    present = gen.random((B, S)) < 0.7
+    links = (A.batched(u) < 0.3) & staffed[..., None] & present[:, None, :]
+    got = K.random_links(u, np.float32(0.3), np.ascontiguousarray(staffed.T), mem(present))
+    assert same_bits(A.batched(got), np.ascontiguousarray(links))
+    b = rules.new_batch(c, np.arange(B, dtype=np.uint64))
+    b = rules._copy(b, staffed=staffed, role=np.where(staffed, gen.integers(-1, 3, (B, M)), -1))
+    b = rules._copy(b, present=present, week=2, memo={})
+    want = legal.role_may_run(c, b) & legal.has_target(c, b)[:, None]
+    assert same_bits(legal.allowed(c, b), np.ascontiguousarray(want))
+    able = legal.live(b)[:, None] & legal.available(c, b)
+    left = A.where(able, rules.capacity(c, b) - b.hours, -1.0)
+    assert same_bits(legal.hours_left(c, b), np.ascontiguousarray(left))
