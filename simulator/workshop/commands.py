@@ -465,7 +465,7 @@ def cmd_round(args: argparse.Namespace) -> int:
         return 0
     done = facilitator_act(fac, "start", minutes=args.minutes, week=args.week)
     rnd = done["round"]
-    length = clock_text(rnd["remaining_s"]) if rnd["minutes"] else "untimed"
+    length = clock_text(rnd["minutes"] * 60) if rnd["minutes"] else "untimed"
     print(
         f"Round {rnd['label']} started ({length}): it ends when every team has ended it"
         + (" or the time is up." if rnd["minutes"] else ".")
