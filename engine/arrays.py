@@ -116,47 +116,9 @@ def random(gen: np.random.Generator, shape: tuple, dtype=np.float64) -> np.ndarr
     return batched(gen.random((*shape[1:], shape[0]), dtype))
 
 
-def _flat(shape: tuple, index: tuple) -> np.ndarray:
-    """Offsets of (batch index, other indices...) in the batch-last memory of `shape`."""
-    if len(index) == 1:
-        return np.asarray(index[0])
-    flat = index[1]
-    for k in range(2, len(index)):
-        flat = flat * shape[k] + index[k]
-    return flat * shape[0] + index[0]
-
-
 def take(table: np.ndarray, index: np.ndarray) -> np.ndarray:
     """table[index] for a 1-D table and a batch-last index array, in batch-last memory."""
     index = np.asarray(index)
     if index.ndim < 2:
         return table.take(index)
     return batched(table.take(memory(index)))
-
-
-def pick(x: np.ndarray, *index: np.ndarray) -> np.ndarray:
-    """x[index] for a batch-last x and one index array per axis (a fast gather)."""
-    assert len(index) == x.ndim
-    return memory(x).reshape(-1).take(_flat(x.shape, index))
-
-
-def pick_last(x: np.ndarray, *index: np.ndarray) -> list[np.ndarray]:
-    """[x[(*index, k)] for each k of x's last axis], for a batch-last x (index: all but the
-    last axis); the offsets are computed once."""
-    flat = _flat(x.shape, (*index, 0))
-    memory_x = memory(x).reshape(-1)
-    return [memory_x.take(flat + k * x.shape[0]) for k in range(x.shape[-1])]
-
-
-def multiply_at(x: np.ndarray, index: tuple, values: np.ndarray) -> None:
-    """x[index] *= values in place, in input order, for a batch-last x (one index per axis)."""
-    np.multiply.at(np.reshape(memory(x), -1, copy=False), _flat(x.shape, index), values)
-
-
-def scatter(shape: tuple, index: tuple, values: np.ndarray) -> np.ndarray:
-    """Sum `values` into a zero (B, ...) batch-last array at `index` (one array per axis,
-    batch first), in input order like np.add.at."""
-    dims = (*shape[1:], shape[0])
-    size = int(np.prod(dims))
-    out = np.bincount(_flat(shape, index), values, minlength=size) if size else np.zeros(0)
-    return batched(out.astype(float, copy=False).reshape(dims))

@@ -212,25 +212,6 @@ def _week(gs, as_, ms, ss, focus=None, refocus=None) -> Week:
     return Week(*cat, focus=focus, refocus=refocus)
 
 
-def _ranks(v: np.ndarray) -> np.ndarray:
-    """(N, B) uint8: where each of N values of each of B columns ranks, largest first and
-    the earlier on a tie (a stable descending sort's positions), by counting for each the
-    values that beat it: a few passes over (N, B) bytes instead of B tiny sorts."""
-    rank = np.zeros(v.shape, np.uint8)
-    for j in range(len(v)):
-        rank += v[j] > v
-        rank[j + 1 :] += v[j] == v[j + 1 :]
-    return rank
-
-
-def _descending(v: np.ndarray) -> np.ndarray:
-    """(N, B) the indices of each column of v (N, B) ordered as `_ranks` ranks them."""
-    N, B = v.shape
-    order = np.empty(N * B, np.intp)
-    order[(_ranks(v).astype(np.intp) * B + np.arange(B)).reshape(-1)] = np.repeat(np.arange(N), B)
-    return order.reshape(N, B)
-
-
 KNOWN_ENOUGH = 0.45  # the expert sets its strategy once it knows this much of the customer
 
 

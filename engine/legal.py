@@ -235,14 +235,6 @@ def targets(c: Compiled, b: rules.Batch) -> np.ndarray:
     return c.a_targets[:, c.st_role][None] & b.present[:, None, :]
 
 
-def run_targets(c: Compiled, b: rules.Batch, g: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """(n, S) the stakeholders run k (action a[k] in game g[k]) may aim at, batch-last."""
-    targetable = c.a_targets[:, c.st_role]  # (A, S)
-    return A.stack(
-        [targetable[:, k].take(a) & A.pick(b.present, g, k) for k in range(len(c.stakeholders))]
-    )
-
-
 def by_hours(c: Compiled) -> tuple[np.ndarray, np.ndarray]:
     """The actions in order of hours (cheapest first, then by index) and their hours."""
     order = np.argsort(c.a_hours, kind="stable")

@@ -214,12 +214,6 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"did you mean '{match}'?" if match else ""
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """The did-you-mean hint as a ' (...)' suffix for a message, or ''."""
-    hint = did_you_mean(word, choices)
-    return f" ({hint})" if hint else ""
-
-
 def join_hints(*hints: str) -> str:
     """Hints for one problem, in order, skipping empty ones."""
     return "; ".join(h for h in hints if h)
