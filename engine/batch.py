@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import pickle
 from dataclasses import dataclass
 from functools import cache
 
@@ -114,15 +115,15 @@ def simulate(scenario: Scenario | Compiled, seeds, policy: Policy) -> BatchResul
     b = rules.new_batch(c, seeds)
     st = policy.setup(c, b)
     b = _apply_setup(c, b, st)
-    b = rules.start_week(c, b)
+    b = rules.start_week(c, b, reuse=True)
     weeks: list[Week] = []
-    for w in range(1, c.weeks + 1):
-        wk = policy.week(c, b)
+    for w in range(1, c.weeks + 1):  # only the latest Batch is kept: the steps may reuse
+        wk = policy.week(c, b)  # the memory of arrays only they change (rules.owned)
         b = _apply_week_focus(c, b, wk)
-        b = rules.resolve_week(c, b, wk.g, wk.a, wk.m, wk.s)
+        b = rules.resolve_week(c, b, wk.g, wk.a, wk.m, wk.s, reuse=True)
         weeks.append(wk)
         if w < c.weeks and (b.ended == 0).any():
-            b = rules.start_week(c, b)
+            b = rules.start_week(c, b, reuse=True)
         elif w < c.weeks:
             break
     return BatchResult(c, b, st, weeks)
@@ -138,6 +139,42 @@ def warm_up(scenario: Scenario | Compiled) -> BatchResult:
     return simulate(scenario, np.zeros(1, np.uint64), make_policy("random", 0))
 
 
+@dataclass(frozen=True, eq=False)
+class Packed:
+    """A scenario pickled once for all the chunks of a run: each job carries these bytes,
+    and a worker unpickles them on its first chunk only (`unpack`), where pickling the
+    scenario with every job cost a few milliseconds a chunk on both sides of the pipe."""
+
+    data: bytes
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Packed:
+        """The packed scenario; this process (and a worker it forks later) unpacks it as the
+        very object given."""
+        packed = cls(pickle.dumps(scenario, pickle.HIGHEST_PROTOCOL))
+        _remember(packed.data, scenario)
+        return packed
+
+
+_UNPACKED: dict[bytes, Scenario] = {}  # this process's scenarios, by their pickled bytes
+
+
+def _remember(data: bytes, scenario: Scenario) -> Scenario:
+    if len(_UNPACKED) > 8:
+        _UNPACKED.clear()
+    _UNPACKED[data] = scenario
+    return scenario
+
+
+def unpack(scenario: Scenario | Packed) -> Scenario:
+    """The scenario a job carries, the very same object for every chunk in this process (so
+    compile_scenario finds its arrays at once)."""
+    if not isinstance(scenario, Packed):
+        return scenario
+    found = _UNPACKED.get(scenario.data)
+    return found if found is not None else _remember(scenario.data, pickle.loads(scenario.data))
+
+
 def run_chunk(args):
     """One chunk of simulate_parallel. The cycle collector is paused meanwhile: the batch
     code makes no reference cycles, and its thousands of short-lived objects would
@@ -149,7 +186,7 @@ def run_chunk(args):
     gc.disable()
     try:
         policy = make_policy(policy_name, seed, evaluate=evaluate)
-        return reduce(simulate(scenario, seeds, policy))
+        return reduce(simulate(unpack(scenario), seeds, policy))
     finally:
         if paused:
             gc.enable()
@@ -190,8 +227,9 @@ def chunk_jobs(scenario, seeds, policy_name, seed, reduce, evaluate=None, chunk=
     seeds = np.asarray(seeds, dtype=np.uint64)
     starts = range(0, len(seeds), chunk)
     policy_seeds = chunk_seeds(seed, len(starts))
+    packed = Packed.of(scenario) if len(starts) > 1 else scenario
     return [
-        (scenario, seeds[i : i + chunk], policy_name, policy_seeds[k], reduce, evaluate)
+        (packed, seeds[i : i + chunk], policy_name, policy_seeds[k], reduce, evaluate)
         for k, i in enumerate(starts)
     ]
 

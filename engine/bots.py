@@ -588,9 +588,10 @@ def _apply_week_focus(c: Compiled, b: rules.Batch, wk: Week) -> rules.Batch:
     b = _apply_moves(c, b, wk.moves)
     if wk.refocus is None or not wk.refocus.any():
         return b
-    focus = np.copy(b.focus)  # the games that change theirs take the new focus, as a unit
-    focus[wk.refocus] = rules.unit(wk.focus[wk.refocus])
-    return rules.set_team(b, focus=focus)
+    rows = np.flatnonzero(wk.refocus)  # the games that change theirs take the new focus,
+    new = np.ascontiguousarray(wk.focus[rows], float)  # as a unit (rules.unit)
+    focus = rules._kernels().refocus(np.copy(rules._mem(b.focus)), rows, new)
+    return rules.set_team(b, focus=A.batched(focus))
 
 
 DEGENERATE = (

@@ -208,20 +208,21 @@ def learn(c, b, w: int, know) -> dict:
     return {"unheard": b.unheard & ~learned, "t_learned": log}
 
 
-def note_runs(t: Tables, b, w: int, g, a, s) -> dict:
+def note_runs(t: Tables, b, w: int, g, a, s, fresh=np.copy) -> dict:
     """The weeks actions last ran and stakeholders were last met, after week w's runs (only
-    what some condition reads; games already decided keep theirs)."""
+    what some condition reads; games already decided keep theirs), written into
+    fresh(the old arrays): copies, or their memory (rules.owned)."""
     from engine import kernels
 
     out = {}
     if t.track_runs and len(g):
-        last = np.copy(b.last_run)
+        last = fresh(b.last_run)
         kernels.note_weeks(w, g, a, b.ended, A.memory(last))
         out["last_run"] = last
     if t.track_met:
         aimed = (s >= 0) & (b.ended[g] == 0)
         if aimed.any():
-            last = np.copy(b.last_met)
+            last = fresh(b.last_met)
             kernels.note_weeks(w, g, s, b.ended, A.memory(last))
             out["last_met"] = last
     return out

@@ -168,14 +168,15 @@ def effect_sums(table, effort):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def coach(amount, skill, role, staffed, needs, qb):
-    """Coaching, in place on skill (M, Q, B): in each game with amount > 0, the staffed
-    member outside the quarterback's role with the weakest fit for their role (the first
-    such on a tie; a member without a role fits 0) moves toward that role's needs by
-    amount x needs, within 0..1. role and staffed (M, B), needs (R, Q)."""
+def coach(amount, skill, role, staffed, ended, needs, qb):
+    """Coaching, in place on skill (M, Q, B): in each game with amount > 0 not decided
+    before (ended (B,) == 0), the staffed member outside the quarterback's role with the
+    weakest fit for their role (the first such on a tie; a member without a role fits 0)
+    moves toward that role's needs by amount x needs, within 0..1. role and staffed (M, B),
+    needs (R, Q)."""
     M, Q, B = skill.shape
     for i in range(B):
-        if not amount[i] > 0:
+        if not amount[i] > 0 or ended[i] > 0:
             continue
         who, least = -1, np.inf
         for x in range(M):
@@ -246,6 +247,38 @@ def prio_norms(prio):
             sq[y, i] = squares
             base[y, i] = _ratio(total, np.sqrt(ones * squares))
     return base, sq
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def refocus(focus, rows, new):
+    """In place on focus (K, B): the games `rows` take their row of `new` (n, K) as a unit
+    (rules.unit: over its sum in index order, or even when it sums to nothing)."""
+    K = focus.shape[0]
+    for j in range(len(rows)):
+        i = rows[j]
+        total = new[j, 0]
+        for k in range(1, K):
+            total = total + new[j, k]
+        for k in range(K):
+            focus[k, i] = new[j, k] / total if total > 0 else 1.0 / K
+    return focus
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def audibles(old, new):
+    """(B,) bool: the focus moved from old to new (K, B), by more than 1e-9 in the sum of
+    absolute changes in index order, and old was not the even default (rules.set_team)."""
+    K, B = old.shape
+    moved = np.empty(B, np.bool_)
+    even = 1.0 / K
+    for i in range(B):
+        off = abs(old[0, i] - even)
+        change = abs(new[0, i] - old[0, i])
+        for k in range(1, K):
+            off = max(off, abs(old[k, i] - even))
+            change = change + abs(new[k, i] - old[k, i])
+        moved[i] = change > 1e-9 and not off < 1e-9
+    return moved
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -447,11 +480,11 @@ def fire_events(w, cand, u, tables, behaviour, state, history, injected):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def note_fired(w, cand, fire, history, lasts):
-    """In place on history (copies of the batch's): fired (E, B), fired_week (E, B),
-    fire_count (E, B), fire_log (W, E, B) and undo_week (E, B) after the events `cand` (n,)
-    fired (n, B) in week w; an event with a lasting effect (lasts (n,) weeks) is undone in
-    week w + lasts."""
+def note_fired(w, cand, fire, history, lasts, ended):
+    """In place on history: fired (E, B), fired_week (E, B), fire_count (E, B), fire_log
+    (W, E, B) and undo_week (E, B) after the events `cand` (n,) fired (n, B) in week w; an
+    event with a lasting effect (lasts (n,) weeks) is undone in week w + lasts. Games
+    decided before (ended (B,) > 0) keep theirs."""
     fired, fired_week, fire_count, fire_log, undo_week = history
     n, B = fire.shape
     if not 1 <= w <= fire_log.shape[0]:
@@ -460,6 +493,8 @@ def note_fired(w, cand, fire, history, lasts):
         e = cand[k]
         for i in range(B):
             on = fire[k, i]
+            if ended[i] > 0:
+                continue
             fired[e, i] |= on
             fire_count[e, i] += on
             fire_log[w - 1, e, i] = on

@@ -161,6 +161,15 @@ def _is_batch_last(x: np.ndarray) -> bool:
     return x.ndim < 2 or len(x) <= 1 or x.strides[0] == x.itemsize
 
 
+def owned(x: np.ndarray) -> np.ndarray:
+    """x's memory as a new array object, for a step to update in place where its caller
+    holds no other Batch (`reuse=True`: engine.batch.simulate, which keeps only the latest).
+    The new object keeps `derived` from taking the memos of x for those of the result;
+    only arrays no record, memo value or other field shares may be passed (the history
+    engine.events keeps, the skills, the last weeks things happened)."""
+    return x.view()
+
+
 def first_game(b: Batch) -> Batch:
     """Game 0 of b as a batch of its own (with a memo of its own)."""
     arrays = {k: v[:1] for k, v in b.__dict__.items() if isinstance(v, np.ndarray)}
@@ -170,12 +179,15 @@ def first_game(b: Batch) -> Batch:
 def _keep_ended(b: Batch, **changes) -> Batch:
     """Apply changes, except to games already decided: their state stays as it closed.
 
-    The changed arrays must be new ones (they are written in place), or the old ones."""
+    The changed arrays must be new ones (they are written in place), the old ones, or the
+    old ones' memory updated in place (`reuse`), where the step left those games alone."""
     done = np.flatnonzero(b.ended > 0)
     if len(done):
         for k, v in changes.items():
             old = getattr(b, k)
-            if isinstance(v, np.ndarray) and not k.startswith("t_") and v is not old:
+            if not isinstance(v, np.ndarray) or k.startswith("t_") or v is old:
+                continue
+            if not np.may_share_memory(v, old):
                 v[done] = old[done]
     return _copy(b, **changes)
 
@@ -338,8 +350,7 @@ def set_team(
         changes["focus"] = focus
         if 1 <= b.week <= b.t_audible.shape[1]:
             # setting the strategy for the first time (from the even default) calls no audible
-            was_even = np.abs(b.focus - 1.0 / b.focus.shape[-1]).max(-1) < 1e-9
-            moved = (A.total(np.abs(focus - b.focus)) > 1e-9) & ~was_even
+            moved = _kernels().audibles(_mem(b.focus), _mem(focus))
             t_audible = np.copy(b.t_audible)
             t_audible[:, b.week - 1] |= moved
             changes["t_audible"] = t_audible
@@ -361,11 +372,13 @@ def start_week(
     b: Batch,
     injected: np.ndarray | None = None,
     shifts: tuple[np.ndarray, np.ndarray] | None = None,
+    reuse: bool = False,
 ) -> Batch:
     """Advance to the next week: stakeholders join, events fire, hours reset.
 
     `injected` (B, E) bool marks curveballs a facilitator injected for this week;
-    `shifts` (mask (B, S), priorities (B, S, K)) are custom priority shifts.
+    `shifts` (mask (B, S), priorities (B, S, K)) are custom priority shifts; `reuse`, see
+    `owned`.
     """
     w = b.week + 1
     B = b.size
@@ -412,12 +425,13 @@ def start_week(
     if len(cand):
         if c.e_req_on[cand].any():
             request_due = np.copy(request_due)
-        history = [np.copy(x) for x in (fired, fired_week, b.fire_count, b.fire_log)]
+        mine = owned if reuse else np.copy
+        history = [mine(x) for x in (fired, fired_week, b.fire_count, b.fire_log)]
         undo = kept.get("undo_week", b.undo_week)
         if ev.lasts[cand].any():
-            kept["undo_week"] = undo = np.copy(undo)
+            kept["undo_week"] = undo = undo if undo is not b.undo_week else mine(undo)
         _kernels().note_fired(
-            w, cand, _mem(fire), tuple(map(_mem, (*history, undo))), ev.lasts[cand]
+            w, cand, _mem(fire), tuple(map(_mem, (*history, undo))), ev.lasts[cand], b.ended
         )
         fired, fired_week, kept["fire_count"], kept["fire_log"] = history
         sets_prio, sets_influence, pulls, asks = _event_kinds(c)
@@ -560,9 +574,10 @@ def capacity(c: Compiled, b: Batch) -> np.ndarray:
     """(B, M) hours each member can give this week (0 when not staffed or away)."""
     w = b.week
 
-    def compute():
-        here = b.staffed & (b.away_until < w) & (c.m_from <= w) & (w <= c.m_until)
-        return here * c.m_capacity
+    def compute():  # in memory order (M, B), where numpy's loops run along the games
+        in_weeks = (c.m_from <= w) & (w <= c.m_until)
+        here = _mem(b.staffed) & (_mem(b.away_until) < w) & in_weeks[:, None]
+        return A.batched(here * c.m_capacity[:, None])
 
     return derived(b, "capacity", (b.staffed, b.away_until), compute, key=w)
 
@@ -640,12 +655,19 @@ def _week_tables(c: Compiled) -> _WeekTables:
 
 
 def resolve_week(
-    c: Compiled, b: Batch, g: np.ndarray, a: np.ndarray, m: np.ndarray, s: np.ndarray
+    c: Compiled,
+    b: Batch,
+    g: np.ndarray,
+    a: np.ndarray,
+    m: np.ndarray,
+    s: np.ndarray,
+    reuse: bool = False,
 ) -> Batch:
     """Run the week's actions and close the week.
 
     The runs are parallel arrays: game index g, action a, member m and target
-    stakeholder s (-1 for an internal action), in the order they were taken.
+    stakeholder s (-1 for an internal action), in the order they were taken; `reuse`, see
+    `owned`.
     """
     w = b.week
     B = b.size
@@ -686,8 +708,8 @@ def resolve_week(
 
     coach = sums[L + 2]
     if (coach > 0).any():  # coaching lifts the weakest fit outside the quarterback
-        lifted = np.copy(_mem(skill))
-        K.coach(coach, lifted, _mem(b.role), _mem(b.staffed), t.r_needs, c.qb_role)
+        lifted = _mem(owned(skill) if reuse else np.copy(skill))
+        K.coach(coach, lifted, _mem(b.role), _mem(b.staffed), b.ended, t.r_needs, c.qb_role)
         skill = A.batched(lifted)
 
     def planned():  # (B, L) 1 for an owned milestone with an action, else unowned_progress
@@ -775,7 +797,7 @@ def resolve_week(
 
     out = _keep_ended(
         b,
-        **events.note_runs(events.tables(c), b, w, g, a, s),
+        **events.note_runs(events.tables(c), b, w, g, a, s, owned if reuse else np.copy),
         resolved=w,
         stance=stance,
         unknown=unknown,

@@ -150,7 +150,7 @@ def test_event_effects_and_bookkeeping_match_numpy(gen):
     expected[2][:, cand] += fire
     expected[3][:, w - 1, cand] = fire
     expected[4][:, cand] = np.where(fire & (lasts > 0), w + lasts, expected[4][:, cand])
-    K.note_fired(w, cand, mem(fire), tuple(map(mem, history)), lasts)
+    K.note_fired(w, cand, mem(fire), tuple(map(mem, history)), lasts, np.zeros(B, int))
     assert all(same_bits(x, y) for x, y in zip(history, expected, strict=True))
 
 
