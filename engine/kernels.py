@@ -702,6 +702,20 @@ def hours_left(staffed, away_until, hours, ended, m_from, m_until, capacity, w):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def capacity(staffed, away_until, in_weeks, capacity, w):
+    """(M, B) engine.rules.capacity in memory order: capacity (M,) x 1.0 for a member staffed
+    and not away in week w (staffed, away_until (M, B)) within their weeks (in_weeks (M,)),
+    x 0.0 otherwise."""
+    M, B = staffed.shape
+    out = np.empty((M, B))
+    for x in range(M):
+        for i in range(B):
+            here = in_weeks[x] and staffed[x, i] and away_until[x, i] < w
+            out[x, i] = (1.0 if here else 0.0) * capacity[x]
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def _mulhi(a, b):
     """The high 64 bits of the 128-bit product of two uint64."""
     m32, s32 = np.uint64(0xFFFFFFFF), np.uint64(32)

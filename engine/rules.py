@@ -574,10 +574,10 @@ def capacity(c: Compiled, b: Batch) -> np.ndarray:
     """(B, M) hours each member can give this week (0 when not staffed or away)."""
     w = b.week
 
-    def compute():  # in memory order (M, B), where numpy's loops run along the games
+    def compute():
         in_weeks = (c.m_from <= w) & (w <= c.m_until)
-        here = _mem(b.staffed) & (_mem(b.away_until) < w) & in_weeks[:, None]
-        return A.batched(here * c.m_capacity[:, None])
+        here = _kernels().capacity(_mem(b.staffed), _mem(b.away_until), in_weeks, c.m_capacity, w)
+        return A.batched(here)
 
     return derived(b, "capacity", (b.staffed, b.away_until), compute, key=w)
 
