@@ -591,6 +591,7 @@ def member_fit(c: Compiled, skill: np.ndarray, role: np.ndarray) -> np.ndarray:
     return fit * (role >= 0)
 
 
+@cache
 def _kernels():
     """engine.kernels, imported on first use: numba's import and the loading of the compiled
     loops then cost nothing until a game first resolves a week."""
