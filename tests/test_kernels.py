@@ -144,14 +144,18 @@ def test_event_effects_and_bookkeeping_match_numpy(gen):
     history += [A.batch_last(fired * gen.integers(1, 3, (B, E))), A.zeros((B, W, E), bool)]
     history += [A.batch_last(gen.integers(0, 3, (B, E)))]
     lasts = np.array([0, 2, 3])
+    ended = np.where(gen.random(B) < 0.2, 2, 0)  # decided games keep their history
     expected = [np.copy(x) for x in history]
-    expected[0][:, cand] |= fire
-    expected[1][:, cand] = np.where(fire, w, expected[1][:, cand])
-    expected[2][:, cand] += fire
-    expected[3][:, w - 1, cand] = fire
-    expected[4][:, cand] = np.where(fire & (lasts > 0), w + lasts, expected[4][:, cand])
-    K.note_fired(w, cand, mem(fire), tuple(map(mem, history)), lasts, np.zeros(B, int))
-    assert all(same_bits(x, y) for x, y in zip(history, expected, strict=True))
+    fire_open = fire & (ended == 0)[:, None]
+    expected[0][:, cand] |= fire_open
+    expected[1][:, cand] = np.where(fire_open, w, expected[1][:, cand])
+    expected[2][:, cand] += fire_open
+    expected[3][:, w - 1, cand] = np.where(ended[:, None] > 0, expected[3][:, w - 1, cand], fire)
+    expected[4][:, cand] = np.where(fire_open & (lasts > 0), w + lasts, expected[4][:, cand])
+    memory = tuple(map(mem, history))
+    K.note_fired(w, cand, mem(fire), memory, lasts, ended)
+    got = [A.batched(x) for x in memory]
+    assert all(same_bits(x, y) for x, y in zip(got, expected, strict=True))
 
 
 def test_the_compiled_draws_are_the_uniform_draws(gen):
@@ -485,3 +489,71 @@ def test_setup_loops_match_numpy(gen):
     able = legal.live(b)[:, None] & legal.available(c, b)
     left = A.where(able, rules.capacity(c, b) - b.hours, -1.0)
     assert same_bits(legal.hours_left(c, b), np.ascontiguousarray(left))
+
+
+def test_refocus_and_audibles_match_numpy(gen):
+    """The new foci of the games that change theirs are rules.unit of what the bot chose
+    (an all-zero choice falls back to even), and an audible is a move of more than 1e-9
+    away from a focus that was not the even default."""
+    B, K_ = 300, 4
+    old = A.batch_last(gen.dirichlet(np.ones(K_), B))
+    old[:20] = 1.0 / K_  # the even default: setting it calls no audible
+    rows = np.flatnonzero(gen.random(B) < 0.4)
+    new = gen.random((len(rows), K_))
+    new[:3] = 0.0
+    focus = np.copy(old)
+    focus[rows] = rules.unit(new)
+    got = A.batched(K.refocus(np.copy(mem(old)), rows, new))
+    assert same_bits(got, np.ascontiguousarray(focus))
+    was_even = np.abs(old - 1.0 / K_).max(-1) < 1e-9
+    moved = (A.total(np.abs(focus - old)) > 1e-9) & ~was_even
+    assert np.array_equal(K.audibles(mem(old), mem(focus)), moved)
+    assert moved.any() and not moved.all() and not moved[:20].any()
+
+
+def test_capacity_matches_numpy(gen):
+    B, M, w = 200, 6, 3
+    staffed = A.batch_last(gen.random((B, M)) < 0.5)
+    away = A.batch_last(gen.integers(0, 6, (B, M)))
+    m_from, m_until = gen.integers(1, 4, M), gen.integers(2, 8, M)
+    capacity = gen.uniform(0, 40, M)
+    expected = (staffed & (away < w) & (m_from <= w) & (w <= m_until)) * capacity
+    in_weeks = (m_from <= w) & (w <= m_until)
+    got = A.batched(K.capacity(mem(staffed), mem(away), in_weeks, capacity, w))
+    assert same_bits(got, np.ascontiguousarray(expected))
+
+
+def test_a_batch_that_reuses_its_arrays_plays_as_copies_do():
+    """engine.batch.simulate lets the week's steps update in place the arrays only they
+    change (rules.owned); the same games played with copies at every step end in the same
+    bits in every field and every trace array, also where games were decided before the
+    deal's last week (whose state must stay as it closed)."""
+    from engine.batch import simulate
+    from engine.bots import _apply_setup, _apply_week_focus, make_policy
+    from engine.compiled import compile_scenario
+    from engine.loader import builtin_scenarios
+
+    early = 0
+    for sc in builtin_scenarios():
+        c = compile_scenario(sc)
+        seeds = np.arange(60, dtype=np.uint64)
+        reused = simulate(c, seeds, make_policy("random", 3)).batch
+        policy = make_policy("random", 3)
+        b = rules.new_batch(c, seeds)
+        b = rules.start_week(c, _apply_setup(c, b, policy.setup(c, b)))
+        for w in range(1, c.weeks + 1):
+            wk = policy.week(c, b)
+            b = _apply_week_focus(c, b, wk)
+            b = rules.resolve_week(c, b, wk.g, wk.a, wk.m, wk.s)
+            if w == c.weeks or not (b.ended == 0).any():
+                break
+            b = rules.start_week(c, b)
+        early += int(((b.ended > 0) & (b.ended < c.weeks)).sum())
+        for k, v in b.__dict__.items():
+            if isinstance(v, np.ndarray):
+                assert same_bits(getattr(reused, k), v), (sc.id, k)
+        mine, theirs = rules.trace(c, reused), rules.trace(c, b)
+        for k, v in theirs.items():
+            if isinstance(v, np.ndarray):
+                assert same_bits(mine[k], v), (sc.id, k)
+    assert early > 0
