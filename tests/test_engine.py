@@ -180,6 +180,21 @@ def test_parallel_chunks_do_not_change_results(northwind):
     assert np.array_equal(one["expected"], two["expected"])
 
 
+def test_chunks_carry_the_scenario_pickled_once(northwind, monkeypatch):
+    """A run's jobs share one pickle of the scenario; this process (and a worker it forks)
+    unpacks it as the very object given, and a process without it unpickles it once."""
+    from engine import batch
+
+    jobs = batch.chunk_jobs(northwind, np.arange(30), "random", 0, _expected, chunk=10)
+    assert len(jobs) == 3 and len({id(j[0]) for j in jobs}) == 1
+    assert isinstance(jobs[0][0], batch.Packed) and batch.unpack(jobs[0][0]) is northwind
+    monkeypatch.setattr(batch, "_UNPACKED", {})  # as in a process that never saw it
+    first = batch.unpack(jobs[1][0])
+    assert first is not northwind and first == northwind
+    assert batch.unpack(jobs[2][0]) is first
+    assert batch.chunk_jobs(northwind, np.arange(5), "random", 0, _expected)[0][0] is northwind
+
+
 def test_custom_shift_arrives_next_week_and_replays(northwind):
     from engine.decisions import Shift
 
