@@ -230,6 +230,31 @@ def align(focus, prio, base, prio_sq):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def align_since(table, before, focus, prio, base, prio_sq):
+    """`align` where an earlier table (S, B) for the focus `before` (K, B) and the same
+    priorities is known: a copy of it, recomputed only in the games whose focus changed
+    (bitwise), as most games keep theirs from week to week."""
+    S, K, B = prio.shape
+    out = table.copy()
+    for i in range(B):
+        same = True
+        for k in range(K):
+            same &= focus[k, i] == before[k, i]
+        if same:
+            continue
+        ff = focus[0, i] * focus[0, i]
+        for k in range(1, K):
+            ff = ff + focus[k, i] * focus[k, i]
+        for y in range(S):
+            dot = focus[0, i] * prio[y, 0, i]
+            for k in range(1, K):
+                dot = dot + focus[k, i] * prio[y, k, i]
+            cos = _ratio(dot, np.sqrt(ff * prio_sq[y, i]))
+            out[y, i] = _clip(_ratio(cos - base[y, i], 1.0 - base[y, i]), 0.0, 1.0)
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def prio_norms(prio):
     """(S, B) rules.even_cosine(prio) and the priorities' squared norms (sums over
     dimensions in index order), from prio (S, K, B) in one pass."""

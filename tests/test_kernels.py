@@ -43,6 +43,12 @@ def test_alignment_matches_numpy_above_even(gen):
     expected = rules.above_even(focus[:, None], prio)
     got = A.batched(K.align(mem(focus), mem(prio), mem(base), mem(prio_sq)))
     assert same_bits(got, np.ascontiguousarray(expected))
+    before = A.batch_last(gen.dirichlet(np.ones(K_), B))  # an earlier focus, and its table
+    earlier = K.align(mem(before), mem(prio), mem(base), mem(prio_sq))
+    before[::3] = focus[::3]  # a third of the games kept their focus since then
+    earlier_kept = np.where(np.arange(B) % 3 == 0, mem(got), earlier)
+    since = K.align_since(earlier_kept, mem(before), mem(focus), mem(prio), mem(base), mem(prio_sq))
+    assert same_bits(A.batched(since), np.ascontiguousarray(expected))
 
 
 def _firing_reference(w, cand, u, tables, behaviour, state, history, injected):
