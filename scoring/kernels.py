@@ -74,13 +74,16 @@ def workload(hours, capacity, over_budget):
 @njit(cache=True, nogil=True, error_model="numpy")
 def role_fit(skill, needs, role, staffed):
     """(W, B) alignment.role_fit: the staffed members' mean fit for their roles (a member
-    without a role fits 0). skill (M, Q, B), needs (R, Q), role and staffed (W, M, B)."""
+    without a role fits 0). skill (M, Q, B), needs (R, Q), role and staffed (W, M, B).
+    With fewer weeks than roles (a team that rarely changes) each member's fit is summed
+    for their role alone; otherwise from a table of every member's fit for every role
+    (the same products added in the same order either way)."""
     M, Q, B = skill.shape
     R = needs.shape[0]
     W = role.shape[0]
-    table = np.empty((M, R, B))  # each member's fit for each role
+    table = np.empty((M, R if W >= R else 0, B))  # each member's fit for each role
     for x in range(M):
-        for r in range(R):
+        for r in range(table.shape[1]):
             for i in range(B):
                 table[x, r, i] = skill[x, 0, i] * needs[r, 0]
             for q in range(1, Q):
@@ -94,12 +97,96 @@ def role_fit(skill, needs, role, staffed):
         for x in range(M):
             for i in range(B):
                 r = role[w, x, i]
-                fit = table[x, min(max(r, 0), R - 1), i] if r >= 0 else 0.0
+                k = min(max(r, 0), R - 1)
+                if W >= R:
+                    fit = table[x, k, i]
+                else:
+                    fit = skill[x, 0, i] * needs[k, 0]
+                    for q in range(1, Q):
+                        fit = fit + skill[x, q, i] * needs[k, q]
+                fit = fit if r >= 0 else 0.0
                 part = fit * (1.0 if staffed[w, x, i] else 0.0)
                 out[w, i] = part if x == 0 else out[w, i] + part
                 n[i] += staffed[w, x, i]
         for i in range(B):
             out[w, i] = _ratio(out[w, i], n[i])
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def team(role, staffed, r_min, r_max, qb, pair_a, pair_b, pair_w):
+    """(W, B) each: alignment's role coverage, quarterbacks (int) and chemistry. role and
+    staffed (W, M, B); r_min and r_max (R,); qb the quarterback's role; the declared pairs
+    (pair_a, pair_b) with pair_w 2 x their chemistry, in np.nonzero(np.triu(chem, 1))'s
+    order (arrays.pair_total adds them so)."""
+    W, M, B = role.shape
+    R = r_min.shape[0]
+    required = 0
+    for r in range(R):
+        required += r_min[r] > 0
+    coverage = np.empty((W, B))
+    qbs = np.empty((W, B), np.int64)
+    chemistry = np.empty((W, B))
+    counts = np.empty(R, np.int64)
+    for w in range(W):
+        for i in range(B):
+            counts[:] = 0
+            n, quarterbacks = 0, 0
+            for x in range(M):
+                if staffed[w, x, i]:
+                    r = role[w, x, i]
+                    n += 1
+                    quarterbacks += r == qb
+                    if 0 <= r < R:
+                        counts[r] += 1
+            filled, over = 0, False
+            for r in range(R):
+                filled += (r_min[r] > 0) & (r_min[r] <= counts[r]) & (counts[r] <= r_max[r])
+                over |= counts[r] > r_max[r]
+            share = filled / max(required, 1)
+            coverage[w, i] = share * 0.5 if over else share
+            qbs[w, i] = quarterbacks
+            pairs = 0.0
+            for p in range(pair_a.shape[0]):
+                both = staffed[w, pair_a[p], i] & staffed[w, pair_b[p], i]
+                pairs = pairs + pair_w[p] * (1.0 if both else 0.0)
+            size = float(n)
+            chemistry[w, i] = _clip(0.5 + _ratio(pairs, size * (size - 1.0)), 0.0, 1.0)
+    return coverage, qbs, chemistry
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def weekly_mean(series, played):
+    """(B,) alignment.weekly_mean: each game's series (W, B) times played (W, B) summed over
+    the weeks in order, over the number of weeks played (0 with none)."""
+    W, B = series.shape
+    out = np.empty(B)
+    for i in range(B):
+        out[i] = 0.0
+    n = np.zeros(B)
+    for w in range(W):
+        for i in range(B):
+            part = series[w, i] * (1.0 if played[w, i] else 0.0)
+            out[i] = part if w == 0 else out[i] + part
+            n[i] += played[w, i]
+    for i in range(B):
+        out[i] = _ratio(out[i], n[i])
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def last_played(series, played):
+    """(N, B) outcome.last_played: each game's series (W, N, B) at its last played week
+    (played (W, B)), the first week for a game with none."""
+    W, N, B = series.shape
+    out = np.empty((N, B), series.dtype)
+    for i in range(B):
+        last = 0
+        for w in range(W):
+            last += played[w, i]
+        last = max(last - 1, 0)
+        for k in range(N):
+            out[k, i] = series[last, k, i]
     return out
 
 
@@ -111,14 +198,18 @@ def _cosine(num, a_sq, b_sq):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def customer(influence, prio, focus):
+def customer(influence, prio, focus, fresh):
     """The customer's influence-weighted priorities (W, K, B) (stakeholders added in
-    order), and the cosines (W, B) of the focus and of an even focus with them.
-    influence (W, S, B), prio (W, S, K, B), focus (W, K, B)."""
+    order), the cosines (W, B) of the focus and of an even focus with them, and the focus
+    score (W, B), alignment.focus_score of the two. influence (W, S, B), prio
+    (W, S, K, B), focus (W, K, B); fresh (W,) bool is False for a week whose influence and
+    priorities are those of the week before (its weighted priorities are copied, and its
+    priorities not read)."""
     W, S, K, B = prio.shape
     out = np.empty((W, K, B))
     focus_cos = np.empty((W, B))
     even_cos = np.empty((W, B))
+    earned = np.empty((W, B))
     dot = np.empty(B)
     ff = np.empty(B)
     cc = np.empty(B)
@@ -126,6 +217,10 @@ def customer(influence, prio, focus):
     ones = np.empty(B)
     for w in range(W):
         for k in range(K):
+            if w > 0 and not fresh[w]:
+                for i in range(B):
+                    out[w, k, i] = out[w - 1, k, i]
+                continue
             for i in range(B):
                 out[w, k, i] = influence[w, 0, i] * prio[w, 0, k, i]
             for y in range(1, S):
@@ -143,9 +238,10 @@ def customer(influence, prio, focus):
                 even[i] = even[i] + c
                 ones[i] = ones[i] + 1.0
         for i in range(B):
-            focus_cos[w, i] = _cosine(dot[i], ff[i], cc[i])
-            even_cos[w, i] = _cosine(even[i], ones[i], cc[i])
-    return out, focus_cos, even_cos
+            fc, ec = _cosine(dot[i], ff[i], cc[i]), _cosine(even[i], ones[i], cc[i])
+            focus_cos[w, i], even_cos[w, i] = fc, ec
+            earned[w, i] = _clip(_ratio(fc - ec, 1.0 - ec), 0.0, 1.0)
+    return out, focus_cos, even_cos, earned
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
