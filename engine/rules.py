@@ -110,11 +110,17 @@ def stack_record(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
     """The per-week records as (B, W, ...) arrays; weeks not yet played are zeros. Under
     SAME_WEEKS, for each record key, the first week of each run of weeks that recorded the
     very same array (the weeks not yet played are one more run): within a run the key's
-    values are the same in every game, so scoring need not compare the weeks' bytes."""
+    values are the same in every game, so scoring need not compare the weeks' bytes. A key
+    whose every week recorded the same array is that array seen W times (a read-only view
+    with a zero week stride: a team that never changes is not copied W times)."""
     rec = b.record[0] if b.record else _template(c, b)
     out, same = {}, {}
     played = len(b.record)
     for k, v in rec.items():
+        if played == c.weeks and all(r[k] is v for r in b.record):
+            view = np.broadcast_to(A.memory(v), (c.weeks, *v.shape[1:], b.size))
+            out[k], same[k] = A.batched(view), (0,)
+            continue
         mem = np.empty((c.weeks, *v.shape[1:], b.size), v.dtype)  # memory order: weeks first
         starts = [0] if played else []
         for i in range(1, played + 1):  # weeks that recorded the very same array

@@ -30,7 +30,8 @@ def _clip(x, lo, hi):
 def workload(hours, capacity, over_budget):
     """(W, B) alignment.workload, and (W, B) the team's load (its hours over its capacity,
     each summed over members in order, 0 with no capacity: outcome's team load): hours
-    and capacity (W, M, B), over_budget (W, B) bool."""
+    and capacity (W, M, B), over_budget (W, B) bool. Two passes over a week's members:
+    the sums and each member's load, then the loads' spread about their mean."""
     W, M, B = hours.shape
     out = np.empty((W, B))
     team = np.empty((W, B))
@@ -39,30 +40,28 @@ def workload(hours, capacity, over_budget):
     spread = np.empty(B)
     spent = np.empty(B)
     given = np.empty(B)
+    load = np.empty((M, B))
     for w in range(W):
-        for i in range(B):
-            n[i] = 0.0
-            spent[i], given[i] = hours[w, 0, i], capacity[w, 0, i]
-        for x in range(1, M):
+        for x in range(M):
             for i in range(B):
-                spent[i] = spent[i] + hours[w, x, i]
-                given[i] = given[i] + capacity[w, x, i]
+                h, cap = hours[w, x, i], capacity[w, x, i]
+                here = cap > 0
+                load[x, i] = _ratio(h, cap)
+                share = load[x, i] * (1.0 if here else 0.0)
+                if x == 0:
+                    spent[i], given[i], n[i], used[i] = h, cap, 0.0, share
+                else:
+                    spent[i] = spent[i] + h
+                    given[i] = given[i] + cap
+                    used[i] = used[i] + share
+                n[i] += here
         for i in range(B):
             team[w, i] = _ratio(spent[i], given[i])
-        for x in range(M):
-            for i in range(B):
-                n[i] += capacity[w, x, i] > 0
-        for x in range(M):
-            for i in range(B):
-                cap = capacity[w, x, i]
-                load = _ratio(hours[w, x, i], cap) * (1.0 if cap > 0 else 0.0)
-                used[i] = load if x == 0 else used[i] + load
-        for i in range(B):
             used[i] = _ratio(used[i], n[i])  # the mean load
         for x in range(M):
             for i in range(B):
                 cap = capacity[w, x, i]
-                off = abs(_ratio(hours[w, x, i], cap) - used[i]) * (1.0 if cap > 0 else 0.0)
+                off = abs(load[x, i] - used[i]) * (1.0 if cap > 0 else 0.0)
                 spread[i] = off if x == 0 else spread[i] + off
         for i in range(B):
             s = _ratio(spread[i], n[i])
@@ -127,31 +126,37 @@ def team(role, staffed, r_min, r_max, qb, pair_a, pair_b, pair_w):
     coverage = np.empty((W, B))
     qbs = np.empty((W, B), np.int64)
     chemistry = np.empty((W, B))
-    counts = np.empty(R, np.int64)
+    counts = np.empty((R, B), np.int64)
+    n = np.empty(B, np.int64)
+    filled = np.empty(B, np.int64)
+    over = np.empty(B, np.bool_)
+    pairs = np.empty(B)
     for w in range(W):
+        counts[:] = 0
         for i in range(B):
-            counts[:] = 0
-            n, quarterbacks = 0, 0
-            for x in range(M):
-                if staffed[w, x, i]:
-                    r = role[w, x, i]
-                    n += 1
-                    quarterbacks += r == qb
-                    if 0 <= r < R:
-                        counts[r] += 1
-            filled, over = 0, False
-            for r in range(R):
-                filled += (r_min[r] > 0) & (r_min[r] <= counts[r]) & (counts[r] <= r_max[r])
-                over |= counts[r] > r_max[r]
-            share = filled / max(required, 1)
-            coverage[w, i] = share * 0.5 if over else share
-            qbs[w, i] = quarterbacks
-            pairs = 0.0
-            for p in range(pair_a.shape[0]):
-                both = staffed[w, pair_a[p], i] & staffed[w, pair_b[p], i]
-                pairs = pairs + pair_w[p] * (1.0 if both else 0.0)
-            size = float(n)
-            chemistry[w, i] = _clip(0.5 + _ratio(pairs, size * (size - 1.0)), 0.0, 1.0)
+            n[i], qbs[w, i], filled[i], over[i], pairs[i] = 0, 0, 0, False, 0.0
+        for x in range(M):
+            for i in range(B):
+                on = staffed[w, x, i]
+                n[i] += on
+                qbs[w, i] += on & (role[w, x, i] == qb)
+            for k in range(R):
+                for i in range(B):
+                    counts[k, i] += staffed[w, x, i] & (role[w, x, i] == k)
+        for k in range(R):
+            lo, hi = r_min[k], r_max[k]
+            for i in range(B):
+                filled[i] += (lo > 0) & (lo <= counts[k, i]) & (counts[k, i] <= hi)
+                over[i] |= counts[k, i] > hi
+        for p in range(pair_a.shape[0]):
+            x, y, v = pair_a[p], pair_b[p], pair_w[p]
+            for i in range(B):
+                pairs[i] = pairs[i] + v * (1.0 if staffed[w, x, i] & staffed[w, y, i] else 0.0)
+        for i in range(B):
+            share = filled[i] / max(required, 1)
+            coverage[w, i] = share * 0.5 if over[i] else share
+            size = float(n[i])
+            chemistry[w, i] = _clip(0.5 + _ratio(pairs[i], size * (size - 1.0)), 0.0, 1.0)
     return coverage, qbs, chemistry
 
 

@@ -571,3 +571,36 @@ def test_setup_loops_match_numpy(gen):
     able = legal.live(b)[:, None] & legal.available(c, b)
     left = A.where(able, rules.capacity(c, b) - b.hours, -1.0)
     assert same_bits(legal.hours_left(c, b), np.ascontiguousarray(left))
+
+
+@pytest.mark.parametrize("policy", ["random", "expert"])
+def test_the_recorded_runs_of_weeks_hold_the_same_values(policy):
+    """stack_record's runs of weeks (same_weeks): every week of a run has the bytes of its
+    first, in a finished batch and in one still being played (the weeks not yet played
+    are a run of their own); a key whose weeks all recorded one array is a view of it."""
+    from engine.batch import simulate
+    from engine.bots import make_policy
+    from engine.compiled import compile_scenario
+    from engine.loader import builtin_scenarios
+
+    sc = next(s for s in builtin_scenarios() if s.id == "brightwater-rhythm")
+    c = compile_scenario(sc)
+    r = simulate(c, np.arange(40, dtype=np.uint64), make_policy(policy, 2))
+    b = r.batch
+    half = rules._copy(b, record=b.record[:5], resolved=5)
+    for batch in (b, half):
+        t = rules.trace(c, batch)
+        same = t[al.SAME_WEEKS]
+        assert same.keys() == batch.record[0].keys()
+        for k, starts in same.items():
+            weeks = mem(t[k])
+            for a, z in zip(starts, [*starts[1:], c.weeks], strict=True):
+                assert all(same_bits(weeks[w], weeks[a]) for w in range(a, z)), k
+            assert {a for a, _ in al.week_runs(t[k])} <= set(starts), k  # never coarser
+            assert batch is b or starts[-1] == 5  # the weeks not yet played
+    t = rules.trace(c, b)
+    one = [k for k, v in b.record[0].items() if all(r[k] is v for r in b.record)]
+    if len(b.record) < c.weeks:  # the games all ended early: the weeks after are zeros
+        one = []
+    assert [k for k in t[al.SAME_WEEKS] if 0 in t[k].strides] == one
+    assert policy != "random" or "t_role" in one  # the random bot keeps its team
