@@ -70,6 +70,16 @@ def recorded_runs(t: dict, *keys: str) -> list[tuple[int, int]] | None:
     return list(zip(starts, [*starts[1:], weeks], strict=True))
 
 
+def _run_start(t: dict, *keys: str) -> np.ndarray:
+    """(W,) int64: for each week, the first week of its recorded run (`recorded_runs`), or
+    the week itself when the trace does not say."""
+    weeks = t[keys[0]].shape[1]
+    runs = recorded_runs(t, *keys)
+    if runs is None:
+        return np.arange(weeks, dtype=np.int64)
+    return np.repeat(np.array([a for a, _ in runs], np.int64), [z - a for a, z in runs])
+
+
 def runs_of(t: dict, *keys: str) -> list[tuple[int, int]]:
     """The runs of weeks of the trace's series `keys`: those the rules recorded, else
     `week_runs`; found once per trace `shared` made."""
@@ -322,8 +332,7 @@ def _quality(t: dict):
     Each member's fit with a stakeholder is coded as its rank among that stakeholder's fits
     (0 for no connection), so the best over members is a maximum over bytes; the rank is
     then read back as the fit itself, the same bits as the maximum of the fits."""
-    gap = np.maximum(0.0, t["p_st_seniority"][None, :] - t["p_m_seniority"][:, None])  # (M, S)
-    fit = np.clip(1.0 - t["p_rules"]["connection_seniority_penalty"] * gap, 0, 1)
+    fit = _fits(t)
     M, S = fit.shape
     levels = np.sort(fit, 0)  # (M, S): code k > 0 stands for levels[k - 1]
     code = np.stack([np.searchsorted(levels[:, s], fit[:, s]) + 1 for s in range(S)], 1)
@@ -337,6 +346,13 @@ def _quality(t: dict):
     return weekly
 
 
+def _fits(t: dict) -> np.ndarray:
+    """(M, S) each member's fit as the connection point of each stakeholder (0..1): 1 less
+    the penalty for each level of seniority the member lacks."""
+    gap = np.maximum(0.0, t["p_st_seniority"][None, :] - t["p_m_seniority"][:, None])
+    return np.clip(1.0 - t["p_rules"]["connection_seniority_penalty"] * gap, 0, 1)
+
+
 def connection_fit(t: dict) -> np.ndarray:
     """(B, W) the connected influence's mean `connection_quality` (see `buying_team`)."""
     return buying_team(t)[1]
@@ -344,8 +360,9 @@ def connection_fit(t: dict) -> np.ndarray:
 
 def buying_team(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(B, W) each: influence coverage, connection fit and the influence-weighted stance, in
-    one compiled pass over the weeks. Coverage and quality are found once per run of weeks
-    with the same connections. In numpy, with inf the influence, cov the coverage and
+    one compiled pass over the weeks. Coverage and quality (`stakeholder_covered`,
+    `connection_quality`) are found once per run of weeks with the same connections, by
+    another. In numpy, with inf the influence, cov the coverage and
     q the quality: ratio(total(inf x cov), total(inf)), ratio(total((inf x cov) x q),
     total(inf x cov)) and ratio(total(inf x stance), total(inf)). Memoised in a trace
     `shared` made."""
@@ -359,8 +376,9 @@ def buying_team(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if len(runs) < conn.shape[1]:
         conn = conn[:, [a for a, _ in runs]]
     week_run = np.repeat(np.arange(len(runs)), [z - a for a, z in runs])
-    args = (_mem(t["t_influence"], float), _mem(t["t_stance"], float))
-    args += (_mem(_covered(conn), bool), _mem(_quality(t)(conn), float), week_run)
+    covered, quality = kernels.connections(_mem(conn, bool), np.ascontiguousarray(_fits(t)))
+    args = (_mem(t["t_influence"], float), _mem(t["t_stance"], float), covered, quality)
+    args += (week_run, _run_start(t, "t_influence"))
     out = tuple(batched(x) for x in kernels.buying_team(*args))
     if memo is not None:
         memo["buying_team"] = out

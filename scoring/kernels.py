@@ -290,11 +290,35 @@ def owner_held(staffed, owner, progress, played, owner_staffed):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def buying_team(influence, stance, covered, quality, week_run):
+def connections(conn, fit):
+    """(R, S, B) each, for alignment.buying_team: a member is connected to the stakeholder
+    (bool), and the best fit (M, S) of a connected member, 0 for none (conn (R, M, S, B)).
+    The fits are at least 0, so this is the maximum `alignment.connection_quality` reads
+    from its rank codes."""
+    R, M, S, B = conn.shape
+    covered = np.empty((R, S, B), np.bool_)
+    quality = np.empty((R, S, B))
+    for r in range(R):
+        for y in range(S):
+            for i in range(B):
+                covered[r, y, i], quality[r, y, i] = False, 0.0
+            for x in range(M):
+                f = fit[x, y]
+                for i in range(B):
+                    on = conn[r, x, y, i]
+                    q = f if on else 0.0
+                    covered[r, y, i] |= on
+                    quality[r, y, i] = q if q > quality[r, y, i] else quality[r, y, i]
+    return covered, quality
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def buying_team(influence, stance, covered, quality, week_run, same_as):
     """(W, B) each: alignment.buying_team's influence coverage, connection fit and weighted
     stance. influence and stance (W, S, B); covered (bool) and quality (R, S, B) for each
-    run of weeks with the same connections, week_run (W,) each week's run. Sums over
-    stakeholders in index order, each product as numpy takes it."""
+    run of weeks with the same connections, week_run (W,) each week's run; week w's
+    influence is read from week same_as[w] (an earlier week with the same, still in
+    cache). Sums over stakeholders in index order, each product as numpy takes it."""
     W, S, B = influence.shape
     coverage = np.empty((W, B))
     fit = np.empty((W, B))
@@ -304,10 +328,10 @@ def buying_team(influence, stance, covered, quality, week_run):
     good = np.empty(B)
     leaning = np.empty(B)
     for w in range(W):
-        r = week_run[w]
+        r, v = week_run[w], same_as[w]
         for y in range(S):
             for i in range(B):
-                inf = influence[w, y, i]
+                inf = influence[v, y, i]
                 part = inf * (1.0 if covered[r, y, i] else 0.0)
                 fitted = part * quality[r, y, i]
                 lean = inf * stance[w, y, i]

@@ -500,13 +500,14 @@ def test_buying_team_matches_numpy(gen):
     inf = gen.dirichlet(np.ones(S), (B, W))
     inf[:10] = 0.0  # nobody with a say
     t = {
-        "t_influence": A.batch_last(inf),
+        "t_influence": _steady(inf, (2, 4)),
         "t_stance": A.batch_last(gen.uniform(-1, 1, (B, W, S))),
         "t_conn": _steady(gen.random((B, W, M, S)) < 0.3),
-        "p_st_seniority": gen.integers(0, 4, S).astype(float),
-        "p_m_seniority": gen.integers(0, 4, M).astype(float),
-        "p_rules": {"connection_seniority_penalty": 0.3},
+        "p_st_seniority": np.array([3.0, 1.0, 2.0, 0.0]),
+        "p_m_seniority": np.array([0.0, 1.0, 2.0, 3.0, 0.0]),
+        "p_rules": {"connection_seniority_penalty": 0.4},  # a gap of 3 fits 0
     }
+    assert (al._fits(t) == 0).any()
     covered = t["t_conn"].any(-2)
     whole = A.total(t["t_influence"])
     coverage = A.ratio(A.total(t["t_influence"] * covered), whole)
@@ -514,9 +515,11 @@ def test_buying_team_matches_numpy(gen):
     fit = A.ratio(A.total(linked * al.connection_quality(t)), A.total(linked))
     stance = A.ratio(A.total(t["t_influence"] * t["t_stance"]), whole)
     shared = {**t, al.MEMO: {}}
-    for trace in (t, shared):
+    recorded = {**t, al.SAME_WEEKS: {"t_influence": (0, 2, 4), "t_conn": (0, 1, 3, 5)}}
+    for trace in (t, shared, recorded, {**recorded, al.MEMO: {}}):
         assert same_bits(al.influence_coverage(trace), np.ascontiguousarray(coverage))
         assert same_bits(al.connection_fit(trace), np.ascontiguousarray(fit))
+        assert same_bits(al.buying_team(trace)[2], np.ascontiguousarray(stance))
     from scoring.outcome import weighted_stance
 
     assert same_bits(weighted_stance(shared), np.ascontiguousarray(stance))
