@@ -90,21 +90,23 @@ def role_fit(skill, needs, role, staffed):
                     table[x, r, i] = table[x, r, i] + skill[x, q, i] * needs[r, q]
     out = np.empty((W, B))
     n = np.empty(B)
+    fit = np.empty(B)
     for w in range(W):
         for i in range(B):
             n[i] = 0.0
         for x in range(M):
+            if W >= R:
+                for i in range(B):
+                    fit[i] = table[x, min(max(role[w, x, i], 0), R - 1), i]
+            else:
+                for i in range(B):
+                    fit[i] = skill[x, 0, i] * needs[min(max(role[w, x, i], 0), R - 1), 0]
+                for q in range(1, Q):
+                    for i in range(B):
+                        k = min(max(role[w, x, i], 0), R - 1)
+                        fit[i] = fit[i] + skill[x, q, i] * needs[k, q]
             for i in range(B):
-                r = role[w, x, i]
-                k = min(max(r, 0), R - 1)
-                if W >= R:
-                    fit = table[x, k, i]
-                else:
-                    fit = skill[x, 0, i] * needs[k, 0]
-                    for q in range(1, Q):
-                        fit = fit + skill[x, q, i] * needs[k, q]
-                fit = fit if r >= 0 else 0.0
-                part = fit * (1.0 if staffed[w, x, i] else 0.0)
+                part = (fit[i] if role[w, x, i] >= 0 else 0.0) * (1.0 if staffed[w, x, i] else 0.0)
                 out[w, i] = part if x == 0 else out[w, i] + part
                 n[i] += staffed[w, x, i]
         for i in range(B):
