@@ -110,7 +110,8 @@ def stack_record(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
     """The per-week records as (B, W, ...) arrays; weeks not yet played are zeros. Under
     SAME_WEEKS, for each record key, the first week of each run of weeks that recorded the
     very same array (the weeks not yet played are one more run): within a run the key's
-    values are the same in every game, so scoring need not compare the weeks' bytes. A key
+    values are the same in every game, so scoring need not compare the weeks' bytes (a
+    caller that puts other values under one of these keys drops or corrects it). A key
     whose every week recorded the same array is that array seen W times (a read-only view
     with a zero week stride: a team that never changes is not copied W times)."""
     rec = b.record[0] if b.record else _template(c, b)

@@ -61,7 +61,9 @@ def recorded_runs(t: dict, *keys: str) -> list[tuple[int, int]] | None:
     """The runs [start, end) of weeks in which the rules recorded the very same arrays for
     every one of `keys` (engine.rules.stack_record's SAME_WEEKS: run starts by key), or
     None when the trace does not say. They may be finer than `week_runs` (an array
-    recorded anew with the same values), which changes nothing computed week by week."""
+    recorded anew with the same values), which changes nothing computed week by week. A
+    caller that puts other values under a recorded key of a trace keeps them constant
+    over these runs, or drops SAME_WEEKS."""
     same = t.get(SAME_WEEKS)
     if same is None or not all(k in same for k in keys):
         return None
