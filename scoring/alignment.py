@@ -363,11 +363,10 @@ def connection_fit(t: dict) -> np.ndarray:
 def buying_team(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(B, W) each: influence coverage, connection fit and the influence-weighted stance, in
     one compiled pass over the weeks. Coverage and quality (`stakeholder_covered`,
-    `connection_quality`) are found once per run of weeks with the same connections, by
-    another. In numpy, with inf the influence, cov the coverage and
-    q the quality: ratio(total(inf x cov), total(inf)), ratio(total((inf x cov) x q),
-    total(inf x cov)) and ratio(total(inf x stance), total(inf)). Memoised in a trace
-    `shared` made."""
+    `connection_quality`) come from a second pass, once per run of weeks with the same
+    connections. In numpy, with inf the influence, cov the coverage and q the quality:
+    ratio(total(inf x cov), total(inf)), ratio(total((inf x cov) x q), total(inf x cov))
+    and ratio(total(inf x stance), total(inf)). Memoised in a trace `shared` made."""
     memo = t.get(MEMO)
     if memo is not None and "buying_team" in memo:
         return memo["buying_team"]
