@@ -111,14 +111,16 @@ def stack_record(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
     SAME_WEEKS, for each record key, the first week of each run of weeks that recorded the
     very same array (the weeks not yet played are one more run): within a run the key's
     values are the same in every game, so scoring need not compare the weeks' bytes (a
-    caller that puts other values under one of these keys drops or corrects it). A key
-    whose every week recorded the same array is that array seen W times (a read-only view
-    with a zero week stride: a team that never changes is not copied W times)."""
+    caller that puts other values under one of these keys drops or corrects it). A bool or
+    integer key whose every week recorded the same array is that array seen W times (a
+    read-only view with a zero week stride: a team that never changes is not copied W
+    times; a float key is always copied, as numpy may add a view's weeks in another
+    order)."""
     rec = b.record[0] if b.record else _template(c, b)
     out, same = {}, {}
     played = len(b.record)
     for k, v in rec.items():
-        if played == c.weeks and all(r[k] is v for r in b.record):
+        if v.dtype.kind in "biu" and played == c.weeks and all(r[k] is v for r in b.record):
             view = np.broadcast_to(A.memory(v), (c.weeks, *v.shape[1:], b.size))
             out[k], same[k] = A.batched(view), (0,)
             continue

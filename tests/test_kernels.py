@@ -603,6 +603,7 @@ def test_the_recorded_runs_of_weeks_hold_the_same_values(policy):
             assert batch is b or starts[-1] == 5  # the weeks not yet played
     t = rules.trace(c, b)
     one = [k for k, v in b.record[0].items() if all(r[k] is v for r in b.record)]
+    one = [k for k in one if b.record[0][k].dtype.kind in "biu"]  # floats are copied
     if len(b.record) < c.weeks:  # the games all ended early: the weeks after are zeros
         one = []
     assert [k for k in t[al.SAME_WEEKS] if 0 in t[k].strides] == one
