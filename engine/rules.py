@@ -103,20 +103,40 @@ def derived(b: Batch, name: str, sources: tuple, compute, key=None):
     return value
 
 
+SAME_WEEKS = "same_weeks"  # the trace key of stack_record's runs of recorded weeks
+
+
 def stack_record(c: Compiled, b: Batch) -> dict[str, np.ndarray]:
-    """The per-week records as (B, W, ...) arrays; weeks not yet played are zeros."""
+    """The per-week records as (B, W, ...) arrays; weeks not yet played are zeros. Under
+    SAME_WEEKS, for each record key, the first week of each run of weeks that recorded the
+    very same array (the weeks not yet played are one more run): within a run the key's
+    values are the same in every game, so scoring need not compare the weeks' bytes (a
+    caller that puts other values under one of these keys drops or corrects it). A bool or
+    integer key whose every week recorded the same array is that array seen W times (a
+    read-only view with a zero week stride: a team that never changes is not copied W
+    times; a float key is always copied, as numpy may add a view's weeks in another
+    order)."""
     rec = b.record[0] if b.record else _template(c, b)
-    out = {}
+    out, same = {}, {}
+    played = len(b.record)
     for k, v in rec.items():
+        if v.dtype.kind in "biu" and played == c.weeks and all(r[k] is v for r in b.record):
+            view = np.broadcast_to(A.memory(v), (c.weeks, *v.shape[1:], b.size))
+            out[k], same[k] = A.batched(view), (0,)
+            continue
         mem = np.empty((c.weeks, *v.shape[1:], b.size), v.dtype)  # memory order: weeks first
-        start = 0
-        for i in range(1, len(b.record) + 1):  # weeks that recorded the very same array
-            if i == len(b.record) or b.record[i][k] is not b.record[start][k]:
-                mem[start:i] = A.memory(b.record[start][k])
-                start = i
-        mem[len(b.record) :] = -1 if k == "t_role" else 0
-        arr = A.batched(mem)
-        out[k] = arr
+        starts = [0] if played else []
+        for i in range(1, played + 1):  # weeks that recorded the very same array
+            if i == played or b.record[i][k] is not b.record[starts[-1]][k]:
+                mem[starts[-1] : i] = A.memory(b.record[starts[-1]][k])
+                if i < played:
+                    starts.append(i)
+        if played < c.weeks:
+            mem[played:] = -1 if k == "t_role" else 0
+            starts.append(played)
+        out[k] = A.batched(mem)
+        same[k] = tuple(starts)
+    out[SAME_WEEKS] = same
     return out
 
 

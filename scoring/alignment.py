@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.arrays import batched, memory, pair_total, ratio, stack, total
+from engine.arrays import batched, memory, ratio, stack, total
 
 
 def _mem(x, dtype) -> np.ndarray:
@@ -28,8 +28,14 @@ def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def weekly_mean(series: np.ndarray, played: np.ndarray) -> np.ndarray:
-    """Mean over played weeks (B,), 0 for a game with no week played yet."""
-    return ratio(total(series * played), played.sum(-1))
+    """Mean over played weeks (B,), 0 for a game with no week played yet: in numpy,
+    ratio(total(series x played), played.sum(-1)); a float (B, W) series goes through a
+    compiled loop that reads it once."""
+    if series.ndim != 2 or series.dtype != np.float64 or series.shape != played.shape:
+        return ratio(total(series * played), played.sum(-1))
+    from scoring import kernels
+
+    return kernels.weekly_mean(_mem(series, float), _mem(played, bool))
 
 
 def week_runs(*series: np.ndarray) -> list[tuple[int, int]]:
@@ -48,16 +54,46 @@ def week_runs(*series: np.ndarray) -> list[tuple[int, int]]:
 
 
 MEMO = "d_memo"  # the trace key of what `shared` keeps once found: week runs, buying team
+SAME_WEEKS = "same_weeks"  # the trace key of the runs of weeks the rules recorded
+
+
+def recorded_runs(t: dict, *keys: str) -> list[tuple[int, int]] | None:
+    """The runs [start, end) of weeks in which the rules recorded the very same arrays for
+    every one of `keys` (engine.rules.stack_record's SAME_WEEKS: run starts by key), or
+    None when the trace does not say. They may be finer than `week_runs` (an array
+    recorded anew with the same values), which changes nothing computed week by week. A
+    caller that puts other values under a recorded key of a trace keeps them constant
+    over these runs, or drops SAME_WEEKS."""
+    same = t.get(SAME_WEEKS)
+    if same is None or not all(k in same for k in keys):
+        return None
+    weeks = t[keys[0]].shape[1]
+    starts = sorted({a for k in keys for a in same[k]})
+    return list(zip(starts, [*starts[1:], weeks], strict=True))
+
+
+def _run_start(t: dict, *keys: str) -> np.ndarray:
+    """(W,) int64: for each week, the first week of its recorded run (`recorded_runs`), or
+    the week itself when the trace does not say."""
+    weeks = t[keys[0]].shape[1]
+    runs = recorded_runs(t, *keys)
+    if runs is None:
+        return np.arange(weeks, dtype=np.int64)
+    return np.repeat(np.array([a for a, _ in runs], np.int64), [z - a for a, z in runs])
 
 
 def runs_of(t: dict, *keys: str) -> list[tuple[int, int]]:
-    """`week_runs` of the trace's series `keys`, found once per trace `shared` made."""
+    """The runs of weeks of the trace's series `keys`: those the rules recorded, else
+    `week_runs`; found once per trace `shared` made."""
     memo = t.get(MEMO)
-    if memo is None:
-        return week_runs(*(t[k] for k in keys))
-    if keys not in memo:
-        memo[keys] = week_runs(*(t[k] for k in keys))
-    return memo[keys]
+    if memo is not None and keys in memo:
+        return memo[keys]
+    runs = recorded_runs(t, *keys)
+    if runs is None:
+        runs = week_runs(*(t[k] for k in keys))
+    if memo is not None:
+        memo[keys] = runs
+    return runs
 
 
 def per_run(fn, *series: np.ndarray, runs: list | None = None) -> np.ndarray:
@@ -87,18 +123,58 @@ def role_counts(t: dict) -> np.ndarray:
 
 
 def role_coverage(t: dict) -> np.ndarray:
-    rmin, rmax = t["p_r_min"], t["p_r_max"]
-    required = rmin > 0
-    roles = range(len(rmin))
+    """(B, W) the share of required roles whose staffed count is within min..max, halved
+    in a week with a role over its max (see `team`). In numpy, with counts `role_counts`
+    and required r_min > 0: filled = ((counts >= r_min) & (counts <= r_max) &
+    required).sum(-1) / max(required.sum(), 1), times 0.5 where (counts > r_max).any(-1)."""
+    return team(t)[0]
 
-    def weekly(role, staffed):
-        counts = stack([((role == r) & staffed).sum(-1) for r in roles])
-        ok = (counts >= rmin) & (counts <= rmax)
-        filled = (ok & required).sum(-1) / max(required.sum(), 1)
-        over = (counts > rmax).any(-1)
-        return np.where(over, filled * 0.5, filled)
 
-    return per_run(weekly, t["t_role"], t["t_staffed"], runs=runs_of(t, "t_role", "t_staffed"))
+def team_weeks(t: dict) -> tuple[list, np.ndarray, np.ndarray]:
+    """The runs of weeks with the same roles and staff, and the roles and staffed flags of
+    each run's first week in memory order ((runs, M, B), for scoring.kernels), memoised in
+    a trace `shared` made."""
+    memo = t.get(MEMO)
+    if memo is not None and "team_weeks" in memo:
+        return memo["team_weeks"]
+    runs = runs_of(t, "t_role", "t_staffed")
+    role, staffed = t["t_role"], t["t_staffed"]
+    if len(runs) < role.shape[1]:
+        starts = [a for a, _ in runs]
+        role, staffed = role[:, starts], staffed[:, starts]
+    out = (runs, _mem(role, np.int64), _mem(staffed, bool))
+    if memo is not None:
+        memo["team_weeks"] = out
+    return out
+
+
+def _by_week(per_run: np.ndarray, runs: list, weeks: int) -> np.ndarray:
+    """(B, W) from a (runs, B) array in memory order: each run's row repeated over its
+    weeks."""
+    if len(runs) < weeks:
+        per_run = np.repeat(per_run, [z - a for a, z in runs], axis=0)
+    return batched(per_run)
+
+
+def team(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(B, W) each: role coverage, the number of quarterbacks (int) and chemistry, in one
+    compiled pass over the first week of each run of weeks with the same roles and staff
+    (`team_weeks`). Memoised in a trace `shared` made."""
+    memo = t.get(MEMO)
+    if memo is not None and "team" in memo:
+        return memo["team"]
+    from scoring import kernels
+
+    runs, role, staffed = team_weeks(t)
+    chem = t["p_chem"]
+    a, b = np.nonzero(np.triu(chem, 1))
+    pairs = (a.astype(np.int64), b.astype(np.int64), 2.0 * np.asarray(chem, float)[a, b])
+    limits = (np.asarray(t["p_r_min"]), np.asarray(t["p_r_max"]))
+    got = kernels.team(role, staffed, *limits, int(t["p_qb_role"]), *pairs)
+    out = tuple(_by_week(x, runs, t["t_role"].shape[1]) for x in got)
+    if memo is not None:
+        memo["team"] = out
+    return out
 
 
 def member_fit(t: dict) -> np.ndarray:
@@ -122,29 +198,16 @@ def role_fit(t: dict) -> np.ndarray:
     each run of weeks with the same roles and staff."""
     from scoring import kernels
 
-    runs = runs_of(t, "t_role", "t_staffed")
-    role, staffed = t["t_role"], t["t_staffed"]
-    if len(runs) < role.shape[1]:
-        starts = [a for a, _ in runs]
-        role, staffed = role[:, starts], staffed[:, starts]
+    runs, role, staffed = team_weeks(t)
     needs = np.ascontiguousarray(t["p_r_needs"], float)
-    fit = kernels.role_fit(
-        _mem(t["skill"], float), needs, _mem(role, np.int64), _mem(staffed, bool)
-    )
-    if len(runs) < t["t_role"].shape[1]:
-        fit = np.repeat(fit, [z - a for a, z in runs], axis=0)
-    return batched(fit)
+    fit = kernels.role_fit(_mem(t["skill"], float), needs, role, staffed)
+    return _by_week(fit, runs, t["t_role"].shape[1])
 
 
 def quarterbacks(t: dict) -> np.ndarray:
-    """(B, W) number of quarterbacks each week."""
-    qb = t["p_qb_role"]
-    return per_run(
-        lambda role, staffed: ((role == qb) & staffed).sum(-1),
-        t["t_role"],
-        t["t_staffed"],
-        runs=runs_of(t, "t_role", "t_staffed"),
-    )
+    """(B, W) number of quarterbacks each week: ((role == qb) & staffed).sum(-1) (see
+    `team`)."""
+    return team(t)[1]
 
 
 def quarterback(t: dict) -> np.ndarray:
@@ -152,14 +215,10 @@ def quarterback(t: dict) -> np.ndarray:
 
 
 def chemistry(t: dict) -> np.ndarray:
-    """0.5 + mean pair chemistry of the staffed team, summed over the declared pairs only."""
-    chem = t["p_chem"]
-
-    def weekly(s):
-        n = s.sum(-1).astype(float)
-        return np.clip(0.5 + ratio(pair_total(s, chem), n * (n - 1)), 0, 1)
-
-    return per_run(weekly, t["t_staffed"], runs=runs_of(t, "t_staffed"))
+    """0.5 + mean pair chemistry of the staffed team, summed over the declared pairs only
+    (see `team`): with n the staffed count, in numpy, np.clip(0.5 + ratio(pair_total(
+    staffed, chem), n x (n - 1)), 0, 1)."""
+    return team(t)[2]
 
 
 def loads(t: dict) -> np.ndarray:
@@ -275,8 +334,7 @@ def _quality(t: dict):
     Each member's fit with a stakeholder is coded as its rank among that stakeholder's fits
     (0 for no connection), so the best over members is a maximum over bytes; the rank is
     then read back as the fit itself, the same bits as the maximum of the fits."""
-    gap = np.maximum(0.0, t["p_st_seniority"][None, :] - t["p_m_seniority"][:, None])  # (M, S)
-    fit = np.clip(1.0 - t["p_rules"]["connection_seniority_penalty"] * gap, 0, 1)
+    fit = _fits(t)
     M, S = fit.shape
     levels = np.sort(fit, 0)  # (M, S): code k > 0 stands for levels[k - 1]
     code = np.stack([np.searchsorted(levels[:, s], fit[:, s]) + 1 for s in range(S)], 1)
@@ -290,6 +348,13 @@ def _quality(t: dict):
     return weekly
 
 
+def _fits(t: dict) -> np.ndarray:
+    """(M, S) each member's fit as the connection point of each stakeholder (0..1): 1 less
+    the penalty for each level of seniority the member lacks."""
+    gap = np.maximum(0.0, t["p_st_seniority"][None, :] - t["p_m_seniority"][:, None])
+    return np.clip(1.0 - t["p_rules"]["connection_seniority_penalty"] * gap, 0, 1)
+
+
 def connection_fit(t: dict) -> np.ndarray:
     """(B, W) the connected influence's mean `connection_quality` (see `buying_team`)."""
     return buying_team(t)[1]
@@ -297,11 +362,11 @@ def connection_fit(t: dict) -> np.ndarray:
 
 def buying_team(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(B, W) each: influence coverage, connection fit and the influence-weighted stance, in
-    one compiled pass over the weeks. Coverage and quality are found once per run of weeks
-    with the same connections. In numpy, with inf the influence, cov the coverage and
-    q the quality: ratio(total(inf x cov), total(inf)), ratio(total((inf x cov) x q),
-    total(inf x cov)) and ratio(total(inf x stance), total(inf)). Memoised in a trace
-    `shared` made."""
+    one compiled pass over the weeks. Coverage and quality (`stakeholder_covered`,
+    `connection_quality`) come from a second pass, once per run of weeks with the same
+    connections. In numpy, with inf the influence, cov the coverage and q the quality:
+    ratio(total(inf x cov), total(inf)), ratio(total((inf x cov) x q), total(inf x cov))
+    and ratio(total(inf x stance), total(inf)). Memoised in a trace `shared` made."""
     memo = t.get(MEMO)
     if memo is not None and "buying_team" in memo:
         return memo["buying_team"]
@@ -312,8 +377,9 @@ def buying_team(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if len(runs) < conn.shape[1]:
         conn = conn[:, [a for a, _ in runs]]
     week_run = np.repeat(np.arange(len(runs)), [z - a for a, z in runs])
-    args = (_mem(t["t_influence"], float), _mem(t["t_stance"], float))
-    args += (_mem(_covered(conn), bool), _mem(_quality(t)(conn), float), week_run)
+    covered, quality = kernels.connections(_mem(conn, bool), np.ascontiguousarray(_fits(t)))
+    args = (_mem(t["t_influence"], float), _mem(t["t_stance"], float), covered, quality)
+    args += (week_run, _run_start(t, "t_influence"))
     out = tuple(batched(x) for x in kernels.buying_team(*args))
     if memo is not None:
         memo["buying_team"] = out
@@ -322,17 +388,24 @@ def buying_team(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 CUSTOMER = "d_customer_priorities"  # the trace key `shared` stores them under
 FOCUS_COSINE = "d_focus_cosine"  # ... the focus cosine
-EVEN_COSINE = "d_even_cosine"  # ... and the even guess's cosine
+EVEN_COSINE = "d_even_cosine"  # ... the even guess's cosine
+FOCUS = "d_focus"  # ... and the focus score
 
 
-def _customer(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The customer's priorities (B, W, K) and the focus's and an even focus's cosines with
-    them (B, W), in one compiled pass (the same bits as `cosine` and the sum over
-    stakeholders in order)."""
+def _customer(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The customer's priorities (B, W, K), the focus's and an even focus's cosines with
+    them and the focus score (B, W), in one compiled pass (the same bits as `cosine`, the
+    sum over stakeholders in order and `focus_score`). The priorities are weighed once per
+    run of weeks the rules recorded with the same influence and priorities."""
     from scoring import kernels
 
     inf, prio, focus = (_mem(t[k], float) for k in ("t_influence", "t_prio", "t_focus"))
-    return tuple(batched(x) for x in kernels.customer(inf, prio, focus))
+    fresh = np.ones(prio.shape[0], bool)
+    runs = recorded_runs(t, "t_influence", "t_prio")
+    if runs is not None:
+        fresh[:] = False
+        fresh[[a for a, _ in runs]] = True
+    return tuple(batched(x) for x in kernels.customer(inf, prio, focus, fresh))
 
 
 def customer_priorities(t: dict) -> np.ndarray:
@@ -360,8 +433,8 @@ def shared(t: dict) -> dict:
     computed once: the focus component, the outcome and the weekly series all read them."""
     if FOCUS_COSINE in t:
         return t
-    customer, focus, even = _customer(t)
-    return {**t, CUSTOMER: customer, FOCUS_COSINE: focus, EVEN_COSINE: even, MEMO: {}}
+    customer, cos, even, earned = _customer(t)
+    return {**t, CUSTOMER: customer, FOCUS_COSINE: cos, EVEN_COSINE: even, FOCUS: earned, MEMO: {}}
 
 
 def focus_score(cosine_series: np.ndarray, even: np.ndarray) -> np.ndarray:
@@ -371,7 +444,9 @@ def focus_score(cosine_series: np.ndarray, even: np.ndarray) -> np.ndarray:
 
 
 def focus(t: dict) -> np.ndarray:
-    return focus_score(focus_cosine(t), even_cosine(t))
+    """(B, W) `focus_score` of the focus cosine (computed once by `shared`)."""
+    known = t.get(FOCUS)
+    return _customer(t)[3] if known is None else known
 
 
 def components(t: dict, weekly: dict | None = None) -> tuple[dict, dict]:

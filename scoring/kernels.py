@@ -30,7 +30,8 @@ def _clip(x, lo, hi):
 def workload(hours, capacity, over_budget):
     """(W, B) alignment.workload, and (W, B) the team's load (its hours over its capacity,
     each summed over members in order, 0 with no capacity: outcome's team load): hours
-    and capacity (W, M, B), over_budget (W, B) bool."""
+    and capacity (W, M, B), over_budget (W, B) bool. Two passes over a week's members:
+    the sums and each member's load, then the loads' spread about their mean."""
     W, M, B = hours.shape
     out = np.empty((W, B))
     team = np.empty((W, B))
@@ -39,30 +40,28 @@ def workload(hours, capacity, over_budget):
     spread = np.empty(B)
     spent = np.empty(B)
     given = np.empty(B)
+    load = np.empty((M, B))
     for w in range(W):
-        for i in range(B):
-            n[i] = 0.0
-            spent[i], given[i] = hours[w, 0, i], capacity[w, 0, i]
-        for x in range(1, M):
+        for x in range(M):
             for i in range(B):
-                spent[i] = spent[i] + hours[w, x, i]
-                given[i] = given[i] + capacity[w, x, i]
+                h, cap = hours[w, x, i], capacity[w, x, i]
+                here = cap > 0
+                load[x, i] = _ratio(h, cap)
+                share = load[x, i] * (1.0 if here else 0.0)
+                if x == 0:
+                    spent[i], given[i], n[i], used[i] = h, cap, 0.0, share
+                else:
+                    spent[i] = spent[i] + h
+                    given[i] = given[i] + cap
+                    used[i] = used[i] + share
+                n[i] += here
         for i in range(B):
             team[w, i] = _ratio(spent[i], given[i])
-        for x in range(M):
-            for i in range(B):
-                n[i] += capacity[w, x, i] > 0
-        for x in range(M):
-            for i in range(B):
-                cap = capacity[w, x, i]
-                load = _ratio(hours[w, x, i], cap) * (1.0 if cap > 0 else 0.0)
-                used[i] = load if x == 0 else used[i] + load
-        for i in range(B):
             used[i] = _ratio(used[i], n[i])  # the mean load
         for x in range(M):
             for i in range(B):
                 cap = capacity[w, x, i]
-                off = abs(_ratio(hours[w, x, i], cap) - used[i]) * (1.0 if cap > 0 else 0.0)
+                off = abs(load[x, i] - used[i]) * (1.0 if cap > 0 else 0.0)
                 spread[i] = off if x == 0 else spread[i] + off
         for i in range(B):
             s = _ratio(spread[i], n[i])
@@ -74,13 +73,16 @@ def workload(hours, capacity, over_budget):
 @njit(cache=True, nogil=True, error_model="numpy")
 def role_fit(skill, needs, role, staffed):
     """(W, B) alignment.role_fit: the staffed members' mean fit for their roles (a member
-    without a role fits 0). skill (M, Q, B), needs (R, Q), role and staffed (W, M, B)."""
+    without a role fits 0). skill (M, Q, B), needs (R, Q), role and staffed (W, M, B).
+    With fewer weeks than roles (a team that rarely changes) each member's fit is summed
+    for their role alone; otherwise from a table of every member's fit for every role
+    (the same products added in the same order either way)."""
     M, Q, B = skill.shape
     R = needs.shape[0]
     W = role.shape[0]
-    table = np.empty((M, R, B))  # each member's fit for each role
+    table = np.empty((M, R if W >= R else 0, B))  # each member's fit for each role
     for x in range(M):
-        for r in range(R):
+        for r in range(table.shape[1]):
             for i in range(B):
                 table[x, r, i] = skill[x, 0, i] * needs[r, 0]
             for q in range(1, Q):
@@ -88,18 +90,110 @@ def role_fit(skill, needs, role, staffed):
                     table[x, r, i] = table[x, r, i] + skill[x, q, i] * needs[r, q]
     out = np.empty((W, B))
     n = np.empty(B)
+    fit = np.empty(B)
     for w in range(W):
         for i in range(B):
             n[i] = 0.0
         for x in range(M):
+            if W >= R:
+                for i in range(B):
+                    fit[i] = table[x, min(max(role[w, x, i], 0), R - 1), i]
+            else:
+                for i in range(B):
+                    fit[i] = skill[x, 0, i] * needs[min(max(role[w, x, i], 0), R - 1), 0]
+                for q in range(1, Q):
+                    for i in range(B):
+                        k = min(max(role[w, x, i], 0), R - 1)
+                        fit[i] = fit[i] + skill[x, q, i] * needs[k, q]
             for i in range(B):
-                r = role[w, x, i]
-                fit = table[x, min(max(r, 0), R - 1), i] if r >= 0 else 0.0
-                part = fit * (1.0 if staffed[w, x, i] else 0.0)
+                part = (fit[i] if role[w, x, i] >= 0 else 0.0) * (1.0 if staffed[w, x, i] else 0.0)
                 out[w, i] = part if x == 0 else out[w, i] + part
                 n[i] += staffed[w, x, i]
         for i in range(B):
             out[w, i] = _ratio(out[w, i], n[i])
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def team(role, staffed, r_min, r_max, qb, pair_a, pair_b, pair_w):
+    """(W, B) each: alignment's role coverage, quarterbacks (int) and chemistry. role and
+    staffed (W, M, B); r_min and r_max (R,); qb the quarterback's role; the declared pairs
+    (pair_a, pair_b) with pair_w 2 x their chemistry, in np.nonzero(np.triu(chem, 1))'s
+    order (arrays.pair_total adds them so)."""
+    W, M, B = role.shape
+    R = r_min.shape[0]
+    required = 0
+    for r in range(R):
+        required += r_min[r] > 0
+    coverage = np.empty((W, B))
+    qbs = np.empty((W, B), np.int64)
+    chemistry = np.empty((W, B))
+    counts = np.empty((R, B), np.int64)
+    n = np.empty(B, np.int64)
+    filled = np.empty(B, np.int64)
+    over = np.empty(B, np.bool_)
+    pairs = np.empty(B)
+    for w in range(W):
+        counts[:] = 0
+        for i in range(B):
+            n[i], qbs[w, i], filled[i], over[i], pairs[i] = 0, 0, 0, False, 0.0
+        for x in range(M):
+            for i in range(B):
+                on = staffed[w, x, i]
+                n[i] += on
+                qbs[w, i] += on & (role[w, x, i] == qb)
+            for k in range(R):
+                for i in range(B):
+                    counts[k, i] += staffed[w, x, i] & (role[w, x, i] == k)
+        for k in range(R):
+            lo, hi = r_min[k], r_max[k]
+            for i in range(B):
+                filled[i] += (lo > 0) & (lo <= counts[k, i]) & (counts[k, i] <= hi)
+                over[i] |= counts[k, i] > hi
+        for p in range(pair_a.shape[0]):
+            x, y, v = pair_a[p], pair_b[p], pair_w[p]
+            for i in range(B):
+                pairs[i] = pairs[i] + v * (1.0 if staffed[w, x, i] & staffed[w, y, i] else 0.0)
+        for i in range(B):
+            share = filled[i] / max(required, 1)
+            coverage[w, i] = share * 0.5 if over[i] else share
+            size = float(n[i])
+            chemistry[w, i] = _clip(0.5 + _ratio(pairs[i], size * (size - 1.0)), 0.0, 1.0)
+    return coverage, qbs, chemistry
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def weekly_mean(series, played):
+    """(B,) alignment.weekly_mean: each game's series (W, B) times played (W, B) summed over
+    the weeks in order, over the number of weeks played (0 with none)."""
+    W, B = series.shape
+    out = np.empty(B)
+    for i in range(B):
+        out[i] = 0.0
+    n = np.zeros(B)
+    for w in range(W):
+        for i in range(B):
+            part = series[w, i] * (1.0 if played[w, i] else 0.0)
+            out[i] = part if w == 0 else out[i] + part
+            n[i] += played[w, i]
+    for i in range(B):
+        out[i] = _ratio(out[i], n[i])
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def last_played(series, played):
+    """(N, B) outcome.last_played: each game's series (W, N, B) at its last played week
+    (played (W, B)), the first week for a game with none."""
+    W, N, B = series.shape
+    out = np.empty((N, B), series.dtype)
+    for i in range(B):
+        last = 0
+        for w in range(W):
+            last += played[w, i]
+        last = max(last - 1, 0)
+        for k in range(N):
+            out[k, i] = series[last, k, i]
     return out
 
 
@@ -111,14 +205,18 @@ def _cosine(num, a_sq, b_sq):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def customer(influence, prio, focus):
+def customer(influence, prio, focus, fresh):
     """The customer's influence-weighted priorities (W, K, B) (stakeholders added in
-    order), and the cosines (W, B) of the focus and of an even focus with them.
-    influence (W, S, B), prio (W, S, K, B), focus (W, K, B)."""
+    order), the cosines (W, B) of the focus and of an even focus with them, and the focus
+    score (W, B), alignment.focus_score of the two. influence (W, S, B), prio
+    (W, S, K, B), focus (W, K, B); fresh (W,) bool is False for a week whose influence and
+    priorities are those of the week before (its weighted priorities are copied, and its
+    priorities not read)."""
     W, S, K, B = prio.shape
     out = np.empty((W, K, B))
     focus_cos = np.empty((W, B))
     even_cos = np.empty((W, B))
+    earned = np.empty((W, B))
     dot = np.empty(B)
     ff = np.empty(B)
     cc = np.empty(B)
@@ -126,6 +224,10 @@ def customer(influence, prio, focus):
     ones = np.empty(B)
     for w in range(W):
         for k in range(K):
+            if w > 0 and not fresh[w]:
+                for i in range(B):
+                    out[w, k, i] = out[w - 1, k, i]
+                continue
             for i in range(B):
                 out[w, k, i] = influence[w, 0, i] * prio[w, 0, k, i]
             for y in range(1, S):
@@ -143,9 +245,10 @@ def customer(influence, prio, focus):
                 even[i] = even[i] + c
                 ones[i] = ones[i] + 1.0
         for i in range(B):
-            focus_cos[w, i] = _cosine(dot[i], ff[i], cc[i])
-            even_cos[w, i] = _cosine(even[i], ones[i], cc[i])
-    return out, focus_cos, even_cos
+            fc, ec = _cosine(dot[i], ff[i], cc[i]), _cosine(even[i], ones[i], cc[i])
+            focus_cos[w, i], even_cos[w, i] = fc, ec
+            earned[w, i] = _clip(_ratio(fc - ec, 1.0 - ec), 0.0, 1.0)
+    return out, focus_cos, even_cos, earned
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -189,11 +292,35 @@ def owner_held(staffed, owner, progress, played, owner_staffed):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def buying_team(influence, stance, covered, quality, week_run):
+def connections(conn, fit):
+    """(R, S, B) each, for alignment.buying_team: a member is connected to the stakeholder
+    (bool), and the best fit (M, S) of a connected member, 0 for none (conn (R, M, S, B)).
+    The fits are at least 0, so this is the maximum `alignment.connection_quality` reads
+    from its rank codes."""
+    R, M, S, B = conn.shape
+    covered = np.empty((R, S, B), np.bool_)
+    quality = np.empty((R, S, B))
+    for r in range(R):
+        for y in range(S):
+            for i in range(B):
+                covered[r, y, i], quality[r, y, i] = False, 0.0
+            for x in range(M):
+                f = fit[x, y]
+                for i in range(B):
+                    on = conn[r, x, y, i]
+                    q = f if on else 0.0
+                    covered[r, y, i] |= on
+                    quality[r, y, i] = q if q > quality[r, y, i] else quality[r, y, i]
+    return covered, quality
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def buying_team(influence, stance, covered, quality, week_run, same_as):
     """(W, B) each: alignment.buying_team's influence coverage, connection fit and weighted
     stance. influence and stance (W, S, B); covered (bool) and quality (R, S, B) for each
-    run of weeks with the same connections, week_run (W,) each week's run. Sums over
-    stakeholders in index order, each product as numpy takes it."""
+    run of weeks with the same connections, week_run (W,) each week's run; week w's
+    influence is read from week same_as[w] (an earlier week with the same, still in
+    cache). Sums over stakeholders in index order, each product as numpy takes it."""
     W, S, B = influence.shape
     coverage = np.empty((W, B))
     fit = np.empty((W, B))
@@ -203,10 +330,10 @@ def buying_team(influence, stance, covered, quality, week_run):
     good = np.empty(B)
     leaning = np.empty(B)
     for w in range(W):
-        r = week_run[w]
+        r, v = week_run[w], same_as[w]
         for y in range(S):
             for i in range(B):
-                inf = influence[w, y, i]
+                inf = influence[v, y, i]
                 part = inf * (1.0 if covered[r, y, i] else 0.0)
                 fitted = part * quality[r, y, i]
                 lean = inf * stance[w, y, i]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.arrays import ratio, total
+from engine.arrays import batched, memory, ratio, total
 from scoring import alignment as al
 
 FEATURES = ("stance", "external", "internal", "progress", "competition")
@@ -55,9 +55,15 @@ def win_probability(t: dict, feats: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def last_played(series: np.ndarray, played: np.ndarray) -> np.ndarray:
-    """Value of a (B, W, ...) series at each game's last played week (week 1 if none)."""
-    idx = np.maximum(played.sum(-1) - 1, 0)
-    return np.take_along_axis(series, idx.reshape((-1, 1) + (1,) * (series.ndim - 2)), 1)[:, 0]
+    """Value of a (B, W, ...) series at each game's last played week (week 1 if none): in
+    numpy, take_along_axis at max(played.sum(-1) - 1, 0) (a compiled gather)."""
+    from scoring import kernels
+
+    B, W = played.shape
+    rest = series.shape[2:]
+    mem = np.ascontiguousarray(memory(series)).reshape(W, -1, B)
+    got = kernels.last_played(mem, np.ascontiguousarray(memory(played)))
+    return batched(got.reshape(*rest, B))
 
 
 def outcome(
@@ -76,9 +82,10 @@ def outcome(
     }
     p = win_probability(t, feats)
     decides = p >= t["p_no_decision_below"]
-    if cosine_series is None:
-        cosine_series = al.focus_cosine(t)
-    earned = last_played(al.focus_score(cosine_series, al.even_cosine(t)), played)
+    if cosine_series is None or cosine_series is t.get(al.FOCUS_COSINE):
+        earned = last_played(al.focus(t), played)
+    else:
+        earned = last_played(al.focus_score(cosine_series, al.even_cosine(t)), played)
     floor = t["p_rules"]["scope_floor"]
     scope = floor + (1 - floor) * earned
     value = t["p_value"] * t["value_mult"] * scope

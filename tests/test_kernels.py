@@ -13,6 +13,7 @@ from engine import kernels as K
 from engine import rng, rules
 from engine.bots import _pcg_state, _random_f32, _set_pcg_state
 from scoring import alignment as al
+from scoring import outcome as oc
 
 
 @pytest.fixture
@@ -207,7 +208,17 @@ def _trace(gen, B=200, W=6, M=5, Q=3, R=4):
         "t_role": np.where(staffed, gen.integers(-1, R, (B, W, M)), -1),
         "skill": gen.random((B, M, Q)),
         "p_r_needs": gen.dirichlet(np.ones(Q), R),
+        "p_r_min": np.array([1, 0, 1, 0, 0][:R]),
+        "p_r_max": np.array([1, 2, 2, 1, 1][:R]),
+        "p_qb_role": 0,
+        "p_chem": _chemistry(gen, M),
     }
+
+
+def _chemistry(gen, M: int) -> np.ndarray:
+    """A symmetric (M, M) chemistry table with a zero diagonal and some undeclared pairs."""
+    chem = np.triu(np.where(gen.random((M, M)) < 0.5, gen.uniform(-1, 1, (M, M)), 0.0), 1)
+    return chem + chem.T
 
 
 def test_workload_matches_numpy(gen):
@@ -254,12 +265,36 @@ def test_customer_priorities_and_cosines_match_numpy(gen):
     expected = inf[..., 0, None] * prio[..., 0, :]
     for s in range(1, S):
         expected += inf[..., s, None] * prio[..., s, :]
+    focus[20:25] = 1.0  # an even focus: it earns nothing (+0.0)
+    inf[25:30], prio[25:30] = 1.0 / S, 1.0 / K_  # an even customer: 1 - even cosine is 0
+    focus[27:30] = [1.0, 0.0, 0.0]  # ... and a focus worse than even over it (-0.0)
     t = {"t_influence": inf, "t_prio": prio, "t_focus": focus}
+    expected, cosine, even, earned = _customer_in_numpy(t)
+    assert (np.signbit(earned) & (earned == 0)).any()
     shared = al.shared(t)
     assert same_bits(np.ascontiguousarray(shared[al.CUSTOMER]), expected)
-    assert same_bits(np.ascontiguousarray(al.focus_cosine(t)), al.cosine(focus, expected))
-    even = al.cosine(np.ones_like(focus), expected)
+    assert same_bits(np.ascontiguousarray(al.focus_cosine(t)), cosine)
     assert same_bits(np.ascontiguousarray(al.even_cosine(shared)), even)
+    assert same_bits(np.ascontiguousarray(al.focus(t)), earned)
+    assert same_bits(np.ascontiguousarray(al.focus(shared)), earned)
+    for k in ("t_influence", "t_prio"):  # weeks 1-2 and 3-4 as the rules recorded them
+        t[k] = np.copy(t[k])
+        t[k][:, 2], t[k][:, 4] = t[k][:, 1], t[k][:, 3]
+    steady = _customer_in_numpy(t)
+    recorded = {**t, al.SAME_WEEKS: {"t_influence": (0, 1, 3), "t_prio": (0, 1, 3, 4)}}
+    got = al._customer(recorded)
+    assert all(same_bits(np.ascontiguousarray(x), y) for x, y in zip(got, steady, strict=True))
+
+
+def _customer_in_numpy(t: dict) -> tuple:
+    """The customer's priorities, the two cosines and the focus score in numpy."""
+    inf, prio, focus = t["t_influence"], t["t_prio"], t["t_focus"]
+    expected = inf[..., 0, None] * prio[..., 0, :]
+    for s in range(1, inf.shape[-1]):
+        expected += inf[..., s, None] * prio[..., s, :]
+    cosine = al.cosine(focus, expected)
+    even = al.cosine(np.ones_like(focus), expected)
+    return expected, cosine, even, al.focus_score(cosine, even)
 
 
 def _interpreted(monkeypatch) -> None:
@@ -411,12 +446,63 @@ def test_week_runs_and_per_run_scores_match_numpy(gen):
     expected = A.ratio(A.total(al.member_fit(t) * staffed), staffed.sum(-1))
     assert same_bits(al.role_fit(t), np.ascontiguousarray(expected))
     t["p_r_min"], t["p_r_max"] = np.array([1, 0, 1, 0]), np.array([1, 2, 2, 1])
+    want = _team_in_numpy(t)
+    assert all(same_bits(x, np.ascontiguousarray(y)) for x, y in zip(al.team(t), want, strict=True))
+
+
+def _team_in_numpy(t: dict) -> tuple:
+    """Role coverage, quarterbacks and chemistry as the numpy expressions `team` replaces."""
     counts = al.role_counts(t)
-    required = t["p_r_min"] > 0
-    ok = (counts >= t["p_r_min"]) & (counts <= t["p_r_max"])
-    filled = (ok & required).sum(-1) / required.sum()
-    want = np.where((counts > t["p_r_max"]).any(-1), filled * 0.5, filled)
-    assert same_bits(al.role_coverage(t), np.ascontiguousarray(want))
+    rmin, rmax = t["p_r_min"], t["p_r_max"]
+    required = rmin > 0
+    ok = (counts >= rmin) & (counts <= rmax)
+    filled = (ok & required).sum(-1) / max(required.sum(), 1)
+    coverage = np.where((counts > rmax).any(-1), filled * 0.5, filled)
+    staffed = t["t_staffed"]
+    quarterbacks = ((t["t_role"] == t["p_qb_role"]) & staffed).sum(-1)
+    n = staffed.sum(-1).astype(float)
+    pairs = A.pair_total(staffed, t["p_chem"])
+    chemistry = np.clip(0.5 + A.ratio(pairs, n * (n - 1)), 0, 1)
+    return coverage, quarterbacks, chemistry
+
+
+@pytest.mark.parametrize("weeks", [1, 6])
+@pytest.mark.parametrize("qb", [0, 2, -1])
+def test_team_matches_numpy(gen, weeks, qb):
+    """Role coverage, quarterbacks and chemistry in one pass: week by week, once per run of
+    weeks found by their bytes, and once per (finer) run the rules recorded."""
+    t = _trace(gen, W=weeks, M=6, R=5)
+    t["p_qb_role"] = qb
+    t["t_staffed"][:3] = True  # a team with every declared pair
+    t["t_staffed"][3:6] = False  # nobody: no pairs, n x (n - 1) = 0
+    t["t_role"] = np.where(t["t_staffed"], t["t_role"], -1)
+    want = [np.ascontiguousarray(x) for x in _team_in_numpy(t)]
+    assert all(same_bits(x, y) for x, y in zip(al.team(t), want, strict=True))
+    if weeks > 1:
+        t["t_role"], t["t_staffed"] = _steady(t["t_role"]), _steady(t["t_staffed"])
+        want = [np.ascontiguousarray(x) for x in _team_in_numpy(t)]
+        recorded = {**t, al.SAME_WEEKS: {"t_role": (0, 3, 5), "t_staffed": (0, 1, 3, 5)}}
+        for trace in (t, {**t, al.MEMO: {}}, {**recorded, al.MEMO: {}}):
+            assert all(same_bits(x, y) for x, y in zip(al.team(trace), want, strict=True))
+        assert al.runs_of(recorded, "t_role", "t_staffed") == [(0, 1), (1, 3), (3, 5), (5, 6)]
+        assert al.runs_of(t, "t_role", "t_staffed") == [(0, 3), (3, 5), (5, 6)]
+
+
+def test_weekly_mean_and_last_played_match_numpy(gen):
+    B, W, L = 300, 7, 3
+    series = gen.uniform(-1, 1, (B, W))
+    series[:20] = -0.0
+    series[20:30, 2] = np.nan
+    played = gen.random((B, W)) < 0.7
+    played[:10] = False  # nothing played: 0, and the first week's value
+    for x, p in ((series, played), (A.batch_last(series), A.batch_last(played))):
+        want = A.ratio(A.total(x * p), p.sum(-1))
+        assert same_bits(al.weekly_mean(x, p), want)
+        idx = np.maximum(p.sum(-1) - 1, 0)
+        assert same_bits(oc.last_played(x, p), np.take_along_axis(x, idx[:, None], 1)[:, 0])
+        cube = gen.integers(-5, 5, (B, W, L))
+        at = np.take_along_axis(cube, idx[:, None, None], 1)[:, 0]
+        assert same_bits(oc.last_played(A.batch_last(cube), p), at)
 
 
 def test_buying_team_matches_numpy(gen):
@@ -424,13 +510,14 @@ def test_buying_team_matches_numpy(gen):
     inf = gen.dirichlet(np.ones(S), (B, W))
     inf[:10] = 0.0  # nobody with a say
     t = {
-        "t_influence": A.batch_last(inf),
+        "t_influence": _steady(inf, (2, 4)),
         "t_stance": A.batch_last(gen.uniform(-1, 1, (B, W, S))),
         "t_conn": _steady(gen.random((B, W, M, S)) < 0.3),
-        "p_st_seniority": gen.integers(0, 4, S).astype(float),
-        "p_m_seniority": gen.integers(0, 4, M).astype(float),
-        "p_rules": {"connection_seniority_penalty": 0.3},
+        "p_st_seniority": np.array([3.0, 1.0, 2.0, 0.0]),
+        "p_m_seniority": np.array([0.0, 1.0, 2.0, 3.0, 0.0]),
+        "p_rules": {"connection_seniority_penalty": 0.4},  # a gap of 3 fits 0
     }
+    assert (al._fits(t) == 0).any()
     covered = t["t_conn"].any(-2)
     whole = A.total(t["t_influence"])
     coverage = A.ratio(A.total(t["t_influence"] * covered), whole)
@@ -438,9 +525,11 @@ def test_buying_team_matches_numpy(gen):
     fit = A.ratio(A.total(linked * al.connection_quality(t)), A.total(linked))
     stance = A.ratio(A.total(t["t_influence"] * t["t_stance"]), whole)
     shared = {**t, al.MEMO: {}}
-    for trace in (t, shared):
+    recorded = {**t, al.SAME_WEEKS: {"t_influence": (0, 2, 4), "t_conn": (0, 1, 3, 5)}}
+    for trace in (t, shared, recorded, {**recorded, al.MEMO: {}}):
         assert same_bits(al.influence_coverage(trace), np.ascontiguousarray(coverage))
         assert same_bits(al.connection_fit(trace), np.ascontiguousarray(fit))
+        assert same_bits(al.buying_team(trace)[2], np.ascontiguousarray(stance))
     from scoring.outcome import weighted_stance
 
     assert same_bits(weighted_stance(shared), np.ascontiguousarray(stance))
@@ -563,3 +652,37 @@ def test_a_batch_that_reuses_its_arrays_plays_as_copies_do():
             if isinstance(v, np.ndarray):
                 assert same_bits(mine[k], v), (sc.id, k)
     assert early > 0
+
+
+@pytest.mark.parametrize("policy", ["random", "expert"])
+def test_the_recorded_runs_of_weeks_hold_the_same_values(policy):
+    """stack_record's runs of weeks (same_weeks): every week of a run has the bytes of its
+    first, in a finished batch and in one still being played (the weeks not yet played
+    are a run of their own); a key whose weeks all recorded one array is a view of it."""
+    from engine.batch import simulate
+    from engine.bots import make_policy
+    from engine.compiled import compile_scenario
+    from engine.loader import builtin_scenarios
+
+    sc = next(s for s in builtin_scenarios() if s.id == "brightwater-rhythm")
+    c = compile_scenario(sc)
+    r = simulate(c, np.arange(40, dtype=np.uint64), make_policy(policy, 2))
+    b = r.batch
+    half = rules._copy(b, record=b.record[:5], resolved=5)
+    for batch in (b, half):
+        t = rules.trace(c, batch)
+        same = t[al.SAME_WEEKS]
+        assert same.keys() == batch.record[0].keys()
+        for k, starts in same.items():
+            weeks = mem(t[k])
+            for a, z in zip(starts, [*starts[1:], c.weeks], strict=True):
+                assert all(same_bits(weeks[w], weeks[a]) for w in range(a, z)), k
+            assert {a for a, _ in al.week_runs(t[k])} <= set(starts), k  # never coarser
+            assert batch is b or starts[-1] == 5  # the weeks not yet played
+    t = rules.trace(c, b)
+    one = [k for k, v in b.record[0].items() if all(r[k] is v for r in b.record)]
+    one = [k for k in one if b.record[0][k].dtype.kind in "biu"]  # floats are copied
+    if len(b.record) < c.weeks:  # the games all ended early: the weeks after are zeros
+        one = []
+    assert [k for k in t[al.SAME_WEEKS] if 0 in t[k].strides] == one
+    assert policy != "random" or "t_role" in one  # the random bot keeps its team
