@@ -20,7 +20,7 @@ import numpy as np
 from engine import events, rng
 from engine.compiled import Compiled
 from engine.model import Scenario
-from engine.rules import Batch, derived, team_know
+from engine.rules import SAME_WEEKS, Batch, derived, team_know
 
 
 class GameView(Protocol):
@@ -239,4 +239,7 @@ def observed_trace(state: GameView) -> dict:
     blur = stance_blur(b, weeks[:, None], t["t_conn"][0].any(1))  # (W, S)
     t["t_stance"] = np.clip(t["t_stance"] + blur[None], -1, 1)
     t["t_shift"] = t["t_heard"]  # a silent shift shows from the week the team learned of it
+    same = t.get(SAME_WEEKS)  # the rules' runs of weeks no longer describe the values
+    if same is not None:  # put in their place: scoring compares those weeks' bytes instead
+        t[SAME_WEEKS] = {k: v for k, v in same.items() if k not in ("t_prio", "t_stance")}
     return t
