@@ -18,3 +18,28 @@ def test_the_picker_path_imports_no_rules():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_command_parses_the_same_with_only_its_own_sub_parser():
+    """`dealcraft play` builds only the play sub-parser: what it parses is what the whole
+    command line parses, and COMMANDS names every sub-command of the whole one."""
+    from simulator.cli import COMMANDS, build_parser
+
+    full = build_parser()
+    (sub,) = (a for a in full._actions if a.dest == "command")  # noqa: SLF001
+    assert list(sub.choices) == list(COMMANDS)
+    for argv in (
+        ["play"],
+        ["play", "first-deal", "--seed", "3", "--scenarios", "extra", "--watch"],
+        ["play", "--join", "ABC", "--team", "Reds", "--server", "http://127.0.0.1:1"],
+        ["run", "first-deal", "--plan", "p.yaml", "--json"],
+    ):
+        alone = vars(build_parser(argv[0]).parse_args(argv))
+        whole = vars(full.parse_args(argv))
+        assert target(alone.pop("handler")) == target(whole.pop("handler"))
+        assert alone == whole
+
+
+def target(handler):
+    """What a handler runs: the (module, name) a lazy one imports, else itself."""
+    return tuple(c.cell_contents for c in handler.__closure__ or ()) or handler
