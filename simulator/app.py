@@ -122,6 +122,17 @@ class DealcraftApp(App):
             self.register_theme(theme)
         self.theme = "dealcraft"  # before the first style pass: switching later re-styles all
 
+    def refresh_css(self, animate: bool = True) -> None:
+        """As Textual's, except for the theme set in __init__: Textual re-parses every style
+        sheet in a fresh copy and throws its parse cache away, so the picker's first frame
+        waited for two full parses; before any screen exists one parse in place does."""
+        if self.screen_stack:
+            super().refresh_css(animate)
+            return
+        self.stylesheet.set_variables(self.get_css_variables())
+        self.stylesheet.parse()
+        self.stylesheet.update(self, animate=animate)
+
     # ---- keys typed ahead --------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
