@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Callable
 
-from engine.practices import PROBES
 from engine.problems import InputError
 from simulator import cliargs
 
@@ -22,9 +21,6 @@ DEGENERATE_NAMES = (
     "skip_discovery",
     "last_week_pile",
 )
-# every restricted policy the balance report plays (engine.bots.VARIANTS, without importing
-# the bots so that `dealcraft --help` stays fast)
-PROBE_NAMES = tuple(dict.fromkeys((*DEGENERATE_NAMES, *PROBES)))
 Handler = Callable[[argparse.Namespace], int]
 Subparsers = argparse._SubParsersAction  # what add_subparsers returns
 MAX_GAMES = 1_000_000  # `balance --games` upper bound, per policy
@@ -110,6 +106,14 @@ def _lazy_type(module: str, name: str) -> Callable[[str], object]:
 
     parse.__name__ = name  # argparse names the type in its error for a bad value
     return parse
+
+
+def probe_names() -> tuple[str, ...]:
+    """Every restricted policy the balance report plays (engine.bots.VARIANTS, without
+    importing the bots, so that `dealcraft --help` stays fast)."""
+    from engine.practices import PROBES
+
+    return tuple(dict.fromkeys((*DEGENERATE_NAMES, *PROBES)))
 
 
 def _add_validate(sub: Subparsers) -> None:
@@ -210,7 +214,7 @@ def _add_balance(sub: Subparsers) -> None:
     p.add_argument(
         "--policy",
         action="append",
-        choices=["random", "greedy", "expert", *PROBE_NAMES],
+        choices=["random", "greedy", "expert", *probe_names()],
         help="policy to run (repeatable; default: random, expert and every probe)",
     )
     p.add_argument(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 HEAVY = ("numpy", "pydantic", "yaml", "engine.model", "engine.state", "numba")
+# what the picker's first frame does not need either: a settings file most players do not
+# have, a new game's seed, the balance report's probes, a finder for the shipped scenarios
+LATER = ("tomllib", "secrets", "engine.practices", "importlib.resources")
 
 
 def test_the_picker_path_imports_no_rules():
@@ -17,6 +21,25 @@ def test_the_picker_path_imports_no_rules():
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_the_picker_start_loads_nothing_its_first_frame_does_without(tmp_path):
+    """The steps before the first paint, run as `dealcraft play` runs them (its command
+    line, the flags' check, the settings, the scenario cards, the saves, the order)."""
+    code = (
+        "import sys; from simulator import cli, settings, warp, saves, library;"
+        " from simulator.screens import picker;"
+        " args = cli.build_parser('play').parse_args(['play']); warp.usage_problem(args);"
+        " settings.load(); cards, _ = picker.scenario_cards([]); saves.list_saves();"
+        " library.tutorial_first(cards); assert cards;"
+        f"print(','.join(m for m in {HEAVY + LATER!r} if m in sys.modules))"
+    )
+    env = {**os.environ, "DEALCRAFT_HOME": str(tmp_path), "DEALCRAFT_CONFIG": str(tmp_path)}
+    for _ in range(2):  # the first run writes the card cache, the second reads it
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        )
     assert out.stdout.strip() == ""
 
 

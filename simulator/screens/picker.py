@@ -67,9 +67,11 @@ class Card:
 
 
 def builtin_folder() -> Path:
-    from importlib import resources
+    """The shipped scenarios: the `scenarios` package's folder (importlib.resources would
+    find the same folder, and load ten modules before the picker's first paint to do so)."""
+    import scenarios
 
-    return Path(str(resources.files("scenarios")))
+    return Path(scenarios.__file__).parent
 
 
 def files_in(folder: Path) -> list[Path]:
