@@ -8,8 +8,9 @@ import sys
 
 HEAVY = ("numpy", "pydantic", "yaml", "engine.model", "engine.state", "numba")
 # what the picker's first frame does not need either: a settings file most players do not
-# have, a new game's seed, the balance report's probes, a finder for the shipped scenarios
-LATER = ("tomllib", "secrets", "engine.practices", "importlib.resources")
+# have, a new game's seed, the balance report's probes, a finder for the shipped scenarios,
+# what the game screens share
+LATER = ("tomllib", "secrets", "engine.practices", "importlib.resources", "simulator.screens.base")
 
 
 def test_the_picker_path_imports_no_rules():

@@ -16,8 +16,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from simulator.library import tutorial_first
-from simulator.screens.base import TitleBar
 from simulator.widgets.keys import KeyFooter
+from simulator.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from engine.model import Scenario
