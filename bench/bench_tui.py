@@ -129,6 +129,10 @@ def env_for(home: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(DEALCRAFT_HOME=home, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS))
     env.pop("TEXTUAL", None)
+    # the warm-up run writes the bytecode caches an installed game has (pip compiles on
+    # install); an inherited PYTHONDONTWRITEBYTECODE had every run compile dealcraft's
+    # modules from source, a cost the bare app (Textual's cached bytecode) never paid
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Callable
 
-from engine.practices import PROBES
 from engine.problems import InputError
 from simulator import cliargs
 
@@ -22,10 +21,8 @@ DEGENERATE_NAMES = (
     "skip_discovery",
     "last_week_pile",
 )
-# every restricted policy the balance report plays (engine.bots.VARIANTS, without importing
-# the bots so that `dealcraft --help` stays fast)
-PROBE_NAMES = tuple(dict.fromkeys((*DEGENERATE_NAMES, *PROBES)))
 Handler = Callable[[argparse.Namespace], int]
+Subparsers = argparse._SubParsersAction  # what add_subparsers returns
 MAX_GAMES = 1_000_000  # `balance --games` upper bound, per policy
 
 
@@ -111,13 +108,16 @@ def _lazy_type(module: str, name: str) -> Callable[[str], object]:
     return parse
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = cliargs.Parser(
-        prog="dealcraft",
-        description="Dealcraft: lead a sales team through a B2B deal, week by week.",
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+def probe_names() -> tuple[str, ...]:
+    """Every restricted policy the balance report plays (engine.bots.VARIANTS, without
+    importing the bots, so that `dealcraft --help` stays fast)."""
+    from engine.practices import PROBES
 
+    return tuple(dict.fromkeys((*DEGENERATE_NAMES, *PROBES)))
+
+
+def _add_validate(sub: Subparsers) -> None:
+    """`validate PATH...`: check scenario files, one line per problem."""
     p = sub.add_parser("validate", help="check scenario files (path:line:col: error: ...)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument(
@@ -128,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_validate)
 
+
+def _add_schema(sub: Subparsers) -> None:
+    """`schema [--install DIR]`: the scenario JSON Schema, for editor completion."""
     p = sub.add_parser("schema", help="print the scenario JSON Schema")
     p.add_argument(
         "--install",
@@ -136,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_schema)
 
+
+def _add_play(sub: Subparsers) -> None:
+    """`play [SCENARIO]`: the game in the terminal, and the default command."""
     p = sub.add_parser("play", help="play a scenario in the terminal (the default command)")
     p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario id or file")
     p.add_argument(
@@ -167,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     _workshop_seat(p, "join a workshop session with its code")
     p.set_defaults(handler=_lazy("simulator.app", "cmd_play"))
 
+
+def _add_run(sub: Subparsers) -> None:
+    """`run SCENARIO --plan PLAN`: a plan played headless, its scorecard printed."""
     p = sub.add_parser("run", help="play a plan headless and print the scorecard")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
     p.add_argument("--plan", required=True, metavar="PLAN", help="plan file or saved game log")
@@ -191,6 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     _workshop_seat(p, "submit the game to a workshop session")
     p.set_defaults(handler=_lazy("simulator.headless", "cmd_run"))
 
+
+def _add_balance(sub: Subparsers) -> None:
+    """`balance SCENARIO`: the Monte Carlo balance report."""
     p = sub.add_parser("balance", help="Monte Carlo balance report for a scenario")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario id or file")
     p.add_argument(
@@ -202,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--policy",
         action="append",
-        choices=["random", "greedy", "expert", *PROBE_NAMES],
+        choices=["random", "greedy", "expert", *probe_names()],
         help="policy to run (repeatable; default: random, expert and every probe)",
     )
     p.add_argument(
@@ -216,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_lazy("simulator.balance", "cmd_balance"))
 
+
+def _add_progress(sub: Subparsers) -> None:
+    """`progress`: the player's level per practice across finished games."""
     p = sub.add_parser("progress", help="your level per practice across your finished games")
     p.add_argument(
         "--format",
@@ -225,9 +240,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_lazy("simulator.progress_cli", "cmd_progress"))
 
+
+def _add_keys(sub: Subparsers) -> None:
+    """`keys`: the key bindings settings.toml can remap."""
     p = sub.add_parser("keys", help="list the key bindings you can remap in settings.toml")
     p.set_defaults(handler=_lazy("simulator.progress_cli", "cmd_keys"))
 
+
+def _add_timeline(sub: Subparsers) -> None:
+    """`timeline SCENARIO`: the deal week by week, for designers."""
     p = sub.add_parser(
         "timeline", help="the deal week by week: events, joiners, milestones, priorities"
     )
@@ -241,16 +262,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the timeline as JSON")
     p.set_defaults(handler=_lazy("simulator.timeline", "cmd_timeline"))
 
+
+def _add_new(sub: Subparsers) -> None:
+    """`new NAME`: a commented scenario scaffold that validates."""
     p = sub.add_parser("new", help="write a commented scenario scaffold that validates")
     p.add_argument(
         "name", type=cliargs.file_name, metavar="NAME", help="scenario id or file name (NAME.yaml)"
     )
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(handler=_lazy("simulator.scaffold", "cmd_new"))
+
+
+def _add_workshop(sub: Subparsers) -> None:
+    """`workshop ACTION`: the facilitator's sub-commands (simulator.workshop.cli)."""
     from simulator.workshop.cli import add_parser as add_workshop
 
     add_workshop(sub, _lazy)
 
+
+def _add_serve(sub: Subparsers) -> None:
+    """`serve`: the game in a browser tab (textual-serve)."""
     p = sub.add_parser("serve", help="serve the game in a browser tab (textual-serve)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument(
@@ -268,15 +299,42 @@ def build_parser() -> argparse.ArgumentParser:
         help="game processes at once; the next visitor is told to wait (default 40)",
     )
     p.set_defaults(handler=_lazy("simulator.serve", "cmd_serve"))
+
+
+COMMANDS: dict[str, Callable[[Subparsers], None]] = {  # in --help's order
+    "validate": _add_validate,
+    "schema": _add_schema,
+    "play": _add_play,
+    "run": _add_run,
+    "balance": _add_balance,
+    "progress": _add_progress,
+    "keys": _add_keys,
+    "timeline": _add_timeline,
+    "new": _add_new,
+    "workshop": _add_workshop,
+    "serve": _add_serve,
+}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `only`, the top level and that one sub-command, so that
+    `dealcraft play` starts without building the other sub-commands' parsers (~10 ms)."""
+    parser = cliargs.Parser(
+        prog="dealcraft",
+        description="Dealcraft: lead a sales team through a B2B deal, week by week.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, add in COMMANDS.items():
+        if only in (None, name):
+            add(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in _commands(parser) and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
         argv = ["play", *argv]  # `dealcraft [--seed N] ...` is `dealcraft play ...`
-    args = parser.parse_args(argv)
+    args = build_parser(argv[0] if argv[0] in COMMANDS else None).parse_args(argv)
     handler: Handler = args.handler
     try:
         return handler(args)
@@ -289,12 +347,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
-
-
-def _commands(parser: argparse.ArgumentParser) -> set[str]:
-    for action in parser._subparsers._group_actions:  # noqa: SLF001
-        return set(action.choices)
-    return set()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import contextlib
 import errno
 import json
 import os
-import secrets
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -162,6 +161,9 @@ def cannot_save(exc: OSError) -> str:
 
 
 def new_seed() -> int:
+    """A fresh game's seed (secrets loads on the first new game, not with the picker)."""
+    import secrets
+
     return secrets.randbelow(2**31)
 
 

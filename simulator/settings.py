@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +76,8 @@ def load(path: Path | None = None) -> Settings:
         return Settings()
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError.at(str(path), "settings.toml", f"cannot read: {exc}") from None
+    import tomllib  # only for a file there is: most players have none
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

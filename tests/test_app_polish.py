@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 from support.app import NORTHWIND_WEEKS, Driver, finished, make_app, northwind_game, play_weeks
+from textual.color import Color
 from textual.widgets import Markdown, Static
 
 from engine.loader import find_scenario
@@ -238,3 +239,22 @@ def test_event_log_shows_each_event_once_and_announces_new_ones(home):
     ):
         assert text.count(name) == 1
     assert "Week 5: Our own budget is squeezed" in toasts
+
+
+def test_the_picker_opens_in_the_dealcraft_theme_and_a_switch_restyles_it(home):
+    """The theme set before any screen exists styles the first frame (the app parses its
+    stylesheets once for it); ctrl+t later restyles what is on screen."""
+    from simulator.app import THEMES, DealcraftApp
+
+    colours = {t.name: Color.parse(t.background) for t in THEMES}
+
+    async def go(d: Driver):
+        await d.wait_screen("PickerScreen")
+        assert d.app.theme == "dealcraft"
+        assert d.app.screen.styles.background == colours["dealcraft"]
+        await d.press("ctrl+t")
+        await d.pilot.pause()
+        assert d.app.theme == "dealcraft-light"
+        assert d.app.screen.styles.background == colours["dealcraft-light"]
+
+    run(go, DealcraftApp())

@@ -32,7 +32,7 @@ from simulator import cli
 from simulator.balance import render, report
 from simulator.saves import Session
 
-ALL_POLICIES = ["random", "greedy", "expert", *cli.PROBE_NAMES]
+ALL_POLICIES = ["random", "greedy", "expert", *cli.probe_names()]
 SHAPES = ["any", "smallest", "largest"]
 
 

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Static
 
 from simulator.labels import first_name, initials, money, plain, role_label, short
 from simulator.widgets.hints import mount_hints, refresh_hints
+from simulator.widgets.titlebar import TitleBar
 
-__all__ = ["first_name", "initials", "money", "plain", "role_label", "short"]
+__all__ = ["TitleBar", "first_name", "initials", "money", "plain", "role_label", "short"]
 
 if TYPE_CHECKING:
     from engine.decisions import Decision
@@ -56,10 +56,6 @@ class DecisionApplied:
 
     decision: Decision
     state: GameState
-
-
-class TitleBar(Static):
-    """One line at the top of a screen: where you are and the headline numbers."""
 
 
 class GameScreen(Screen):

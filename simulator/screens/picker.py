@@ -16,8 +16,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from simulator.library import tutorial_first
-from simulator.screens.base import TitleBar
 from simulator.widgets.keys import KeyFooter
+from simulator.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from engine.model import Scenario
@@ -67,9 +67,11 @@ class Card:
 
 
 def builtin_folder() -> Path:
-    from importlib import resources
+    """The shipped scenarios: the `scenarios` package's folder (importlib.resources would
+    find the same folder, and load ten modules before the picker's first paint to do so)."""
+    import scenarios
 
-    return Path(str(resources.files("scenarios")))
+    return Path(scenarios.__file__).parent
 
 
 def files_in(folder: Path) -> list[Path]:
