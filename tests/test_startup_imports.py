@@ -36,7 +36,9 @@ def test_the_picker_start_loads_nothing_its_first_frame_does_without(tmp_path):
         " library.tutorial_first(cards); assert cards;"
         f"print(','.join(m for m in {HEAVY + LATER!r} if m in sys.modules))"
     )
-    env = {**os.environ, "DEALCRAFT_HOME": str(tmp_path), "DEALCRAFT_CONFIG": str(tmp_path)}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_CORE_", "COVERAGE_"))}
+    env |= {"DEALCRAFT_HOME": str(tmp_path), "DEALCRAFT_CONFIG": str(tmp_path)}
+    # (pytest-cov's hook in a child process reads the coverage settings with tomllib)
     for _ in range(2):  # the first run writes the card cache, the second reads it
         out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
