@@ -309,12 +309,10 @@ def stability(t: dict) -> np.ndarray:
 
 
 def stakeholder_covered(t: dict) -> np.ndarray:
-    """(B, W, S) a staffed member is connected to the stakeholder that week."""
-    return per_run(_covered, t["t_conn"], runs=runs_of(t, "t_conn"))
-
-
-def _covered(conn: np.ndarray) -> np.ndarray:
-    return conn.any(-2)
+    """(B, W, S) a staffed member is connected to the stakeholder that week (in numpy,
+    t_conn.any(-2); from `connections`). Callers must not change it."""
+    runs, covered, _ = connections(t)
+    return _by_week(covered, runs, t["t_conn"].shape[1])
 
 
 def influence_coverage(t: dict) -> np.ndarray:
@@ -324,28 +322,31 @@ def influence_coverage(t: dict) -> np.ndarray:
 
 
 def connection_quality(t: dict) -> np.ndarray:
-    """(B, W, S) fit of the best connection to each stakeholder (seniority match), 0 if none."""
-    return per_run(_quality(t), t["t_conn"], runs=runs_of(t, "t_conn"))
+    """(B, W, S) fit of the best connection to each stakeholder (seniority match), 0 if none:
+    in numpy, np.where(t_conn, fits, 0.0).max(-2) (from `connections`). Callers must not
+    change it."""
+    runs, _, quality = connections(t)
+    return _by_week(quality, runs, t["t_conn"].shape[1])
 
 
-def _quality(t: dict):
-    """`connection_quality` for the weeks of a (B, W, M, S) connection array.
+def connections(t: dict) -> tuple[list, np.ndarray, np.ndarray]:
+    """The runs of weeks with the same links, and for each run's first week (memory order,
+    (runs, S, B)) whether a member is connected to each stakeholder and the best connected
+    member's fit, in one compiled pass (scoring.kernels.connections). Memoised in a trace
+    `shared` made."""
+    memo = t.get(MEMO)
+    if memo is not None and "connections" in memo:
+        return memo["connections"]
+    from scoring import kernels
 
-    Each member's fit with a stakeholder is coded as its rank among that stakeholder's fits
-    (0 for no connection), so the best over members is a maximum over bytes; the rank is
-    then read back as the fit itself, the same bits as the maximum of the fits."""
-    fit = _fits(t)
-    M, S = fit.shape
-    levels = np.sort(fit, 0)  # (M, S): code k > 0 stands for levels[k - 1]
-    code = np.stack([np.searchsorted(levels[:, s], fit[:, s]) + 1 for s in range(S)], 1)
-    value = np.concatenate([np.zeros((1, S)), levels]).reshape(-1)  # (code, S) -> fit
-
-    def weekly(conn):
-        conn = memory(np.asarray(conn, bool))  # (W, M, S, B)
-        best = (conn.view(np.uint8) * code.astype(np.uint8)[None, :, :, None]).max(1)
-        return batched(value.take(best.astype(np.intp) * S + np.arange(S)[:, None]))
-
-    return weekly
+    runs = runs_of(t, "t_conn")
+    conn = t["t_conn"]
+    if len(runs) < conn.shape[1]:
+        conn = conn[:, [a for a, _ in runs]]
+    out = (runs, *kernels.connections(_mem(conn, bool), np.ascontiguousarray(_fits(t))))
+    if memo is not None:
+        memo["connections"] = out
+    return out
 
 
 def _fits(t: dict) -> np.ndarray:
@@ -362,9 +363,9 @@ def connection_fit(t: dict) -> np.ndarray:
 
 def buying_team(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(B, W) each: influence coverage, connection fit and the influence-weighted stance, in
-    one compiled pass over the weeks. Coverage and quality (`stakeholder_covered`,
-    `connection_quality`) come from a second pass, once per run of weeks with the same
-    connections. In numpy, with inf the influence, cov the coverage and q the quality:
+    one compiled pass over the weeks. Coverage and quality come from `connections`, once
+    per run of weeks with the same connections. In numpy, with inf the influence, cov the
+    coverage and q the quality:
     ratio(total(inf x cov), total(inf)), ratio(total((inf x cov) x q), total(inf x cov))
     and ratio(total(inf x stance), total(inf)). Memoised in a trace `shared` made."""
     memo = t.get(MEMO)
@@ -372,12 +373,8 @@ def buying_team(t: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return memo["buying_team"]
     from scoring import kernels
 
-    runs = runs_of(t, "t_conn")
-    conn = t["t_conn"]
-    if len(runs) < conn.shape[1]:
-        conn = conn[:, [a for a, _ in runs]]
+    runs, covered, quality = connections(t)
     week_run = np.repeat(np.arange(len(runs)), [z - a for a, z in runs])
-    covered, quality = kernels.connections(_mem(conn, bool), np.ascontiguousarray(_fits(t)))
     args = (_mem(t["t_influence"], float), _mem(t["t_stance"], float), covered, quality)
     args += (week_run, _run_start(t, "t_influence"))
     out = tuple(batched(x) for x in kernels.buying_team(*args))

@@ -293,10 +293,9 @@ def owner_held(staffed, owner, progress, played, owner_staffed):
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def connections(conn, fit):
-    """(R, S, B) each, for alignment.buying_team: a member is connected to the stakeholder
+    """(R, S, B) each, for alignment.connections: a member is connected to the stakeholder
     (bool), and the best fit (M, S) of a connected member, 0 for none (conn (R, M, S, B)).
-    The fits are at least 0, so this is the maximum `alignment.connection_quality` reads
-    from its rank codes."""
+    The fits are at least 0, so starting from 0 the maximum has numpy's bits."""
     R, M, S, B = conn.shape
     covered = np.empty((R, S, B), np.bool_)
     quality = np.empty((R, S, B))

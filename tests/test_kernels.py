@@ -519,14 +519,17 @@ def test_buying_team_matches_numpy(gen):
     }
     assert (al._fits(t) == 0).any()
     covered = t["t_conn"].any(-2)
+    quality = np.where(t["t_conn"], al._fits(t), 0.0).max(-2)
     whole = A.total(t["t_influence"])
     coverage = A.ratio(A.total(t["t_influence"] * covered), whole)
     linked = t["t_influence"] * covered
-    fit = A.ratio(A.total(linked * al.connection_quality(t)), A.total(linked))
+    fit = A.ratio(A.total(linked * quality), A.total(linked))
     stance = A.ratio(A.total(t["t_influence"] * t["t_stance"]), whole)
     shared = {**t, al.MEMO: {}}
     recorded = {**t, al.SAME_WEEKS: {"t_influence": (0, 2, 4), "t_conn": (0, 1, 3, 5)}}
     for trace in (t, shared, recorded, {**recorded, al.MEMO: {}}):
+        assert same_bits(al.stakeholder_covered(trace), np.ascontiguousarray(covered))
+        assert same_bits(al.connection_quality(trace), np.ascontiguousarray(quality))
         assert same_bits(al.influence_coverage(trace), np.ascontiguousarray(coverage))
         assert same_bits(al.connection_fit(trace), np.ascontiguousarray(fit))
         assert same_bits(al.buying_team(trace)[2], np.ascontiguousarray(stance))
